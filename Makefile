@@ -1,0 +1,29 @@
+# Two commands do all the set-up on a fresh machine:  `make demo` (main job) and `make test`.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+OUT     ?= out/demo
+export HF_HUB_OFFLINE ?= 1
+export TRANSFORMERS_OFFLINE ?= 1
+export FLAUCLUSTER_CACHE_DIR ?= $(CURDIR)/.flaucluster-cache
+
+.PHONY: demo test install clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# torch pinned here (local CPU wheel); pyproject keeps a range for users.
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e ".[dev,notebooks]"
+	touch $@
+
+install: $(BIN)/.installed
+
+demo: install
+	$(BIN)/flaucluster cluster data/cours_fr.csv --text-column description --id-column id --out $(OUT)
+
+test: install
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) out .flaucluster-cache

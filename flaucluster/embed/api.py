@@ -1,0 +1,55 @@
+"""Embedding texts and table rows: de-duplication, cache, normalisation, unusable rows."""
+from __future__ import annotations
+
+import logging
+import os
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .base import Encoder
+from .cache import EmbeddingCache, text_key
+
+logger = logging.getLogger(__name__)
+
+
+def embed_texts(texts: Sequence[str], encoder: Encoder, *, cache_dir: str | os.PathLike | None = None,
+                use_cache: bool = True, normalize: bool = True, batch_size: int = 64,
+                show_progress: bool | None = None) -> np.ndarray:
+    """Vectors for ``texts`` in order. Each distinct text is embedded once, and only if the
+    cache does not already hold it for this model; ``normalize`` makes rows unit length."""
+    texts = list(texts)
+    unique = list(dict.fromkeys(texts))
+    keys = [text_key(t) for t in unique]
+    cache = EmbeddingCache(cache_dir, encoder.identity) if use_cache else None
+    found = cache.get(keys) if cache else [None] * len(unique)
+    todo = [i for i, v in enumerate(found) if v is None]
+    if todo:
+        logger.info("Embedding %d new texts with %s (%d from cache).", len(todo), encoder.name, len(unique) - len(todo))
+        progress = len(todo) >= 500 if show_progress is None else show_progress
+        fresh = encoder.encode([unique[i] for i in todo], batch_size=batch_size, show_progress=progress)
+        if cache:
+            cache.put([keys[i] for i in todo], fresh)
+        for j, i in enumerate(todo):
+            found[i] = fresh[j]
+    else:
+        logger.info("All %d distinct texts found in the embedding cache for %s.", len(unique), encoder.name)
+    table = np.stack(found).astype(np.float32) if unique else np.zeros((0, encoder.dim), np.float32)
+    position = {t: i for i, t in enumerate(unique)}
+    vectors = table[[position[t] for t in texts]] if texts else table
+    return l2_normalize(vectors) if normalize else vectors
+
+
+def embed_rows(rows: pd.DataFrame, encoder: Encoder, **kwargs) -> np.ndarray:
+    """Vectors for a :func:`flaucluster.io.text_rows` frame: zeros where ``status != "ok"``."""
+    ok = (rows["status"] == "ok").to_numpy()
+    vectors = np.zeros((len(rows), encoder.dim), dtype=np.float32)
+    if ok.any():
+        vectors[ok] = embed_texts(rows.loc[ok, "text"].tolist(), encoder, **kwargs)
+    return vectors
+
+
+def l2_normalize(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms > 0, norms, 1.0)

