@@ -20,7 +20,7 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 demo: install
-	$(BIN)/flaucluster cluster data/cours_fr.csv --text-column description --id-column id --out $(OUT)
+	$(BIN)/flaucluster cluster data/cours_fr.csv --text-column title --text-column description --id-column id --truth-column theme --out $(OUT)
 
 test: install
 	$(BIN)/python -m pytest -q

@@ -34,7 +34,8 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
 
 def _add_input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("input", type=Path, help="CSV, TSV, XLSX, Parquet or JSONL file")
-    p.add_argument("--text-column", required=True, help="column holding the French text")
+    p.add_argument("--text-column", required=True, action="append",
+                   help="column holding the French text; repeat it to join columns (title, then description)")
     p.add_argument("--id-column", default=None, help="column holding row ids (default: row number)")
     p.add_argument("--encoding", default=None, help="text encoding of a CSV/TSV (default: UTF-8, else cp1252)")
     p.add_argument("--sheet", default=None, help="XLSX sheet name (default: the first)")
@@ -93,7 +94,7 @@ def _embed(args: argparse.Namespace) -> int:
     write_npy(out, vectors)
     write_csv(f"{stem}.rows.csv", rows.assign(row=range(len(rows)))[["row", "id", "status"]])
     counts = rows.status.value_counts().to_dict()
-    write_json(f"{stem}.meta.json", {**encoder.describe(), "input": str(args.input), "text_column": args.text_column,
+    write_json(f"{stem}.meta.json", {**encoder.describe(), "input": str(args.input), "text_columns": args.text_column,
                                      "rows": len(rows), "status_counts": counts, "normalized": not args.no_normalize})
     print(f"{out}: {vectors.shape[0]} rows x {vectors.shape[1]} dims, model {encoder.name} ({encoder.identity})")
     print(f"rows: {counts.get('ok', 0)} embedded, {len(rows) - counts.get('ok', 0)} unusable "

@@ -13,7 +13,7 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -110,19 +110,35 @@ def row_status(value: Any) -> str:
     return "ok"
 
 
-def text_rows(df: pd.DataFrame, text_column: str, *, id_column: str | None = None,
+def join_columns(df: pd.DataFrame, columns: Sequence[str]) -> list[Any]:
+    """Several text columns read as one text per row ("Titre. Description"); missing parts skipped."""
+    out: list[Any] = []
+    for parts in zip(*(df[c].tolist() for c in columns)):
+        texts = [p.strip() for p in parts if row_status(p) == "ok"]
+        if not texts:  # keep the most telling reason: an empty or non-text cell rather than "missing"
+            out.append(next((p for p in parts if row_status(p) != "missing"), None))
+            continue
+        ends = [t if t[-1] in ".!?…:;" or i == len(texts) - 1 else t + "." for i, t in enumerate(texts)]
+        out.append(" ".join(ends))
+    return out
+
+
+def text_rows(df: pd.DataFrame, text_column: str | Sequence[str], *, id_column: str | None = None,
               source: str = "input") -> pd.DataFrame:
     """One row per input row, in input order: ``id``, ``text``, ``status``.
 
     ``text`` is the cell as a string ("" for missing cells); ``status`` says whether it is usable.
+    Several columns are joined into one text per row.
     """
-    require_column(df, text_column, source=source)
+    columns = [text_column] if isinstance(text_column, str) else list(text_column)
+    for column in columns:
+        require_column(df, column, source=source)
     if id_column is not None:
         require_column(df, id_column, source=source, role="id")
         ids = df[id_column].astype(str).tolist()
     else:
         ids = [str(i) for i in range(len(df))]
-    values = df[text_column].tolist()
+    values = df[columns[0]].tolist() if len(columns) == 1 else join_columns(df, columns)
     status = [row_status(v) for v in values]
     texts = ["" if s in ("missing",) else (v if isinstance(v, str) else str(v)) for v, s in zip(values, status)]
     rows = pd.DataFrame({"id": ids, "text": texts, "status": status})
@@ -130,8 +146,8 @@ def text_rows(df: pd.DataFrame, text_column: str, *, id_column: str | None = Non
     if len(bad):
         shown = ", ".join(f"row {i + 1} ({s})" for i, s in zip(bad.index[:10], bad.status[:10]))
         more = f" and {len(bad) - 10} more" if len(bad) > 10 else ""
-        logger.warning("%s: %d of %d rows in column %r cannot be embedded and are kept with zero vectors "
-                       "and a reason: %s%s.", source, len(bad), len(rows), text_column, shown, more)
+        logger.warning("%s: %d of %d rows in %s cannot be embedded; they are kept, outside any cluster, with "
+                       "a reason: %s%s.", source, len(bad), len(rows), " + ".join(map(repr, columns)), shown, more)
     return rows
 
 

@@ -1,0 +1,104 @@
+"""Grouping the reduced vectors: HDBSCAN, KMeans (given or automatic k), or any scikit-learn clusterer."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+Method = Literal["hdbscan", "kmeans"]
+METHODS: tuple[str, ...] = Method.__args__  # type: ignore[attr-defined]
+OUTLIER = -1
+
+
+@dataclass
+class Clustering:
+    labels: np.ndarray            # cluster per row, -1 = outlier
+    probabilities: np.ndarray     # membership strength in [0, 1]
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def cluster(points: np.ndarray, method: Method | Any = "hdbscan", *, min_cluster_size: int = 10,
+            min_samples: int | None = None, k: int | None = None, k_range: tuple[int, int] = (2, 30),
+            seed: int = 42) -> Clustering:
+    """Cluster ``points``. ``method`` is ``"hdbscan"``, ``"kmeans"``, or an unfitted scikit-learn clusterer."""
+    if not isinstance(method, str):
+        return _sklearn(points, method)
+    if method == "hdbscan":
+        return _hdbscan(points, min_cluster_size, min_samples)
+    if method == "kmeans":
+        return _kmeans(points, k, k_range, seed)
+    raise ValueError(f"method={method!r}; choose one of {METHODS} or pass a scikit-learn clusterer.")
+
+
+def _hdbscan(points: np.ndarray, min_cluster_size: int, min_samples: int | None) -> Clustering:
+    import hdbscan
+
+    if len(points) < 2 * min_cluster_size:
+        raise ValueError(f"{len(points)} usable rows is too few for min_cluster_size={min_cluster_size}; "
+                         "lower min_cluster_size or use method='kmeans'.")
+    model = hdbscan.HDBSCAN(min_cluster_size=min_cluster_size, min_samples=min_samples,
+                            metric="euclidean", cluster_selection_method="eom", core_dist_n_jobs=1)
+    labels = model.fit_predict(points)
+    return Clustering(labels.astype(int), model.probabilities_.astype(np.float32),
+                      {"method": "hdbscan", "min_cluster_size": min_cluster_size, "min_samples": min_samples})
+
+
+def _kmeans(points: np.ndarray, k: int | None, k_range: tuple[int, int], seed: int) -> Clustering:
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+
+    def fit(n: int) -> KMeans:
+        return KMeans(n_clusters=n, n_init=4, random_state=seed).fit(points)
+
+    scores: dict[int, float] = {}
+    if k is None:
+        lo, hi = max(2, k_range[0]), min(k_range[1], len(points) - 1)
+        if lo > hi:
+            raise ValueError(f"{len(points)} usable rows is too few for automatic k in {k_range}; pass k.")
+        sample = min(len(points), 4000)  # silhouette is quadratic: a seeded sample keeps auto-k fast
+        for n in range(lo, hi + 1):
+            scores[n] = float(silhouette_score(points, fit(n).labels_, sample_size=sample, random_state=seed))
+        k = max(scores, key=scores.__getitem__)
+        logger.info("KMeans: automatic k=%d (best silhouette %.3f over k=%d..%d)", k, scores[k], lo, hi)
+    model = fit(k)
+    # membership strength: how much closer the own centroid is than the next one
+    d = model.transform(points)
+    d.sort(axis=1)
+    probs = 1.0 - d[:, 0] / np.maximum(d[:, 1], 1e-12) if k > 1 else np.ones(len(points))
+    return Clustering(model.labels_.astype(int), probs.astype(np.float32),
+                      {"method": "kmeans", "k": int(k), "silhouette_by_k": scores})
+
+
+def _sklearn(points: np.ndarray, estimator: Any) -> Clustering:
+    if not hasattr(estimator, "fit_predict") and not hasattr(estimator, "fit"):
+        raise TypeError(f"{estimator!r} is not a scikit-learn clusterer (no fit/fit_predict).")
+    labels = estimator.fit_predict(points) if hasattr(estimator, "fit_predict") else estimator.fit(points).labels_
+    probs = getattr(estimator, "probabilities_", None)
+    probs = np.ones(len(points), np.float32) if probs is None else np.asarray(probs, np.float32)
+    return Clustering(np.asarray(labels, int), probs, {"method": type(estimator).__name__})
+
+
+def renumber_by_size(labels: np.ndarray) -> np.ndarray:
+    """Clusters numbered 0, 1, ... by decreasing size (ties: first appearance); -1 stays -1.
+
+    Together with the canonical row order this makes ids independent of input order."""
+    ids, first, counts = np.unique(labels[labels != OUTLIER], return_index=True, return_counts=True)
+    order = sorted(range(len(ids)), key=lambda i: (-counts[i], first[i]))
+    mapping = {int(ids[i]): new for new, i in enumerate(order)}
+    return np.array([mapping.get(int(l), OUTLIER) for l in labels], dtype=int)
+
+
+def reassign_outliers(vectors: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Give each outlier the cluster of the nearest centroid (cosine on unit vectors); others unchanged."""
+    out = labels.copy()
+    ids = np.unique(labels[labels != OUTLIER])
+    mask = labels == OUTLIER
+    if not mask.any() or not len(ids):
+        return out
+    centroids = np.stack([vectors[labels == i].mean(0) for i in ids])
+    out[mask] = ids[np.argmax(vectors[mask] @ centroids.T, axis=1)]
+    return out

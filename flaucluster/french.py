@@ -1,0 +1,245 @@
+"""French text for labels: elisions, stopwords, inclusive writing, gender and number folding.
+
+Everything keeps accents (``é`` stays ``é``). Lemmas come from ``simplemma`` — a pure-Python,
+dictionary-based lemmatiser (no model download, ~10 µs a word), chosen over spaCy's
+``fr_core_news_sm`` because labels need word-level folding, not parsing, and it keeps
+install and start-up light. Its gaps on gender (``directrice``, ``ouvrière``, ``cheffe``)
+and on unknown plurals (``apprenants``) are closed by :data:`GENDER_PAIRS` and small,
+dictionary-guarded suffix rules, so ``matière`` never becomes ``matier``.
+
+All word lists are module constants (documented, overridable through the labeller's
+``stop_words`` / ``extra_stop_words`` / ``gender_pairs`` parameters).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Iterable
+
+import simplemma
+
+# --------------------------------------------------------------------------- word lists
+STOPWORDS_FR: frozenset[str] = frozenset("""
+a à afin ai aie aient aies ait alors as au aucun aucune auquel aussi autre autres aux auxquelles auxquels avaient
+avais avait avant avec avez aviez avions avoir avons ayant ayez ayons c ça car ce ceci cela celle celles celui cependant
+certain certaine certaines certains ces cet cette ceux chacun chacune chaque chez ci comme comment d dans de dedans dehors
+depuis des desquelles desquels dessous dessus devant doit doivent donc dont du duquel durant dès e elle elles en encore
+entre es est et étaient étais était étant été êtes étiez étions être eu eue eues eurent eus eusse eut eux faire fait
+fois font furent fut hors i ici il ils j jamais je jusqu l la là laquelle le lequel les lesquelles lesquels leur leurs
+lorsqu lorsque lui m ma mais me même mêmes mes moi moins mon n ne ni non nos notre nôtre nous o ont ou où par parce
+parmi pas pendant peu peut peuvent plus plupart pour pourquoi pouvez pouvons près puis puisqu puisque qu quand que quel
+quelle quelles quels qui quoi quoiqu quoique s sa sans se selon sera serai seraient serais serait seras serez seriez
+serions serons seront ses si sien siens soi soient sois soit sommes son sont sous soyez soyons suis sur t ta te tel
+telle telles tels tes toi ton tous tout toute toutes très tu un une unes uns v vers via voici voilà vos votre vôtre
+vous vu y etc afin ainsi après avant-hier bien cas chose déjà elle-même enfin ensuite grâce lors lui-même mieux nombreux
+notamment parfois plusieurs quelque quelques sinon souvent surtout tant tellement toujours trop vraiment aujourd hui
+cet celles-ci ceux-ci ceci celui-ci celle-ci an ans autour contre oui aujourd'hui the and of to in for with on
+""".split())
+
+COURSE_FILLER_FR: frozenset[str] = frozenset("""
+cours formation formations module modules introduction initiation programme session sessions stage atelier ateliers
+séance séances niveau niveaux débutant débutants débutante intermédiaire avancé avancée avancés perfectionnement
+découverte fondamentaux fondamental base bases notion notions essentiel essentiels complet complète pratique pratiques
+théorie théorique exercice exercices concret concrets concrète apprendre découvrir comprendre maîtriser acquérir savoir
+permettre permet permettent aborder aborde abordera vise visent viser objectif objectifs participant participants
+participante stagiaire stagiaires heure heures jour jours semaine semaines mois durée présentiel distanciel ligne
+inscription certifiant certifiante partir savoir-faire nouveau nouvelle nouveaux nouvelles principal principaux
+principales différent différents différentes cadre également propose proposer travers grand grande simple outil
+montrer expliquer donner apporter décrypter démystifier insister construire manipuler devoir présenter travailler
+mettre accent repère illustrer guider aider accompagner traiter revenir passer prendre trouver utiliser appuyer
+consacrer porter terminer commencer offrir poser faire vouloir pouvoir aller venir voir dernier premier exemple
+""".split())
+
+# words allowed between two content words of a phrase ("droit du travail", "gestion d'équipe");
+# coordination (et, ou) is not: "méthodes et plan" is two things, not one phrase.
+LINK_WORDS: frozenset[str] = frozenset("de du des d' la le les l' à au aux en pour sur par avec sans sous dans".split())
+
+# masculine -> feminine forms that simplemma does not fold (irregular or missing). Overridable.
+GENDER_PAIRS: dict[str, str] = {
+    "chef": "cheffe", "directeur": "directrice", "vendeur": "vendeuse", "conseiller": "conseillère",
+    "technicien": "technicienne", "infirmier": "infirmière", "ouvrier": "ouvrière", "formateur": "formatrice",
+    "conducteur": "conductrice", "acteur": "actrice", "animateur": "animatrice", "coordinateur": "coordinatrice",
+    "développeur": "développeuse", "serveur": "serveuse", "cuisinier": "cuisinière", "boulanger": "boulangère",
+    "électricien": "électricienne", "plombier": "plombière", "menuisier": "menuisière", "comptable": "comptable",
+    "agent": "agente", "assistant": "assistante", "apprenant": "apprenante", "étudiant": "étudiante",
+    "salarié": "salariée", "employé": "employée", "enseignant": "enseignante", "intervenant": "intervenante",
+    "auxiliaire": "auxiliaire", "gestionnaire": "gestionnaire", "responsable": "responsable",
+    "opérateur": "opératrice", "contrôleur": "contrôleuse", "manager": "manageuse", "dirigeant": "dirigeante",
+    "aide-soignant": "aide-soignante", "collaborateur": "collaboratrice", "chauffeur": "chauffeuse",
+    "préparateur": "préparatrice", "éducateur": "éducatrice", "accompagnateur": "accompagnatrice",
+    "commercial": "commerciale", "consultant": "consultante", "artisan": "artisane", "patron": "patronne",
+    "tuteur": "tutrice", "professeur": "professeure", "auteur": "autrice", "rédacteur": "rédactrice",
+    "chercheur": "chercheuse", "utilisateur": "utilisatrice", "administrateur": "administratrice",
+    "héritier": "héritière", "citoyen": "citoyenne", "apprenti": "apprentie", "ingénieur": "ingénieure",
+    "maçon": "maçonne", "charpentier": "charpentière", "pâtissier": "pâtissière", "hôtelier": "hôtelière",
+}
+
+# inclusive suffixes as written after ·, ., -, or inside (...) : "apprenant·e·s", "formateur(trice)"
+_FEM_SUFFIXES = ("e", "es", "ne", "nes", "le", "les", "fe", "ffe", "rice", "rices", "trice", "trices", "euse",
+                 "euses", "ère", "ères", "ve", "ves", "te", "tes", "se", "ses")
+_SUFFIX_ALT = "|".join(sorted(_FEM_SUFFIXES, key=len, reverse=True))
+_WORD = r"[^\W\d_]+"
+# acteur·rice·s, étudiant.e.s, salarié-e-s, technicien·ne, agent•e
+_INCLUSIVE_DOT = re.compile(rf"\b({_WORD})[·•.\-‧]({_SUFFIX_ALT})(?:[·•.\-‧](s))?\b")
+# formateur(trice), infirmier(ère)s, salarié(e)s, directeur (trice)
+_INCLUSIVE_PAREN = re.compile(rf"\b({_WORD})\s?\(({_SUFFIX_ALT})\)(s)?")
+# Conducteur / Conductrice, chef/cheffe, conseiller ou conseillère
+_PAIR = re.compile(rf"\b({_WORD})(\s*/\s*|\s+ou\s+|\s+et\s+)({_WORD})\b")
+
+_ELISION = re.compile(r"\b(?:[ldjmntsc]|qu|jusqu|lorsqu|puisqu|quoiqu|presqu|quelqu)['’`](?=\w)", re.IGNORECASE)
+_TOKEN = re.compile(r"[^\W\d_](?:[^\W_]|['’-](?=[^\W\d_]))*", re.UNICODE)
+_SENTENCE_BREAK = re.compile(r"[.!?;:,()\[\]«»\"“”/|…–—]+")
+
+# ------------------------------------------------------------------------ gender & number
+_FEMININE_ENDINGS = (("trice", "teur"), ("euse", "eur"), ("ère", "er"), ("ienne", "ien"), ("enne", "en"),
+                     ("onne", "on"), ("ive", "if"), ("ée", "é"), ("ante", "ant"), ("ente", "ent"), ("e", ""))
+
+
+def _known(word: str) -> bool:
+    return simplemma.is_known(word, lang="fr")
+
+
+def masculine(word: str, pairs: dict[str, str] | None = None) -> str:
+    """Masculine form of a feminine noun/adjective, or ``word`` itself.
+
+    Explicit pairs first; then suffix rules only when the masculine candidate is a known French
+    word (``infirmière`` -> ``infirmier``; ``matière`` stays, ``matier`` is not a word).
+    """
+    table = _feminine_index(tuple(sorted((pairs or GENDER_PAIRS).items())))
+    if word in table:
+        return table[word]
+    for fem, masc in _FEMININE_ENDINGS:
+        if word.endswith(fem) and len(word) - len(fem) >= 3:
+            candidate = word[: len(word) - len(fem)] + masc
+            if candidate != word and _known(candidate) and simplemma.lemmatize(candidate, lang="fr") == candidate \
+                    and not _is_own_lemma_noun(word):
+                return candidate
+    return word
+
+
+_OWN_NOUNS = frozenset({"matière", "manière", "carrière", "lumière", "filière", "frontière", "rivière", "entreprise",
+                        "personne", "donnée", "année", "journée", "entrée", "idée", "pensée", "durée", "arrivée",
+                        "épreuve", "équipe", "vente", "rente", "pente", "attente", "entente", "tente",
+                        "sortie", "partie", "série", "ligne", "campagne", "colonne", "couronne", "première"})
+
+
+def _is_own_lemma_noun(word: str) -> bool:
+    # feminine nouns in their own right whose "masculine" would be another word (vente/vent, entrée/entré)
+    return word in _OWN_NOUNS
+
+
+@lru_cache(maxsize=8)
+def _feminine_index(pairs: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    index = {}
+    for masc, fem in pairs:
+        index[fem] = masc
+        index[fem + "s"] = masc + ("" if masc.endswith(("s", "x")) else "s")
+    return index
+
+
+def fold_inclusive(text: str, pairs: dict[str, str] | None = None) -> str:
+    """Rewrite inclusive and paired forms to the masculine (the folding key; display is separate).
+
+    ``apprenant·e·s`` -> ``apprenants``; ``formateur(trice)`` -> ``formateur``;
+    ``Conducteur / Conductrice`` -> ``Conducteur``; ``conseiller ou conseillère`` -> ``conseiller``.
+    """
+    text = _INCLUSIVE_DOT.sub(lambda m: m.group(1) + (m.group(3) or ""), text)
+    text = _INCLUSIVE_PAREN.sub(lambda m: m.group(1) + (m.group(3) or ""), text)
+
+    def pair(m: re.Match) -> str:
+        first, second = m.group(1), m.group(3)
+        if _same_person_word(first.lower(), second.lower(), pairs):
+            return first
+        return m.group(0)
+
+    return _PAIR.sub(pair, text)
+
+
+def _same_person_word(first: str, second: str, pairs: dict[str, str] | None) -> bool:
+    if first == second:
+        return False
+    a, b = lemma_key(first, pairs), lemma_key(second, pairs)
+    return a == b and len(a) >= 3
+
+
+# ------------------------------------------------------------------------- tokenisation
+def split_elisions(text: str) -> str:
+    """``l’analyse`` -> ``analyse``; ``qu'il``, ``jusqu’au``, ``lorsqu'on`` likewise (both apostrophes)."""
+    return _ELISION.sub("", text)
+
+
+_TOKENS = re.compile(rf"(?P<elision>{_ELISION.pattern})|(?P<word>{_TOKEN.pattern})", re.IGNORECASE)
+
+
+def tokens(text: str) -> list[str]:
+    """Lowercased tokens with accents; an elided particle is its own token ending in ``'``
+    (``d’équipe`` -> ``d'``, ``équipe``) so phrases can be shown as written."""
+    return [t.lower() for t in cased_tokens(text)]
+
+
+def cased_tokens(text: str) -> list[str]:
+    """:func:`tokens` with the case as written (labels show ``RH``, ``SQL``, ``TVA``)."""
+    out = []
+    for m in _TOKENS.finditer(unicodedata.normalize("NFC", text)):
+        tok = m.group(0).replace("’", "'").replace("`", "'")
+        out.append(tok if m.group("elision") else tok.strip("'-"))
+    return [t for t in out if t]
+
+
+def words(text: str) -> list[str]:
+    """Lowercased words with accents, elided particles removed; hyphenated words kept whole."""
+    return [t for t in tokens(text) if not t.endswith("'")]
+
+
+def segments(text: str) -> list[list[str]]:
+    """Tokens (case kept) grouped by clause, so that n-grams never cross punctuation."""
+    return [ts for part in _SENTENCE_BREAK.split(text) if (ts := cased_tokens(part))]
+
+
+@lru_cache(maxsize=200_000)
+def _lemma(word: str) -> str:
+    lem = simplemma.lemmatize(word, lang="fr")
+    if lem == word and word.endswith(("s", "x")) and len(word) > 3 and not _known(word):
+        singular = word[:-1]  # unknown plural (apprenants): fall back to the singular when that is a word
+        if _known(singular) or singular.endswith(("ant", "ent", "eur", "ier", "ien", "iste", "é")):
+            lem = singular
+    # simplemma maps some participles to verbs (salariés -> salarier); keep nouns in -é as nouns
+    if lem.endswith("er") and word.rstrip("s").endswith(("é", "ée")):
+        lem = word.rstrip("s").removesuffix("e") if word.rstrip("s").endswith("ée") else word.rstrip("s")
+    return lem.lower()
+
+
+def lemma_key(word: str, pairs: dict[str, str] | None = None) -> str:
+    """One key for all forms of a word: number, gender and elision folded; accents kept."""
+    word = word.lower().replace("’", "'")
+    base = masculine(word, pairs)
+    if base == word and word.endswith("s"):
+        base = masculine(word[:-1], pairs)
+        base = base if base != word[:-1] else word
+    return masculine(_lemma(base), pairs)
+
+
+_INFINITIVE = ("er", "ir", "re", "oir")
+
+
+@lru_cache(maxsize=200_000)
+def is_verb_form(word: str) -> bool:
+    """Conjugated verbs, participles used verbally and bare infinitives: not label material.
+
+    simplemma prefers the noun for homographs (``analyse``, ``pose``, ``demande`` stay nouns), so a
+    form whose lemma is an infinitive is verbal unless it is the plural of a known noun
+    (``séquences``); an infinitive-shaped word is a verb unless its plural is a known word
+    (``dossiers``, ``métiers`` are nouns; ``créers`` is not a word).
+    """
+    if word.endswith("ez") and len(word) > 4:
+        return True  # vous-forms and imperatives: "boostez", "apprivoisez"
+    lem = simplemma.lemmatize(word, lang="fr")
+    if lem != word and lem.endswith(_INFINITIVE):
+        singular = word[:-1] if word.endswith("s") else None
+        return not (singular and _known(singular) and simplemma.lemmatize(singular, lang="fr") == singular)
+    return lem == word and word.endswith(_INFINITIVE) and len(word) > 4 and not _known(word + "s")
+
+
+def is_stopword(word: str, stop_words: Iterable[str] | frozenset[str]) -> bool:
+    return word.endswith("'") or word in stop_words or len(word) < 2

@@ -1,0 +1,279 @@
+"""Cluster labels a person understands: keywords, representative sentences, short names.
+
+Keywords: French-aware 1–3-word phrases (:mod:`flaucluster.french`) counted by scikit-learn's
+``CountVectorizer`` and weighted class-based TF-IDF style, ``tf(t, c) * log(1 + A / f(t))``
+(A: mean words per cluster, f: the term's frequency over all clusters). Then twins are
+removed (all forms of a word share one key; a word inside a kept phrase is dropped when
+the phrase accounts for most of its uses) and, when the keyword embeddings are given,
+MMR trades c-TF-IDF relevance against redundancy between keywords.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.preprocessing import normalize
+
+from . import french
+from .cluster import OUTLIER
+
+
+@dataclass
+class TopicLabel:
+    cluster: int
+    size: int
+    name: str
+    keywords: list[tuple[str, float]]          # (display form, weight), best first
+    representatives: list[str]                  # most central distinct sentences
+    representative_rows: list[int] = field(default_factory=list)
+
+
+class FrenchPhraseAnalyzer:
+    """Callable for ``CountVectorizer(analyzer=...)``: folded keys of content words and phrases.
+
+    Phrases are 1–``max_words`` content words in one clause, with at most one stopword between
+    neighbours ("droit du travail", "gestion d'équipe"). Keys are lemma keys joined by spaces;
+    the analyzer remembers the surface forms seen for each key, to show the most common one.
+    """
+
+    def __init__(self, stop_words: Iterable[str], gender_pairs: dict[str, str] | None = None, max_words: int = 3):
+        self.stop_words = frozenset(stop_words)
+        self.gender_pairs = gender_pairs
+        self.max_words = max_words
+        self.surfaces: dict[str, Counter] = defaultdict(Counter)
+        self.feminine_seen: set[str] = set()
+
+    def _key(self, token: str) -> str | None:
+        token = token.lower()
+        if french.is_stopword(token, self.stop_words) or not any(c.isalpha() for c in token):
+            return None
+        if french.is_verb_form(token):
+            return None
+        key = french.lemma_key(token, self.gender_pairs)
+        if key in self.stop_words or len(key) < 2:
+            return None
+        if key != token.removesuffix("s") and french.masculine(token.removesuffix("s"), self.gender_pairs) != \
+                token.removesuffix("s"):
+            self.feminine_seen.add(key)
+        return key
+
+    def __call__(self, text: str) -> list[str]:
+        folded = french.fold_inclusive(text, self.gender_pairs)
+        if folded != text:
+            self._mark_inclusive(text)
+        out: list[str] = []
+        for seg in french.segments(folded):
+            if seg[0][:1].isupper() and seg[0][1:].islower():
+                seg[0] = seg[0].lower()  # a clause-initial capital is positional, not part of the word
+            keys = [self._key(t) for t in seg]
+            for i, ki in enumerate(keys):
+                if ki is None:
+                    continue
+                phrase_keys, gap = [ki], 0
+                self._emit(out, phrase_keys, seg[i:i + 1])
+                for j in range(i + 1, len(seg)):
+                    if keys[j] is None:
+                        gap += 1
+                        if gap > 1 or seg[j].lower() not in french.LINK_WORDS:
+                            break
+                        continue
+                    phrase_keys.append(keys[j])
+                    gap = 0
+                    self._emit(out, phrase_keys, seg[i:j + 1])
+                    if len(phrase_keys) == self.max_words:
+                        break
+        return out
+
+    def _emit(self, out: list[str], keys: list[str], surface_tokens: list[str]) -> None:
+        if len(set(keys)) < len(keys):   # "formation formation" style repeats add nothing
+            return
+        key = " ".join(keys)
+        out.append(key)
+        self.surfaces[key][_join(surface_tokens)] += 1
+
+    def _mark_inclusive(self, text: str) -> None:
+        for pattern in (french._INCLUSIVE_DOT, french._INCLUSIVE_PAREN):
+            for m in pattern.finditer(text):
+                self.feminine_seen.add(french.lemma_key(m.group(1).lower(), self.gender_pairs))
+        for m in french._PAIR.finditer(text):
+            first = m.group(1).lower()
+            if french._same_person_word(first, m.group(3).lower(), self.gender_pairs):
+                self.feminine_seen.add(french.lemma_key(first, self.gender_pairs))
+
+    def display(self, key: str) -> str:
+        """A readable form of ``key``: the common surface, singular when written so, with its usual
+        case (``RH``, ``Python``) but not a sentence-initial capital; a person noun seen in both
+        genders shows as ``conducteur·rice``."""
+        forms = self.surfaces.get(key)
+        text = _best_surface(forms, key.split(" ")) if forms else key
+        parts = text.split(" ")
+        for i, word in enumerate(parts):
+            wkey = french.lemma_key(word, self.gender_pairs) if not word.endswith("'") else None
+            if wkey in self.feminine_seen and wkey in _person_words(self.gender_pairs):
+                parts[i] = inclusive_form(wkey, self.gender_pairs)
+        return " ".join(parts).replace("' ", "'")
+
+
+def _best_surface(forms: Counter, key_words: list[str]) -> str:
+    by_lower: dict[str, Counter] = defaultdict(Counter)
+    for form, n in forms.items():
+        by_lower[form.lower()][form] += n
+    totals = {low: sum(c.values()) for low, c in by_lower.items()}
+    top = max(totals.values())
+
+    def singular(low: str) -> int:  # words written exactly like their key: singular, masculine
+        return sum(w == k for w, k in zip(low.split(" "), key_words))
+
+    # ties broken by the text itself, never by the order rows came in
+    low = max((l for l in totals if totals[l] >= 0.25 * top), key=lambda l: (singular(l), totals[l], l))
+    best = max(by_lower[low].items(), key=lambda kv: (kv[1], kv[0]))[0]
+    # a capital only at the start is usually a title or sentence start: show lower case when also written so
+    if best != low and best[1:] == low[1:] and low in by_lower[low]:
+        return low
+    return best
+
+
+def _join(tokens: Sequence[str]) -> str:
+    return " ".join(tokens).replace("' ", "'")
+
+
+def _person_words(pairs: dict[str, str] | None) -> set[str]:
+    table = pairs or french.GENDER_PAIRS
+    return {m for m, f in table.items() if m != f}
+
+
+_PAIR_SUFFIX = (("teur", "trice", "rice"), ("eur", "euse", "euse"), ("er", "ère", "ère"), ("ien", "ienne", "ne"),
+                ("en", "enne", "ne"), ("on", "onne", "ne"), ("f", "ve", "ve"))
+
+
+def inclusive_form(masc: str, pairs: dict[str, str] | None = None) -> str:
+    """``conducteur`` -> ``conducteur·rice``; ``chef`` -> ``chef·fe``; ``agent`` -> ``agent·e``."""
+    fem = (pairs or french.GENDER_PAIRS).get(masc, masc + "e")
+    for m_end, f_end, shown in _PAIR_SUFFIX:
+        if masc.endswith(m_end) and fem == masc[: len(masc) - len(m_end)] + f_end:
+            return f"{masc}·{shown}"
+    if fem.startswith(masc):
+        return f"{masc}·{fem[len(masc):]}"
+    return f"{masc}/{fem}"
+
+
+# ------------------------------------------------------------------------------- weighting
+def class_tfidf(counts: sparse.csr_matrix, labels: np.ndarray, clusters: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """(weights, class_counts), both clusters x terms, for the listed cluster ids."""
+    onehot = sparse.csr_matrix((np.ones(len(labels)), (np.searchsorted(clusters, labels), np.arange(len(labels)))),
+                               shape=(len(clusters), len(labels))) if len(labels) else None
+    class_counts = (onehot @ counts).toarray() if onehot is not None else np.zeros((0, counts.shape[1]))
+    tf = normalize(class_counts, norm="l1")
+    avg_words = class_counts.sum(1).mean() if len(class_counts) else 0.0
+    freq = np.maximum(class_counts.sum(0), 1)
+    return tf * np.log1p(avg_words / freq), class_counts
+
+
+def select_keywords(weights: np.ndarray, counts: np.ndarray, terms: Sequence[str], *, n: int = 10,
+                    display: Callable[[str], str] = str) -> list[tuple[str, float]]:
+    """Top ``n`` twin-free keywords of one cluster, best c-TF-IDF weight first."""
+    order = [i for i in np.argsort(-weights, kind="stable")[: n * 6] if weights[i] > 0]
+    kept: list[int] = []
+    for i in order:
+        inside = [k for k in kept if _contains(terms[k], terms[i])]
+        if inside and max(counts[k] for k in inside) >= 0.6 * counts[i]:
+            continue  # a kept phrase accounts for most uses of this term: it adds nothing
+        # a longer phrase that accounts for most uses of kept shorter terms replaces them
+        kept = [k for k in kept if not (_contains(terms[i], terms[k]) and counts[i] >= 0.6 * counts[k])]
+        if " " not in terms[i] or counts[i] >= 2:
+            kept.append(i)
+        if len(kept) >= n:
+            break
+    return [(display(terms[i]), float(weights[i])) for i in kept[:n]]
+
+
+def _contains(phrase: str, term: str) -> bool:
+    return phrase != term and f" {term} " in f" {phrase} "
+
+
+def mmr(candidates: list[tuple[str, float]], vectors: np.ndarray, n: int, diversity: float) -> list[tuple[str, float]]:
+    """Maximal marginal relevance: relevance = c-TF-IDF weight (scaled to [0, 1]), redundancy =
+    cosine between keyword embeddings. Returns ``n`` keywords, best weight first."""
+    weights = np.array([w for _, w in candidates])
+    rel = weights / max(weights.max(), 1e-12)
+    vectors = normalize(vectors)
+    sim = vectors @ vectors.T
+    chosen, rest = [0], list(range(1, len(candidates)))
+    while rest and len(chosen) < n:
+        scores = [(1 - diversity) * rel[j] - diversity * sim[j, chosen].max() for j in rest]
+        chosen.append(rest.pop(int(np.argmax(scores))))
+    return [candidates[j] for j in sorted(chosen, key=lambda j: -rel[j])]
+
+
+# ------------------------------------------------------------------------------ the stage
+def representatives(vectors: np.ndarray, texts: Sequence[str], rows: np.ndarray, n: int = 3) -> list[int]:
+    """The ``n`` rows closest to the cluster's mean direction, skipping near-duplicates."""
+    centroid = vectors[rows].mean(0)
+    order = rows[np.argsort(-(vectors[rows] @ centroid), kind="stable")]
+    chosen: list[int] = []
+    for r in order:
+        if all(vectors[r] @ vectors[c] < 0.95 and texts[r].strip().lower() != texts[c].strip().lower()
+               for c in chosen):
+            chosen.append(int(r))
+        if len(chosen) == n:
+            break
+    return chosen
+
+
+def label_clusters(texts: Sequence[str], labels: np.ndarray, vectors: np.ndarray, *,
+                   stop_words: Iterable[str] | None = None, extra_stop_words: Iterable[str] = (),
+                   gender_pairs: dict[str, str] | None = None, n_keywords: int = 10, n_representatives: int = 3,
+                   embed_keywords: Callable[[list[str]], np.ndarray] | None = None,
+                   diversity: float = 0.3) -> list[TopicLabel]:
+    """One :class:`TopicLabel` per cluster id (outliers excluded), in id order."""
+    stops = (french.STOPWORDS_FR | french.COURSE_FILLER_FR if stop_words is None else frozenset(stop_words))
+    analyzer = FrenchPhraseAnalyzer(stops | set(extra_stop_words), gender_pairs)
+    clusters = sorted(int(c) for c in set(labels.tolist()) if c != OUTLIER)
+    if not clusters:
+        return []
+    members = np.isin(labels, clusters)
+    vectorizer = CountVectorizer(analyzer=analyzer, min_df=2 if members.sum() >= 50 else 1)
+    try:
+        counts = vectorizer.fit_transform([t for t, m in zip(texts, members) if m])
+        terms = vectorizer.get_feature_names_out().tolist()
+    except ValueError:  # no content word at all
+        counts, terms = sparse.csr_matrix((int(members.sum()), 0)), []
+    weights, class_counts = class_tfidf(counts.tocsr(), labels[members], clusters)
+    candidates = [select_keywords(weights[ci], class_counts[ci], terms, n=30, display=analyzer.display)
+                  if terms else [] for ci in range(len(clusters))]
+    if embed_keywords is not None and diversity > 0:
+        # one call for every cluster's candidates: the encoder and its cache are used once
+        vocab = sorted({k for cand in candidates for k, _ in cand})
+        vectors_by_kw = dict(zip(vocab, embed_keywords(vocab))) if vocab else {}
+        candidates = [mmr(cand, np.array([vectors_by_kw[k] for k, _ in cand]), n_keywords, diversity)
+                      if len(cand) > n_keywords else cand for cand in candidates]
+    out, names = [], set()
+    for ci, c in enumerate(clusters):
+        rows = np.flatnonzero(labels == c)
+        kws = candidates[ci][:n_keywords]
+        reps = representatives(vectors, texts, rows, n_representatives)
+        name = cluster_name(kws, c, names)
+        names.add(name)
+        out.append(TopicLabel(c, len(rows), name, kws, [texts[r] for r in reps], reps))
+    return out
+
+
+def cluster_name(keywords: list[tuple[str, float]], cluster: int, taken: set[str]) -> str:
+    """First keyphrase, plus the next distinct one when the first is a single word; unique."""
+    words = [k for k, _ in keywords]
+    if not words:
+        return f"groupe {cluster}"
+    parts = [words[0]]
+    if " " not in words[0] and len(words) > 1:
+        parts.append(next((w for w in words[1:] if words[0] not in w.split(" ")), words[1]))
+    name = " · ".join(parts)
+    for extra in words[len(parts):]:
+        if name not in taken:
+            break
+        name = f"{name} · {extra}"
+    name = name[:1].upper() + name[1:]
+    return name if name not in taken else f"{name} ({cluster})"

@@ -1,0 +1,130 @@
+"""Static figures (matplotlib) from results — DataFrames and arrays, not the estimator — so they
+work from a saved model or report too. Each returns a ``Figure``; nothing is shown or saved here.
+
+Large maps stay fast: points are drawn as one rasterised scatter (100k points in about a second).
+"""
+from __future__ import annotations
+
+import textwrap
+from typing import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg") if matplotlib.get_backend().lower() in ("", "agg") else None
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+OUTLIER_COLOR = "#c8c8c8"
+
+
+def _palette(n: int) -> list:
+    cmap = plt.get_cmap("tab20")
+    return [cmap(i % 20) for i in range(n)]
+
+
+def _short(name: str, width: int = 28) -> str:
+    return textwrap.shorten(name, width=width, placeholder="…")
+
+
+def cluster_map(coords: np.ndarray, labels: np.ndarray, names: dict[int, str], *, title: str = "Carte des groupes",
+                max_labels: int = 40, figsize=(11, 8)) -> Figure:
+    """2-D map of sentences coloured by cluster, with cluster names at their centres."""
+    fig, ax = plt.subplots(figsize=figsize)
+    out = labels == -1
+    size = max(1.0, min(12.0, 30000 / max(len(labels), 1)))
+    ax.scatter(coords[out, 0], coords[out, 1], s=size, c=OUTLIER_COLOR, lw=0, rasterized=True, label="hors groupe")
+    ids = [c for c in names if (labels == c).any()]
+    colors = dict(zip(ids, _palette(len(ids))))
+    ax.scatter(coords[~out, 0], coords[~out, 1], s=size, c=[colors.get(int(c), OUTLIER_COLOR) for c in labels[~out]],
+               lw=0, rasterized=True)
+    by_size = sorted(ids, key=lambda c: -(labels == c).sum())[:max_labels]
+    for c in by_size:
+        x, y = np.median(coords[labels == c], axis=0)
+        ax.text(x, y, _short(names[c]), fontsize=8, ha="center", va="center", weight="bold",
+                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": colors[c], "alpha": 0.85})
+    ax.set_title(title)
+    ax.set_xticks([]), ax.set_yticks([])
+    for side in ax.spines.values():
+        side.set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def cluster_sizes(topic_info: pd.DataFrame, *, n_outliers: int | None = None, figsize=(9, None)) -> Figure:
+    """Horizontal bars: rows per cluster (and outliers, when given)."""
+    df = topic_info.sort_values("size")
+    names = [f"{_short(n, 40)} ({c})" for n, c in zip(df["name"], df["cluster"])]
+    sizes = df["size"].tolist()
+    colors = _palette(len(df))
+    if n_outliers:
+        names, sizes, colors = ["(hors groupe)"] + names, [n_outliers] + sizes, [OUTLIER_COLOR] + colors
+    fig, ax = plt.subplots(figsize=(figsize[0], figsize[1] or max(3, 0.28 * len(names) + 1)))
+    ax.barh(names, sizes, color=colors)
+    ax.set_xlabel("nombre de lignes")
+    ax.set_title("Taille des groupes")
+    fig.tight_layout()
+    return fig
+
+
+def top_keywords(topic_info: pd.DataFrame, *, n_clusters: int = 12, n_words: int = 8, cols: int = 3) -> Figure:
+    """Small bar charts of the top keywords (c-TF-IDF weight) of the largest clusters."""
+    df = topic_info.sort_values("size", ascending=False).head(n_clusters)
+    rows = int(np.ceil(len(df) / cols)) or 1
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 2.6 * rows), squeeze=False)
+    for ax, (_, t), color in zip(axes.flat, df.iterrows(), _palette(len(df))):
+        words, weights = list(t["keywords"])[:n_words][::-1], list(t["keyword_weights"])[:n_words][::-1]
+        ax.barh([_short(w, 26) for w in words], weights, color=color)
+        ax.set_title(_short(f"{t['cluster']} · {t['name']}", 38), fontsize=9)
+        ax.tick_params(labelsize=8)
+        ax.set_xticks([])
+    for ax in list(axes.flat)[len(df):]:
+        ax.axis("off")
+    fig.suptitle("Mots-clés principaux par groupe")
+    fig.tight_layout()
+    return fig
+
+
+def similarity_heatmap(ids: Sequence[int], sim: np.ndarray, names: dict[int, str]) -> Figure:
+    """Cosine similarity between cluster centroids."""
+    n = len(ids)
+    fig, ax = plt.subplots(figsize=(min(4 + 0.35 * n, 18), min(3.5 + 0.35 * n, 17)))
+    im = ax.imshow(sim, cmap="viridis", vmin=min(0.0, float(sim.min())), vmax=1.0)
+    labels = [f"{_short(names[int(i)], 30)} ({i})" for i in ids]
+    ax.set_xticks(range(n), labels, rotation=90, fontsize=7)
+    ax.set_yticks(range(n), labels, fontsize=7)
+    fig.colorbar(im, ax=ax, fraction=0.04, label="similarité cosinus")
+    ax.set_title("Similarité entre groupes")
+    fig.tight_layout()
+    return fig
+
+
+def dendrogram(tree: dict) -> Figure:
+    """Dendrogram of :meth:`TopicModel.hierarchy` (or :func:`flaucluster.hierarchy.cluster_linkage`)."""
+    from scipy.cluster.hierarchy import dendrogram as scipy_dendrogram
+
+    n = len(tree["clusters"])
+    fig, ax = plt.subplots(figsize=(9, max(3, 0.3 * n + 1)))
+    if n >= 2:
+        labels = [f"{_short(nm, 34)} ({c})" for c, nm in zip(tree["clusters"], tree["names"])]
+        scipy_dendrogram(np.asarray(tree["linkage"]), labels=labels, orientation="right", ax=ax,
+                         leaf_font_size=8, color_threshold=None)
+        ax.set_xlabel("distance cosinus (liaison moyenne)")
+    else:
+        ax.text(0.5, 0.5, "un seul groupe : pas de hiérarchie", ha="center")
+    ax.set_title("Hiérarchie des groupes")
+    fig.tight_layout()
+    return fig
+
+
+def interactive_map(coords: np.ndarray, documents: pd.DataFrame):
+    """Plotly scatter with hover text (needs the ``notebooks`` extra); self-contained when written with
+    ``fig.write_html(path, include_plotlyjs=True)``."""
+    import plotly.express as px
+
+    df = documents.assign(x=coords[:, 0], y=coords[:, 1],
+                          hover=documents["text"].map(lambda t: "<br>".join(textwrap.wrap(str(t), 80)[:4])))
+    return px.scatter(df, x="x", y="y", color=df["cluster_name"].astype(str), hover_name="hover",
+                      hover_data={"x": False, "y": False, "id": True, "cluster": True},
+                      render_mode="webgl", height=700)

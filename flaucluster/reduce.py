@@ -1,0 +1,41 @@
+"""Dimensionality reduction before clustering: UMAP (seeded, cosine), PCA, or none."""
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+Reduction = Literal["umap", "pca", "none"]
+REDUCTIONS: tuple[str, ...] = Reduction.__args__  # type: ignore[attr-defined]
+
+
+def reduce(vectors: np.ndarray, method: Reduction = "umap", *, n_components: int = 5, n_neighbors: int = 15,
+           seed: int = 42, min_dist: float = 0.0) -> np.ndarray:
+    """Low-dimensional coordinates for clustering. Same input and seed give the same output."""
+    if method not in REDUCTIONS:
+        raise ValueError(f"reduction={method!r}; choose one of {REDUCTIONS}.")
+    n = len(vectors)
+    if method == "none" or n <= n_components + 1:
+        return np.asarray(vectors, dtype=np.float32)
+    if method == "pca":
+        from sklearn.decomposition import PCA
+
+        k = min(n_components, vectors.shape[1], n - 1)
+        return PCA(n_components=k, random_state=seed, svd_solver="full" if n < 5000 else "randomized") \
+            .fit_transform(vectors).astype(np.float32)
+    import umap
+
+    logger.info("UMAP: %d points -> %d dims (n_neighbors=%d, seed=%d)", n, n_components, n_neighbors, seed)
+    reducer = umap.UMAP(n_components=n_components, n_neighbors=min(n_neighbors, n - 1), min_dist=min_dist,
+                        metric="cosine", random_state=seed, n_jobs=1, low_memory=True)
+    return reducer.fit_transform(vectors).astype(np.float32)
+
+
+def map_2d(vectors: np.ndarray, *, seed: int = 42, n_neighbors: int = 15) -> np.ndarray:
+    """2-D coordinates for plotting (UMAP; PCA for tiny inputs)."""
+    if len(vectors) < 10:
+        return reduce(vectors, "pca", n_components=2, seed=seed)
+    return reduce(vectors, "umap", n_components=2, n_neighbors=n_neighbors, seed=seed, min_dist=0.1)
