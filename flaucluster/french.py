@@ -49,6 +49,7 @@ principales différent différents différentes cadre également propose propose
 montrer expliquer donner apporter décrypter démystifier insister construire manipuler devoir présenter travailler
 mettre accent repère illustrer guider aider accompagner traiter revenir passer prendre trouver utiliser appuyer
 consacrer porter terminer commencer offrir poser faire vouloir pouvoir aller venir voir dernier premier exemple
+donne présente possibilité façon indispensable solide conçu fourni insistant court courte part belle pensé
 """.split())
 
 # words allowed between two content words of a phrase ("droit du travail", "gestion d'équipe");
@@ -221,6 +222,7 @@ def lemma_key(word: str, pairs: dict[str, str] | None = None) -> str:
 
 
 _INFINITIVE = ("er", "ir", "re", "oir")
+_INVERSION = re.compile(r"-(?:t-)?(?:ce|il|ils|elle|elles|on|je|tu|nous|vous)$")
 
 
 @lru_cache(maxsize=200_000)
@@ -232,6 +234,8 @@ def is_verb_form(word: str) -> bool:
     (``séquences``); an infinitive-shaped word is a verb unless its plural is a known word
     (``dossiers``, ``métiers`` are nouns; ``créers`` is not a word).
     """
+    if _INVERSION.search(word):
+        return True  # "est-ce", "génèrent-elles", "pouvez-vous"
     if word.endswith("ez") and len(word) > 4:
         return True  # vous-forms and imperatives: "boostez", "apprivoisez"
     lem = simplemma.lemmatize(word, lang="fr")

@@ -20,6 +20,8 @@ import pandas as pd
 
 logger = logging.getLogger(__name__)
 
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 READERS = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".parquet", ".jsonl", ".json")
 ROW_STATUSES = ("ok", "missing", "empty", "not_text", "no_letters")
 
@@ -161,6 +163,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; exports are for colleagues too
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -76,7 +76,9 @@ def load_model(folder: str | Path) -> "TopicModel":
     params = dict(meta["params"])
     if str(params.get("method", "")).startswith("custom:"):
         params["method"] = "hdbscan"  # the custom clusterer itself is not stored; results are
-    params["k_range"] = tuple(params.get("k_range", (2, 30)))
+    for name in ("k_range", "extra_stop_words"):  # JSON has no tuples
+        if isinstance(params.get(name), list):
+            params[name] = tuple(params[name])
     model = TopicModel(**params)
     docs = json.loads((folder / "documents.json").read_text(encoding="utf-8"))
     model.ids_ = [d["id"] for d in docs]

