@@ -24,7 +24,7 @@ from .french import fold_inclusive
 from .io import row_status
 from .label import TopicLabel, label_clusters
 from .reduce import REDUCTIONS, reduce
-from .search import knn_assign, nearest
+from .search import knn, knn_assign, nearest, vote
 
 logger = logging.getLogger(__name__)
 
@@ -38,13 +38,16 @@ class TopicModel(BaseEstimator):
 
     Parameters are only stored here; ``fit`` validates them and loads the encoder.
     ``n_runs > 1`` clusters with that many seeds, keeps the consensus (medoid) run and
-    measures each cluster's stability across runs.
+    measures each cluster's stability across runs. Above ``max_fit_rows`` usable rows, a seeded
+    sample of that size is clustered and every other row joins the cluster its 10 nearest
+    sampled neighbours vote for (``probability`` is then the vote share).
     """
 
     def __init__(self, model: str | None = None, *, method: str | Any = "hdbscan",
                  reduction: ReductionChoice = "auto", n_components: int = 5, n_neighbors: int = 15,
                  min_cluster_size: int = 15, min_samples: int | None = None, k: int | None = None,
-                 k_range: tuple[int, int] = (2, 30), n_runs: int = 1, reassign_outliers: bool = False,
+                 k_range: tuple[int, int] = (2, 30), n_runs: int = 1, max_fit_rows: int | None = 20_000,
+                 reassign_outliers: bool = False,
                  n_keywords: int = 10, n_representatives: int = 3, diversity: float = 0.3,
                  stop_words: Sequence[str] | None = None, extra_stop_words: Sequence[str] = (),
                  gender_pairs: dict[str, str] | None = None, fold_before_embedding: bool = False,
@@ -60,6 +63,7 @@ class TopicModel(BaseEstimator):
         self.k = k
         self.k_range = k_range
         self.n_runs = n_runs
+        self.max_fit_rows = max_fit_rows
         self.reassign_outliers = reassign_outliers
         self.n_keywords = n_keywords
         self.n_representatives = n_representatives
@@ -81,6 +85,8 @@ class TopicModel(BaseEstimator):
             raise ValueError(f"method={self.method!r}: choose one of {METHODS}, or pass a scikit-learn clusterer.")
         if self.reduction not in ("auto", *REDUCTIONS):
             raise ValueError(f"reduction={self.reduction!r}: choose one of {('auto', *REDUCTIONS)}.")
+        if self.max_fit_rows is not None and self.max_fit_rows < 100:
+            raise ValueError(f"max_fit_rows={self.max_fit_rows!r}: use None (all rows) or at least 100.")
         for name in ("n_components", "n_neighbors", "min_cluster_size", "n_runs", "n_keywords", "batch_size"):
             if not isinstance(getattr(self, name), (int, np.integer)) or getattr(self, name) < 1:
                 raise ValueError(f"{name}={getattr(self, name)!r}: must be a positive integer.")
@@ -151,34 +157,42 @@ class TopicModel(BaseEstimator):
             raise ValueError(f"only {len(usable)} usable texts; at least 3 are needed to form clusters.")
 
         canon = usable[np.argsort([_row_hash(texts[i], self.embeddings_[i]) for i in usable], kind="stable")]
+        fit_rows, rest = canon, canon[:0]
+        if self.max_fit_rows and len(canon) > self.max_fit_rows:
+            pick = np.sort(np.random.default_rng(self.seed).choice(len(canon), self.max_fit_rows, replace=False))
+            fit_rows, rest = canon[pick], np.delete(canon, pick)
+            logger.info("Clustering a seeded sample of %d rows; the other %d join by nearest-neighbour vote.",
+                        len(fit_rows), len(rest))
+            neighbours = knn(self.embeddings_[rest], self.embeddings_[fit_rows])  # once, for every run
         seeds = [self.seed + r for r in range(self.n_runs)]
         runs, probs, reduced, details = [], [], [], []
         for s in seeds:
-            points = reduce(self.embeddings_[canon], self._reduction(), n_components=self.n_components,
+            points = reduce(self.embeddings_[fit_rows], self._reduction(), n_components=self.n_components,
                             n_neighbors=self.n_neighbors, seed=s)
             result = cluster(points, self.method, min_cluster_size=self.min_cluster_size,
                              min_samples=self.min_samples, k=self.k, k_range=self.k_range, seed=s)
-            runs.append(renumber_by_size(result.labels))
-            probs.append(result.probabilities)
+            run = np.full(len(texts), OUTLIER, dtype=int)
+            prob = np.zeros(len(texts), dtype=np.float32)
+            run[fit_rows], prob[fit_rows] = renumber_by_size(result.labels), result.probabilities
+            if len(rest):
+                run[rest], prob[rest] = vote(*neighbours, run[fit_rows])
+            runs.append(run[canon])
+            probs.append(prob)
             reduced.append(points)
             details.append(result.details)
         best = stability.medoid(runs)
         labels = np.full(len(texts), OUTLIER, dtype=int)
         labels[canon] = runs[best]
         self.labels_original_ = labels.copy()
-        self.probabilities_ = np.zeros(len(texts), dtype=np.float32)
-        self.probabilities_[canon] = probs[best]
-        self.reduced_ = np.zeros((len(texts), reduced[best].shape[1]), dtype=np.float32)
-        self.reduced_[canon] = reduced[best]
-        self.clustering_details_ = {**details[best], "seed": seeds[best], "reduction": self._reduction()}
+        self.probabilities_ = probs[best]
+        self.reduced_ = np.full((len(texts), reduced[best].shape[1]), np.nan, dtype=np.float32)
+        self.reduced_[fit_rows] = reduced[best]  # rows outside the fitted sample have no reduced point
+        self.clustering_details_ = {**details[best], "seed": seeds[best], "reduction": self._reduction(),
+                                    "clustered_rows": len(fit_rows), "assigned_by_neighbours": len(rest)}
         self.stability_ = None
         if self.n_runs > 1:
-            full_runs = []
-            for run in runs:
-                full = np.full(len(texts), OUTLIER, dtype=int)
-                full[canon] = run
-                full_runs.append(full[usable])
-            self.stability_ = stability.assess(labels[usable], full_runs, seeds)
+            order = np.argsort(canon)  # runs are in canonical order; assess in input order
+            self.stability_ = stability.assess(labels[usable], [r[order] for r in runs], seeds)
         self.labels_ = reassign_outliers(self.embeddings_, labels) if self.reassign_outliers else labels
         self.labels_[np.array(status) != "ok"] = OUTLIER
         self.custom_names_: dict[int, str] = {}
@@ -355,9 +369,10 @@ class TopicModel(BaseEstimator):
         from .french import COURSE_FILLER_FR, STOPWORDS_FR
 
         ok = np.array(self.status_) == "ok"
+        has_point = ok & np.isfinite(self.reduced_).all(axis=1)
         out: dict[str, float | None] = {
             "silhouette": metrics.silhouette(self.embeddings_[ok], self.labels_[ok], seed=self.seed),
-            "dbcv": metrics.dbcv(self.reduced_[ok], self.labels_original_[ok], seed=self.seed),
+            "dbcv": metrics.dbcv(self.reduced_[has_point], self.labels_original_[has_point], seed=self.seed),
             "outlier_share": float((self.labels_original_[ok] == OUTLIER).mean()),
         }
         analyzer = FrenchPhraseAnalyzer(set(self.stop_words or (STOPWORDS_FR | COURSE_FILLER_FR)) |

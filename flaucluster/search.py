@@ -16,26 +16,38 @@ def nearest(query: np.ndarray, vectors: np.ndarray, k: int = 10) -> tuple[np.nda
     return idx, np.take_along_axis(scores, idx, 1)
 
 
-def knn_assign(query: np.ndarray, vectors: np.ndarray, labels: np.ndarray, k: int = 10,
-               batch: int = 2048) -> tuple[np.ndarray, np.ndarray]:
+def vote(idx: np.ndarray, sims: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Similarity-weighted majority of the neighbours' ``labels``; (winner, its share of the votes).
+    Ties go to the smaller cluster id, so the answer never depends on neighbour order."""
+    out = np.empty(len(idx), dtype=int)
+    share = np.zeros(len(idx), dtype=np.float32)
+    for r, (ii, ss) in enumerate(zip(idx, sims)):
+        votes: dict[int, float] = {}
+        for i, w in zip(ii, np.maximum(ss, 0)):
+            votes[int(labels[i])] = votes.get(int(labels[i]), 0.0) + float(w)
+        best = max(votes, key=lambda c: (votes[c], -c))
+        total = sum(votes.values())
+        out[r], share[r] = best, votes[best] / total if total > 0 else 0.0
+    return out, share
+
+
+def knn(query: np.ndarray, vectors: np.ndarray, k: int = 10, batch: int = 2048) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`nearest` in batches, for many queries."""
+    parts = [nearest(query[s:s + batch], vectors, k) for s in range(0, len(query), batch)]
+    if not parts:
+        return np.zeros((0, k), dtype=int), np.zeros((0, k), dtype=np.float32)
+    return np.vstack([p[0] for p in parts]), np.vstack([p[1] for p in parts])
+
+
+def knn_assign(query: np.ndarray, vectors: np.ndarray, labels: np.ndarray, k: int = 10
+               ) -> tuple[np.ndarray, np.ndarray]:
     """Cluster of each query row by similarity-weighted vote of its ``k`` nearest training rows.
 
-    A query identical to a training row (cosine >= 0.9999) takes that row's cluster, so
-    ``transform`` on the training sentences gives back exactly the fitted clusters."""
-    out = np.full(len(query), OUTLIER, dtype=int)
+    A query identical to a training row (cosine >= 0.9999) takes that row's cluster."""
     if len(vectors) == 0:
-        return out, np.zeros(len(query), dtype=np.float32)
-    prob = np.zeros(len(query), dtype=np.float32)
-    for s in range(0, len(query), batch):
-        idx, sims = nearest(query[s:s + batch], vectors, k)
-        for r, (ii, ss) in enumerate(zip(idx, sims)):
-            if ss[0] >= 0.9999:
-                out[s + r], prob[s + r] = labels[ii[0]], 1.0
-                continue
-            votes: dict[int, float] = {}
-            for i, w in zip(ii, np.maximum(ss, 0)):
-                votes[int(labels[i])] = votes.get(int(labels[i]), 0.0) + float(w)
-            best = max(votes, key=lambda c: (votes[c], -c))
-            total = sum(votes.values())
-            out[s + r], prob[s + r] = best, votes[best] / total if total > 0 else 0.0
-    return out, prob
+        return np.full(len(query), OUTLIER, dtype=int), np.zeros(len(query), dtype=np.float32)
+    idx, sims = knn(query, vectors, k)
+    out, share = vote(idx, sims, labels)
+    exact = sims[:, 0] >= 0.9999
+    out[exact], share[exact] = labels[idx[exact, 0]], 1.0
+    return out, share

@@ -127,3 +127,13 @@ def test_stability_runs_score_clusters_and_rows(sample, sample_embeddings):
     assert {"stability", "unstable"} <= set(info.columns) and info["stability"].between(0, 1).all()
     assert docs["confidence"].between(0, 1).all()
     assert summary["stability"]["n_runs"] == 3 and 0 <= summary["stability"]["mean_pairwise_ari"] <= 1
+
+
+def test_large_inputs_cluster_a_sample_and_assign_the_rest_by_neighbours(fitted, sample, sample_embeddings):
+    df, texts = sample
+    model = TopicModel(seed=7, max_fit_rows=800, n_runs=2).fit(texts, embeddings=sample_embeddings)
+    details = model.clustering_details_
+    assert details["clustered_rows"] == 800 and details["assigned_by_neighbours"] == len(texts) - 800
+    assert len(model.document_info()) == len(texts)
+    assert model.evaluate(df["theme"])["ari"] > 0.6
+    assert model.document_info()["confidence"].between(0, 1).all()
