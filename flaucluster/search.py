@@ -51,3 +51,15 @@ def knn_assign(query: np.ndarray, vectors: np.ndarray, labels: np.ndarray, k: in
     exact = sims[:, 0] >= 0.9999
     out[exact], share[exact] = labels[idx[exact, 0]], 1.0
     return out, share
+
+
+def near_duplicates(vectors: np.ndarray, threshold: float = 0.95, batch: int = 2048) -> list[tuple[int, int, float]]:
+    """Pairs of rows (i < j) whose unit vectors have cosine >= ``threshold``, most similar first."""
+    pairs: list[tuple[int, int, float]] = []
+    for s in range(0, len(vectors), batch):
+        sims = vectors[s:s + batch] @ vectors.T
+        for r, c in zip(*np.nonzero(sims >= threshold)):
+            i = s + int(r)
+            if i < int(c) and vectors[i].any():
+                pairs.append((i, int(c), float(sims[r, c])))
+    return sorted(pairs, key=lambda p: (-p[2], p[0], p[1]))

@@ -1,0 +1,46 @@
+"""Shared by the benchmark scripts: the sample corpus, cached embeddings, machine description."""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+sys.path.insert(0, str(ROOT / "tests"))  # the independent twin checker used by the tests
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+    from flaucluster.persist import package_versions
+
+    return {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "cpu": cpu, "cores": os.cpu_count(),
+            "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+            "python": platform.python_version(), "versions": package_versions()}
+
+
+def sample(variant: str = "title+description") -> tuple[pd.DataFrame, list[str]]:
+    df = pd.read_csv(ROOT / "data" / "cours_fr.csv", dtype=str, keep_default_na=False)
+    texts = df["title"].tolist() if variant == "title" else (df["title"] + ". " + df["description"]).tolist()
+    return df, texts
+
+
+def embeddings(texts: list[str]) -> np.ndarray:
+    from flaucluster.embed import OfflineUSEEncoder, embed_texts
+
+    return embed_texts(texts, OfflineUSEEncoder(), cache_dir=os.environ.get("FLAUCLUSTER_CACHE_DIR"))
+
+
+def write_results(name: str, payload: dict, markdown: str) -> None:
+    from flaucluster.io import write_json, write_text
+
+    write_json(RESULTS / f"{name}.json", payload)
+    write_text(RESULTS / f"{name}.md", markdown)
+    print(markdown)

