@@ -107,7 +107,7 @@ def masculine(word: str, pairs: dict[str, str] | None = None) -> str:
     Explicit pairs first; then suffix rules only when the masculine candidate is a known French
     word (``infirmière`` -> ``infirmier``; ``matière`` stays, ``matier`` is not a word).
     """
-    table = _feminine_index(tuple(sorted((pairs or GENDER_PAIRS).items())))
+    table = _feminine_index(None if pairs is None else tuple(sorted(pairs.items())))
     if word in table:
         return table[word]
     for fem, masc in _FEMININE_ENDINGS:
@@ -131,9 +131,9 @@ def _is_own_lemma_noun(word: str) -> bool:
 
 
 @lru_cache(maxsize=8)
-def _feminine_index(pairs: tuple[tuple[str, str], ...]) -> dict[str, str]:
+def _feminine_index(pairs: tuple[tuple[str, str], ...] | None) -> dict[str, str]:
     index = {}
-    for masc, fem in pairs:
+    for masc, fem in (pairs if pairs is not None else GENDER_PAIRS.items()):
         index[fem] = masc
         index[fem + "s"] = masc + ("" if masc.endswith(("s", "x")) else "s")
     return index

@@ -46,9 +46,16 @@ class FrenchPhraseAnalyzer:
         self.max_words = max_words
         self.surfaces: dict[str, Counter] = defaultdict(Counter)
         self.feminine_seen: set[str] = set()
+        self._keys: dict[str, str | None] = {}
 
     def _key(self, token: str) -> str | None:
+        """Folded key of a token, None for non-content words (memoised: corpora repeat words a lot)."""
         token = token.lower()
+        if token not in self._keys:
+            self._keys[token] = self._compute_key(token)
+        return self._keys[token]
+
+    def _compute_key(self, token: str) -> str | None:
         if french.is_stopword(token, self.stop_words) or not any(c.isalpha() for c in token):
             return None
         if french.is_verb_form(token):
@@ -228,14 +235,21 @@ def label_clusters(texts: Sequence[str], labels: np.ndarray, vectors: np.ndarray
                    stop_words: Iterable[str] | None = None, extra_stop_words: Iterable[str] = (),
                    gender_pairs: dict[str, str] | None = None, n_keywords: int = 10, n_representatives: int = 3,
                    embed_keywords: Callable[[list[str]], np.ndarray] | None = None,
-                   diversity: float = 0.3) -> list[TopicLabel]:
-    """One :class:`TopicLabel` per cluster id (outliers excluded), in id order."""
+                   diversity: float = 0.3, max_docs: int | None = 50_000) -> list[TopicLabel]:
+    """One :class:`TopicLabel` per cluster id (outliers excluded), in id order.
+
+    Keywords are counted on at most ``max_docs`` clustered rows (a seeded sample, for speed on
+    very large corpora); representative sentences always come from every row."""
     stops = (french.STOPWORDS_FR | french.COURSE_FILLER_FR if stop_words is None else frozenset(stop_words))
     analyzer = FrenchPhraseAnalyzer(stops | set(extra_stop_words), gender_pairs)
     clusters = sorted(int(c) for c in set(labels.tolist()) if c != OUTLIER)
     if not clusters:
         return []
     members = np.isin(labels, clusters)
+    if max_docs is not None and members.sum() > max_docs:
+        keep = np.random.default_rng(0).choice(np.flatnonzero(members), max_docs, replace=False)
+        members = np.zeros_like(members)
+        members[keep] = True
     vectorizer = CountVectorizer(analyzer=analyzer, min_df=2 if members.sum() >= 50 else 1)
     try:
         counts = vectorizer.fit_transform([t for t, m in zip(texts, members) if m])
