@@ -19,9 +19,9 @@ from matplotlib.figure import Figure  # noqa: E402
 OUTLIER_COLOR = "#c8c8c8"
 
 
-def _palette(n: int) -> list:
-    cmap = plt.get_cmap("tab20")
-    return [cmap(i % 20) for i in range(n)]
+def cluster_color(cluster: int):
+    """One colour per cluster id, the same in every figure; outliers grey."""
+    return OUTLIER_COLOR if cluster < 0 else plt.get_cmap("tab20")(int(cluster) % 20)
 
 
 def _short(name: str, width: int = 28) -> str:
@@ -36,14 +36,13 @@ def cluster_map(coords: np.ndarray, labels: np.ndarray, names: dict[int, str], *
     size = max(1.0, min(12.0, 30000 / max(len(labels), 1)))
     ax.scatter(coords[out, 0], coords[out, 1], s=size, c=OUTLIER_COLOR, lw=0, rasterized=True, label="hors groupe")
     ids = [c for c in names if (labels == c).any()]
-    colors = dict(zip(ids, _palette(len(ids))))
-    ax.scatter(coords[~out, 0], coords[~out, 1], s=size, c=[colors.get(int(c), OUTLIER_COLOR) for c in labels[~out]],
-               lw=0, rasterized=True)
+    colors = np.array([cluster_color(c) for c in range(max(ids, default=0) + 1)])
+    ax.scatter(coords[~out, 0], coords[~out, 1], s=size, c=colors[labels[~out]], lw=0, rasterized=True)
     by_size = sorted(ids, key=lambda c: -(labels == c).sum())[:max_labels]
     for c in by_size:
         x, y = np.median(coords[labels == c], axis=0)
         ax.text(x, y, _short(names[c]), fontsize=8, ha="center", va="center", weight="bold",
-                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": colors[c], "alpha": 0.85})
+                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": cluster_color(c), "alpha": 0.85})
     ax.set_title(title)
     ax.set_xticks([]), ax.set_yticks([])
     for side in ax.spines.values():
@@ -57,7 +56,7 @@ def cluster_sizes(topic_info: pd.DataFrame, *, n_outliers: int | None = None, fi
     df = topic_info.sort_values("size")
     names = [f"{_short(n, 40)} ({c})" for n, c in zip(df["name"], df["cluster"])]
     sizes = df["size"].tolist()
-    colors = _palette(len(df))
+    colors = [cluster_color(c) for c in df["cluster"]]
     if n_outliers:
         names, sizes, colors = ["(hors groupe)"] + names, [n_outliers] + sizes, [OUTLIER_COLOR] + colors
     fig, ax = plt.subplots(figsize=(figsize[0], figsize[1] or max(3, 0.28 * len(names) + 1)))
@@ -73,7 +72,8 @@ def top_keywords(topic_info: pd.DataFrame, *, n_clusters: int = 12, n_words: int
     df = topic_info.sort_values("size", ascending=False).head(n_clusters)
     rows = int(np.ceil(len(df) / cols)) or 1
     fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 2.6 * rows), squeeze=False)
-    for ax, (_, t), color in zip(axes.flat, df.iterrows(), _palette(len(df))):
+    for ax, (_, t) in zip(axes.flat, df.iterrows()):
+        color = cluster_color(t["cluster"])
         words, weights = list(t["keywords"])[:n_words][::-1], list(t["keyword_weights"])[:n_words][::-1]
         ax.barh([_short(w, 26) for w in words], weights, color=color)
         ax.set_title(_short(f"{t['cluster']} · {t['name']}", 38), fontsize=9)

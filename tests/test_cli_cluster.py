@@ -58,3 +58,16 @@ def test_report_command_rebuilds_from_the_saved_model(run, tmp_path):
     assert main(["report", str(run[1]), "--out", str(tmp_path / "again")]) == 0
     again = pd.read_csv(tmp_path / "again" / "assignments.csv", keep_default_na=False)
     assert again["cluster"].tolist() == pd.read_csv(run[1] / "assignments.csv")["cluster"].tolist()
+
+
+def test_html_report_renders_in_headless_chromium(run, tmp_path):
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    if not (shutil.which("chromium") or shutil.which("chromium-browser")):
+        pytest.skip("Chromium is not installed here (apt-get install chromium); scripts/screenshot_report.sh")
+    script = Path(__file__).resolve().parents[1] / "scripts" / "screenshot_report.sh"
+    png = tmp_path / "report.png"
+    subprocess.run([str(script), str(run[1] / "report.html"), str(png)], check=True, timeout=120)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 50_000
