@@ -157,29 +157,8 @@ class TopicModel(BaseEstimator):
             raise ValueError(f"only {len(usable)} usable texts; at least 3 are needed to form clusters.")
 
         canon = usable[np.argsort([_row_hash(texts[i], self.embeddings_[i]) for i in usable], kind="stable")]
-        fit_rows, rest = canon, canon[:0]
-        if self.max_fit_rows and len(canon) > self.max_fit_rows:
-            pick = np.sort(np.random.default_rng(self.seed).choice(len(canon), self.max_fit_rows, replace=False))
-            fit_rows, rest = canon[pick], np.delete(canon, pick)
-            logger.info("Clustering a seeded sample of %d rows; the other %d join by nearest-neighbour vote.",
-                        len(fit_rows), len(rest))
-            neighbours = knn(self.embeddings_[rest], self.embeddings_[fit_rows])  # once, for every run
+        runs, probs, reduced, details, fit_rows, rest = self._seed_runs(canon, len(texts))
         seeds = [self.seed + r for r in range(self.n_runs)]
-        runs, probs, reduced, details = [], [], [], []
-        for s in seeds:
-            points = reduce(self.embeddings_[fit_rows], self._reduction(), n_components=self.n_components,
-                            n_neighbors=self.n_neighbors, seed=s)
-            result = cluster(points, self.method, min_cluster_size=self.min_cluster_size,
-                             min_samples=self.min_samples, k=self.k, k_range=self.k_range, seed=s)
-            run = np.full(len(texts), OUTLIER, dtype=int)
-            prob = np.zeros(len(texts), dtype=np.float32)
-            run[fit_rows], prob[fit_rows] = renumber_by_size(result.labels), result.probabilities
-            if len(rest):
-                run[rest], prob[rest] = vote(*neighbours, run[fit_rows])
-            runs.append(run[canon])
-            probs.append(prob)
-            reduced.append(points)
-            details.append(result.details)
         best = stability.medoid(runs)
         labels = np.full(len(texts), OUTLIER, dtype=int)
         labels[canon] = runs[best]
@@ -201,6 +180,33 @@ class TopicModel(BaseEstimator):
                     int(((self.labels_original_ == OUTLIER) & (np.array(status) == "ok")).sum()),
                     len(texts) - len(usable))
         return self
+
+    def _seed_runs(self, canon: np.ndarray, n: int):
+        """Reduce + cluster once per seed, rows in canonical order. Above ``max_fit_rows`` a seeded
+        sample is clustered and the other rows follow their nearest sampled neighbours."""
+        fit_rows, rest = canon, canon[:0]
+        if self.max_fit_rows and len(canon) > self.max_fit_rows:
+            pick = np.sort(np.random.default_rng(self.seed).choice(len(canon), self.max_fit_rows, replace=False))
+            fit_rows, rest = canon[pick], np.delete(canon, pick)
+            logger.info("Clustering a seeded sample of %d rows; the other %d join by nearest-neighbour vote.",
+                        len(fit_rows), len(rest))
+            neighbours = knn(self.embeddings_[rest], self.embeddings_[fit_rows])  # once, for every run
+        runs, probs, reduced, details = [], [], [], []
+        for r in range(self.n_runs):
+            points = reduce(self.embeddings_[fit_rows], self._reduction(), n_components=self.n_components,
+                            n_neighbors=self.n_neighbors, seed=self.seed + r)
+            result = cluster(points, self.method, min_cluster_size=self.min_cluster_size,
+                             min_samples=self.min_samples, k=self.k, k_range=self.k_range, seed=self.seed + r)
+            run = np.full(n, OUTLIER, dtype=int)
+            prob = np.zeros(n, dtype=np.float32)
+            run[fit_rows], prob[fit_rows] = renumber_by_size(result.labels), result.probabilities
+            if len(rest):
+                run[rest], prob[rest] = vote(*neighbours, run[fit_rows])
+            runs.append(run[canon])
+            probs.append(prob)
+            reduced.append(points)
+            details.append(result.details)
+        return runs, probs, reduced, details, fit_rows, rest
 
     def fit_transform(self, X: Sequence[Any], y: Any = None, **kwargs) -> np.ndarray:
         return self.fit(X, y, **kwargs).labels_
@@ -284,7 +290,10 @@ class TopicModel(BaseEstimator):
                              for c, o in zip(self.labels_, ok)],
             "probability": np.round(self.probabilities_, 4),
             "is_outlier": ok & (self.labels_original_ == OUTLIER),
-            "cluster_original": self.labels_original_, "status": self.status_})
+            "cluster_original": self.labels_original_,
+            # the reassigned view, always offered: outliers in their nearest cluster, others unchanged
+            "cluster_reassigned": np.where(ok, reassign_outliers(self.embeddings_, self.labels_), OUTLIER),
+            "status": self.status_})
         if self.stability_ is not None:
             conf = np.zeros(len(df), dtype=np.float32)
             conf[ok] = self.stability_.row_confidence

@@ -97,6 +97,8 @@ def test_outlier_reassignment_is_opt_in_and_keeps_the_original(sample, sample_em
     assert (docs["cluster"] >= 0).all()
     assert np.array_equal(docs["cluster_original"].to_numpy(), plain.labels_)
     assert docs["is_outlier"].sum() == (plain.labels_ == -1).sum()
+    offered = plain.document_info()["cluster_reassigned"].to_numpy()  # the reassigned view is always there
+    assert np.array_equal(offered, moved.labels_)
 
 
 def test_merge_reduce_and_custom_names(sample, sample_embeddings):

@@ -73,8 +73,9 @@ def topics_payload(inputs: ReportInputs) -> dict[str, Any]:
     return {"model": s["model"], "parameters": inputs.parameters, "clustering": s["clustering"],
             "rows": s["rows"], "usable_rows": s["usable_rows"], "unusable_rows": s["unusable_rows"],
             "unassigned_rows": s["outliers"], "unassigned_after_reassignment": s["outliers_after_reassignment"],
-            "outliers_note": "cluster_original in assignments keeps the first assignment; cluster holds the "
-                             "reassigned view when reassignment was asked for",
+            "outliers_note": "assignments: cluster_original keeps the first assignment (-1 = outlier), "
+                             "cluster_reassigned puts every outlier in its nearest cluster, cluster is the one "
+                             "in use (reassigned only with --reassign-outliers)",
             "stability": s.get("stability"), "metrics": inputs.metrics, "clusters": clusters}
 
 
