@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import inspect
 import logging
 import time
 from pathlib import Path
@@ -11,18 +12,27 @@ from .cluster import METHODS
 logger = logging.getLogger("flaucluster")
 
 
+def _defaults() -> dict:
+    """The estimator's own defaults: the command line declares none of its own."""
+    from .model import TopicModel
+
+    return {k: p.default for k, p in inspect.signature(TopicModel.__init__).parameters.items()}
+
+
 def add_commands(sub, add_input_options, add_model_options) -> None:
     p = sub.add_parser("cluster", help="group the rows of a file and write assignments, topics and a report")
     add_input_options(p)
     add_model_options(p)
+    d = _defaults()
     g = p.add_argument_group("clustering")
-    g.add_argument("--method", default="hdbscan", choices=METHODS)
+    g.add_argument("--method", default=d["method"], choices=METHODS)
     g.add_argument("--k", type=int, default=None, help="KMeans clusters (default: chosen by silhouette)")
-    g.add_argument("--min-cluster-size", type=int, default=15, help="HDBSCAN smallest group (default 15)")
-    g.add_argument("--seed", type=int, default=42)
-    g.add_argument("--stability", type=int, default=5, metavar="N",
+    g.add_argument("--min-cluster-size", type=int, default=d["min_cluster_size"],
+                   help=f"HDBSCAN smallest group (default {d['min_cluster_size']})")
+    g.add_argument("--seed", type=int, default=d["seed"])
+    g.add_argument("--stability", type=int, default=d["n_runs"], metavar="N",
                    help="runs with N seeds, keeps the consensus run and scores each cluster's stability "
-                        "(default 5; 1 = a single run)")
+                        f"(default {d['n_runs']}; 1 = a single run)")
     g.add_argument("--reassign-outliers", action="store_true",
                    help="put outliers in their nearest cluster (cluster_original keeps the first answer)")
     g.add_argument("--fold-gender", action="store_true",

@@ -37,8 +37,8 @@ class TopicModel(BaseEstimator):
     """Thematic groups of French sentences, with names, keywords and representative sentences.
 
     Parameters are only stored here; ``fit`` validates them and loads the encoder.
-    ``n_runs > 1`` clusters with that many seeds, keeps the consensus (medoid) run and
-    measures each cluster's stability across runs. Above ``max_fit_rows`` usable rows, a seeded
+    ``n_runs`` (default 5) clusters with that many seeds, keeps the consensus (medoid) run and
+    measures each cluster's stability across runs; ``n_runs=1`` is a single, faster run. Above ``max_fit_rows`` usable rows, a seeded
     sample of that size is clustered and every other row joins the cluster its 10 nearest
     sampled neighbours vote for (``probability`` is then the vote share).
     """
@@ -46,7 +46,7 @@ class TopicModel(BaseEstimator):
     def __init__(self, model: str | None = None, *, method: str | Any = "hdbscan",
                  reduction: ReductionChoice = "auto", n_components: int = 5, n_neighbors: int = 15,
                  min_cluster_size: int = 15, min_samples: int | None = None, k: int | None = None,
-                 k_range: tuple[int, int] = (2, 30), n_runs: int = 1, max_fit_rows: int | None = 20_000,
+                 k_range: tuple[int, int] = (2, 30), n_runs: int = 5, max_fit_rows: int | None = 20_000,
                  reassign_outliers: bool = False,
                  n_keywords: int = 10, n_representatives: int = 3, diversity: float = 0.3,
                  stop_words: Sequence[str] | None = None, extra_stop_words: Sequence[str] = (),

