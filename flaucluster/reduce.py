@@ -12,9 +12,23 @@ Reduction = Literal["umap", "pca", "none"]
 REDUCTIONS: tuple[str, ...] = Reduction.__args__  # type: ignore[attr-defined]
 
 
+def neighbour_graph(vectors: np.ndarray, n_neighbors: int = 15) -> tuple[np.ndarray, np.ndarray]:
+    """Exact cosine k-nearest neighbours (indices, distances) of unit vectors, by BLAS.
+
+    Why not UMAP's own: above 4,096 rows UMAP switches to pynndescent, whose numba compilation
+    costs each new process a minute or more on 2 cores; an exact search of 20,000 rows takes
+    seconds, is deterministic, and is computed once for every seed of a consensus."""
+    from .search import knn
+
+    idx, sims = knn(vectors, vectors, min(n_neighbors, len(vectors)))
+    return idx, np.clip(1.0 - sims, 0.0, None).astype(np.float32)
+
+
 def reduce(vectors: np.ndarray, method: Reduction = "umap", *, n_components: int = 5, n_neighbors: int = 15,
-           seed: int = 42, min_dist: float = 0.0) -> np.ndarray:
-    """Low-dimensional coordinates for clustering. Same input and seed give the same output."""
+           seed: int = 42, min_dist: float = 0.0, graph: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """Low-dimensional coordinates for clustering. Same input and seed give the same output.
+
+    ``graph``: a precomputed :func:`neighbour_graph` of ``vectors`` for UMAP (unit vectors assumed)."""
     if method not in REDUCTIONS:
         raise ValueError(f"reduction={method!r}; choose one of {REDUCTIONS}.")
     n = len(vectors)
@@ -26,12 +40,20 @@ def reduce(vectors: np.ndarray, method: Reduction = "umap", *, n_components: int
         k = min(n_components, vectors.shape[1], n - 1)
         return PCA(n_components=k, random_state=seed, svd_solver="full" if n < 5000 else "randomized") \
             .fit_transform(vectors).astype(np.float32)
+    import warnings
+
     import umap
 
+    n_neighbors = min(n_neighbors, n - 1)
+    if graph is None and n >= 4096:
+        graph = neighbour_graph(vectors, n_neighbors)
     logger.info("UMAP: %d points -> %d dims (n_neighbors=%d, seed=%d)", n, n_components, n_neighbors, seed)
-    reducer = umap.UMAP(n_components=n_components, n_neighbors=min(n_neighbors, n - 1), min_dist=min_dist,
-                        metric="cosine", random_state=seed, n_jobs=1, low_memory=True)
-    return reducer.fit_transform(vectors).astype(np.float32)
+    reducer = umap.UMAP(n_components=n_components, n_neighbors=n_neighbors, min_dist=min_dist, metric="cosine",
+                        random_state=seed, n_jobs=1, low_memory=True,
+                        precomputed_knn=graph if graph is not None else (None, None, None))
+    with warnings.catch_warnings():  # "no search index: transform unavailable" — we never use UMAP.transform
+        warnings.filterwarnings("ignore", message=".*knn_search_index.*")
+        return reducer.fit_transform(vectors).astype(np.float32)
 
 
 def map_2d(vectors: np.ndarray, *, seed: int = 42, n_neighbors: int = 15) -> np.ndarray:

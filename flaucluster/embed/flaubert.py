@@ -7,14 +7,34 @@ sentence-transformers 6 answers that by poking ``tokenizer.basic_tokenizer``, wh
 This module follows the model card's own recipe instead — lowercase, tokenize with
 truncation at ``max_seq_length``, run the transformer, pool with the attention mask — using
 only ``AutoTokenizer``/``AutoModel``, which keeps it working across library releases.
+
+The encode loop is built for throughput (benchmarks/bench_encode.py measures it against
+stock sentence-transformers):
+
+* texts are tokenized without padding first, then sorted by *token* length and cut into
+  token-budget batches: short sentences travel in big batches, long ones in small ones, and
+  almost no padding is computed;
+* on GPU (or whenever a core is left over by torch's intra-op threads) tokenization runs in a
+  background thread, one chunk ahead of the forward pass, which releases the GIL; on a CPU whose
+  cores all run the forward pass it stays in line, as a third busy thread only slows the GEMMs;
+* FlauBERT's forward pass is re-played with ``scaled_dot_product_attention`` over the model's own
+  modules (transformers offers no SDPA for FlauBERT), skipping its eager attention and the
+  key/value cache it fills in inference; other architectures use the model's own forward;
+* ``torch.inference_mode``, fp16 on CUDA (``select_dtype``), pooling accumulated in fp32, pinned
+  host memory and results brought back from the GPU in blocks rather than one sync per batch.
+
+Vectors equal the model card recipe's within fp32 rounding (tests/test_flaubert_encoder.py).
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
+import os
+import queue
+import threading
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 from tqdm.auto import tqdm
@@ -26,6 +46,12 @@ logger = logging.getLogger(__name__)
 _SIMPLE_MODULES = ("Transformer", "Pooling", "Normalize")
 _POOLING_MODES = {"pooling_mode_mean_tokens": "mean", "pooling_mode_cls_token": "cls",
                   "pooling_mode_max_tokens": "max"}
+# Padded tokens per batch, by device. On CPU a few thousand rows keep the GEMMs efficient while the
+# activations stay cache-friendly; a GPU wants far more work per launch. Never more than
+# batch_size * max_seq_length, the most a batch of ``batch_size`` sentences could hold.
+_BATCH_TOKENS = {"cpu": 4096, "cuda": 32768, "mps": 8192}
+_FIRST_CHUNK, _MAX_CHUNK = 256, 8192  # texts tokenized per step: small first, to start the model early
+_FLUSH_ROWS = 16384  # GPU results are copied back in blocks this big (one sync each)
 
 
 def is_simple_st_folder(folder: Path) -> bool:
@@ -81,6 +107,12 @@ class TransformerFolderEncoder(Encoder):
             self.max_seq_length = min(self.max_seq_length, int(limit))
         self.dim = int(getattr(self.model.config, "hidden_size", 0) or self.model.config.emb_dim)
         self._fast = self._load_fast_tokenizer() if fast_tokenizer else None
+        #: Padded tokens per batch; ``None`` gives fixed batches of ``batch_size`` sentences.
+        self.batch_tokens: int | None = _BATCH_TOKENS.get(self.device, 8192)
+        #: Tokenize in a background thread: ``None`` decides (GPU, or a core torch does not use).
+        self.background_tokenization: bool | None = None
+        #: "sdpa" re-plays FlaubertModel with scaled_dot_product_attention; "eager" is the model's forward.
+        self.attention = "sdpa" if _sdpa_supported(self.model) else "eager"
         settings = f"lower={self.lowercase};max={self.max_seq_length};pool={self.pooling};" \
                    f"norm={self.normalize};dtype={str(self.dtype).split('.')[-1]}"
         self.identity = f"st-folder:{folder_identity(self.folder)}:{settings}"
@@ -105,28 +137,222 @@ class TransformerFolderEncoder(Encoder):
                               return_tensors="pt")
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
+        """float32 vectors in input order. ``batch_size`` bounds memory: a batch holds ``batch_size``
+        sentences, or more of them when short, never more than ``batch_size * max_seq_length`` tokens."""
         torch = self._torch
         texts = list(texts)
         out = np.empty((len(texts), self.dim), dtype=np.float32)
-        # Length-sorted batches: padding is what a transformer wastes most time on.
-        order = np.argsort([-len(t) for t in texts], kind="stable")
-        batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
-        with torch.inference_mode():
-            for idx in tqdm(batches, desc=f"embedding ({self.name})", unit="batch", disable=not show_progress):
-                features = {k: v.to(self.device) for k, v in self.tokenize([texts[i] for i in idx]).items()}
-                hidden = self.model(**features)[0]
-                out[idx] = self._pool(hidden, features["attention_mask"]).float().cpu().numpy()
+        if not texts:
+            return out
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+        cuda = self.device == "cuda"
+        batches = self._batches(texts, batch_size)
+        background = self.background_tokenization
+        if background is None:
+            background = self.device != "cpu" or _usable_cores() > torch.get_num_threads()
+        if background:
+            batches = _in_background(batches, depth=4)
+        pending: list = []  # (indices, pooled on device): GPU results wait to be copied back in blocks
+        n_pending = 0
+        try:
+            with torch.inference_mode(), tqdm(total=len(texts), desc=f"embedding ({self.name})", unit="text",
+                                              disable=not show_progress) as bar:
+                for idx, features, padded in batches:
+                    features = {k: v.to(self.device, non_blocking=cuda) for k, v in features.items()}
+                    pooled = self._pool(self._forward(features, padded), features["attention_mask"])
+                    if cuda:
+                        pending.append((idx, pooled))
+                        n_pending += len(idx)
+                        if n_pending >= _FLUSH_ROWS:
+                            _flush(pending, out)
+                            n_pending = 0
+                    else:
+                        out[idx] = pooled.cpu().numpy()
+                    bar.update(len(idx))
+                _flush(pending, out)
+        finally:
+            close = getattr(batches, "close", None)
+            if close is not None:
+                close()
         if self.normalize:
             out /= np.clip(np.linalg.norm(out, axis=1, keepdims=True), 1e-12, None)
         return out
 
+    def _token_ids(self, texts: list[str]) -> dict[str, list]:
+        """Unpadded features of ``texts`` (``input_ids`` and whatever else the tokenizer gives)."""
+        texts = self.prepare(texts)
+        if self._fast is not None:
+            return {"input_ids": self._fast.encode_batch(texts, self.max_seq_length)}
+        return dict(self.tokenizer(texts, truncation=True, max_length=self.max_seq_length))
+
+    def _collate(self, features: dict[str, list], rows: np.ndarray) -> dict:
+        """Pad ``rows`` of unpadded features into tensors, as ``tokenizer(..., padding=True)`` does."""
+        torch = self._torch
+        if self._fast is not None:
+            seqs = [features["input_ids"][i] for i in rows]
+            lengths = np.fromiter(map(len, seqs), dtype=np.int64, count=len(seqs))
+            width = int(lengths.max())
+            ids = np.full((len(seqs), width), self._fast.pad_id, dtype=np.int64)
+            left = self._fast.padding_side == "left"
+            for row, seq in enumerate(seqs):
+                if left:
+                    ids[row, width - len(seq):] = seq
+                else:
+                    ids[row, :len(seq)] = seq
+            span = np.arange(width)
+            mask = span >= (width - lengths)[:, None] if left else span < lengths[:, None]
+            batch = {"input_ids": torch.from_numpy(ids), "attention_mask": torch.from_numpy(mask.astype(np.int64))}
+        else:
+            batch = dict(self.tokenizer.pad({k: [v[i] for i in rows] for k, v in features.items()},
+                                            padding=True, return_tensors="pt"))
+        if self.device == "cuda":
+            batch = {k: v.pin_memory() for k, v in batch.items()}
+        return batch
+
+    def _batches(self, texts: list[str], batch_size: int) -> Iterator[tuple[np.ndarray, dict, bool]]:
+        """(indices into texts, padded host tensors, whether any padding) in token-length order.
+
+        Texts are pre-sorted by character length (free), tokenized a chunk at a time, and each chunk
+        re-sorted by its exact token lengths, longest first, then cut by the token budget.
+        """
+        budget = None
+        if self.batch_tokens:
+            budget = min(int(self.batch_tokens), batch_size * self.max_seq_length)
+        order = np.argsort(-np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), kind="stable")
+        start, chunk = 0, _FIRST_CHUNK
+        while start < len(order):
+            part = order[start:start + chunk]
+            start += len(part)
+            chunk = min(chunk * 2, _MAX_CHUNK)
+            features = self._token_ids([texts[i] for i in part])
+            lengths = np.fromiter(map(len, features["input_ids"]), dtype=np.int64, count=len(part))
+            ranked = np.argsort(-lengths, kind="stable")
+            i = 0
+            while i < len(ranked):
+                width = int(lengths[ranked[i]])  # longest first: the first row sets the padded width
+                size = max(budget // width, 1) if budget else batch_size
+                rows = ranked[i:i + size]
+                i += len(rows)
+                yield part[rows], self._collate(features, rows), bool(lengths[rows[-1]] != width)
+
+    def _forward(self, features: dict, padded: bool = True):
+        if self.attention == "sdpa" and features.keys() <= {"input_ids", "attention_mask"}:
+            return _flaubert_sdpa_forward(self.model, features["input_ids"], features["attention_mask"], padded)
+        return self.model(**features)[0]
+
     def _pool(self, hidden, mask):
+        hidden = hidden.float()  # accumulate in fp32 whatever the model's dtype
         mask = mask.unsqueeze(-1).to(hidden.dtype)
         if self.pooling == "cls":
             return hidden[:, 0]
         if self.pooling == "max":
             return hidden.masked_fill(mask == 0, -1e4).max(dim=1).values
         return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+
+
+def _sdpa_supported(model) -> bool:
+    """FlaubertModel configurations whose forward ``_flaubert_sdpa_forward`` reproduces."""
+    config = model.config
+    return (type(model).__name__ == "FlaubertModel" and not getattr(config, "causal", False)
+            and not getattr(config, "pre_norm", False) and getattr(config, "is_encoder", True)
+            and all(hasattr(model, name) for name in ("attentions", "ffns", "layer_norm1", "layer_norm2",
+                                                       "layer_norm_emb", "position_embeddings", "n_heads")))
+
+
+def _flaubert_sdpa_forward(model, input_ids, attention_mask, padded: bool = True):
+    """``FlaubertModel.forward(input_ids, attention_mask)[0]`` in inference, with SDPA attention.
+
+    Same modules and weights, same order of operations (post-norm: embeddings + positions,
+    LayerNorm; per layer attention, residual, LayerNorm, FFN, residual, LayerNorm). What goes:
+    the eager attention (scaled query, masked_fill, fp32 softmax), the key/value cache the model
+    fills although nothing reads it, a host sync (``lengths.max().item()``), and the zeroing of
+    padded rows after each layer: padded keys are masked out, so padded rows never reach a real
+    one, and pooling ignores them (they are left non-zero here). ``padded=False`` (no padding in the
+    batch) drops the mask, which lets CUDA pick its fastest attention kernel.
+    """
+    import torch
+
+    bs, length = input_ids.shape
+    dim, heads = model.dim, model.n_heads
+    x = model.embeddings(input_ids) + model.position_embeddings.weight[:length]
+    x = model.layer_norm_emb(x)
+    mask = attention_mask.bool()[:, None, None, :] if padded else None
+    for i in range(model.n_layers):
+        att = model.attentions[i]
+        q = att.q_lin(x).view(bs, length, heads, -1).transpose(1, 2)
+        k = att.k_lin(x).view(bs, length, heads, -1).transpose(1, 2)
+        v = att.v_lin(x).view(bs, length, heads, -1).transpose(1, 2)
+        context = torch.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+        x = model.layer_norm1[i](x + att.out_lin(context.transpose(1, 2).reshape(bs, length, dim)))
+        x = model.layer_norm2[i](x + model.ffns[i](x))
+    return x
+
+
+def _usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _flush(pending: list, out: np.ndarray) -> None:
+    """Copy pooled GPU results back to ``out`` in one transfer, and empty ``pending``."""
+    if not pending:
+        return
+    import torch
+
+    rows = np.concatenate([idx for idx, _ in pending])
+    out[rows] = torch.cat([t for _, t in pending]).cpu().numpy()
+    pending.clear()
+
+
+class _in_background:
+    """Iterate ``source`` in a daemon thread, ``depth`` items ahead; errors surface in the consumer."""
+
+    _DONE = object()
+
+    def __init__(self, source: Iterator, depth: int = 4) -> None:
+        self._queue: queue.Queue = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(source,), name="flaucluster-tokenize",
+                                        daemon=True)
+        self._thread.start()
+
+    def _run(self, source: Iterator) -> None:
+        try:
+            for item in source:
+                if not self._put((True, item)):
+                    return
+            self._put((True, self._DONE))
+        except BaseException as error:  # handed to the consumer, raised there
+            self._put((False, error))
+
+    def _put(self, item) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        ok, item = self._queue.get()
+        if not ok:
+            self.close()
+            raise item
+        if item is self._DONE:
+            self.close()
+            raise StopIteration
+        return item
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def _read_json(path: Path) -> dict:
