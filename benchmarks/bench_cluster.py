@@ -32,10 +32,13 @@ import pandas as pd
 
 from common import ROOT, embeddings, machine, write_results
 
-CHILD = r"""
-import json, sys, time
-def peak_rss_mb():  # VmHWM resets on exec; ru_maxrss keeps the parent's peak
-    return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024, warnings
+PEAK_RSS = r"""
+def peak_rss_mb():  # VmHWM resets on exec; ru_maxrss would keep the parent's peak
+    return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024
+"""
+
+CHILD = PEAK_RSS + r"""
+import json, sys, time, warnings
 warnings.filterwarnings("ignore")
 import numpy as np
 system, work, n, mcs = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
@@ -64,12 +67,8 @@ json.dump({"seconds": seconds, "peak_rss_mb": peak_rss_mb()},
           open(f"{work}/run-{system}-{n}.json", "w"))
 """
 
-MEMMAP_CHILD = r"""
+MEMMAP_CHILD = PEAK_RSS + r"""
 import json, sys, time
-def peak_rss_mb():
-    return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024
-def peak_rss_mb():  # VmHWM resets on exec; ru_maxrss keeps the parent's peak
-    return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024
 import numpy as np
 path, n, d = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 start = time.perf_counter()
