@@ -1,8 +1,8 @@
-"""Time to draw the cluster map and the other figures for 100,000 points (rasterised scatter).
+"""Time (and file size) to draw the cluster map and the other figures for 100,000 points, as PNG and SVG.
 
     python benchmarks/bench_plots.py [--rows 100000]
-Writes benchmarks/results/plots.{json,md}. Baseline: the same map drawn with one scatter call per
-cluster and no rasterisation (the usual notebook recipe), in the same run.
+Writes benchmarks/results/plots.{json,md}. Baseline: the usual notebook recipe, one scatter call per
+cluster, no rasterisation and no cluster names, in the same run.
 """
 from __future__ import annotations
 
@@ -29,12 +29,14 @@ def naive_map(coords, labels):
     return fig
 
 
-def timed_png(make) -> float:
+def timed(make, fmt: str = "png") -> tuple[float, int]:
+    """(seconds to draw and save, bytes written)."""
     start = time.perf_counter()
     fig = make()
-    fig.savefig(io.BytesIO(), format="png", dpi=110)
+    buf = io.BytesIO()
+    fig.savefig(buf, format=fmt, dpi=110)
     plt.close(fig)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, buf.tell()
 
 
 def main() -> None:
@@ -51,17 +53,22 @@ def main() -> None:
                          "name": [names[c] for c in range(k)],
                          "keywords": [[f"mot-clé {i}" for i in range(10)]] * k,
                          "keyword_weights": [list(np.linspace(1, 0.1, 10))] * k})
-    ours = timed_png(lambda: plots.cluster_map(coords, labels, names))
-    naive = timed_png(lambda: naive_map(coords, labels))
-    others = {"sizes": timed_png(lambda: plots.cluster_sizes(info)),
-              "keywords": timed_png(lambda: plots.top_keywords(info))}
-    result = {"machine": machine(), "rows": args.rows, "map_seconds": ours, "naive_map_seconds": naive,
-              "ratio": naive / ours, "other_figures_seconds": others}
-    md = (f"# Figures for {args.rows:,} points\n\nMachine: {result['machine']['cpu']}; {result['machine']['date']}.\n\n"
-          f"| figure | seconds (draw + PNG) |\n|---|---|\n| cluster_map (flaucluster, rasterised) | {ours:.2f} |\n"
-          f"| map with one scatter per cluster (baseline) | {naive:.2f} |\n"
-          f"| cluster_sizes | {others['sizes']:.2f} |\n| top_keywords | {others['keywords']:.2f} |\n\n"
-          f"Baseline / flaucluster: {naive / ours:.2f}×.\n")
+    rows = {"cluster_map (flaucluster, rasterised points, names)": lambda: plots.cluster_map(coords, labels, names),
+            "one scatter per cluster (baseline)": lambda: naive_map(coords, labels),
+            "cluster_sizes": lambda: plots.cluster_sizes(info), "top_keywords": lambda: plots.top_keywords(info)}
+    measured = {name: {fmt: timed(make, fmt) for fmt in (("png", "svg") if "map" in name or "scatter" in name
+                                                          else ("png",))} for name, make in rows.items()}
+    result = {"machine": machine(), "rows": args.rows,
+              "figures": {n: {f: {"seconds": t, "bytes": b} for f, (t, b) in m.items()} for n, m in measured.items()}}
+    lines = [f"# Figures for {args.rows:,} points", "", f"Machine: {result['machine']['cpu']}; "
+             f"{result['machine']['date']}.", "", "| figure | PNG s | PNG MB | SVG s | SVG MB |", "|---|---|---|---|---|"]
+    for name, m in measured.items():
+        svg = m.get("svg")
+        lines.append(f"| {name} | {m['png'][0]:.2f} | {m['png'][1] / 1e6:.2f} | "
+                     f"{f'{svg[0]:.2f}' if svg else '–'} | {f'{svg[1] / 1e6:.1f}' if svg else '–'} |")
+    lines += ["", "PNG: the baseline is quicker (it draws no names). SVG: rasterised points keep the file small and "
+              "the export quick; the baseline writes every point as a vector path."]
+    md = "\n".join(lines) + "\n"
     write_results("plots", result, md)
 
 

@@ -1,7 +1,8 @@
 """Static figures (matplotlib) from results — DataFrames and arrays, not the estimator — so they
 work from a saved model or report too. Each returns a ``Figure``; nothing is shown or saved here.
 
-Large maps stay fast: points are drawn as one rasterised scatter (100k points in about a second).
+Large maps stay practical: 100,000 points draw to PNG in about a second, and the points are rasterised
+so SVG/PDF exports stay small and quick (benchmarks/bench_plots.py).
 """
 from __future__ import annotations
 
