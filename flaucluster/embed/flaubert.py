@@ -17,6 +17,9 @@ stock sentence-transformers):
 * on GPU (or whenever a core is left over by torch's intra-op threads) tokenization runs in a
   background thread, one chunk ahead of the forward pass, which releases the GIL; on a CPU whose
   cores all run the forward pass it stays in line, as a third busy thread only slows the GEMMs;
+* on a CUDA host with cores to spare, big inputs are tokenized by a few forked worker processes
+  (the pure-Python tokenizer is GIL-bound: one thread tokenizes ~20-35k short sentences/s, less than
+  a modern GPU embeds), feeding that background thread;
 * FlauBERT's forward pass is re-played with ``scaled_dot_product_attention`` over the model's own
   modules (transformers offers no SDPA for FlauBERT), skipping its eager attention and the
   key/value cache it fills in inference; other architectures use the model's own forward;
@@ -28,13 +31,17 @@ Vectors equal the model card recipe's within fp32 rounding (tests/test_flaubert_
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
+import multiprocessing
 import os
 import queue
+import sys
 import threading
+import weakref
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterator, NamedTuple, Sequence
 
 import numpy as np
 from tqdm.auto import tqdm
@@ -46,12 +53,15 @@ logger = logging.getLogger(__name__)
 _SIMPLE_MODULES = ("Transformer", "Pooling", "Normalize")
 _POOLING_MODES = {"pooling_mode_mean_tokens": "mean", "pooling_mode_cls_token": "cls",
                   "pooling_mode_max_tokens": "max"}
-# Padded tokens per batch, by device. On CPU a few thousand rows keep the GEMMs efficient while the
-# activations stay cache-friendly; a GPU wants far more work per launch. Never more than
-# batch_size * max_seq_length, the most a batch of ``batch_size`` sentences could hold.
-_BATCH_TOKENS = {"cpu": 4096, "cuda": 32768, "mps": 8192}
+# Padded tokens per batch, by device (never more than batch_size * max_seq_length, the most a batch
+# of ``batch_size`` sentences could hold). A GPU wants a lot of work per launch. On CPU ~256 rows per
+# intra-op thread keep the GEMMs efficient and the activations in cache (2 idle cores, FlauBERT base,
+# short sentences/s by budget: 512 -> 75, 1024 -> 69, 2048 -> 63, 4096 -> 51); see _cpu_batch_tokens.
+_BATCH_TOKENS = {"cuda": 32768, "mps": 8192}
 _FIRST_CHUNK, _MAX_CHUNK = 256, 8192  # texts tokenized per step: small first, to start the model early
 _FLUSH_ROWS = 16384  # GPU results are copied back in blocks this big (one sync each)
+_POOL_MIN_TEXTS = 4096  # below this, worker processes are not worth their hand-offs
+_POOL_PIECE = 512  # texts per task sent to a tokenizer process
 
 
 def is_simple_st_folder(folder: Path) -> bool:
@@ -108,9 +118,15 @@ class TransformerFolderEncoder(Encoder):
         self.dim = int(getattr(self.model.config, "hidden_size", 0) or self.model.config.emb_dim)
         self._fast = self._load_fast_tokenizer() if fast_tokenizer else None
         #: Padded tokens per batch; ``None`` gives fixed batches of ``batch_size`` sentences.
-        self.batch_tokens: int | None = _BATCH_TOKENS.get(self.device, 8192)
+        self.batch_tokens: int | None = _BATCH_TOKENS.get(self.device) or _cpu_batch_tokens()
         #: Tokenize in a background thread: ``None`` decides (GPU, or a core torch does not use).
         self.background_tokenization: bool | None = None
+        #: Tokenizer worker processes for big inputs (fast tokenizer, Linux): ``None`` decides (CUDA
+        #: hosts with spare cores), 0 never. The pool is forked once, on first use, and kept.
+        self.tokenizer_processes: int | None = None
+        self._workers = None
+        self._memo_generation = 0
+        self._defer_results = self.device != "cpu"  # accelerators: no host sync per batch
         #: "sdpa" re-plays FlaubertModel with scaled_dot_product_attention; "eager" is the model's forward.
         self.attention = "sdpa" if _sdpa_supported(self.model) else "eager"
         settings = f"lower={self.lowercase};max={self.max_seq_length};pool={self.pooling};" \
@@ -137,8 +153,13 @@ class TransformerFolderEncoder(Encoder):
                               return_tensors="pt")
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
-        """float32 vectors in input order. ``batch_size`` bounds memory: a batch holds ``batch_size``
-        sentences, or more of them when short, never more than ``batch_size * max_seq_length`` tokens."""
+        """float32 vectors, one row per text, in input order.
+
+        Batches are cut by padded tokens (``batch_tokens``), so short texts travel many to a batch
+        and long ones few; ``batch_size`` caps a batch at ``batch_size * max_seq_length`` tokens, the
+        most ``batch_size`` texts could hold, so memory stays within what it allowed. With
+        ``batch_tokens = None`` every batch holds ``batch_size`` texts (token-length sorted).
+        """
         torch = self._torch
         texts = list(texts)
         out = np.empty((len(texts), self.dim), dtype=np.float32)
@@ -147,11 +168,12 @@ class TransformerFolderEncoder(Encoder):
         if batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {batch_size}")
         cuda = self.device == "cuda"
-        batches = self._batches(texts, batch_size)
+        workers = self._tokenizer_workers(len(texts))  # forked here, in the calling thread, if at all
+        batches = self._batches(texts, batch_size, workers)
         background = self.background_tokenization
         if background is None:
             background = self.device != "cpu" or _usable_cores() > torch.get_num_threads()
-        if background:
+        if background or workers is not None:
             batches = _in_background(batches, depth=4)
         pending: list = []  # (indices, pooled on device): GPU results wait to be copied back in blocks
         n_pending = 0
@@ -161,7 +183,7 @@ class TransformerFolderEncoder(Encoder):
                 for idx, features, padded in batches:
                     features = {k: v.to(self.device, non_blocking=cuda) for k, v in features.items()}
                     pooled = self._pool(self._forward(features, padded), features["attention_mask"])
-                    if cuda:
+                    if self._defer_results:
                         pending.append((idx, pooled))
                         n_pending += len(idx)
                         if n_pending >= _FLUSH_ROWS:
@@ -179,38 +201,46 @@ class TransformerFolderEncoder(Encoder):
             out /= np.clip(np.linalg.norm(out, axis=1, keepdims=True), 1e-12, None)
         return out
 
-    def _token_ids(self, texts: list[str]) -> dict[str, list]:
-        """Unpadded features of ``texts`` (``input_ids`` and whatever else the tokenizer gives)."""
-        texts = self.prepare(texts)
+    def clear_tokenizer_cache(self) -> None:
+        """Forget the fast tokenizer's word -> ids memo, here and in the tokenizer processes."""
         if self._fast is not None:
-            return {"input_ids": self._fast.encode_batch(texts, self.max_seq_length)}
-        return dict(self.tokenizer(texts, truncation=True, max_length=self.max_seq_length))
+            self._fast._memo.clear()
+        self._memo_generation += 1  # worker processes clear theirs with their next task
 
-    def _collate(self, features: dict[str, list], rows: np.ndarray) -> dict:
-        """Pad ``rows`` of unpadded features into tensors, as ``tokenizer(..., padding=True)`` does."""
-        torch = self._torch
+    def close(self) -> None:
+        """Stop the tokenizer worker processes, if any (they also stop with the encoder or at exit)."""
+        workers, self._workers = self._workers, None
+        if workers is not None:
+            workers.shutdown(wait=True, cancel_futures=True)
+
+    def _token_ids(self, texts: list[str]):
+        """Unpadded token ids of ``texts``: ``_Ids`` (fast tokenizer) or the tokenizer's dict of lists."""
         if self._fast is not None:
-            seqs = [features["input_ids"][i] for i in rows]
-            lengths = np.fromiter(map(len, seqs), dtype=np.int64, count=len(seqs))
+            return _fast_ids(self._fast, self.prepare(texts), self.max_seq_length)
+        return dict(self.tokenizer(self.prepare(texts), truncation=True, max_length=self.max_seq_length))
+
+    def _collate(self, tokens, rows: np.ndarray) -> dict:
+        """Pad ``rows`` of ``tokens`` into tensors, as ``tokenizer(..., padding=True)`` does."""
+        torch = self._torch
+        if isinstance(tokens, _Ids):
+            lengths = tokens.lengths[rows]
             width = int(lengths.max())
-            ids = np.full((len(seqs), width), self._fast.pad_id, dtype=np.int64)
-            left = self._fast.padding_side == "left"
-            for row, seq in enumerate(seqs):
-                if left:
-                    ids[row, width - len(seq):] = seq
-                else:
-                    ids[row, :len(seq)] = seq
             span = np.arange(width)
+            left = self._fast.padding_side == "left"
             mask = span >= (width - lengths)[:, None] if left else span < lengths[:, None]
+            ids = np.full((len(rows), width), self._fast.pad_id, dtype=np.int64)
+            starts = tokens.offsets[rows]
+            # row-major order of the mask's True cells is the texts' ids one after the other
+            ids[mask] = np.concatenate([tokens.flat[a:a + n] for a, n in zip(starts.tolist(), lengths.tolist())])
             batch = {"input_ids": torch.from_numpy(ids), "attention_mask": torch.from_numpy(mask.astype(np.int64))}
         else:
-            batch = dict(self.tokenizer.pad({k: [v[i] for i in rows] for k, v in features.items()},
+            batch = dict(self.tokenizer.pad({k: [v[i] for i in rows] for k, v in tokens.items()},
                                             padding=True, return_tensors="pt"))
         if self.device == "cuda":
             batch = {k: v.pin_memory() for k, v in batch.items()}
         return batch
 
-    def _batches(self, texts: list[str], batch_size: int) -> Iterator[tuple[np.ndarray, dict, bool]]:
+    def _batches(self, texts: list[str], batch_size: int, workers=None) -> Iterator[tuple[np.ndarray, dict, bool]]:
         """(indices into texts, padded host tensors, whether any padding) in token-length order.
 
         Texts are pre-sorted by character length (free), tokenized a chunk at a time, and each chunk
@@ -220,13 +250,18 @@ class TransformerFolderEncoder(Encoder):
         if self.batch_tokens:
             budget = min(int(self.batch_tokens), batch_size * self.max_seq_length)
         order = np.argsort(-np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), kind="stable")
-        start, chunk = 0, _FIRST_CHUNK
+        chunks, start, size = [], 0, _FIRST_CHUNK
         while start < len(order):
-            part = order[start:start + chunk]
-            start += len(part)
-            chunk = min(chunk * 2, _MAX_CHUNK)
-            features = self._token_ids([texts[i] for i in part])
-            lengths = np.fromiter(map(len, features["input_ids"]), dtype=np.int64, count=len(part))
+            chunks.append(order[start:start + size])
+            start += size
+            size = min(size * 2, _MAX_CHUNK)
+        if workers is None:
+            tokenized = (self._token_ids([texts[i] for i in part]) for part in chunks)
+        else:
+            tokenized = self._tokenize_in_workers(workers, texts, chunks)
+        for part, tokens in zip(chunks, tokenized):
+            lengths = tokens.lengths if isinstance(tokens, _Ids) else \
+                np.fromiter(map(len, tokens["input_ids"]), dtype=np.int64, count=len(part))
             ranked = np.argsort(-lengths, kind="stable")
             i = 0
             while i < len(ranked):
@@ -234,7 +269,46 @@ class TransformerFolderEncoder(Encoder):
                 size = max(budget // width, 1) if budget else batch_size
                 rows = ranked[i:i + size]
                 i += len(rows)
-                yield part[rows], self._collate(features, rows), bool(lengths[rows[-1]] != width)
+                yield part[rows], self._collate(tokens, rows), bool(lengths[rows[-1]] != width)
+
+    def _tokenizer_workers(self, n_texts: int):
+        """The tokenizer process pool when it pays off for ``n_texts``, else None; forked on first use."""
+        n = self.tokenizer_processes
+        if n is None:
+            n = min(8, _usable_cores() - 2) if self.device == "cuda" else 0
+        if (n < 2 or n_texts < _POOL_MIN_TEXTS or self._fast is None or sys.platform != "linux"
+                or "fork" not in multiprocessing.get_all_start_methods()):
+            return None
+        if self._workers is not None and (self._workers._max_workers != n
+                                          or getattr(self._workers, "_broken", False)):
+            self.close()
+        if self._workers is None:
+            from concurrent.futures import ProcessPoolExecutor
+
+            # fork: the workers inherit the loaded tokenizer (nothing to re-import); they never touch
+            # torch or CUDA. Forked now, from the calling thread, before the tokenizer thread exists.
+            try:
+                pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"),
+                                           initializer=_worker_init,
+                                           initargs=(self._fast, self.max_seq_length, self.lowercase))
+                pool.submit(int).result()  # start them all now (fork pools spawn on first submit)
+            except Exception as error:  # e.g. inside a daemonic process: tokenize in one thread instead
+                logger.info("tokenizer processes unavailable (%s); tokenizing in a thread", error)
+                self.tokenizer_processes = 0
+                return None
+            weakref.finalize(self, pool.shutdown, wait=False, cancel_futures=True)
+            self._workers = pool
+        return self._workers
+
+    def _tokenize_in_workers(self, pool, texts: list[str], chunks: list[np.ndarray]) -> Iterator["_Ids"]:
+        """``_Ids`` per chunk, the chunks cut in pieces tokenized across ``pool``, in order."""
+        pieces = [len(range(0, len(part), _POOL_PIECE)) for part in chunks]
+        generation = self._memo_generation
+        tasks = ([texts[i] for i in part[j:j + _POOL_PIECE]] for part in chunks
+                 for j in range(0, len(part), _POOL_PIECE))
+        results = pool.map(_worker_ids, tasks, itertools.repeat(generation))
+        for n in pieces:
+            yield _concat_ids([next(results) for _ in range(n)])
 
     def _forward(self, features: dict, padded: bool = True):
         if self.attention == "sdpa" and features.keys() <= {"input_ids", "attention_mask"}:
@@ -289,6 +363,49 @@ def _flaubert_sdpa_forward(model, input_ids, attention_mask, padded: bool = True
     return x
 
 
+class _Ids(NamedTuple):
+    """Unpadded token ids of several texts: text i is ``flat[offsets[i]:offsets[i] + lengths[i]]``."""
+
+    lengths: np.ndarray
+    offsets: np.ndarray
+    flat: np.ndarray
+
+
+def _fast_ids(fast, texts: list[str], max_length: int) -> _Ids:
+    seqs = fast.encode_batch(texts, max_length)
+    lengths = np.fromiter(map(len, seqs), dtype=np.int64, count=len(seqs))
+    flat = np.fromiter(itertools.chain.from_iterable(seqs), dtype=np.int64, count=int(lengths.sum()))
+    return _Ids(lengths, np.cumsum(lengths) - lengths, flat)
+
+
+def _concat_ids(parts: list[_Ids]) -> _Ids:
+    lengths = np.concatenate([p.lengths for p in parts])
+    return _Ids(lengths, np.cumsum(lengths) - lengths, np.concatenate([p.flat for p in parts]))
+
+
+_WORKER: dict = {}
+
+
+def _worker_init(fast, max_length: int, lowercase: bool) -> None:
+    _WORKER.update(fast=fast, max_length=max_length, lowercase=lowercase, generation=0)
+
+
+def _worker_ids(texts: list[str], generation: int) -> _Ids:
+    """In a tokenizer process: ``TransformerFolderEncoder._token_ids`` for the fast tokenizer."""
+    fast = _WORKER["fast"]
+    if generation != _WORKER["generation"]:
+        fast._memo.clear()
+        _WORKER["generation"] = generation
+    texts = [t.strip().lower() if _WORKER["lowercase"] else t.strip() for t in texts]  # as prepare()
+    return _fast_ids(fast, texts, _WORKER["max_length"])
+
+
+def _cpu_batch_tokens() -> int:
+    import torch
+
+    return int(min(max(256 * torch.get_num_threads(), 512), 8192))
+
+
 def _usable_cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -327,6 +444,10 @@ class _in_background:
             self._put((True, self._DONE))
         except BaseException as error:  # handed to the consumer, raised there
             self._put((False, error))
+        finally:
+            close = getattr(source, "close", None)
+            if close is not None:
+                close()  # e.g. cancels tokenizer tasks not started yet
 
     def _put(self, item) -> bool:
         while not self._stop.is_set():

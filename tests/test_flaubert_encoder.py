@@ -1,0 +1,204 @@
+"""The throughput encode loop of TransformerFolderEncoder gives the model card's vectors.
+
+Token-length batches, the background tokenizer thread and the SDPA re-play of FlauBERT's forward
+pass are all checked against the card's recipe (AutoTokenizer + AutoModel, lowercase, masked mean
+pooling) on the bertheo-shaped tiny model. Speed is measured in benchmarks/bench_encode.py, not here.
+"""
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+import torch
+from transformers import AutoModel, AutoTokenizer
+
+from flaucluster.embed import flaubert
+from flaucluster.embed.flaubert import TransformerFolderEncoder
+
+WORDS = ("formation gestion projet agile comptabilité analytique droit du travail cuisine collective "
+         "l'apprenant découvre les outils numériques pour l'analyse de données et la relation client").split()
+
+TEXTS = [
+    "Apprendre Python pour l’analyse de données",
+    "  Initiation à la COMPTABILITÉ générale et à la TVA ",
+    "Formateur(trice) d'adultes : concevoir une séquence pédagogique",
+    "",
+    "   ",
+    "Excel",
+    "Les apprenant·e·s découvrent l'HACCP en cuisine collective. " * 6,
+    "mot " * 700,  # beyond 512 tokens: truncated like the card
+    "Gestion de projet agile",
+    "« Sécurité » au travail… — module 2 : 35 h, 1 200 € (éligible CPF).",
+    "Droit des contrats " * 40,
+] + [" ".join(WORDS[(i * 7 + j) % len(WORDS)] for j in range(1 + (i * 5) % 37)) for i in range(40)]
+
+
+@pytest.fixture(scope="module")
+def encoder(tiny_bertheo):
+    return TransformerFolderEncoder(tiny_bertheo, device="cpu")
+
+
+@pytest.fixture(scope="module")
+def reference(tiny_bertheo):
+    """The card recipe, computed once per text list."""
+    tok = AutoTokenizer.from_pretrained(tiny_bertheo)
+    model = AutoModel.from_pretrained(tiny_bertheo).eval()
+
+    def run(texts, max_length=512):
+        enc = tok([t.strip().lower() for t in texts], padding=True, truncation=True, max_length=max_length,
+                  return_tensors="pt")
+        with torch.no_grad():
+            hidden = model(**enc)[0]
+        mask = enc["attention_mask"].unsqueeze(-1).float()
+        return ((hidden * mask).sum(1) / mask.sum(1)).numpy()
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def expected(reference):
+    return reference(TEXTS)
+
+
+def test_the_model_uses_the_sdpa_replay(encoder):
+    assert encoder.attention == "sdpa"
+    assert encoder.batch_tokens and encoder.max_seq_length == 512
+
+
+@pytest.mark.parametrize("attention", ["sdpa", "eager"])
+@pytest.mark.parametrize("batch_size", [1, 3, 64])
+def test_equal_to_the_card_recipe(encoder, expected, monkeypatch, attention, batch_size):
+    monkeypatch.setattr(encoder, "attention", attention)
+    got = encoder.encode(TEXTS, batch_size=batch_size)
+    assert got.dtype == np.float32 and got.shape == (len(TEXTS), 32) and got.flags.c_contiguous
+    assert np.abs(got - expected).max() <= 1e-5
+
+
+@pytest.mark.parametrize("batch_size", [1, 3, 64])
+def test_fixed_size_batches_are_equal_too(encoder, expected, monkeypatch, batch_size):
+    monkeypatch.setattr(encoder, "batch_tokens", None)
+    assert np.abs(encoder.encode(TEXTS, batch_size=batch_size) - expected).max() <= 1e-5
+
+
+def test_reference_tokenizer_path_is_equal(tiny_bertheo, expected):
+    slow = TransformerFolderEncoder(tiny_bertheo, device="cpu", fast_tokenizer=False)
+    assert slow._fast is None
+    assert np.abs(slow.encode(TEXTS, batch_size=3) - expected).max() <= 1e-5
+
+
+def test_truncation_beyond_max_seq_length(encoder, reference):
+    long = ["Un très long paragraphe de cours. " * 200, "mot " * 700]
+    got = encoder.encode(long + ["court"])
+    assert np.abs(got - reference(long + ["court"])).max() <= 1e-5
+    assert encoder._token_ids(long).lengths.tolist() == [512, 512]
+
+
+def test_order_is_preserved(encoder, expected):
+    perm = np.random.default_rng(3).permutation(len(TEXTS))
+    got = encoder.encode([TEXTS[i] for i in perm], batch_size=3)
+    assert np.abs(got - expected[perm]).max() <= 1e-5
+    alone = np.vstack([encoder.encode([TEXTS[i]]) for i in (0, 7, 9)])
+    assert np.abs(alone - expected[[0, 7, 9]]).max() <= 1e-5
+
+
+def test_empty_input(encoder):
+    for empty in ([], (), iter([])):
+        got = encoder.encode(empty)
+        assert got.shape == (0, 32) and got.dtype == np.float32
+
+
+def test_background_tokenization_gives_identical_output(encoder, monkeypatch):
+    monkeypatch.setattr(flaubert, "_FIRST_CHUNK", 4)  # several chunks, so the thread really runs ahead
+    monkeypatch.setattr(flaubert, "_MAX_CHUNK", 16)
+    monkeypatch.setattr(encoder, "background_tokenization", False)
+    plain = encoder.encode(TEXTS, batch_size=3)
+    threads = set()
+    real = encoder._token_ids
+
+    def spy(texts):
+        threads.add(threading.current_thread().name)
+        return real(texts)
+
+    monkeypatch.setattr(encoder, "_token_ids", spy)
+    monkeypatch.setattr(encoder, "background_tokenization", True)
+    overlapped = encoder.encode(TEXTS, batch_size=3)
+    assert threads == {"flaucluster-tokenize"}
+    assert np.array_equal(plain, overlapped)
+
+
+def test_results_kept_on_the_device_come_back_in_order(encoder, monkeypatch, expected):
+    monkeypatch.setattr(encoder, "_defer_results", True)  # the GPU path: one copy back per block
+    monkeypatch.setattr(flaubert, "_FLUSH_ROWS", 7)
+    monkeypatch.setattr(flaubert, "_FIRST_CHUNK", 4)
+    assert np.abs(encoder.encode(TEXTS, batch_size=3) - expected).max() <= 1e-5
+
+
+def test_background_errors_reach_the_caller(encoder, monkeypatch):
+    monkeypatch.setattr(flaubert, "_FIRST_CHUNK", 4)
+    monkeypatch.setattr(encoder, "background_tokenization", True)
+    calls = []
+
+    def broken(texts):
+        calls.append(len(texts))
+        if len(calls) == 2:
+            raise RuntimeError("tokenizer broke")
+        return TransformerFolderEncoder._token_ids(encoder, texts)
+
+    monkeypatch.setattr(encoder, "_token_ids", broken)
+    before = threading.active_count()
+    with pytest.raises(RuntimeError, match="tokenizer broke"):
+        encoder.encode(TEXTS)
+    assert threading.active_count() == before  # the producer thread is gone
+
+
+def test_tokenizer_processes_give_identical_output(encoder, monkeypatch):
+    if "fork" not in __import__("multiprocessing").get_all_start_methods():
+        pytest.skip("worker processes need fork")
+    monkeypatch.setattr(flaubert, "_POOL_MIN_TEXTS", 1)
+    monkeypatch.setattr(flaubert, "_POOL_PIECE", 5)  # several tasks per chunk, several chunks
+    monkeypatch.setattr(flaubert, "_FIRST_CHUNK", 8)
+    monkeypatch.setattr(flaubert, "_MAX_CHUNK", 16)
+    plain = encoder.encode(TEXTS, batch_size=3)
+    monkeypatch.setattr(encoder, "tokenizer_processes", 2)
+    try:
+        assert encoder._tokenizer_workers(len(TEXTS)) is not None
+        first = encoder.encode(TEXTS, batch_size=3)
+        encoder.clear_tokenizer_cache()  # the workers empty their word memo on their next task
+        second = encoder.encode(TEXTS[::-1], batch_size=3)[::-1]
+    finally:
+        encoder.close()
+    assert encoder._workers is None
+    assert np.array_equal(plain, first) and np.array_equal(plain, second)
+
+
+def test_batches_follow_token_length_and_budget(encoder, monkeypatch):
+    monkeypatch.setattr(encoder, "batch_tokens", 256)
+    seen, widths = [], []
+    for idx, features, padded in encoder._batches(TEXTS, batch_size=64):
+        ids, mask = features["input_ids"], features["attention_mask"]
+        rows, width = ids.shape
+        assert rows == len(idx) and (rows * width <= 256 or rows == 1)
+        assert padded == bool((mask == 0).any())
+        assert mask[0].all()  # longest first: the first row sets the width
+        seen.extend(idx.tolist())
+        widths.append(width)
+    assert sorted(seen) == list(range(len(TEXTS)))
+    assert widths == sorted(widths, reverse=True)  # one chunk here: exact token-length order
+    # batch_size bounds the budget: batch_size * max_seq_length tokens at most
+    monkeypatch.setattr(encoder, "batch_tokens", 10**6)
+    assert all(f["input_ids"].numel() <= 2 * 512 for _, f, _ in encoder._batches(TEXTS, batch_size=2))
+
+
+def test_sdpa_replay_matches_the_model_forward_on_padded_rows(encoder):
+    batch = encoder.tokenize(TEXTS[:12])
+    with torch.inference_mode():
+        eager = encoder.model(**batch)[0]
+        sdpa = flaubert._flaubert_sdpa_forward(encoder.model, batch["input_ids"], batch["attention_mask"])
+    real = batch["attention_mask"].bool()
+    assert (sdpa[real] - eager[real]).abs().max().item() <= 1e-5
+
+
+def test_bad_batch_size(encoder):
+    with pytest.raises(ValueError):
+        encoder.encode(["x"], batch_size=0)
