@@ -6,9 +6,8 @@ import time
 
 import numpy as np
 import pytest
-import torch
-from transformers import AutoModel, AutoTokenizer
 
+from card_recipe import card_recipe
 from flaucluster.embed import (ModelUnavailableError, OfflineUSEEncoder, embed_texts, load_encoder)
 from flaucluster.embed import resolve
 from flaucluster.embed.flaubert import TransformerFolderEncoder
@@ -22,24 +21,12 @@ SENTENCES = [
 ]
 
 
-def card_recipe(folder, texts, max_length=512):
-    """The model card's manual usage: lowercase (do_lower_case), tokenize, mean-pool with the mask."""
-    tok = AutoTokenizer.from_pretrained(folder)
-    model = AutoModel.from_pretrained(folder).eval()
-    enc = tok([t.strip().lower() for t in texts], padding=True, truncation=True, max_length=max_length,
-              return_tensors="pt")
-    with torch.no_grad():
-        hidden = model(**enc)[0]
-    mask = enc["attention_mask"].unsqueeze(-1).float()
-    return ((hidden * mask).sum(1) / mask.sum(1)).numpy()
-
-
 def test_bertheo_shaped_folder_embeds_like_the_model_card(tiny_bertheo):
     encoder = load_encoder(str(tiny_bertheo))
     assert isinstance(encoder, TransformerFolderEncoder)
     assert encoder.lowercase and encoder.max_seq_length == 512 and encoder.pooling == "mean"
     got = encoder.encode(SENTENCES, batch_size=2)
-    expected = card_recipe(tiny_bertheo, SENTENCES)
+    expected = card_recipe(tiny_bertheo)(SENTENCES)
     assert got.shape == (len(SENTENCES), 32)
     assert np.abs(got - expected).max() <= 1e-5
 

@@ -11,8 +11,7 @@ import threading
 import numpy as np
 import pytest
 import torch
-from transformers import AutoModel, AutoTokenizer
-
+from card_recipe import card_recipe
 from flaucluster.embed import flaubert
 from flaucluster.embed.flaubert import TransformerFolderEncoder
 
@@ -41,19 +40,8 @@ def encoder(tiny_bertheo):
 
 @pytest.fixture(scope="module")
 def reference(tiny_bertheo):
-    """The card recipe, computed once per text list."""
-    tok = AutoTokenizer.from_pretrained(tiny_bertheo)
-    model = AutoModel.from_pretrained(tiny_bertheo).eval()
-
-    def run(texts, max_length=512):
-        enc = tok([t.strip().lower() for t in texts], padding=True, truncation=True, max_length=max_length,
-                  return_tensors="pt")
-        with torch.no_grad():
-            hidden = model(**enc)[0]
-        mask = enc["attention_mask"].unsqueeze(-1).float()
-        return ((hidden * mask).sum(1) / mask.sum(1)).numpy()
-
-    return run
+    """The card recipe, loaded once for the module."""
+    return card_recipe(tiny_bertheo)
 
 
 @pytest.fixture(scope="module")
