@@ -165,11 +165,6 @@ def _same_person_word(first: str, second: str, pairs: dict[str, str] | None) -> 
 
 
 # ------------------------------------------------------------------------- tokenisation
-def split_elisions(text: str) -> str:
-    """``l’analyse`` -> ``analyse``; ``qu'il``, ``jusqu’au``, ``lorsqu'on`` likewise (both apostrophes)."""
-    return _ELISION.sub("", text)
-
-
 _TOKENS = re.compile(rf"(?P<elision>{_ELISION.pattern})|(?P<word>{_TOKEN.pattern})", re.IGNORECASE)
 
 
