@@ -157,6 +157,15 @@ def fold_inclusive(text: str, pairs: dict[str, str] | None = None) -> str:
     return _PAIR.sub(pair, text)
 
 
+def inclusive_keys(text: str, pairs: dict[str, str] | None = None) -> set[str]:
+    """Keys of the words written in both genders in ``text`` (``formateur(trice)``, ``Chef / Cheffe``)."""
+    keys = {lemma_key(m.group(1).lower(), pairs) for pattern in (_INCLUSIVE_DOT, _INCLUSIVE_PAREN)
+            for m in pattern.finditer(text)}
+    keys |= {lemma_key(m.group(1).lower(), pairs) for m in _PAIR.finditer(text)
+             if _same_person_word(m.group(1).lower(), m.group(3).lower(), pairs)}
+    return keys
+
+
 def _same_person_word(first: str, second: str, pairs: dict[str, str] | None) -> bool:
     if first == second:
         return False

@@ -71,7 +71,7 @@ class FrenchPhraseAnalyzer:
     def __call__(self, text: str) -> list[str]:
         folded = french.fold_inclusive(text, self.gender_pairs)
         if folded != text:
-            self._mark_inclusive(text)
+            self.feminine_seen |= french.inclusive_keys(text, self.gender_pairs)
         out: list[str] = []
         for seg in french.segments(folded):
             if seg[0][:1].isupper() and seg[0][1:].islower():
@@ -101,15 +101,6 @@ class FrenchPhraseAnalyzer:
         key = " ".join(keys)
         out.append(key)
         self.surfaces[key][_join(surface_tokens)] += 1
-
-    def _mark_inclusive(self, text: str) -> None:
-        for pattern in (french._INCLUSIVE_DOT, french._INCLUSIVE_PAREN):
-            for m in pattern.finditer(text):
-                self.feminine_seen.add(french.lemma_key(m.group(1).lower(), self.gender_pairs))
-        for m in french._PAIR.finditer(text):
-            first = m.group(1).lower()
-            if french._same_person_word(first, m.group(3).lower(), self.gender_pairs):
-                self.feminine_seen.add(french.lemma_key(first, self.gender_pairs))
 
     def display(self, key: str) -> str:
         """A readable form of ``key``: the common surface, singular when written so, with its usual
