@@ -52,6 +52,12 @@ consacrer porter terminer commencer offrir poser faire vouloir pouvoir aller ven
 donne présente possibilité façon indispensable solide conçu fourni insistant court courte part belle pensé
 """.split())
 
+def stop_set(stop_words: Iterable[str] | None = None, extra: Iterable[str] = ()) -> frozenset[str]:
+    """Words never used as keywords: ``stop_words`` (default French stopwords + course filler) plus ``extra``."""
+    base = STOPWORDS_FR | COURSE_FILLER_FR if stop_words is None else frozenset(stop_words)
+    return base | frozenset(extra)
+
+
 # words allowed between two content words of a phrase ("droit du travail", "gestion d'équipe");
 # coordination (et, ou) is not: "méthodes et plan" is two things, not one phrase.
 LINK_WORDS: frozenset[str] = frozenset("de du des d' la le les l' à au aux en pour sur par avec sans sous dans".split())

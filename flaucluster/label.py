@@ -231,8 +231,7 @@ def label_clusters(texts: Sequence[str], labels: np.ndarray, vectors: np.ndarray
 
     Keywords are counted on at most ``max_docs`` clustered rows (a seeded sample, for speed on
     very large corpora); representative sentences always come from every row."""
-    stops = (french.STOPWORDS_FR | french.COURSE_FILLER_FR if stop_words is None else frozenset(stop_words))
-    analyzer = FrenchPhraseAnalyzer(stops | set(extra_stop_words), gender_pairs)
+    analyzer = FrenchPhraseAnalyzer(french.stop_set(stop_words, extra_stop_words), gender_pairs)
     clusters = sorted(int(c) for c in set(labels.tolist()) if c != OUTLIER)
     if not clusters:
         return []

@@ -377,8 +377,8 @@ class TopicModel(BaseEstimator):
     def evaluate(self, y_true: Sequence | None = None) -> dict[str, float | None]:
         """Silhouette (cosine, embeddings), DBCV (clustering space), NPMI, diversity; ARI/NMI if ``y_true``."""
         self._check_fitted()
+        from .french import stop_set
         from .label import FrenchPhraseAnalyzer
-        from .french import COURSE_FILLER_FR, STOPWORDS_FR
 
         ok = np.array(self.status_) == "ok"
         has_point = ok & np.isfinite(self.reduced_).all(axis=1)
@@ -387,10 +387,11 @@ class TopicModel(BaseEstimator):
             "dbcv": metrics.dbcv(self.reduced_[has_point], self.labels_original_[has_point], seed=self.seed),
             "outlier_share": float((self.labels_original_[ok] == OUTLIER).mean()),
         }
-        analyzer = FrenchPhraseAnalyzer(set(self.stop_words or (STOPWORDS_FR | COURSE_FILLER_FR)) |
-                                        set(self.extra_stop_words), self.gender_pairs, max_words=1)
+        # NPMI on single words, with the same stopwords as the labels
+        analyzer = FrenchPhraseAnalyzer(stop_set(self.stop_words, self.extra_stop_words), self.gender_pairs,
+                                        max_words=1)
         docs = [set(analyzer(t)) for t, o in zip(self.texts_, ok) if o]
-        keys = [[k for k in (analyzer(kw) for kw, _ in t.keywords) for k in k] for t in self.topics_]
+        keys = [[word for kw, _ in t.keywords for word in analyzer(kw)] for t in self.topics_]
         out["npmi"] = metrics.npmi_coherence(keys, docs)
         out["diversity"] = metrics.topic_diversity([[k for k, _ in t.keywords] for t in self.topics_])
         if y_true is not None:
