@@ -192,7 +192,7 @@ class TopicModel(BaseEstimator):
                         len(fit_rows), len(rest))
             neighbours = knn(self.embeddings_[rest], self.embeddings_[fit_rows])  # once, for every run
         graph = None
-        if self._reduction() == "umap" and len(fit_rows) >= 4096:  # one exact neighbour graph for every seed
+        if self._reduction() == "umap":  # one exact neighbour graph for every seed
             graph = neighbour_graph(self.embeddings_[fit_rows], min(self.n_neighbors, len(fit_rows) - 1))
         runs, probs, reduced, details = [], [], [], []
         for r in range(self.n_runs):

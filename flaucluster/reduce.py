@@ -12,16 +12,26 @@ Reduction = Literal["umap", "pca", "none"]
 REDUCTIONS: tuple[str, ...] = Reduction.__args__  # type: ignore[attr-defined]
 
 
+_SAME_POINT = 1e-5  # cosine distances below this are float32 rounding of 0 (unit vectors: 1 - 1e-7 and so on)
+
+
 def neighbour_graph(vectors: np.ndarray, n_neighbors: int = 15) -> tuple[np.ndarray, np.ndarray]:
     """Exact cosine k-nearest neighbours (indices, distances) of unit vectors, by BLAS.
 
-    Why not UMAP's own: above 4,096 rows UMAP switches to pynndescent, whose numba compilation
-    costs each new process a minute or more on 2 cores; an exact search of 20,000 rows takes
-    seconds, is deterministic, and is computed once for every seed of a consensus."""
+    Why not UMAP's own: below 4,096 rows UMAP computes every pairwise distance through a numba
+    metric called once per pair from Python (~4 s for 2,000 rows on 2 cores); above, it switches
+    to pynndescent, whose numba compilation costs each new process a minute or more. An exact
+    search of 20,000 rows takes seconds, is deterministic, and is computed once for every seed of
+    a consensus."""
     from .search import knn
 
     idx, sims = knn(vectors, vectors, min(n_neighbors, len(vectors)))
-    return idx, np.clip(1.0 - sims, 0.0, None).astype(np.float32)
+    dist = np.clip(1.0 - sims, 0.0, None).astype(np.float32)
+    # A row's similarity to itself (or a duplicate) comes out of float32 BLAS as 1 - 1e-7, not 1. UMAP
+    # takes the first *positive* distance as a row's scale (rho): left positive, these rounding errors
+    # would become that scale and distort a quarter of the graph (measured on data/, titles only).
+    dist[dist < _SAME_POINT] = 0.0
+    return idx, dist
 
 
 def reduce(vectors: np.ndarray, method: Reduction = "umap", *, n_components: int = 5, n_neighbors: int = 15,
@@ -45,12 +55,12 @@ def reduce(vectors: np.ndarray, method: Reduction = "umap", *, n_components: int
     import umap
 
     n_neighbors = min(n_neighbors, n - 1)
-    if graph is None and n >= 4096:
+    if graph is None:
         graph = neighbour_graph(vectors, n_neighbors)
     logger.info("UMAP: %d points -> %d dims (n_neighbors=%d, seed=%d)", n, n_components, n_neighbors, seed)
     reducer = umap.UMAP(n_components=n_components, n_neighbors=n_neighbors, min_dist=min_dist, metric="cosine",
                         random_state=seed, n_jobs=1, low_memory=True,
-                        precomputed_knn=graph if graph is not None else (None, None, None))
+                        precomputed_knn=(graph[0].copy(), graph[1].copy()))  # UMAP edits them in place
     with warnings.catch_warnings():  # "no search index: transform unavailable" — we never use UMAP.transform
         warnings.filterwarnings("ignore", message=".*knn_search_index.*")
         return reducer.fit_transform(vectors).astype(np.float32)
