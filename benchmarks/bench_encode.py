@@ -13,7 +13,8 @@ alternating rounds (so load from other processes hits both alike); the median ro
   and lowercased (what the card's ``do_lower_case`` asks for). Its defaults otherwise (fp32).
 * flaucluster: ``TransformerFolderEncoder(folder, device=...)`` with its defaults (fp16 on CUDA).
   The fast tokenizer's word memo is emptied before every timed call, so no run profits from an
-  earlier one.
+  earlier one. On CPU also ``precision="int8"`` (linear layers quantized to int8), an opt-in whose
+  vectors are compared with stock's too.
 * Texts: unique STS-fr sentences (test split first, then dev, train), and 5-sentence paragraphs
   made by joining consecutive ones.
 
@@ -229,6 +230,8 @@ def main() -> None:
                         help="load the stock model in fp16 too (stock's default is fp32)")
     parser.add_argument("--skip-fixed-batches", action="store_true",
                         help="skip the flaucluster variant with fixed batch_size-sentence batches")
+    parser.add_argument("--skip-int8", action="store_true",
+                        help="CPU: skip flaucluster with precision='int8' (dynamic int8 linear layers)")
     parser.add_argument("--out", default=None, help="output prefix (default benchmarks/results/bench_encode_<device>)")
     args = parser.parse_args()
 
@@ -255,15 +258,17 @@ def main() -> None:
         folder = build_base_folder(Path(tmp) / "flaubert-base-shaped")
         stock = stock_model(folder, device, args.stock_fp16)
         ours = TransformerFolderEncoder(folder, device=device)
+        int8 = device == "cpu" and not args.skip_int8
+        ours_int8 = TransformerFolderEncoder(folder, device=device, precision="int8") if int8 else None
         bs = args.batch_size
 
         def run_stock(texts):
             lowered = [t.strip().lower() for t in texts]
             return stock.encode(lowered, batch_size=bs, convert_to_numpy=True, show_progress_bar=False)
 
-        def run_ours(texts):
-            ours.clear_tokenizer_cache()  # no help from an earlier call (tokenizer processes too)
-            return ours.encode(texts, batch_size=bs)
+        def run_ours(texts, encoder=ours):
+            encoder.clear_tokenizer_cache()  # no help from an earlier call (tokenizer processes too)
+            return encoder.encode(texts, batch_size=bs)
 
         def run_ours_fixed(texts):
             tokens, ours.batch_tokens = ours.batch_tokens, None
@@ -275,6 +280,8 @@ def main() -> None:
         systems = {"stock": run_stock, "flaucluster": run_ours}
         if not args.skip_fixed_batches:
             systems["flaucluster_fixed_batches"] = run_ours_fixed
+        if ours_int8 is not None:
+            systems["flaucluster_int8"] = lambda texts: run_ours(texts, ours_int8)
         for fn in systems.values():  # warm-up: weights paged in, kernels and allocator ready
             fn(warmup)
 
@@ -339,6 +346,9 @@ def main() -> None:
         quiet_pairs = [s_ / o for o, s_, f in paired if f < QUIET]
         row["flaucluster"]["ratio_quiet_rounds"] = quiet_pairs
         row["agreement_stock_vs_flaucluster"] = compare(vectors[kind]["stock"], vectors[kind]["flaucluster"])
+        if "flaucluster_int8" in vectors[kind]:
+            row["agreement_stock_vs_flaucluster_int8"] = compare(vectors[kind]["stock"],
+                                                                 vectors[kind]["flaucluster_int8"])
         row["tokenizers"] = tokenizer_rates[kind]
         result["results"][kind] = row
         # useful model FLOPs per second (no padding counted) against what a plain GEMM of the model's
@@ -351,6 +361,9 @@ def main() -> None:
     result["wall_seconds"] = time.perf_counter() - started
     result["target_met"] = {k: result["results"][k]["flaucluster"]["ratio_vs_stock"] >= TARGETS[device]
                             for k in kinds}
+    if ours_int8 is not None:
+        result["target_met_int8"] = {k: result["results"][k]["flaucluster_int8"]["ratio_vs_stock"]
+                                     >= TARGETS[device] for k in kinds}
 
     markdown = render(result, device)
     out_prefix.parent.mkdir(parents=True, exist_ok=True)
@@ -378,17 +391,20 @@ def render(result: dict, device: str) -> str:
         f"other processes used meanwhile (from /proc/stat); the figures are medians over the quiet runs "
         f"(< {QUIET} core used by others), or over all runs where none was quiet.", "",
         "| texts | stock ST texts/s | flaucluster texts/s | **ratio** | flaucluster, fixed batches | "
-        "stock tokenizer alone /s | flaucluster tokenizer alone /s |",
-        "|---|---|---|---|---|---|---|",
+        "flaucluster int8 (min cosine to stock) | stock tokenizer alone /s | flaucluster tokenizer alone /s |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for kind, row in res.items():
         t = result["texts"][kind]
         fixed = row.get("flaucluster_fixed_batches")
         fixed_txt = f"{fixed['per_s_median']:.1f} ({fixed['ratio_vs_stock']:.2f}×)" if fixed else "–"
+        q = row.get("flaucluster_int8")
+        int8_txt = (f"{q['per_s_median']:.1f} (**{q['ratio_vs_stock']:.2f}×**; "
+                    f"{row['agreement_stock_vs_flaucluster_int8']['min_cosine']:.5f})") if q else "–"
         lines.append(
             f"| {t['n']} {kind} (mean {t['mean_tokens']:.0f} tokens) | {row['stock']['per_s_median']:.1f} | "
             f"{row['flaucluster']['per_s_median']:.1f} | **{row['flaucluster']['ratio_vs_stock']:.2f}×** | "
-            f"{fixed_txt} | {row['tokenizers']['stock_tokenizer_per_s']:.0f} | "
+            f"{fixed_txt} | {int8_txt} | {row['tokenizers']['stock_tokenizer_per_s']:.0f} | "
             f"{row['tokenizers']['flaucluster_tokenizer_per_s']:.0f} |")
     lines += ["", "Every run, texts/s (cores used by other processes meanwhile):", ""]
     for kind, row in res.items():
@@ -413,11 +429,17 @@ def render(result: dict, device: str) -> str:
         f"(never more than batch_size × 512), attention `{s['flaucluster_attention']}`, background tokenization "
         f"{'on' if s['flaucluster_background_tokenization'] else 'off'}, tokenizer processes "
         f"{s['flaucluster_tokenizer_processes']}. \"Fixed batches\" = flaucluster with `batch_tokens=None` "
-        "(batch_size sentences per batch, token-length sorted).", "",
+        "(batch_size sentences per batch, token-length sorted). \"int8\" = flaucluster with "
+        "`precision='int8'`: the same, with every linear layer dynamically quantized to int8 (per-channel "
+        "weights, `torch.ao.quantization.quantize_dynamic`); an opt-in, as its vectors differ from fp32 by "
+        "the cosines shown.", "",
     ]
     target = result["target_ratio"]
     met = ", ".join(f"{k} {'met' if ok else 'NOT met'}" for k, ok in result["target_met"].items())
-    lines.append(f"Target ≥ {target:g}× stock on {device.upper()}: {met}.")
+    lines.append(f"Target ≥ {target:g}× stock on {device.upper()}, same vectors (fp32): {met}.")
+    if "target_met_int8" in result:
+        met = ", ".join(f"{k} {'met' if ok else 'NOT met'}" for k, ok in result["target_met_int8"].items())
+        lines.append(f"Target ≥ {target:g}× stock on {device.upper()} with `precision='int8'`: {met}.")
     share = ", ".join(f"{k} {row['tokenizers']['stock_tokenizer_share_of_stock_time']:.1%}" for k, row in res.items())
     lines += ["", f"Stock's slow tokenizer alone takes {share} of stock's encode time; the rest is the "
               f"transformer forward pass and stock's per-batch plumbing."]

@@ -128,3 +128,37 @@ def test_offline_default_reproduces_its_sts_figure(offline_encoder):
     result = evaluate_sts(offline_encoder, "test")
     assert result.n_pairs == 1379
     assert abs(result.spearman_x100 - 75.2) <= 1.0
+
+
+@pytest.fixture(scope="module")
+def st_folder_with_dense(tiny_bertheo, tmp_path_factory):
+    """A sentence-transformers folder with a Dense layer after pooling: not a plain Transformer + Pooling
+    folder, so flaucluster hands it to sentence-transformers itself."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+    try:
+        from sentence_transformers.base.modules import Transformer
+        from sentence_transformers.sentence_transformer.modules import Dense, Pooling
+    except ImportError:  # sentence-transformers < 6
+        from sentence_transformers.models import Dense, Pooling, Transformer
+
+    torch.manual_seed(0)
+    modules = [Transformer(str(tiny_bertheo), max_seq_length=128, do_lower_case=False), Pooling(32, "mean"),
+               Dense(32, 16)]
+    folder = tmp_path_factory.mktemp("st") / "dense-model"
+    SentenceTransformer(modules=modules, device="cpu").save(str(folder))
+    return folder
+
+
+def test_any_sentence_transformers_folder_is_encoded_by_the_library(st_folder_with_dense):
+    from sentence_transformers import SentenceTransformer
+
+    encoder = load_encoder(str(st_folder_with_dense), device="cpu")
+    assert isinstance(encoder, resolve.SentenceTransformerEncoder) and encoder.dim == 16
+    expected = SentenceTransformer(str(st_folder_with_dense), device="cpu").encode(SENTENCES)
+    assert np.abs(encoder.encode(SENTENCES) - expected).max() <= 1e-6
+
+    int8 = load_encoder(str(st_folder_with_dense), device="cpu", precision="int8")
+    got = int8.encode(SENTENCES)
+    cosine = (got * expected).sum(1) / np.linalg.norm(got, axis=1) / np.linalg.norm(expected, axis=1)
+    assert cosine.min() >= 0.999 and int8.identity != encoder.identity

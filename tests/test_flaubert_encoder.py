@@ -190,3 +190,23 @@ def test_sdpa_replay_matches_the_model_forward_on_padded_rows(encoder):
 def test_bad_batch_size(encoder):
     with pytest.raises(ValueError):
         encoder.encode(["x"], batch_size=0)
+
+
+def test_int8_is_an_opt_in_close_to_fp32(tiny_bertheo, encoder, expected):
+    """precision='int8' quantizes the linear layers (CPU speed-up, benchmarks/bench_encode.py): the
+    vectors move a little, and the cache identity says which precision made them."""
+    int8 = TransformerFolderEncoder(tiny_bertheo, device="cpu", precision="int8")
+    got = int8.encode(TEXTS)
+    cosine = (got * expected).sum(1) / np.linalg.norm(got, axis=1) / np.linalg.norm(expected, axis=1)
+    assert cosine.min() >= 0.999
+    assert not np.array_equal(got, expected)
+    assert int8.identity != encoder.identity and "int8" in int8.identity
+
+
+def test_int8_is_refused_off_cpu():
+    from flaucluster.embed.base import select_dtype
+
+    with pytest.raises(ValueError, match="CPU option"):
+        select_dtype("cuda", "int8")
+    with pytest.raises(ValueError, match="choose one of"):
+        select_dtype("cpu", "int4")

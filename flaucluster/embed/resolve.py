@@ -14,7 +14,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .base import Device, Encoder, Precision, select_device
+from .base import Device, Encoder, Precision, quantize_int8, select_device, select_dtype
 from .flaubert import TransformerFolderEncoder, folder_identity, is_simple_st_folder
 from .offline import OFFLINE_ALIASES, OfflineUSEEncoder
 
@@ -102,12 +102,13 @@ class SentenceTransformerEncoder(Encoder):
 
         self.name = name
         self.device = select_device(device)
+        dtype = select_dtype(self.device, precision)
         self.model = SentenceTransformer(str(folder), device=self.device, local_files_only=True)
-        half = self.device == "cuda" and precision in ("auto", "fp16")
-        if half:
-            self.model.half()
+        self.model.to(dtype)  # after loading: from_pretrained's dtype keyword changed name across releases
+        if precision == "int8":
+            self.model = quantize_int8(self.model)
         self.dim = int(self.model.get_sentence_embedding_dimension())
-        self.identity = f"st:{folder_identity(folder)}:half={half}"
+        self.identity = f"st:{folder_identity(folder)}:{'int8' if precision == 'int8' else str(dtype).split('.')[-1]}"
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
         return np.asarray(self.model.encode(list(texts), batch_size=batch_size, show_progress_bar=show_progress,
