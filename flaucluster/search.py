@@ -15,7 +15,7 @@ _TORCH_TOPK_CELLS = 1 << 22
 def nearest(query: np.ndarray, vectors: np.ndarray, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
     """(row indices, cosine scores) of the ``k`` nearest unit ``vectors`` to each unit ``query`` row,
     nearest first (equal scores in either order)."""
-    scores = np.ascontiguousarray(query @ vectors.T)
+    scores = query @ vectors.T
     k = min(k, vectors.shape[0])
     if scores.size >= _TORCH_TOPK_CELLS:
         import torch
