@@ -66,6 +66,11 @@ def select_dtype(device: str, precision: Precision = "auto"):
     return {"fp32": torch.float32, "int8": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}[precision]
 
 
+def compute_name(dtype, precision: Precision) -> str:
+    """What the weights compute in, for cache identities: ``int8`` or the torch dtype's name."""
+    return "int8" if precision == "int8" else str(dtype).split(".")[-1]
+
+
 def quantize_int8(model):
     """``model`` with its ``nn.Linear`` layers replaced by dynamic int8 ones (per-channel weights).
 

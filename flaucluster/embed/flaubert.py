@@ -46,7 +46,7 @@ from typing import Iterator, NamedTuple, Sequence
 import numpy as np
 from tqdm.auto import tqdm
 
-from .base import Device, Encoder, Precision, quantize_int8, select_device, select_dtype
+from .base import Device, Encoder, Precision, compute_name, quantize_int8, select_device, select_dtype
 
 logger = logging.getLogger(__name__)
 
@@ -112,8 +112,7 @@ class TransformerFolderEncoder(Encoder):
         self.dtype = select_dtype(self.device, precision)
         self.tokenizer = AutoTokenizer.from_pretrained(self.folder)
         self.model = AutoModel.from_pretrained(self.folder, dtype=self.dtype).to(self.device).eval()
-        self.int8 = precision == "int8"
-        if self.int8:
+        if precision == "int8":
             self.model = quantize_int8(self.model)
         limit = getattr(self.model.config, "max_position_embeddings", None)
         if limit:
@@ -133,7 +132,7 @@ class TransformerFolderEncoder(Encoder):
         #: "sdpa" re-plays FlaubertModel with scaled_dot_product_attention; "eager" is the model's forward.
         self.attention = "sdpa" if _sdpa_supported(self.model) else "eager"
         settings = f"lower={self.lowercase};max={self.max_seq_length};pool={self.pooling};" \
-                   f"norm={self.normalize};dtype={'int8' if self.int8 else str(self.dtype).split('.')[-1]}"
+                   f"norm={self.normalize};dtype={compute_name(self.dtype, precision)}"
         self.identity = f"st-folder:{folder_identity(self.folder)}:{settings}"
         self._torch = torch
 

@@ -14,7 +14,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .base import Device, Encoder, Precision, quantize_int8, select_device, select_dtype
+from .base import Device, Encoder, Precision, compute_name, quantize_int8, select_device, select_dtype
 from .flaubert import TransformerFolderEncoder, folder_identity, is_simple_st_folder
 from .offline import OFFLINE_ALIASES, OfflineUSEEncoder
 
@@ -108,7 +108,7 @@ class SentenceTransformerEncoder(Encoder):
         if precision == "int8":
             self.model = quantize_int8(self.model)
         self.dim = int(self.model.get_sentence_embedding_dimension())
-        self.identity = f"st:{folder_identity(folder)}:{'int8' if precision == 'int8' else str(dtype).split('.')[-1]}"
+        self.identity = f"st:{folder_identity(folder)}:{compute_name(dtype, precision)}"
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
         return np.asarray(self.model.encode(list(texts), batch_size=batch_size, show_progress_bar=show_progress,
