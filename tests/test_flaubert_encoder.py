@@ -143,14 +143,14 @@ def test_background_errors_reach_the_caller(encoder, monkeypatch):
 def test_tokenizer_processes_give_identical_output(encoder, monkeypatch):
     if "fork" not in __import__("multiprocessing").get_all_start_methods():
         pytest.skip("worker processes need fork")
-    monkeypatch.setattr(flaubert, "_POOL_MIN_TEXTS", 1)
-    monkeypatch.setattr(flaubert, "_POOL_PIECE", 5)  # several tasks per chunk, several chunks
+    monkeypatch.setattr(flaubert, "_POOL_MIN_CHARS", 1)
+    monkeypatch.setattr(flaubert, "_POOL_PIECE_CHARS", 150)  # several tasks per chunk, several chunks
     monkeypatch.setattr(flaubert, "_FIRST_CHUNK", 8)
     monkeypatch.setattr(flaubert, "_MAX_CHUNK", 16)
     plain = encoder.encode(TEXTS, batch_size=3)
     monkeypatch.setattr(encoder, "tokenizer_processes", 2)
     try:
-        assert encoder._tokenizer_workers(len(TEXTS)) is not None
+        assert encoder._tokenizer_workers(sum(map(len, TEXTS))) is not None
         first = encoder.encode(TEXTS, batch_size=3)
         encoder.clear_tokenizer_cache()  # the workers empty their word memo on their next task
         second = encoder.encode(TEXTS[::-1], batch_size=3)[::-1]
@@ -158,6 +158,16 @@ def test_tokenizer_processes_give_identical_output(encoder, monkeypatch):
         encoder.close()
     assert encoder._workers is None
     assert np.array_equal(plain, first) and np.array_equal(plain, second)
+
+
+def test_tokenizer_tasks_are_cut_by_characters(monkeypatch):
+    """Long paragraphs travel a few to a task, titles many: every process gets work either way."""
+    monkeypatch.setattr(flaubert, "_POOL_PIECE_CHARS", 1000)
+    bounds = flaubert._piece_bounds(np.full(30, 400))
+    assert bounds[0] == 0 and bounds[-1] == 30
+    assert all(1 <= b - a <= 3 for a, b in zip(bounds, bounds[1:]))  # ~1000 characters each
+    assert flaubert._piece_bounds(np.full(30, 10)) == [0, 30]  # 300 characters: one task
+    assert flaubert._piece_bounds(np.array([5000, 5000, 0])) == [0, 1, 3]  # a long text is a task alone
 
 
 def test_batches_follow_token_length_and_budget(encoder, monkeypatch):
@@ -210,3 +220,22 @@ def test_int8_is_refused_off_cpu():
         select_dtype("cuda", "int8")
     with pytest.raises(ValueError, match="choose one of"):
         select_dtype("cpu", "int4")
+
+
+needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU (run on the device machine)")
+
+
+@needs_cuda
+@pytest.mark.parametrize("precision, tolerance", [("fp32", 1e-4), ("fp16", None), ("bf16", None)])
+def test_on_cuda_the_vectors_are_the_card_recipe_s(tiny_bertheo, expected, precision, tolerance):
+    """The GPU path (half precision by default, results gathered on the device) gives the CPU
+    fp32 recipe's vectors: to fp tolerance in fp32, to cosine >= 0.999 in half precision."""
+    gpu = TransformerFolderEncoder(tiny_bertheo, device="cuda", precision=precision)
+    got = gpu.encode(TEXTS, batch_size=7)
+    assert got.dtype == np.float32 and got.shape == expected.shape
+    if tolerance is not None:
+        assert np.abs(got - expected).max() <= tolerance
+    cosine = (got * expected).sum(1) / np.linalg.norm(got, axis=1) / np.linalg.norm(expected, axis=1)
+    assert cosine.min() >= 0.999
+    dtype = {"fp32": "float32", "fp16": "float16", "bf16": "bfloat16"}[precision]
+    assert f"dtype={dtype}" in gpu.identity

@@ -30,6 +30,8 @@ Vectors equal the model card recipe's within fp32 rounding (tests/test_flaubert_
 """
 from __future__ import annotations
 
+import collections
+import contextlib
 import hashlib
 import itertools
 import json
@@ -59,9 +61,18 @@ _POOLING_MODES = {"pooling_mode_mean_tokens": "mean", "pooling_mode_cls_token": 
 # short sentences/s by budget: 512 -> 75, 1024 -> 69, 2048 -> 63, 4096 -> 51); see _cpu_batch_tokens.
 _BATCH_TOKENS = {"cuda": 32768, "mps": 8192}
 _FIRST_CHUNK, _MAX_CHUNK = 256, 8192  # texts tokenized per step: small first, to start the model early
+# Batches queued on the GPU before the loop waits for the oldest. Unbounded, the loop fills CUDA's launch
+# queue and then blocks inside a kernel launch holding the GIL, which stalls the tokenizing threads:
+# tokenization and the forward pass ran one after the other. An event wait releases the GIL.
+_GPU_BATCHES_AHEAD = 2
 _FLUSH_ROWS = 16384  # GPU results are copied back in blocks this big (one sync each)
-_POOL_MIN_TEXTS = 4096  # below this, worker processes are not worth their hand-offs
-_POOL_PIECE = 512  # texts per task sent to a tokenizer process
+# Tokenizer processes are used from this many characters of input (~4,000 course titles, ~600
+# five-sentence paragraphs: counted in texts, long paragraphs never reached the pool), and are sent
+# tasks of about _POOL_PIECE_CHARS characters (~512 titles, ~80 paragraphs) so one chunk of long texts
+# spreads over every process too.
+_POOL_MIN_CHARS = 250_000
+_MAX_TOKENIZER_PROCESSES = 12  # H100 host, 16 cores: 8 -> 12 processes gave ~10% more texts/s, 14 no more
+_POOL_PIECE_CHARS = 32_000
 
 
 def is_simple_st_folder(folder: Path) -> bool:
@@ -170,8 +181,9 @@ class TransformerFolderEncoder(Encoder):
         if batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {batch_size}")
         cuda = self.device == "cuda"
-        workers = self._tokenizer_workers(len(texts))  # forked here, in the calling thread, if at all
-        batches = self._batches(texts, batch_size, workers)
+        chars = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        workers = self._tokenizer_workers(int(chars.sum()))  # forked here, in the calling thread, if at all
+        batches = self._batches(texts, batch_size, workers, chars)
         background = self.background_tokenization
         if background is None:
             background = self.device != "cpu" or _usable_cores() > torch.get_num_threads()
@@ -179,12 +191,18 @@ class TransformerFolderEncoder(Encoder):
             batches = _in_background(batches, depth=4)
         pending: list = []  # (indices, pooled on device): GPU results wait to be copied back in blocks
         n_pending = 0
+        in_flight: collections.deque = collections.deque()  # CUDA events of batches the GPU has not finished
         try:
-            with torch.inference_mode(), tqdm(total=len(texts), desc=f"embedding ({self.name})", unit="text",
-                                              disable=not show_progress) as bar:
+            bar = tqdm(total=len(texts), desc=f"embedding ({self.name})", unit="text", disable=not show_progress)
+            with torch.inference_mode(), _sdpa_backends(self.device), bar:
                 for idx, features, padded in batches:
                     features = {k: v.to(self.device, non_blocking=cuda) for k, v in features.items()}
                     pooled = self._pool(self._forward(features, padded), features["attention_mask"])
+                    if cuda:
+                        in_flight.append(torch.cuda.Event())
+                        in_flight[-1].record()
+                        if len(in_flight) > _GPU_BATCHES_AHEAD:
+                            in_flight.popleft().synchronize()
                     if self._defer_results:
                         pending.append((idx, pooled))
                         n_pending += len(idx)
@@ -242,7 +260,8 @@ class TransformerFolderEncoder(Encoder):
             batch = {k: v.pin_memory() for k, v in batch.items()}
         return batch
 
-    def _batches(self, texts: list[str], batch_size: int, workers=None) -> Iterator[tuple[np.ndarray, dict, bool]]:
+    def _batches(self, texts: list[str], batch_size: int, workers=None,
+                 chars: np.ndarray | None = None) -> Iterator[tuple[np.ndarray, dict, bool]]:
         """(indices into texts, padded host tensors, whether any padding) in token-length order.
 
         Texts are pre-sorted by character length (free), tokenized a chunk at a time, and each chunk
@@ -251,7 +270,9 @@ class TransformerFolderEncoder(Encoder):
         budget = None
         if self.batch_tokens:
             budget = min(int(self.batch_tokens), batch_size * self.max_seq_length)
-        order = np.argsort(-np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), kind="stable")
+        if chars is None:
+            chars = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        order = np.argsort(-chars, kind="stable")
         chunks, start, size = [], 0, _FIRST_CHUNK
         while start < len(order):
             chunks.append(order[start:start + size])
@@ -260,7 +281,7 @@ class TransformerFolderEncoder(Encoder):
         if workers is None:
             tokenized = (self._token_ids([texts[i] for i in part]) for part in chunks)
         else:
-            tokenized = self._tokenize_in_workers(workers, texts, chunks)
+            tokenized = self._tokenize_in_workers(workers, texts, chunks, chars)
         for part, tokens in zip(chunks, tokenized):
             lengths = tokens.lengths if isinstance(tokens, _Ids) else \
                 np.fromiter(map(len, tokens["input_ids"]), dtype=np.int64, count=len(part))
@@ -273,12 +294,12 @@ class TransformerFolderEncoder(Encoder):
                 i += len(rows)
                 yield part[rows], self._collate(tokens, rows), bool(lengths[rows[-1]] != width)
 
-    def _tokenizer_workers(self, n_texts: int):
-        """The tokenizer process pool when it pays off for ``n_texts``, else None; forked on first use."""
+    def _tokenizer_workers(self, n_chars: int):
+        """The tokenizer process pool when it pays off for ``n_chars`` of text, else None; forked on first use."""
         n = self.tokenizer_processes
         if n is None:
-            n = min(8, _usable_cores() - 2) if self.device == "cuda" else 0
-        if (n < 2 or n_texts < _POOL_MIN_TEXTS or self._fast is None or sys.platform != "linux"
+            n = min(_MAX_TOKENIZER_PROCESSES, _usable_cores() - 2) if self.device == "cuda" else 0
+        if (n < 2 or n_chars < _POOL_MIN_CHARS or self._fast is None or sys.platform != "linux"
                 or "fork" not in multiprocessing.get_all_start_methods()):
             return None
         if self._workers is not None and (self._workers._max_workers != n
@@ -302,15 +323,17 @@ class TransformerFolderEncoder(Encoder):
             self._workers = pool
         return self._workers
 
-    def _tokenize_in_workers(self, pool, texts: list[str], chunks: list[np.ndarray]) -> Iterator["_Ids"]:
-        """``_Ids`` per chunk, the chunks cut in pieces tokenized across ``pool``, in order."""
-        pieces = [len(range(0, len(part), _POOL_PIECE)) for part in chunks]
+    def _tokenize_in_workers(self, pool, texts: list[str], chunks: list[np.ndarray],
+                             chars: np.ndarray) -> Iterator["_Ids"]:
+        """``_Ids`` per chunk, the chunks cut in pieces of ~_POOL_PIECE_CHARS characters tokenized
+        across ``pool``, in order."""
+        cuts = [_piece_bounds(chars[part]) for part in chunks]
         generation = self._memo_generation
-        tasks = ([texts[i] for i in part[j:j + _POOL_PIECE]] for part in chunks
-                 for j in range(0, len(part), _POOL_PIECE))
+        tasks = ([texts[i] for i in part[a:b]] for part, bounds in zip(chunks, cuts)
+                 for a, b in itertools.pairwise(bounds))
         results = pool.map(_worker_ids, tasks, itertools.repeat(generation))
-        for n in pieces:
-            yield _concat_ids([next(results) for _ in range(n)])
+        for bounds in cuts:
+            yield _concat_ids([next(results) for _ in range(len(bounds) - 1)])
 
     def _forward(self, features: dict, padded: bool = True):
         if self.attention == "sdpa" and features.keys() <= {"input_ids", "attention_mask"}:
@@ -334,6 +357,20 @@ def _sdpa_supported(model) -> bool:
             and not getattr(config, "pre_norm", False) and getattr(config, "is_encoder", True)
             and all(hasattr(model, name) for name in ("attentions", "ffns", "layer_norm1", "layer_norm2",
                                                        "layer_norm_emb", "position_embeddings", "n_heads")))
+
+
+def _sdpa_backends(device: str):
+    """On CUDA, attention kernels that need no per-shape set-up: flash (batches without padding) and
+    memory-efficient (masked), not cuDNN. cuDNN's SDPA builds a plan for every new batch shape (measured
+    on an H100: ~4 ms of CPU per call on average, which made a first encode of 15,000 titles 4x slower
+    than the next), and token-budget batches come in many shapes."""
+    if device != "cuda":
+        return contextlib.nullcontext()
+    try:
+        from torch.nn.attention import SDPBackend, sdpa_kernel
+    except ImportError:  # torch < 2.3 has no cuDNN attention either
+        return contextlib.nullcontext()
+    return sdpa_kernel([SDPBackend.FLASH_ATTENTION, SDPBackend.EFFICIENT_ATTENTION, SDPBackend.MATH])
 
 
 def _flaubert_sdpa_forward(model, input_ids, attention_mask, padded: bool = True):
@@ -378,6 +415,13 @@ def _fast_ids(fast, texts: list[str], max_length: int) -> _Ids:
     lengths = np.fromiter(map(len, seqs), dtype=np.int64, count=len(seqs))
     flat = np.fromiter(itertools.chain.from_iterable(seqs), dtype=np.int64, count=int(lengths.sum()))
     return _Ids(lengths, np.cumsum(lengths) - lengths, flat)
+
+
+def _piece_bounds(chars: np.ndarray) -> list[int]:
+    """Cut points splitting texts of these character lengths into runs of ~_POOL_PIECE_CHARS (>= 1 text)."""
+    ends = np.cumsum(chars)
+    cuts = np.searchsorted(ends, np.arange(_POOL_PIECE_CHARS, int(ends[-1]), _POOL_PIECE_CHARS), side="right")
+    return sorted({0, len(chars), *(int(c) for c in cuts if 0 < c < len(chars))})
 
 
 def _concat_ids(parts: list[_Ids]) -> _Ids:
