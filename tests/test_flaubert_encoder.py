@@ -144,9 +144,10 @@ def test_tokenizer_processes_give_identical_output(encoder, monkeypatch):
     if "fork" not in __import__("multiprocessing").get_all_start_methods():
         pytest.skip("worker processes need fork")
     monkeypatch.setattr(flaubert, "_POOL_MIN_CHARS", 1)
-    monkeypatch.setattr(flaubert, "_POOL_PIECE_CHARS", 150)  # several tasks per chunk, several chunks
+    monkeypatch.setattr(flaubert, "_POOL_PIECE_MIN_CHARS", 100)  # several tasks per chunk, several chunks
     monkeypatch.setattr(flaubert, "_FIRST_CHUNK", 8)
     monkeypatch.setattr(flaubert, "_MAX_CHUNK", 16)
+    monkeypatch.setattr(flaubert, "_POOL_MAX_CHUNK", 16)  # the same batches with and without processes
     plain = encoder.encode(TEXTS, batch_size=3)
     monkeypatch.setattr(encoder, "tokenizer_processes", 2)
     try:
@@ -160,14 +161,13 @@ def test_tokenizer_processes_give_identical_output(encoder, monkeypatch):
     assert np.array_equal(plain, first) and np.array_equal(plain, second)
 
 
-def test_tokenizer_tasks_are_cut_by_characters(monkeypatch):
+def test_tokenizer_tasks_are_cut_by_characters():
     """Long paragraphs travel a few to a task, titles many: every process gets work either way."""
-    monkeypatch.setattr(flaubert, "_POOL_PIECE_CHARS", 1000)
-    bounds = flaubert._piece_bounds(np.full(30, 400))
+    bounds = flaubert._piece_bounds(np.full(30, 400), 1000)
     assert bounds[0] == 0 and bounds[-1] == 30
     assert all(1 <= b - a <= 3 for a, b in zip(bounds, bounds[1:]))  # ~1000 characters each
-    assert flaubert._piece_bounds(np.full(30, 10)) == [0, 30]  # 300 characters: one task
-    assert flaubert._piece_bounds(np.array([5000, 5000, 0])) == [0, 1, 3]  # a long text is a task alone
+    assert flaubert._piece_bounds(np.full(30, 10), 1000) == [0, 30]  # 300 characters: one task
+    assert flaubert._piece_bounds(np.array([5000, 5000, 0]), 1000) == [0, 1, 3]  # a long text is a task alone
 
 
 def test_batches_follow_token_length_and_budget(encoder, monkeypatch):

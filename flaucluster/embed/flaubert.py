@@ -61,18 +61,21 @@ _POOLING_MODES = {"pooling_mode_mean_tokens": "mean", "pooling_mode_cls_token": 
 # short sentences/s by budget: 512 -> 75, 1024 -> 69, 2048 -> 63, 4096 -> 51); see _cpu_batch_tokens.
 _BATCH_TOKENS = {"cuda": 32768, "mps": 8192}
 _FIRST_CHUNK, _MAX_CHUNK = 256, 8192  # texts tokenized per step: small first, to start the model early
+# With tokenizer processes the chunks stay smaller: the model waits for a whole chunk, so a big last chunk
+# is GPU time that no tokenization overlaps.
+_POOL_MAX_CHUNK = 2048
 # Batches queued on the GPU before the loop waits for the oldest. Unbounded, the loop fills CUDA's launch
 # queue and then blocks inside a kernel launch holding the GIL, which stalls the tokenizing threads:
 # tokenization and the forward pass ran one after the other. An event wait releases the GIL.
 _GPU_BATCHES_AHEAD = 2
 _FLUSH_ROWS = 16384  # GPU results are copied back in blocks this big (one sync each)
 # Tokenizer processes are used from this many characters of input (~4,000 course titles, ~600
-# five-sentence paragraphs: counted in texts, long paragraphs never reached the pool), and are sent
-# tasks of about _POOL_PIECE_CHARS characters (~512 titles, ~80 paragraphs) so one chunk of long texts
-# spreads over every process too.
+# five-sentence paragraphs: counted in texts, long paragraphs never reached the pool). Each chunk is
+# spread over every process, in tasks of _POOL_PIECE_MIN_CHARS to _POOL_PIECE_CHARS characters, so the
+# first chunk is ready early and the model starts.
 _POOL_MIN_CHARS = 250_000
 _MAX_TOKENIZER_PROCESSES = 12  # H100 host, 16 cores: 8 -> 12 processes gave ~10% more texts/s, 14 no more
-_POOL_PIECE_CHARS = 32_000
+_POOL_PIECE_MIN_CHARS, _POOL_PIECE_CHARS = 4_000, 32_000
 
 
 def is_simple_st_folder(folder: Path) -> bool:
@@ -277,7 +280,7 @@ class TransformerFolderEncoder(Encoder):
         while start < len(order):
             chunks.append(order[start:start + size])
             start += size
-            size = min(size * 2, _MAX_CHUNK)
+            size = min(size * 2, _MAX_CHUNK if workers is None else _POOL_MAX_CHUNK)
         if workers is None:
             tokenized = (self._token_ids([texts[i] for i in part]) for part in chunks)
         else:
@@ -325,9 +328,10 @@ class TransformerFolderEncoder(Encoder):
 
     def _tokenize_in_workers(self, pool, texts: list[str], chunks: list[np.ndarray],
                              chars: np.ndarray) -> Iterator["_Ids"]:
-        """``_Ids`` per chunk, the chunks cut in pieces of ~_POOL_PIECE_CHARS characters tokenized
-        across ``pool``, in order."""
-        cuts = [_piece_bounds(chars[part]) for part in chunks]
+        """``_Ids`` per chunk, each chunk cut in pieces tokenized across ``pool``, in order."""
+        n = pool._max_workers
+        cuts = [_piece_bounds(chars[part], int(np.clip(-(-int(chars[part].sum()) // n), _POOL_PIECE_MIN_CHARS,
+                                                       _POOL_PIECE_CHARS))) for part in chunks]
         generation = self._memo_generation
         tasks = ([texts[i] for i in part[a:b]] for part, bounds in zip(chunks, cuts)
                  for a, b in itertools.pairwise(bounds))
@@ -417,10 +421,10 @@ def _fast_ids(fast, texts: list[str], max_length: int) -> _Ids:
     return _Ids(lengths, np.cumsum(lengths) - lengths, flat)
 
 
-def _piece_bounds(chars: np.ndarray) -> list[int]:
-    """Cut points splitting texts of these character lengths into runs of ~_POOL_PIECE_CHARS (>= 1 text)."""
+def _piece_bounds(chars: np.ndarray, size: int) -> list[int]:
+    """Cut points splitting texts of these character lengths into runs of ~``size`` characters (>= 1 text)."""
     ends = np.cumsum(chars)
-    cuts = np.searchsorted(ends, np.arange(_POOL_PIECE_CHARS, int(ends[-1]), _POOL_PIECE_CHARS), side="right")
+    cuts = np.searchsorted(ends, np.arange(size, int(ends[-1]), size), side="right")
     return sorted({0, len(chars), *(int(c) for c in cuts if 0 < c < len(chars))})
 
 
