@@ -1,4 +1,5 @@
 """The model card's manual usage, the reference every FlauBERT-folder test compares against."""
+import numpy as np
 import torch
 from transformers import AutoModel, AutoTokenizer
 
@@ -18,3 +19,8 @@ def card_recipe(folder):
         return ((hidden * mask).sum(1) / mask.sum(1)).numpy()
 
     return run
+
+
+def min_cosine(a, b) -> float:
+    """The lowest cosine between matching rows of two vector arrays: how far an encoder strays from a reference."""
+    return float(((a * b).sum(1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1)).min())
