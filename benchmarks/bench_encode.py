@@ -18,7 +18,8 @@ alternating rounds (so load from other processes hits both alike); the median ro
 * Texts: unique STS-fr sentences (test split first, then dev, train), and 5-sentence paragraphs
   made by joining consecutive ones.
 
-Writes benchmarks/results/bench_encode_<device>.{json,md} (or ``--out PREFIX``.{json,md}).
+Writes benchmarks/results/bench_encode_<device>.{json,md} (or ``--out PREFIX``.{json,md}). The files
+record ``git describe --dirty``, or ``$FLAUCLUSTER_COMMIT`` where set (a copied tree without its git).
 
     python benchmarks/bench_encode.py [--device cpu|cuda] [--n-short N] [--n-paragraphs N]
                                       [--batch-size 32] [--repeats R] [--out PREFIX]
@@ -148,11 +149,15 @@ def machine(device: str) -> dict:
     if device == "cuda":
         out["gpu"] = torch.cuda.get_device_name(0)
         out["cuda"] = torch.version.cuda
+    # A copied tree (e.g. on a lent GPU machine) may carry stale or no git metadata: the caller names the commit.
+    commit = os.environ.get("FLAUCLUSTER_COMMIT")
     try:
-        out["flaucluster_commit"] = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
-                                                   capture_output=True, text=True, check=True).stdout.strip()
+        commit = commit or subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
+                                          capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         pass
+    if commit:
+        out["flaucluster_commit"] = commit
     return out
 
 

@@ -24,7 +24,7 @@ if str(ROOT) not in sys.path:  # run from a plain checkout, package not installe
 pytest.importorskip("sacremoses", reason="FlaubertTokenizer (the reference) needs sacremoses")
 from transformers import FlaubertTokenizer  # noqa: E402
 
-from flaucluster.embed.fast_tokenizer import FastFlaubertTokenizer  # noqa: E402
+from flaucluster.embed.fast_tokenizer import FastFlaubertTokenizer, rust_bpe  # noqa: E402
 
 # flaubert_tokenizer/ says "do_lower_case" (ignored by FlaubertTokenizer: no
 # lowercasing); bertheo-shaped-tiny/ says "do_lowercase" (lowercases). Test both.
@@ -184,6 +184,49 @@ def test_bpe_rewrite_matches_reference_on_whole_vocab(pair):
     words = {w[: -len("</w>")] if w.endswith("</w>") else w for w in ref.encoder}
     words = sorted(w for w in words if w and not w.isspace())
     assert all(fast._bpe(w) == ref.bpe(w).split(" ") for w in words)
+
+
+def corpus_words(fast: FastFlaubertTokenizer) -> list[str]:
+    """Every distinct Moses token of stsb-fr (all splits) and data/cours_fr.csv."""
+    texts = []
+    for path in sorted((SHARED / "stsb-fr").glob("stsb-fr-*.csv")):
+        with open(path, encoding="utf-8", newline="") as f:
+            texts += [s for row in csv.reader(f) for s in row[:2]]
+    cours = ROOT / "data" / "cours_fr.csv"
+    if cours.exists():
+        with open(cours, encoding="utf-8", newline="") as f:
+            texts += [row.get(col) or "" for row in csv.DictReader(f) for col in ("title", "description")]
+    return sorted({w for text in texts if (words := fast._words(text)) for w in words})
+
+
+def test_rust_bpe_gives_the_python_loops_ids_on_vocab_and_corpus(pair):
+    ref, fast = pair
+    assert fast._rust is not None  # this merge table satisfies rust_bpe's condition
+    vocab = {w[: -len("</w>")] if w.endswith("</w>") else w for w in ref.encoder}
+    corpus = corpus_words(fast)
+    assert len(corpus) > 15_000
+    words = sorted({w for w in vocab if w and not w.isspace()} | set(corpus))
+    python_ids = [[fast.token_to_id.get(p, fast.unk_id) for p in fast._bpe(w)] for w in words]
+    assert fast._rust(words) == python_ids
+
+
+def test_rust_bpe_is_refused_where_a_merge_uses_a_later_merges_result():
+    # ("ab", "c") ranks before the ("a", "b") merge that makes "ab": the reference loop and the Rust
+    # queue could merge in different orders, so the Python loop must be used.
+    vocab = {t: i for i, t in enumerate(["<unk>", "a", "b", "c", "c</w>", "ab", "abc</w>"])}
+    ranks = {("ab", "c</w>"): 0, ("a", "b"): 1}
+    assert rust_bpe(vocab, ranks, "<unk>", vocab) is None
+    in_order = rust_bpe(vocab, {("a", "b"): 0, ("ab", "c</w>"): 1}, "<unk>", vocab)
+    assert in_order(["abc", "cab"]) == [[6], [3, 1, 0]]  # "b</w>" is not in the vocab: unk, as the reference
+
+
+def test_a_full_memo_is_emptied_and_ids_stay_exact(pair):
+    ref, fast = pair
+    texts = ["Le cours de mathématiques.", "Un autre cours, d'histoire cette fois.", "Mathématiques !"]
+    small = FastFlaubertTokenizer(ref, memo_limit=4)
+    for text in texts:
+        assert small.encode_batch([text], 512) == reference_ids(ref, [text], 512)
+        assert len(small._memo) <= max(4, len(small._words(text)))
 
 
 def test_cours_fr_if_present(pair):

@@ -115,9 +115,8 @@ def test_background_tokenization_gives_identical_output(encoder, monkeypatch):
     assert np.array_equal(plain, overlapped)
 
 
-def test_results_kept_on_the_device_come_back_in_order(encoder, monkeypatch, expected):
-    monkeypatch.setattr(encoder, "_defer_results", True)  # the GPU path: one copy back per block
-    monkeypatch.setattr(flaubert, "_FLUSH_ROWS", 7)
+def test_results_written_batches_later_come_back_in_order(encoder, monkeypatch, expected):
+    monkeypatch.setattr(encoder, "_results_ahead", 3)  # as on a GPU: a batch is written 3 batches later
     monkeypatch.setattr(flaubert, "_FIRST_CHUNK", 4)
     assert np.abs(encoder.encode(TEXTS, batch_size=3) - expected).max() <= 1e-5
 
@@ -186,6 +185,26 @@ def test_batches_follow_token_length_and_budget(encoder, monkeypatch):
     # batch_size bounds the budget: batch_size * max_seq_length tokens at most
     monkeypatch.setattr(encoder, "batch_tokens", 10**6)
     assert all(f["input_ids"].numel() <= 2 * 512 for _, f, _ in encoder._batches(TEXTS, batch_size=2))
+
+
+def test_rows_left_over_by_a_chunk_join_the_next_one(encoder, expected, monkeypatch):
+    """Texts are tokenized a chunk at a time; the rows that do not fill a batch wait for the next
+    chunk, so only the last batch of a call is short of its budget (fewer launches on a GPU)."""
+    monkeypatch.setattr(flaubert, "_FIRST_CHUNK", 4)
+    monkeypatch.setattr(flaubert, "_MAX_CHUNK", 8)
+    monkeypatch.setattr(encoder, "batch_tokens", 96)
+    batches = list(encoder._batches(TEXTS, batch_size=64))
+    for _, features, _ in batches[:-1]:
+        rows, width = features["input_ids"].shape
+        assert rows == max(96 // width, 1)  # full
+    assert sorted(np.concatenate([idx for idx, _, _ in batches]).tolist()) == list(range(len(TEXTS)))
+    assert np.abs(encoder.encode(TEXTS, batch_size=64) - expected).max() <= 1e-5
+
+
+def test_query_key_value_are_one_product_sharing_the_models_weights(encoder):
+    att = encoder.model.attentions[0]
+    assert att.qkv_lin.weight.shape == (3 * att.q_lin.out_features, att.q_lin.in_features)
+    assert att.k_lin.weight.data_ptr() == att.qkv_lin.weight[att.q_lin.out_features:].data_ptr()  # no copy
 
 
 def test_sdpa_replay_matches_the_model_forward_on_padded_rows(encoder):

@@ -24,7 +24,7 @@ stock sentence-transformers):
   modules (transformers offers no SDPA for FlauBERT), skipping its eager attention and the
   key/value cache it fills in inference; other architectures use the model's own forward;
 * ``torch.inference_mode``, fp16 on CUDA (``select_dtype``), pooling accumulated in fp32, pinned
-  host memory and results brought back from the GPU in blocks rather than one sync per batch.
+  host memory both ways, and results copied back behind CUDA events (no sync per batch).
 
 Vectors equal the model card recipe's within fp32 rounding (tests/test_flaubert_encoder.py).
 """
@@ -68,7 +68,6 @@ _POOL_MAX_CHUNK = 2048
 # launch queue and block inside a kernel launch holding the GIL, stalling the tokenizing threads; an event
 # wait releases the GIL (on an H100: +5-10 % texts/s, near the noise).
 _GPU_BATCHES_AHEAD = 2
-_FLUSH_ROWS = 16384  # GPU results are copied back in blocks this big (one sync each)
 # Tokenizer processes are used from this many characters of input (~4,000 course titles, ~600
 # five-sentence paragraphs: counted in texts, long paragraphs never reached the pool). Each chunk is
 # spread over every process, in tasks of _POOL_PIECE_MIN_CHARS to _POOL_PIECE_CHARS characters, so the
@@ -126,6 +125,10 @@ class TransformerFolderEncoder(Encoder):
         self.dtype = select_dtype(self.device, precision)
         self.tokenizer = AutoTokenizer.from_pretrained(self.folder)
         self.model = AutoModel.from_pretrained(self.folder, dtype=self.dtype).to(self.device).eval()
+        #: "sdpa" re-plays FlaubertModel with scaled_dot_product_attention; "eager" is the model's forward.
+        self.attention = "sdpa" if _sdpa_supported(self.model) else "eager"
+        if self.attention == "sdpa":
+            _fuse_qkv(self.model)  # before quantizing, so int8 gets the fused layer too
         if precision == "int8":
             self.model = quantize_int8(self.model)
         limit = getattr(self.model.config, "max_position_embeddings", None)
@@ -142,9 +145,7 @@ class TransformerFolderEncoder(Encoder):
         self.tokenizer_processes: int | None = None
         self._workers = None
         self._memo_generation = 0
-        self._defer_results = self.device != "cpu"  # accelerators: no host sync per batch
-        #: "sdpa" re-plays FlaubertModel with scaled_dot_product_attention; "eager" is the model's forward.
-        self.attention = "sdpa" if _sdpa_supported(self.model) else "eager"
+        self._results_ahead = _GPU_BATCHES_AHEAD if self.device == "cuda" else 0  # batches not yet back
         settings = f"lower={self.lowercase};max={self.max_seq_length};pool={self.pooling};" \
                    f"norm={self.normalize};dtype={compute_name(self.dtype, precision)}"
         self.identity = f"st-folder:{folder_identity(self.folder)}:{settings}"
@@ -192,30 +193,15 @@ class TransformerFolderEncoder(Encoder):
             background = self.device != "cpu" or _usable_cores() > torch.get_num_threads()
         if background or workers is not None:
             batches = _in_background(batches, depth=4)
-        pending: list = []  # (indices, pooled on device): GPU results wait to be copied back in blocks
-        n_pending = 0
-        in_flight: collections.deque = collections.deque()  # CUDA events of batches the GPU has not finished
+        back = _ResultsBack(out, self.device, self._results_ahead)
         try:
             bar = tqdm(total=len(texts), desc=f"embedding ({self.name})", unit="text", disable=not show_progress)
             with torch.inference_mode(), _sdpa_backends(self.device), bar:
                 for idx, features, padded in batches:
                     features = {k: v.to(self.device, non_blocking=cuda) for k, v in features.items()}
-                    pooled = self._pool(self._forward(features, padded), features["attention_mask"])
-                    if cuda:
-                        in_flight.append(torch.cuda.Event())
-                        in_flight[-1].record()
-                        if len(in_flight) > _GPU_BATCHES_AHEAD:
-                            in_flight.popleft().synchronize()
-                    if self._defer_results:
-                        pending.append((idx, pooled))
-                        n_pending += len(idx)
-                        if n_pending >= _FLUSH_ROWS:
-                            _flush(pending, out)
-                            n_pending = 0
-                    else:
-                        out[idx] = pooled.cpu().numpy()
+                    back.add(idx, self._pool(self._forward(features, padded), features["attention_mask"]))
                     bar.update(len(idx))
-                _flush(pending, out)
+                back.finish()
         finally:
             close = getattr(batches, "close", None)
             if close is not None:
@@ -246,15 +232,13 @@ class TransformerFolderEncoder(Encoder):
         """Pad ``rows`` of ``tokens`` into tensors, as ``tokenizer(..., padding=True)`` does."""
         torch = self._torch
         if isinstance(tokens, _Ids):
-            lengths = tokens.lengths[rows]
-            width = int(lengths.max())
+            picked = _take_tokens(tokens, rows)
+            width = int(picked.lengths.max())
             span = np.arange(width)
             left = self._fast.padding_side == "left"
-            mask = span >= (width - lengths)[:, None] if left else span < lengths[:, None]
+            mask = span >= (width - picked.lengths)[:, None] if left else span < picked.lengths[:, None]
             ids = np.full((len(rows), width), self._fast.pad_id, dtype=np.int64)
-            starts = tokens.offsets[rows]
-            # row-major order of the mask's True cells is the texts' ids one after the other
-            ids[mask] = np.concatenate([tokens.flat[a:a + n] for a, n in zip(starts.tolist(), lengths.tolist())])
+            ids[mask] = picked.flat  # row-major order of the mask's True cells: the texts' ids one after another
             batch = {"input_ids": torch.from_numpy(ids), "attention_mask": torch.from_numpy(mask.astype(np.int64))}
         else:
             batch = dict(self.tokenizer.pad({k: [v[i] for i in rows] for k, v in tokens.items()},
@@ -285,15 +269,21 @@ class TransformerFolderEncoder(Encoder):
             tokenized = (self._token_ids([texts[i] for i in part]) for part in chunks)
         else:
             tokenized = self._tokenize_in_workers(workers, texts, chunks, chars)
-        for part, tokens in zip(chunks, tokenized):
-            lengths = tokens.lengths if isinstance(tokens, _Ids) else \
-                np.fromiter(map(len, tokens["input_ids"]), dtype=np.int64, count=len(part))
+        carried = None  # the rows of the last chunk that did not fill a batch, added to the next chunk
+        for n, (part, tokens) in enumerate(zip(chunks, tokenized), 1):
+            if carried is not None:
+                part, tokens = np.concatenate([carried[0], part]), _join_tokens(carried[1], tokens)
+                carried = None
+            lengths = _token_lengths(tokens)
             ranked = np.argsort(-lengths, kind="stable")
             i = 0
             while i < len(ranked):
                 width = int(lengths[ranked[i]])  # longest first: the first row sets the padded width
                 size = max(budget // width, 1) if budget else batch_size
                 rows = ranked[i:i + size]
+                if len(rows) < size and n < len(chunks):  # a part batch: fewer, fuller batches (launches)
+                    carried = part[rows], _take_tokens(tokens, rows)
+                    break
                 i += len(rows)
                 yield part[rows], self._collate(tokens, rows), bool(lengths[rows[-1]] != width)
 
@@ -365,6 +355,35 @@ def _sdpa_supported(model) -> bool:
                                                        "layer_norm_emb", "position_embeddings", "n_heads")))
 
 
+def _fuse_qkv(model) -> None:
+    """Give each attention a ``qkv_lin``: the query, key and value projections as one matrix product.
+
+    Why: one kernel launch instead of three per layer (the GPU loop is bound by launches on small
+    batches) and one bigger GEMM on CPU. Each output column is the same dot product as before, so the
+    vectors are unchanged (tests/test_flaubert_encoder.py). q_lin/k_lin/v_lin become views into the
+    fused weights (no second copy) and still serve the model's own forward.
+    """
+    import torch
+
+    for att in model.attentions:
+        lins = (att.q_lin, att.k_lin, att.v_lin)
+        if not all(type(lin) is torch.nn.Linear and lin.bias is not None for lin in lins):
+            continue
+        fused = torch.nn.Linear(lins[0].in_features, sum(lin.out_features for lin in lins),
+                                device=lins[0].weight.device, dtype=lins[0].weight.dtype)
+        with torch.no_grad():
+            fused.weight.copy_(torch.cat([lin.weight for lin in lins]))
+            fused.bias.copy_(torch.cat([lin.bias for lin in lins]))
+        fused.requires_grad_(False)
+        start = 0
+        for lin in lins:
+            end = start + lin.out_features
+            lin.weight = torch.nn.Parameter(fused.weight[start:end], requires_grad=False)
+            lin.bias = torch.nn.Parameter(fused.bias[start:end], requires_grad=False)
+            start = end
+        att.qkv_lin = fused
+
+
 def _sdpa_backends(device: str):
     """On CUDA, attention kernels that need no per-shape set-up: flash (batches without padding) and
     memory-efficient (masked), not cuDNN. cuDNN's SDPA builds a plan for every new batch shape (measured
@@ -399,9 +418,10 @@ def _flaubert_sdpa_forward(model, input_ids, attention_mask, padded: bool = True
     mask = attention_mask.bool()[:, None, None, :] if padded else None
     for i in range(model.n_layers):
         att = model.attentions[i]
-        q = att.q_lin(x).view(bs, length, heads, -1).transpose(1, 2)
-        k = att.k_lin(x).view(bs, length, heads, -1).transpose(1, 2)
-        v = att.v_lin(x).view(bs, length, heads, -1).transpose(1, 2)
+        if hasattr(att, "qkv_lin"):
+            q, k, v = att.qkv_lin(x).view(bs, length, 3, heads, -1).permute(2, 0, 3, 1, 4).unbind(0)
+        else:
+            q, k, v = (lin(x).view(bs, length, heads, -1).transpose(1, 2) for lin in (att.q_lin, att.k_lin, att.v_lin))
         context = torch.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=mask)
         x = model.layer_norm1[i](x + att.out_lin(context.transpose(1, 2).reshape(bs, length, dim)))
         x = model.layer_norm2[i](x + model.ffns[i](x))
@@ -428,6 +448,29 @@ def _piece_bounds(chars: np.ndarray, size: int) -> list[int]:
     ends = np.cumsum(chars)
     cuts = np.searchsorted(ends, np.arange(size, int(ends[-1]), size), side="right")
     return sorted({0, len(chars), *(int(c) for c in cuts if 0 < c < len(chars))})
+
+
+def _token_lengths(tokens) -> np.ndarray:
+    if isinstance(tokens, _Ids):
+        return tokens.lengths
+    return np.fromiter(map(len, tokens["input_ids"]), dtype=np.int64, count=len(tokens["input_ids"]))
+
+
+def _take_tokens(tokens, rows: np.ndarray):
+    """The ``rows`` of ``_Ids`` or of a tokenizer's dict of lists, in that order."""
+    if not isinstance(tokens, _Ids):
+        return {k: [v[i] for i in rows] for k, v in tokens.items()}
+    lengths = tokens.lengths[rows]
+    offsets = np.cumsum(lengths) - lengths
+    # position j of the result reads flat[j + (old offset - new offset) of the row j falls in]
+    gather = np.arange(int(lengths.sum())) + np.repeat(tokens.offsets[rows] - offsets, lengths)
+    return _Ids(lengths, offsets, tokens.flat[gather])
+
+
+def _join_tokens(first, second):
+    if isinstance(first, _Ids):
+        return _concat_ids([first, second])
+    return {k: first[k] + second[k] for k in first}
 
 
 def _concat_ids(parts: list[_Ids]) -> _Ids:
@@ -465,15 +508,42 @@ def _usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-def _flush(pending: list, out: np.ndarray) -> None:
-    """Copy pooled GPU results back to ``out`` in one transfer, and empty ``pending``."""
-    if not pending:
-        return
-    import torch
+class _ResultsBack:
+    """Pooled rows on their way to ``out``, written at most ``ahead`` batches after they were queued.
 
-    rows = np.concatenate([idx for idx, _ in pending])
-    out[rows] = torch.cat([t for _, t in pending]).cpu().numpy()
-    pending.clear()
+    On CUDA each batch is copied into pinned host memory without blocking, behind an event; the loop
+    waits only for the batch ``ahead`` places back (an event wait, which releases the GIL), so the GPU
+    always has queued work and the copies overlap it. Copying back in blocks with ``.cpu()`` drained the
+    GPU at every block and left the last one's copy and scatter as a tail no forward pass overlapped.
+    """
+
+    def __init__(self, out: np.ndarray, device: str, ahead: int) -> None:
+        self.out, self.cuda, self.ahead = out, device == "cuda", ahead
+        self.queue: collections.deque = collections.deque()  # (indices, host tensor, CUDA event or None)
+
+    def add(self, idx: np.ndarray, pooled) -> None:
+        import torch
+
+        if self.cuda:
+            host = torch.empty(pooled.shape, dtype=pooled.dtype, pin_memory=True)
+            host.copy_(pooled, non_blocking=True)
+            done = torch.cuda.Event()
+            done.record()
+            self.queue.append((idx, host, done))
+        else:
+            self.queue.append((idx, pooled.cpu(), None))
+        while len(self.queue) > self.ahead:
+            self._write(self.queue.popleft())
+
+    def finish(self) -> None:
+        while self.queue:
+            self._write(self.queue.popleft())
+
+    def _write(self, item) -> None:
+        idx, host, done = item
+        if done is not None:
+            done.synchronize()
+        self.out[idx] = host.numpy()
 
 
 class _in_background:
