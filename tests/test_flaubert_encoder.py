@@ -201,6 +201,24 @@ def test_rows_left_over_by_a_chunk_join_the_next_one(encoder, expected, monkeypa
     assert np.abs(encoder.encode(TEXTS, batch_size=64) - expected).max() <= 1e-5
 
 
+def test_rows_wait_to_be_sorted_with_more_unless_the_model_is_hungry(encoder, monkeypatch):
+    """Rows wait in a reservoir so that a batch holds close lengths (less padding); a model that
+    waits for work (``hungry``) gets a batch from what is there."""
+    monkeypatch.setattr(flaubert, "_FIRST_CHUNK", 4)
+    monkeypatch.setattr(flaubert, "_MAX_CHUNK", 8)
+    monkeypatch.setattr(encoder, "batch_tokens", 64)
+
+    def padding(batches) -> float:
+        masks = [f["attention_mask"] for _, f, _ in batches]
+        return 1 - sum(int(m.sum()) for m in masks) / sum(m.numel() for m in masks)
+
+    patient = list(encoder._batches(TEXTS, batch_size=64))
+    hungry = list(encoder._batches(TEXTS, batch_size=64, hungry=lambda: True))
+    for batches in (patient, hungry):
+        assert sorted(np.concatenate([idx for idx, _, _ in batches]).tolist()) == list(range(len(TEXTS)))
+    assert padding(patient) < padding(hungry)
+
+
 def test_query_key_value_are_one_product_sharing_the_models_weights(encoder):
     att = encoder.model.attentions[0]
     assert att.qkv_lin.weight.shape == (3 * att.q_lin.out_features, att.q_lin.in_features)

@@ -43,7 +43,7 @@ import sys
 import threading
 import weakref
 from pathlib import Path
-from typing import Iterator, NamedTuple, Sequence
+from typing import Callable, Iterator, NamedTuple, Sequence
 
 import numpy as np
 from tqdm.auto import tqdm
@@ -61,6 +61,7 @@ _POOLING_MODES = {"pooling_mode_mean_tokens": "mean", "pooling_mode_cls_token": 
 # short sentences/s by budget: 512 -> 75, 1024 -> 69, 2048 -> 63, 4096 -> 51); see _cpu_batch_tokens.
 _BATCH_TOKENS = {"cuda": 32768, "mps": 8192}
 _FIRST_CHUNK, _MAX_CHUNK = 256, 8192  # texts tokenized per step: small first, to start the model early
+_RESERVOIR_BATCHES = 4  # batches' worth of tokenized rows sorted together before cutting a batch (padding)
 # With tokenizer processes the chunks stay smaller: the model waits for a whole chunk, so a big last chunk
 # is GPU time that no tokenization overlaps.
 _POOL_MAX_CHUNK = 2048
@@ -187,12 +188,13 @@ class TransformerFolderEncoder(Encoder):
         cuda = self.device == "cuda"
         chars = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         workers = self._tokenizer_workers(int(chars.sum()))  # forked here, in the calling thread, if at all
-        batches = self._batches(texts, batch_size, workers, chars)
         background = self.background_tokenization
         if background is None:
             background = self.device != "cpu" or _usable_cores() > torch.get_num_threads()
         if background or workers is not None:
-            batches = _in_background(batches, depth=4)
+            batches = _in_background(lambda hungry: self._batches(texts, batch_size, workers, chars, hungry), depth=4)
+        else:
+            batches = self._batches(texts, batch_size, workers, chars)
         back = _ResultsBack(out, self.device, self._results_ahead)
         try:
             bar = tqdm(total=len(texts), desc=f"embedding ({self.name})", unit="text", disable=not show_progress)
@@ -247,12 +249,17 @@ class TransformerFolderEncoder(Encoder):
             batch = {k: v.pin_memory() for k, v in batch.items()}
         return batch
 
-    def _batches(self, texts: list[str], batch_size: int, workers=None,
-                 chars: np.ndarray | None = None) -> Iterator[tuple[np.ndarray, dict, bool]]:
-        """(indices into texts, padded host tensors, whether any padding) in token-length order.
+    def _batches(self, texts: list[str], batch_size: int, workers=None, chars: np.ndarray | None = None,
+                 hungry: Callable[[], bool] | None = None) -> Iterator[tuple[np.ndarray, dict, bool]]:
+        """(indices into texts, padded host tensors, whether any padding), longest texts first.
 
-        Texts are pre-sorted by character length (free), tokenized a chunk at a time, and each chunk
-        re-sorted by its exact token lengths, longest first, then cut by the token budget.
+        Texts are pre-sorted by character length (free) and tokenized a chunk at a time. Tokenized rows
+        wait in a reservoir sorted by token length, and each batch is cut from its longest rows: the
+        more rows wait, the closer the lengths within a batch and the less padding is computed (15,000
+        short sentences in 32,768-token batches: 29 % of the tokens were padding with one chunk's
+        sort, 13 % with a sort over four batches' worth). Rows are held until the reservoir holds
+        _RESERVOIR_BATCHES budgets of tokens, unless ``hungry()`` says the model waits for work; only
+        the last chunk sends a batch that is not full.
         """
         budget = None
         if self.batch_tokens:
@@ -269,23 +276,26 @@ class TransformerFolderEncoder(Encoder):
             tokenized = (self._token_ids([texts[i] for i in part]) for part in chunks)
         else:
             tokenized = self._tokenize_in_workers(workers, texts, chunks, chars)
-        carried = None  # the rows of the last chunk that did not fill a batch, added to the next chunk
+        hold = _RESERVOIR_BATCHES * budget if budget else 0  # tokens worth holding back for a better sort
+        waiting = None  # (indices, tokens) of the rows not batched yet
         for n, (part, tokens) in enumerate(zip(chunks, tokenized), 1):
-            if carried is not None:
-                part, tokens = np.concatenate([carried[0], part]), _join_tokens(carried[1], tokens)
-                carried = None
+            if waiting is not None:
+                part, tokens = np.concatenate([waiting[0], part]), _join_tokens(waiting[1], tokens)
             lengths = _token_lengths(tokens)
             ranked = np.argsort(-lengths, kind="stable")
+            held, last = int(lengths.sum()), n == len(chunks)
             i = 0
             while i < len(ranked):
                 width = int(lengths[ranked[i]])  # longest first: the first row sets the padded width
                 size = max(budget // width, 1) if budget else batch_size
                 rows = ranked[i:i + size]
-                if len(rows) < size and n < len(chunks):  # a part batch: fewer, fuller batches (launches)
-                    carried = part[rows], _take_tokens(tokens, rows)
+                if not last and (len(rows) < size or (held < hold and not (hungry and hungry()))):
                     break
                 i += len(rows)
+                held -= int(lengths[rows].sum())
                 yield part[rows], self._collate(tokens, rows), bool(lengths[rows[-1]] != width)
+            rest = ranked[i:]
+            waiting = (part[rest], _take_tokens(tokens, rest)) if len(rest) else None
 
     def _tokenizer_workers(self, n_chars: int):
         """The tokenizer process pool when it pays off for ``n_chars`` of text, else None; forked on first use."""
@@ -547,13 +557,16 @@ class _ResultsBack:
 
 
 class _in_background:
-    """Iterate ``source`` in a daemon thread, ``depth`` items ahead; errors surface in the consumer."""
+    """Iterate ``make(hungry)`` in a daemon thread, ``depth`` items ahead; errors surface in the consumer.
+
+    ``hungry()`` tells the source whether the consumer has nothing left to take (it is waiting)."""
 
     _DONE = object()
 
-    def __init__(self, source: Iterator, depth: int = 4) -> None:
+    def __init__(self, make: Callable[[Callable[[], bool]], Iterator], depth: int = 4) -> None:
         self._queue: queue.Queue = queue.Queue(maxsize=depth)
         self._stop = threading.Event()
+        source = make(self._queue.empty)  # a generator: nothing runs before the thread iterates it
         self._thread = threading.Thread(target=self._run, args=(source,), name="flaucluster-tokenize",
                                         daemon=True)
         self._thread.start()
