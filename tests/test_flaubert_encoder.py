@@ -7,6 +7,7 @@ pooling) on the bertheo-shaped tiny model. Speed is measured in benchmarks/bench
 from __future__ import annotations
 
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -201,9 +202,9 @@ def test_rows_left_over_by_a_chunk_join_the_next_one(encoder, expected, monkeypa
     assert np.abs(encoder.encode(TEXTS, batch_size=64) - expected).max() <= 1e-5
 
 
-def test_rows_wait_to_be_sorted_with_more_unless_the_model_is_hungry(encoder, monkeypatch):
-    """Rows wait in a reservoir so that a batch holds close lengths (less padding); a model that
-    waits for work (``hungry``) gets a batch from what is there."""
+def test_rows_wait_in_a_reservoir_to_be_sorted_with_more(encoder, monkeypatch):
+    """Tokenized rows wait to be sorted together with later chunks, so a batch holds close lengths
+    (less padding computed). The batches depend on the texts only: a slow consumer gets the same."""
     monkeypatch.setattr(flaubert, "_FIRST_CHUNK", 4)
     monkeypatch.setattr(flaubert, "_MAX_CHUNK", 8)
     monkeypatch.setattr(encoder, "batch_tokens", 64)
@@ -212,11 +213,18 @@ def test_rows_wait_to_be_sorted_with_more_unless_the_model_is_hungry(encoder, mo
         masks = [f["attention_mask"] for _, f, _ in batches]
         return 1 - sum(int(m.sum()) for m in masks) / sum(m.numel() for m in masks)
 
+    def rows(batches) -> list[list[int]]:
+        return [idx.tolist() for idx, _, _ in batches]
+
     patient = list(encoder._batches(TEXTS, batch_size=64))
-    hungry = list(encoder._batches(TEXTS, batch_size=64, hungry=lambda: True))
-    for batches in (patient, hungry):
-        assert sorted(np.concatenate([idx for idx, _, _ in batches]).tolist()) == list(range(len(TEXTS)))
-    assert padding(patient) < padding(hungry)
+    assert sorted(np.concatenate(rows(patient)).tolist()) == list(range(len(TEXTS)))
+    slowly = []
+    for batch in flaubert._in_background(encoder._batches(TEXTS, batch_size=64), depth=1):
+        time.sleep(0.01)
+        slowly.append(batch)
+    assert rows(slowly) == rows(patient)
+    monkeypatch.setattr(flaubert, "_RESERVOIR_BATCHES", 0)  # each chunk sorted on its own
+    assert padding(patient) < padding(list(encoder._batches(TEXTS, batch_size=64)))
 
 
 def test_query_key_value_are_one_product_sharing_the_models_weights(encoder):
