@@ -16,7 +16,7 @@ sacremoses regexes, and only removes work that provably cannot change the text:
   ``set(IsAlpha)`` (100k+ chars) per token;
 * word -> ids is memoised (French text repeats words a lot); the words a batch
   has not seen yet go through the Rust BPE of Hugging Face ``tokenizers`` in one
-  call (~4x faster than the Python loop; a cold memo made BPE half the work,
+  call (~3x faster than the Python loop; a cold memo made BPE half the work,
   and each tokenizer process has its own memo). It is used only when the merge
   table has the property under which its priority queue merges exactly like the
   reference's loop (``rust_bpe``), else a leaner copy of the reference ``bpe``;
@@ -33,8 +33,8 @@ transformers code installed (so a changed dependency fails the tests rather
 than drifting): tests/test_fast_tokenizer.py checks the character guards over
 all code points, the apostrophe rewrite exhaustively on short strings, the
 nonbreaking-prefix and both BPE rewrites against the original (on every vocab
-entry and every word of stsb-fr and data/), and full ids on every stsb-fr test sentence, data/cours_fr.csv and
-hard cases (typographic quotes, NBSP, emojis, URLs, inclusive writing, ...).
+entry and every word of stsb-fr and data/), and full ids on every stsb-fr test
+sentence, data/cours_fr.csv and hard cases (typographic quotes, NBSP, emojis, URLs, inclusive writing, ...).
 
 Usage::
 

@@ -11,9 +11,9 @@ only ``AutoTokenizer``/``AutoModel``, which keeps it working across library rele
 The encode loop is built for throughput (benchmarks/bench_encode.py measures it against
 stock sentence-transformers):
 
-* texts are tokenized without padding first, then sorted by *token* length and cut into
-  token-budget batches: short sentences travel in big batches, long ones in small ones, and
-  almost no padding is computed;
+* texts are tokenized without padding first, then sorted by *token* length (in a reservoir a few
+  batches deep) and cut into token-budget batches: short sentences travel in big batches, long
+  ones in small ones, little padding is computed, and only the last batch is not full;
 * on GPU (or whenever a core is left over by torch's intra-op threads) tokenization runs in a
   background thread, one chunk ahead of the forward pass, which releases the GIL; on a CPU whose
   cores all run the forward pass it stays in line, as a third busy thread only slows the GEMMs;
@@ -22,7 +22,8 @@ stock sentence-transformers):
   a modern GPU embeds), feeding that background thread;
 * FlauBERT's forward pass is re-played with ``scaled_dot_product_attention`` over the model's own
   modules (transformers offers no SDPA for FlauBERT), skipping its eager attention and the
-  key/value cache it fills in inference; other architectures use the model's own forward;
+  key/value cache it fills in inference, with query, key and value as one matrix product; other
+  architectures use the model's own forward;
 * ``torch.inference_mode``, fp16 on CUDA (``select_dtype``), pooling accumulated in fp32, pinned
   host memory both ways, and results copied back behind CUDA events (no sync per batch).
 
@@ -379,7 +380,8 @@ def _fuse_qkv(model) -> None:
 
     for att in model.attentions:
         lins = (att.q_lin, att.k_lin, att.v_lin)
-        if not all(type(lin) is torch.nn.Linear and lin.bias is not None for lin in lins):
+        if not all(type(lin) is torch.nn.Linear and lin.bias is not None for lin in lins) \
+                or len({lin.out_features for lin in lins}) != 1:  # the forward splits the product in three
             continue
         fused = torch.nn.Linear(lins[0].in_features, sum(lin.out_features for lin in lins),
                                 device=lins[0].weight.device, dtype=lins[0].weight.dtype)
@@ -433,7 +435,8 @@ def _flaubert_sdpa_forward(model, input_ids, attention_mask, padded: bool = True
         if hasattr(att, "qkv_lin"):
             q, k, v = att.qkv_lin(x).view(bs, length, 3, heads, -1).permute(2, 0, 3, 1, 4).unbind(0)
         else:
-            q, k, v = (lin(x).view(bs, length, heads, -1).transpose(1, 2) for lin in (att.q_lin, att.k_lin, att.v_lin))
+            q, k, v = (lin(x).view(bs, length, heads, -1).transpose(1, 2)
+                       for lin in (att.q_lin, att.k_lin, att.v_lin))
         context = torch.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=mask)
         x = model.layer_norm1[i](x + att.out_lin(context.transpose(1, 2).reshape(bs, length, dim)))
         x = model.layer_norm2[i](x + model.ffns[i](x))
