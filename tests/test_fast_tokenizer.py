@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import pickle
 import random
 import re
 import sys
@@ -218,6 +219,26 @@ def test_rust_bpe_is_refused_where_a_merge_uses_a_later_merges_result():
     assert rust_bpe(vocab, ranks, "<unk>", vocab) is None
     in_order = rust_bpe(vocab, {("a", "b"): 0, ("ab", "c</w>"): 1}, "<unk>", vocab)
     assert in_order(["abc", "cab"]) == [[6], [3, 1, 0]]  # "b</w>" is not in the vocab: unk, as the reference
+
+
+def test_a_failing_rust_bpe_hands_over_to_the_python_loop(pair):
+    ref, fast = pair
+    tok = FastFlaubertTokenizer(ref)
+
+    def broken(words):
+        raise RuntimeError("simulated")
+
+    tok._rust = broken
+    texts = ["Une formation inédite en éco-conception."]
+    assert tok.encode_batch(texts, 512) == reference_ids(ref, texts, 512)
+    assert tok._rust is None
+
+
+def test_the_tokenizer_pickles(pair):
+    ref, fast = pair
+    copy = pickle.loads(pickle.dumps(fast))
+    texts = ["L'atelier « cuisine zéro déchet » commence lundi."]
+    assert copy._rust is not None and copy.encode_batch(texts, 512) == reference_ids(ref, texts, 512)
 
 
 def test_a_full_memo_is_emptied_and_ids_stay_exact(pair):

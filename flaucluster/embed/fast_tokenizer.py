@@ -46,6 +46,7 @@ Usage::
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -59,6 +60,8 @@ from transformers.models.flaubert.tokenization_flaubert import (
     remove_non_printing_char,
     replace_unicode_punct,
 )
+
+logger = logging.getLogger(__name__)
 
 # Literal that must occur in the text for each punct-normaliser rule to change
 # anything. Keyed by the exact sacremoses pattern; a rule missing here (e.g. a
@@ -236,7 +239,11 @@ class FastFlaubertTokenizer:
     def _bpe_ids(self, words: list[str]) -> list[list[int]]:
         """Ids of each word's BPE pieces; HF's _convert_token_to_id_with_added_voc (added, vocab, else unk)."""
         if self._rust is not None:
-            return self._rust(words)
+            try:
+                return self._rust(words)
+            except Exception as error:  # never guess: the Python loop is the reference's algorithm
+                logger.warning("Rust BPE failed (%s); using the Python BPE loop from now on", error)
+                self._rust = None
         get, unk = self.token_to_id.get, self.unk_id
         return [[get(piece, unk) for piece in self._bpe(word)] for word in words]
 
@@ -327,7 +334,7 @@ class FastFlaubertTokenizer:
 
 def rust_bpe(vocab: dict[str, int], ranks: dict[tuple[str, str], int], unk_token: str,
              token_to_id: dict[str, int]):
-    """A function ``words -> ids per word`` running ``tokenizers``' Rust BPE, or None where it could differ.
+    """A callable ``words -> ids per word`` running ``tokenizers``' Rust BPE, or None where it could differ.
 
     The reference loop merges, at each step, every left-to-right occurrence of the lowest-rank pair;
     the Rust model pops (rank, position) from a queue, so a pair a merge creates can jump ahead of the
@@ -362,13 +369,21 @@ def rust_bpe(vocab: dict[str, int], ranks: dict[tuple[str, str], int], unk_token
                                          fuse_unk=False, ignore_merges=False))
     except Exception:  # e.g. an older tokenizers without these options: the Python loop stays exact
         return None
+    return _RustBPE(tokenizer, final)
 
-    def bpe_ids(words: list[str]) -> list[list[int]]:
-        encoding = tokenizer.encode(words, is_pretokenized=True, add_special_tokens=False)
-        ids = final[np.asarray(encoding.ids, dtype=np.int64)]
+
+class _RustBPE:
+    """``words -> ids per word`` with a ``tokenizers`` BPE model (a class, so the tokenizer still pickles)."""
+
+    def __init__(self, tokenizer, final: np.ndarray) -> None:
+        self.tokenizer, self.final = tokenizer, final  # final: Rust id -> the reference's id
+
+    def __call__(self, words: list[str]) -> list[list[int]]:
+        if not words:
+            return []
+        encoding = self.tokenizer.encode(words, is_pretokenized=True, add_special_tokens=False)
+        ids = self.final[np.asarray(encoding.ids, dtype=np.int64)]
         word = np.asarray(encoding.word_ids, dtype=np.int64)
-        if len(word) and (word[0] != 0 or word[-1] != len(words) - 1 or np.any(np.diff(word) > 1)):
+        if len(word) == 0 or word[0] != 0 or word[-1] != len(words) - 1 or np.any(np.diff(word) > 1):
             raise RuntimeError("Rust BPE skipped a word")  # cannot happen for non-empty words
-        return [part.tolist() for part in np.split(ids, np.flatnonzero(np.diff(word)) + 1)] if len(words) else []
-
-    return bpe_ids
+        return [part.tolist() for part in np.split(ids, np.flatnonzero(np.diff(word)) + 1)]
