@@ -278,10 +278,6 @@ class FastFlaubertTokenizer:
                 out.append(list(chain(map(lookup, words))))
         return out
 
-    def _ids(self, text: str) -> list[int]:
-        """Ids without special tokens, exactly as the reference's tokenize()."""
-        return self._ids_batch([text])[0]
-
     def encode_batch(self, texts: Sequence[str], max_length: int) -> list[list[int]]:
         """Same as ``FlaubertTokenizer(texts, truncation=True, max_length=max_length)["input_ids"]``."""
         out = []

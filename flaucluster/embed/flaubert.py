@@ -234,8 +234,8 @@ class TransformerFolderEncoder(Encoder):
     def _collate(self, tokens, rows: np.ndarray) -> dict:
         """Pad ``rows`` of ``tokens`` into tensors, as ``tokenizer(..., padding=True)`` does."""
         torch = self._torch
-        if isinstance(tokens, _Ids):
-            picked = _take_tokens(tokens, rows)
+        picked = _take_tokens(tokens, rows)
+        if isinstance(picked, _Ids):
             width = int(picked.lengths.max())
             span = np.arange(width)
             left = self._fast.padding_side == "left"
@@ -244,8 +244,7 @@ class TransformerFolderEncoder(Encoder):
             ids[mask] = picked.flat  # row-major order of the mask's True cells: the texts' ids one after another
             batch = {"input_ids": torch.from_numpy(ids), "attention_mask": torch.from_numpy(mask.astype(np.int64))}
         else:
-            batch = dict(self.tokenizer.pad({k: [v[i] for i in rows] for k, v in tokens.items()},
-                                            padding=True, return_tensors="pt"))
+            batch = dict(self.tokenizer.pad(picked, padding=True, return_tensors="pt"))
         if self.device == "cuda":
             batch = {k: v.pin_memory() for k, v in batch.items()}
         return batch
@@ -450,12 +449,17 @@ class _Ids(NamedTuple):
     offsets: np.ndarray
     flat: np.ndarray
 
+    @classmethod
+    def of(cls, lengths: np.ndarray, flat: np.ndarray) -> "_Ids":
+        """Texts laid end to end in ``flat``, ``lengths`` ids each."""
+        return cls(lengths, np.cumsum(lengths) - lengths, flat)
+
 
 def _fast_ids(fast, texts: list[str], max_length: int) -> _Ids:
     seqs = fast.encode_batch(texts, max_length)
     lengths = np.fromiter(map(len, seqs), dtype=np.int64, count=len(seqs))
     flat = np.fromiter(itertools.chain.from_iterable(seqs), dtype=np.int64, count=int(lengths.sum()))
-    return _Ids(lengths, np.cumsum(lengths) - lengths, flat)
+    return _Ids.of(lengths, flat)
 
 
 def _piece_bounds(chars: np.ndarray, size: int) -> list[int]:
@@ -489,8 +493,7 @@ def _join_tokens(first, second):
 
 
 def _concat_ids(parts: list[_Ids]) -> _Ids:
-    lengths = np.concatenate([p.lengths for p in parts])
-    return _Ids(lengths, np.cumsum(lengths) - lengths, np.concatenate([p.flat for p in parts]))
+    return _Ids.of(np.concatenate([p.lengths for p in parts]), np.concatenate([p.flat for p in parts]))
 
 
 _WORKER: dict = {}
