@@ -225,6 +225,26 @@ def gemm_gflops(device: str, dtype, rows: int = 1024, reps: int = 20) -> dict:
             "gflops": 2 * rows * 768 * 3072 * reps / (time.perf_counter() - start) / 1e9}
 
 
+def fma_peak_gflops(threads: int, tries: int = 3) -> float | None:
+    """The CPU's float32 peak over ``threads`` cores, from benchmarks/fma_peak.c (chains of AVX2 FMAs),
+    best of ``tries``; None where there is no C compiler or no AVX2/FMA. No fp32 encoder can run its
+    FLOPs faster than this, whatever its GEMM library."""
+    flags = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if not compiler or " avx2" not in flags or " fma" not in flags:
+        return None
+    with tempfile.TemporaryDirectory(prefix="fma-peak-") as tmp:
+        exe = Path(tmp) / "fma_peak"
+        try:
+            subprocess.run([compiler, "-O3", "-mavx2", "-mfma", "-pthread", str(ROOT / "benchmarks" / "fma_peak.c"),
+                            "-o", str(exe)], check=True, capture_output=True)
+            return max(float(subprocess.run([str(exe), str(threads)], check=True, capture_output=True,
+                                            text=True).stdout) for _ in range(tries))
+        except (OSError, ValueError, subprocess.CalledProcessError) as error:
+            print(f"fma_peak: not measured ({error})", file=sys.stderr)
+            return None
+
+
 def _selected(rounds):
     """The rounds no other process disturbed, or all of them when there are none."""
     quiet = [r for r in rounds if r[1] < QUIET]
@@ -340,6 +360,8 @@ def main() -> None:
                     "flaucluster_background_tokenization": bool(background or workers),
                     "flaucluster_tokenizer_processes": workers}
         gemm = gemm_gflops(device, ours.dtype, rows=8192 if device == "cuda" else 1024)
+        if device == "cpu":
+            gemm["fma_peak_gflops"] = fma_peak_gflops(torch.get_num_threads())
         ours.close()
 
     result = {"machine": machine(device), "settings": settings, "texts": {
@@ -473,6 +495,13 @@ def render(result: dict, device: str) -> str:
               "on this machine, so an encoder computing these same FLOPs in this dtype could be at most about "
               + ", ".join(f"{gemm['gflops'] / row['stock']['useful_gflops']:.2f}× stock ({kind})"
                           for kind, row in res.items()) + " here."]
+    if gemm.get("fma_peak_gflops"):
+        peak = gemm["fma_peak_gflops"]
+        lines[-1] += (f" The cores' own float32 peak (benchmarks/fma_peak.c: {m['torch_threads']} threads of "
+                      f"independent 8-wide FMAs, nothing else) is {peak:.0f} GFLOP/s: even an encoder doing "
+                      "nothing but these FLOPs, every one at that peak, would be at most "
+                      + ", ".join(f"{peak / row['stock']['useful_gflops']:.2f}× stock ({kind})"
+                                  for kind, row in res.items()) + " in float32 on this machine.")
     if device == "cpu":
         lines += ["", "GPU figure (≥ 20× on an H100): not measured in this run; "
                   "`python benchmarks/bench_encode.py --device cuda` measures it on a CUDA machine."]
