@@ -15,6 +15,8 @@ alternating rounds (so load from other processes hits both alike); the median ro
   The fast tokenizer's word memo is emptied before every timed call, so no run profits from an
   earlier one. On CPU also ``precision="int8"`` (linear layers quantized to int8), an opt-in whose
   vectors are compared with stock's too.
+* Bounds: the model's biggest matmul alone, and on CPU the cores' float32 FMA peak (fma_peak.c, compiled
+  with the system C compiler where there is one): how fast any encoder of these FLOPs could be here.
 * Texts: unique STS-fr sentences (test split first, then dev, train), and 5-sentence paragraphs
   made by joining consecutive ones.
 
