@@ -119,15 +119,22 @@ def stock_model(folder: Path, device: str, half: bool):
     return SentenceTransformer(modules=[word, Pooling(768, "mean")], device=device)
 
 
+def cpuinfo() -> dict[str, str]:
+    """The first CPU's fields in /proc/cpuinfo ({} where there is none)."""
+    info: dict[str, str] = {}
+    if Path("/proc/cpuinfo").exists():
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            key, _, value = line.partition(":")
+            info.setdefault(key.strip(), value.strip())
+    return info
+
+
 def machine(device: str) -> dict:
     import torch
 
     cpu, cpu_details = platform.processor(), {}
-    if Path("/proc/cpuinfo").exists():
-        info = {}
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            key, _, value = line.partition(":")
-            info.setdefault(key.strip(), value.strip())
+    info = cpuinfo()
+    if info:
         cpu = info.get("model name", cpu)
         flags = set(info.get("flags", "").split())
         cpu_details = {"vendor": info.get("vendor_id"), "family": info.get("cpu family"), "model": info.get("model"),
@@ -231,9 +238,8 @@ def fma_peak_gflops(threads: int, tries: int = 3) -> float | None:
     """The CPU's float32 peak over ``threads`` cores, from benchmarks/fma_peak.c (chains of AVX2 FMAs),
     best of ``tries``; None where there is no C compiler or no AVX2/FMA. No fp32 encoder can run its
     FLOPs faster than this, whatever its GEMM library."""
-    flags = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
     compiler = shutil.which("cc") or shutil.which("gcc")
-    if not compiler or " avx2" not in flags or " fma" not in flags:
+    if not compiler or not {"avx2", "fma"} <= set(cpuinfo().get("flags", "").split()):
         return None
     with tempfile.TemporaryDirectory(prefix="fma-peak-") as tmp:
         exe = Path(tmp) / "fma_peak"
