@@ -11,7 +11,6 @@ min_dist 0) and HDBSCAN (min_cluster_size) settings:
   neighbour vote (``max_fit_rows``), French labels.
 - flaucluster default: the same with the 5-seed consensus and stability scores.
 
-Also: memory to hold and stream 1M x 768 embeddings stored as a float16 memmap.
 Writes benchmarks/results/cluster_scaling.{json,md}.
 
     python benchmarks/bench_cluster.py [--sizes 10000 30000 100000] [--min-cluster-size 50]
@@ -67,26 +66,6 @@ json.dump({"seconds": seconds, "peak_rss_mb": peak_rss_mb()},
           open(f"{work}/run-{system}-{n}.json", "w"))
 """
 
-MEMMAP_CHILD = PEAK_RSS + r"""
-import json, sys, time
-import numpy as np
-path, n, d = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-start = time.perf_counter()
-store = np.lib.format.open_memmap(path, mode="w+", dtype=np.float16, shape=(n, d))
-rng = np.random.default_rng(0)
-for s in range(0, n, 50_000):   # written and normalised chunk by chunk, never whole in memory
-    block = rng.normal(size=(min(50_000, n - s), d)).astype(np.float32)
-    store[s:s + len(block)] = block / np.linalg.norm(block, axis=1, keepdims=True)
-store.flush()
-reader = np.load(path, mmap_mode="r")
-query = reader[:1000].astype(np.float32)
-best = np.full(1000, -2.0, np.float32)
-for s in range(0, n, 50_000):   # a full nearest-neighbour scan streams the store
-    best = np.maximum(best, (query @ reader[s:s + 50_000].astype(np.float32).T).max(1))
-print(json.dumps({"rows": n, "dim": d, "file_gb": round(n * d * 2 / 1e9, 2), "seconds": time.perf_counter() - start,
-                  "peak_rss_mb": peak_rss_mb()}))
-"""
-
 PREFIXES = ["", "", "", "Module 1 : ", "Parcours : ", "Nouveau — ", "Atelier : "]
 SUFFIXES = ["", "", "", " (session 2)", " – en ligne", " – niveau 2", " (2 jours)"]
 
@@ -119,7 +98,6 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 30_000, 100_000])
     parser.add_argument("--min-cluster-size", type=int, default=50)
     parser.add_argument("--systems", nargs="+", default=["flaucluster", "flaucluster-default", "bertopic"])
-    parser.add_argument("--memmap-rows", type=int, default=1_000_000)
     args = parser.parse_args()
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
@@ -143,11 +121,6 @@ def main() -> None:
                         "outlier_share": float((labels == -1).mean()), "clusters": len(set(labels.tolist()) - {-1})})
             results["runs"].append(run)
             print(run, flush=True)
-    (work / "memmap.py").write_text(MEMMAP_CHILD)
-    out = subprocess.run([sys.executable, str(work / "memmap.py"), str(work / "big.npy"), str(args.memmap_rows), "768"],
-                         check=True, capture_output=True, text=True).stdout
-    results["memmap"] = json.loads(out)
-    (work / "big.npy").unlink()
 
     lines = ["# Clustering 10k–100k French course texts: flaucluster vs BERTopic", "",
              f"Machine: {results['machine']['cpu']}, {results['machine']['cores']} cores, "
@@ -162,10 +135,7 @@ def main() -> None:
             ratio = f"{r['seconds'] / base['seconds']:.2f}×" if base else "–"
             lines.append(f"| {n:,} | {r['system']} | {r['seconds']:.0f} | {ratio} | {r['peak_rss_mb']:.0f} | "
                          f"{r['ari']:.3f} | {r['nmi']:.3f} | {r['outlier_share']:.1%} | {r['clusters']} |")
-    m = results["memmap"]
-    lines += ["", f"1M × 768 float16 memmap ({m['file_gb']} GB on disk): written, normalised and fully scanned for "
-              f"nearest neighbours in {m['seconds']:.0f} s with a peak RSS of {m['peak_rss_mb']:.0f} MB.", "",
-              "flaucluster = 1 seed; flaucluster-default = 5-seed consensus with stability scores. Above 20,000 rows "
+    lines += ["", "flaucluster = 1 seed; flaucluster-default = 5-seed consensus with stability scores. Above 20,000 rows "
               "flaucluster clusters a seeded 20,000-row sample and assigns the others by nearest-neighbour vote."]
     write_results("cluster_scaling", results, "\n".join(lines) + "\n")
 

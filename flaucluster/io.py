@@ -1,16 +1,23 @@
-"""Reading tables of French text and writing results safely.
+"""Reading users' tables (CSV, TSV, XLSX, XLS, Parquet, JSON Lines, JSON, compressed or not) and
+writing results safely.
 
-Every input row survives: rows that cannot be embedded are *flagged* with a reason
-(``missing``, ``empty``, ``not_text``, ``no_letters``), never dropped.
+Reading never loses a line of data: blank lines are rows, a one-column file is never split on
+commas, a few bad bytes in a UTF-8 file are decoded on their own lines and named, and every
+problem is an :class:`InputError` naming the file, line, sheet or column and what to do.
 """
 from __future__ import annotations
 
+import bz2
 import csv
+import gzip
 import io
 import json
 import logging
+import lzma
 import os
+import re
 import tempfile
+import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Sequence
@@ -18,139 +25,339 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
+from .errors import InputError
+from .rows import ROW_STATUSES, require_column, row_status, text_rows
+
+__all__ = ["READERS", "ROW_STATUSES", "InputError", "atomic_path", "read_table", "require_column", "row_status",
+           "text_rows", "write_csv", "write_json", "write_npy", "write_text"]
+
 logger = logging.getLogger(__name__)
 
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
-READERS = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".parquet", ".jsonl", ".json")
-ROW_STATUSES = ("ok", "missing", "empty", "not_text", "no_letters")
-
-
-class InputError(ValueError):
-    """A problem with the user's input file, worded so they know what to do."""
+READERS = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".parquet", ".jsonl", ".ndjson", ".json")
+_DECOMPRESS = {".gz": gzip.decompress, ".bz2": bz2.decompress, ".xz": lzma.decompress}
+_SEPARATORS = (";", ",", "\t", "|")
+_SNIFF_RECORDS = 50
+_HEADER_SEARCH = 20  # a title block above the header is at most this many lines
 
 
 # ---------------------------------------------------------------- reading
-def read_table(path: str | os.PathLike, *, encoding: str | None = None, sheet: str | int | None = None) -> pd.DataFrame:
-    """Read CSV/TSV/XLSX/Parquet/JSONL into a DataFrame of the file's own columns.
+def read_table(path: str | os.PathLike, *, encoding: str | None = None, sheet: str | int | None = None,
+               sep: str | None = None, header_row: int | None = None, columns: Sequence[str] = ()) -> pd.DataFrame:
+    """Read a table into a DataFrame of the file's own columns, cells as written.
 
-    CSV cells are read as strings (no type guessing, so ``"0123"`` stays text).
-    A CSV that is not UTF-8 is read as Windows-1252 (French Excel exports) with a
-    warning, or refused with a message naming the file and the ``--encoding`` option.
+    ``columns`` (the columns the caller needs) helps find the separator and a header that sits
+    below a title block; ``header_row`` (1-based line or sheet row) sets it. CSV cells are strings
+    (``"0123"`` stays text); spreadsheet numbers keep their type for :func:`flaucluster.rows.cell_text`.
     """
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: file not found.")
-    suffix = path.suffix.lower()
+    if path.is_dir():
+        raise InputError(f"{path} is a folder; give the table file inside it (CSV, TSV, XLSX, Parquet or JSONL).")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+    name, raw = _decompress(path, raw)
+    suffix = Path(name).suffix.lower()
     if suffix not in READERS:
-        raise InputError(f"{path}: unsupported file type {suffix!r}; use one of {', '.join(READERS)}.")
-    if suffix in (".xlsx", ".xls"):
-        return pd.read_excel(path, sheet_name=sheet or 0)
-    if suffix == ".parquet":
-        return pd.read_parquet(path)
-    if suffix in (".jsonl", ".json"):
-        text = _decode(path, encoding)
+        raise InputError(f"{path}: unsupported file type {suffix or '(none)'!r}; use one of {', '.join(READERS)} "
+                         "(optionally .gz, .bz2, .xz or .zip).")
+    if not raw.strip():
+        raise InputError(f"{path} is empty: there is no header and no row to read.")
+    if header_row is not None and header_row < 1:
+        raise InputError(f"--header-row {header_row}: lines are counted from 1.")
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        df = _read_excel(path, raw, suffix, sheet, header_row, columns)
+    elif suffix == ".parquet":
         try:
-            return pd.read_json(io.StringIO(text), lines=suffix == ".jsonl", dtype=False)
-        except ValueError as exc:
-            raise InputError(f"{path}: not valid {'JSON Lines' if suffix == '.jsonl' else 'JSON'} ({exc}).") from exc
-    text = _decode(path, encoding)
-    sep = "\t" if suffix == ".tsv" else _sniff_separator(text)
-    return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""])
+            df = pd.read_parquet(io.BytesIO(raw))
+        except Exception as exc:  # pyarrow raises several types for a damaged file
+            raise InputError(f"{path}: not a readable Parquet file ({exc}).") from None
+    elif suffix in (".jsonl", ".ndjson"):
+        df = _read_jsonl(path, _decode(raw, path, encoding))
+    elif suffix == ".json":
+        df = _read_json(path, _decode(raw, path, encoding))
+    else:
+        df = _read_delimited(path, _decode(raw, path, encoding), "\t" if suffix == ".tsv" and sep is None else sep,
+                             header_row, columns)
+    if len(df) == 0:
+        raise InputError(f"{path}: has a header ({', '.join(map(repr, map(str, df.columns)))}) but no data rows.")
+    return df
 
 
-def _decode(path: Path, encoding: str | None) -> str:
-    raw = path.read_bytes()
+def _decompress(path: Path, raw: bytes) -> tuple[str, bytes]:
+    suffix = path.suffix.lower()
+    if suffix in _DECOMPRESS:
+        try:
+            return path.stem, _DECOMPRESS[suffix](raw)
+        except (OSError, EOFError, lzma.LZMAError, ValueError) as exc:
+            raise InputError(f"{path}: not a valid {suffix} file ({exc}).") from None
+    if suffix == ".zip":
+        try:
+            with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+                members = [m for m in zf.namelist() if not m.endswith("/") and not m.startswith("__MACOSX/")]
+                tables = [m for m in members if Path(m).suffix.lower() in READERS]
+                if len(tables) != 1:
+                    listed = ", ".join(members[:10]) or "nothing"
+                    raise InputError(f"{path}: a .zip must hold exactly one table file; it holds {listed}. "
+                                     "Unzip it and give the file you mean.")
+                return tables[0], zf.read(tables[0])
+        except zipfile.BadZipFile as exc:
+            raise InputError(f"{path}: not a valid .zip file ({exc}).") from None
+    return path.name, raw
+
+
+def _decode(raw: bytes, path: Path, encoding: str | None) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252; a UTF-8 file with a few bad
+    lines keeps its good lines as they are and names the bad ones."""
     if encoding:
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError as exc:
-            raise InputError(f"{path}: cannot be decoded as {encoding} at byte {exc.start}.") from exc
+            line = raw[:exc.start].count(b"\n") + 1
+            raise InputError(f"{path}: line {line}: byte 0x{raw[exc.start]:02x} is not valid {encoding}. "
+                             "Pass the file's real encoding with --encoding (e.g. utf-8, cp1252).") from None
+        except LookupError:
+            raise InputError(f"--encoding {encoding!r}: unknown encoding (try utf-8, cp1252, latin-1).") from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
+        return raw.decode("utf-16")
     try:
         return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        first_bad = exc.start
+    except UnicodeDecodeError:
+        pass
+    lines = raw.removeprefix(b"\xef\xbb\xbf").split(b"\n")
+    decoded, bad, utf8_multibyte = [], [], False
+    for number, line in enumerate(lines, 1):
+        try:
+            text = line.decode("utf-8")
+            utf8_multibyte |= not line.isascii()
+        except UnicodeDecodeError:
+            bad.append(number)
+            text = None
+        decoded.append(text)
+    if utf8_multibyte:  # a UTF-8 file with a few lines pasted from elsewhere
+        for number in bad:
+            decoded[number - 1] = _decode_8bit(lines[number - 1])
+        shown = ", ".join(map(str, bad[:10])) + (f" and {len(bad) - 10} more" if len(bad) > 10 else "")
+        logger.warning("%s is UTF-8 except on line%s %s, read as Windows-1252: check %s (the other lines are "
+                       "unchanged).", path, "s" if len(bad) > 1 else "", shown, "them" if len(bad) > 1 else "it")
+        return "\n".join(decoded)
     try:
         text = raw.decode("cp1252")
     except UnicodeDecodeError:
         raise InputError(
-            f"{path}: not UTF-8 (first bad byte at offset {first_bad}) nor Windows-1252. "
-            "Re-save it as UTF-8, or pass its encoding with --encoding (e.g. --encoding latin-1)."
-        ) from None
-    logger.warning("%s is not UTF-8 (byte %d); read it as Windows-1252 (cp1252), the usual encoding of "
-                   "French Excel exports. Pass --encoding to choose another.", path, first_bad)
+            f"{path}: not UTF-8 (line {bad[0]}) nor Windows-1252. Re-save it as UTF-8, or pass its encoding "
+            "with --encoding (e.g. --encoding latin-1).") from None
+    logger.warning("%s is not UTF-8 (first at line %d); read it as Windows-1252 (cp1252), the usual encoding of "
+                   "French Excel exports. Pass --encoding to choose another.", path, bad[0])
     return text
 
 
-def _sniff_separator(text: str) -> str:
-    # French Excel writes ';' separated CSV; sniff among the usual separators only.
-    sample = text[:20000]
+def _decode_8bit(line: bytes) -> str:
     try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+        return line.decode("cp1252")
+    except UnicodeDecodeError:
+        return line.decode("latin-1")
+
+
+def _records(text: str, sep: str) -> list[list[str]]:
+    head = text[:200_000]
+    reader = csv.reader(io.StringIO(head), delimiter=sep)
+    out = []
+    try:
+        for record in reader:
+            out.append(record)
+            if len(out) >= _SNIFF_RECORDS + _HEADER_SEARCH:
+                break
     except csv.Error:
-        return ","
-
-
-# ------------------------------------------------------------- validation
-def require_column(df: pd.DataFrame, column: str, *, source: str = "input", role: str = "text") -> None:
-    if column not in df.columns:
-        available = ", ".join(repr(str(c)) for c in df.columns)
-        raise InputError(f"{source}: no {role} column {column!r}. Available columns: {available}. "
-                         f"Pass the right one with --{role}-column.")
-
-
-def row_status(value: Any) -> str:
-    """Why a cell can or cannot be embedded; ``"ok"`` when it can."""
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA or value is pd.NaT:
-        return "missing"
-    if not isinstance(value, str):
-        return "not_text"
-    if not value.strip():
-        return "empty"
-    if not any(ch.isalpha() for ch in value):
-        return "no_letters"
-    return "ok"
-
-
-def join_columns(df: pd.DataFrame, columns: Sequence[str]) -> list[Any]:
-    """Several text columns read as one text per row ("Titre. Description"); missing parts skipped."""
-    out: list[Any] = []
-    for parts in zip(*(df[c].tolist() for c in columns)):
-        texts = [p.strip() for p in parts if row_status(p) == "ok"]
-        if not texts:  # keep the most telling reason: an empty or non-text cell rather than "missing"
-            out.append(next((p for p in parts if row_status(p) != "missing"), None))
-            continue
-        ends = [t if t[-1] in ".!?…:;" or i == len(texts) - 1 else t + "." for i, t in enumerate(texts)]
-        out.append(" ".join(ends))
+        pass
     return out
 
 
-def text_rows(df: pd.DataFrame, text_column: str | Sequence[str], *, id_column: str | None = None,
-              source: str = "input") -> pd.DataFrame:
-    """One row per input row, in input order: ``id``, ``text``, ``status``.
+def _header_index(records: list[list[str]], columns: Sequence[str], header_row: int | None) -> int:
+    if header_row is not None:
+        return header_row - 1
+    if columns:
+        for i, record in enumerate(records[:_HEADER_SEARCH]):
+            if set(columns) <= {c.strip() for c in record} | set(record):
+                return i
+    return 0
 
-    ``text`` is the cell as a string ("" for missing cells); ``status`` says whether it is usable.
-    Several columns are joined into one text per row.
-    """
-    columns = [text_column] if isinstance(text_column, str) else list(text_column)
-    for column in columns:
-        require_column(df, column, source=source)
-    if id_column is not None:
-        require_column(df, id_column, source=source, role="id")
-        ids = df[id_column].astype(str).tolist()
+
+def _choose_separator(text: str, columns: Sequence[str], header_row: int | None) -> str | None:
+    """The separator the header is written with; ``None`` for a one-column file (whose cells may
+    hold commas and semicolons: a header without any separator means one column)."""
+    best, best_score = None, (0, 0, 0)
+    for sep in _SEPARATORS:
+        records = _records(text, sep)
+        h = _header_index(records, columns, header_row)
+        if h >= len(records) or len(records[h]) < 2:
+            continue
+        width = len(records[h])
+        body = [r for r in records[h + 1:h + 1 + _SNIFF_RECORDS] if r]
+        consistent = sum(len(r) == width for r in body) >= 0.8 * len(body) if body else True
+        has_columns = bool(columns) and set(columns) <= set(records[h]) | {c.strip() for c in records[h]}
+        score = (int(has_columns), int(consistent), width)
+        if score > best_score:
+            best, best_score = sep, score
+    if columns and best is not None and not best_score[0]:
+        # the needed columns are in no split header: a one-column file whose header holds a separator?
+        first = text.split("\n", 1)[0].strip().strip('"')
+        if first in columns:
+            return None
+    return best
+
+
+def _read_delimited(path: Path, text: str, sep: str | None, header_row: int | None,
+                    columns: Sequence[str]) -> pd.DataFrame:
+    if sep is None:
+        sep = _choose_separator(text, columns, header_row)
+    if sep is None:  # one column: every line is one cell, commas and semicolons included
+        sep = next(c for c in "\x1f\x1e\x1d\x1c\x00" if c not in text)
+        logger.info("%s: one column (no separator in the header).", path)
+    records = _records(text, sep)
+    skip = _header_index(records, columns, header_row)
+    if skip:
+        logger.warning("%s: the header is on line %d; the %d line(s) above it (a title?) are not data and were "
+                       "skipped. Pass --header-row to choose another line.", path, skip + 1, skip)
+    try:
+        return pd.read_csv(io.StringIO(text), sep=sep, skiprows=range(skip), dtype=str, keep_default_na=False,
+                           na_values=[""], skip_blank_lines=False, engine="c")
+    except pd.errors.ParserError as exc:
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        where = (f"line {int(m.group(2)) + skip} has {m.group(3)} fields where the header has {m.group(1)}"
+                 if m else str(exc).strip())
+        shown = {"\t": "tab"}.get(sep, sep)
+        raise InputError(f"{path}: {where} (separator {shown!r}). Put cells that contain the separator in "
+                         "double quotes, or pass the right one with --sep.") from None
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{path} is empty: there is no header and no row to read.") from None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_surrogates(value: Any) -> Any:
+    """JSON escapes can spell lone surrogates (``\\ud800``), which no file can hold: U+FFFD instead."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_no_surrogates(k): _no_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_no_surrogates(v) for v in value]
+    return value
+
+
+def _warn_surrogates(path: Path, lines: list[int]) -> None:
+    if lines:
+        logger.warning("%s: line(s) %s hold invalid Unicode (lone surrogates), shown as U+FFFD; their rows are "
+                       "noted 'invalid_unicode'.", path, ", ".join(map(str, lines[:10])))
+
+
+def _read_jsonl(path: Path, text: str) -> pd.DataFrame:
+    records, broken = [], []
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}: line {number}: not valid JSON ({exc.msg} at column {exc.colno}). "
+                             "Each line must hold one JSON object.") from None
+        if not isinstance(record, dict):
+            raise InputError(f"{path}: line {number}: a JSON {type(record).__name__}, not an object "
+                             '({"column": value, ...}).')
+        if _SURROGATE.search(line) or "\\ud" in line.lower():
+            fixed = _no_surrogates(record)
+            if fixed != record:
+                broken.append(number)
+            record = fixed
+        records.append(record)
+    _warn_surrogates(path, broken)
+    return pd.DataFrame.from_records(records) if records else pd.DataFrame()
+
+
+def _read_json(path: Path, text: str) -> pd.DataFrame:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg} at column {exc.colno}).") from None
+    if isinstance(data, dict) and len(data) == 1 and isinstance(next(iter(data.values())), list):
+        data = next(iter(data.values()))
+    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+        raise InputError(f"{path}: expected a JSON array of objects (one per row); for one object per line "
+                         "name the file .jsonl.")
+    fixed = _no_surrogates(data)
+    if fixed != data:
+        _warn_surrogates(path, [i + 1 for i, (a, b) in enumerate(zip(data, fixed)) if a != b])
+    return pd.DataFrame.from_records(fixed) if fixed else pd.DataFrame()
+
+
+def _read_excel(path: Path, raw: bytes, suffix: str, sheet: str | int | None, header_row: int | None,
+                columns: Sequence[str]) -> pd.DataFrame:
+    engine = "xlrd" if suffix == ".xls" else "openpyxl"
+    try:
+        book = pd.ExcelFile(io.BytesIO(raw), engine=engine)
+    except ImportError:
+        raise InputError(f"{path}: old Excel files (.xls) need the xlrd package: `pip install xlrd`, or re-save "
+                         "the file as .xlsx.") from None
+    except Exception as exc:  # zipfile/openpyxl/xlrd raise several types for damaged files
+        raise InputError(f"{path}: not a readable {suffix} workbook ({type(exc).__name__}: {exc}).") from None
+    names = book.sheet_names
+    if sheet is None:
+        chosen = names[0]
+        if len(names) > 1:
+            logger.warning("%s has %d sheets (%s); reading the first, %r. Pass --sheet NAME to read another.",
+                           path, len(names), ", ".join(map(repr, names)), chosen)
+    elif str(sheet) in names:
+        chosen = str(sheet)
+    elif isinstance(sheet, int) or str(sheet).isdigit():
+        index = int(sheet)
+        if not 0 <= index < len(names):
+            raise InputError(f"{path}: no sheet number {index}; its sheets are {', '.join(map(repr, names))}.")
+        chosen = names[index]
     else:
-        ids = [str(i) for i in range(len(df))]
-    values = df[columns[0]].tolist() if len(columns) == 1 else join_columns(df, columns)
-    status = [row_status(v) for v in values]
-    texts = ["" if s in ("missing",) else (v if isinstance(v, str) else str(v)) for v, s in zip(values, status)]
-    rows = pd.DataFrame({"id": ids, "text": texts, "status": status})
-    bad = rows[rows.status != "ok"]
-    if len(bad):
-        shown = ", ".join(f"row {i + 1} ({s})" for i, s in zip(bad.index[:10], bad.status[:10]))
-        more = f" and {len(bad) - 10} more" if len(bad) > 10 else ""
-        logger.warning("%s: %d of %d rows in %s cannot be embedded; they are kept, outside any cluster, with "
-                       "a reason: %s%s.", source, len(bad), len(rows), " + ".join(map(repr, columns)), shown, more)
-    return rows
+        raise InputError(f"{path}: no sheet {sheet!r}; its sheets are {', '.join(map(repr, names))}. "
+                         "Pass one of them with --sheet.")
+    grid = book.parse(chosen, header=None, dtype=object)
+    if grid.empty:
+        raise InputError(f"{path}: sheet {chosen!r} is empty.")
+    records = [[("" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)) for v in row]
+               for row in grid.head(_HEADER_SEARCH).itertuples(index=False)]
+    h = _header_index(records, columns, header_row)
+    if h >= len(grid):
+        raise InputError(f"{path}: --header-row {h + 1} is past the last row of sheet {chosen!r}.")
+    if h:
+        logger.warning("%s, sheet %r: the header is on row %d; the %d row(s) above it (a title?) are not data "
+                       "and were skipped. Pass --header-row to choose another row.", path, chosen, h + 1, h)
+    header = [_header_name(v, i) for i, v in enumerate(grid.iloc[h])]
+    body = grid.iloc[h + 1:].reset_index(drop=True)
+    body.columns = _unique(header)
+    return body
+
+
+def _header_name(value: Any, position: int) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return f"Unnamed: {position}"
+    from .rows import cell_text
+
+    return cell_text(value)
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        if n in seen:
+            seen[n] += 1
+            out.append(f"{n}.{seen[n]}")
+        else:
+            seen[n] = 0
+            out.append(n)
+    return out
 
 
 # ---------------------------------------------------------------- writing

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -20,6 +20,8 @@ from sklearn.preprocessing import normalize
 
 from . import french
 from .cluster import OUTLIER
+
+_MMR_POOL = 30  # candidates MMR chooses the shown keywords from: enough to find diverse ones, few enough to stay on topic
 
 
 @dataclass
@@ -174,6 +176,11 @@ def class_tfidf(counts: sparse.csr_matrix, labels: np.ndarray, clusters: Sequenc
 def select_keywords(weights: np.ndarray, counts: np.ndarray, terms: Sequence[str], *, n: int = 10,
                     display: Callable[[str], str] = str) -> list[tuple[str, float]]:
     """Top ``n`` twin-free keywords of one cluster, best c-TF-IDF weight first."""
+    return [(display(terms[i]), float(weights[i])) for i in select_terms(weights, counts, terms, n=n)]
+
+
+def select_terms(weights: np.ndarray, counts: np.ndarray, terms: Sequence[str], *, n: int = 10) -> list[int]:
+    """Indices of the top ``n`` twin-free terms of one cluster (see :func:`select_keywords`)."""
     order = [i for i in np.argsort(-weights, kind="stable")[: n * 6] if weights[i] > 0]
     kept: list[int] = []
     for i in order:
@@ -186,14 +193,14 @@ def select_keywords(weights: np.ndarray, counts: np.ndarray, terms: Sequence[str
             kept.append(i)
         if len(kept) >= n:
             break
-    return [(display(terms[i]), float(weights[i])) for i in kept[:n]]
+    return kept[:n]
 
 
 def _contains(phrase: str, term: str) -> bool:
     return phrase != term and f" {term} " in f" {phrase} "
 
 
-def mmr(candidates: list[tuple[str, float]], vectors: np.ndarray, n: int, diversity: float) -> list[tuple[str, float]]:
+def mmr(candidates: list[tuple[Any, float]], vectors: np.ndarray, n: int, diversity: float) -> list[tuple[Any, float]]:
     """Maximal marginal relevance: relevance = c-TF-IDF weight (scaled to [0, 1]), redundancy =
     cosine between keyword embeddings. Returns ``n`` keywords, best weight first."""
     weights = np.array([w for _, w in candidates])
@@ -222,43 +229,51 @@ def representatives(vectors: np.ndarray, texts: Sequence[str], rows: np.ndarray,
     return chosen
 
 
+def keyword_vectors(doc_term: sparse.csr_matrix, vectors: np.ndarray) -> np.ndarray:
+    """One unit vector per term: the mean direction of the documents that use it (weighted by count).
+
+    Why not the encoder's vector of the keyword itself: this needs no encoder, so MMR runs the same
+    when a model is fitted from texts, from precomputed embeddings, or reloaded from disk."""
+    return normalize(np.asarray(doc_term.T @ vectors))
+
+
 def label_clusters(texts: Sequence[str], labels: np.ndarray, vectors: np.ndarray, *,
                    stop_words: Iterable[str] | None = None, extra_stop_words: Iterable[str] = (),
                    gender_pairs: dict[str, str] | None = None, n_keywords: int = 10, n_representatives: int = 3,
-                   embed_keywords: Callable[[list[str]], np.ndarray] | None = None,
-                   diversity: float = 0.3, max_docs: int | None = 50_000) -> list[TopicLabel]:
+                   diversity: float = 0.3, max_docs: int | None = 50_000, seed: int = 0) -> list[TopicLabel]:
     """One :class:`TopicLabel` per cluster id (outliers excluded), in id order.
 
-    Keywords are counted on at most ``max_docs`` clustered rows (a seeded sample, for speed on
-    very large corpora); representative sentences always come from every row."""
+    Keywords are counted on at most ``max_docs`` clustered rows (a sample drawn with ``seed``, for
+    speed on very large corpora); representative sentences always come from every row. MMR
+    (``diversity`` > 0) weighs each keyword's c-TF-IDF against its redundancy with the keywords
+    already chosen, measured between :func:`keyword_vectors` within the cluster."""
     analyzer = FrenchPhraseAnalyzer(french.stop_set(stop_words, extra_stop_words), gender_pairs)
     clusters = sorted(int(c) for c in set(labels.tolist()) if c != OUTLIER)
     if not clusters:
         return []
     members = np.isin(labels, clusters)
     if max_docs is not None and members.sum() > max_docs:
-        keep = np.random.default_rng(0).choice(np.flatnonzero(members), max_docs, replace=False)
+        keep = np.random.default_rng(seed).choice(np.flatnonzero(members), max_docs, replace=False)
         members = np.zeros_like(members)
         members[keep] = True
-    vectorizer = CountVectorizer(analyzer=analyzer, min_df=2 if members.sum() >= 50 else 1)
+    member_rows = np.flatnonzero(members)
+    vectorizer = CountVectorizer(analyzer=analyzer, min_df=2 if len(member_rows) >= 50 else 1)
     try:
-        counts = vectorizer.fit_transform([t for t, m in zip(texts, members) if m])
+        counts = vectorizer.fit_transform([texts[i] for i in member_rows]).tocsr()
         terms = vectorizer.get_feature_names_out().tolist()
     except ValueError:  # no content word at all
-        counts, terms = sparse.csr_matrix((int(members.sum()), 0)), []
-    weights, class_counts = class_tfidf(counts.tocsr(), labels[members], clusters)
-    candidates = [select_keywords(weights[ci], class_counts[ci], terms, n=30, display=analyzer.display)
-                  if terms else [] for ci in range(len(clusters))]
-    if embed_keywords is not None and diversity > 0:
-        # one call for every cluster's candidates: the encoder and its cache are used once
-        vocab = sorted({k for cand in candidates for k, _ in cand})
-        vectors_by_kw = dict(zip(vocab, embed_keywords(vocab))) if vocab else {}
-        candidates = [mmr(cand, np.array([vectors_by_kw[k] for k, _ in cand]), n_keywords, diversity)
-                      if len(cand) > n_keywords else cand for cand in candidates]
+        counts, terms = sparse.csr_matrix((len(member_rows), 0)), []
+    weights, class_counts = class_tfidf(counts, labels[members], clusters)
     out, names = [], set()
     for ci, c in enumerate(clusters):
+        picked = select_terms(weights[ci], class_counts[ci], terms, n=_MMR_POOL) if terms else []
+        if diversity > 0 and len(picked) > n_keywords:
+            in_cluster = labels[member_rows] == c
+            kw_vectors = keyword_vectors(counts[in_cluster][:, picked], vectors[member_rows[in_cluster]])
+            candidates = [(i, float(weights[ci, i])) for i in picked]
+            picked = [i for i, _ in mmr(candidates, kw_vectors, n_keywords, diversity)]
+        kws = [(analyzer.display(terms[i]), float(weights[ci, i])) for i in picked[:n_keywords]]
         rows = np.flatnonzero(labels == c)
-        kws = candidates[ci][:n_keywords]
         reps = representatives(vectors, texts, rows, n_representatives)
         name = cluster_name(kws, c, names)
         names.add(name)

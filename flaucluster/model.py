@@ -3,9 +3,10 @@
 It keeps fitted state and calls the stage modules (embed, reduce, cluster, label, stability,
 hierarchy, search, metrics, persist); it does none of their work itself.
 
-Reproducibility: rows are processed in a canonical order (sorted by a hash of text and vector)
-and clusters are numbered by size, so the same rows and seed give the same clusters and labels
-whatever the input order.
+Reproducibility: rows are processed in a canonical order (sorted by a hash of their text) and
+clusters are numbered by size, so the same rows and seed give the same clusters and labels
+whatever the input order; vectors are normalised once, so fitting from texts and from the same
+encoder's embeddings is the same fit.
 """
 from __future__ import annotations
 
@@ -17,12 +18,14 @@ from typing import Any, Literal, Sequence
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
+from sklearn.exceptions import NotFittedError
 
 from . import hierarchy, metrics, stability
 from .cluster import METHODS, OUTLIER, cluster, reassign_outliers, renumber_by_size
+from .errors import ConfigError
 from .french import fold_inclusive
-from .io import row_status
 from .label import TopicLabel, label_clusters
+from .rows import PLACEHOLDERS, Cells, cell_text, normalise_cells
 from .reduce import REDUCTIONS, neighbour_graph, reduce
 from .search import knn, knn_assign, nearest, vote
 
@@ -51,8 +54,9 @@ class TopicModel(BaseEstimator):
                  n_keywords: int = 10, n_representatives: int = 3, diversity: float = 0.3,
                  stop_words: Sequence[str] | None = None, extra_stop_words: Sequence[str] = (),
                  gender_pairs: dict[str, str] | None = None, fold_before_embedding: bool = False,
+                 missing_values: Sequence[str] | None = None,
                  seed: int = 42, batch_size: int = 64, cache_dir: str | None = None, use_cache: bool = True,
-                 device: str = "auto", show_progress: bool | None = None) -> None:
+                 device: str = "auto", precision: str = "auto", show_progress: bool | None = None) -> None:
         self.model = model
         self.method = method
         self.reduction = reduction
@@ -72,28 +76,53 @@ class TopicModel(BaseEstimator):
         self.extra_stop_words = extra_stop_words
         self.gender_pairs = gender_pairs
         self.fold_before_embedding = fold_before_embedding
+        self.missing_values = missing_values
         self.seed = seed
         self.batch_size = batch_size
         self.cache_dir = cache_dir
         self.use_cache = use_cache
         self.device = device
+        self.precision = precision
         self.show_progress = show_progress
 
     # ------------------------------------------------------------------ validation
-    def _validate(self) -> None:
+    def check_params(self) -> "TopicModel":
+        """Raise :class:`~flaucluster.errors.ConfigError` for a parameter that cannot work (before any work)."""
+        from .embed.base import DEVICES, PRECISIONS
+
         if isinstance(self.method, str) and self.method not in METHODS:
-            raise ValueError(f"method={self.method!r}: choose one of {METHODS}, or pass a scikit-learn clusterer.")
+            if self.method.startswith("custom:"):
+                raise ConfigError(f"method={self.method!r}: this model was fitted with a custom clusterer, which "
+                                  "is not saved; pass the clusterer object again as method= to refit.")
+            raise ConfigError(f"method={self.method!r}: choose one of {METHODS}, or pass a scikit-learn clusterer.")
         if self.reduction not in ("auto", *REDUCTIONS):
-            raise ValueError(f"reduction={self.reduction!r}: choose one of {('auto', *REDUCTIONS)}.")
-        if self.max_fit_rows is not None and self.max_fit_rows < 100:
-            raise ValueError(f"max_fit_rows={self.max_fit_rows!r}: use None (all rows) or at least 100.")
-        for name in ("n_components", "n_neighbors", "min_cluster_size", "n_runs", "n_keywords", "batch_size"):
-            if not isinstance(getattr(self, name), (int, np.integer)) or getattr(self, name) < 1:
-                raise ValueError(f"{name}={getattr(self, name)!r}: must be a positive integer.")
-        if self.k is not None and self.k < 2:
-            raise ValueError(f"k={self.k!r}: must be at least 2 (or None for automatic k).")
+            raise ConfigError(f"reduction={self.reduction!r}: choose one of {('auto', *REDUCTIONS)}.")
+        if self.max_fit_rows is not None and (not _is_int(self.max_fit_rows) or self.max_fit_rows < 100):
+            raise ConfigError(f"max_fit_rows={self.max_fit_rows!r}: use None (all rows) or at least 100.")
+        for name in ("n_components", "n_neighbors", "n_runs", "n_keywords", "n_representatives", "batch_size"):
+            if not _is_int(getattr(self, name)) or getattr(self, name) < 1:
+                raise ConfigError(f"{name}={getattr(self, name)!r}: must be a positive integer.")
+        # HDBSCAN cannot form a cluster of one row: every row would be its own "cluster"
+        if not _is_int(self.min_cluster_size) or self.min_cluster_size < 2:
+            raise ConfigError(f"min_cluster_size={self.min_cluster_size!r}: must be an integer of at least 2.")
+        if self.min_samples is not None and (not _is_int(self.min_samples) or self.min_samples < 1):
+            raise ConfigError(f"min_samples={self.min_samples!r}: must be a positive integer or None.")
+        if self.k is not None and (not _is_int(self.k) or self.k < 2):
+            raise ConfigError(f"k={self.k!r}: must be an integer of at least 2 (or None for automatic k).")
+        lo, hi = self.k_range
+        if not (_is_int(lo) and _is_int(hi) and 2 <= lo <= hi):
+            raise ConfigError(f"k_range={self.k_range!r}: must be (low, high) with 2 <= low <= high.")
         if not 0 <= self.diversity <= 1:
-            raise ValueError(f"diversity={self.diversity!r}: must be within [0, 1].")
+            raise ConfigError(f"diversity={self.diversity!r}: must be within [0, 1].")
+        if self.device not in DEVICES:
+            raise ConfigError(f"device={self.device!r}: choose one of {DEVICES}.")
+        if self.precision not in PRECISIONS:
+            raise ConfigError(f"precision={self.precision!r}: choose one of {PRECISIONS}.")
+        if not _is_int(self.seed):
+            raise ConfigError(f"seed={self.seed!r}: must be an integer.")
+        return self
+
+    _validate = check_params
 
     def _reduction(self) -> str:
         if self.reduction != "auto":
@@ -103,10 +132,20 @@ class TopicModel(BaseEstimator):
 
     # ------------------------------------------------------------------ embedding
     def _encoder(self):
+        """The encoder the model was fitted with; a saved model refuses any other."""
         if getattr(self, "encoder_", None) is None:
             from .embed import load_encoder
 
-            self.encoder_ = load_encoder(self.model, device=self.device)
+            info = getattr(self, "encoder_info_", None) or {}
+            if info.get("model") == "precomputed":
+                raise ConfigError("this model was fitted on precomputed embeddings and knows no encoder: pass "
+                                  "embeddings= (vectors of the same encoder), or fit with TopicModel(model=...).")
+            encoder = load_encoder(info.get("model", self.model), device=self.device, precision=self.precision)
+            if info.get("identity") and encoder.identity != info["identity"]:
+                raise ConfigError(f"this model was fitted with {info['model']!r} (identity {info['identity']}); "
+                                  f"loading it now gives {encoder.identity}, whose vectors are not comparable. "
+                                  "Install the same model version, or fit again.")
+            self.encoder_ = encoder
         return self.encoder_
 
     def _embed(self, texts: Sequence[str]) -> np.ndarray:
@@ -117,69 +156,121 @@ class TopicModel(BaseEstimator):
         return embed_texts(texts, self._encoder(), cache_dir=self.cache_dir, use_cache=self.use_cache,
                            batch_size=self.batch_size, show_progress=self.show_progress)
 
-    def _vectors(self, texts: list[str], status: list[str], embeddings: np.ndarray | None) -> np.ndarray:
-        ok = np.array([s == "ok" for s in status])
+    def _vectors(self, texts: list[str], ok: np.ndarray, embeddings: np.ndarray | None) -> np.ndarray:
+        """Unit vectors, one row per text, zeros where a text is unusable; normalised exactly once."""
+        from .embed import l2_normalize
+
         if embeddings is not None:
             embeddings = np.asarray(embeddings, dtype=np.float32)
             if embeddings.ndim != 2 or len(embeddings) != len(texts):
-                raise ValueError(f"embeddings has shape {embeddings.shape}; expected ({len(texts)}, dim), "
-                                 "one row per text in the same order.")
-            from .embed import l2_normalize
-
+                raise ConfigError(f"embeddings has shape {embeddings.shape}; expected ({len(texts)}, dim), "
+                                  "one row per text in the same order.")
+            if not np.isfinite(embeddings[ok]).all():
+                raise ConfigError("embeddings holds NaN or infinite values in usable rows.")
             out = l2_normalize(embeddings)
             out[~ok] = 0
             return out
-        out = None
-        if ok.any():
-            vec = self._embed([t for t, o in zip(texts, ok) if o])
-            out = np.zeros((len(texts), vec.shape[1]), dtype=np.float32)
-            out[ok] = vec
-        return out if out is not None else np.zeros((len(texts), 1), dtype=np.float32)
+        if not ok.any():
+            return np.zeros((len(texts), 1), dtype=np.float32)
+        vec = self._embed([t for t, o in zip(texts, ok) if o])
+        out = np.zeros((len(texts), vec.shape[1]), dtype=np.float32)
+        out[ok] = vec
+        return out
 
     # ------------------------------------------------------------------ fitting
     def fit(self, X: Sequence[Any], y: Any = None, *, embeddings: np.ndarray | None = None,
             ids: Sequence[Any] | None = None) -> "TopicModel":
-        """Cluster ``X`` (texts; unusable ones are kept, flagged and left out of clusters)."""
-        self._validate()
-        values = list(X.tolist() if hasattr(X, "tolist") else X)
-        status = [row_status(v) for v in values]
-        texts = [v if isinstance(v, str) else ("" if s == "missing" else str(v)) for v, s in zip(values, status)]
-        self.ids_ = [str(i) for i in (ids if ids is not None else range(len(texts)))]
-        if len(self.ids_) != len(texts):
-            raise ValueError(f"ids has {len(self.ids_)} entries for {len(texts)} texts.")
-        self.texts_, self.status_ = texts, status
-        self.encoder_info_ = {"model": "precomputed"} if embeddings is not None else None
-        self.embeddings_ = self._vectors(texts, status, embeddings)
-        if self.encoder_info_ is None:
-            self.encoder_info_ = self._encoder().describe()
-        usable = np.flatnonzero(np.array(status) == "ok")
-        if len(usable) < 3:
-            raise ValueError(f"only {len(usable)} usable texts; at least 3 are needed to form clusters.")
+        """Cluster ``X``: texts, or the frame of :func:`flaucluster.io.text_rows`. Unusable texts are
+        kept, flagged and left out of clusters.
 
-        canon = usable[np.argsort([_row_hash(texts[i], self.embeddings_[i]) for i in usable], kind="stable")]
-        runs, probs, reduced, details, fit_rows, rest = self._seed_runs(canon, len(texts))
+        ``y`` is ignored (scikit-learn convention); pass known labels to :meth:`evaluate`."""
+        self.check_params()
+        if isinstance(X, pd.DataFrame) and set(Cells._fields) <= set(X.columns):
+            cells = Cells(*(X[c].astype(str).tolist() for c in Cells._fields))
+            values = cells.text
+        else:
+            values = list(X.tolist() if hasattr(X, "tolist") else X)
+            cells = normalise_cells(values, PLACEHOLDERS if self.missing_values is None else self.missing_values)
+        self.ids_ = [cell_text(i) for i in ids] if ids is not None else [str(i) for i in range(len(values))]
+        if len(self.ids_) != len(values):
+            raise ConfigError(f"ids has {len(self.ids_)} entries for {len(values)} texts.")
+        self.texts_, self.clean_, self.status_, self.notes_ = cells
+        ok = self._usable()
+        why_not = self._too_few_rows(int(ok.sum()))  # before any embedding: a bad k fails in a second
+        if embeddings is not None:  # the encoder is known only by name, if at all
+            self.encoder_info_ = {"model": self.model or "precomputed", "identity": None, "embeddings": "given"}
+        self.embeddings_ = self._vectors(self.clean_, ok, embeddings)
+        if embeddings is None:
+            self.encoder_info_ = self._encoder().describe()
+        usable = np.flatnonzero(ok)
+        n = len(values)
+        canon = usable[np.argsort([_row_hash(self.clean_[i], self.embeddings_[i]) for i in usable], kind="stable")]
+        self.stability_ = None
+        self.custom_names_: dict[int, str] = {}
+        self.advice_: list[str] = []
+        if why_not:
+            self.advice_.append(why_not)
+            self.labels_original_ = np.full(n, OUTLIER, dtype=int)
+            self.probabilities_ = np.zeros(n, dtype=np.float32)
+            self.reduced_ = np.full((n, self.n_components), np.nan, dtype=np.float32)
+            self.clustering_details_ = {"method": self._method_name(), "reduction": self._reduction(),
+                                        "seed": self.seed, "clustered_rows": 0, "assigned_by_neighbours": 0,
+                                        "skipped": why_not}
+            self.labels_ = self.labels_original_.copy()
+        else:
+            self._fit_runs(canon, usable, n)
+        if len(usable) and not (self.labels_original_[usable] != OUTLIER).any() and not why_not:
+            self.advice_.append(
+                f"No group was found: all {len(usable)} usable rows are unassigned. Try a smaller "
+                f"min_cluster_size (now {self.min_cluster_size}; --min-cluster-size), or method='kmeans' (--method "
+                "kmeans, optionally with --k).")
+        self.labels_[~ok] = OUTLIER
+        self._describe_topics()
+        logger.info("%d rows -> %d clusters, %d outliers, %d unusable", n, len(self.topics_),
+                    int(((self.labels_original_ == OUTLIER) & ok).sum()), n - len(usable))
+        for line in self.advice_:
+            logger.warning("%s", line)
+        return self
+
+    def _usable(self) -> np.ndarray:
+        return np.array([s == "ok" for s in self.status_], dtype=bool)
+
+    def _method_name(self) -> str:
+        return self.method if isinstance(self.method, str) else f"custom:{type(self.method).__name__}"
+
+    def _too_few_rows(self, n_usable: int) -> str | None:
+        """Why no clustering can run on this many rows (the reason becomes advice), or None."""
+        if self.method == "hdbscan" and n_usable < 2 * self.min_cluster_size:
+            return (f"Only {n_usable} usable rows: HDBSCAN needs at least 2 x min_cluster_size = "
+                    f"{2 * self.min_cluster_size} to find two groups. Every row is unassigned; lower "
+                    "--min-cluster-size or add rows.")
+        if self.method == "kmeans":
+            if self.k is not None and n_usable < self.k:
+                raise ConfigError(f"k={self.k} but only {n_usable} usable rows; choose a smaller k (--k).")
+            if self.k is None and n_usable < max(3, self.k_range[0] + 1):
+                return (f"Only {n_usable} usable rows: too few to choose k automatically. Every row is "
+                        "unassigned; pass --k or add rows.")
+        if n_usable < 3:
+            return f"Only {n_usable} usable rows: at least 3 are needed to form groups. Every row is unassigned."
+        return None
+
+    def _fit_runs(self, canon: np.ndarray, usable: np.ndarray, n: int) -> None:
+        runs, probs, reduced, details, fit_rows, rest = self._seed_runs(canon, n)
         seeds = [self.seed + r for r in range(self.n_runs)]
         best = stability.medoid(runs)
-        labels = np.full(len(texts), OUTLIER, dtype=int)
+        labels = np.full(n, OUTLIER, dtype=int)
         labels[canon] = runs[best]
         self.labels_original_ = labels.copy()
         self.probabilities_ = probs[best]
-        self.reduced_ = np.full((len(texts), reduced[best].shape[1]), np.nan, dtype=np.float32)
+        self.reduced_ = np.full((n, reduced[best].shape[1]), np.nan, dtype=np.float32)
         self.reduced_[fit_rows] = reduced[best]  # rows outside the fitted sample have no reduced point
-        self.clustering_details_ = {**details[best], "seed": seeds[best], "reduction": self._reduction(),
-                                    "clustered_rows": len(fit_rows), "assigned_by_neighbours": len(rest)}
-        self.stability_ = None
+        self.clustering_details_ = {**details[best], "method": self._method_name(), "seed": seeds[best],
+                                    "reduction": self._reduction(), "clustered_rows": len(fit_rows),
+                                    "assigned_by_neighbours": len(rest)}
         if self.n_runs > 1:
             order = np.argsort(canon)  # runs are in canonical order; assess in input order
             self.stability_ = stability.assess(labels[usable], [r[order] for r in runs], seeds)
-        self.labels_ = reassign_outliers(self.embeddings_, labels) if self.reassign_outliers else labels
-        self.labels_[np.array(status) != "ok"] = OUTLIER
-        self.custom_names_: dict[int, str] = {}
-        self._relabel()
-        logger.info("%d rows -> %d clusters, %d outliers, %d unusable", len(texts), len(self.topics_),
-                    int(((self.labels_original_ == OUTLIER) & (np.array(status) == "ok")).sum()),
-                    len(texts) - len(usable))
-        return self
+        self.labels_ = reassign_outliers(self.embeddings_, labels) if self.reassign_outliers else labels.copy()
 
     def _seed_runs(self, canon: np.ndarray, n: int):
         """Reduce + cluster once per seed, rows in canonical order. Above ``max_fit_rows`` a seeded
@@ -216,15 +307,12 @@ class TopicModel(BaseEstimator):
 
     fit_predict = fit_transform
 
-    def _relabel(self) -> None:
-        ok = np.array(self.status_) == "ok"
-        labels = np.where(ok, self.labels_, OUTLIER)
-        encoder = getattr(self, "encoder_", None)
-        embed_kw = (lambda words: self._embed(words)) if encoder is not None and self.diversity > 0 else None
+    def _describe_topics(self) -> None:
+        labels = np.where(self._usable(), self.labels_, OUTLIER)
         self.topics_: list[TopicLabel] = label_clusters(
-            self.texts_, labels, self.embeddings_, stop_words=self.stop_words, extra_stop_words=self.extra_stop_words,
+            self.clean_, labels, self.embeddings_, stop_words=self.stop_words, extra_stop_words=self.extra_stop_words,
             gender_pairs=self.gender_pairs, n_keywords=self.n_keywords, n_representatives=self.n_representatives,
-            embed_keywords=embed_kw, diversity=self.diversity)
+            diversity=self.diversity, seed=self.seed)
         for t in self.topics_:
             t.name = self.custom_names_.get(t.cluster, t.name)
 
@@ -241,20 +329,20 @@ class TopicModel(BaseEstimator):
         """(clusters, vote shares) for new sentences; -1 for unusable ones."""
         self._check_fitted()
         values = list(X.tolist() if hasattr(X, "tolist") else X)
-        status = np.array([row_status(v) for v in values])
-        texts = [v if isinstance(v, str) else "" for v in values]
-        train = np.array(self.status_) == "ok"
-        labels = np.full(len(texts), OUTLIER, dtype=int)
-        probs = np.zeros(len(texts), dtype=np.float32)
+        cells = normalise_cells(values, PLACEHOLDERS if self.missing_values is None else self.missing_values)
+        status = np.array(cells.status)
+        train = self._usable()
+        labels = np.full(len(values), OUTLIER, dtype=int)
+        probs = np.zeros(len(values), dtype=np.float32)
         # a sentence seen in training gets its fitted cluster (near-identical texts must not outvote it)
-        seen = {t: int(c) for t, c, tr in zip(self.texts_, self.labels_, train) if tr}
-        known = np.array([s == "ok" and t in seen for t, s in zip(texts, status)], dtype=bool)
-        labels[known] = [seen[t] for t, k in zip(texts, known) if k]
+        seen = {t: int(c) for t, c, tr in zip(self.clean_, self.labels_, train) if tr}
+        known = np.array([s == "ok" and t in seen for t, s in zip(cells.clean, status)], dtype=bool)
+        labels[known] = [seen[t] for t, k in zip(cells.clean, known) if k]
         probs[known] = 1.0
         todo = (status == "ok") & ~known
-        if todo.any():
+        if todo.any() and train.any():
             rows = np.flatnonzero(todo)
-            vectors = self._vectors([texts[i] for i in rows], ["ok"] * len(rows),
+            vectors = self._vectors([cells.clean[i] for i in rows], np.ones(len(rows), dtype=bool),
                                     None if embeddings is None else np.asarray(embeddings)[rows])
             labels[rows], probs[rows] = knn_assign(vectors, self.embeddings_[train], self.labels_[train])
         return labels, probs
@@ -262,7 +350,8 @@ class TopicModel(BaseEstimator):
     # ------------------------------------------------------------------ results
     def _check_fitted(self) -> None:
         if not hasattr(self, "labels_"):
-            raise RuntimeError("This TopicModel is not fitted yet: call fit(texts) first, or TopicModel.load(folder).")
+            raise NotFittedError("This TopicModel is not fitted yet: call fit(texts) first, or "
+                                 "TopicModel.load(folder).")
 
     def names(self) -> dict[int, str]:
         self._check_fitted()
@@ -280,13 +369,16 @@ class TopicModel(BaseEstimator):
                 row["stability"] = round(self.stability_.cluster_stability.get(t.cluster, float("nan")), 4)
                 row["unstable"] = t.cluster in self.stability_.unstable
             rows.append(row)
-        return pd.DataFrame(rows)
+        columns = ["cluster", "size", "name", "keywords", "keyword_weights", "representatives"]
+        if self.stability_ is not None:
+            columns += ["stability", "unstable"]
+        return pd.DataFrame(rows, columns=columns)
 
     def document_info(self) -> pd.DataFrame:
         """One row per input row, in input order."""
         self._check_fitted()
         names = self.names()
-        ok = np.array(self.status_) == "ok"
+        ok = self._usable()
         df = pd.DataFrame({
             "id": self.ids_, "text": self.texts_, "cluster": self.labels_,
             "cluster_name": [names.get(int(c), OUTLIER_NAME) if o else UNUSABLE_NAME
@@ -301,16 +393,19 @@ class TopicModel(BaseEstimator):
             conf = np.zeros(len(df), dtype=np.float32)
             conf[ok] = self.stability_.row_confidence
             df["confidence"] = np.round(conf, 4)
+        df["note"] = self.notes_  # what cleaning changed before embedding (html, control characters, ...)
+        df["row"] = np.arange(1, len(df) + 1)
         return df
 
     def summary(self) -> dict[str, Any]:
         self._check_fitted()
-        ok = np.array(self.status_) == "ok"
+        ok = self._usable()
         unassigned = int((ok & (self.labels_original_ == OUTLIER)).sum())
         out = {"rows": len(self.texts_), "usable_rows": int(ok.sum()), "unusable_rows": int((~ok).sum()),
                "clusters": len(self.topics_), "outliers": unassigned,
                "outliers_after_reassignment": int((ok & (self.labels_ == OUTLIER)).sum()),
-               "model": self.encoder_info_, "clustering": self.clustering_details_}
+               "model": self.encoder_info_, "clustering": self.clustering_details_,
+               "advice": list(getattr(self, "advice_", []))}
         if self.stability_ is not None:
             out["stability"] = self.stability_.summary()
         return out
@@ -322,8 +417,11 @@ class TopicModel(BaseEstimator):
         unknown = set(names) - set(self.names())
         if unknown:
             raise KeyError(f"no cluster {sorted(unknown)}; clusters are {sorted(self.names())}.")
-        self.custom_names_.update({int(k): str(v) for k, v in names.items()})
-        self._relabel()
+        empty = [k for k, v in names.items() if not str(v).strip()]
+        if empty:
+            raise ConfigError(f"empty name for cluster {empty}; give each cluster a visible name.")
+        self.custom_names_.update({int(k): str(v).strip() for k, v in names.items()})
+        self._describe_topics()
         return self
 
     def merge_clusters(self, groups: list[list[int]]) -> "TopicModel":
@@ -340,7 +438,7 @@ class TopicModel(BaseEstimator):
             for c in g:
                 if c != min(g):
                     self.custom_names_.pop(c, None)
-        self._relabel()
+        self._describe_topics()
         return self
 
     def reduce_clusters(self, n_clusters: int) -> "TopicModel":
@@ -352,8 +450,8 @@ class TopicModel(BaseEstimator):
         """Assign each outlier to its nearest cluster; ``cluster_original`` keeps the first answer."""
         self._check_fitted()
         self.labels_ = reassign_outliers(self.embeddings_, self.labels_)
-        self.labels_[np.array(self.status_) != "ok"] = OUTLIER
-        self._relabel()
+        self.labels_[~self._usable()] = OUTLIER
+        self._describe_topics()
         return self
 
     def hierarchy(self) -> dict[str, Any]:
@@ -366,8 +464,8 @@ class TopicModel(BaseEstimator):
     def search(self, query: str, k: int = 10) -> pd.DataFrame:
         """The ``k`` training sentences nearest to ``query``, with their clusters."""
         self._check_fitted()
-        q = self._embed([query])
-        ok = np.flatnonzero(np.array(self.status_) == "ok")
+        q = self._vectors([query], np.ones(1, dtype=bool), None)
+        ok = np.flatnonzero(self._usable())
         idx, scores = nearest(q, self.embeddings_[ok], k)
         rows = ok[idx[0]]
         doc = self.document_info().iloc[rows]
@@ -380,7 +478,7 @@ class TopicModel(BaseEstimator):
         from .french import stop_set
         from .label import FrenchPhraseAnalyzer
 
-        ok = np.array(self.status_) == "ok"
+        ok = self._usable()
         has_point = ok & np.isfinite(self.reduced_).all(axis=1)
         out: dict[str, float | None] = {
             "silhouette": metrics.silhouette(self.embeddings_[ok], self.labels_[ok], seed=self.seed),
@@ -390,14 +488,14 @@ class TopicModel(BaseEstimator):
         # NPMI on single words, with the same stopwords as the labels
         analyzer = FrenchPhraseAnalyzer(stop_set(self.stop_words, self.extra_stop_words), self.gender_pairs,
                                         max_words=1)
-        docs = [set(analyzer(t)) for t, o in zip(self.texts_, ok) if o]
+        docs = [set(analyzer(t)) for t, o in zip(self.clean_, ok) if o]
         keys = [[word for kw, _ in t.keywords for word in analyzer(kw)] for t in self.topics_]
         out["npmi"] = metrics.npmi_coherence(keys, docs)
         out["diversity"] = metrics.topic_diversity([[k for k, _ in t.keywords] for t in self.topics_])
         if y_true is not None:
             truth = np.asarray(list(y_true))
             if len(truth) != len(self.labels_):
-                raise ValueError(f"y_true has {len(truth)} labels for {len(self.labels_)} rows.")
+                raise ConfigError(f"y_true has {len(truth)} labels for {len(self.labels_)} rows.")
             out.update(metrics.agreement(self.labels_[ok], truth[ok]))
         return out
 
@@ -420,4 +518,12 @@ class TopicModel(BaseEstimator):
 
 
 def _row_hash(text: str, vector: np.ndarray) -> str:
-    return hashlib.blake2b(text.encode("utf-8") + vector.tobytes(), digest_size=12).hexdigest()
+    """Canonical sort key: the text, then (only between identical texts) the vector to 4 decimals, so
+    that the last bits of a vector, which move with batch composition, never change the order."""
+    coarse = np.round(np.asarray(vector, dtype=np.float64) * 1e4).astype(np.int64).tobytes()
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest() + \
+        hashlib.blake2b(coarse, digest_size=6).hexdigest()
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)

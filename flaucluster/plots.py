@@ -26,7 +26,8 @@ def cluster_color(cluster: int):
 
 
 def _short(name: str, width: int = 28) -> str:
-    return textwrap.shorten(name, width=width, placeholder="…")
+    """A label that fits, shown as written: ``$`` would start matplotlib's math mode."""
+    return textwrap.shorten(str(name), width=width, placeholder="…").replace("$", r"\$")
 
 
 def cluster_map(coords: np.ndarray, labels: np.ndarray, names: dict[int, str], *, title: str = "Carte des groupes",
@@ -77,7 +78,7 @@ def top_keywords(topic_info: pd.DataFrame, *, n_clusters: int = 12, n_words: int
         color = cluster_color(t["cluster"])
         words, weights = list(t["keywords"])[:n_words][::-1], list(t["keyword_weights"])[:n_words][::-1]
         ax.barh([_short(w, 26) for w in words], weights, color=color)
-        ax.set_title(_short(f"{t['cluster']} · {t['name']}", 38), fontsize=9)
+        ax.set_title(f"{t['cluster']} · {_short(t['name'], 34)}", fontsize=9)
         ax.tick_params(labelsize=8)
         ax.set_xticks([])
     for ax in list(axes.flat)[len(df):]:
@@ -91,6 +92,10 @@ def similarity_heatmap(ids: Sequence[int], sim: np.ndarray, names: dict[int, str
     """Cosine similarity between cluster centroids."""
     n = len(ids)
     fig, ax = plt.subplots(figsize=(min(4 + 0.35 * n, 18), min(3.5 + 0.35 * n, 17)))
+    if n == 0:
+        ax.text(0.5, 0.5, "aucun groupe", ha="center")
+        ax.axis("off")
+        return fig
     im = ax.imshow(sim, cmap="viridis", vmin=min(0.0, float(sim.min())), vmax=1.0)
     labels = [f"{_short(names[int(i)], 30)} ({i})" for i in ids]
     ax.set_xticks(range(n), labels, rotation=90, fontsize=7)
@@ -122,10 +127,14 @@ def dendrogram(tree: dict) -> Figure:
 def interactive_map(coords: np.ndarray, documents: pd.DataFrame):
     """Plotly scatter with hover text (needs the ``notebooks`` extra); self-contained when written with
     ``fig.write_html(path, include_plotlyjs=True)``."""
+    import html
+
     import plotly.express as px
 
+    # plotly reads hover text as (a subset of) HTML: the user's text is escaped, our <br> is not
     df = documents.assign(x=coords[:, 0], y=coords[:, 1],
-                          hover=documents["text"].map(lambda t: "<br>".join(textwrap.wrap(str(t), 80)[:4])))
+                          hover=documents["text"].map(lambda t: "<br>".join(html.escape(line) for line in
+                                                                            textwrap.wrap(str(t), 80)[:4])))
     return px.scatter(df, x="x", y="y", color=df["cluster_name"].astype(str), hover_name="hover",
                       hover_data={"x": False, "y": False, "id": True, "cluster": True},
                       render_mode="webgl", height=700)

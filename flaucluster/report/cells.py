@@ -1,0 +1,95 @@
+"""Spreadsheet cells that cannot run: CSV and XLSX exports safe to open in Excel or LibreOffice.
+
+Following OWASP's advice on CSV injection, a text cell that a spreadsheet would read as a formula
+(it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, also after leading spaces)
+is written with a leading apostrophe in CSV. In XLSX every text cell is written as a string, never
+a formula, and such cells also carry Excel's "quote prefix" flag, so editing them keeps them text.
+``raw=True`` (``--raw-cells``) writes CSV text exactly as it is; XLSX cells stay strings either way.
+
+XLSX cannot hold most control characters: they are shown as U+FFFD (the CSV and Parquet files
+keep them); a cell longer than Excel's 32,767-character limit is cut with a note.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+XLSX_MAX_CHARS = 32_767
+XLSX_MAX_ROWS = 1_048_576
+_XLSX_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_CUT = " […] (cut: Excel holds 32,767 characters a cell; assignments.csv has the whole text)"
+
+
+def looks_like_formula(text: str) -> bool:
+    return text.startswith(FORMULA_START) or text.lstrip(" \u00a0").startswith(FORMULA_START[:4])
+
+
+def neutralise(value: object) -> object:
+    """``value`` with a leading apostrophe if a spreadsheet would run it as a formula."""
+    return "'" + value if isinstance(value, str) and looks_like_formula(value) else value
+
+
+def safe_frame(df: pd.DataFrame, raw: bool = False) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells (and column names) cannot run as formulas."""
+    if raw:
+        return df
+    out = df.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(neutralise)
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    return out
+
+
+def xlsx_text(text: str) -> str:
+    text = _XLSX_ILLEGAL.sub("\ufffd", text)
+    return text if len(text) <= XLSX_MAX_CHARS else text[: XLSX_MAX_CHARS - len(_CUT)] + _CUT
+
+
+def write_xlsx(path: str | Path, sheets: dict[str, pd.DataFrame]) -> None:
+    """Write ``sheets`` with every text cell a string (never a formula); long tables continue on
+    further sheets (``lignes (2)``) past Excel's row limit."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+
+    def cell(ws, value, header=False):
+        if isinstance(value, str) or not isinstance(value, (int, float, bool)) or value is None:
+            text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
+            c = WriteOnlyCell(ws, value=xlsx_text(text))
+            c.data_type = "s"  # never "f": openpyxl would otherwise store "=..." as a formula
+            if looks_like_formula(text):
+                c.quotePrefix = True
+        else:
+            c = WriteOnlyCell(ws, value=value)
+        if header:
+            c.font = bold
+        return c
+
+    for name, df in sheets.items():
+        per_sheet = XLSX_MAX_ROWS - 1
+        chunks = [df.iloc[i:i + per_sheet] for i in range(0, max(len(df), 1), per_sheet)]
+        for part, chunk in enumerate(chunks, 1):
+            ws = book.create_sheet(name if part == 1 else f"{name} ({part})")
+            ws.append([cell(ws, str(c), header=True) for c in df.columns])
+            for row in chunk.itertuples(index=False):
+                ws.append([cell(ws, _plain(v)) for v in row])
+    book.save(str(path))
+
+
+def _plain(value: object) -> object:
+    """numpy scalars as Python numbers; lists as readable text."""
+    if hasattr(value, "item") and not isinstance(value, (list, tuple, str)):
+        try:
+            return value.item()  # type: ignore[union-attr]
+        except (ValueError, AttributeError):
+            return str(value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(str, value))
+    return value

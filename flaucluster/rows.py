@@ -1,0 +1,239 @@
+"""From table cells to the texts that are embedded: one normalisation, every row kept with a reason.
+
+Each row keeps the text as written (``text``, what every export shows) and gets the text the
+models see (``clean``): HTML converted to text, control characters and broken Unicode replaced,
+Unicode composed (NFC). A row that cannot be embedded is never dropped: its ``status`` says why
+(``missing``, ``empty``, ``not_text``, ``no_letters``), and ``note`` lists what cleaning changed.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import logging
+import math
+import re
+import unicodedata
+from decimal import Decimal
+from html.parser import HTMLParser
+from typing import Any, Iterable, NamedTuple, Sequence
+
+import pandas as pd
+
+from .errors import InputError
+
+logger = logging.getLogger(__name__)
+
+ROW_STATUSES = ("ok", "missing", "empty", "not_text", "no_letters")
+# What spreadsheets and databases write for "no value"; compared case-insensitively, after trimming.
+PLACEHOLDERS = ("null", "n/a", "#n/a", "na", "nan", "none", "nil", "undefined", "#null!", "#value!", "#valeur!",
+                "#ref!", "#réf!", "#div/0!", "#name?", "#nom?", "(vide)", "(blank)", "(null)")
+
+_TAG = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?|!--.*?--)>", re.S)
+_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")  # \x0b: Excel's in-cell line break
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # soft hyphen, zero-width, BOM
+_BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "tr", "td", "th", "table", "section", "article", "blockquote",
+               "h1", "h2", "h3", "h4", "h5", "h6", "header", "footer", "dd", "dt", "hr"}
+
+
+class Cells(NamedTuple):
+    """One entry per row: the text as written, the text the models see, usability, cleaning notes."""
+    text: list[str]
+    clean: list[str]
+    status: list[str]
+    note: list[str]
+
+
+def is_missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def cell_text(value: Any) -> str:
+    """A cell's written form: strings as they are, numbers as a spreadsheet shows them, "" when missing."""
+    if is_missing(value):
+        return ""
+    if isinstance(value, str):  # a lone surrogate (from a JSON escape) cannot be written to any file
+        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):  # spreadsheets store every number as a float: 12.0 is written "12"
+        return str(int(value)) if value.is_integer() and abs(value) < 2 ** 53 else repr(value)
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    if isinstance(value, (_dt.datetime, _dt.date, pd.Timestamp)):
+        return value.isoformat()
+    if isinstance(value, (list, dict, tuple)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def row_status(value: Any, placeholders: Iterable[str] = PLACEHOLDERS) -> str:
+    """Why a cell can or cannot be embedded; ``"ok"`` when it can."""
+    if is_missing(value):
+        return "missing"
+    if isinstance(value, (list, dict, tuple, bool, bytes)):
+        return "not_text"
+    text = cell_text(value)
+    if not text.strip():
+        return "empty"
+    if text.strip().lower() in {p.lower() for p in placeholders}:
+        return "missing"
+    if not any(ch.isalpha() for ch in text):
+        return "no_letters"
+    return "ok"
+
+
+class _TextOfHTML(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip = max(0, self._skip - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_to_text(text: str) -> str:
+    """Visible text of an HTML fragment: tags removed (script/style content too), entities decoded."""
+    if not _TAG.search(text):
+        import html
+
+        return html.unescape(text)
+    parser = _TextOfHTML()
+    parser.feed(text)
+    parser.close()
+    out = "".join(parser.parts)
+    return re.sub(r"[ \t]*\n\s*", "\n", out).strip()
+
+
+def clean_text(text: str) -> tuple[str, list[str]]:
+    """The text the models see, and what was changed to get it (empty list: nothing worth saying)."""
+    notes = []
+    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", _SURROGATE.sub("\ufffd", text)))
+    if _TAG.search(text) or _ENTITY.search(text):
+        converted = html_to_text(text)
+        if converted != text:
+            text = converted
+            notes.append("html")
+    text = _LINE_BREAKS.sub("\n", text)
+    if _CONTROL.search(text):
+        text = _CONTROL.sub(" ", text)
+        notes.append("control_characters")
+    return text.strip(), notes
+
+
+def normalise_cells(values: Sequence[Any], placeholders: Iterable[str] = PLACEHOLDERS) -> Cells:
+    """:class:`Cells` for one column of values (the one normalisation every path uses)."""
+    placeholders = tuple(placeholders)
+    out = Cells([], [], [], [])
+    for value in values:
+        text = cell_text(value)
+        status = row_status(value, placeholders)
+        clean, notes = clean_text(text) if status == "ok" else (text.strip(), [])
+        if "\ufffd" in text:  # a lone surrogate replaced here or by the reader, or a byte lost before us
+            notes.insert(0, "invalid_unicode")
+        if status == "ok" and not any(ch.isalpha() for ch in clean):  # e.g. only markup
+            status = "empty" if not clean else "no_letters"
+        out.text.append(text)
+        out.clean.append(clean if status == "ok" else "")
+        out.status.append(status)
+        out.note.append("; ".join(notes))
+    return out
+
+
+def _join(parts: Sequence[str]) -> str:
+    ends = [t if t[-1] in ".!?…:;" or i == len(parts) - 1 else t + "." for i, t in enumerate(parts)]
+    return " ".join(ends)
+
+
+def join_cells(columns: Sequence[Cells]) -> Cells:
+    """Several text columns read as one text per row ("Titre. Description"); unusable parts skipped."""
+    if len(columns) == 1:
+        return columns[0]
+    out = Cells([], [], [], [])
+    for parts in zip(*(zip(*c) for c in columns)):  # per row: one (text, clean, status, note) per column
+        usable = [i for i, (_, _, s, _) in enumerate(parts) if s == "ok"]
+        if usable:
+            out.text.append(_join([parts[i][0].strip() for i in usable]))
+            out.clean.append(_join([parts[i][1] for i in usable]))
+            out.status.append("ok")
+        else:  # the most telling reason: an empty or non-text cell rather than "missing"
+            reasons = [p[2] for p in parts]
+            out.text.append(_join([p[0].strip() for p in parts if p[0].strip()]) if any(p[0].strip() for p in parts)
+                            else "")
+            out.clean.append("")
+            out.status.append(next((r for r in reasons if r != "missing"), "missing"))
+        out.note.append("; ".join(dict.fromkeys(n for p in parts for n in p[3].split("; ") if n)))
+    return out
+
+
+def require_column(df: pd.DataFrame, column: str, *, source: str = "input", role: str = "text") -> None:
+    if column not in df.columns:
+        available = ", ".join(repr(str(c)) for c in df.columns)
+        raise InputError(f"{source}: no {role} column {column!r}. Available columns: {available}. "
+                         f"Pass the right one with --{role}-column.")
+
+
+def _examples(rows: Sequence[int], limit: int = 10) -> str:
+    shown = ", ".join(str(r) for r in rows[:limit])
+    return shown + (f" and {len(rows) - limit} more" if len(rows) > limit else "")
+
+
+def text_rows(df: pd.DataFrame, text_column: str | Sequence[str], *, id_column: str | None = None,
+              source: str = "input", placeholders: Iterable[str] | None = None) -> pd.DataFrame:
+    """One row per input row, in input order: ``row`` (1-based), ``id``, ``text``, ``clean``, ``status``, ``note``.
+
+    Several columns are joined into one text per row. Unusable rows, blank and duplicate ids are
+    reported in the log and kept."""
+    columns = [text_column] if isinstance(text_column, str) else list(text_column)
+    for column in columns:
+        require_column(df, column, source=source)
+    if id_column is not None:
+        require_column(df, id_column, source=source, role="id")
+        ids = [cell_text(v) for v in df[id_column].tolist()]
+    else:
+        ids = [str(i + 1) for i in range(len(df))]
+    placeholders = PLACEHOLDERS if placeholders is None else placeholders
+    cells = join_cells([normalise_cells(df[c].tolist(), placeholders) for c in columns])
+    rows = pd.DataFrame({"row": range(1, len(df) + 1), "id": ids, "text": cells.text, "clean": cells.clean,
+                         "status": cells.status, "note": cells.note})
+    bad = rows[rows.status != "ok"]
+    if len(bad):
+        shown = ", ".join(f"row {r} ({s})" for r, s in zip(bad.row[:10], bad.status[:10]))
+        more = f" and {len(bad) - 10} more" if len(bad) > 10 else ""
+        logger.warning("%s: %d of %d rows in %s cannot be embedded; they are kept, outside any cluster, with "
+                       "a reason: %s%s.", source, len(bad), len(rows), " + ".join(map(repr, columns)), shown, more)
+    for note in ("html", "control_characters", "invalid_unicode"):
+        hit = rows.row[rows.note.str.contains(note, regex=False)].tolist()
+        if hit:
+            logger.info("%s: rows %s: %s converted for embedding (the text as written is kept in the outputs).",
+                        source, _examples(hit), note.replace("_", " "))
+    if id_column is not None:
+        blank = rows.row[rows.id.str.strip() == ""].tolist()
+        if blank:
+            logger.warning("%s: %d rows have no %r: rows %s (kept; the `row` column identifies them).", source,
+                           len(blank), id_column, _examples(blank))
+        counts = rows.id[rows.id.str.strip() != ""].value_counts()
+        dup = counts[counts > 1]
+        if len(dup):
+            desc = ", ".join(f"{i!r} ×{n}" for i, n in dup.head(5).items())
+            logger.warning("%s: %d ids appear more than once (%s%s); every row is kept, and the `row` column "
+                           "tells them apart.", source, len(dup), desc, " ..." if len(dup) > 5 else "")
+    return rows
