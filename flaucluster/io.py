@@ -211,8 +211,15 @@ def _choose_separator(text: str, columns: Sequence[str], header_row: int | None)
     return best
 
 
+_SEP_HINT = re.compile(r'^"?sep=(.)"?\r?$')  # Excel's first line "sep=;" names the separator
+
+
 def _read_delimited(path: Path, text: str, sep: str | None, header_row: int | None,
                     columns: Sequence[str]) -> pd.DataFrame:
+    hint = _SEP_HINT.match(text.split("\n", 1)[0])
+    if hint:
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+        sep = sep or hint.group(1)
     if sep is None:
         sep = _choose_separator(text, columns, header_row)
     if sep is None:  # one column: every line is one cell, commas and semicolons included

@@ -337,6 +337,23 @@ def test_one_stray_windows_1252_byte_leaves_every_other_row_intact(tmp_path, cap
     assert "line 32" in caplog.text
 
 
+def test_excel_s_sep_hint_line_is_understood(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("sep=;\nid;titre\n1;Paie, contrats\n", encoding="utf-8")
+    assert read_table(path)["titre"].tolist() == ["Paie, contrats"]
+
+
+def test_a_cell_longer_than_excel_allows_is_cut_in_xlsx_only(tmp_path):
+    from openpyxl import load_workbook
+
+    from flaucluster.report.cells import XLSX_MAX_CHARS, write_xlsx
+
+    long_text = "Développement durable. " * 2000
+    write_xlsx(tmp_path / "x.xlsx", {"lignes": pd.DataFrame({"text": [long_text, "court"]})})
+    cell = load_workbook(tmp_path / "x.xlsx")["lignes"]["A2"].value
+    assert len(cell) == XLSX_MAX_CHARS and cell.endswith("assignments.csv has the whole text)")
+
+
 def test_an_excel_unicode_text_export_utf16_is_read(tmp_path):
     path = tmp_path / "export.txt"
     path.write_bytes("id\ttitre\n1\tÉcole de la deuxième chance\n".encode("utf-16"))
