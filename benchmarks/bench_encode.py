@@ -26,6 +26,7 @@ record ``git describe --dirty``, or ``$FLAUCLUSTER_COMMIT`` where set (a copied 
     python benchmarks/bench_encode.py [--device cpu|cuda] [--n-short N] [--n-paragraphs N]
                                       [--batch-size 32] [--repeats R] [--out PREFIX]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,7 +47,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -54,8 +55,10 @@ TINY = SHARED / "models" / "bertheo-shaped-tiny"
 STS = SHARED / "stsb-fr"
 sys.path.insert(0, str(ROOT))
 
-DEFAULTS = {"cpu": {"n_short": 1000, "n_paragraphs": 150, "repeats": 3},
-            "cuda": {"n_short": 15000, "n_paragraphs": 3000, "repeats": 5}}
+DEFAULTS = {
+    "cpu": {"n_short": 1000, "n_paragraphs": 150, "repeats": 3},
+    "cuda": {"n_short": 15000, "n_paragraphs": 3000, "repeats": 5},
+}
 TARGETS = {"cpu": 2.0, "cuda": 20.0}  # the issue's goals: >= 2x stock on 2 CPU cores, >= 20x on an H100
 
 
@@ -88,9 +91,9 @@ def load_texts(n_short: int, n_paragraphs: int, n_warmup: int) -> tuple[list[str
     sentences = list(pool)
     if not sentences:
         raise SystemExit(f"no STS-fr sentences under {STS}")
-    paragraphs = [" ".join(sentences[i:i + 5]) for i in range(0, len(sentences) - 4, 5)]
+    paragraphs = [" ".join(sentences[i : i + 5]) for i in range(0, len(sentences) - 4, 5)]
     notes = {"unique_sentences": len(sentences), "unique_paragraphs": len(paragraphs)}
-    warmup = sentences[-n_warmup:] + paragraphs[-max(n_warmup // 16, 4):]  # from the far end of the pool
+    warmup = sentences[-n_warmup:] + paragraphs[-max(n_warmup // 16, 4) :]  # from the far end of the pool
     short, para = _take(sentences, n_short), _take(paragraphs, n_paragraphs)
     notes["short_repeated"] = n_short > len(sentences)
     notes["paragraphs_repeated"] = n_paragraphs > len(paragraphs)
@@ -108,8 +111,8 @@ def stock_model(folder: Path, device: str, half: bool):
 
     try:
         from sentence_transformers import SentenceTransformer
-        from sentence_transformers.sentence_transformer.modules import Pooling
         from sentence_transformers.base.modules import Transformer
+        from sentence_transformers.sentence_transformer.modules import Pooling
     except ImportError:  # older layout
         from sentence_transformers import SentenceTransformer
         from sentence_transformers.models import Pooling, Transformer
@@ -137,8 +140,12 @@ def machine(device: str) -> dict:
     if info:
         cpu = info.get("model name", cpu)
         flags = set(info.get("flags", "").split())
-        cpu_details = {"vendor": info.get("vendor_id"), "family": info.get("cpu family"), "model": info.get("model"),
-                       "simd": [f for f in ("avx2", "fma", "avx512f", "avx512_bf16", "amx_bf16") if f in flags]}
+        cpu_details = {
+            "vendor": info.get("vendor_id"),
+            "family": info.get("cpu family"),
+            "model": info.get("model"),
+            "simd": [f for f in ("avx2", "fma", "avx512f", "avx512_bf16", "amx_bf16") if f in flags],
+        }
     versions = {}
     for name in ("torch", "transformers", "sentence-transformers", "tokenizers", "numpy", "sacremoses"):
         try:
@@ -149,20 +156,32 @@ def machine(device: str) -> dict:
         affinity = len(os.sched_getaffinity(0))
     except AttributeError:
         affinity = os.cpu_count()
-    out = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "platform": platform.platform(),
-           "cpu": cpu, "cpu_details": cpu_details, "cores": os.cpu_count(), "usable_cores": affinity,
-           "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
-           "python": platform.python_version(), "versions": versions,
-           "torch_threads": torch.get_num_threads(), "torch_interop_threads": torch.get_num_interop_threads(),
-           "device": device}
+    out = {
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "platform": platform.platform(),
+        "cpu": cpu,
+        "cpu_details": cpu_details,
+        "cores": os.cpu_count(),
+        "usable_cores": affinity,
+        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "python": platform.python_version(),
+        "versions": versions,
+        "torch_threads": torch.get_num_threads(),
+        "torch_interop_threads": torch.get_num_interop_threads(),
+        "device": device,
+    }
     if device == "cuda":
         out["gpu"] = torch.cuda.get_device_name(0)
         out["cuda"] = torch.version.cuda
     # A copied tree (e.g. on a lent GPU machine) may carry stale or no git metadata: the caller names the commit.
     commit = os.environ.get("FLAUCLUSTER_COMMIT")
     try:
-        commit = commit or subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
-                                          capture_output=True, text=True, check=True).stdout.strip()
+        commit = (
+            commit
+            or subprocess.run(
+                ["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True, text=True, check=True
+            ).stdout.strip()
+        )
     except (OSError, subprocess.CalledProcessError):
         pass
     if commit:
@@ -230,8 +249,11 @@ def gemm_gflops(device: str, dtype, rows: int = 1024, reps: int = 20) -> dict:
     for _ in range(reps):
         torch.nn.functional.linear(x, w)
     sync()
-    return {"rows": rows, "dtype": str(dtype).split(".")[-1],
-            "gflops": 2 * rows * 768 * 3072 * reps / (time.perf_counter() - start) / 1e9}
+    return {
+        "rows": rows,
+        "dtype": str(dtype).split(".")[-1],
+        "gflops": 2 * rows * 768 * 3072 * reps / (time.perf_counter() - start) / 1e9,
+    }
 
 
 def fma_peak_gflops(threads: int, tries: int = 3) -> float | None:
@@ -244,10 +266,24 @@ def fma_peak_gflops(threads: int, tries: int = 3) -> float | None:
     with tempfile.TemporaryDirectory(prefix="fma-peak-") as tmp:
         exe = Path(tmp) / "fma_peak"
         try:
-            subprocess.run([compiler, "-O3", "-mavx2", "-mfma", "-pthread", str(ROOT / "benchmarks" / "fma_peak.c"),
-                            "-o", str(exe)], check=True, capture_output=True)
-            return max(float(subprocess.run([str(exe), str(threads)], check=True, capture_output=True,
-                                            text=True).stdout) for _ in range(tries))
+            subprocess.run(
+                [
+                    compiler,
+                    "-O3",
+                    "-mavx2",
+                    "-mfma",
+                    "-pthread",
+                    str(ROOT / "benchmarks" / "fma_peak.c"),
+                    "-o",
+                    str(exe),
+                ],
+                check=True,
+                capture_output=True,
+            )
+            return max(
+                float(subprocess.run([str(exe), str(threads)], check=True, capture_output=True, text=True).stdout)
+                for _ in range(tries)
+            )
         except (OSError, ValueError, subprocess.CalledProcessError) as error:
             print(f"fma_peak: not measured ({error})", file=sys.stderr)
             return None
@@ -267,18 +303,26 @@ def compare(a: np.ndarray, b: np.ndarray) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--device", choices=["cpu", "cuda"], default=None,
-                        help="default: cuda when torch sees a GPU, else cpu")
+    parser.add_argument(
+        "--device", choices=["cpu", "cuda"], default=None, help="default: cuda when torch sees a GPU, else cpu"
+    )
     parser.add_argument("--n-short", type=int, default=None, help="short sentences (cpu 1000, cuda 15000)")
     parser.add_argument("--n-paragraphs", type=int, default=None, help="5-sentence paragraphs (cpu 150, cuda 3000)")
     parser.add_argument("--batch-size", type=int, default=32, help="passed to both encoders (ST's default: 32)")
     parser.add_argument("--repeats", type=int, default=None, help="timed rounds per system (cpu 3, cuda 5)")
-    parser.add_argument("--stock-fp16", action="store_true",
-                        help="load the stock model in fp16 too (stock's default is fp32)")
-    parser.add_argument("--skip-fixed-batches", action="store_true",
-                        help="skip the flaucluster variant with fixed batch_size-sentence batches")
-    parser.add_argument("--skip-int8", action="store_true",
-                        help="CPU: skip flaucluster with precision='int8' (dynamic int8 linear layers)")
+    parser.add_argument(
+        "--stock-fp16", action="store_true", help="load the stock model in fp16 too (stock's default is fp32)"
+    )
+    parser.add_argument(
+        "--skip-fixed-batches",
+        action="store_true",
+        help="skip the flaucluster variant with fixed batch_size-sentence batches",
+    )
+    parser.add_argument(
+        "--skip-int8",
+        action="store_true",
+        help="CPU: skip flaucluster with precision='int8' (dynamic int8 linear layers)",
+    )
     parser.add_argument("--out", default=None, help="output prefix (default benchmarks/results/bench_encode_<device>)")
     args = parser.parse_args()
 
@@ -341,52 +385,76 @@ def main() -> None:
                     dt, vec, foreign = timed(lambda: systems[name](texts), sync)
                     runs[kind][name].append((dt, foreign))
                     vectors[kind].setdefault(name, np.asarray(vec))
-                    print(f"round {r + 1}/{repeats} {kind:10s} {name:26s} {len(texts) / dt:9.1f} texts/s"
-                          f"  (other processes: {foreign:.2f} cores)", file=sys.stderr)
+                    print(
+                        f"round {r + 1}/{repeats} {kind:10s} {name:26s} {len(texts) / dt:9.1f} texts/s"
+                        f"  (other processes: {foreign:.2f} cores)",
+                        file=sys.stderr,
+                    )
 
         # Where stock's time goes: its tokenizer alone vs ours alone, on the same texts (one pass each).
         tokenizer_rates = {}
         for kind, texts in kinds.items():
             lowered = [t.strip().lower() for t in texts]
-            dt_slow = timed(lambda: stock.tokenizer(lowered, truncation=True, max_length=512)["input_ids"],
-                            lambda: None)[0]
+            dt_slow = timed(
+                lambda: stock.tokenizer(lowered, truncation=True, max_length=512)["input_ids"], lambda: None
+            )[0]
             ours.clear_tokenizer_cache()
             dt_fast = timed(lambda: ours._token_ids(texts), lambda: None)[0]
             stock_seconds = statistics.median(dt for dt, _ in _selected(runs[kind]["stock"]))
-            tokenizer_rates[kind] = {"stock_tokenizer_per_s": len(texts) / dt_slow,
-                                     "flaucluster_tokenizer_per_s": len(texts) / dt_fast,
-                                     "stock_tokenizer_share_of_stock_time": dt_slow / stock_seconds}
+            tokenizer_rates[kind] = {
+                "stock_tokenizer_per_s": len(texts) / dt_slow,
+                "flaucluster_tokenizer_per_s": len(texts) / dt_fast,
+                "stock_tokenizer_share_of_stock_time": dt_slow / stock_seconds,
+            }
         token_counts = {k: ours._token_ids(t).lengths.tolist() for k, t in kinds.items()}
         background = ours.background_tokenization
         if background is None:
             background = device != "cpu" or _usable_cores() > torch.get_num_threads()
         workers = ours._workers._max_workers if ours._workers is not None else 0
-        settings = {"batch_size": bs, "flaucluster_batch_tokens": ours.batch_tokens,
-                    "flaucluster_dtype": str(ours.dtype).split(".")[-1],
-                    "stock_dtype": "float16" if args.stock_fp16 else "float32",
-                    "flaucluster_attention": ours.attention,
-                    "flaucluster_background_tokenization": bool(background or workers),
-                    "flaucluster_tokenizer_processes": workers}
+        settings = {
+            "batch_size": bs,
+            "flaucluster_batch_tokens": ours.batch_tokens,
+            "flaucluster_dtype": str(ours.dtype).split(".")[-1],
+            "stock_dtype": "float16" if args.stock_fp16 else "float32",
+            "flaucluster_attention": ours.attention,
+            "flaucluster_background_tokenization": bool(background or workers),
+            "flaucluster_tokenizer_processes": workers,
+        }
         gemm = gemm_gflops(device, ours.dtype, rows=8192 if device == "cuda" else 1024)
         if device == "cpu":
             gemm["fma_peak_gflops"] = fma_peak_gflops(torch.get_num_threads())
         ours.close()
 
-    result = {"machine": machine(device), "settings": settings, "texts": {
-        k: {"n": len(t), "mean_chars": float(np.mean([len(x) for x in t])),
-            "mean_tokens": float(np.mean(token_counts[k])), "max_tokens": int(max(token_counts[k]))}
-        for k, t in kinds.items()} | {"notes": text_notes},
-        "load_average_start": load_start, "load_average_end": os.getloadavg(),
-        "repeats": repeats, "target_ratio": TARGETS[device], "results": {}}
+    result = {
+        "machine": machine(device),
+        "settings": settings,
+        "texts": {
+            k: {
+                "n": len(t),
+                "mean_chars": float(np.mean([len(x) for x in t])),
+                "mean_tokens": float(np.mean(token_counts[k])),
+                "max_tokens": int(max(token_counts[k])),
+            }
+            for k, t in kinds.items()
+        }
+        | {"notes": text_notes},
+        "load_average_start": load_start,
+        "load_average_end": os.getloadavg(),
+        "repeats": repeats,
+        "target_ratio": TARGETS[device],
+        "results": {},
+    }
     for kind, texts in kinds.items():
         row = {}
         for name, rounds in runs[kind].items():
             chosen = _selected(rounds)
-            row[name] = {"per_s_median": statistics.median(len(texts) / dt for dt, _ in chosen),
-                         "quiet_rounds": sum(f < QUIET for _, f in rounds),
-                         "rounds_used": "quiet" if any(f < QUIET for _, f in rounds) else "all (none quiet)",
-                         "per_s_rounds": [len(texts) / dt for dt, _ in rounds],
-                         "other_processes_cores_rounds": [round(f, 2) for _, f in rounds]}
+            row[name] = {
+                "per_s_median": statistics.median(len(texts) / dt for dt, _ in chosen),
+                "quiet_rounds": sum(f < QUIET for _, f in rounds),
+                "rounds_used": "quiet" if any(f < QUIET for _, f in rounds) else "all (none quiet)",
+                "per_s_rounds": [len(texts) / dt for dt, _ in rounds],
+                "other_processes_cores_rounds": [round(f, 2) for _, f in rounds],
+            }
         stock_rate = row["stock"]["per_s_median"]
         for name in list(row):
             row[name]["ratio_vs_stock"] = row[name]["per_s_median"] / stock_rate
@@ -396,8 +464,9 @@ def main() -> None:
         row["flaucluster"]["ratio_quiet_rounds"] = quiet_pairs
         row["agreement_stock_vs_flaucluster"] = compare(vectors[kind]["stock"], vectors[kind]["flaucluster"])
         if "flaucluster_int8" in vectors[kind]:
-            row["agreement_stock_vs_flaucluster_int8"] = compare(vectors[kind]["stock"],
-                                                                 vectors[kind]["flaucluster_int8"])
+            row["agreement_stock_vs_flaucluster_int8"] = compare(
+                vectors[kind]["stock"], vectors[kind]["flaucluster_int8"]
+            )
         row["tokenizers"] = tokenizer_rates[kind]
         result["results"][kind] = row
         # useful model FLOPs per second (no padding counted) against what a plain GEMM of the model's
@@ -408,16 +477,17 @@ def main() -> None:
             row[name]["useful_gflops"] = row[name]["per_s_median"] * flops_per_text / 1e9
     result["gemm_gflops"] = gemm
     result["wall_seconds"] = time.perf_counter() - started
-    result["target_met"] = {k: result["results"][k]["flaucluster"]["ratio_vs_stock"] >= TARGETS[device]
-                            for k in kinds}
+    result["target_met"] = {k: result["results"][k]["flaucluster"]["ratio_vs_stock"] >= TARGETS[device] for k in kinds}
     if ours_int8 is not None:
-        result["target_met_int8"] = {k: result["results"][k]["flaucluster_int8"]["ratio_vs_stock"]
-                                     >= TARGETS[device] for k in kinds}
+        result["target_met_int8"] = {
+            k: result["results"][k]["flaucluster_int8"]["ratio_vs_stock"] >= TARGETS[device] for k in kinds
+        }
 
     markdown = render(result, device)
     out_prefix.parent.mkdir(parents=True, exist_ok=True)
-    out_prefix.with_suffix(".json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n",
-                                               encoding="utf-8")
+    out_prefix.with_suffix(".json").write_text(
+        json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     out_prefix.with_suffix(".md").write_text(markdown, encoding="utf-8")
     print(markdown)
 
@@ -431,15 +501,18 @@ def render(result: dict, device: str) -> str:
         hw = f"{m['gpu']} (CUDA {m['cuda']}); host {hw}"
     v = m["versions"]
     lines = [
-        f"# Encode throughput on {device.upper()}: stock sentence-transformers vs flaucluster", "",
+        f"# Encode throughput on {device.upper()}: stock sentence-transformers vs flaucluster",
+        "",
         f"Machine: {hw}; {m['platform']}; {m['date']}; torch {v['torch']}, transformers {v['transformers']}, "
-        f"sentence-transformers {v['sentence-transformers']}, Python {m['python']}.", "",
+        f"sentence-transformers {v['sentence-transformers']}, Python {m['python']}.",
+        "",
         "Model: FlauBERT-base-shaped folder (12 layers, 768 dims, 12 heads, real FlauBERT tokenizer, random "
         "weights), mean pooling, max_seq_length 512. Same texts and `batch_size="
         f"{s['batch_size']}` for both, {result['repeats']} alternating rounds. Each run records how many cores "
         "other processes used meanwhile (from /proc/stat; flaucluster's own tokenizer processes count as its "
         f"own); the figures are medians over the quiet runs (< {QUIET} core used by others), or over all runs "
-        "where none was quiet.", "",
+        "where none was quiet.",
+        "",
         "| texts | stock ST texts/s | flaucluster texts/s | **ratio** | flaucluster, fixed batches | "
         "flaucluster int8 (min cosine to stock) | stock tokenizer alone /s | "
         "flaucluster tokenizer alone, one process /s |",
@@ -450,27 +523,45 @@ def render(result: dict, device: str) -> str:
         fixed = row.get("flaucluster_fixed_batches")
         fixed_txt = f"{fixed['per_s_median']:.1f} ({fixed['ratio_vs_stock']:.2f}×)" if fixed else "–"
         q = row.get("flaucluster_int8")
-        int8_txt = (f"{q['per_s_median']:.1f} (**{q['ratio_vs_stock']:.2f}×**; "
-                    f"{row['agreement_stock_vs_flaucluster_int8']['min_cosine']:.5f})") if q else "–"
+        int8_txt = (
+            (
+                f"{q['per_s_median']:.1f} (**{q['ratio_vs_stock']:.2f}×**; "
+                f"{row['agreement_stock_vs_flaucluster_int8']['min_cosine']:.5f})"
+            )
+            if q
+            else "–"
+        )
         lines.append(
             f"| {t['n']} {kind} (mean {t['mean_tokens']:.0f} tokens) | {row['stock']['per_s_median']:.1f} | "
             f"{row['flaucluster']['per_s_median']:.1f} | **{row['flaucluster']['ratio_vs_stock']:.2f}×** | "
             f"{fixed_txt} | {int8_txt} | {row['tokenizers']['stock_tokenizer_per_s']:.0f} | "
-            f"{row['tokenizers']['flaucluster_tokenizer_per_s']:.0f} |")
+            f"{row['tokenizers']['flaucluster_tokenizer_per_s']:.0f} |"
+        )
     lines += ["", "Every run, texts/s (cores used by other processes meanwhile):", ""]
     for kind, row in res.items():
         for name in (n for n in row if isinstance(row[n], dict) and "per_s_rounds" in row[n]):
-            runs = ", ".join(f"{r:.1f} ({f:.1f})" for r, f in zip(row[name]["per_s_rounds"],
-                                                                   row[name]["other_processes_cores_rounds"]))
+            runs = ", ".join(
+                f"{r:.1f} ({f:.1f})"
+                for r, f in zip(row[name]["per_s_rounds"], row[name]["other_processes_cores_rounds"])
+            )
             lines.append(f"- {kind}, {name}: {runs} — median over {row[name]['rounds_used']} runs")
-    lines += ["", "Same-round ratios flaucluster / stock: " + "; ".join(
-        f"{kind} " + ", ".join(f"{x:.2f}" for x in row["flaucluster"]["ratio_rounds"]) for kind, row in res.items())
+    lines += [
+        "",
+        "Same-round ratios flaucluster / stock: "
+        + "; ".join(
+            f"{kind} " + ", ".join(f"{x:.2f}" for x in row["flaucluster"]["ratio_rounds"]) for kind, row in res.items()
+        )
         + f". Load average at start / end: {' '.join(f'{x:.2f}' for x in result['load_average_start'])} / "
-        f"{' '.join(f'{x:.2f}' for x in result['load_average_end'])}.", "",
-        "Same vectors: " + "; ".join(
-        f"{kind}: max |Δ| {row['agreement_stock_vs_flaucluster']['max_abs_diff']:.1e}, min cosine "
-        f"{row['agreement_stock_vs_flaucluster']['min_cosine']:.7f}" for kind, row in res.items())
-        + f" (stock {s['stock_dtype']}, flaucluster {s['flaucluster_dtype']}).", "",
+        f"{' '.join(f'{x:.2f}' for x in result['load_average_end'])}.",
+        "",
+        "Same vectors: "
+        + "; ".join(
+            f"{kind}: max |Δ| {row['agreement_stock_vs_flaucluster']['max_abs_diff']:.1e}, min cosine "
+            f"{row['agreement_stock_vs_flaucluster']['min_cosine']:.7f}"
+            for kind, row in res.items()
+        )
+        + f" (stock {s['stock_dtype']}, flaucluster {s['flaucluster_dtype']}).",
+        "",
         "Settings: stock = `Transformer(path, max_seq_length=512, do_lower_case=False)` + `Pooling(768, 'mean')` "
         "→ `SentenceTransformer(modules=...)`, fed stripped + lowercased texts (the card's `do_lower_case`; "
         "`SentenceTransformer(path)` crashes on this old-format folder): slow HF FlaubertTokenizer, eager "
@@ -479,40 +570,58 @@ def render(result: dict, device: str) -> str:
         f"each timed call), token-length sorted batches of ≤ {s['flaucluster_batch_tokens']} padded tokens "
         f"(never more than batch_size × 512), attention `{s['flaucluster_attention']}`, background tokenization "
         f"{'on' if s['flaucluster_background_tokenization'] else 'off'}, tokenizer processes "
-        f"{s['flaucluster_tokenizer_processes']}. \"Fixed batches\" = flaucluster with `batch_tokens=None` "
-        "(batch_size sentences per batch, token-length sorted). \"int8\" = flaucluster with "
+        f'{s["flaucluster_tokenizer_processes"]}. "Fixed batches" = flaucluster with `batch_tokens=None` '
+        '(batch_size sentences per batch, token-length sorted). "int8" = flaucluster with '
         "`precision='int8'`: the same, with every linear layer dynamically quantized to int8 (per-channel "
         "weights, `torch.ao.quantization.quantize_dynamic`); an opt-in, as its vectors differ from fp32 by "
-        "the cosines shown.", "",
+        "the cosines shown.",
+        "",
     ]
     target = result["target_ratio"]
     met = ", ".join(f"{k} {'met' if ok else 'NOT met'}" for k, ok in result["target_met"].items())
-    lines.append(f"Target ≥ {target:g}× stock on {device.upper()}, flaucluster's defaults "
-                 f"({s['flaucluster_dtype']}, vectors as above): {met}.")
+    lines.append(
+        f"Target ≥ {target:g}× stock on {device.upper()}, flaucluster's defaults "
+        f"({s['flaucluster_dtype']}, vectors as above): {met}."
+    )
     if "target_met_int8" in result:
         met = ", ".join(f"{k} {'met' if ok else 'NOT met'}" for k, ok in result["target_met_int8"].items())
         lines.append(f"Target ≥ {target:g}× stock on {device.upper()} with `precision='int8'`: {met}.")
     share = ", ".join(f"{k} {row['tokenizers']['stock_tokenizer_share_of_stock_time']:.1%}" for k, row in res.items())
-    lines += ["", f"Stock's slow tokenizer alone takes {share} of stock's encode time; the rest is the "
-              f"transformer forward pass and stock's per-batch plumbing."]
+    lines += [
+        "",
+        f"Stock's slow tokenizer alone takes {share} of stock's encode time; the rest is the "
+        f"transformer forward pass and stock's per-batch plumbing.",
+    ]
     gemm = result["gemm_gflops"]
-    lines += ["", "Useful model GFLOP/s (FlauBERT-base forward FLOPs of the real tokens, padding not counted): "
-              + "; ".join(f"{kind} stock {row['stock']['useful_gflops']:.0f}, flaucluster "
-                          f"{row['flaucluster']['useful_gflops']:.0f}" for kind, row in res.items())
-              + f". A lone {gemm['rows']}×768→3072 {gemm['dtype']} matmul reaches {gemm['gflops']:.0f} GFLOP/s "
-              "on this machine, so an encoder computing these same FLOPs in this dtype could be at most about "
-              + ", ".join(f"{gemm['gflops'] / row['stock']['useful_gflops']:.2f}× stock ({kind})"
-                          for kind, row in res.items()) + " here."]
+    lines += [
+        "",
+        "Useful model GFLOP/s (FlauBERT-base forward FLOPs of the real tokens, padding not counted): "
+        + "; ".join(
+            f"{kind} stock {row['stock']['useful_gflops']:.0f}, flaucluster {row['flaucluster']['useful_gflops']:.0f}"
+            for kind, row in res.items()
+        )
+        + f". A lone {gemm['rows']}×768→3072 {gemm['dtype']} matmul reaches {gemm['gflops']:.0f} GFLOP/s "
+        "on this machine, so an encoder computing these same FLOPs in this dtype could be at most about "
+        + ", ".join(
+            f"{gemm['gflops'] / row['stock']['useful_gflops']:.2f}× stock ({kind})" for kind, row in res.items()
+        )
+        + " here.",
+    ]
     if gemm.get("fma_peak_gflops"):
         peak = gemm["fma_peak_gflops"]
-        lines[-1] += (f" The cores' own float32 peak (benchmarks/fma_peak.c: {m['torch_threads']} threads of "
-                      f"independent 8-wide FMAs, nothing else) is {peak:.0f} GFLOP/s: even an encoder doing "
-                      "nothing but these FLOPs, every one at that peak, would be at most "
-                      + ", ".join(f"{peak / row['stock']['useful_gflops']:.2f}× stock ({kind})"
-                                  for kind, row in res.items()) + " in float32 on this machine.")
+        lines[-1] += (
+            f" The cores' own float32 peak (benchmarks/fma_peak.c: {m['torch_threads']} threads of "
+            f"independent 8-wide FMAs, nothing else) is {peak:.0f} GFLOP/s: even an encoder doing "
+            "nothing but these FLOPs, every one at that peak, would be at most "
+            + ", ".join(f"{peak / row['stock']['useful_gflops']:.2f}× stock ({kind})" for kind, row in res.items())
+            + " in float32 on this machine."
+        )
     if device == "cpu":
-        lines += ["", "GPU figure (≥ 20× on an H100): not measured in this run; "
-                  "`python benchmarks/bench_encode.py --device cuda` measures it on a CUDA machine."]
+        lines += [
+            "",
+            "GPU figure (≥ 20× on an H100): not measured in this run; "
+            "`python benchmarks/bench_encode.py --device cuda` measures it on a CUDA machine.",
+        ]
     lines.append("")
     return "\n".join(lines)
 

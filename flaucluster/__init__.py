@@ -1,4 +1,5 @@
 """flaucluster: thematic groups from French educational content."""
+
 from importlib.metadata import PackageNotFoundError, version
 
 try:

@@ -1,4 +1,5 @@
 """Grouping the reduced vectors: HDBSCAN, KMeans (given or automatic k), or any scikit-learn clusterer."""
+
 from __future__ import annotations
 
 import logging
@@ -16,14 +17,21 @@ OUTLIER = -1
 
 @dataclass
 class Clustering:
-    labels: np.ndarray            # cluster per row, -1 = outlier
-    probabilities: np.ndarray     # membership strength in [0, 1]
+    labels: np.ndarray  # cluster per row, -1 = outlier
+    probabilities: np.ndarray  # membership strength in [0, 1]
     details: dict[str, Any] = field(default_factory=dict)
 
 
-def cluster(points: np.ndarray, method: Method | Any = "hdbscan", *, min_cluster_size: int = 10,
-            min_samples: int | None = None, k: int | None = None, k_range: tuple[int, int] = (2, 30),
-            seed: int = 42) -> Clustering:
+def cluster(
+    points: np.ndarray,
+    method: Method | Any = "hdbscan",
+    *,
+    min_cluster_size: int = 10,
+    min_samples: int | None = None,
+    k: int | None = None,
+    k_range: tuple[int, int] = (2, 30),
+    seed: int = 42,
+) -> Clustering:
     """Cluster ``points``. ``method`` is ``"hdbscan"``, ``"kmeans"``, or an unfitted scikit-learn clusterer."""
     if not isinstance(method, str):
         return _sklearn(points, method)
@@ -38,13 +46,23 @@ def _hdbscan(points: np.ndarray, min_cluster_size: int, min_samples: int | None)
     import hdbscan
 
     if len(points) < 2 * min_cluster_size:
-        raise ValueError(f"{len(points)} usable rows is too few for min_cluster_size={min_cluster_size}; "
-                         "lower min_cluster_size or use method='kmeans'.")
-    model = hdbscan.HDBSCAN(min_cluster_size=min_cluster_size, min_samples=min_samples,
-                            metric="euclidean", cluster_selection_method="eom", core_dist_n_jobs=1)
+        raise ValueError(
+            f"{len(points)} usable rows is too few for min_cluster_size={min_cluster_size}; "
+            "lower min_cluster_size or use method='kmeans'."
+        )
+    model = hdbscan.HDBSCAN(
+        min_cluster_size=min_cluster_size,
+        min_samples=min_samples,
+        metric="euclidean",
+        cluster_selection_method="eom",
+        core_dist_n_jobs=1,
+    )
     labels = model.fit_predict(points)
-    return Clustering(labels.astype(int), model.probabilities_.astype(np.float32),
-                      {"method": "hdbscan", "min_cluster_size": min_cluster_size, "min_samples": min_samples})
+    return Clustering(
+        labels.astype(int),
+        model.probabilities_.astype(np.float32),
+        {"method": "hdbscan", "min_cluster_size": min_cluster_size, "min_samples": min_samples},
+    )
 
 
 def _kmeans(points: np.ndarray, k: int | None, k_range: tuple[int, int], seed: int) -> Clustering:
@@ -69,8 +87,11 @@ def _kmeans(points: np.ndarray, k: int | None, k_range: tuple[int, int], seed: i
     d = model.transform(points)
     d.sort(axis=1)
     probs = 1.0 - d[:, 0] / np.maximum(d[:, 1], 1e-12) if k > 1 else np.ones(len(points))
-    return Clustering(model.labels_.astype(int), probs.astype(np.float32),
-                      {"method": "kmeans", "k": int(k), "silhouette_by_k": scores})
+    return Clustering(
+        model.labels_.astype(int),
+        probs.astype(np.float32),
+        {"method": "kmeans", "k": int(k), "silhouette_by_k": scores},
+    )
 
 
 def _sklearn(points: np.ndarray, estimator: Any) -> Clustering:

@@ -2,6 +2,7 @@
 
 The command line prints them as one line and exits with status 2; anything else is a bug.
 """
+
 from __future__ import annotations
 
 

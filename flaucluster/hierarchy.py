@@ -1,4 +1,5 @@
 """Cluster-to-cluster structure: similarity, a linkage for dendrograms, and merge plans."""
+
 from __future__ import annotations
 
 import numpy as np

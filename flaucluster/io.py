@@ -5,6 +5,7 @@ Reading never loses a line of data: blank lines are rows, a one-column file is n
 commas, a few bad bytes in a UTF-8 file are decoded on their own lines and named, and every
 problem is an :class:`InputError` naming the file, line, sheet or column and what to do.
 """
+
 from __future__ import annotations
 
 import bz2
@@ -18,9 +19,10 @@ import os
 import re
 import tempfile
 import zipfile
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,8 +30,20 @@ import pandas as pd
 from .errors import InputError
 from .rows import ROW_STATUSES, require_column, row_status, text_rows
 
-__all__ = ["READERS", "ROW_STATUSES", "InputError", "atomic_path", "read_table", "require_column", "row_status",
-           "text_rows", "write_csv", "write_json", "write_npy", "write_text"]
+__all__ = [
+    "READERS",
+    "ROW_STATUSES",
+    "InputError",
+    "atomic_path",
+    "read_table",
+    "require_column",
+    "row_status",
+    "text_rows",
+    "write_csv",
+    "write_json",
+    "write_npy",
+    "write_text",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -43,8 +57,15 @@ _HEADER_SEARCH = 20  # a title block above the header is at most this many lines
 
 
 # ---------------------------------------------------------------- reading
-def read_table(path: str | os.PathLike, *, encoding: str | None = None, sheet: str | int | None = None,
-               sep: str | None = None, header_row: int | None = None, columns: Sequence[str] = ()) -> pd.DataFrame:
+def read_table(
+    path: str | os.PathLike,
+    *,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+    sep: str | None = None,
+    header_row: int | None = None,
+    columns: Sequence[str] = (),
+) -> pd.DataFrame:
     """Read a table into a DataFrame of the file's own columns, cells as written.
 
     ``columns`` (the columns the caller needs) helps find the separator and a header that sits
@@ -63,8 +84,10 @@ def read_table(path: str | os.PathLike, *, encoding: str | None = None, sheet: s
     name, raw = _decompress(path, raw)
     suffix = Path(name).suffix.lower()
     if suffix not in READERS:
-        raise InputError(f"{path}: unsupported file type {suffix or '(none)'!r}; use one of {', '.join(READERS)} "
-                         "(optionally .gz, .bz2, .xz or .zip).")
+        raise InputError(
+            f"{path}: unsupported file type {suffix or '(none)'!r}; use one of {', '.join(READERS)} "
+            "(optionally .gz, .bz2, .xz or .zip)."
+        )
     if not raw.strip():
         raise InputError(f"{path} is empty: there is no header and no row to read.")
     if header_row is not None and header_row < 1:
@@ -81,8 +104,9 @@ def read_table(path: str | os.PathLike, *, encoding: str | None = None, sheet: s
     elif suffix == ".json":
         df = _read_json(path, _decode(raw, path, encoding))
     else:
-        df = _read_delimited(path, _decode(raw, path, encoding), "\t" if suffix == ".tsv" and sep is None else sep,
-                             header_row, columns)
+        df = _read_delimited(
+            path, _decode(raw, path, encoding), "\t" if suffix == ".tsv" and sep is None else sep, header_row, columns
+        )
     if len(df) == 0:
         raise InputError(f"{path}: has a header ({', '.join(map(repr, map(str, df.columns)))}) but no data rows.")
     return df
@@ -102,8 +126,10 @@ def _decompress(path: Path, raw: bytes) -> tuple[str, bytes]:
                 tables = [m for m in members if Path(m).suffix.lower() in READERS]
                 if len(tables) != 1:
                     listed = ", ".join(members[:10]) or "nothing"
-                    raise InputError(f"{path}: a .zip must hold exactly one table file; it holds {listed}. "
-                                     "Unzip it and give the file you mean.")
+                    raise InputError(
+                        f"{path}: a .zip must hold exactly one table file; it holds {listed}. "
+                        "Unzip it and give the file you mean."
+                    )
                 return tables[0], zf.read(tables[0])
         except zipfile.BadZipFile as exc:
             raise InputError(f"{path}: not a valid .zip file ({exc}).") from None
@@ -117,9 +143,11 @@ def _decode(raw: bytes, path: Path, encoding: str | None) -> str:
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError as exc:
-            line = raw[:exc.start].count(b"\n") + 1
-            raise InputError(f"{path}: line {line}: byte 0x{raw[exc.start]:02x} is not valid {encoding}. "
-                             "Pass the file's real encoding with --encoding (e.g. utf-8, cp1252).") from None
+            line = raw[: exc.start].count(b"\n") + 1
+            raise InputError(
+                f"{path}: line {line}: byte 0x{raw[exc.start]:02x} is not valid {encoding}. "
+                "Pass the file's real encoding with --encoding (e.g. utf-8, cp1252)."
+            ) from None
         except LookupError:
             raise InputError(f"--encoding {encoding!r}: unknown encoding (try utf-8, cp1252, latin-1).") from None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
@@ -142,17 +170,27 @@ def _decode(raw: bytes, path: Path, encoding: str | None) -> str:
         for number in bad:
             decoded[number - 1] = _decode_8bit(lines[number - 1])
         shown = ", ".join(map(str, bad[:10])) + (f" and {len(bad) - 10} more" if len(bad) > 10 else "")
-        logger.warning("%s is UTF-8 except on line%s %s, read as Windows-1252: check %s (the other lines are "
-                       "unchanged).", path, "s" if len(bad) > 1 else "", shown, "them" if len(bad) > 1 else "it")
+        logger.warning(
+            "%s is UTF-8 except on line%s %s, read as Windows-1252: check %s (the other lines are unchanged).",
+            path,
+            "s" if len(bad) > 1 else "",
+            shown,
+            "them" if len(bad) > 1 else "it",
+        )
         return "\n".join(decoded)
     try:
         text = raw.decode("cp1252")
     except UnicodeDecodeError:
         raise InputError(
             f"{path}: not UTF-8 (line {bad[0]}) nor Windows-1252. Re-save it as UTF-8, or pass its encoding "
-            "with --encoding (e.g. --encoding latin-1).") from None
-    logger.warning("%s is not UTF-8 (first at line %d); read it as Windows-1252 (cp1252), the usual encoding of "
-                   "French Excel exports. Pass --encoding to choose another.", path, bad[0])
+            "with --encoding (e.g. --encoding latin-1)."
+        ) from None
+    logger.warning(
+        "%s is not UTF-8 (first at line %d); read it as Windows-1252 (cp1252), the usual encoding of "
+        "French Excel exports. Pass --encoding to choose another.",
+        path,
+        bad[0],
+    )
     return text
 
 
@@ -197,7 +235,7 @@ def _choose_separator(text: str, columns: Sequence[str], header_row: int | None)
         if h >= len(records) or len(records[h]) < 2:
             continue
         width = len(records[h])
-        body = [r for r in records[h + 1:h + 1 + _SNIFF_RECORDS] if r]
+        body = [r for r in records[h + 1 : h + 1 + _SNIFF_RECORDS] if r]
         consistent = sum(len(r) == width for r in body) >= 0.8 * len(body) if body else True
         has_columns = bool(columns) and set(columns) <= set(records[h]) | {c.strip() for c in records[h]}
         score = (int(has_columns), int(consistent), width)
@@ -214,8 +252,9 @@ def _choose_separator(text: str, columns: Sequence[str], header_row: int | None)
 _SEP_HINT = re.compile(r'^"?sep=(.)"?\r?$')  # Excel's first line "sep=;" names the separator
 
 
-def _read_delimited(path: Path, text: str, sep: str | None, header_row: int | None,
-                    columns: Sequence[str]) -> pd.DataFrame:
+def _read_delimited(
+    path: Path, text: str, sep: str | None, header_row: int | None, columns: Sequence[str]
+) -> pd.DataFrame:
     hint = _SEP_HINT.match(text.split("\n", 1)[0])
     if hint:
         text = text.split("\n", 1)[1] if "\n" in text else ""
@@ -228,18 +267,36 @@ def _read_delimited(path: Path, text: str, sep: str | None, header_row: int | No
     records = _records(text, sep)
     skip = _header_index(records, columns, header_row)
     if skip:
-        logger.warning("%s: the header is on line %d; the %d line(s) above it (a title?) are not data and were "
-                       "skipped. Pass --header-row to choose another line.", path, skip + 1, skip)
+        logger.warning(
+            "%s: the header is on line %d; the %d line(s) above it (a title?) are not data and were "
+            "skipped. Pass --header-row to choose another line.",
+            path,
+            skip + 1,
+            skip,
+        )
     try:
-        return pd.read_csv(io.StringIO(text), sep=sep, skiprows=range(skip), dtype=str, keep_default_na=False,
-                           na_values=[""], skip_blank_lines=False, engine="c")
+        return pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            skiprows=range(skip),
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            skip_blank_lines=False,
+            engine="c",
+        )
     except pd.errors.ParserError as exc:
         m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-        where = (f"line {int(m.group(2)) + skip} has {m.group(3)} fields where the header has {m.group(1)}"
-                 if m else str(exc).strip())
+        where = (
+            f"line {int(m.group(2)) + skip} has {m.group(3)} fields where the header has {m.group(1)}"
+            if m
+            else str(exc).strip()
+        )
         shown = {"\t": "tab"}.get(sep, sep)
-        raise InputError(f"{path}: {where} (separator {shown!r}). Put cells that contain the separator in "
-                         "double quotes, or pass the right one with --sep.") from None
+        raise InputError(
+            f"{path}: {where} (separator {shown!r}). Put cells that contain the separator in "
+            "double quotes, or pass the right one with --sep."
+        ) from None
     except pd.errors.EmptyDataError:
         raise InputError(f"{path} is empty: there is no header and no row to read.") from None
 
@@ -260,8 +317,12 @@ def _no_surrogates(value: Any) -> Any:
 
 def _warn_surrogates(path: Path, lines: list[int]) -> None:
     if lines:
-        logger.warning("%s: line(s) %s hold invalid Unicode (lone surrogates), shown as U+FFFD; their rows are "
-                       "noted 'invalid_unicode'.", path, ", ".join(map(str, lines[:10])))
+        logger.warning(
+            "%s: line(s) %s hold invalid Unicode (lone surrogates), shown as U+FFFD; their rows are "
+            "noted 'invalid_unicode'.",
+            path,
+            ", ".join(map(str, lines[:10])),
+        )
 
 
 def _read_jsonl(path: Path, text: str) -> pd.DataFrame:
@@ -272,11 +333,14 @@ def _read_jsonl(path: Path, text: str) -> pd.DataFrame:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InputError(f"{path}: line {number}: not valid JSON ({exc.msg} at column {exc.colno}). "
-                             "Each line must hold one JSON object.") from None
+            raise InputError(
+                f"{path}: line {number}: not valid JSON ({exc.msg} at column {exc.colno}). "
+                "Each line must hold one JSON object."
+            ) from None
         if not isinstance(record, dict):
-            raise InputError(f"{path}: line {number}: a JSON {type(record).__name__}, not an object "
-                             '({"column": value, ...}).')
+            raise InputError(
+                f'{path}: line {number}: a JSON {type(record).__name__}, not an object ({{"column": value, ...}}).'
+            )
         if _SURROGATE.search(line) or "\\ud" in line.lower():
             fixed = _no_surrogates(record)
             if fixed != record:
@@ -295,30 +359,38 @@ def _read_json(path: Path, text: str) -> pd.DataFrame:
     if isinstance(data, dict) and len(data) == 1 and isinstance(next(iter(data.values())), list):
         data = next(iter(data.values()))
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-        raise InputError(f"{path}: expected a JSON array of objects (one per row); for one object per line "
-                         "name the file .jsonl.")
+        raise InputError(
+            f"{path}: expected a JSON array of objects (one per row); for one object per line name the file .jsonl."
+        )
     fixed = _no_surrogates(data)
     if fixed != data:
         _warn_surrogates(path, [i + 1 for i, (a, b) in enumerate(zip(data, fixed)) if a != b])
     return pd.DataFrame.from_records(fixed) if fixed else pd.DataFrame()
 
 
-def _read_excel(path: Path, raw: bytes, suffix: str, sheet: str | int | None, header_row: int | None,
-                columns: Sequence[str]) -> pd.DataFrame:
+def _read_excel(
+    path: Path, raw: bytes, suffix: str, sheet: str | int | None, header_row: int | None, columns: Sequence[str]
+) -> pd.DataFrame:
     engine = "xlrd" if suffix == ".xls" else "openpyxl"
     try:
         book = pd.ExcelFile(io.BytesIO(raw), engine=engine)
     except ImportError:
-        raise InputError(f"{path}: old Excel files (.xls) need the xlrd package: `pip install xlrd`, or re-save "
-                         "the file as .xlsx.") from None
+        raise InputError(
+            f"{path}: old Excel files (.xls) need the xlrd package: `pip install xlrd`, or re-save the file as .xlsx."
+        ) from None
     except Exception as exc:  # zipfile/openpyxl/xlrd raise several types for damaged files
         raise InputError(f"{path}: not a readable {suffix} workbook ({type(exc).__name__}: {exc}).") from None
     names = book.sheet_names
     if sheet is None:
         chosen = names[0]
         if len(names) > 1:
-            logger.warning("%s has %d sheets (%s); reading the first, %r. Pass --sheet NAME to read another.",
-                           path, len(names), ", ".join(map(repr, names)), chosen)
+            logger.warning(
+                "%s has %d sheets (%s); reading the first, %r. Pass --sheet NAME to read another.",
+                path,
+                len(names),
+                ", ".join(map(repr, names)),
+                chosen,
+            )
     elif str(sheet) in names:
         chosen = str(sheet)
     elif isinstance(sheet, int) or str(sheet).isdigit():
@@ -327,21 +399,30 @@ def _read_excel(path: Path, raw: bytes, suffix: str, sheet: str | int | None, he
             raise InputError(f"{path}: no sheet number {index}; its sheets are {', '.join(map(repr, names))}.")
         chosen = names[index]
     else:
-        raise InputError(f"{path}: no sheet {sheet!r}; its sheets are {', '.join(map(repr, names))}. "
-                         "Pass one of them with --sheet.")
+        raise InputError(
+            f"{path}: no sheet {sheet!r}; its sheets are {', '.join(map(repr, names))}. Pass one of them with --sheet."
+        )
     grid = book.parse(chosen, header=None, dtype=object)
     if grid.empty:
         raise InputError(f"{path}: sheet {chosen!r} is empty.")
-    records = [[("" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)) for v in row]
-               for row in grid.head(_HEADER_SEARCH).itertuples(index=False)]
+    records = [
+        [("" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)) for v in row]
+        for row in grid.head(_HEADER_SEARCH).itertuples(index=False)
+    ]
     h = _header_index(records, columns, header_row)
     if h >= len(grid):
         raise InputError(f"{path}: --header-row {h + 1} is past the last row of sheet {chosen!r}.")
     if h:
-        logger.warning("%s, sheet %r: the header is on row %d; the %d row(s) above it (a title?) are not data "
-                       "and were skipped. Pass --header-row to choose another row.", path, chosen, h + 1, h)
+        logger.warning(
+            "%s, sheet %r: the header is on row %d; the %d row(s) above it (a title?) are not data "
+            "and were skipped. Pass --header-row to choose another row.",
+            path,
+            chosen,
+            h + 1,
+            h,
+        )
     header = [_header_name(v, i) for i, v in enumerate(grid.iloc[h])]
-    body = grid.iloc[h + 1:].reset_index(drop=True)
+    body = grid.iloc[h + 1 :].reset_index(drop=True)
     body.columns = _unique(header)
     return body
 

@@ -7,11 +7,13 @@ removed (all forms of a word share one key; a word inside a kept phrase is dropp
 the phrase accounts for most of its uses) and, when the keyword embeddings are given,
 MMR trades c-TF-IDF relevance against redundancy between keywords.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -21,7 +23,9 @@ from sklearn.preprocessing import normalize
 from . import french
 from .cluster import OUTLIER
 
-_MMR_POOL = 30  # candidates MMR chooses the shown keywords from: enough to find diverse ones, few enough to stay on topic
+_MMR_POOL = (
+    30  # candidates MMR chooses the shown keywords from: enough to find diverse ones, few enough to stay on topic
+)
 
 
 @dataclass
@@ -29,8 +33,8 @@ class TopicLabel:
     cluster: int
     size: int
     name: str
-    keywords: list[tuple[str, float]]          # (display form, weight), best first
-    representatives: list[str]                  # most central distinct sentences
+    keywords: list[tuple[str, float]]  # (display form, weight), best first
+    representatives: list[str]  # most central distinct sentences
     representative_rows: list[int] = field(default_factory=list)
 
 
@@ -65,8 +69,9 @@ class FrenchPhraseAnalyzer:
         key = french.lemma_key(token, self.gender_pairs)
         if key in self.stop_words or len(key) < 2:
             return None
-        if key != token.removesuffix("s") and french.masculine(token.removesuffix("s"), self.gender_pairs) != \
-                token.removesuffix("s"):
+        if key != token.removesuffix("s") and french.masculine(
+            token.removesuffix("s"), self.gender_pairs
+        ) != token.removesuffix("s"):
             self.feminine_seen.add(key)
         return key
 
@@ -83,7 +88,7 @@ class FrenchPhraseAnalyzer:
                 if ki is None:
                     continue
                 phrase_keys, gap = [ki], 0
-                self._emit(out, phrase_keys, seg[i:i + 1])
+                self._emit(out, phrase_keys, seg[i : i + 1])
                 for j in range(i + 1, len(seg)):
                     if keys[j] is None:
                         gap += 1
@@ -92,13 +97,13 @@ class FrenchPhraseAnalyzer:
                         continue
                     phrase_keys.append(keys[j])
                     gap = 0
-                    self._emit(out, phrase_keys, seg[i:j + 1])
+                    self._emit(out, phrase_keys, seg[i : j + 1])
                     if len(phrase_keys) == self.max_words:
                         break
         return out
 
     def _emit(self, out: list[str], keys: list[str], surface_tokens: list[str]) -> None:
-        if len(set(keys)) < len(keys):   # "formation formation" style repeats add nothing
+        if len(set(keys)) < len(keys):  # "formation formation" style repeats add nothing
             return
         key = " ".join(keys)
         out.append(key)
@@ -146,8 +151,15 @@ def _person_words(pairs: dict[str, str] | None) -> set[str]:
     return {m for m, f in table.items() if m != f}
 
 
-_PAIR_SUFFIX = (("teur", "trice", "rice"), ("eur", "euse", "euse"), ("er", "ère", "ère"), ("ien", "ienne", "ne"),
-                ("en", "enne", "ne"), ("on", "onne", "ne"), ("f", "ve", "ve"))
+_PAIR_SUFFIX = (
+    ("teur", "trice", "rice"),
+    ("eur", "euse", "euse"),
+    ("er", "ère", "ère"),
+    ("ien", "ienne", "ne"),
+    ("en", "enne", "ne"),
+    ("on", "onne", "ne"),
+    ("f", "ve", "ve"),
+)
 
 
 def inclusive_form(masc: str, pairs: dict[str, str] | None = None) -> str:
@@ -157,15 +169,23 @@ def inclusive_form(masc: str, pairs: dict[str, str] | None = None) -> str:
         if masc.endswith(m_end) and fem == masc[: len(masc) - len(m_end)] + f_end:
             return f"{masc}·{shown}"
     if fem.startswith(masc):
-        return f"{masc}·{fem[len(masc):]}"
+        return f"{masc}·{fem[len(masc) :]}"
     return f"{masc}/{fem}"
 
 
 # ------------------------------------------------------------------------------- weighting
-def class_tfidf(counts: sparse.csr_matrix, labels: np.ndarray, clusters: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+def class_tfidf(
+    counts: sparse.csr_matrix, labels: np.ndarray, clusters: Sequence[int]
+) -> tuple[np.ndarray, np.ndarray]:
     """(weights, class_counts), both clusters x terms, for the listed cluster ids."""
-    onehot = sparse.csr_matrix((np.ones(len(labels)), (np.searchsorted(clusters, labels), np.arange(len(labels)))),
-                               shape=(len(clusters), len(labels))) if len(labels) else None
+    onehot = (
+        sparse.csr_matrix(
+            (np.ones(len(labels)), (np.searchsorted(clusters, labels), np.arange(len(labels)))),
+            shape=(len(clusters), len(labels)),
+        )
+        if len(labels)
+        else None
+    )
     class_counts = (onehot @ counts).toarray() if onehot is not None else np.zeros((0, counts.shape[1]))
     tf = normalize(class_counts, norm="l1")
     avg_words = class_counts.sum(1).mean() if len(class_counts) else 0.0
@@ -173,8 +193,9 @@ def class_tfidf(counts: sparse.csr_matrix, labels: np.ndarray, clusters: Sequenc
     return tf * np.log1p(avg_words / freq), class_counts
 
 
-def select_keywords(weights: np.ndarray, counts: np.ndarray, terms: Sequence[str], *, n: int = 10,
-                    display: Callable[[str], str] = str) -> list[tuple[str, float]]:
+def select_keywords(
+    weights: np.ndarray, counts: np.ndarray, terms: Sequence[str], *, n: int = 10, display: Callable[[str], str] = str
+) -> list[tuple[str, float]]:
     """Top ``n`` twin-free keywords of one cluster, best c-TF-IDF weight first."""
     return [(display(terms[i]), float(weights[i])) for i in select_terms(weights, counts, terms, n=n)]
 
@@ -221,8 +242,7 @@ def representatives(vectors: np.ndarray, texts: Sequence[str], rows: np.ndarray,
     order = rows[np.argsort(-(vectors[rows] @ centroid), kind="stable")]
     chosen: list[int] = []
     for r in order:
-        if all(vectors[r] @ vectors[c] < 0.95 and texts[r].strip().lower() != texts[c].strip().lower()
-               for c in chosen):
+        if all(vectors[r] @ vectors[c] < 0.95 and texts[r].strip().lower() != texts[c].strip().lower() for c in chosen):
             chosen.append(int(r))
         if len(chosen) == n:
             break
@@ -237,10 +257,20 @@ def keyword_vectors(doc_term: sparse.csr_matrix, vectors: np.ndarray) -> np.ndar
     return normalize(np.asarray(doc_term.T @ vectors))
 
 
-def label_clusters(texts: Sequence[str], labels: np.ndarray, vectors: np.ndarray, *,
-                   stop_words: Iterable[str] | None = None, extra_stop_words: Iterable[str] = (),
-                   gender_pairs: dict[str, str] | None = None, n_keywords: int = 10, n_representatives: int = 3,
-                   diversity: float = 0.3, max_docs: int | None = 50_000, seed: int = 0) -> list[TopicLabel]:
+def label_clusters(
+    texts: Sequence[str],
+    labels: np.ndarray,
+    vectors: np.ndarray,
+    *,
+    stop_words: Iterable[str] | None = None,
+    extra_stop_words: Iterable[str] = (),
+    gender_pairs: dict[str, str] | None = None,
+    n_keywords: int = 10,
+    n_representatives: int = 3,
+    diversity: float = 0.3,
+    max_docs: int | None = 50_000,
+    seed: int = 0,
+) -> list[TopicLabel]:
     """One :class:`TopicLabel` per cluster id (outliers excluded), in id order.
 
     Keywords are counted on at most ``max_docs`` clustered rows (a sample drawn with ``seed``, for
@@ -290,7 +320,7 @@ def cluster_name(keywords: list[tuple[str, float]], cluster: int, taken: set[str
     if " " not in words[0] and len(words) > 1:
         parts.append(next((w for w in words[1:] if words[0] not in w.split(" ")), words[1]))
     name = " · ".join(parts)
-    for extra in words[len(parts):]:
+    for extra in words[len(parts) :]:
         if name not in taken:
             break
         name = f"{name} · {extra}"

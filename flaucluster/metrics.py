@@ -1,10 +1,11 @@
 """Quality metrics: geometry (silhouette, DBCV), agreement with known labels (ARI, NMI),
 and keyword quality (NPMI coherence, diversity)."""
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from itertools import combinations
-from typing import Sequence
 
 import numpy as np
 
@@ -20,8 +21,11 @@ def silhouette(points: np.ndarray, labels: np.ndarray, *, sample: int = 4000, se
     m = labels != OUTLIER
     if len(set(labels[m].tolist())) < 2:
         return None
-    return float(silhouette_score(points[m], labels[m], metric="cosine", sample_size=min(sample, int(m.sum())),
-                                  random_state=seed))
+    return float(
+        silhouette_score(
+            points[m], labels[m], metric="cosine", sample_size=min(sample, int(m.sum())), random_state=seed
+        )
+    )
 
 
 def dbcv(points: np.ndarray, labels: np.ndarray, *, sample: int = 3000, seed: int = 42) -> float | None:

@@ -8,12 +8,14 @@ clusters are numbered by size, so the same rows and seed give the same clusters 
 whatever the input order; vectors are normalised once, so fitting from texts and from the same
 encoder's embeddings is the same fit.
 """
+
 from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import asdict
-from typing import Any, Literal, Sequence
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -25,8 +27,8 @@ from .cluster import METHODS, OUTLIER, cluster, reassign_outliers, renumber_by_s
 from .errors import ConfigError
 from .french import fold_inclusive
 from .label import TopicLabel, label_clusters
-from .rows import PLACEHOLDERS, Cells, cell_text, normalise_cells
 from .reduce import REDUCTIONS, neighbour_graph, reduce
+from .rows import PLACEHOLDERS, Cells, cell_text, normalise_cells
 from .search import knn, knn_assign, nearest, vote
 
 logger = logging.getLogger(__name__)
@@ -46,17 +48,37 @@ class TopicModel(BaseEstimator):
     sampled neighbours vote for (``probability`` is then the vote share).
     """
 
-    def __init__(self, model: str | None = None, *, method: str | Any = "hdbscan",
-                 reduction: ReductionChoice = "auto", n_components: int = 5, n_neighbors: int = 15,
-                 min_cluster_size: int = 15, min_samples: int | None = None, k: int | None = None,
-                 k_range: tuple[int, int] = (2, 30), n_runs: int = 5, max_fit_rows: int | None = 20_000,
-                 reassign_outliers: bool = False,
-                 n_keywords: int = 10, n_representatives: int = 3, diversity: float = 0.3,
-                 stop_words: Sequence[str] | None = None, extra_stop_words: Sequence[str] = (),
-                 gender_pairs: dict[str, str] | None = None, fold_before_embedding: bool = False,
-                 missing_values: Sequence[str] | None = None,
-                 seed: int = 42, batch_size: int = 64, cache_dir: str | None = None, use_cache: bool = True,
-                 device: str = "auto", precision: str = "auto", show_progress: bool | None = None) -> None:
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        method: str | Any = "hdbscan",
+        reduction: ReductionChoice = "auto",
+        n_components: int = 5,
+        n_neighbors: int = 15,
+        min_cluster_size: int = 15,
+        min_samples: int | None = None,
+        k: int | None = None,
+        k_range: tuple[int, int] = (2, 30),
+        n_runs: int = 5,
+        max_fit_rows: int | None = 20_000,
+        reassign_outliers: bool = False,
+        n_keywords: int = 10,
+        n_representatives: int = 3,
+        diversity: float = 0.3,
+        stop_words: Sequence[str] | None = None,
+        extra_stop_words: Sequence[str] = (),
+        gender_pairs: dict[str, str] | None = None,
+        fold_before_embedding: bool = False,
+        missing_values: Sequence[str] | None = None,
+        seed: int = 42,
+        batch_size: int = 64,
+        cache_dir: str | None = None,
+        use_cache: bool = True,
+        device: str = "auto",
+        precision: str = "auto",
+        show_progress: bool | None = None,
+    ) -> None:
         self.model = model
         self.method = method
         self.reduction = reduction
@@ -86,14 +108,16 @@ class TopicModel(BaseEstimator):
         self.show_progress = show_progress
 
     # ------------------------------------------------------------------ validation
-    def check_params(self) -> "TopicModel":
+    def check_params(self) -> TopicModel:
         """Raise :class:`~flaucluster.errors.ConfigError` for a parameter that cannot work (before any work)."""
         from .embed.base import DEVICES, PRECISIONS
 
         if isinstance(self.method, str) and self.method not in METHODS:
             if self.method.startswith("custom:"):
-                raise ConfigError(f"method={self.method!r}: this model was fitted with a custom clusterer, which "
-                                  "is not saved; pass the clusterer object again as method= to refit.")
+                raise ConfigError(
+                    f"method={self.method!r}: this model was fitted with a custom clusterer, which "
+                    "is not saved; pass the clusterer object again as method= to refit."
+                )
             raise ConfigError(f"method={self.method!r}: choose one of {METHODS}, or pass a scikit-learn clusterer.")
         if self.reduction not in ("auto", *REDUCTIONS):
             raise ConfigError(f"reduction={self.reduction!r}: choose one of {('auto', *REDUCTIONS)}.")
@@ -138,13 +162,17 @@ class TopicModel(BaseEstimator):
 
             info = getattr(self, "encoder_info_", None) or {}
             if info.get("model") == "precomputed":
-                raise ConfigError("this model was fitted on precomputed embeddings and knows no encoder: pass "
-                                  "embeddings= (vectors of the same encoder), or fit with TopicModel(model=...).")
+                raise ConfigError(
+                    "this model was fitted on precomputed embeddings and knows no encoder: pass "
+                    "embeddings= (vectors of the same encoder), or fit with TopicModel(model=...)."
+                )
             encoder = load_encoder(info.get("model", self.model), device=self.device, precision=self.precision)
             if info.get("identity") and encoder.identity != info["identity"]:
-                raise ConfigError(f"this model was fitted with {info['model']!r} (identity {info['identity']}); "
-                                  f"loading it now gives {encoder.identity}, whose vectors are not comparable. "
-                                  "Install the same model version, or fit again.")
+                raise ConfigError(
+                    f"this model was fitted with {info['model']!r} (identity {info['identity']}); "
+                    f"loading it now gives {encoder.identity}, whose vectors are not comparable. "
+                    "Install the same model version, or fit again."
+                )
             self.encoder_ = encoder
         return self.encoder_
 
@@ -153,8 +181,14 @@ class TopicModel(BaseEstimator):
 
         if self.fold_before_embedding:
             texts = [fold_inclusive(t, self.gender_pairs) for t in texts]
-        return embed_texts(texts, self._encoder(), cache_dir=self.cache_dir, use_cache=self.use_cache,
-                           batch_size=self.batch_size, show_progress=self.show_progress)
+        return embed_texts(
+            texts,
+            self._encoder(),
+            cache_dir=self.cache_dir,
+            use_cache=self.use_cache,
+            batch_size=self.batch_size,
+            show_progress=self.show_progress,
+        )
 
     def _vectors(self, texts: list[str], ok: np.ndarray, embeddings: np.ndarray | None) -> np.ndarray:
         """Unit vectors, one row per text, zeros where a text is unusable; normalised exactly once."""
@@ -163,8 +197,10 @@ class TopicModel(BaseEstimator):
         if embeddings is not None:
             embeddings = np.asarray(embeddings, dtype=np.float32)
             if embeddings.ndim != 2 or len(embeddings) != len(texts):
-                raise ConfigError(f"embeddings has shape {embeddings.shape}; expected ({len(texts)}, dim), "
-                                  "one row per text in the same order.")
+                raise ConfigError(
+                    f"embeddings has shape {embeddings.shape}; expected ({len(texts)}, dim), "
+                    "one row per text in the same order."
+                )
             if not np.isfinite(embeddings[ok]).all():
                 raise ConfigError("embeddings holds NaN or infinite values in usable rows.")
             out = l2_normalize(embeddings)
@@ -178,8 +214,9 @@ class TopicModel(BaseEstimator):
         return out
 
     # ------------------------------------------------------------------ fitting
-    def fit(self, X: Sequence[Any], y: Any = None, *, embeddings: np.ndarray | None = None,
-            ids: Sequence[Any] | None = None) -> "TopicModel":
+    def fit(
+        self, X: Sequence[Any], y: Any = None, *, embeddings: np.ndarray | None = None, ids: Sequence[Any] | None = None
+    ) -> TopicModel:
         """Cluster ``X``: texts, or the frame of :func:`flaucluster.io.text_rows`. Unusable texts are
         kept, flagged and left out of clusters.
 
@@ -213,9 +250,14 @@ class TopicModel(BaseEstimator):
             self.labels_original_ = np.full(n, OUTLIER, dtype=int)
             self.probabilities_ = np.zeros(n, dtype=np.float32)
             self.reduced_ = np.full((n, self.n_components), np.nan, dtype=np.float32)
-            self.clustering_details_ = {"method": self._method_name(), "reduction": self._reduction(),
-                                        "seed": self.seed, "clustered_rows": 0, "assigned_by_neighbours": 0,
-                                        "skipped": why_not}
+            self.clustering_details_ = {
+                "method": self._method_name(),
+                "reduction": self._reduction(),
+                "seed": self.seed,
+                "clustered_rows": 0,
+                "assigned_by_neighbours": 0,
+                "skipped": why_not,
+            }
             self.labels_ = self.labels_original_.copy()
         else:
             self._fit_runs(canon, usable, n)
@@ -223,11 +265,17 @@ class TopicModel(BaseEstimator):
             self.advice_.append(
                 f"No group was found: all {len(usable)} usable rows are unassigned. Try a smaller "
                 f"min_cluster_size (now {self.min_cluster_size}; --min-cluster-size), or method='kmeans' (--method "
-                "kmeans, optionally with --k).")
+                "kmeans, optionally with --k)."
+            )
         self.labels_[~ok] = OUTLIER
         self._describe_topics()
-        logger.info("%d rows -> %d clusters, %d outliers, %d unusable", n, len(self.topics_),
-                    int(((self.labels_original_ == OUTLIER) & ok).sum()), n - len(usable))
+        logger.info(
+            "%d rows -> %d clusters, %d outliers, %d unusable",
+            n,
+            len(self.topics_),
+            int(((self.labels_original_ == OUTLIER) & ok).sum()),
+            n - len(usable),
+        )
         for line in self.advice_:
             logger.warning("%s", line)
         return self
@@ -241,15 +289,19 @@ class TopicModel(BaseEstimator):
     def _too_few_rows(self, n_usable: int) -> str | None:
         """Why no clustering can run on this many rows (the reason becomes advice), or None."""
         if self.method == "hdbscan" and n_usable < 2 * self.min_cluster_size:
-            return (f"Only {n_usable} usable rows: HDBSCAN needs at least 2 x min_cluster_size = "
-                    f"{2 * self.min_cluster_size} to find two groups. Every row is unassigned; lower "
-                    "--min-cluster-size or add rows.")
+            return (
+                f"Only {n_usable} usable rows: HDBSCAN needs at least 2 x min_cluster_size = "
+                f"{2 * self.min_cluster_size} to find two groups. Every row is unassigned; lower "
+                "--min-cluster-size or add rows."
+            )
         if self.method == "kmeans":
             if self.k is not None and n_usable < self.k:
                 raise ConfigError(f"k={self.k} but only {n_usable} usable rows; choose a smaller k (--k).")
             if self.k is None and n_usable < max(3, self.k_range[0] + 1):
-                return (f"Only {n_usable} usable rows: too few to choose k automatically. Every row is "
-                        "unassigned; pass --k or add rows.")
+                return (
+                    f"Only {n_usable} usable rows: too few to choose k automatically. Every row is "
+                    "unassigned; pass --k or add rows."
+                )
         if n_usable < 3:
             return f"Only {n_usable} usable rows: at least 3 are needed to form groups. Every row is unassigned."
         return None
@@ -264,9 +316,14 @@ class TopicModel(BaseEstimator):
         self.probabilities_ = probs[best]
         self.reduced_ = np.full((n, reduced[best].shape[1]), np.nan, dtype=np.float32)
         self.reduced_[fit_rows] = reduced[best]  # rows outside the fitted sample have no reduced point
-        self.clustering_details_ = {**details[best], "method": self._method_name(), "seed": seeds[best],
-                                    "reduction": self._reduction(), "clustered_rows": len(fit_rows),
-                                    "assigned_by_neighbours": len(rest)}
+        self.clustering_details_ = {
+            **details[best],
+            "method": self._method_name(),
+            "seed": seeds[best],
+            "reduction": self._reduction(),
+            "clustered_rows": len(fit_rows),
+            "assigned_by_neighbours": len(rest),
+        }
         if self.n_runs > 1:
             order = np.argsort(canon)  # runs are in canonical order; assess in input order
             self.stability_ = stability.assess(labels[usable], [r[order] for r in runs], seeds)
@@ -279,18 +336,34 @@ class TopicModel(BaseEstimator):
         if self.max_fit_rows and len(canon) > self.max_fit_rows:
             pick = np.sort(np.random.default_rng(self.seed).choice(len(canon), self.max_fit_rows, replace=False))
             fit_rows, rest = canon[pick], np.delete(canon, pick)
-            logger.info("Clustering a seeded sample of %d rows; the other %d join by nearest-neighbour vote.",
-                        len(fit_rows), len(rest))
+            logger.info(
+                "Clustering a seeded sample of %d rows; the other %d join by nearest-neighbour vote.",
+                len(fit_rows),
+                len(rest),
+            )
             neighbours = knn(self.embeddings_[rest], self.embeddings_[fit_rows])  # once, for every run
         graph = None
         if self._reduction() == "umap":  # one exact neighbour graph for every seed
             graph = neighbour_graph(self.embeddings_[fit_rows], min(self.n_neighbors, len(fit_rows) - 1))
         runs, probs, reduced, details = [], [], [], []
         for r in range(self.n_runs):
-            points = reduce(self.embeddings_[fit_rows], self._reduction(), n_components=self.n_components,
-                            n_neighbors=self.n_neighbors, seed=self.seed + r, graph=graph)
-            result = cluster(points, self.method, min_cluster_size=self.min_cluster_size,
-                             min_samples=self.min_samples, k=self.k, k_range=self.k_range, seed=self.seed + r)
+            points = reduce(
+                self.embeddings_[fit_rows],
+                self._reduction(),
+                n_components=self.n_components,
+                n_neighbors=self.n_neighbors,
+                seed=self.seed + r,
+                graph=graph,
+            )
+            result = cluster(
+                points,
+                self.method,
+                min_cluster_size=self.min_cluster_size,
+                min_samples=self.min_samples,
+                k=self.k,
+                k_range=self.k_range,
+                seed=self.seed + r,
+            )
             run = np.full(n, OUTLIER, dtype=int)
             prob = np.zeros(n, dtype=np.float32)
             run[fit_rows], prob[fit_rows] = renumber_by_size(result.labels), result.probabilities
@@ -310,9 +383,17 @@ class TopicModel(BaseEstimator):
     def _describe_topics(self) -> None:
         labels = np.where(self._usable(), self.labels_, OUTLIER)
         self.topics_: list[TopicLabel] = label_clusters(
-            self.clean_, labels, self.embeddings_, stop_words=self.stop_words, extra_stop_words=self.extra_stop_words,
-            gender_pairs=self.gender_pairs, n_keywords=self.n_keywords, n_representatives=self.n_representatives,
-            diversity=self.diversity, seed=self.seed)
+            self.clean_,
+            labels,
+            self.embeddings_,
+            stop_words=self.stop_words,
+            extra_stop_words=self.extra_stop_words,
+            gender_pairs=self.gender_pairs,
+            n_keywords=self.n_keywords,
+            n_representatives=self.n_representatives,
+            diversity=self.diversity,
+            seed=self.seed,
+        )
         for t in self.topics_:
             t.name = self.custom_names_.get(t.cluster, t.name)
 
@@ -324,8 +405,9 @@ class TopicModel(BaseEstimator):
 
     predict = transform
 
-    def predict_proba_labels(self, X: Sequence[str], *, embeddings: np.ndarray | None = None
-                             ) -> tuple[np.ndarray, np.ndarray]:
+    def predict_proba_labels(
+        self, X: Sequence[str], *, embeddings: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(clusters, vote shares) for new sentences; -1 for unusable ones."""
         self._check_fitted()
         values = list(X.tolist() if hasattr(X, "tolist") else X)
@@ -342,16 +424,20 @@ class TopicModel(BaseEstimator):
         todo = (status == "ok") & ~known
         if todo.any() and train.any():
             rows = np.flatnonzero(todo)
-            vectors = self._vectors([cells.clean[i] for i in rows], np.ones(len(rows), dtype=bool),
-                                    None if embeddings is None else np.asarray(embeddings)[rows])
+            vectors = self._vectors(
+                [cells.clean[i] for i in rows],
+                np.ones(len(rows), dtype=bool),
+                None if embeddings is None else np.asarray(embeddings)[rows],
+            )
             labels[rows], probs[rows] = knn_assign(vectors, self.embeddings_[train], self.labels_[train])
         return labels, probs
 
     # ------------------------------------------------------------------ results
     def _check_fitted(self) -> None:
         if not hasattr(self, "labels_"):
-            raise NotFittedError("This TopicModel is not fitted yet: call fit(texts) first, or "
-                                 "TopicModel.load(folder).")
+            raise NotFittedError(
+                "This TopicModel is not fitted yet: call fit(texts) first, or TopicModel.load(folder)."
+            )
 
     def names(self) -> dict[int, str]:
         self._check_fitted()
@@ -362,9 +448,14 @@ class TopicModel(BaseEstimator):
         self._check_fitted()
         rows = []
         for t in self.topics_:
-            row = {"cluster": t.cluster, "size": t.size, "name": t.name,
-                   "keywords": [k for k, _ in t.keywords], "keyword_weights": [round(w, 5) for _, w in t.keywords],
-                   "representatives": t.representatives}
+            row = {
+                "cluster": t.cluster,
+                "size": t.size,
+                "name": t.name,
+                "keywords": [k for k, _ in t.keywords],
+                "keyword_weights": [round(w, 5) for _, w in t.keywords],
+                "representatives": t.representatives,
+            }
             if self.stability_ is not None:
                 row["stability"] = round(self.stability_.cluster_stability.get(t.cluster, float("nan")), 4)
                 row["unstable"] = t.cluster in self.stability_.unstable
@@ -379,16 +470,22 @@ class TopicModel(BaseEstimator):
         self._check_fitted()
         names = self.names()
         ok = self._usable()
-        df = pd.DataFrame({
-            "id": self.ids_, "text": self.texts_, "cluster": self.labels_,
-            "cluster_name": [names.get(int(c), OUTLIER_NAME) if o else UNUSABLE_NAME
-                             for c, o in zip(self.labels_, ok)],
-            "probability": np.round(self.probabilities_, 4),
-            "is_outlier": ok & (self.labels_original_ == OUTLIER),
-            "cluster_original": self.labels_original_,
-            # the reassigned view, always offered: outliers in their nearest cluster, others unchanged
-            "cluster_reassigned": np.where(ok, reassign_outliers(self.embeddings_, self.labels_), OUTLIER),
-            "status": self.status_})
+        df = pd.DataFrame(
+            {
+                "id": self.ids_,
+                "text": self.texts_,
+                "cluster": self.labels_,
+                "cluster_name": [
+                    names.get(int(c), OUTLIER_NAME) if o else UNUSABLE_NAME for c, o in zip(self.labels_, ok)
+                ],
+                "probability": np.round(self.probabilities_, 4),
+                "is_outlier": ok & (self.labels_original_ == OUTLIER),
+                "cluster_original": self.labels_original_,
+                # the reassigned view, always offered: outliers in their nearest cluster, others unchanged
+                "cluster_reassigned": np.where(ok, reassign_outliers(self.embeddings_, self.labels_), OUTLIER),
+                "status": self.status_,
+            }
+        )
         if self.stability_ is not None:
             conf = np.zeros(len(df), dtype=np.float32)
             conf[ok] = self.stability_.row_confidence
@@ -401,17 +498,23 @@ class TopicModel(BaseEstimator):
         self._check_fitted()
         ok = self._usable()
         unassigned = int((ok & (self.labels_original_ == OUTLIER)).sum())
-        out = {"rows": len(self.texts_), "usable_rows": int(ok.sum()), "unusable_rows": int((~ok).sum()),
-               "clusters": len(self.topics_), "outliers": unassigned,
-               "outliers_after_reassignment": int((ok & (self.labels_ == OUTLIER)).sum()),
-               "model": self.encoder_info_, "clustering": self.clustering_details_,
-               "advice": list(getattr(self, "advice_", []))}
+        out = {
+            "rows": len(self.texts_),
+            "usable_rows": int(ok.sum()),
+            "unusable_rows": int((~ok).sum()),
+            "clusters": len(self.topics_),
+            "outliers": unassigned,
+            "outliers_after_reassignment": int((ok & (self.labels_ == OUTLIER)).sum()),
+            "model": self.encoder_info_,
+            "clustering": self.clustering_details_,
+            "advice": list(getattr(self, "advice_", [])),
+        }
         if self.stability_ is not None:
             out["stability"] = self.stability_.summary()
         return out
 
     # ------------------------------------------------------------------ editing
-    def set_names(self, names: dict[int, str]) -> "TopicModel":
+    def set_names(self, names: dict[int, str]) -> TopicModel:
         """Give clusters names of your own; they survive merges of other clusters."""
         self._check_fitted()
         unknown = set(names) - set(self.names())
@@ -424,7 +527,7 @@ class TopicModel(BaseEstimator):
         self._describe_topics()
         return self
 
-    def merge_clusters(self, groups: list[list[int]]) -> "TopicModel":
+    def merge_clusters(self, groups: list[list[int]]) -> TopicModel:
         """Merge each group of cluster ids into its smallest id; keywords and names are recomputed."""
         self._check_fitted()
         known = set(self.names())
@@ -432,8 +535,9 @@ class TopicModel(BaseEstimator):
             if set(g) - known:
                 raise KeyError(f"cannot merge {g}: clusters are {sorted(known)}.")
         self.labels_ = hierarchy.apply_merges(self.labels_, groups)
-        self.labels_original_ = np.where(self.labels_original_ == OUTLIER, OUTLIER,
-                                         hierarchy.apply_merges(self.labels_original_, groups))
+        self.labels_original_ = np.where(
+            self.labels_original_ == OUTLIER, OUTLIER, hierarchy.apply_merges(self.labels_original_, groups)
+        )
         for g in groups:
             for c in g:
                 if c != min(g):
@@ -441,12 +545,12 @@ class TopicModel(BaseEstimator):
         self._describe_topics()
         return self
 
-    def reduce_clusters(self, n_clusters: int) -> "TopicModel":
+    def reduce_clusters(self, n_clusters: int) -> TopicModel:
         """Merge the most similar clusters until ``n_clusters`` remain (cut of the hierarchy)."""
         self._check_fitted()
         return self.merge_clusters(hierarchy.merge_plan(self.embeddings_, self.labels_, n_clusters))
 
-    def reduce_outliers(self) -> "TopicModel":
+    def reduce_outliers(self) -> TopicModel:
         """Assign each outlier to its nearest cluster; ``cluster_original`` keeps the first answer."""
         self._check_fitted()
         self.labels_ = reassign_outliers(self.embeddings_, self.labels_)
@@ -469,8 +573,9 @@ class TopicModel(BaseEstimator):
         idx, scores = nearest(q, self.embeddings_[ok], k)
         rows = ok[idx[0]]
         doc = self.document_info().iloc[rows]
-        return doc[["id", "text", "cluster", "cluster_name"]].assign(score=np.round(scores[0], 4)).reset_index(
-            names="row")
+        return (
+            doc[["id", "text", "cluster", "cluster_name"]].assign(score=np.round(scores[0], 4)).reset_index(names="row")
+        )
 
     def evaluate(self, y_true: Sequence | None = None) -> dict[str, float | None]:
         """Silhouette (cosine, embeddings), DBCV (clustering space), NPMI, diversity; ARI/NMI if ``y_true``."""
@@ -486,8 +591,9 @@ class TopicModel(BaseEstimator):
             "outlier_share": float((self.labels_original_[ok] == OUTLIER).mean()),
         }
         # NPMI on single words, with the same stopwords as the labels
-        analyzer = FrenchPhraseAnalyzer(stop_set(self.stop_words, self.extra_stop_words), self.gender_pairs,
-                                        max_words=1)
+        analyzer = FrenchPhraseAnalyzer(
+            stop_set(self.stop_words, self.extra_stop_words), self.gender_pairs, max_words=1
+        )
         docs = [set(analyzer(t)) for t, o in zip(self.clean_, ok) if o]
         keys = [[word for kw, _ in t.keywords for word in analyzer(kw)] for t in self.topics_]
         out["npmi"] = metrics.npmi_coherence(keys, docs)
@@ -508,7 +614,7 @@ class TopicModel(BaseEstimator):
         save_model(self, folder)
 
     @classmethod
-    def load(cls, folder: str) -> "TopicModel":
+    def load(cls, folder: str) -> TopicModel:
         from .persist import load_model
 
         return load_model(folder)
@@ -521,8 +627,10 @@ def _row_hash(text: str, vector: np.ndarray) -> str:
     """Canonical sort key: the text, then (only between identical texts) the vector to 4 decimals, so
     that the last bits of a vector, which move with batch composition, never change the order."""
     coarse = np.round(np.asarray(vector, dtype=np.float64) * 1e4).astype(np.int64).tobytes()
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest() + \
-        hashlib.blake2b(coarse, digest_size=6).hexdigest()
+    return (
+        hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+        + hashlib.blake2b(coarse, digest_size=6).hexdigest()
+    )
 
 
 def _is_int(value: Any) -> bool:

@@ -8,12 +8,14 @@ Folder layout (format 2), written whole or not at all (:mod:`flaucluster.runfold
 - ``truth.json`` (optional): known labels given for evaluation only (ARI/NMI in reports)
 - ``manifest.json``: every file's size and SHA-256, written last and checked by :func:`load_model`
 """
+
 from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -32,13 +34,13 @@ KIND = "model"
 _ARRAYS = ("embeddings", "labels", "labels_original", "probabilities", "reduced")
 
 
-def save_model(model: "TopicModel", folder: str | Path, *, truth: Sequence[Any] | None = None) -> None:
+def save_model(model: TopicModel, folder: str | Path, *, truth: Sequence[Any] | None = None) -> None:
     """Write ``model`` to ``folder`` (replaced as a whole when it holds an earlier save)."""
     with staged(folder, KIND, option="folder") as tmp:
         _write(model, tmp, truth)
 
 
-def _write(model: "TopicModel", folder: Path, truth: Sequence[Any] | None) -> None:
+def _write(model: TopicModel, folder: Path, truth: Sequence[Any] | None) -> None:
     params = {k: v for k, v in model.get_params(deep=False).items() if k != "method"}
     params["method"] = model._method_name()  # a custom clusterer is recorded by name: it cannot be stored
     arrays = {name: getattr(model, f"{name}_") for name in _ARRAYS}
@@ -46,19 +48,31 @@ def _write(model: "TopicModel", folder: Path, truth: Sequence[Any] | None) -> No
         arrays["row_confidence"] = model.stability_.row_confidence
     with atomic_path(folder / "arrays.npz") as tmp, open(tmp, "wb") as fh:
         np.savez(fh, **arrays)
-    write_json(folder / "documents.json", [
-        {"id": i, "text": t, "clean": c, "status": s, "note": n}
-        for i, t, c, s, n in zip(model.ids_, model.texts_, model.clean_, model.status_, model.notes_)])
+    write_json(
+        folder / "documents.json",
+        [
+            {"id": i, "text": t, "clean": c, "status": s, "note": n}
+            for i, t, c, s, n in zip(model.ids_, model.texts_, model.clean_, model.status_, model.notes_)
+        ],
+    )
     write_json(folder / "topics.json", model.topics_as_dicts())
     stab = None
     if model.stability_ is not None:
         stab = {**model.stability_.summary(), "cluster_stability": model.stability_.cluster_stability}
         stab["cluster_stability"] = {str(k): v for k, v in stab["cluster_stability"].items()}
-    write_json(folder / "flaucluster.json", {
-        "format_version": FORMAT_VERSION, "versions": package_versions(), "params": params,
-        "encoder": model.encoder_info_, "clustering": model.clustering_details_,
-        "custom_names": {str(k): v for k, v in model.custom_names_.items()}, "stability": stab,
-        "advice": list(model.advice_)})
+    write_json(
+        folder / "flaucluster.json",
+        {
+            "format_version": FORMAT_VERSION,
+            "versions": package_versions(),
+            "params": params,
+            "encoder": model.encoder_info_,
+            "clustering": model.clustering_details_,
+            "custom_names": {str(k): v for k, v in model.custom_names_.items()},
+            "stability": stab,
+            "advice": list(model.advice_),
+        },
+    )
     if truth is not None:
         write_json(folder / "truth.json", [None if v is None else str(v) for v in truth])
 
@@ -78,18 +92,22 @@ def load_truth(folder: str | Path) -> list[str | None] | None:
     return _read_json(folder, "truth.json") if (folder / "truth.json").is_file() else None
 
 
-def load_model(folder: str | Path) -> "TopicModel":
+def load_model(folder: str | Path) -> TopicModel:
     """A :class:`~flaucluster.model.TopicModel` from ``folder``; a :class:`ModelFolderError` says
     exactly what is wrong with an incomplete, mixed or altered folder."""
     folder = Path(folder)
     if not (folder / "flaucluster.json").is_file():
-        raise ModelFolderError(f"{folder} is not a saved flaucluster model (no flaucluster.json). Give the model/ "
-                               "folder of a run, or a folder written by TopicModel.save().")
+        raise ModelFolderError(
+            f"{folder} is not a saved flaucluster model (no flaucluster.json). Give the model/ "
+            "folder of a run, or a folder written by TopicModel.save()."
+        )
     meta = _read_json(folder, "flaucluster.json")
     if not isinstance(meta, dict) or meta.get("format_version") != FORMAT_VERSION:
         saved = meta.get("format_version") if isinstance(meta, dict) else None
-        raise ModelFolderError(f"{folder}: model format {saved!r}, but this flaucluster reads format "
-                               f"{FORMAT_VERSION}; run `flaucluster cluster` again to write it anew.")
+        raise ModelFolderError(
+            f"{folder}: model format {saved!r}, but this flaucluster reads format "
+            f"{FORMAT_VERSION}; run `flaucluster cluster` again to write it anew."
+        )
     verify(folder, KIND)
     try:
         return _build(folder, meta)
@@ -99,7 +117,7 @@ def load_model(folder: str | Path) -> "TopicModel":
         raise ModelFolderError(f"{folder}: the saved model is inconsistent ({type(exc).__name__}: {exc}).") from None
 
 
-def _build(folder: Path, meta: dict) -> "TopicModel":
+def _build(folder: Path, meta: dict) -> TopicModel:
     from .model import TopicModel
 
     params = dict(meta["params"])
@@ -131,19 +149,28 @@ def _build(folder: Path, meta: dict) -> "TopicModel":
     n = len(docs)
     for name in _ARRAYS:
         if len(getattr(model, f"{name}_")) != n:
-            raise ModelFolderError(f"{folder}: arrays.npz[{name!r}] has {len(getattr(model, f'{name}_'))} rows for "
-                                   f"{n} documents.")
+            raise ModelFolderError(
+                f"{folder}: arrays.npz[{name!r}] has {len(getattr(model, f'{name}_'))} rows for {n} documents."
+            )
     if model.embeddings_.ndim != 2 or not np.isfinite(model.embeddings_).all():
         raise ModelFolderError(f"{folder}: the saved embeddings are not a finite 2-D array.")
-    model.topics_ = [TopicLabel(int(t["cluster"]), int(t["size"]), str(t["name"]),
-                                [(str(k), float(w)) for k, w in t["keywords"]], [str(r) for r in t["representatives"]],
-                                [int(r) for r in t.get("representative_rows", [])])
-                     for t in _read_json(folder, "topics.json")]
+    model.topics_ = [
+        TopicLabel(
+            int(t["cluster"]),
+            int(t["size"]),
+            str(t["name"]),
+            [(str(k), float(w)) for k, w in t["keywords"]],
+            [str(r) for r in t["representatives"]],
+            [int(r) for r in t.get("representative_rows", [])],
+        )
+        for t in _read_json(folder, "topics.json")
+    ]
     ids = {t.cluster for t in model.topics_}
     used = set(model.labels_.tolist()) - {-1}
     if used != ids:
-        raise ModelFolderError(f"{folder}: labels name clusters {sorted(used)} but topics.json describes "
-                               f"{sorted(ids)}.")
+        raise ModelFolderError(
+            f"{folder}: labels name clusters {sorted(used)} but topics.json describes {sorted(ids)}."
+        )
     model.encoder_info_ = meta["encoder"]
     model.clustering_details_ = meta["clustering"]
     model.custom_names_ = {int(k): str(v) for k, v in meta.get("custom_names", {}).items()}
@@ -152,11 +179,21 @@ def _build(folder: Path, meta: dict) -> "TopicModel":
     if model.model is None and model.encoder_info_.get("model") not in (None, "precomputed"):
         model.model = model.encoder_info_["model"]  # the encoder actually used, never a later default
     stab = meta.get("stability")
-    model.stability_ = None if not stab else Stability(
-        stab["n_runs"], stab["seeds"], stab["mean_pairwise_ari"],
-        {int(k): v for k, v in stab["cluster_stability"].items()}, confidence, stab["unstable_threshold"],
-        stab["unstable_clusters"])
-    if model.stability_ is not None and (confidence is None or len(confidence) != int(np.sum(
-            np.array(model.status_) == "ok"))):
+    model.stability_ = (
+        None
+        if not stab
+        else Stability(
+            stab["n_runs"],
+            stab["seeds"],
+            stab["mean_pairwise_ari"],
+            {int(k): v for k, v in stab["cluster_stability"].items()},
+            confidence,
+            stab["unstable_threshold"],
+            stab["unstable_clusters"],
+        )
+    )
+    if model.stability_ is not None and (
+        confidence is None or len(confidence) != int(np.sum(np.array(model.status_) == "ok"))
+    ):
         raise ModelFolderError(f"{folder}: row confidence does not match the usable rows.")
     return model

@@ -4,10 +4,11 @@ work from a saved model or report too. Each returns a ``Figure``; nothing is sho
 Large maps stay practical: 100,000 points draw to PNG in about a second, and the points are rasterised
 so SVG/PDF exports stay small and quick (benchmarks/bench_plots.py).
 """
+
 from __future__ import annotations
 
 import textwrap
-from typing import Sequence
+from collections.abc import Sequence
 
 import matplotlib
 
@@ -30,8 +31,15 @@ def _short(name: str, width: int = 28) -> str:
     return textwrap.shorten(str(name), width=width, placeholder="…").replace("$", r"\$")
 
 
-def cluster_map(coords: np.ndarray, labels: np.ndarray, names: dict[int, str], *, title: str = "Carte des groupes",
-                max_labels: int = 40, figsize=(11, 8)) -> Figure:
+def cluster_map(
+    coords: np.ndarray,
+    labels: np.ndarray,
+    names: dict[int, str],
+    *,
+    title: str = "Carte des groupes",
+    max_labels: int = 40,
+    figsize=(11, 8),
+) -> Figure:
     """2-D map of sentences coloured by cluster, with cluster names at their centres."""
     fig, ax = plt.subplots(figsize=figsize)
     out = labels == -1
@@ -43,8 +51,16 @@ def cluster_map(coords: np.ndarray, labels: np.ndarray, names: dict[int, str], *
     by_size = sorted(ids, key=lambda c: -(labels == c).sum())[:max_labels]
     for c in by_size:
         x, y = np.median(coords[labels == c], axis=0)
-        ax.text(x, y, _short(names[c]), fontsize=8, ha="center", va="center", weight="bold",
-                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": cluster_color(c), "alpha": 0.85})
+        ax.text(
+            x,
+            y,
+            _short(names[c]),
+            fontsize=8,
+            ha="center",
+            va="center",
+            weight="bold",
+            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": cluster_color(c), "alpha": 0.85},
+        )
     ax.set_title(title)
     ax.set_xticks([]), ax.set_yticks([])
     for side in ax.spines.values():
@@ -81,7 +97,7 @@ def top_keywords(topic_info: pd.DataFrame, *, n_clusters: int = 12, n_words: int
         ax.set_title(f"{t['cluster']} · {_short(t['name'], 34)}", fontsize=9)
         ax.tick_params(labelsize=8)
         ax.set_xticks([])
-    for ax in list(axes.flat)[len(df):]:
+    for ax in list(axes.flat)[len(df) :]:
         ax.axis("off")
     fig.suptitle("Mots-clés principaux par groupe")
     fig.tight_layout()
@@ -114,8 +130,14 @@ def dendrogram(tree: dict) -> Figure:
     fig, ax = plt.subplots(figsize=(9, max(3, 0.3 * n + 1)))
     if n >= 2:
         labels = [f"{_short(nm, 34)} ({c})" for c, nm in zip(tree["clusters"], tree["names"])]
-        scipy_dendrogram(np.asarray(tree["linkage"]), labels=labels, orientation="right", ax=ax,
-                         leaf_font_size=8, color_threshold=None)
+        scipy_dendrogram(
+            np.asarray(tree["linkage"]),
+            labels=labels,
+            orientation="right",
+            ax=ax,
+            leaf_font_size=8,
+            color_threshold=None,
+        )
         ax.set_xlabel("distance cosinus (liaison moyenne)")
     else:
         ax.text(0.5, 0.5, "un seul groupe : pas de hiérarchie", ha="center")
@@ -132,9 +154,18 @@ def interactive_map(coords: np.ndarray, documents: pd.DataFrame):
     import plotly.express as px
 
     # plotly reads hover text as (a subset of) HTML: the user's text is escaped, our <br> is not
-    df = documents.assign(x=coords[:, 0], y=coords[:, 1],
-                          hover=documents["text"].map(lambda t: "<br>".join(html.escape(line) for line in
-                                                                            textwrap.wrap(str(t), 80)[:4])))
-    return px.scatter(df, x="x", y="y", color=df["cluster_name"].astype(str), hover_name="hover",
-                      hover_data={"x": False, "y": False, "id": True, "cluster": True},
-                      render_mode="webgl", height=700)
+    df = documents.assign(
+        x=coords[:, 0],
+        y=coords[:, 1],
+        hover=documents["text"].map(lambda t: "<br>".join(html.escape(line) for line in textwrap.wrap(str(t), 80)[:4])),
+    )
+    return px.scatter(
+        df,
+        x="x",
+        y="y",
+        color=df["cluster_name"].astype(str),
+        hover_name="hover",
+        hover_data={"x": False, "y": False, "id": True, "cluster": True},
+        render_mode="webgl",
+        height=700,
+    )

@@ -1,4 +1,5 @@
 """Dimensionality reduction before clustering: UMAP (seeded, cosine), PCA, or none."""
+
 from __future__ import annotations
 
 import logging
@@ -34,8 +35,16 @@ def neighbour_graph(vectors: np.ndarray, n_neighbors: int = 15) -> tuple[np.ndar
     return idx, dist
 
 
-def reduce(vectors: np.ndarray, method: Reduction = "umap", *, n_components: int = 5, n_neighbors: int = 15,
-           seed: int = 42, min_dist: float = 0.0, graph: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+def reduce(
+    vectors: np.ndarray,
+    method: Reduction = "umap",
+    *,
+    n_components: int = 5,
+    n_neighbors: int = 15,
+    seed: int = 42,
+    min_dist: float = 0.0,
+    graph: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
     """Low-dimensional coordinates for clustering. Same input and seed give the same output.
 
     ``graph``: a precomputed :func:`neighbour_graph` of ``vectors`` for UMAP (unit vectors assumed)."""
@@ -48,8 +57,11 @@ def reduce(vectors: np.ndarray, method: Reduction = "umap", *, n_components: int
         from sklearn.decomposition import PCA
 
         k = min(n_components, vectors.shape[1], n - 1)
-        return PCA(n_components=k, random_state=seed, svd_solver="full" if n < 5000 else "randomized") \
-            .fit_transform(vectors).astype(np.float32)
+        return (
+            PCA(n_components=k, random_state=seed, svd_solver="full" if n < 5000 else "randomized")
+            .fit_transform(vectors)
+            .astype(np.float32)
+        )
     import warnings
 
     import umap
@@ -58,9 +70,16 @@ def reduce(vectors: np.ndarray, method: Reduction = "umap", *, n_components: int
     if graph is None:
         graph = neighbour_graph(vectors, n_neighbors)
     logger.info("UMAP: %d points -> %d dims (n_neighbors=%d, seed=%d)", n, n_components, n_neighbors, seed)
-    reducer = umap.UMAP(n_components=n_components, n_neighbors=n_neighbors, min_dist=min_dist, metric="cosine",
-                        random_state=seed, n_jobs=1, low_memory=True,
-                        precomputed_knn=(graph[0].copy(), graph[1].copy()))  # UMAP edits them in place
+    reducer = umap.UMAP(
+        n_components=n_components,
+        n_neighbors=n_neighbors,
+        min_dist=min_dist,
+        metric="cosine",
+        random_state=seed,
+        n_jobs=1,
+        low_memory=True,
+        precomputed_knn=(graph[0].copy(), graph[1].copy()),
+    )  # UMAP edits them in place
     with warnings.catch_warnings():  # "no search index: transform unavailable" — we never use UMAP.transform
         warnings.filterwarnings("ignore", message=".*knn_search_index.*")
         return reducer.fit_transform(vectors).astype(np.float32)

@@ -5,6 +5,7 @@ models see (``clean``): HTML converted to text, control characters and broken Un
 Unicode composed (NFC). A row that cannot be embedded is never dropped: its ``status`` says why
 (``missing``, ``empty``, ``not_text``, ``no_letters``), and ``note`` lists what cleaning changed.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -13,9 +14,10 @@ import logging
 import math
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from html.parser import HTMLParser
-from typing import Any, Iterable, NamedTuple, Sequence
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -25,8 +27,27 @@ logger = logging.getLogger(__name__)
 
 ROW_STATUSES = ("ok", "missing", "empty", "not_text", "no_letters")
 # What spreadsheets and databases write for "no value"; compared case-insensitively, after trimming.
-PLACEHOLDERS = ("null", "n/a", "#n/a", "na", "nan", "none", "nil", "undefined", "#null!", "#value!", "#valeur!",
-                "#ref!", "#réf!", "#div/0!", "#name?", "#nom?", "(vide)", "(blank)", "(null)")
+PLACEHOLDERS = (
+    "null",
+    "n/a",
+    "#n/a",
+    "na",
+    "nan",
+    "none",
+    "nil",
+    "undefined",
+    "#null!",
+    "#value!",
+    "#valeur!",
+    "#ref!",
+    "#réf!",
+    "#div/0!",
+    "#name?",
+    "#nom?",
+    "(vide)",
+    "(blank)",
+    "(null)",
+)
 
 _TAG = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?|!--.*?--)>", re.S)
 _ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
@@ -34,12 +55,37 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")  # \x0b: Excel's in-cell line break
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # soft hyphen, zero-width, BOM
-_BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "tr", "td", "th", "table", "section", "article", "blockquote",
-               "h1", "h2", "h3", "h4", "h5", "h6", "header", "footer", "dd", "dt", "hr"}
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "td",
+    "th",
+    "table",
+    "section",
+    "article",
+    "blockquote",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "footer",
+    "dd",
+    "dt",
+    "hr",
+}
 
 
 class Cells(NamedTuple):
     """One entry per row: the text as written, the text the models see, usability, cleaning notes."""
+
     text: list[str]
     clean: list[str]
     status: list[str]
@@ -61,7 +107,7 @@ def cell_text(value: Any) -> str:
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, float):  # spreadsheets store every number as a float: 12.0 is written "12"
-        return str(int(value)) if value.is_integer() and abs(value) < 2 ** 53 else repr(value)
+        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
     if isinstance(value, (int, Decimal)):
         return str(value)
     if isinstance(value, (_dt.datetime, _dt.date, pd.Timestamp)):
@@ -176,8 +222,9 @@ def join_cells(columns: Sequence[Cells]) -> Cells:
             out.status.append("ok")
         else:  # the most telling reason: an empty or non-text cell rather than "missing"
             reasons = [p[2] for p in parts]
-            out.text.append(_join([p[0].strip() for p in parts if p[0].strip()]) if any(p[0].strip() for p in parts)
-                            else "")
+            out.text.append(
+                _join([p[0].strip() for p in parts if p[0].strip()]) if any(p[0].strip() for p in parts) else ""
+            )
             out.clean.append("")
             out.status.append(next((r for r in reasons if r != "missing"), "missing"))
         out.note.append("; ".join(dict.fromkeys(n for p in parts for n in p[3].split("; ") if n)))
@@ -187,8 +234,10 @@ def join_cells(columns: Sequence[Cells]) -> Cells:
 def require_column(df: pd.DataFrame, column: str, *, source: str = "input", role: str = "text") -> None:
     if column not in df.columns:
         available = ", ".join(repr(str(c)) for c in df.columns)
-        raise InputError(f"{source}: no {role} column {column!r}. Available columns: {available}. "
-                         f"Pass the right one with --{role}-column.")
+        raise InputError(
+            f"{source}: no {role} column {column!r}. Available columns: {available}. "
+            f"Pass the right one with --{role}-column."
+        )
 
 
 def _examples(rows: Sequence[int], limit: int = 10) -> str:
@@ -196,8 +245,14 @@ def _examples(rows: Sequence[int], limit: int = 10) -> str:
     return shown + (f" and {len(rows) - limit} more" if len(rows) > limit else "")
 
 
-def text_rows(df: pd.DataFrame, text_column: str | Sequence[str], *, id_column: str | None = None,
-              source: str = "input", placeholders: Iterable[str] | None = None) -> pd.DataFrame:
+def text_rows(
+    df: pd.DataFrame,
+    text_column: str | Sequence[str],
+    *,
+    id_column: str | None = None,
+    source: str = "input",
+    placeholders: Iterable[str] | None = None,
+) -> pd.DataFrame:
     """One row per input row, in input order: ``row`` (1-based), ``id``, ``text``, ``clean``, ``status``, ``note``.
 
     Several columns are joined into one text per row. Unusable rows, blank and duplicate ids are
@@ -212,28 +267,57 @@ def text_rows(df: pd.DataFrame, text_column: str | Sequence[str], *, id_column: 
         ids = [str(i + 1) for i in range(len(df))]
     placeholders = PLACEHOLDERS if placeholders is None else placeholders
     cells = join_cells([normalise_cells(df[c].tolist(), placeholders) for c in columns])
-    rows = pd.DataFrame({"row": range(1, len(df) + 1), "id": ids, "text": cells.text, "clean": cells.clean,
-                         "status": cells.status, "note": cells.note})
+    rows = pd.DataFrame(
+        {
+            "row": range(1, len(df) + 1),
+            "id": ids,
+            "text": cells.text,
+            "clean": cells.clean,
+            "status": cells.status,
+            "note": cells.note,
+        }
+    )
     bad = rows[rows.status != "ok"]
     if len(bad):
         shown = ", ".join(f"row {r} ({s})" for r, s in zip(bad.row[:10], bad.status[:10]))
         more = f" and {len(bad) - 10} more" if len(bad) > 10 else ""
-        logger.warning("%s: %d of %d rows in %s cannot be embedded; they are kept, outside any cluster, with "
-                       "a reason: %s%s.", source, len(bad), len(rows), " + ".join(map(repr, columns)), shown, more)
+        logger.warning(
+            "%s: %d of %d rows in %s cannot be embedded; they are kept, outside any cluster, with a reason: %s%s.",
+            source,
+            len(bad),
+            len(rows),
+            " + ".join(map(repr, columns)),
+            shown,
+            more,
+        )
     for note in ("html", "control_characters", "invalid_unicode"):
         hit = rows.row[rows.note.str.contains(note, regex=False)].tolist()
         if hit:
-            logger.info("%s: rows %s: %s converted for embedding (the text as written is kept in the outputs).",
-                        source, _examples(hit), note.replace("_", " "))
+            logger.info(
+                "%s: rows %s: %s converted for embedding (the text as written is kept in the outputs).",
+                source,
+                _examples(hit),
+                note.replace("_", " "),
+            )
     if id_column is not None:
         blank = rows.row[rows.id.str.strip() == ""].tolist()
         if blank:
-            logger.warning("%s: %d rows have no %r: rows %s (kept; the `row` column identifies them).", source,
-                           len(blank), id_column, _examples(blank))
+            logger.warning(
+                "%s: %d rows have no %r: rows %s (kept; the `row` column identifies them).",
+                source,
+                len(blank),
+                id_column,
+                _examples(blank),
+            )
         counts = rows.id[rows.id.str.strip() != ""].value_counts()
         dup = counts[counts > 1]
         if len(dup):
             desc = ", ".join(f"{i!r} ×{n}" for i, n in dup.head(5).items())
-            logger.warning("%s: %d ids appear more than once (%s%s); every row is kept, and the `row` column "
-                           "tells them apart.", source, len(dup), desc, " ..." if len(dup) > 5 else "")
+            logger.warning(
+                "%s: %d ids appear more than once (%s%s); every row is kept, and the `row` column tells them apart.",
+                source,
+                len(dup),
+                desc,
+                " ..." if len(dup) > 5 else "",
+            )
     return rows

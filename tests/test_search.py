@@ -1,4 +1,5 @@
 """Nearest-neighbour search: exact, nearest first, the same whichever top-k routine picks the rows."""
+
 import numpy as np
 
 from flaucluster import search

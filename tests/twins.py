@@ -1,10 +1,25 @@
 """An independent, deliberately crude French normaliser used to *check* labels for twins."""
+
 import re
 
 _DISPLAY_PAIR = re.compile(r"[·/](?:rice|euse|ère|ne|fe|e|trice)s?$")
-_FEM = [("trices", "teur"), ("trice", "teur"), ("euses", "eur"), ("euse", "eur"), ("ères", "er"), ("ère", "er"),
-        ("iennes", "ien"), ("ienne", "ien"), ("ffes", "f"), ("ffe", "f"), ("ées", "é"), ("ée", "é"),
-        ("antes", "ant"), ("ante", "ant"), ("aux", "al")]
+_FEM = [
+    ("trices", "teur"),
+    ("trice", "teur"),
+    ("euses", "eur"),
+    ("euse", "eur"),
+    ("ères", "er"),
+    ("ère", "er"),
+    ("iennes", "ien"),
+    ("ienne", "ien"),
+    ("ffes", "f"),
+    ("ffe", "f"),
+    ("ées", "é"),
+    ("ée", "é"),
+    ("antes", "ant"),
+    ("ante", "ant"),
+    ("aux", "al"),
+]
 
 
 def crude(word: str) -> str:
@@ -21,8 +36,11 @@ def twins(keywords: list[str]) -> list[tuple[str, str]]:
     seen: dict[str, str] = {}
     found = []
     for kw in keywords:
-        key = " ".join(crude(w) for w in re.split(r"\s+", kw) if w.lower() not in {"de", "du", "des", "la", "le",
-                                                                                      "les", "à", "au", "aux", "en"})
+        key = " ".join(
+            crude(w)
+            for w in re.split(r"\s+", kw)
+            if w.lower() not in {"de", "du", "des", "la", "le", "les", "à", "au", "aux", "en"}
+        )
         if key in seen:
             found.append((seen[key], kw))
         seen.setdefault(key, kw)

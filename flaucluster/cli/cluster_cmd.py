@@ -1,4 +1,5 @@
 """``flaucluster cluster``: file -> groups -> a complete report folder (or nothing at all)."""
+
 from __future__ import annotations
 
 import argparse
@@ -7,8 +8,7 @@ import time
 from pathlib import Path
 
 from ..cluster import METHODS
-from .options import add_input_options, add_model_options, at_least, embed_kwargs, placeholders, positive_int, \
-    read_rows
+from .options import add_input_options, add_model_options, at_least, embed_kwargs, placeholders, positive_int, read_rows
 
 
 def estimator_defaults() -> dict:
@@ -26,22 +26,43 @@ def register(sub) -> None:
     g = p.add_argument_group("clustering")
     g.add_argument("--method", default=d["method"], choices=METHODS)
     g.add_argument("--k", type=at_least(2), default=None, help="KMeans clusters (default: chosen by silhouette)")
-    g.add_argument("--min-cluster-size", type=at_least(2), default=d["min_cluster_size"],
-                   help=f"HDBSCAN smallest group, at least 2 (default {d['min_cluster_size']})")
+    g.add_argument(
+        "--min-cluster-size",
+        type=at_least(2),
+        default=d["min_cluster_size"],
+        help=f"HDBSCAN smallest group, at least 2 (default {d['min_cluster_size']})",
+    )
     g.add_argument("--seed", type=int, default=d["seed"])
-    g.add_argument("--stability", type=positive_int, default=d["n_runs"], metavar="N",
-                   help="runs with N seeds, keeps the consensus run and scores each cluster's stability "
-                        f"(default {d['n_runs']}; 1 = a single run)")
-    g.add_argument("--reassign-outliers", action="store_true",
-                   help="put outliers in their nearest cluster (cluster_original keeps the first answer)")
-    g.add_argument("--fold-gender", action="store_true",
-                   help="fold inclusive writing (apprenant·e·s -> apprenants) before embedding")
-    p.add_argument("--truth-column", default=None,
-                   help="known labels, never shown to the model, used only for ARI/NMI in the report")
+    g.add_argument(
+        "--stability",
+        type=positive_int,
+        default=d["n_runs"],
+        metavar="N",
+        help="runs with N seeds, keeps the consensus run and scores each cluster's stability "
+        f"(default {d['n_runs']}; 1 = a single run)",
+    )
+    g.add_argument(
+        "--reassign-outliers",
+        action="store_true",
+        help="put outliers in their nearest cluster (cluster_original keeps the first answer)",
+    )
+    g.add_argument(
+        "--fold-gender",
+        action="store_true",
+        help="fold inclusive writing (apprenant·e·s -> apprenants) before embedding",
+    )
+    p.add_argument(
+        "--truth-column",
+        default=None,
+        help="known labels, never shown to the model, used only for ARI/NMI in the report",
+    )
     p.add_argument("--out", type=Path, required=True, help="output folder (replaced as a whole when complete)")
-    p.add_argument("--raw-cells", action="store_true",
-                   help="write CSV text cells as they are, without the apostrophe that stops a spreadsheet from "
-                        "running a cell starting with = + - @ as a formula")
+    p.add_argument(
+        "--raw-cells",
+        action="store_true",
+        help="write CSV text cells as they are, without the apostrophe that stops a spreadsheet from "
+        "running a cell starting with = + - @ as a formula",
+    )
     p.set_defaults(run=run)
 
 
@@ -49,11 +70,22 @@ def model_from_args(args: argparse.Namespace):
     from ..model import TopicModel
 
     kw = embed_kwargs(args)
-    return TopicModel(args.model, method=args.method, k=args.k, min_cluster_size=args.min_cluster_size,
-                      seed=args.seed, n_runs=args.stability, reassign_outliers=args.reassign_outliers,
-                      fold_before_embedding=args.fold_gender, missing_values=placeholders(args), device=args.device,
-                      precision=args.precision, batch_size=kw["batch_size"], cache_dir=kw["cache_dir"],
-                      use_cache=kw["use_cache"])
+    return TopicModel(
+        args.model,
+        method=args.method,
+        k=args.k,
+        min_cluster_size=args.min_cluster_size,
+        seed=args.seed,
+        n_runs=args.stability,
+        reassign_outliers=args.reassign_outliers,
+        fold_before_embedding=args.fold_gender,
+        missing_values=placeholders(args),
+        device=args.device,
+        precision=args.precision,
+        batch_size=kw["batch_size"],
+        cache_dir=kw["cache_dir"],
+        use_cache=kw["use_cache"],
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -62,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     from ..runfolder import check_destination
 
     start = time.perf_counter()
-    check_destination(args.out)            # before any work: a bad --out is found in a second
+    check_destination(args.out)  # before any work: a bad --out is found in a second
     model = model_from_args(args).check_params()
     df, rows = read_rows(args, args.truth_column)
     truth = None
@@ -72,8 +104,10 @@ def run(args: argparse.Namespace) -> int:
     model.fit(rows, ids=rows["id"].tolist())
     written = write_report(report_inputs(model, truth=truth), args.out, model=model, raw_cells=args.raw_cells)
     s = model.summary()
-    print(f"{s['rows']} rows -> {s['clusters']} clusters ({s['outliers']} outliers, {s['unusable_rows']} unusable "
-          f"rows kept) with model {s['model']['model']} in {time.perf_counter() - start:.0f} s")
+    print(
+        f"{s['rows']} rows -> {s['clusters']} clusters ({s['outliers']} outliers, {s['unusable_rows']} unusable "
+        f"rows kept) with model {s['model']['model']} in {time.perf_counter() - start:.0f} s"
+    )
     for c in model.topic_info().itertuples():
         print(f"  {c.cluster:>3}  {c.size:>5}  {c.name}")
     for line in s["advice"]:

@@ -1,11 +1,18 @@
 """``flaucluster embed``: one text column into a .npy file, one row per input row."""
+
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from .options import add_input_options, add_model_options, check_file_destination, embed_kwargs, encoder_from_args, \
-    read_rows
+from .options import (
+    add_input_options,
+    add_model_options,
+    check_file_destination,
+    embed_kwargs,
+    encoder_from_args,
+    read_rows,
+)
 
 
 def register(sub) -> None:
@@ -30,9 +37,20 @@ def run(args: argparse.Namespace) -> int:
     write_npy(out, vectors)
     write_csv(f"{stem}.rows.csv", rows[["row", "id", "status", "note"]])
     counts = rows.status.value_counts().to_dict()
-    write_json(f"{stem}.meta.json", {**encoder.describe(), "input": str(args.input), "text_columns": args.text_column,
-                                     "rows": len(rows), "status_counts": counts, "normalized": not args.no_normalize})
+    write_json(
+        f"{stem}.meta.json",
+        {
+            **encoder.describe(),
+            "input": str(args.input),
+            "text_columns": args.text_column,
+            "rows": len(rows),
+            "status_counts": counts,
+            "normalized": not args.no_normalize,
+        },
+    )
     print(f"{out}: {vectors.shape[0]} rows x {vectors.shape[1]} dims, model {encoder.name} ({encoder.identity})")
-    print(f"rows: {counts.get('ok', 0)} embedded, {len(rows) - counts.get('ok', 0)} unusable "
-          f"(zero vectors, reasons in {stem}.rows.csv)")
+    print(
+        f"rows: {counts.get('ok', 0)} embedded, {len(rows) - counts.get('ok', 0)} unusable "
+        f"(zero vectors, reasons in {stem}.rows.csv)"
+    )
     return 0

@@ -2,12 +2,13 @@
 
 User errors (bad file, option, folder, model) print one line and exit with status 2; an
 interruption exits 130 with nothing half-written; ``--debug`` shows the traceback of either."""
+
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from . import cluster_cmd, embed_cmd, report_cmd, sts_cmd
 
@@ -60,8 +61,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: still one line, with the way to the traceback
         if args.debug:
             raise
-        logger.error("unexpected %s: %s. This is a flaucluster bug; rerun with --debug and report the traceback.",
-                     type(exc).__name__, _one_line(exc))
+        logger.error(
+            "unexpected %s: %s. This is a flaucluster bug; rerun with --debug and report the traceback.",
+            type(exc).__name__,
+            _one_line(exc),
+        )
         return 1
 
 

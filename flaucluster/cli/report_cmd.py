@@ -1,4 +1,5 @@
 """``flaucluster report``: the same report folder again, from a saved run or model folder."""
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,10 @@ def run(args: argparse.Namespace) -> int:
     run_dir = source if (source / "model" / "flaucluster.json").is_file() else None
     folder = source / "model" if run_dir else source
     if _overlaps(args.out, folder) or (run_dir is not None and _overlaps(args.out, run_dir)):
-        raise InputError(f"--out {args.out} is (or holds, or sits inside) the folder being read ({source}); a "
-                         "folder is never both the source and the target: choose a new folder.")
+        raise InputError(
+            f"--out {args.out} is (or holds, or sits inside) the folder being read ({source}); a "
+            "folder is never both the source and the target: choose a new folder."
+        )
     check_destination(args.out)
     if run_dir is not None and (run_dir / MANIFEST).is_file():
         verify(run_dir, "run")

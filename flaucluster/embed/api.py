@@ -1,9 +1,10 @@
 """Embedding texts and table rows: de-duplication, cache, normalisation, unusable rows."""
+
 from __future__ import annotations
 
 import logging
 import os
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -14,9 +15,16 @@ from .cache import EmbeddingCache, text_key
 logger = logging.getLogger(__name__)
 
 
-def embed_texts(texts: Sequence[str], encoder: Encoder, *, cache_dir: str | os.PathLike | None = None,
-                use_cache: bool = True, normalize: bool = True, batch_size: int = 64,
-                show_progress: bool | None = None) -> np.ndarray:
+def embed_texts(
+    texts: Sequence[str],
+    encoder: Encoder,
+    *,
+    cache_dir: str | os.PathLike | None = None,
+    use_cache: bool = True,
+    normalize: bool = True,
+    batch_size: int = 64,
+    show_progress: bool | None = None,
+) -> np.ndarray:
     """Vectors for ``texts`` in order. Each distinct text is embedded once, and only if the
     cache does not already hold it for this model; ``normalize`` makes rows unit length."""
     texts = list(texts)

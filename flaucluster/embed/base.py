@@ -1,9 +1,11 @@
 """What every encoder offers: a name, an identity for the cache, and ``encode``."""
+
 from __future__ import annotations
 
 import abc
 import logging
-from typing import Literal, Sequence
+from collections.abc import Sequence
+from typing import Literal
 
 import numpy as np
 
@@ -58,11 +60,14 @@ def select_dtype(device: str, precision: Precision = "auto"):
     if precision == "auto":
         precision = "fp16" if device == "cuda" else "fp32"
     if precision == "int8" and device != "cpu":
-        raise ValueError(f"precision='int8' is a CPU option (dynamic int8 matrix products); on {device} use "
-                         "'auto', 'fp16' or 'bf16'.")
+        raise ValueError(
+            f"precision='int8' is a CPU option (dynamic int8 matrix products); on {device} use "
+            "'auto', 'fp16' or 'bf16'."
+        )
     if precision in ("fp16", "bf16") and device == "cpu":
-        raise ValueError(f"precision={precision!r} on CPU is slower and less exact than fp32; use 'auto', "
-                         "'fp32' or 'int8'.")
+        raise ValueError(
+            f"precision={precision!r} on CPU is slower and less exact than fp32; use 'auto', 'fp32' or 'int8'."
+        )
     return {"fp32": torch.float32, "int8": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}[precision]
 
 
@@ -85,8 +90,10 @@ def quantize_int8(model):
     try:
         from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
     except ImportError as error:  # torch announced its removal in favour of torchao
-        raise RuntimeError(f"precision='int8' needs torch.ao.quantization.quantize_dynamic, which this torch "
-                           f"({torch.__version__}) lacks; use precision='fp32'.") from error
+        raise RuntimeError(
+            f"precision='int8' needs torch.ao.quantization.quantize_dynamic, which this torch "
+            f"({torch.__version__}) lacks; use precision='fp32'."
+        ) from error
     with warnings.catch_warnings():  # torch >= 2.10 flags the torch.ao API as deprecated; it still works
         warnings.simplefilter("ignore")
         return quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8)

@@ -5,6 +5,7 @@ sha256 of every text (``keys``), its float32 vector (``vectors``), and a checksu
 (``digest``), written atomically. A truncated or altered shard fails its checksum, is
 logged, deleted, and its texts are simply embedded again.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -12,8 +13,8 @@ import logging
 import os
 import time
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -48,8 +49,13 @@ class EmbeddingCache:
         self._writable = True
 
     def _unusable(self, action: str, exc: OSError) -> None:
-        logger.warning("Embedding cache %s cannot be %s (%s); going on without it. Pass --cache-dir to use "
-                       "another folder, or --no-cache.", self.dir, action, exc.strerror or exc)
+        logger.warning(
+            "Embedding cache %s cannot be %s (%s); going on without it. Pass --cache-dir to use "
+            "another folder, or --no-cache.",
+            self.dir,
+            action,
+            exc.strerror or exc,
+        )
 
     def _load(self) -> dict[bytes, np.ndarray]:
         if self._index is not None:
@@ -64,8 +70,10 @@ class EmbeddingCache:
         for shard in shards:
             loaded = _read_shard(shard)
             if loaded is None:
-                logger.warning("Embedding cache file %s is truncated or corrupted; deleted, its texts will be "
-                               "embedded again.", shard)
+                logger.warning(
+                    "Embedding cache file %s is truncated or corrupted; deleted, its texts will be embedded again.",
+                    shard,
+                )
                 try:
                     shard.unlink(missing_ok=True)
                 except OSError:
@@ -90,8 +98,7 @@ class EmbeddingCache:
             return
         keys_arr = np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), 32)
         try:
-            _write_shard(self.dir / f"shard-{time.time_ns()}-{os.getpid()}.npz", keys_arr,
-                         vectors.astype(np.float32))
+            _write_shard(self.dir / f"shard-{time.time_ns()}-{os.getpid()}.npz", keys_arr, vectors.astype(np.float32))
         except OSError as exc:
             self._writable = False
             self._unusable("written", exc)
@@ -100,9 +107,11 @@ class EmbeddingCache:
 
     def _compact(self, shards: list[Path]) -> None:
         keys = list(self._index)
-        _write_shard(self.dir / f"shard-{time.time_ns()}-{os.getpid()}.npz",
-                     np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), 32),
-                     np.stack([self._index[k] for k in keys]))
+        _write_shard(
+            self.dir / f"shard-{time.time_ns()}-{os.getpid()}.npz",
+            np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), 32),
+            np.stack([self._index[k] for k in keys]),
+        )
         for shard in shards:
             shard.unlink(missing_ok=True)
 

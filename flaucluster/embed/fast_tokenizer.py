@@ -67,18 +67,49 @@ logger = logging.getLogger(__name__)
 # anything. Keyed by the exact sacremoses pattern; a rule missing here (e.g. a
 # newer sacremoses) is simply always run, which stays exact.
 _NORM_TRIGGERS: dict[str, str] = {
-    r"\r": "\r", r"\(": "(", r"\)": ")",
+    r"\r": "\r",
+    r"\(": "(",
+    r"\)": ")",
     " +": "  ",  # a single space is replaced by itself: no-op
-    r"\) ([.!:?;,])": ") ", r"\( ": "( ", r" \)": " )", r"(\d) %": " %",
-    " :": " :", " ;": " ;", "`": "`", "''": "''",
-    "„": "„", "“": "“", "”": "”", "–": "–", "—": "—", "´": "´",
-    "([a-zA-Z])‘([a-zA-Z])": "‘", "([a-zA-Z])’([a-zA-Z])": "’",
-    "‘": "‘", "‚": "‚", "’": "’", "´´": "´´", "…": "…",
-    "\xa0«\xa0": "«", "«\xa0": "«", "«": "«",
-    "\xa0»\xa0": "»", "\xa0»": "»", "»": "»",
-    "\xa0%": "\xa0", "nº\xa0": "\xa0", "\xa0:": "\xa0", "\xa0ºC": "\xa0",
-    "\xa0cm": "\xa0", "\xa0\\?": "\xa0", "\xa0\\!": "\xa0", "\xa0;": "\xa0",
-    ",\xa0": "\xa0", ',"': ',"', r'(\.+)"(\s*[^<])': '."', "(\\d)\xa0(\\d)": "\xa0",
+    r"\) ([.!:?;,])": ") ",
+    r"\( ": "( ",
+    r" \)": " )",
+    r"(\d) %": " %",
+    " :": " :",
+    " ;": " ;",
+    "`": "`",
+    "''": "''",
+    "„": "„",
+    "“": "“",
+    "”": "”",
+    "–": "–",
+    "—": "—",
+    "´": "´",
+    "([a-zA-Z])‘([a-zA-Z])": "‘",
+    "([a-zA-Z])’([a-zA-Z])": "’",
+    "‘": "‘",
+    "‚": "‚",
+    "’": "’",
+    "´´": "´´",
+    "…": "…",
+    "\xa0«\xa0": "«",
+    "«\xa0": "«",
+    "«": "«",
+    "\xa0»\xa0": "»",
+    "\xa0»": "»",
+    "»": "»",
+    "\xa0%": "\xa0",
+    "nº\xa0": "\xa0",
+    "\xa0:": "\xa0",
+    "\xa0ºC": "\xa0",
+    "\xa0cm": "\xa0",
+    "\xa0\\?": "\xa0",
+    "\xa0\\!": "\xa0",
+    "\xa0;": "\xa0",
+    ",\xa0": "\xa0",
+    ',"': ',"',
+    r'(\.+)"(\s*[^<])': '."',
+    "(\\d)\xa0(\\d)": "\xa0",
 }
 
 # Characters that replace_unicode_punct() rewrites; absent -> it is a no-op.
@@ -110,9 +141,7 @@ class FastFlaubertTokenizer:
         self._added = re.compile("|".join(map(re.escape, added))) if added else None
 
         norm = sacremoses.MosesPunctNormalizer(lang="fr")  # as reference.moses_punct_norm
-        self._norm_rules = [
-            (re.compile(p), r, _NORM_TRIGGERS.get(p)) for p, r in norm.substitutions
-        ]
+        self._norm_rules = [(re.compile(p), r, _NORM_TRIGGERS.get(p)) for p, r in norm.substitutions]
         self._moses = sacremoses.MosesTokenizer(lang="fr")  # as reference.moses_tokenize
         m = self._moses
         self._nb_prefixes = frozenset(m.NONBREAKING_PREFIXES)
@@ -318,18 +347,21 @@ class FastFlaubertTokenizer:
         if return_tensors == "pt":
             import torch
 
-            return {"input_ids": torch.tensor(ids_out, dtype=torch.long),
-                    "attention_mask": torch.tensor(mask_out, dtype=torch.long)}
+            return {
+                "input_ids": torch.tensor(ids_out, dtype=torch.long),
+                "attention_mask": torch.tensor(mask_out, dtype=torch.long),
+            }
         if return_tensors == "np":
             import numpy as np
 
-            return {"input_ids": np.array(ids_out, dtype=np.int64),
-                    "attention_mask": np.array(mask_out, dtype=np.int64)}
+            return {
+                "input_ids": np.array(ids_out, dtype=np.int64),
+                "attention_mask": np.array(mask_out, dtype=np.int64),
+            }
         return {"input_ids": ids_out, "attention_mask": mask_out}
 
 
-def rust_bpe(vocab: dict[str, int], ranks: dict[tuple[str, str], int], unk_token: str,
-             token_to_id: dict[str, int]):
+def rust_bpe(vocab: dict[str, int], ranks: dict[tuple[str, str], int], unk_token: str, token_to_id: dict[str, int]):
     """A callable ``words -> ids per word`` running ``tokenizers``' Rust BPE, or None where it could differ.
 
     The reference loop merges, at each step, every left-to-right occurrence of the lowest-rank pair;
@@ -361,8 +393,11 @@ def rust_bpe(vocab: dict[str, int], ranks: dict[tuple[str, str], int], unk_token
     for token, rust_id in extended.items():
         final[rust_id] = token_to_id.get(token, unk_id)
     try:
-        tokenizer = Tokenizer(models.BPE(extended, merges, unk_token=unk_token, end_of_word_suffix="</w>",
-                                         fuse_unk=False, ignore_merges=False))
+        tokenizer = Tokenizer(
+            models.BPE(
+                extended, merges, unk_token=unk_token, end_of_word_suffix="</w>", fuse_unk=False, ignore_merges=False
+            )
+        )
     except Exception:  # e.g. an older tokenizers without these options: the Python loop stays exact
         return None
     return _RustBPE(tokenizer, final)

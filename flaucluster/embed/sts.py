@@ -4,6 +4,7 @@ The French STS benchmark (``stsb_multi_mt``, ``fr``) comes from ``--sts-dir`` /
 ``$FLAUCLUSTER_STS_DIR`` (a folder of ``stsb-fr-{train,dev,test}.csv``: ``sentence1,sentence2,score``,
 no header), else from the Hugging Face hub when it is reachable.
 """
+
 from __future__ import annotations
 
 import logging
@@ -41,16 +42,20 @@ def load_sts(split: Split = "test", sts_dir: str | os.PathLike | None = None) ->
     if folder:
         path = Path(folder).expanduser() / f"stsb-fr-{split}.csv"
         if not path.is_file():
-            raise InputError(f"{path} not found: --sts-dir (or ${ENV_VAR}) must be a folder holding "
-                             "stsb-fr-{train,dev,test}.csv.")
-        return pd.read_csv(path, header=None, names=["sentence1", "sentence2", "score"], dtype={0: str, 1: str},
-                           keep_default_na=False)
+            raise InputError(
+                f"{path} not found: --sts-dir (or ${ENV_VAR}) must be a folder holding stsb-fr-{{train,dev,test}}.csv."
+            )
+        return pd.read_csv(
+            path, header=None, names=["sentence1", "sentence2", "score"], dtype={0: str, 1: str}, keep_default_na=False
+        )
     return _from_hub(split)
 
 
 def _from_hub(split: Split) -> pd.DataFrame:
-    way_out = (f"pass --sts-dir FOLDER (stsb-fr-{{train,dev,test}}.csv) or set ${ENV_VAR}, or run once where the "
-               f"Hugging Face hub is reachable (dataset {HUB_DATASET}, config 'fr').")
+    way_out = (
+        f"pass --sts-dir FOLDER (stsb-fr-{{train,dev,test}}.csv) or set ${ENV_VAR}, or run once where the "
+        f"Hugging Face hub is reachable (dataset {HUB_DATASET}, config 'fr')."
+    )
     if os.environ.get("HF_HUB_OFFLINE", "0") not in ("0", "", "false"):
         raise InputError(f"No STS benchmark folder given and HF_HUB_OFFLINE is set: {way_out}")
     try:
@@ -63,18 +68,26 @@ def _from_hub(split: Split) -> pd.DataFrame:
         else:  # the hub's own Parquet conversion, through huggingface_hub (already a dependency)
             from huggingface_hub import hf_hub_download
 
-            path = hf_hub_download(HUB_DATASET, f"fr/{split}/0000.parquet", repo_type="dataset",
-                                   revision="refs/convert/parquet")
+            path = hf_hub_download(
+                HUB_DATASET, f"fr/{split}/0000.parquet", repo_type="dataset", revision="refs/convert/parquet"
+            )
             data = pd.read_parquet(path)
     except Exception as exc:  # network, hub or format errors all end the same way for the user
-        raise InputError(f"The STS benchmark could not be fetched from the hub ({type(exc).__name__}): "
-                         f"{way_out}") from None
+        raise InputError(
+            f"The STS benchmark could not be fetched from the hub ({type(exc).__name__}): {way_out}"
+        ) from None
     logger.info("STS-fr %s split from the hub (%s).", split, HUB_DATASET)
     return data.rename(columns={"similarity_score": "score"})[["sentence1", "sentence2", "score"]]
 
 
-def evaluate_sts(encoder: Encoder, split: Split = "test", sts_dir: str | os.PathLike | None = None, *,
-                 pairs: pd.DataFrame | None = None, **embed_kwargs) -> STSResult:
+def evaluate_sts(
+    encoder: Encoder,
+    split: Split = "test",
+    sts_dir: str | os.PathLike | None = None,
+    *,
+    pairs: pd.DataFrame | None = None,
+    **embed_kwargs,
+) -> STSResult:
     pairs = load_sts(split, sts_dir) if pairs is None else pairs
     a = embed_texts(pairs.sentence1.tolist(), encoder, normalize=True, **embed_kwargs)
     b = embed_texts(pairs.sentence2.tolist(), encoder, normalize=True, **embed_kwargs)

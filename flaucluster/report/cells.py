@@ -9,6 +9,7 @@ a formula, and such cells also carry Excel's "quote prefix" flag, so editing the
 XLSX cannot hold most control characters: they are shown as U+FFFD (the CSV and Parquet files
 keep them); a cell longer than Excel's 32,767-character limit is cut with a note.
 """
+
 from __future__ import annotations
 
 import re
@@ -74,7 +75,7 @@ def write_xlsx(path: str | Path, sheets: dict[str, pd.DataFrame]) -> None:
 
     for name, df in sheets.items():
         per_sheet = XLSX_MAX_ROWS - 1
-        chunks = [df.iloc[i:i + per_sheet] for i in range(0, max(len(df), 1), per_sheet)]
+        chunks = [df.iloc[i : i + per_sheet] for i in range(0, max(len(df), 1), per_sheet)]
         for part, chunk in enumerate(chunks, 1):
             ws = book.create_sheet(name if part == 1 else f"{name} ({part})")
             ws.append([cell(ws, str(c), header=True) for c in df.columns])

@@ -6,6 +6,7 @@ Everything a user wrote is escaped on the way out: HTML (autoescaped templates a
 Content-Security-Policy that allows no script and no request), Markdown, and spreadsheet cells
 (:mod:`flaucluster.report.cells`).
 """
+
 from __future__ import annotations
 
 import base64
@@ -33,24 +34,26 @@ TEMPLATES = Path(__file__).parent / "templates"
 ASSIGNMENT_COLUMNS = ["id", "text", "cluster", "cluster_name", "probability", "is_outlier"]
 RUN_KIND = "run"
 # The report needs inline styles and data: images, nothing else: no script, no request, no form.
-CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
-       "frame-ancestors 'none'")
+CSP = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'"
+)
 
 
 @dataclass
 class ReportInputs:
-    topics: pd.DataFrame          # topic_info()
-    documents: pd.DataFrame       # document_info()
+    topics: pd.DataFrame  # topic_info()
+    documents: pd.DataFrame  # document_info()
     summary: dict[str, Any]
     parameters: dict[str, Any]
     metrics: dict[str, Any]
-    coords: np.ndarray            # 2-D map coordinates, one row per document
-    tree: dict[str, Any]          # hierarchy()
+    coords: np.ndarray  # 2-D map coordinates, one row per document
+    tree: dict[str, Any]  # hierarchy()
     similarity: tuple[np.ndarray, np.ndarray]
-    truth: list | None = None     # known labels, for ARI/NMI only
+    truth: list | None = None  # known labels, for ARI/NMI only
 
 
-def report_inputs(model: "TopicModel", *, truth=None, coords: np.ndarray | None = None) -> ReportInputs:
+def report_inputs(model: TopicModel, *, truth=None, coords: np.ndarray | None = None) -> ReportInputs:
     from ..hierarchy import similarity
     from ..reduce import map_2d
 
@@ -58,12 +61,21 @@ def report_inputs(model: "TopicModel", *, truth=None, coords: np.ndarray | None 
         coords = np.zeros((len(model.texts_), 2), dtype=np.float32)
         ok = np.array(model.status_) == "ok"
         coords[ok] = map_2d(model.embeddings_[ok], seed=model.seed)
-    params = {k: v for k, v in model.get_params().items() if isinstance(v, (str, int, float, bool, tuple, list,
-                                                                            type(None)))}
+    params = {
+        k: v for k, v in model.get_params().items() if isinstance(v, (str, int, float, bool, tuple, list, type(None)))
+    }
     truth = None if truth is None else list(truth)
-    return ReportInputs(model.topic_info(), model.document_info(), model.summary(), params,
-                        model.evaluate(truth), coords, model.hierarchy(),
-                        similarity(model.embeddings_, model.labels_), truth)
+    return ReportInputs(
+        model.topic_info(),
+        model.document_info(),
+        model.summary(),
+        params,
+        model.evaluate(truth),
+        coords,
+        model.hierarchy(),
+        similarity(model.embeddings_, model.labels_),
+        truth,
+    )
 
 
 def assignments(inputs: ReportInputs) -> pd.DataFrame:
@@ -75,22 +87,35 @@ def assignments(inputs: ReportInputs) -> pd.DataFrame:
 def topics_payload(inputs: ReportInputs) -> dict[str, Any]:
     clusters = []
     for _, t in inputs.topics.iterrows():
-        entry = {"id": int(t["cluster"]), "size": int(t["size"]), "name": t["name"],
-                 "keywords": [{"keyword": k, "weight": w} for k, w in zip(t["keywords"], t["keyword_weights"])],
-                 "representatives": list(t["representatives"])}
+        entry = {
+            "id": int(t["cluster"]),
+            "size": int(t["size"]),
+            "name": t["name"],
+            "keywords": [{"keyword": k, "weight": w} for k, w in zip(t["keywords"], t["keyword_weights"])],
+            "representatives": list(t["representatives"]),
+        }
         if "stability" in t:
             entry["stability"] = float(t["stability"])
             entry["unstable"] = bool(t["unstable"])
         clusters.append(entry)
     s = inputs.summary
-    return {"model": s["model"], "parameters": inputs.parameters, "clustering": s["clustering"],
-            "rows": s["rows"], "usable_rows": s["usable_rows"], "unusable_rows": s["unusable_rows"],
-            "unassigned_rows": s["outliers"], "unassigned_after_reassignment": s["outliers_after_reassignment"],
-            "outliers_note": "assignments: cluster_original keeps the first assignment (-1 = outlier), "
-                             "cluster_reassigned puts every outlier in its nearest cluster, cluster is the one "
-                             "in use (reassigned only with --reassign-outliers)",
-            "stability": s.get("stability"), "metrics": inputs.metrics, "advice": s.get("advice", []),
-            "clusters": clusters}
+    return {
+        "model": s["model"],
+        "parameters": inputs.parameters,
+        "clustering": s["clustering"],
+        "rows": s["rows"],
+        "usable_rows": s["usable_rows"],
+        "unusable_rows": s["unusable_rows"],
+        "unassigned_rows": s["outliers"],
+        "unassigned_after_reassignment": s["outliers_after_reassignment"],
+        "outliers_note": "assignments: cluster_original keeps the first assignment (-1 = outlier), "
+        "cluster_reassigned puts every outlier in its nearest cluster, cluster is the one "
+        "in use (reassigned only with --reassign-outliers)",
+        "stability": s.get("stability"),
+        "metrics": inputs.metrics,
+        "advice": s.get("advice", []),
+        "clusters": clusters,
+    }
 
 
 def figures(inputs: ReportInputs) -> dict[str, Any]:
@@ -115,8 +140,9 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
-def write_report(inputs: ReportInputs, out_dir: str | Path, *, model: "TopicModel | None" = None,
-                 raw_cells: bool = False) -> dict[str, Path]:
+def write_report(
+    inputs: ReportInputs, out_dir: str | Path, *, model: TopicModel | None = None, raw_cells: bool = False
+) -> dict[str, Path]:
     """Write every export (and, given ``model``, its saved ``model/``) into ``out_dir``, which is
     replaced as a whole only once everything is written; returns {kind: final path}.
 
@@ -143,7 +169,8 @@ def _write_exports(inputs: ReportInputs, out: Path, raw_cells: bool) -> dict[str
     topics_sheet = inputs.topics.assign(
         keywords=inputs.topics["keywords"].map(", ".join),
         keyword_weights=inputs.topics["keyword_weights"].map(lambda ws: ", ".join(f"{w:.4f}" for w in ws)),
-        representatives=inputs.topics["representatives"].map(" | ".join))
+        representatives=inputs.topics["representatives"].map(" | ".join),
+    )
     with atomic_path(out / "clusters.xlsx") as tmp:
         write_xlsx(tmp, {"groupes": topics_sheet, "lignes": table})
     pngs = {name: _png(fig) for name, fig in figures(inputs).items()}
@@ -152,12 +179,22 @@ def _write_exports(inputs: ReportInputs, out: Path, raw_cells: bool) -> dict[str
             tmp.write_bytes(data)
     from markupsafe import Markup
 
-    context = {"p": payload, "summary": inputs.summary, "csp": Markup(CSP),  # our constant, not user text
-               "images": {k: base64.b64encode(v).decode("ascii") for k, v in pngs.items()}}
+    context = {
+        "p": payload,
+        "summary": inputs.summary,
+        "csp": Markup(CSP),  # our constant, not user text
+        "images": {k: base64.b64encode(v).decode("ascii") for k, v in pngs.items()},
+    }
     write_text(out / "summary.md", _environment(markdown=True).get_template("summary.md.j2").render(**context))
     write_text(out / "report.html", _environment(markdown=False).get_template("report.html.j2").render(**context))
-    return {"assignments_csv": "assignments.csv", "assignments_parquet": "assignments.parquet",
-            "topics_json": "topics.json", "xlsx": "clusters.xlsx", "markdown": "summary.md", "html": "report.html"}
+    return {
+        "assignments_csv": "assignments.csv",
+        "assignments_parquet": "assignments.parquet",
+        "topics_json": "topics.json",
+        "xlsx": "clusters.xlsx",
+        "markdown": "summary.md",
+        "html": "report.html",
+    }
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|~>])")
@@ -175,7 +212,6 @@ def _environment(markdown: bool):
 
     # HTML: every value is escaped (autoescape=True, whatever the template's name). Markdown: the
     # `md` filter escapes what the template marks; nothing from the user is left unmarked.
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=not markdown, trim_blocks=True,
-                      lstrip_blocks=True)
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=not markdown, trim_blocks=True, lstrip_blocks=True)
     env.filters["md"] = md_escape
     return env
