@@ -30,6 +30,7 @@ record ``git describe --dirty``, or ``$FLAUCLUSTER_COMMIT`` where set (a copied 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -175,15 +176,13 @@ def machine(device: str) -> dict:
         out["cuda"] = torch.version.cuda
     # A copied tree (e.g. on a lent GPU machine) may carry stale or no git metadata: the caller names the commit.
     commit = os.environ.get("FLAUCLUSTER_COMMIT")
-    try:
+    with contextlib.suppress(OSError, subprocess.CalledProcessError):
         commit = (
             commit
             or subprocess.run(
                 ["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True, text=True, check=True
             ).stdout.strip()
         )
-    except (OSError, subprocess.CalledProcessError):
-        pass
     if commit:
         out["flaucluster_commit"] = commit
     return out
@@ -382,7 +381,7 @@ def main() -> None:
             names = list(systems) if r % 2 == 0 else list(reversed(systems))  # alternate who goes first
             for kind, texts in kinds.items():
                 for name in names:
-                    dt, vec, foreign = timed(lambda: systems[name](texts), sync)
+                    dt, vec, foreign = timed(lambda name=name, texts=texts: systems[name](texts), sync)
                     runs[kind][name].append((dt, foreign))
                     vectors[kind].setdefault(name, np.asarray(vec))
                     print(
@@ -396,10 +395,11 @@ def main() -> None:
         for kind, texts in kinds.items():
             lowered = [t.strip().lower() for t in texts]
             dt_slow = timed(
-                lambda: stock.tokenizer(lowered, truncation=True, max_length=512)["input_ids"], lambda: None
+                lambda lowered=lowered: stock.tokenizer(lowered, truncation=True, max_length=512)["input_ids"],
+                lambda: None,
             )[0]
             ours.clear_tokenizer_cache()
-            dt_fast = timed(lambda: ours._token_ids(texts), lambda: None)[0]
+            dt_fast = timed(lambda texts=texts: ours._token_ids(texts), lambda: None)[0]
             stock_seconds = statistics.median(dt for dt, _ in _selected(runs[kind]["stock"]))
             tokenizer_rates[kind] = {
                 "stock_tokenizer_per_s": len(texts) / dt_slow,

@@ -26,7 +26,7 @@ def cluster(
     points: np.ndarray,
     method: Method | Any = "hdbscan",
     *,
-    min_cluster_size: int = 10,
+    min_cluster_size: int = 15,
     min_samples: int | None = None,
     k: int | None = None,
     k_range: tuple[int, int] = (2, 30),
@@ -113,13 +113,23 @@ def renumber_by_size(labels: np.ndarray) -> np.ndarray:
     return np.array([mapping.get(int(l), OUTLIER) for l in labels], dtype=int)
 
 
-def reassign_outliers(vectors: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Give each outlier the cluster of the nearest centroid (cosine on unit vectors); others unchanged."""
+def centroids(vectors: np.ndarray, labels: np.ndarray, *, unit: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(cluster ids, mean vector of each cluster), unit length unless ``unit=False``; outliers excluded."""
+    ids = np.array(sorted(set(labels.tolist()) - {OUTLIER}), dtype=int)
+    cents = np.stack([vectors[labels == i].mean(0) for i in ids]) if len(ids) else np.zeros((0, vectors.shape[1]))
+    if not unit:
+        return ids, cents
+    norms = np.linalg.norm(cents, axis=1, keepdims=True)
+    return ids, cents / np.where(norms > 0, norms, 1)
+
+
+def assign_outliers(vectors: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Give each outlier the cluster whose mean vector it has the largest dot product with (unit
+    vectors); others unchanged."""
     out = labels.copy()
-    ids = np.unique(labels[labels != OUTLIER])
     mask = labels == OUTLIER
+    ids, means = centroids(vectors, labels, unit=False)
     if not mask.any() or not len(ids):
         return out
-    centroids = np.stack([vectors[labels == i].mean(0) for i in ids])
-    out[mask] = ids[np.argmax(vectors[mask] @ centroids.T, axis=1)]
+    out[mask] = ids[np.argmax(vectors[mask] @ means.T, axis=1)]
     return out

@@ -6,15 +6,7 @@ import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
-from .cluster import OUTLIER
-
-
-def centroids(vectors: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(cluster ids, unit-length mean vectors)."""
-    ids = np.array(sorted(set(labels.tolist()) - {OUTLIER}), dtype=int)
-    cents = np.stack([vectors[labels == i].mean(0) for i in ids]) if len(ids) else np.zeros((0, vectors.shape[1]))
-    norms = np.linalg.norm(cents, axis=1, keepdims=True)
-    return ids, cents / np.where(norms > 0, norms, 1)
+from .cluster import centroids
 
 
 def similarity(vectors: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

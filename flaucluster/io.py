@@ -143,9 +143,9 @@ def _decode(raw: bytes, path: Path, encoding: str | None) -> str:
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
+            where = raw[: exc.start].count(b"\n") + 1
             raise InputError(
-                f"{path}: line {line}: byte 0x{raw[exc.start]:02x} is not valid {encoding}. "
+                f"{path}: line {where}: byte 0x{raw[exc.start]:02x} is not valid {encoding}. "
                 "Pass the file's real encoding with --encoding (e.g. utf-8, cp1252)."
             ) from None
         except LookupError:
@@ -156,16 +156,17 @@ def _decode(raw: bytes, path: Path, encoding: str | None) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    lines = raw.removeprefix(b"\xef\xbb\xbf").split(b"\n")
-    decoded, bad, utf8_multibyte = [], [], False
-    for number, line in enumerate(lines, 1):
+    lines: list[bytes] = raw.removeprefix(b"\xef\xbb\xbf").split(b"\n")
+    decoded: list[str | None] = []
+    bad: list[int] = []
+    utf8_multibyte = False
+    for number, chunk in enumerate(lines, 1):
         try:
-            text = line.decode("utf-8")
-            utf8_multibyte |= not line.isascii()
+            decoded.append(chunk.decode("utf-8"))
+            utf8_multibyte |= not chunk.isascii()
         except UnicodeDecodeError:
             bad.append(number)
-            text = None
-        decoded.append(text)
+            decoded.append(None)
     if utf8_multibyte:  # a UTF-8 file with a few lines pasted from elsewhere
         for number in bad:
             decoded[number - 1] = _decode_8bit(lines[number - 1])
@@ -177,7 +178,7 @@ def _decode(raw: bytes, path: Path, encoding: str | None) -> str:
             shown,
             "them" if len(bad) > 1 else "it",
         )
-        return "\n".join(decoded)
+        return "\n".join(d or "" for d in decoded)
     try:
         text = raw.decode("cp1252")
     except UnicodeDecodeError:

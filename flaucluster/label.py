@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -26,16 +26,25 @@ from .cluster import OUTLIER
 _MMR_POOL = (
     30  # candidates MMR chooses the shown keywords from: enough to find diverse ones, few enough to stay on topic
 )
+_SCAN_FACTOR = 6  # terms looked at per keyword wanted: twins and sub-phrases are dropped on the way
+_COVERS = 0.6  # a phrase used in this share of a word's uses stands for the word (and the reverse)
+_SAME_TEXT = 0.95  # representatives closer than this cosine are near-duplicates of one another
+_COMMON_FORM = 0.25  # a surface form seen at least this share as often as the commonest can be shown
 
 
 @dataclass
-class TopicLabel:
+class Topic:
+    """What a person reads about one cluster."""
+
     cluster: int
     size: int
     name: str
     keywords: list[tuple[str, float]]  # (display form, weight), best first
     representatives: list[str]  # most central distinct sentences
     representative_rows: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "keywords": [[k, round(w, 5)] for k, w in self.keywords]}
 
 
 class FrenchPhraseAnalyzer:
@@ -90,12 +99,13 @@ class FrenchPhraseAnalyzer:
                 phrase_keys, gap = [ki], 0
                 self._emit(out, phrase_keys, seg[i : i + 1])
                 for j in range(i + 1, len(seg)):
-                    if keys[j] is None:
+                    kj = keys[j]
+                    if kj is None:
                         gap += 1
                         if gap > 1 or seg[j].lower() not in french.LINK_WORDS:
                             break
                         continue
-                    phrase_keys.append(keys[j])
+                    phrase_keys.append(kj)
                     gap = 0
                     self._emit(out, phrase_keys, seg[i : j + 1])
                     if len(phrase_keys) == self.max_words:
@@ -134,7 +144,7 @@ def _best_surface(forms: Counter, key_words: list[str]) -> str:
         return sum(w == k for w, k in zip(low.split(" "), key_words))
 
     # ties broken by the text itself, never by the order rows came in
-    low = max((l for l in totals if totals[l] >= 0.25 * top), key=lambda l: (singular(l), totals[l], l))
+    low = max((l for l in totals if totals[l] >= _COMMON_FORM * top), key=lambda l: (singular(l), totals[l], l))
     best = max(by_lower[low].items(), key=lambda kv: (kv[1], kv[0]))[0]
     # a capital only at the start is usually a title or sentence start: show lower case when also written so
     if best != low and best[1:] == low[1:] and low in by_lower[low]:
@@ -202,14 +212,14 @@ def select_keywords(
 
 def select_terms(weights: np.ndarray, counts: np.ndarray, terms: Sequence[str], *, n: int = 10) -> list[int]:
     """Indices of the top ``n`` twin-free terms of one cluster (see :func:`select_keywords`)."""
-    order = [i for i in np.argsort(-weights, kind="stable")[: n * 6] if weights[i] > 0]
+    order = [i for i in np.argsort(-weights, kind="stable")[: n * _SCAN_FACTOR] if weights[i] > 0]
     kept: list[int] = []
     for i in order:
         inside = [k for k in kept if _contains(terms[k], terms[i])]
-        if inside and max(counts[k] for k in inside) >= 0.6 * counts[i]:
+        if inside and max(counts[k] for k in inside) >= _COVERS * counts[i]:
             continue  # a kept phrase accounts for most uses of this term: it adds nothing
         # a longer phrase that accounts for most uses of kept shorter terms replaces them
-        kept = [k for k in kept if not (_contains(terms[i], terms[k]) and counts[i] >= 0.6 * counts[k])]
+        kept = [k for k in kept if not (_contains(terms[i], terms[k]) and counts[i] >= _COVERS * counts[k])]
         if " " not in terms[i] or counts[i] >= 2:
             kept.append(i)
         if len(kept) >= n:
@@ -242,7 +252,10 @@ def representatives(vectors: np.ndarray, texts: Sequence[str], rows: np.ndarray,
     order = rows[np.argsort(-(vectors[rows] @ centroid), kind="stable")]
     chosen: list[int] = []
     for r in order:
-        if all(vectors[r] @ vectors[c] < 0.95 and texts[r].strip().lower() != texts[c].strip().lower() for c in chosen):
+        if all(
+            vectors[r] @ vectors[c] < _SAME_TEXT and texts[r].strip().lower() != texts[c].strip().lower()
+            for c in chosen
+        ):
             chosen.append(int(r))
         if len(chosen) == n:
             break
@@ -270,8 +283,8 @@ def label_clusters(
     diversity: float = 0.3,
     max_docs: int | None = 50_000,
     seed: int = 0,
-) -> list[TopicLabel]:
-    """One :class:`TopicLabel` per cluster id (outliers excluded), in id order.
+) -> list[Topic]:
+    """One :class:`Topic` per cluster id (outliers excluded), in id order.
 
     Keywords are counted on at most ``max_docs`` clustered rows (a sample drawn with ``seed``, for
     speed on very large corpora); representative sentences always come from every row. MMR
@@ -289,12 +302,13 @@ def label_clusters(
     member_rows = np.flatnonzero(members)
     vectorizer = CountVectorizer(analyzer=analyzer, min_df=2 if len(member_rows) >= 50 else 1)
     try:
-        counts = vectorizer.fit_transform([texts[i] for i in member_rows]).tocsr()
+        counts = vectorizer.fit_transform([texts[int(i)] for i in member_rows]).tocsr()
         terms = vectorizer.get_feature_names_out().tolist()
     except ValueError:  # no content word at all
         counts, terms = sparse.csr_matrix((len(member_rows), 0)), []
     weights, class_counts = class_tfidf(counts, labels[members], clusters)
-    out, names = [], set()
+    out: list[Topic] = []
+    names: set[str] = set()
     for ci, c in enumerate(clusters):
         picked = select_terms(weights[ci], class_counts[ci], terms, n=_MMR_POOL) if terms else []
         if diversity > 0 and len(picked) > n_keywords:
@@ -307,7 +321,7 @@ def label_clusters(
         reps = representatives(vectors, texts, rows, n_representatives)
         name = cluster_name(kws, c, names)
         names.add(name)
-        out.append(TopicLabel(c, len(rows), name, kws, [texts[r] for r in reps], reps))
+        out.append(Topic(c, len(rows), name, kws, [texts[r] for r in reps], reps))
     return out
 
 

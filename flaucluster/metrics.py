@@ -48,8 +48,8 @@ def agreement(labels: np.ndarray, truth: Sequence) -> dict[str, float]:
     """ARI and NMI against known labels, all rows counted (outliers are one more group)."""
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-    truth = np.asarray(truth)
-    return {"ari": float(adjusted_rand_score(truth, labels)), "nmi": float(normalized_mutual_info_score(truth, labels))}
+    known = np.asarray(truth)
+    return {"ari": float(adjusted_rand_score(known, labels)), "nmi": float(normalized_mutual_info_score(known, labels))}
 
 
 def npmi_coherence(keywords: list[list[str]], documents: list[set[str]], top: int = 10) -> float | None:

@@ -11,25 +11,27 @@ encoder's embeddings is the same fit.
 
 from __future__ import annotations
 
-import hashlib
 import logging
+import os
 from collections.abc import Sequence
-from dataclasses import asdict
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
-from . import hierarchy, metrics, stability
-from .cluster import METHODS, OUTLIER, cluster, reassign_outliers, renumber_by_size
+from . import consensus, hierarchy, metrics
+from .cluster import METHODS, OUTLIER, assign_outliers
 from .errors import ConfigError
 from .french import fold_inclusive
-from .label import TopicLabel, label_clusters
-from .reduce import REDUCTIONS, neighbour_graph, reduce
+from .label import Topic, label_clusters
+from .reduce import REDUCTIONS, Reduction
 from .rows import PLACEHOLDERS, Cells, cell_text, normalise_cells
-from .search import knn, knn_assign, nearest, vote
+from .search import knn_assign, nearest
+
+if TYPE_CHECKING:
+    from .persist import FittedState
 
 logger = logging.getLogger(__name__)
 
@@ -148,7 +150,7 @@ class TopicModel(BaseEstimator):
 
     _validate = check_params
 
-    def _reduction(self) -> str:
+    def _reduction(self) -> Reduction:
         if self.reduction != "auto":
             return self.reduction
         # KMeans works on unit vectors directly; density clustering needs few dimensions.
@@ -233,147 +235,53 @@ class TopicModel(BaseEstimator):
             raise ConfigError(f"ids has {len(self.ids_)} entries for {len(values)} texts.")
         self.texts_, self.clean_, self.status_, self.notes_ = cells
         ok = self._usable()
-        why_not = self._too_few_rows(int(ok.sum()))  # before any embedding: a bad k fails in a second
+        consensus.too_few_rows(self._settings(), int(ok.sum()))  # before any embedding: a bad k fails at once
         if embeddings is not None:  # the encoder is known only by name, if at all
             self.encoder_info_ = {"model": self.model or "precomputed", "identity": None, "embeddings": "given"}
         self.embeddings_ = self._vectors(self.clean_, ok, embeddings)
         if embeddings is None:
             self.encoder_info_ = self._encoder().describe()
-        usable = np.flatnonzero(ok)
-        n = len(values)
-        canon = usable[np.argsort([_row_hash(self.clean_[i], self.embeddings_[i]) for i in usable], kind="stable")]
-        self.stability_ = None
-        self.custom_names_: dict[int, str] = {}
-        self.advice_: list[str] = []
-        if why_not:
-            self.advice_.append(why_not)
-            self.labels_original_ = np.full(n, OUTLIER, dtype=int)
-            self.probabilities_ = np.zeros(n, dtype=np.float32)
-            self.reduced_ = np.full((n, self.n_components), np.nan, dtype=np.float32)
-            self.clustering_details_ = {
-                "method": self._method_name(),
-                "reduction": self._reduction(),
-                "seed": self.seed,
-                "clustered_rows": 0,
-                "assigned_by_neighbours": 0,
-                "skipped": why_not,
-            }
-            self.labels_ = self.labels_original_.copy()
-        else:
-            self._fit_runs(canon, usable, n)
-        if len(usable) and not (self.labels_original_[usable] != OUTLIER).any() and not why_not:
-            self.advice_.append(
-                f"No group was found: all {len(usable)} usable rows are unassigned. Try a smaller "
-                f"min_cluster_size (now {self.min_cluster_size}; --min-cluster-size), or method='kmeans' (--method "
-                "kmeans, optionally with --k)."
-            )
+        result = consensus.fit(self.embeddings_, self.clean_, np.flatnonzero(ok), self._settings())
+        self.labels_original_, self.probabilities_, self.reduced_ = result.labels, result.probabilities, result.reduced
+        self.clustering_details_, self.stability_, self.advice_ = result.details, result.stability, result.advice
+        self.labels_ = (
+            assign_outliers(self.embeddings_, result.labels) if self.reassign_outliers else result.labels.copy()
+        )
         self.labels_[~ok] = OUTLIER
+        self.custom_names_: dict[int, str] = {}
         self._describe_topics()
         logger.info(
             "%d rows -> %d clusters, %d outliers, %d unusable",
-            n,
+            len(ok),
             len(self.topics_),
             int(((self.labels_original_ == OUTLIER) & ok).sum()),
-            n - len(usable),
+            int((~ok).sum()),
         )
         for line in self.advice_:
             logger.warning("%s", line)
         return self
+
+    def _settings(self) -> consensus.Settings:
+        return consensus.Settings(
+            method=self.method,
+            method_name=self._method_name(),
+            reduction=self._reduction(),
+            n_components=self.n_components,
+            n_neighbors=self.n_neighbors,
+            min_cluster_size=self.min_cluster_size,
+            min_samples=self.min_samples,
+            k=self.k,
+            k_range=(int(self.k_range[0]), int(self.k_range[1])),
+            n_runs=self.n_runs,
+            max_fit_rows=self.max_fit_rows,
+            seed=self.seed,
+        )
 
     def _usable(self) -> np.ndarray:
         return np.array([s == "ok" for s in self.status_], dtype=bool)
 
     def _method_name(self) -> str:
         return self.method if isinstance(self.method, str) else f"custom:{type(self.method).__name__}"
-
-    def _too_few_rows(self, n_usable: int) -> str | None:
-        """Why no clustering can run on this many rows (the reason becomes advice), or None."""
-        if self.method == "hdbscan" and n_usable < 2 * self.min_cluster_size:
-            return (
-                f"Only {n_usable} usable rows: HDBSCAN needs at least 2 x min_cluster_size = "
-                f"{2 * self.min_cluster_size} to find two groups. Every row is unassigned; lower "
-                "--min-cluster-size or add rows."
-            )
-        if self.method == "kmeans":
-            if self.k is not None and n_usable < self.k:
-                raise ConfigError(f"k={self.k} but only {n_usable} usable rows; choose a smaller k (--k).")
-            if self.k is None and n_usable < max(3, self.k_range[0] + 1):
-                return (
-                    f"Only {n_usable} usable rows: too few to choose k automatically. Every row is "
-                    "unassigned; pass --k or add rows."
-                )
-        if n_usable < 3:
-            return f"Only {n_usable} usable rows: at least 3 are needed to form groups. Every row is unassigned."
-        return None
-
-    def _fit_runs(self, canon: np.ndarray, usable: np.ndarray, n: int) -> None:
-        runs, probs, reduced, details, fit_rows, rest = self._seed_runs(canon, n)
-        seeds = [self.seed + r for r in range(self.n_runs)]
-        best = stability.medoid(runs)
-        labels = np.full(n, OUTLIER, dtype=int)
-        labels[canon] = runs[best]
-        self.labels_original_ = labels.copy()
-        self.probabilities_ = probs[best]
-        self.reduced_ = np.full((n, reduced[best].shape[1]), np.nan, dtype=np.float32)
-        self.reduced_[fit_rows] = reduced[best]  # rows outside the fitted sample have no reduced point
-        self.clustering_details_ = {
-            **details[best],
-            "method": self._method_name(),
-            "seed": seeds[best],
-            "reduction": self._reduction(),
-            "clustered_rows": len(fit_rows),
-            "assigned_by_neighbours": len(rest),
-        }
-        if self.n_runs > 1:
-            order = np.argsort(canon)  # runs are in canonical order; assess in input order
-            self.stability_ = stability.assess(labels[usable], [r[order] for r in runs], seeds)
-        self.labels_ = reassign_outliers(self.embeddings_, labels) if self.reassign_outliers else labels.copy()
-
-    def _seed_runs(self, canon: np.ndarray, n: int):
-        """Reduce + cluster once per seed, rows in canonical order. Above ``max_fit_rows`` a seeded
-        sample is clustered and the other rows follow their nearest sampled neighbours."""
-        fit_rows, rest = canon, canon[:0]
-        if self.max_fit_rows and len(canon) > self.max_fit_rows:
-            pick = np.sort(np.random.default_rng(self.seed).choice(len(canon), self.max_fit_rows, replace=False))
-            fit_rows, rest = canon[pick], np.delete(canon, pick)
-            logger.info(
-                "Clustering a seeded sample of %d rows; the other %d join by nearest-neighbour vote.",
-                len(fit_rows),
-                len(rest),
-            )
-            neighbours = knn(self.embeddings_[rest], self.embeddings_[fit_rows])  # once, for every run
-        graph = None
-        if self._reduction() == "umap":  # one exact neighbour graph for every seed
-            graph = neighbour_graph(self.embeddings_[fit_rows], min(self.n_neighbors, len(fit_rows) - 1))
-        runs, probs, reduced, details = [], [], [], []
-        for r in range(self.n_runs):
-            points = reduce(
-                self.embeddings_[fit_rows],
-                self._reduction(),
-                n_components=self.n_components,
-                n_neighbors=self.n_neighbors,
-                seed=self.seed + r,
-                graph=graph,
-            )
-            result = cluster(
-                points,
-                self.method,
-                min_cluster_size=self.min_cluster_size,
-                min_samples=self.min_samples,
-                k=self.k,
-                k_range=self.k_range,
-                seed=self.seed + r,
-            )
-            run = np.full(n, OUTLIER, dtype=int)
-            prob = np.zeros(n, dtype=np.float32)
-            run[fit_rows], prob[fit_rows] = renumber_by_size(result.labels), result.probabilities
-            if len(rest):
-                run[rest], prob[rest] = vote(*neighbours, run[fit_rows])
-            runs.append(run[canon])
-            probs.append(prob)
-            reduced.append(points)
-            details.append(result.details)
-        return runs, probs, reduced, details, fit_rows, rest
 
     def fit_transform(self, X: Sequence[Any], y: Any = None, **kwargs) -> np.ndarray:
         return self.fit(X, y, **kwargs).labels_
@@ -382,7 +290,7 @@ class TopicModel(BaseEstimator):
 
     def _describe_topics(self) -> None:
         labels = np.where(self._usable(), self.labels_, OUTLIER)
-        self.topics_: list[TopicLabel] = label_clusters(
+        self.topics_: list[Topic] = label_clusters(
             self.clean_,
             labels,
             self.embeddings_,
@@ -482,7 +390,7 @@ class TopicModel(BaseEstimator):
                 "is_outlier": ok & (self.labels_original_ == OUTLIER),
                 "cluster_original": self.labels_original_,
                 # the reassigned view, always offered: outliers in their nearest cluster, others unchanged
-                "cluster_reassigned": np.where(ok, reassign_outliers(self.embeddings_, self.labels_), OUTLIER),
+                "cluster_reassigned": np.where(ok, assign_outliers(self.embeddings_, self.labels_), OUTLIER),
                 "status": self.status_,
             }
         )
@@ -545,18 +453,21 @@ class TopicModel(BaseEstimator):
         self._describe_topics()
         return self
 
-    def reduce_clusters(self, n_clusters: int) -> TopicModel:
+    def merge_similar(self, n_clusters: int) -> TopicModel:
         """Merge the most similar clusters until ``n_clusters`` remain (cut of the hierarchy)."""
         self._check_fitted()
         return self.merge_clusters(hierarchy.merge_plan(self.embeddings_, self.labels_, n_clusters))
 
-    def reduce_outliers(self) -> TopicModel:
+    def assign_outliers(self) -> TopicModel:
         """Assign each outlier to its nearest cluster; ``cluster_original`` keeps the first answer."""
         self._check_fitted()
-        self.labels_ = reassign_outliers(self.embeddings_, self.labels_)
+        self.labels_ = assign_outliers(self.embeddings_, self.labels_)
         self.labels_[~self._usable()] = OUTLIER
         self._describe_topics()
         return self
+
+    reduce_clusters = merge_similar  # BERTopic's names, kept for users who know them
+    reduce_outliers = assign_outliers
 
     def hierarchy(self) -> dict[str, Any]:
         """Cluster ids, their names and a scipy linkage matrix (for ``scipy...dendrogram``)."""
@@ -606,31 +517,68 @@ class TopicModel(BaseEstimator):
         return out
 
     # ------------------------------------------------------------------ persistence
-    def save(self, folder: str) -> None:
-        """Plain files (JSON + .npy); see :mod:`flaucluster.persist`."""
-        from .persist import save_model
+    def save(self, folder: str | os.PathLike, *, truth: Sequence[Any] | None = None) -> None:
+        """Plain files (JSON + .npz, no pickle) and a manifest; see :mod:`flaucluster.persist`.
+        ``truth``: known labels kept beside the model for evaluation only."""
+        from .persist import save_state
 
         self._check_fitted()
-        save_model(self, folder)
+        save_state(self.state(), folder, truth=truth)
 
     @classmethod
-    def load(cls, folder: str) -> TopicModel:
-        from .persist import load_model
+    def load(cls, folder: str | os.PathLike) -> TopicModel:
+        from .persist import load_state
 
-        return load_model(folder)
+        return cls.from_state(load_state(folder), source=str(folder))
+
+    def state(self) -> FittedState:
+        """The fitted model as plain data (:class:`flaucluster.persist.FittedState`)."""
+        from .persist import FittedState
+
+        self._check_fitted()
+        params = {k: v for k, v in self.get_params(deep=False).items() if k != "method"}
+        params["method"] = self._method_name()  # a custom clusterer is recorded by name: it cannot be stored
+        return FittedState(
+            params,
+            self.ids_,
+            self.texts_,
+            self.clean_,
+            self.status_,
+            self.notes_,
+            self.embeddings_,
+            self.labels_,
+            self.labels_original_,
+            self.probabilities_,
+            self.reduced_,
+            self.topics_,
+            self.encoder_info_,
+            self.clustering_details_,
+            self.custom_names_,
+            self.advice_,
+            self.stability_,
+        )
+
+    @classmethod
+    def from_state(cls, state: FittedState, source: str = "the saved model") -> TopicModel:
+        from .errors import ModelFolderError
+
+        unknown = set(state.params) - set(cls().get_params())
+        if unknown:
+            raise ModelFolderError(f"{source}: unknown parameters {sorted(unknown)} in flaucluster.json.")
+        model = cls(**state.params)
+        model.ids_, model.texts_, model.clean_ = state.ids, state.texts, state.clean
+        model.status_, model.notes_ = state.status, state.notes
+        model.embeddings_, model.labels_, model.labels_original_ = state.embeddings, state.labels, state.labels_original
+        model.probabilities_, model.reduced_, model.topics_ = state.probabilities, state.reduced, state.topics
+        model.encoder_info_, model.clustering_details_ = state.encoder, state.clustering
+        model.custom_names_, model.advice_, model.stability_ = state.custom_names, state.advice, state.stability
+        model.encoder_ = None
+        if model.model is None and state.encoder.get("model") not in (None, "precomputed"):
+            model.model = state.encoder["model"]  # the encoder actually used, never a later default
+        return model
 
     def topics_as_dicts(self) -> list[dict]:
-        return [{**asdict(t), "keywords": [[k, round(w, 5)] for k, w in t.keywords]} for t in self.topics_]
-
-
-def _row_hash(text: str, vector: np.ndarray) -> str:
-    """Canonical sort key: the text, then (only between identical texts) the vector to 4 decimals, so
-    that the last bits of a vector, which move with batch composition, never change the order."""
-    coarse = np.round(np.asarray(vector, dtype=np.float64) * 1e4).astype(np.int64).tobytes()
-    return (
-        hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
-        + hashlib.blake2b(coarse, digest_size=6).hexdigest()
-    )
+        return [t.as_dict() for t in self.topics_]
 
 
 def _is_int(value: Any) -> bool:

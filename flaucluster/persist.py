@@ -6,71 +6,94 @@ Folder layout (format 2), written whole or not at all (:mod:`flaucluster.runfold
 - ``topics.json``: clusters with names, keywords, representative sentences
 - ``arrays.npz``: embeddings, labels, original labels, probabilities, reduced points, row confidence
 - ``truth.json`` (optional): known labels given for evaluation only (ARI/NMI in reports)
-- ``manifest.json``: every file's size and SHA-256, written last and checked by :func:`load_model`
+- ``manifest.json``: every file's size and SHA-256, written last and checked by :func:`load_state`
 """
 
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
+from .cluster import OUTLIER
 from .errors import ModelFolderError
 from .io import atomic_path, write_json
-from .label import TopicLabel
+from .label import Topic
 from .rows import ROW_STATUSES
 from .runfolder import package_versions, staged, verify
 from .stability import Stability
 
-if TYPE_CHECKING:
-    from .model import TopicModel
-
 FORMAT_VERSION = 2
 KIND = "model"
-_ARRAYS = ("embeddings", "labels", "labels_original", "probabilities", "reduced")
+ARRAYS = ("embeddings", "labels", "labels_original", "probabilities", "reduced")
 
 
-def save_model(model: TopicModel, folder: str | Path, *, truth: Sequence[Any] | None = None) -> None:
-    """Write ``model`` to ``folder`` (replaced as a whole when it holds an earlier save)."""
+@dataclass
+class FittedState:
+    """Everything a fitted model knows, as plain data (what is saved and loaded)."""
+
+    params: dict[str, Any]
+    ids: list[str]
+    texts: list[str]  # as written
+    clean: list[str]  # as the model saw them
+    status: list[str]
+    notes: list[str]
+    embeddings: np.ndarray
+    labels: np.ndarray
+    labels_original: np.ndarray
+    probabilities: np.ndarray
+    reduced: np.ndarray
+    topics: list[Topic]
+    encoder: dict[str, Any]
+    clustering: dict[str, Any]
+    custom_names: dict[int, str] = field(default_factory=dict)
+    advice: list[str] = field(default_factory=list)
+    stability: Stability | None = None
+
+
+def save_state(state: FittedState, folder: str | os.PathLike, *, truth: Sequence[Any] | None = None) -> None:
+    """Write ``state`` to ``folder`` (replaced as a whole when it holds an earlier save)."""
     with staged(folder, KIND, option="folder") as tmp:
-        _write(model, tmp, truth)
+        _write(state, tmp, truth)
 
 
-def _write(model: TopicModel, folder: Path, truth: Sequence[Any] | None) -> None:
-    params = {k: v for k, v in model.get_params(deep=False).items() if k != "method"}
-    params["method"] = model._method_name()  # a custom clusterer is recorded by name: it cannot be stored
-    arrays = {name: getattr(model, f"{name}_") for name in _ARRAYS}
-    if model.stability_ is not None:
-        arrays["row_confidence"] = model.stability_.row_confidence
+def _write(state: FittedState, folder: Path, truth: Sequence[Any] | None) -> None:
+    arrays = {name: getattr(state, name) for name in ARRAYS}
+    if state.stability is not None:
+        arrays["row_confidence"] = state.stability.row_confidence
     with atomic_path(folder / "arrays.npz") as tmp, open(tmp, "wb") as fh:
         np.savez(fh, **arrays)
     write_json(
         folder / "documents.json",
         [
             {"id": i, "text": t, "clean": c, "status": s, "note": n}
-            for i, t, c, s, n in zip(model.ids_, model.texts_, model.clean_, model.status_, model.notes_)
+            for i, t, c, s, n in zip(state.ids, state.texts, state.clean, state.status, state.notes)
         ],
     )
-    write_json(folder / "topics.json", model.topics_as_dicts())
+    write_json(folder / "topics.json", [t.as_dict() for t in state.topics])
     stab = None
-    if model.stability_ is not None:
-        stab = {**model.stability_.summary(), "cluster_stability": model.stability_.cluster_stability}
-        stab["cluster_stability"] = {str(k): v for k, v in stab["cluster_stability"].items()}
+    if state.stability is not None:
+        stab = {
+            **state.stability.summary(),
+            "cluster_stability": {str(k): v for k, v in state.stability.cluster_stability.items()},
+        }
     write_json(
         folder / "flaucluster.json",
         {
             "format_version": FORMAT_VERSION,
             "versions": package_versions(),
-            "params": params,
-            "encoder": model.encoder_info_,
-            "clustering": model.clustering_details_,
-            "custom_names": {str(k): v for k, v in model.custom_names_.items()},
+            "params": state.params,
+            "encoder": state.encoder,
+            "clustering": state.clustering,
+            "custom_names": {str(k): v for k, v in state.custom_names.items()},
             "stability": stab,
-            "advice": list(model.advice_),
+            "advice": list(state.advice),
         },
     )
     if truth is not None:
@@ -92,9 +115,9 @@ def load_truth(folder: str | Path) -> list[str | None] | None:
     return _read_json(folder, "truth.json") if (folder / "truth.json").is_file() else None
 
 
-def load_model(folder: str | Path) -> TopicModel:
-    """A :class:`~flaucluster.model.TopicModel` from ``folder``; a :class:`ModelFolderError` says
-    exactly what is wrong with an incomplete, mixed or altered folder."""
+def load_state(folder: str | os.PathLike) -> FittedState:
+    """The :class:`FittedState` saved in ``folder``; a :class:`ModelFolderError` says exactly what
+    is wrong with an incomplete, mixed or altered folder."""
     folder = Path(folder)
     if not (folder / "flaucluster.json").is_file():
         raise ModelFolderError(
@@ -110,52 +133,38 @@ def load_model(folder: str | Path) -> TopicModel:
         )
     verify(folder, KIND)
     try:
-        return _build(folder, meta)
+        return _read(folder, meta)
     except ModelFolderError:
         raise
-    except (KeyError, TypeError, ValueError, IndexError, OSError, zipfile.BadZipFile) as exc:
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, OSError, zipfile.BadZipFile) as exc:
         raise ModelFolderError(f"{folder}: the saved model is inconsistent ({type(exc).__name__}: {exc}).") from None
 
 
-def _build(folder: Path, meta: dict) -> TopicModel:
-    from .model import TopicModel
-
+def _read(folder: Path, meta: dict) -> FittedState:
     params = dict(meta["params"])
-    for name in ("k_range", "extra_stop_words"):  # JSON has no tuples
+    for name in ("k_range", "extra_stop_words", "missing_values"):  # JSON has no tuples
         if isinstance(params.get(name), list):
             params[name] = tuple(params[name])
-    unknown = set(params) - set(TopicModel().get_params())
-    if unknown:
-        raise ModelFolderError(f"{folder}: unknown parameters {sorted(unknown)} in flaucluster.json.")
-    model = TopicModel(**params)
     docs = _read_json(folder, "documents.json")
     if not isinstance(docs, list):
         raise ModelFolderError(f"{folder}: documents.json must be a list of rows.")
-    model.ids_ = [str(d["id"]) for d in docs]
-    model.texts_ = [str(d["text"]) for d in docs]
-    model.clean_ = [str(d["clean"]) for d in docs]
-    model.status_ = [str(d["status"]) for d in docs]
-    model.notes_ = [str(d.get("note", "")) for d in docs]
-    bad_status = set(model.status_) - set(ROW_STATUSES)
+    status = [str(d["status"]) for d in docs]
+    bad_status = set(status) - set(ROW_STATUSES)
     if bad_status:
         raise ModelFolderError(f"{folder}: documents.json has unknown row statuses {sorted(bad_status)}.")
     with np.load(folder / "arrays.npz", allow_pickle=False) as z:
-        missing = [a for a in _ARRAYS if a not in z.files]
+        missing = [a for a in ARRAYS if a not in z.files]
         if missing:
             raise ModelFolderError(f"{folder}: arrays.npz lacks {missing}.")
-        for name in _ARRAYS:
-            setattr(model, f"{name}_", z[name])
+        arrays = {name: z[name] for name in ARRAYS}
         confidence = z["row_confidence"] if "row_confidence" in z.files else None
-    n = len(docs)
-    for name in _ARRAYS:
-        if len(getattr(model, f"{name}_")) != n:
-            raise ModelFolderError(
-                f"{folder}: arrays.npz[{name!r}] has {len(getattr(model, f'{name}_'))} rows for {n} documents."
-            )
-    if model.embeddings_.ndim != 2 or not np.isfinite(model.embeddings_).all():
+    for name, array in arrays.items():
+        if len(array) != len(docs):
+            raise ModelFolderError(f"{folder}: arrays.npz[{name!r}] has {len(array)} rows for {len(docs)} documents.")
+    if arrays["embeddings"].ndim != 2 or not np.isfinite(arrays["embeddings"]).all():
         raise ModelFolderError(f"{folder}: the saved embeddings are not a finite 2-D array.")
-    model.topics_ = [
-        TopicLabel(
+    topics = [
+        Topic(
             int(t["cluster"]),
             int(t["size"]),
             str(t["name"]),
@@ -165,24 +174,18 @@ def _build(folder: Path, meta: dict) -> TopicModel:
         )
         for t in _read_json(folder, "topics.json")
     ]
-    ids = {t.cluster for t in model.topics_}
-    used = set(model.labels_.tolist()) - {-1}
-    if used != ids:
+    described = {t.cluster for t in topics}
+    used = set(arrays["labels"].tolist()) - {OUTLIER}
+    if used != described:
         raise ModelFolderError(
-            f"{folder}: labels name clusters {sorted(used)} but topics.json describes {sorted(ids)}."
+            f"{folder}: labels name clusters {sorted(used)} but topics.json describes {sorted(described)}."
         )
-    model.encoder_info_ = meta["encoder"]
-    model.clustering_details_ = meta["clustering"]
-    model.custom_names_ = {int(k): str(v) for k, v in meta.get("custom_names", {}).items()}
-    model.advice_ = [str(a) for a in meta.get("advice", [])]
-    model.encoder_ = None
-    if model.model is None and model.encoder_info_.get("model") not in (None, "precomputed"):
-        model.model = model.encoder_info_["model"]  # the encoder actually used, never a later default
     stab = meta.get("stability")
-    model.stability_ = (
-        None
-        if not stab
-        else Stability(
+    if stab and (confidence is None or len(confidence) != status.count("ok")):
+        raise ModelFolderError(f"{folder}: row confidence does not match the usable rows.")
+    stability = None
+    if stab and confidence is not None:
+        stability = Stability(
             stab["n_runs"],
             stab["seeds"],
             stab["mean_pairwise_ari"],
@@ -191,9 +194,18 @@ def _build(folder: Path, meta: dict) -> TopicModel:
             stab["unstable_threshold"],
             stab["unstable_clusters"],
         )
+    return FittedState(
+        params=params,
+        ids=[str(d["id"]) for d in docs],
+        texts=[str(d["text"]) for d in docs],
+        clean=[str(d["clean"]) for d in docs],
+        status=status,
+        notes=[str(d.get("note", "")) for d in docs],
+        topics=topics,
+        encoder=dict(meta["encoder"]),
+        clustering=dict(meta["clustering"]),
+        custom_names={int(k): str(v) for k, v in meta.get("custom_names", {}).items()},
+        advice=[str(a) for a in meta.get("advice", [])],
+        stability=stability,
+        **arrays,
     )
-    if model.stability_ is not None and (
-        confidence is None or len(confidence) != int(np.sum(np.array(model.status_) == "ok"))
-    ):
-        raise ModelFolderError(f"{folder}: row confidence does not match the usable rows.")
-    return model

@@ -104,7 +104,7 @@ def top_keywords(topic_info: pd.DataFrame, *, n_clusters: int = 12, n_words: int
     return fig
 
 
-def similarity_heatmap(ids: Sequence[int], sim: np.ndarray, names: dict[int, str]) -> Figure:
+def similarity_heatmap(ids: Sequence[int] | np.ndarray, sim: np.ndarray, names: dict[int, str]) -> Figure:
     """Cosine similarity between cluster centroids."""
     n = len(ids)
     fig, ax = plt.subplots(figsize=(min(4 + 0.35 * n, 18), min(3.5 + 0.35 * n, 17)))

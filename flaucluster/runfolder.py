@@ -139,7 +139,7 @@ def _files(folder: Path) -> list[Path]:
 
 
 def package_versions() -> dict[str, str | None]:
-    out = {}
+    out: dict[str, str | None] = {}
     for name in _PACKAGES:
         try:
             out[name] = version(name)

@@ -20,8 +20,8 @@ def nearest(query: np.ndarray, vectors: np.ndarray, k: int = 10) -> tuple[np.nda
     if scores.size >= _TORCH_TOPK_CELLS:
         import torch
 
-        sims, idx = torch.topk(torch.from_numpy(scores), k, dim=1)
-        return idx.numpy().astype(np.intp), sims.numpy()
+        top_sims, top_idx = torch.topk(torch.from_numpy(scores), k, dim=1)
+        return top_idx.numpy().astype(np.intp), top_sims.numpy()
     top = np.argpartition(scores, -k, axis=1)[:, -k:]
     order = np.take_along_axis(scores, top, 1).argsort(axis=1)[:, ::-1]
     idx = np.take_along_axis(top, order, 1)

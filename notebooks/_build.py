@@ -89,7 +89,7 @@ pd.DataFrame({"hdbscan": hdb.evaluate(df["theme"]), "kmeans": km.evaluate(df["th
 hdb.set_names({0: "Développement logiciel"})
 tree = hdb.hierarchy()
 print(len(tree["clusters"]), "groupes avant fusion")
-hdb.reduce_clusters(12)
+hdb.merge_similar(12)
 hdb.topic_info()[["cluster", "size", "name"]]
 """,
     """hdb.transform(["Conducteur / conductrice d'engins : préparation au CACES R482"]), hdb.names()""",

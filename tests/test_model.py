@@ -116,7 +116,7 @@ def test_merge_reduce_and_custom_names(sample, sample_embeddings):
     model.merge_clusters([[0, n - 1]])
     assert len(model.topics_) == n - 1 and model.names()[0] == "Développement logiciel"
     assert (model.labels_ != n - 1).all()
-    model.reduce_clusters(5)
+    model.merge_similar(5)
     assert len(model.topics_) == 5
     tree = model.hierarchy()
     assert tree["linkage"].shape == (4, 4) and len(tree["names"]) == 5

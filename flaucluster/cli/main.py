@@ -10,7 +10,10 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from . import cluster_cmd, embed_cmd, report_cmd, sts_cmd
+from .cluster_cmd import register as register_cluster
+from .embed_cmd import register as register_embed
+from .report_cmd import register as register_report
+from .sts_cmd import register as register_sts
 
 logger = logging.getLogger("flaucluster")
 _NOISY = ("numba", "httpx", "urllib3", "huggingface_hub", "matplotlib", "PIL")
@@ -22,8 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-q", "--quiet", action="store_true")
     parser.add_argument("--debug", action="store_true", help="show the traceback of any error")
     sub = parser.add_subparsers(dest="command", required=True)
-    for command in (embed_cmd, sts_cmd, cluster_cmd, report_cmd):
-        command.register(sub)
+    for register in (register_embed, register_sts, register_cluster, register_report):
+        register(sub)
     return parser
 
 

@@ -44,7 +44,11 @@ def embed_texts(
             found[i] = fresh[j]
     else:
         logger.info("All %d distinct texts found in the embedding cache for %s.", len(unique), encoder.name)
-    table = np.stack(found).astype(np.float32) if unique else np.zeros((0, encoder.dim), np.float32)
+    table = (
+        np.stack([v for v in found if v is not None]).astype(np.float32)
+        if unique
+        else np.zeros((0, encoder.dim), np.float32)
+    )
     position = {t: i for i, t in enumerate(unique)}
     vectors = table[[position[t] for t in texts]] if texts else table
     return l2_normalize(vectors) if normalize else vectors

@@ -8,6 +8,7 @@ logged, deleted, and its texts are simply embedded again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -74,10 +75,8 @@ class EmbeddingCache:
                     "Embedding cache file %s is truncated or corrupted; deleted, its texts will be embedded again.",
                     shard,
                 )
-                try:
+                with contextlib.suppress(OSError):  # a read-only cache: the bad shard is skipped, not deleted
                     shard.unlink(missing_ok=True)
-                except OSError:
-                    pass
                 continue
             keys, vectors = loaded
             index.update(zip(map(bytes, keys), vectors))
@@ -106,11 +105,12 @@ class EmbeddingCache:
             self._index.update(zip(keys, vectors))
 
     def _compact(self, shards: list[Path]) -> None:
-        keys = list(self._index)
+        index = self._index or {}
+        keys = list(index)
         _write_shard(
             self.dir / f"shard-{time.time_ns()}-{os.getpid()}.npz",
             np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), 32),
-            np.stack([self._index[k] for k in keys]),
+            np.stack([index[k] for k in keys]),
         )
         for shard in shards:
             shard.unlink(missing_ok=True)

@@ -298,11 +298,12 @@ class FastFlaubertTokenizer:
             ordered = sorted(new)
             memo.update(zip(ordered, self._bpe_ids(ordered)))
         lookup, chain = memo.__getitem__, itertools.chain.from_iterable
-        out = []
+        out: list[list[int]] = []
         for text, words in zip(texts, tokens):
             if words is None:
                 self.n_fallback += 1
-                out.append(self.reference.convert_tokens_to_ids(self.reference.tokenize(text)))
+                ids = self.reference.convert_tokens_to_ids(self.reference.tokenize(text))
+                out.append(ids if isinstance(ids, list) else [ids])
             else:
                 out.append(list(chain(map(lookup, words))))
         return out
@@ -376,7 +377,7 @@ def rust_bpe(vocab: dict[str, int], ranks: dict[tuple[str, str], int], unk_token
         from tokenizers import Tokenizer, models
     except ImportError:
         return None
-    merges = sorted(ranks, key=ranks.get)
+    merges = sorted(ranks, key=ranks.__getitem__)
     unk_id = vocab.get(unk_token)
     if unk_id is None or token_to_id.get(unk_token) != unk_id or [ranks[m] for m in merges] != list(range(len(merges))):
         return None

@@ -46,7 +46,7 @@ import threading
 import weakref
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from tqdm.auto import tqdm
@@ -153,7 +153,7 @@ class TransformerFolderEncoder(Encoder):
         #: Tokenizer worker processes for big inputs (fast tokenizer, Linux): ``None`` decides (CUDA
         #: hosts with spare cores), 0 never. The pool is forked once, on first use, and kept.
         self.tokenizer_processes: int | None = None
-        self._workers = None
+        self._workers: Any = None  # a ProcessPoolExecutor once started
         self._memo_generation = 0
         self._results_ahead = _GPU_BATCHES_AHEAD if self.device == "cuda" else 0  # batches not yet back
         settings = (
@@ -202,7 +202,7 @@ class TransformerFolderEncoder(Encoder):
         if background is None:
             background = self.device != "cpu" or _usable_cores() > torch.get_num_threads()
         if background or workers is not None:
-            batches = _in_background(self._batches(texts, batch_size, workers, chars), depth=4)
+            batches: Any = _in_background(self._batches(texts, batch_size, workers, chars), depth=4)
         else:
             batches = self._batches(texts, batch_size, workers, chars)
         back = _ResultsBack(out, self.device, self._results_ahead)
@@ -247,9 +247,11 @@ class TransformerFolderEncoder(Encoder):
         if isinstance(picked, _Ids):
             width = int(picked.lengths.max())
             span = np.arange(width)
-            left = self._fast.padding_side == "left"
+            fast = self._fast
+            assert fast is not None  # an _Ids container only comes from the fast tokenizer
+            left = fast.padding_side == "left"
             mask = span >= (width - picked.lengths)[:, None] if left else span < picked.lengths[:, None]
-            ids = np.full((len(rows), width), self._fast.pad_id, dtype=np.int64)
+            ids = np.full((len(rows), width), fast.pad_id, dtype=np.int64)
             ids[mask] = picked.flat  # row-major order of the mask's True cells: the texts' ids one after another
             batch = {"input_ids": torch.from_numpy(ids), "attention_mask": torch.from_numpy(mask.astype(np.int64))}
         else:
@@ -284,7 +286,7 @@ class TransformerFolderEncoder(Encoder):
             start += size
             size = min(size * 2, _MAX_CHUNK if workers is None else _POOL_MAX_CHUNK)
         if workers is None:
-            tokenized = (self._token_ids([texts[i] for i in part]) for part in chunks)
+            tokenized: Any = (self._token_ids([texts[i] for i in part]) for part in chunks)
         else:
             tokenized = self._tokenize_in_workers(workers, texts, chunks, chars)
         waiting, sent = None, 0  # (indices, tokens) of the rows not batched yet; batches sent

@@ -129,7 +129,7 @@ class SentenceTransformerEncoder(Encoder):
         self.model.to(dtype)  # after loading: from_pretrained's dtype keyword changed name across releases
         if precision == "int8":
             self.model = quantize_int8(self.model)
-        self.dim = int(self.model.get_sentence_embedding_dimension())
+        self.dim = int(self.model.get_sentence_embedding_dimension() or 0)
         self.identity = f"st:{folder_identity(folder)}:{compute_name(dtype, precision)}"
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 64, show_progress: bool = False) -> np.ndarray:

@@ -88,7 +88,7 @@ def _plain(value: object) -> object:
     """numpy scalars as Python numbers; lists as readable text."""
     if hasattr(value, "item") and not isinstance(value, (list, tuple, str)):
         try:
-            return value.item()  # type: ignore[union-attr]
+            return value.item()
         except (ValueError, AttributeError):
             return str(value)
     if isinstance(value, (list, tuple)):

@@ -151,9 +151,7 @@ def write_report(
     out = Path(out_dir)
     with staged(out, RUN_KIND) as tmp:
         if model is not None:
-            from ..persist import save_model
-
-            save_model(model, tmp / "model", truth=inputs.truth)
+            model.save(tmp / "model", truth=inputs.truth)
         names = _write_exports(inputs, tmp, raw_cells)
     logger.info("Report written to %s", out)
     return {kind: out / name for kind, name in names.items()}

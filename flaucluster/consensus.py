@@ -1,0 +1,188 @@
+"""The clustering stage: canonical row order, a seeded sample for large inputs, one reduce +
+cluster run per seed, and the consensus (medoid) run with its stability.
+
+Unit vectors in, labels out; nothing here knows about texts, encoders or reports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import stability
+from .cluster import OUTLIER, cluster, renumber_by_size
+from .errors import ConfigError
+from .reduce import Reduction, neighbour_graph, reduce
+from .search import knn, vote
+from .stability import Stability
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The knobs of the stage (a :class:`~flaucluster.model.TopicModel`'s clustering parameters)."""
+
+    method: Any = "hdbscan"  # "hdbscan", "kmeans" or a scikit-learn clusterer
+    method_name: str = "hdbscan"
+    reduction: Reduction = "umap"  # resolved: "umap", "pca" or "none"
+    n_components: int = 5
+    n_neighbors: int = 15
+    min_cluster_size: int = 15
+    min_samples: int | None = None
+    k: int | None = None
+    k_range: tuple[int, int] = (2, 30)
+    n_runs: int = 5
+    max_fit_rows: int | None = 20_000
+    seed: int = 42
+
+
+@dataclass
+class Consensus:
+    labels: np.ndarray  # one per row, OUTLIER for outliers and rows not clustered
+    probabilities: np.ndarray
+    reduced: np.ndarray  # clustering space; NaN for rows without a point
+    details: dict[str, Any]
+    stability: Stability | None = None
+    advice: list[str] = field(default_factory=list)
+
+
+def row_key(text: str, vector: np.ndarray) -> str:
+    """Canonical sort key: the text, then (only between identical texts) the vector to 4 decimals, so
+    that the last bits of a vector, which move with batch composition, never change the order."""
+    coarse = np.round(np.asarray(vector, dtype=np.float64) * 1e4).astype(np.int64).tobytes()
+    return (
+        hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+        + hashlib.blake2b(coarse, digest_size=6).hexdigest()
+    )
+
+
+def canonical_order(rows: np.ndarray, texts: list[str], vectors: np.ndarray) -> np.ndarray:
+    """``rows`` sorted by :func:`row_key`: the same rows give the same order whatever the input order."""
+    return rows[np.argsort([row_key(texts[i], vectors[i]) for i in rows], kind="stable")]
+
+
+def too_few_rows(settings: Settings, n_usable: int) -> str | None:
+    """Why no clustering can run on this many rows (the reason becomes advice), or None; a
+    :class:`ConfigError` when the settings themselves cannot work on them."""
+    if settings.method == "hdbscan" and n_usable < 2 * settings.min_cluster_size:
+        return (
+            f"Only {n_usable} usable rows: HDBSCAN needs at least 2 x min_cluster_size = "
+            f"{2 * settings.min_cluster_size} to find two groups. Every row is unassigned; lower "
+            "--min-cluster-size or add rows."
+        )
+    if settings.method == "kmeans":
+        if settings.k is not None and n_usable < settings.k:
+            raise ConfigError(f"k={settings.k} but only {n_usable} usable rows; choose a smaller k (--k).")
+        if settings.k is None and n_usable < max(3, settings.k_range[0] + 1):
+            return (
+                f"Only {n_usable} usable rows: too few to choose k automatically. Every row is "
+                "unassigned; pass --k or add rows."
+            )
+    if n_usable < 3:
+        return f"Only {n_usable} usable rows: at least 3 are needed to form groups. Every row is unassigned."
+    return None
+
+
+def fit(vectors: np.ndarray, texts: list[str], usable: np.ndarray, settings: Settings) -> Consensus:
+    """Cluster the ``usable`` rows of ``vectors`` (unit rows); every other row stays an outlier."""
+    n = len(vectors)
+    why_not = too_few_rows(settings, len(usable))
+    if why_not:
+        return Consensus(
+            np.full(n, OUTLIER, dtype=int),
+            np.zeros(n, dtype=np.float32),
+            np.full((n, settings.n_components), np.nan, dtype=np.float32),
+            {
+                "method": settings.method_name,
+                "reduction": settings.reduction,
+                "seed": settings.seed,
+                "clustered_rows": 0,
+                "assigned_by_neighbours": 0,
+                "skipped": why_not,
+            },
+            advice=[why_not],
+        )
+    canon = canonical_order(usable, texts, vectors)
+    runs, probs, reduced, details, fit_rows, rest = _seed_runs(vectors, canon, settings)
+    seeds = [settings.seed + r for r in range(settings.n_runs)]
+    best = stability.medoid(runs)
+    labels = np.full(n, OUTLIER, dtype=int)
+    labels[canon] = runs[best]
+    points = np.full((n, reduced[best].shape[1]), np.nan, dtype=np.float32)
+    points[fit_rows] = reduced[best]  # rows outside the fitted sample have no reduced point
+    result = Consensus(
+        labels,
+        probs[best],
+        points,
+        {
+            **details[best],
+            "method": settings.method_name,
+            "seed": seeds[best],
+            "reduction": settings.reduction,
+            "clustered_rows": len(fit_rows),
+            "assigned_by_neighbours": len(rest),
+        },
+    )
+    if settings.n_runs > 1:
+        order = np.argsort(canon)  # runs are in canonical order; assess in input order
+        result.stability = stability.assess(labels[usable], [r[order] for r in runs], seeds)
+    if len(usable) and not (labels[usable] != OUTLIER).any():
+        result.advice.append(
+            f"No group was found: all {len(usable)} usable rows are unassigned. Try a smaller min_cluster_size "
+            f"(now {settings.min_cluster_size}; --min-cluster-size), or method='kmeans' (--method kmeans, "
+            "optionally with --k)."
+        )
+    return result
+
+
+def _seed_runs(vectors: np.ndarray, canon: np.ndarray, s: Settings):
+    """Reduce + cluster once per seed, rows in canonical order. Above ``max_fit_rows`` a seeded
+    sample is clustered and the other rows follow their nearest sampled neighbours."""
+    n = len(vectors)
+    fit_rows, rest = canon, canon[:0]
+    if s.max_fit_rows and len(canon) > s.max_fit_rows:
+        pick = np.sort(np.random.default_rng(s.seed).choice(len(canon), s.max_fit_rows, replace=False))
+        fit_rows, rest = canon[pick], np.delete(canon, pick)
+        logger.info(
+            "Clustering a seeded sample of %d rows; the other %d join by nearest-neighbour vote.",
+            len(fit_rows),
+            len(rest),
+        )
+        neighbours = knn(vectors[rest], vectors[fit_rows])  # once, for every run
+    graph = None
+    if s.reduction == "umap":  # one exact neighbour graph for every seed
+        graph = neighbour_graph(vectors[fit_rows], min(s.n_neighbors, len(fit_rows) - 1))
+    runs, probs, reduced, details = [], [], [], []
+    for r in range(s.n_runs):
+        points = reduce(
+            vectors[fit_rows],
+            s.reduction,
+            n_components=s.n_components,
+            n_neighbors=s.n_neighbors,
+            seed=s.seed + r,
+            graph=graph,
+        )
+        result = cluster(
+            points,
+            s.method,
+            min_cluster_size=s.min_cluster_size,
+            min_samples=s.min_samples,
+            k=s.k,
+            k_range=s.k_range,
+            seed=s.seed + r,
+        )
+        run = np.full(n, OUTLIER, dtype=int)
+        prob = np.zeros(n, dtype=np.float32)
+        run[fit_rows], prob[fit_rows] = renumber_by_size(result.labels), result.probabilities
+        if len(rest):
+            run[rest], prob[rest] = vote(*neighbours, run[fit_rows])
+        runs.append(run[canon])
+        probs.append(prob)
+        reduced.append(points)
+        details.append(result.details)
+    return runs, probs, reduced, details, fit_rows, rest
