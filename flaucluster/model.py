@@ -21,7 +21,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
-from . import consensus, hierarchy, metrics
+from . import consensus, hierarchy, views
 from .cluster import METHODS, OUTLIER, assign_outliers
 from .errors import ConfigError
 from .french import fold_inclusive
@@ -36,8 +36,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 ReductionChoice = Literal["auto", "umap", "pca", "none"]
-UNUSABLE_NAME = "(texte inutilisable)"
-OUTLIER_NAME = "(hors groupe)"
 
 
 class TopicModel(BaseEstimator):
@@ -352,74 +350,15 @@ class TopicModel(BaseEstimator):
         return {t.cluster: t.name for t in self.topics_}
 
     def topic_info(self) -> pd.DataFrame:
-        """One row per cluster: id, size, name, keywords (with weights), representative sentences."""
-        self._check_fitted()
-        rows = []
-        for t in self.topics_:
-            row = {
-                "cluster": t.cluster,
-                "size": t.size,
-                "name": t.name,
-                "keywords": [k for k, _ in t.keywords],
-                "keyword_weights": [round(w, 5) for _, w in t.keywords],
-                "representatives": t.representatives,
-            }
-            if self.stability_ is not None:
-                row["stability"] = round(self.stability_.cluster_stability.get(t.cluster, float("nan")), 4)
-                row["unstable"] = t.cluster in self.stability_.unstable
-            rows.append(row)
-        columns = ["cluster", "size", "name", "keywords", "keyword_weights", "representatives"]
-        if self.stability_ is not None:
-            columns += ["stability", "unstable"]
-        return pd.DataFrame(rows, columns=columns)
+        """One row per cluster: id, size, name, keywords (with weights), representative sentences, stability."""
+        return views.topic_info(self.state())
 
     def document_info(self) -> pd.DataFrame:
         """One row per input row, in input order."""
-        self._check_fitted()
-        names = self.names()
-        ok = self._usable()
-        df = pd.DataFrame(
-            {
-                "id": self.ids_,
-                "text": self.texts_,
-                "cluster": self.labels_,
-                "cluster_name": [
-                    names.get(int(c), OUTLIER_NAME) if o else UNUSABLE_NAME for c, o in zip(self.labels_, ok)
-                ],
-                "probability": np.round(self.probabilities_, 4),
-                "is_outlier": ok & (self.labels_original_ == OUTLIER),
-                "cluster_original": self.labels_original_,
-                # the reassigned view, always offered: outliers in their nearest cluster, others unchanged
-                "cluster_reassigned": np.where(ok, assign_outliers(self.embeddings_, self.labels_), OUTLIER),
-                "status": self.status_,
-            }
-        )
-        if self.stability_ is not None:
-            conf = np.zeros(len(df), dtype=np.float32)
-            conf[ok] = self.stability_.row_confidence
-            df["confidence"] = np.round(conf, 4)
-        df["note"] = self.notes_  # what cleaning changed before embedding (html, control characters, ...)
-        df["row"] = np.arange(1, len(df) + 1)
-        return df
+        return views.document_info(self.state())
 
     def summary(self) -> dict[str, Any]:
-        self._check_fitted()
-        ok = self._usable()
-        unassigned = int((ok & (self.labels_original_ == OUTLIER)).sum())
-        out = {
-            "rows": len(self.texts_),
-            "usable_rows": int(ok.sum()),
-            "unusable_rows": int((~ok).sum()),
-            "clusters": len(self.topics_),
-            "outliers": unassigned,
-            "outliers_after_reassignment": int((ok & (self.labels_ == OUTLIER)).sum()),
-            "model": self.encoder_info_,
-            "clustering": self.clustering_details_,
-            "advice": list(getattr(self, "advice_", [])),
-        }
-        if self.stability_ is not None:
-            out["stability"] = self.stability_.summary()
-        return out
+        return views.summary(self.state())
 
     # ------------------------------------------------------------------ editing
     def set_names(self, names: dict[int, str]) -> TopicModel:
@@ -490,31 +429,7 @@ class TopicModel(BaseEstimator):
 
     def evaluate(self, y_true: Sequence | None = None) -> dict[str, float | None]:
         """Silhouette (cosine, embeddings), DBCV (clustering space), NPMI, diversity; ARI/NMI if ``y_true``."""
-        self._check_fitted()
-        from .french import stop_set
-        from .label import FrenchPhraseAnalyzer
-
-        ok = self._usable()
-        has_point = ok & np.isfinite(self.reduced_).all(axis=1)
-        out: dict[str, float | None] = {
-            "silhouette": metrics.silhouette(self.embeddings_[ok], self.labels_[ok], seed=self.seed),
-            "dbcv": metrics.dbcv(self.reduced_[has_point], self.labels_original_[has_point], seed=self.seed),
-            "outlier_share": float((self.labels_original_[ok] == OUTLIER).mean()),
-        }
-        # NPMI on single words, with the same stopwords as the labels
-        analyzer = FrenchPhraseAnalyzer(
-            stop_set(self.stop_words, self.extra_stop_words), self.gender_pairs, max_words=1
-        )
-        docs = [set(analyzer(t)) for t, o in zip(self.clean_, ok) if o]
-        keys = [[word for kw, _ in t.keywords for word in analyzer(kw)] for t in self.topics_]
-        out["npmi"] = metrics.npmi_coherence(keys, docs)
-        out["diversity"] = metrics.topic_diversity([[k for k, _ in t.keywords] for t in self.topics_])
-        if y_true is not None:
-            truth = np.asarray(list(y_true))
-            if len(truth) != len(self.labels_):
-                raise ConfigError(f"y_true has {len(truth)} labels for {len(self.labels_)} rows.")
-            out.update(metrics.agreement(self.labels_[ok], truth[ok]))
-        return out
+        return views.evaluate(self.state(), y_true)
 
     # ------------------------------------------------------------------ persistence
     def save(self, folder: str | os.PathLike, *, truth: Sequence[Any] | None = None) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import NamedTuple
 
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,21 +62,23 @@ def offline_encoder():
     return OfflineUSEEncoder()
 
 
-@pytest.fixture(scope="session")
-def sample():
-    """The shipped corpus, themes kept aside for evaluation only."""
-    import pandas as pd
+class Sample(NamedTuple):
+    frame: pd.DataFrame  # id, title, description, theme (the theme is for evaluation only)
+    texts: list[str]  # "title. description", one per row
 
+
+@pytest.fixture(scope="session")
+def sample() -> Sample:
+    """The shipped corpus, themes kept aside for evaluation only."""
     df = pd.read_csv(need(SAMPLE), dtype=str, keep_default_na=False)
-    texts = (df["title"] + ". " + df["description"]).tolist()
-    return df, texts
+    return Sample(df, (df["title"] + ". " + df["description"]).tolist())
 
 
 @pytest.fixture(scope="session")
 def sample_embeddings(sample, offline_encoder, tmp_path_factory):
     from flaucluster.embed import embed_texts
 
-    return embed_texts(sample[1], offline_encoder, cache_dir=tmp_path_factory.mktemp("sample-cache"))
+    return embed_texts(sample.texts, offline_encoder, cache_dir=tmp_path_factory.mktemp("sample-cache"))
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from flaucluster.cli import main
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory, sample):
-    df = sample[0].iloc[:400]
+    df = sample.frame.iloc[:400]
     folder = tmp_path_factory.mktemp("cli")
     src = folder / "cours.csv"
     df.assign(description=df["description"].where(df.index % 50 != 0, "")).to_csv(src, index=False)

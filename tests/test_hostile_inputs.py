@@ -33,12 +33,17 @@ FORMULAS = ['=HYPERLINK("http://evil.example","clic")', "+1+1", "-2+3", "@SUM(A1
 @pytest.fixture(scope="module")
 def courses(sample):
     """80 real-looking rows of the shipped corpus: id, title, description, theme."""
-    return sample[0].iloc[:80].reset_index(drop=True)
+    return sample.frame.iloc[:80].reset_index(drop=True)
 
 
 @pytest.fixture(scope="module")
 def cache(tmp_path_factory):
     return str(tmp_path_factory.mktemp("hostile-cache"))
+
+
+def cli(*args: object) -> int:
+    """``flaucluster ARGS...`` as a user types it (paths and numbers as they are)."""
+    return main([str(a) for a in args])
 
 
 def cluster(src: Path, out: Path, cache: str, *extra: str, text=("title", "description"), id_column="id") -> int:
@@ -307,7 +312,7 @@ def test_report_never_writes_into_the_folder_it_reads(hostile_run, tmp_path, cap
     out = {"model": run / "model", "run": run, "inside": run / "model" / "again"}[target]
     source = run / "model" if target == "model" else run
     before = (run / "model" / "arrays.npz").read_bytes()
-    assert main(["report", str(source), "--out", str(out)]) == 2
+    assert cli("report", str(source), "--out", str(out)) == 2
     assert "never both" in one_error_line(caplog)
     assert (run / "model" / "arrays.npz").read_bytes() == before
 
@@ -523,22 +528,20 @@ BAD_FILES = {
 def test_a_bad_file_is_one_line_and_exit_2(tmp_path, caplog, case):
     name, content = BAD_FILES[case]
     path = _write(tmp_path, name, content)
-    assert (
-        main(["cluster", str(path), "--text-column", "title", "--model", "usem3", "--out", str(tmp_path / "out")]) == 2
-    )
+    assert cli("cluster", str(path), "--text-column", "title", "--model", "usem3", "--out", str(tmp_path / "out")) == 2
     assert str(path) in one_error_line(caplog)
     assert not (tmp_path / "out").exists()
 
 
 def test_a_folder_or_a_missing_file_as_input_is_one_line(tmp_path, caplog):
-    assert main(["cluster", str(tmp_path), "--text-column", "t", "--out", str(tmp_path / "o")]) == 2
+    assert cli("cluster", str(tmp_path), "--text-column", "t", "--out", str(tmp_path / "o")) == 2
     assert "is a folder" in one_error_line(caplog)
 
 
 def test_a_wrong_column_lists_the_available_ones(courses, tmp_path, caplog):
     src = tmp_path / "c.csv"
     courses.to_csv(src, index=False)
-    assert main(["cluster", str(src), "--text-column", "titre", "--out", str(tmp_path / "o")]) == 2
+    assert cli("cluster", str(src), "--text-column", "titre", "--out", str(tmp_path / "o")) == 2
     assert "Available columns: 'id', 'title'" in one_error_line(caplog)
 
 
@@ -555,7 +558,7 @@ def test_a_wrong_column_lists_the_available_ones(courses, tmp_path, caplog):
 )
 def test_an_impossible_option_value_is_refused_by_the_parser(tmp_path, capsys, option):
     with pytest.raises(SystemExit) as stop:
-        main(["cluster", "in.csv", "--text-column", "t", "--out", str(tmp_path / "o"), *option])
+        cli("cluster", "in.csv", "--text-column", "t", "--out", str(tmp_path / "o"), *option)
     assert stop.value.code == 2 and option[0] in capsys.readouterr().err
 
 
@@ -565,42 +568,38 @@ def test_option_values_are_checked_before_any_embedding(courses, tmp_path, caplo
     monkeypatch.setattr("flaucluster.embed.load_encoder", lambda *a, **k: pytest.fail("embedding started"))
     # k is checked against the usable rows as soon as they are read, before any embedding
     assert (
-        main(
-            [
-                "cluster",
-                str(src),
-                "--text-column",
-                "title",
-                "--method",
-                "kmeans",
-                "--k",
-                "500",
-                "--model",
-                "usem3",
-                "--out",
-                str(tmp_path / "o"),
-                "--cache-dir",
-                str(tmp_path / "c"),
-            ]
+        cli(
+            "cluster",
+            str(src),
+            "--text-column",
+            "title",
+            "--method",
+            "kmeans",
+            "--k",
+            "500",
+            "--model",
+            "usem3",
+            "--out",
+            str(tmp_path / "o"),
+            "--cache-dir",
+            str(tmp_path / "c"),
         )
         == 2
     )
     assert "k=500 but only 80 usable rows" in one_error_line(caplog)
     monkeypatch.undo()
     assert (
-        main(
-            [
-                "cluster",
-                str(src),
-                "--text-column",
-                "title",
-                "--model",
-                "usem3",
-                "--precision",
-                "int8",
-                "--out",
-                str(tmp_path / "o"),
-            ]
+        cli(
+            "cluster",
+            str(src),
+            "--text-column",
+            "title",
+            "--model",
+            "usem3",
+            "--precision",
+            "int8",
+            "--out",
+            str(tmp_path / "o"),
         )
         == 2
     )
@@ -611,15 +610,14 @@ def test_an_unknown_encoding_is_one_line(courses, tmp_path, caplog):
     src = tmp_path / "c.csv"
     courses.to_csv(src, index=False)
     assert (
-        main(["cluster", str(src), "--text-column", "title", "--encoding", "klingon", "--out", str(tmp_path / "o")])
-        == 2
+        cli("cluster", str(src), "--text-column", "title", "--encoding", "klingon", "--out", str(tmp_path / "o")) == 2
     )
     assert "unknown encoding" in one_error_line(caplog)
 
 
 def test_debug_shows_the_traceback(tmp_path):
     with pytest.raises(InputError):
-        main(["--debug", "cluster", str(tmp_path / "nope.csv"), "--text-column", "t", "--out", str(tmp_path / "o")])
+        cli("--debug", "cluster", str(tmp_path / "nope.csv"), "--text-column", "t", "--out", str(tmp_path / "o"))
 
 
 # ------------------------------------------------------------------ saved models that were tampered with
@@ -691,14 +689,14 @@ def test_a_tampered_model_folder_is_refused_with_the_reason(fitted, tmp_path, ca
     tamper(folder)
     with pytest.raises(ModelFolderError, match=reason):
         TopicModel.load(folder)
-    assert main(["report", str(folder), "--out", str(tmp_path / "r")]) == 2
+    assert cli("report", str(folder), "--out", str(tmp_path / "r")) == 2
     one_error_line(caplog)
 
 
 # ------------------------------------------------------------------ reproducible as documented
 @pytest.fixture(scope="module")
 def small_texts(sample):
-    df = sample[0].iloc[:300]
+    df = sample.frame.iloc[:300]
     return df["id"].tolist(), (df["title"] + ". " + df["description"]).tolist()
 
 
@@ -757,25 +755,23 @@ def test_cluster_precision_reaches_the_encoder(courses, tiny_bertheo, tmp_path):
     src = tmp_path / "c.csv"
     courses.to_csv(src, index=False)
     assert (
-        main(
-            [
-                "cluster",
-                str(src),
-                "--text-column",
-                "title",
-                "--model",
-                str(tiny_bertheo),
-                "--precision",
-                "int8",
-                "--stability",
-                "1",
-                "--min-cluster-size",
-                "5",
-                "--out",
-                str(tmp_path / "o"),
-                "--cache-dir",
-                str(tmp_path / "c"),
-            ]
+        cli(
+            "cluster",
+            str(src),
+            "--text-column",
+            "title",
+            "--model",
+            str(tiny_bertheo),
+            "--precision",
+            "int8",
+            "--stability",
+            "1",
+            "--min-cluster-size",
+            "5",
+            "--out",
+            str(tmp_path / "o"),
+            "--cache-dir",
+            str(tmp_path / "c"),
         )
         == 0
     )
@@ -787,7 +783,7 @@ def test_report_from_a_saved_run_keeps_every_metric(hostile_run, courses, cache,
     src = tmp_path / "c.csv"
     courses.to_csv(src, index=False)
     assert cluster(src, tmp_path / "run", cache, "--truth-column", "theme") == 0
-    assert main(["report", str(tmp_path / "run"), "--out", str(tmp_path / "again")]) == 0
+    assert cli("report", str(tmp_path / "run"), "--out", str(tmp_path / "again")) == 0
     first, again = (
         json.loads((tmp_path / d / "topics.json").read_text(encoding="utf-8"))["metrics"] for d in ("run", "again")
     )
@@ -818,7 +814,7 @@ def test_mmr_runs_on_every_path(fitted, tmp_path):
 def test_evaluate_sts_without_a_benchmark_says_what_to_do(caplog, monkeypatch):
     monkeypatch.delenv("FLAUCLUSTER_STS_DIR", raising=False)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    assert main(["evaluate-sts", "--model", "usem3"]) == 2
+    assert cli("evaluate-sts", "--model", "usem3") == 2
     assert "--sts-dir" in one_error_line(caplog)
 
 

@@ -20,13 +20,13 @@ def test_every_row_is_returned_in_input_order(fitted, sample):
 
 
 def test_it_finds_the_hidden_themes(fitted, sample):
-    scores = fitted.evaluate(sample[0]["theme"])
+    scores = fitted.evaluate(sample.frame["theme"])
     assert scores["ari"] > 0.6 and scores["nmi"] > 0.7
     assert set(scores) >= {"silhouette", "dbcv", "npmi", "diversity", "ari", "nmi"}
 
 
 def test_keywords_are_clean_french_and_twin_free(fitted, sample):
-    corpus = " ".join(sample[1]).lower().replace("’", "'")
+    corpus = " ".join(sample.texts).lower().replace("’", "'")
     for topic in fitted.topics_:
         kws = [k for k, _ in topic.keywords]
         assert len(kws) == 10
@@ -54,7 +54,7 @@ def test_same_seed_same_result_whatever_the_row_order(fitted, sample, sample_emb
 
 
 def test_transform_agrees_with_fit_and_survives_save_and_load(fitted, sample, sample_embeddings, tmp_path):
-    texts = sample[1]
+    texts = sample.texts
     assert np.array_equal(fitted.transform(texts, embeddings=sample_embeddings), fitted.labels_)
     fitted.save(tmp_path / "m")
     assert not list(tmp_path.rglob("*.pkl")) and not list(tmp_path.rglob("*.pickle"))
@@ -84,7 +84,7 @@ def test_get_params_and_validation():
 
 
 def test_kmeans_auto_k_given_k_and_any_sklearn_clusterer(sample, sample_embeddings):
-    texts = sample[1][:400]
+    texts = sample.texts[:400]
     emb = sample_embeddings[:400]
     auto = TopicModel(method="kmeans", k_range=(4, 10), n_runs=1).fit(texts, embeddings=emb)
     assert 4 <= len(auto.topics_) <= 10 and auto.clustering_details_["silhouette_by_k"]
@@ -97,7 +97,7 @@ def test_kmeans_auto_k_given_k_and_any_sklearn_clusterer(sample, sample_embeddin
 
 
 def test_outlier_reassignment_is_opt_in_and_keeps_the_original(sample, sample_embeddings):
-    texts, emb = sample[1][:600], sample_embeddings[:600]
+    texts, emb = sample.texts[:600], sample_embeddings[:600]
     plain = TopicModel(seed=3, n_runs=1).fit(texts, embeddings=emb)
     moved = TopicModel(seed=3, n_runs=1, reassign_outliers=True).fit(texts, embeddings=emb)
     docs = moved.document_info()
@@ -110,7 +110,7 @@ def test_outlier_reassignment_is_opt_in_and_keeps_the_original(sample, sample_em
 
 
 def test_merge_reduce_and_custom_names(sample, sample_embeddings):
-    model = TopicModel(seed=7, n_runs=1).fit(sample[1], embeddings=sample_embeddings)
+    model = TopicModel(seed=7, n_runs=1).fit(sample.texts, embeddings=sample_embeddings)
     n = len(model.topics_)
     model.set_names({0: "Développement logiciel"})
     model.merge_clusters([[0, n - 1]])
@@ -123,7 +123,7 @@ def test_merge_reduce_and_custom_names(sample, sample_embeddings):
 
 
 def test_unusable_rows_are_kept_flagged_and_outside_clusters(sample, sample_embeddings):
-    texts = list(sample[1][:300]) + ["", None, "   ", "2024"]
+    texts = list(sample.texts[:300]) + ["", None, "   ", "2024"]
     emb = np.vstack([sample_embeddings[:300], np.zeros((4, sample_embeddings.shape[1]), np.float32)])
     docs = TopicModel(seed=1, n_runs=1).fit(texts, embeddings=emb).document_info()
     assert len(docs) == 304
@@ -132,7 +132,7 @@ def test_unusable_rows_are_kept_flagged_and_outside_clusters(sample, sample_embe
 
 
 def test_stability_runs_score_clusters_and_rows(sample, sample_embeddings):
-    model = TopicModel(seed=7, n_runs=3).fit(sample[1], embeddings=sample_embeddings)
+    model = TopicModel(seed=7, n_runs=3).fit(sample.texts, embeddings=sample_embeddings)
     info, docs, summary = model.topic_info(), model.document_info(), model.summary()
     assert {"stability", "unstable"} <= set(info.columns) and info["stability"].between(0, 1).all()
     assert docs["confidence"].between(0, 1).all()

@@ -1,0 +1,114 @@
+"""Tables and figures-of-merit a person reads, computed from a :class:`~flaucluster.persist.FittedState`
+(a fitted or a loaded model alike): one row per cluster, one row per input row, a summary, metrics."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import metrics
+from .cluster import OUTLIER, assign_outliers
+from .errors import ConfigError
+from .french import stop_set
+from .label import FrenchPhraseAnalyzer
+from .persist import FittedState
+
+UNUSABLE_NAME = "(texte inutilisable)"
+OUTLIER_NAME = "(hors groupe)"
+TOPIC_COLUMNS = ["cluster", "size", "name", "keywords", "keyword_weights", "representatives"]
+
+
+def usable(state: FittedState) -> np.ndarray:
+    return np.array([s == "ok" for s in state.status], dtype=bool)
+
+
+def topic_info(state: FittedState) -> pd.DataFrame:
+    """One row per cluster: id, size, name, keywords (with weights), representative sentences, stability."""
+    stab = state.stability
+    rows = []
+    for t in state.topics:
+        row: dict[str, Any] = {
+            "cluster": t.cluster,
+            "size": t.size,
+            "name": t.name,
+            "keywords": [k for k, _ in t.keywords],
+            "keyword_weights": [round(w, 5) for _, w in t.keywords],
+            "representatives": t.representatives,
+        }
+        if stab is not None:
+            row["stability"] = round(stab.cluster_stability.get(t.cluster, float("nan")), 4)
+            row["unstable"] = t.cluster in stab.unstable
+        rows.append(row)
+    return pd.DataFrame(rows, columns=TOPIC_COLUMNS + (["stability", "unstable"] if stab is not None else []))
+
+
+def document_info(state: FittedState) -> pd.DataFrame:
+    """One row per input row, in input order."""
+    names = {t.cluster: t.name for t in state.topics}
+    ok = usable(state)
+    df = pd.DataFrame(
+        {
+            "id": state.ids,
+            "text": state.texts,
+            "cluster": state.labels,
+            "cluster_name": [names.get(int(c), OUTLIER_NAME) if o else UNUSABLE_NAME for c, o in zip(state.labels, ok)],
+            "probability": np.round(state.probabilities, 4),
+            "is_outlier": ok & (state.labels_original == OUTLIER),
+            "cluster_original": state.labels_original,
+            # the reassigned view, always offered: outliers in their nearest cluster, others unchanged
+            "cluster_reassigned": np.where(ok, assign_outliers(state.embeddings, state.labels), OUTLIER),
+            "status": state.status,
+        }
+    )
+    if state.stability is not None:
+        conf = np.zeros(len(df), dtype=np.float32)
+        conf[ok] = state.stability.row_confidence
+        df["confidence"] = np.round(conf, 4)
+    df["note"] = state.notes  # what cleaning changed before embedding (html, control characters, ...)
+    df["row"] = np.arange(1, len(df) + 1)
+    return df
+
+
+def summary(state: FittedState) -> dict[str, Any]:
+    ok = usable(state)
+    out = {
+        "rows": len(state.texts),
+        "usable_rows": int(ok.sum()),
+        "unusable_rows": int((~ok).sum()),
+        "clusters": len(state.topics),
+        "outliers": int((ok & (state.labels_original == OUTLIER)).sum()),
+        "outliers_after_reassignment": int((ok & (state.labels == OUTLIER)).sum()),
+        "model": state.encoder,
+        "clustering": state.clustering,
+        "advice": list(state.advice),
+    }
+    if state.stability is not None:
+        out["stability"] = state.stability.summary()
+    return out
+
+
+def evaluate(state: FittedState, y_true: Sequence | None = None) -> dict[str, float | None]:
+    """Silhouette (cosine, embeddings), DBCV (clustering space), NPMI, diversity; ARI/NMI if ``y_true``."""
+    p = state.params
+    ok = usable(state)
+    has_point = ok & np.isfinite(state.reduced).all(axis=1)
+    out: dict[str, float | None] = {
+        "silhouette": metrics.silhouette(state.embeddings[ok], state.labels[ok], seed=p["seed"]),
+        "dbcv": metrics.dbcv(state.reduced[has_point], state.labels_original[has_point], seed=p["seed"]),
+        "outlier_share": float((state.labels_original[ok] == OUTLIER).mean()),
+    }
+    # NPMI on single words, with the same stopwords and folding as the labels
+    analyzer = FrenchPhraseAnalyzer(stop_set(p["stop_words"], p["extra_stop_words"]), p["gender_pairs"], max_words=1)
+    docs = [set(analyzer(t)) for t, o in zip(state.clean, ok) if o]
+    keys = [[word for kw, _ in t.keywords for word in analyzer(kw)] for t in state.topics]
+    out["npmi"] = metrics.npmi_coherence(keys, docs)
+    out["diversity"] = metrics.topic_diversity([[k for k, _ in t.keywords] for t in state.topics])
+    if y_true is not None:
+        truth = np.asarray(list(y_true))
+        if len(truth) != len(state.labels):
+            raise ConfigError(f"y_true has {len(truth)} labels for {len(state.labels)} rows.")
+        out.update(metrics.agreement(state.labels[ok], truth[ok]))
+    return out
