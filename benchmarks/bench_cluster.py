@@ -30,12 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from common import ROOT, embeddings, machine, write_results
-
-PEAK_RSS = r"""
-def peak_rss_mb():  # VmHWM resets on exec; ru_maxrss would keep the parent's peak
-    return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024
-"""
+from common import PEAK_RSS, ROOT, embeddings, machine, sts_pairs, write_results
 
 CHILD = (
     PEAK_RSS
@@ -77,9 +72,7 @@ SUFFIXES = ["", "", "", " (session 2)", " – en ligne", " – niveau 2", " (2 j
 def grow_corpus(n: int, seed: int = 0) -> tuple[list[str], list[str]]:
     df = pd.read_csv(ROOT / "data" / "cours_fr.csv", dtype=str, keep_default_na=False)
     df = df[df["description"].str.split().str.len() >= 8]
-    sts = pd.read_csv(ROOT.parent / "shared" / "stsb-fr" / "stsb-fr-train.csv", header=None, keep_default_na=False)[
-        0
-    ].tolist()
+    sts = sts_pairs("train")["sentence1"].tolist()
     rng = random.Random(seed)
     rows = list(zip(df["title"], df["description"], df["theme"]))
     texts, themes = [], []

@@ -41,7 +41,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -134,43 +133,37 @@ def cpuinfo() -> dict[str, str]:
 
 
 def machine(device: str) -> dict:
+    """The shared machine description (benchmarks/common.py) plus the CPU's SIMD flags and torch's threads."""
     import torch
 
-    cpu, cpu_details = platform.processor(), {}
+    from common import machine as base_machine
+
+    out = base_machine()
     info = cpuinfo()
     if info:
-        cpu = info.get("model name", cpu)
         flags = set(info.get("flags", "").split())
-        cpu_details = {
+        out["cpu_details"] = {
             "vendor": info.get("vendor_id"),
             "family": info.get("cpu family"),
             "model": info.get("model"),
             "simd": [f for f in ("avx2", "fma", "avx512f", "avx512_bf16", "amx_bf16") if f in flags],
         }
-    versions = {}
-    for name in ("torch", "transformers", "sentence-transformers", "tokenizers", "numpy", "sacremoses"):
+    for name in ("tokenizers", "sacremoses"):
         try:
-            versions[name] = version(name)
+            out["versions"][name] = version(name)
         except PackageNotFoundError:
-            versions[name] = None
+            out["versions"][name] = None
     try:
         affinity = len(os.sched_getaffinity(0))
     except AttributeError:
         affinity = os.cpu_count()
-    out = {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "platform": platform.platform(),
-        "cpu": cpu,
-        "cpu_details": cpu_details,
-        "cores": os.cpu_count(),
-        "usable_cores": affinity,
-        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
-        "python": platform.python_version(),
-        "versions": versions,
-        "torch_threads": torch.get_num_threads(),
-        "torch_interop_threads": torch.get_num_interop_threads(),
-        "device": device,
-    }
+    out.update(
+        platform=platform.platform(),
+        usable_cores=affinity,
+        torch_threads=torch.get_num_threads(),
+        torch_interop_threads=torch.get_num_interop_threads(),
+        device=device,
+    )
     if device == "cuda":
         out["gpu"] = torch.cuda.get_device_name(0)
         out["cuda"] = torch.version.cuda
@@ -295,9 +288,9 @@ def _selected(rounds):
 
 
 def compare(a: np.ndarray, b: np.ndarray) -> dict:
-    a, b = a.astype(np.float64), b.astype(np.float64)
-    cosine = (a * b).sum(1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1)
-    return {"max_abs_diff": float(np.abs(a - b).max()), "min_cosine": float(cosine.min())}
+    from common import min_cosine
+
+    return {"max_abs_diff": float(np.abs(a.astype(np.float64) - b).max()), "min_cosine": min_cosine(a, b)}
 
 
 def main() -> None:
@@ -327,7 +320,8 @@ def main() -> None:
 
     import torch
 
-    from flaucluster.embed.flaubert import TransformerFolderEncoder, _usable_cores
+    from flaucluster.embed.transformer import TransformerFolderEncoder
+    from flaucluster.embed.transformer.schedule import usable_cores as _usable_cores
 
     device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
     if device == "cuda" and not torch.cuda.is_available():

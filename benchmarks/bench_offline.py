@@ -18,12 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
-from common import ROOT, machine, write_results
+from common import PEAK_RSS, ROOT, machine, min_cosine, sts_pairs, write_results
 
-CHILD = r"""
+CHILD = (
+    PEAK_RSS
+    + r"""
 import json, sys, time
-def peak_rss_mb():  # VmHWM resets on exec; ru_maxrss keeps the parent's peak
-    return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024
 import numpy as np
 kind, work = sys.argv[1], sys.argv[2]
 if kind == "stock":
@@ -43,6 +43,7 @@ for name in ("short", "desc"):
 json.dump({"seconds": seconds, "peak_rss_mb": peak_rss_mb()},
           open(f"{work}/{kind}.json", "w"))
 """
+)
 
 
 def main() -> None:
@@ -52,8 +53,8 @@ def main() -> None:
     args = parser.parse_args()
     import pandas as pd
 
-    sts = pd.read_csv(ROOT.parent / "shared" / "stsb-fr" / "stsb-fr-test.csv", header=None, keep_default_na=False)
-    short = list(dict.fromkeys(sts[0].tolist() + sts[1].tolist()))[: args.n_short]
+    sts = sts_pairs("test")
+    short = list(dict.fromkeys(sts["sentence1"].tolist() + sts["sentence2"].tolist()))[: args.n_short]
     df = pd.read_csv(ROOT / "data" / "cours_fr.csv", dtype=str, keep_default_na=False)
     desc = [d for d in df["description"].tolist() if len(d.split()) >= 10][: args.n_desc]
     work = Path(tempfile.mkdtemp())
@@ -75,7 +76,7 @@ def main() -> None:
     cos = {}
     for name in ("short", "desc"):
         a, b = (np.load(work / f"{k}.{name}.npy") for k in ("stock", "flaucluster"))
-        cos[name] = float(((a * b).sum(1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1)).min())
+        cos[name] = min_cosine(a, b)
     s, f = result["systems"]["stock"], result["systems"]["flaucluster"]
     result["ratio_short"] = f["short_per_s"] / s["short_per_s"]
     result["ratio_desc"] = f["desc_per_s"] / s["desc_per_s"]

@@ -13,6 +13,14 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
+STS_DIR = ROOT.parent / "shared" / "stsb-fr"  # test asset beside the checkout (see ../shared/README.md)
+
+# Pasted into the child scripts that measure one system each: VmHWM resets on exec, while
+# ru_maxrss would keep the parent's peak.
+PEAK_RSS = r"""
+def peak_rss_mb():
+    return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024
+"""
 sys.path.insert(0, str(ROOT / "tests"))  # the independent twin checker used by the tests
 
 
@@ -39,6 +47,20 @@ def machine() -> dict:
         "python": platform.python_version(),
         "versions": package_versions(),
     }
+
+
+def sts_pairs(split: str = "test") -> pd.DataFrame:
+    """STS-fr pairs ``sentence1, sentence2, score`` of one split, read as flaucluster reads them."""
+    from flaucluster.embed.sts import load_sts
+
+    return load_sts(split, STS_DIR)  # type: ignore[arg-type]
+
+
+def min_cosine(a: np.ndarray, b: np.ndarray) -> float:
+    """The lowest cosine between matching rows of two embedding matrices."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    cos = (a * b).sum(1) / np.maximum(np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1), 1e-12)
+    return float(cos.min())
 
 
 def sample(variant: str = "title+description") -> tuple[pd.DataFrame, list[str]]:

@@ -1,7 +1,7 @@
 """``TopicModel``: the scikit-learn-style estimator that composes the stages.
 
-It keeps fitted state and calls the stage modules (embed, reduce, cluster, label, stability,
-hierarchy, search, metrics, persist); it does none of their work itself.
+It keeps fitted state and calls the stage modules (rows, embed, consensus, label, views,
+hierarchy, search, persist); it does none of their work itself.
 
 Reproducibility: rows are processed in a canonical order (sorted by a hash of their text) and
 clusters are numbered by size, so the same rows and seed give the same clusters and labels
@@ -41,11 +41,14 @@ ReductionChoice = Literal["auto", "umap", "pca", "none"]
 class TopicModel(BaseEstimator):
     """Thematic groups of French sentences, with names, keywords and representative sentences.
 
-    Parameters are only stored here; ``fit`` validates them and loads the encoder.
-    ``n_runs`` (default 5) clusters with that many seeds, keeps the consensus (medoid) run and
-    measures each cluster's stability across runs; ``n_runs=1`` is a single, faster run. Above ``max_fit_rows`` usable rows, a seeded
-    sample of that size is clustered and every other row joins the cluster its 10 nearest
-    sampled neighbours vote for (``probability`` is then the vote share).
+    Parameters are only stored here; ``fit`` validates them (:meth:`check_params`) and loads the
+    encoder. ``n_runs`` (default 5) clusters with that many seeds, keeps the consensus (medoid) run
+    and measures each cluster's stability across runs; ``n_runs=1`` is a single, faster run. Above
+    ``max_fit_rows`` usable rows, a seeded sample of that size is clustered and every other row joins
+    the cluster its 10 nearest sampled neighbours vote for (``probability`` is then the vote share).
+    The fit reads top to bottom: rows (:mod:`~flaucluster.rows`) -> vectors (:mod:`~flaucluster.embed`)
+    -> clusters (:mod:`~flaucluster.consensus`) -> topics (:mod:`~flaucluster.label`); tables come
+    from :mod:`~flaucluster.views`, saving from :mod:`~flaucluster.persist`.
     """
 
     def __init__(

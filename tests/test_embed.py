@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from flaucluster.embed import ModelUnavailableError, OfflineUSEEncoder, embed_texts, load_encoder, resolve
-from flaucluster.embed.flaubert import TransformerFolderEncoder
+from flaucluster.embed.transformer import TransformerFolderEncoder
 
 from card_recipe import card_recipe, min_cosine
 from conftest import SHARED

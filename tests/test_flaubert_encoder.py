@@ -7,6 +7,7 @@ pooling) on the bertheo-shaped tiny model. Speed is measured in benchmarks/bench
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 
@@ -14,10 +15,18 @@ import numpy as np
 import pytest
 import torch
 
-from flaucluster.embed import flaubert
-from flaucluster.embed.flaubert import TransformerFolderEncoder
+from flaucluster.embed.transformer import TransformerFolderEncoder
+from flaucluster.embed.transformer.pipeline import in_background
+from flaucluster.embed.transformer.schedule import piece_bounds
+from flaucluster.embed.transformer.sdpa import flaubert_sdpa_forward
 
 from card_recipe import card_recipe, min_cosine
+
+
+def use_schedule(monkeypatch, encoder, **changes):
+    """Run this test with other chunk sizes or thresholds (:class:`Schedule`), restored afterwards."""
+    monkeypatch.setattr(encoder, "schedule", dataclasses.replace(encoder.schedule, **changes))
+
 
 WORDS = [
     "formation",
@@ -125,8 +134,8 @@ def test_empty_input(encoder):
 
 
 def test_background_tokenization_gives_identical_output(encoder, monkeypatch):
-    monkeypatch.setattr(flaubert, "_FIRST_CHUNK", 4)  # several chunks, so the thread really runs ahead
-    monkeypatch.setattr(flaubert, "_MAX_CHUNK", 16)
+    use_schedule(monkeypatch, encoder, first_chunk=4)  # several chunks, so the thread really runs ahead
+    use_schedule(monkeypatch, encoder, max_chunk=16)
     monkeypatch.setattr(encoder, "background_tokenization", False)
     plain = encoder.encode(TEXTS, batch_size=3)
     threads = set()
@@ -144,13 +153,13 @@ def test_background_tokenization_gives_identical_output(encoder, monkeypatch):
 
 
 def test_results_written_batches_later_come_back_in_order(encoder, monkeypatch, expected):
-    monkeypatch.setattr(encoder, "_results_ahead", 3)  # as on a GPU: a batch is written 3 batches later
-    monkeypatch.setattr(flaubert, "_FIRST_CHUNK", 4)
+    monkeypatch.setattr(encoder, "results_ahead", 3)  # as on a GPU: a batch is written 3 batches later
+    use_schedule(monkeypatch, encoder, first_chunk=4)
     assert np.abs(encoder.encode(TEXTS, batch_size=3) - expected).max() <= 1e-5
 
 
 def test_background_errors_reach_the_caller(encoder, monkeypatch):
-    monkeypatch.setattr(flaubert, "_FIRST_CHUNK", 4)
+    use_schedule(monkeypatch, encoder, first_chunk=4)
     monkeypatch.setattr(encoder, "background_tokenization", True)
     calls = []
 
@@ -170,11 +179,11 @@ def test_background_errors_reach_the_caller(encoder, monkeypatch):
 def test_tokenizer_processes_give_identical_output(encoder, monkeypatch):
     if "fork" not in __import__("multiprocessing").get_all_start_methods():
         pytest.skip("worker processes need fork")
-    monkeypatch.setattr(flaubert, "_POOL_MIN_CHARS", 1)
-    monkeypatch.setattr(flaubert, "_POOL_PIECE_MIN_CHARS", 100)  # several tasks per chunk, several chunks
-    monkeypatch.setattr(flaubert, "_FIRST_CHUNK", 8)
-    monkeypatch.setattr(flaubert, "_MAX_CHUNK", 16)
-    monkeypatch.setattr(flaubert, "_POOL_MAX_CHUNK", 16)  # the same batches with and without processes
+    use_schedule(monkeypatch, encoder, pool_min_chars=1)
+    use_schedule(monkeypatch, encoder, pool_piece_min_chars=100)  # several tasks per chunk, several chunks
+    use_schedule(monkeypatch, encoder, first_chunk=8)
+    use_schedule(monkeypatch, encoder, max_chunk=16)
+    use_schedule(monkeypatch, encoder, pool_max_chunk=16)  # the same batches with and without processes
     plain = encoder.encode(TEXTS, batch_size=3)
     monkeypatch.setattr(encoder, "tokenizer_processes", 2)
     try:
@@ -190,11 +199,11 @@ def test_tokenizer_processes_give_identical_output(encoder, monkeypatch):
 
 def test_tokenizer_tasks_are_cut_by_characters():
     """Long paragraphs travel a few to a task, titles many: every process gets work either way."""
-    bounds = flaubert._piece_bounds(np.full(30, 400), 1000)
+    bounds = piece_bounds(np.full(30, 400), 1000)
     assert bounds[0] == 0 and bounds[-1] == 30
     assert all(1 <= b - a <= 3 for a, b in zip(bounds, bounds[1:]))  # ~1000 characters each
-    assert flaubert._piece_bounds(np.full(30, 10), 1000) == [0, 30]  # 300 characters: one task
-    assert flaubert._piece_bounds(np.array([5000, 5000, 0]), 1000) == [0, 1, 3]  # a long text is a task alone
+    assert piece_bounds(np.full(30, 10), 1000) == [0, 30]  # 300 characters: one task
+    assert piece_bounds(np.array([5000, 5000, 0]), 1000) == [0, 1, 3]  # a long text is a task alone
 
 
 def test_batches_follow_token_length_and_budget(encoder, monkeypatch):
@@ -218,8 +227,8 @@ def test_batches_follow_token_length_and_budget(encoder, monkeypatch):
 def test_rows_left_over_by_a_chunk_join_the_next_one(encoder, expected, monkeypatch):
     """Texts are tokenized a chunk at a time; the rows that do not fill a batch wait for the next
     chunk, so only the last batch of a call is short of its budget (fewer launches on a GPU)."""
-    monkeypatch.setattr(flaubert, "_FIRST_CHUNK", 4)
-    monkeypatch.setattr(flaubert, "_MAX_CHUNK", 8)
+    use_schedule(monkeypatch, encoder, first_chunk=4)
+    use_schedule(monkeypatch, encoder, max_chunk=8)
     monkeypatch.setattr(encoder, "batch_tokens", 96)
     batches = list(encoder._batches(TEXTS, batch_size=64))
     for _, features, _ in batches[:-1]:
@@ -232,8 +241,8 @@ def test_rows_left_over_by_a_chunk_join_the_next_one(encoder, expected, monkeypa
 def test_rows_wait_in_a_reservoir_to_be_sorted_with_more(encoder, monkeypatch):
     """Tokenized rows wait to be sorted together with later chunks, so a batch holds close lengths
     (less padding computed). The batches depend on the texts only: a slow consumer gets the same."""
-    monkeypatch.setattr(flaubert, "_FIRST_CHUNK", 4)
-    monkeypatch.setattr(flaubert, "_MAX_CHUNK", 8)
+    use_schedule(monkeypatch, encoder, first_chunk=4)
+    use_schedule(monkeypatch, encoder, max_chunk=8)
     monkeypatch.setattr(encoder, "batch_tokens", 64)
 
     def padding(batches) -> float:
@@ -246,11 +255,11 @@ def test_rows_wait_in_a_reservoir_to_be_sorted_with_more(encoder, monkeypatch):
     patient = list(encoder._batches(TEXTS, batch_size=64))
     assert sorted(np.concatenate(rows(patient)).tolist()) == list(range(len(TEXTS)))
     slowly = []
-    for batch in flaubert._in_background(encoder._batches(TEXTS, batch_size=64), depth=1):
+    for batch in in_background(encoder._batches(TEXTS, batch_size=64), depth=1):
         time.sleep(0.01)
         slowly.append(batch)
     assert rows(slowly) == rows(patient)
-    monkeypatch.setattr(flaubert, "_RESERVOIR_BATCHES", 0)  # each chunk sorted on its own
+    use_schedule(monkeypatch, encoder, reservoir_batches=0)  # each chunk sorted on its own
     assert padding(patient) < padding(list(encoder._batches(TEXTS, batch_size=64)))
 
 
@@ -264,7 +273,7 @@ def test_sdpa_replay_matches_the_model_forward_on_padded_rows(encoder):
     batch = encoder.tokenize(TEXTS[:12])
     with torch.inference_mode():
         eager = encoder.model(**batch)[0]
-        sdpa = flaubert._flaubert_sdpa_forward(encoder.model, batch["input_ids"], batch["attention_mask"])
+        sdpa = flaubert_sdpa_forward(encoder.model, batch["input_ids"], batch["attention_mask"])
     real = batch["attention_mask"].bool()
     assert (sdpa[real] - eager[real]).abs().max().item() <= 1e-5
 

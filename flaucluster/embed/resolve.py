@@ -17,8 +17,8 @@ import numpy as np
 
 from ..errors import ConfigError
 from .base import Device, Encoder, Precision, compute_name, quantize_int8, select_device, select_dtype
-from .flaubert import TransformerFolderEncoder, folder_identity, is_simple_st_folder
 from .offline import OFFLINE_ALIASES, OfflineUSEEncoder
+from .transformer import TransformerFolderEncoder, folder_identity, is_simple_st_folder
 
 logger = logging.getLogger(__name__)
 
