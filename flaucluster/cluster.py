@@ -79,7 +79,13 @@ def _kmeans(points: np.ndarray, k: int | None, k_range: tuple[int, int], seed: i
             raise ValueError(f"{len(points)} usable rows is too few for automatic k in {k_range}; pass k.")
         sample = min(len(points), 4000)  # silhouette is quadratic: a seeded sample keeps auto-k fast
         for n in range(lo, hi + 1):
-            scores[n] = float(silhouette_score(points, fit(n).labels_, sample_size=sample, random_state=seed))
+            found = fit(n).labels_
+            # identical points can leave KMeans with a single distinct cluster, where silhouette is undefined
+            scores[n] = (
+                float(silhouette_score(points, found, sample_size=sample, random_state=seed))
+                if 1 < len(set(found.tolist())) < len(points)
+                else -1.0
+            )
         k = max(scores, key=scores.__getitem__)
         logger.info("KMeans: automatic k=%d (best silhouette %.3f over k=%d..%d)", k, scores[k], lo, hi)
     model = fit(k)

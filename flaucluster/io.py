@@ -90,6 +90,12 @@ def read_table(
         )
     if not raw.strip():
         raise InputError(f"{path} is empty: there is no header and no row to read.")
+    actual = _looks_like(raw)
+    if actual and not _compatible(suffix, actual):
+        raise InputError(
+            f"{path} is named {suffix} but its content is {actual}; rename it with the right "
+            "extension (or export it again)."
+        )
     if header_row is not None and header_row < 1:
         raise InputError(f"--header-row {header_row}: lines are counted from 1.")
     if suffix in (".xlsx", ".xlsm", ".xls"):
@@ -110,6 +116,27 @@ def read_table(
     if len(df) == 0:
         raise InputError(f"{path}: has a header ({', '.join(map(repr, map(str, df.columns)))}) but no data rows.")
     return df
+
+
+_MAGIC = (
+    (b"PK\x03\x04", "an Excel workbook or a zip archive (.xlsx)"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls)"),
+    (b"PAR1", "a Parquet file (.parquet)"),
+    (b"%PDF", "a PDF document"),
+    (b"\x1f\x8b", "gzip-compressed (.gz)"),
+)
+
+
+def _looks_like(raw: bytes) -> str | None:
+    return next((what for magic, what in _MAGIC if raw.startswith(magic)), None)
+
+
+def _compatible(suffix: str, actual: str) -> bool:
+    return (
+        (suffix in (".xlsx", ".xlsm") and "(.xlsx)" in actual)
+        or (suffix == ".xls" and "(.xls)" in actual)
+        or (suffix == ".parquet" and "Parquet" in actual)
+    )
 
 
 def _decompress(path: Path, raw: bytes) -> tuple[str, bytes]:
@@ -256,6 +283,8 @@ _SEP_HINT = re.compile(r'^"?sep=(.)"?\r?$')  # Excel's first line "sep=;" names 
 def _read_delimited(
     path: Path, text: str, sep: str | None, header_row: int | None, columns: Sequence[str]
 ) -> pd.DataFrame:
+    if "\n" not in text and "\r" in text:  # old Mac line endings: every CR ends a line
+        text = text.replace("\r", "\n")
     hint = _SEP_HINT.match(text.split("\n", 1)[0])
     if hint:
         text = text.split("\n", 1)[1] if "\n" in text else ""

@@ -19,7 +19,7 @@ def silhouette(points: np.ndarray, labels: np.ndarray, *, sample: int = 4000, se
     from sklearn.metrics import silhouette_score
 
     m = labels != OUTLIER
-    if len(set(labels[m].tolist())) < 2:
+    if not 2 <= len(set(labels[m].tolist())) < int(m.sum()):
         return None
     return float(
         silhouette_score(

@@ -19,6 +19,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 OUTLIER_COLOR = "#c8c8c8"
+MAX_ROWS_SHOWN = 80  # bars or leaves in one figure: more would be unreadable (and past a PNG's size limit)
 
 
 def cluster_color(cluster: int):
@@ -70,8 +71,8 @@ def cluster_map(
 
 
 def cluster_sizes(topic_info: pd.DataFrame, *, n_outliers: int | None = None, figsize=(9, None)) -> Figure:
-    """Horizontal bars: rows per cluster (and outliers, when given)."""
-    df = topic_info.sort_values("size")
+    """Horizontal bars: rows per cluster (and outliers, when given); the largest ``MAX_ROWS_SHOWN``."""
+    df = topic_info.sort_values("size").tail(MAX_ROWS_SHOWN)
     names = [f"{_short(n, 40)} ({c})" for n, c in zip(df["name"], df["cluster"])]
     sizes = df["size"].tolist()
     colors = [cluster_color(c) for c in df["cluster"]]
@@ -105,7 +106,8 @@ def top_keywords(topic_info: pd.DataFrame, *, n_clusters: int = 12, n_words: int
 
 
 def similarity_heatmap(ids: Sequence[int] | np.ndarray, sim: np.ndarray, names: dict[int, str]) -> Figure:
-    """Cosine similarity between cluster centroids."""
+    """Cosine similarity between cluster centroids (the first ``MAX_ROWS_SHOWN`` clusters: the largest)."""
+    ids, sim = list(ids)[:MAX_ROWS_SHOWN], np.asarray(sim)[:MAX_ROWS_SHOWN, :MAX_ROWS_SHOWN]
     n = len(ids)
     fig, ax = plt.subplots(figsize=(min(4 + 0.35 * n, 18), min(3.5 + 0.35 * n, 17)))
     if n == 0:
@@ -127,7 +129,7 @@ def dendrogram(tree: dict) -> Figure:
     from scipy.cluster.hierarchy import dendrogram as scipy_dendrogram
 
     n = len(tree["clusters"])
-    fig, ax = plt.subplots(figsize=(9, max(3, 0.3 * n + 1)))
+    fig, ax = plt.subplots(figsize=(9, max(3, 0.3 * min(n, MAX_ROWS_SHOWN) + 1)))
     if n >= 2:
         labels = [f"{_short(nm, 34)} ({c})" for c, nm in zip(tree["clusters"], tree["names"])]
         scipy_dendrogram(
@@ -137,6 +139,8 @@ def dendrogram(tree: dict) -> Figure:
             ax=ax,
             leaf_font_size=8,
             color_threshold=None,
+            # many clusters: the top of the tree, its last merges (leaf counts in brackets)
+            **({"truncate_mode": "lastp", "p": MAX_ROWS_SHOWN} if n > MAX_ROWS_SHOWN else {}),
         )
         ax.set_xlabel("distance cosinus (liaison moyenne)")
     else:

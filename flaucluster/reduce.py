@@ -20,17 +20,16 @@ def neighbour_graph(vectors: np.ndarray, n_neighbors: int = 15) -> tuple[np.ndar
     """Exact cosine k-nearest neighbours (indices, distances) of unit vectors, by BLAS.
 
     Why not UMAP's own: below 4,096 rows UMAP computes every pairwise distance through a numba
-    metric called once per pair from Python (~4 s for 2,000 rows on 2 cores); above, it switches
-    to pynndescent, whose numba compilation costs each new process a minute or more. An exact
-    search of 20,000 rows takes seconds, is deterministic, and is computed once for every seed of
-    a consensus."""
+    metric called once per pair from Python; above, it switches to pynndescent, whose numba
+    compilation every new process pays again. An exact search is deterministic and computed once
+    for every seed of a consensus (benchmarks/README.md has the timings)."""
     from .search import knn
 
     idx, sims = knn(vectors, vectors, min(n_neighbors, len(vectors)))
     dist = np.clip(1.0 - sims, 0.0, None).astype(np.float32)
     # A row's similarity to itself (or a duplicate) comes out of float32 BLAS as 1 - 1e-7, not 1. UMAP
     # takes the first *positive* distance as a row's scale (rho): left positive, these rounding errors
-    # would become that scale and distort a quarter of the graph (measured on data/, titles only).
+    # would become that scale and distort much of the graph.
     dist[dist < _SAME_POINT] = 0.0
     return idx, dist
 
@@ -86,7 +85,16 @@ def reduce(
 
 
 def map_2d(vectors: np.ndarray, *, seed: int = 42, n_neighbors: int = 15) -> np.ndarray:
-    """2-D coordinates for plotting (UMAP; PCA for tiny inputs)."""
+    """2-D coordinates for plotting (UMAP; PCA for tiny inputs; zeros for fewer than 3 points), always
+    ``(len(vectors), 2)``."""
+    out = np.zeros((len(vectors), 2), dtype=np.float32)
+    if len(vectors) < 3:
+        out[:, 0] = np.arange(len(vectors))  # one or two points: side by side
+        return out
     if len(vectors) < 10:
-        return reduce(vectors, "pca", n_components=2, seed=seed)
+        from sklearn.decomposition import PCA
+
+        points = PCA(n_components=min(2, len(vectors) - 1), random_state=seed).fit_transform(vectors)
+        out[:, : points.shape[1]] = points
+        return out
     return reduce(vectors, "umap", n_components=2, n_neighbors=n_neighbors, seed=seed, min_dist=0.1)

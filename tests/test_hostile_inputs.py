@@ -252,6 +252,50 @@ def test_five_usable_rows_are_not_an_error(courses, cache, tmp_path):
     assert len(pd.read_csv(tmp_path / "out" / "assignments.csv")) == 5
 
 
+@pytest.mark.parametrize("usable", [0, 1, 2, 3])
+def test_a_handful_of_usable_rows_still_gives_a_complete_report(courses, cache, tmp_path, usable):
+    df = courses.iloc[:6].copy()
+    df.loc[usable:, ["title", "description"]] = ""
+    src = tmp_path / "c.csv"
+    df.to_csv(src, index=False)
+    assert cluster(src, tmp_path / "out", cache) == 0
+    table = pd.read_csv(tmp_path / "out" / "assignments.csv", keep_default_na=False)
+    assert len(table) == 6 and (table["status"] == "ok").sum() == usable and (table["cluster"] == -1).all()
+
+
+@pytest.mark.parametrize("method", ["hdbscan", "kmeans"])
+def test_a_catalogue_of_one_repeated_title_is_not_an_error(cache, tmp_path, method):
+    src = tmp_path / "c.csv"
+    pd.DataFrame({"id": range(40), "title": "Excel avancé", "description": "Tableaux croisés"}).to_csv(src, index=False)
+    assert cluster(src, tmp_path / "out", cache, "--method", method) == 0
+    assert len(pd.read_csv(tmp_path / "out" / "assignments.csv")) == 40
+
+
+def test_old_mac_line_endings_and_nul_bytes_are_read(tmp_path):
+    path = tmp_path / "mac.csv"
+    path.write_bytes(b"id;titre\r1;Excel\x00 avanc\xc3\xa9\r2;Paie\r")
+    assert read_table(path)["titre"].tolist() == ["Excel\x00 avancé", "Paie"]
+
+
+def test_a_thousand_tiny_clusters_still_draw(tmp_path):
+    from scipy.cluster.hierarchy import linkage
+
+    from flaucluster import plots
+    from flaucluster.report.exports import _png
+
+    n = 1000
+    topics = pd.DataFrame({"cluster": range(n), "size": range(n, 0, -1), "name": [f"groupe {i}" for i in range(n)]})
+    points = np.random.default_rng(0).normal(size=(n, 4))
+    tree = {"clusters": list(range(n)), "names": topics["name"].tolist(), "linkage": linkage(points, "average")}
+    sim = np.corrcoef(points)
+    for figure in (
+        plots.cluster_sizes(topics, n_outliers=5),
+        plots.dendrogram(tree),
+        plots.similarity_heatmap(np.arange(n), sim, dict(enumerate(topics["name"]))),
+    ):
+        assert _png(figure)[:4] == b"\x89PNG"
+
+
 def test_a_failed_rerun_leaves_the_earlier_run_untouched(courses, cache, tmp_path, monkeypatch, caplog):
     from flaucluster.report import cells
     from flaucluster.runfolder import verify
@@ -521,6 +565,8 @@ BAD_FILES = {
     "broken parquet": ("a.parquet", b"PAR1 nope"),
     "broken xlsx": ("a.xlsx", b"PK\x03\x04 nope"),
     "undecodable bytes": ("a.csv", b"title\n\x81\x8d\x8f\x90\x9d\n"),
+    "a workbook named .csv": ("a.csv", b"PK\x03\x04\x14\x00\x06\x00 rest of a workbook"),
+    "a PDF named .csv": ("a.csv", b"%PDF-1.7 ..."),
 }
 
 

@@ -16,7 +16,7 @@ sacremoses regexes, and only removes work that provably cannot change the text:
   ``set(IsAlpha)`` (100k+ chars) per token;
 * word -> ids is memoised (French text repeats words a lot); the words a batch
   has not seen yet go through the Rust BPE of Hugging Face ``tokenizers`` in one
-  call (~3x faster than the Python loop; a cold memo made BPE half the work,
+  call (faster than the Python loop; a cold memo made BPE much of the work,
   and each tokenizer process has its own memo). It is used only when the merge
   table has the property under which its priority queue merges exactly like the
   reference's loop (``rust_bpe``), else a leaner copy of the reference ``bpe``;

