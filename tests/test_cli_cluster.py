@@ -90,3 +90,11 @@ def test_html_report_renders_in_headless_chromium(run, tmp_path):
     png = tmp_path / "report.png"
     subprocess.run([str(script), str(run[1] / "report.html"), str(png)], check=True, timeout=120)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 50_000
+
+
+def test_the_command_line_prints_the_package_version(capsys):
+    import flaucluster
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0 and capsys.readouterr().out.strip() == f"flaucluster {flaucluster.__version__}"

@@ -10,6 +10,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from .. import __version__
 from .cluster_cmd import register as register_cluster
 from .embed_cmd import register as register_embed
 from .report_cmd import register as register_report
@@ -24,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="count", default=0)
     parser.add_argument("-q", "--quiet", action="store_true")
     parser.add_argument("--debug", action="store_true", help="show the traceback of any error")
+    parser.add_argument("--version", action="version", version=f"flaucluster {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     for register in (register_embed, register_sts, register_cluster, register_report):
         register(sub)
