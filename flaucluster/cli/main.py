@@ -9,6 +9,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from .. import __version__
 from .cluster_cmd import register as register_cluster
@@ -20,8 +21,15 @@ logger = logging.getLogger("flaucluster")
 _NOISY = ("numba", "httpx", "urllib3", "huggingface_hub", "matplotlib", "PIL")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors on one line (argparse prints the whole usage first)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="flaucluster", description="Thematic groups from French educational text.")
+    parser = _Parser(prog="flaucluster", description="Thematic groups from French educational text.")
     parser.add_argument("-v", "--verbose", action="count", default=0)
     parser.add_argument("-q", "--quiet", action="store_true")
     parser.add_argument("--debug", action="store_true", help="show the traceback of any error")
