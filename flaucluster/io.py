@@ -18,7 +18,9 @@ import lzma
 import os
 import re
 import tempfile
+import textwrap
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .rows import ROW_STATUSES, require_column, row_status, text_rows
+from .rows import LONE_SURROGATE, ROW_STATUSES, cell_text, require_column, row_status, text_rows
 
 __all__ = [
     "READERS",
@@ -47,8 +49,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
+UMASK = os.umask(0o022)  # read once (os.umask can only be read by setting it): new files honour it
+os.umask(UMASK)
 READERS = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".parquet", ".jsonl", ".ndjson", ".json")
 _DECOMPRESS = {".gz": gzip.decompress, ".bz2": bz2.decompress, ".xz": lzma.decompress}
 _SEPARATORS = (";", ",", "\t", "|")
@@ -114,7 +116,8 @@ def read_table(
             path, _decode(raw, path, encoding), "\t" if suffix == ".tsv" and sep is None else sep, header_row, columns
         )
     if len(df) == 0:
-        raise InputError(f"{path}: has a header ({', '.join(map(repr, map(str, df.columns)))}) but no data rows.")
+        names = [textwrap.shorten(str(c), 60, placeholder="…") for c in df.columns[:10]]
+        raise InputError(f"{path}: has a header ({', '.join(map(repr, names))}) but no data rows.")
     return df
 
 
@@ -144,7 +147,7 @@ def _decompress(path: Path, raw: bytes) -> tuple[str, bytes]:
     if suffix in _DECOMPRESS:
         try:
             return path.stem, _DECOMPRESS[suffix](raw)
-        except (OSError, EOFError, lzma.LZMAError, ValueError) as exc:
+        except (OSError, EOFError, lzma.LZMAError, ValueError, zlib.error) as exc:
             raise InputError(f"{path}: not a valid {suffix} file ({exc}).") from None
     if suffix == ".zip":
         try:
@@ -158,8 +161,9 @@ def _decompress(path: Path, raw: bytes) -> tuple[str, bytes]:
                         "Unzip it and give the file you mean."
                     )
                 return tables[0], zf.read(tables[0])
-        except zipfile.BadZipFile as exc:
-            raise InputError(f"{path}: not a valid .zip file ({exc}).") from None
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, zlib.error) as exc:
+            # RuntimeError: an encrypted member; NotImplementedError: an unknown compression
+            raise InputError(f"{path}: cannot be read as a .zip ({exc}); unzip it and give the table inside.") from None
     return path.name, raw
 
 
@@ -286,24 +290,19 @@ def _read_delimited(
     if "\n" not in text and "\r" in text:  # old Mac line endings: every CR ends a line
         text = text.replace("\r", "\n")
     hint = _SEP_HINT.match(text.split("\n", 1)[0])
+    removed = 0  # lines taken off the top before pandas counts lines (for error messages)
     if hint:
-        text = text.split("\n", 1)[1] if "\n" in text else ""
+        text, removed = (text.split("\n", 1)[1] if "\n" in text else ""), 1
         sep = sep or hint.group(1)
     if sep is None:
         sep = _choose_separator(text, columns, header_row)
-    if sep is None:  # one column: every line is one cell, commas and semicolons included
-        sep = next(c for c in "\x1f\x1e\x1d\x1c\x00" if c not in text)
-        logger.info("%s: one column (no separator in the header).", path)
+    if sep is None:
+        return _read_one_column(path, text, columns, header_row, removed)
     records = _records(text, sep)
     skip = _header_index(records, columns, header_row)
-    if skip:
-        logger.warning(
-            "%s: the header is on line %d; the %d line(s) above it (a title?) are not data and were "
-            "skipped. Pass --header-row to choose another line.",
-            path,
-            skip + 1,
-            skip,
-        )
+    if header_row is not None and skip >= text.count("\n") + 1:
+        raise InputError(f"{path}: --header-row {header_row} is past the last line ({text.count(chr(10)) + 1}).")
+    _warn_title_block(path, skip + removed)
     try:
         return pd.read_csv(
             io.StringIO(text),
@@ -318,7 +317,7 @@ def _read_delimited(
     except pd.errors.ParserError as exc:
         m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         where = (
-            f"line {int(m.group(2)) + skip} has {m.group(3)} fields where the header has {m.group(1)}"
+            f"line {int(m.group(2)) + removed} has {m.group(3)} fields where the header has {m.group(1)}"
             if m
             else str(exc).strip()
         )
@@ -331,13 +330,10 @@ def _read_delimited(
         raise InputError(f"{path} is empty: there is no header and no row to read.") from None
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def _no_surrogates(value: Any) -> Any:
     """JSON escapes can spell lone surrogates (``\\ud800``), which no file can hold: U+FFFD instead."""
     if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value)
+        return LONE_SURROGATE.sub("\ufffd", value)
     if isinstance(value, dict):
         return {_no_surrogates(k): _no_surrogates(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -353,6 +349,41 @@ def _warn_surrogates(path: Path, lines: list[int]) -> None:
             path,
             ", ".join(map(str, lines[:10])),
         )
+
+
+def _warn_title_block(path: Path, skip: int) -> None:
+    if skip:
+        logger.warning(
+            "%s: the header is on line %d; the %d line(s) above it (a title?) are not data and were "
+            "skipped. Pass --header-row to choose another line.",
+            path,
+            skip + 1,
+            skip,
+        )
+
+
+def _unquote(line: str) -> str:
+    """A line that is one CSV-quoted cell (a comma inside, quotes doubled) as its text; any other line as is."""
+    if len(line) >= 2 and line[0] == line[-1] == '"' and '"' not in line[1:-1].replace('""', ""):
+        return line[1:-1].replace('""', '"')
+    return line
+
+
+def _read_one_column(path: Path, text: str, columns: Sequence[str], header_row: int | None, removed: int):
+    """A file with no separator in its header: each line is one cell, exactly as written (quotes,
+    commas and semicolons included); only a line that is a whole quoted cell is unquoted."""
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    if lines and lines[-1] == "":
+        lines.pop()  # the final newline ends the last line, it does not start a row
+    skip = header_row - 1 if header_row is not None else 0
+    if header_row is None and columns:
+        skip = next((i for i, line in enumerate(lines[:_HEADER_SEARCH]) if _unquote(line).strip() in columns), 0)
+    if skip >= len(lines):
+        raise InputError(f"{path}: --header-row {skip + 1} is past the last line ({len(lines)}).")
+    _warn_title_block(path, skip + removed)
+    logger.info("%s: one column (no separator in the header): every line is one cell.", path)
+    cells = [_unquote(line) if line else None for line in lines[skip + 1 :]]
+    return pd.DataFrame({_unquote(lines[skip]).strip(): pd.Series(cells, dtype=object)})
 
 
 def _read_jsonl(path: Path, text: str) -> pd.DataFrame:
@@ -371,14 +402,14 @@ def _read_jsonl(path: Path, text: str) -> pd.DataFrame:
             raise InputError(
                 f'{path}: line {number}: a JSON {type(record).__name__}, not an object ({{"column": value, ...}}).'
             )
-        if _SURROGATE.search(line) or "\\ud" in line.lower():
+        if LONE_SURROGATE.search(line) or "\\ud" in line.lower():
             fixed = _no_surrogates(record)
             if fixed != record:
                 broken.append(number)
             record = fixed
         records.append(record)
     _warn_surrogates(path, broken)
-    return pd.DataFrame.from_records(records) if records else pd.DataFrame()
+    return pd.DataFrame(records, dtype=object) if records else pd.DataFrame()  # object: ids stay as written
 
 
 def _read_json(path: Path, text: str) -> pd.DataFrame:
@@ -395,7 +426,7 @@ def _read_json(path: Path, text: str) -> pd.DataFrame:
     fixed = _no_surrogates(data)
     if fixed != data:
         _warn_surrogates(path, [i + 1 for i, (a, b) in enumerate(zip(data, fixed)) if a != b])
-    return pd.DataFrame.from_records(fixed) if fixed else pd.DataFrame()
+    return pd.DataFrame(fixed, dtype=object) if fixed else pd.DataFrame()
 
 
 def _read_excel(
@@ -411,14 +442,16 @@ def _read_excel(
     except Exception as exc:  # zipfile/openpyxl/xlrd raise several types for damaged files
         raise InputError(f"{path}: not a readable {suffix} workbook ({type(exc).__name__}: {exc}).") from None
     names = book.sheet_names
+    hidden = _hidden_sheets(book)
     if sheet is None:
-        chosen = names[0]
+        chosen = next((n for n in names if n not in hidden), names[0])
         if len(names) > 1:
             logger.warning(
-                "%s has %d sheets (%s); reading the first, %r. Pass --sheet NAME to read another.",
+                "%s has %d sheets (%s%s); reading the first visible one, %r. Pass --sheet NAME to read another.",
                 path,
                 len(names),
                 ", ".join(map(repr, names)),
+                f"; hidden: {', '.join(map(repr, hidden))}" if hidden else "",
                 chosen,
             )
     elif str(sheet) in names:
@@ -432,7 +465,10 @@ def _read_excel(
         raise InputError(
             f"{path}: no sheet {sheet!r}; its sheets are {', '.join(map(repr, names))}. Pass one of them with --sheet."
         )
-    grid = book.parse(chosen, header=None, dtype=object)
+    try:
+        grid = book.parse(chosen, header=None, dtype=object)
+    except Exception as exc:  # a damaged sheet: openpyxl/xlrd raise several types
+        raise InputError(f"{path}: sheet {chosen!r} cannot be read ({type(exc).__name__}: {exc}).") from None
     if grid.empty:
         raise InputError(f"{path}: sheet {chosen!r} is empty.")
     records = [
@@ -457,12 +493,17 @@ def _read_excel(
     return body
 
 
+def _hidden_sheets(book: pd.ExcelFile) -> list[str]:
+    try:
+        return [ws.title for ws in book.book.worksheets if ws.sheet_state != "visible"]
+    except AttributeError:  # xlrd books have no sheet_state
+        return []
+
+
 def _header_name(value: Any, position: int) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return f"Unnamed: {position}"
-    from .rows import cell_text
-
-    return cell_text(value)
+    return cell_text(value).strip()  # "Intitulé " is the column Intitulé
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -488,7 +529,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(tmp)
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; exports are for colleagues too
+        os.chmod(tmp, 0o666 & ~UMASK)  # mkstemp makes 0600 files; exports are for colleagues too
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -188,6 +188,9 @@ def class_tfidf(
     counts: sparse.csr_matrix, labels: np.ndarray, clusters: Sequence[int]
 ) -> tuple[np.ndarray, np.ndarray]:
     """(weights, class_counts), both clusters x terms, for the listed cluster ids."""
+    if counts.shape[1] == 0:  # no content word survived: no weight to give
+        empty = np.zeros((len(clusters), 0))
+        return empty, empty
     onehot = (
         sparse.csr_matrix(
             (np.ones(len(labels)), (np.searchsorted(clusters, labels), np.arange(len(labels)))),

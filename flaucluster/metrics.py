@@ -38,10 +38,13 @@ def dbcv(points: np.ndarray, labels: np.ndarray, *, sample: int = 3000, seed: in
     if len(m) > sample:
         m = np.sort(np.random.default_rng(seed).choice(m, sample, replace=False))
     try:
-        return float(validity_index(points[m].astype(np.float64), labels[m]))
-    except (ValueError, ZeroDivisionError, FloatingPointError) as exc:
-        logger.warning("DBCV could not be computed: %s", exc)
+        # identical points make hdbscan's DBCV divide by zero: its overflow warnings are noise, a nan the answer
+        with np.errstate(all="ignore"):
+            value = float(validity_index(points[m].astype(np.float64), labels[m]))
+    except (ValueError, ZeroDivisionError, FloatingPointError, AssertionError) as exc:
+        logger.warning("DBCV could not be computed: %s", exc or type(exc).__name__)
         return None
+    return value if np.isfinite(value) else None
 
 
 def agreement(labels: np.ndarray, truth: Sequence) -> dict[str, float]:

@@ -145,11 +145,15 @@ class TopicModel(BaseEstimator):
             raise ConfigError(f"device={self.device!r}: choose one of {DEVICES}.")
         if self.precision not in PRECISIONS:
             raise ConfigError(f"precision={self.precision!r}: choose one of {PRECISIONS}.")
-        if not _is_int(self.seed):
-            raise ConfigError(f"seed={self.seed!r}: must be an integer.")
-        return self
+        if not _is_int(self.seed) or not 0 <= self.seed <= 2**32 - self.n_runs:
+            raise ConfigError(
+                f"seed={self.seed!r}: must be an integer from 0 to {2**32 - self.n_runs} (numpy's range)."
+            )
+        if self.device != "auto" or self.precision not in ("auto", "fp32"):
+            from .embed.base import select_device, select_dtype
 
-    _validate = check_params
+            select_dtype(select_device(self.device), self.precision)  # type: ignore[arg-type]  # both checked above
+        return self
 
     def _reduction(self) -> Reduction:
         if self.reduction != "auto":

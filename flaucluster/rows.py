@@ -13,6 +13,7 @@ import json
 import logging
 import math
 import re
+import textwrap
 import unicodedata
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -51,7 +52,7 @@ PLACEHOLDERS = (
 
 _TAG = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?|!--.*?--)>", re.S)
 _ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")  # \x0b: Excel's in-cell line break
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # soft hyphen, zero-width, BOM
@@ -103,7 +104,7 @@ def cell_text(value: Any) -> str:
     if is_missing(value):
         return ""
     if isinstance(value, str):  # a lone surrogate (from a JSON escape) cannot be written to any file
-        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+        return LONE_SURROGATE.sub("\ufffd", value) if LONE_SURROGATE.search(value) else value
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, float):  # spreadsheets store every number as a float: 12.0 is written "12"
@@ -172,7 +173,7 @@ def html_to_text(text: str) -> str:
 def clean_text(text: str) -> tuple[str, list[str]]:
     """The text the models see, and what was changed to get it (empty list: nothing worth saying)."""
     notes = []
-    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", _SURROGATE.sub("\ufffd", text)))
+    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", LONE_SURROGATE.sub("\ufffd", text)))
     if _TAG.search(text) or _ENTITY.search(text):
         converted = html_to_text(text)
         if converted != text:
@@ -210,34 +211,40 @@ def _join(parts: Sequence[str]) -> str:
 
 
 def join_cells(columns: Sequence[Cells]) -> Cells:
-    """Several text columns read as one text per row ("Titre. Description"); unusable parts skipped."""
+    """Several text columns read as one text per row ("Titre. Description"). The text as written keeps
+    every part that holds anything; the text the model sees keeps the usable parts only."""
     if len(columns) == 1:
         return columns[0]
     out = Cells([], [], [], [])
     for parts in zip(*(zip(*c) for c in columns)):  # per row: one (text, clean, status, note) per column
-        usable = [i for i, (_, _, s, _) in enumerate(parts) if s == "ok"]
-        if usable:
-            out.text.append(_join([parts[i][0].strip() for i in usable]))
-            out.clean.append(_join([parts[i][1] for i in usable]))
-            out.status.append("ok")
-        else:  # the most telling reason: an empty or non-text cell rather than "missing"
-            reasons = [p[2] for p in parts]
-            out.text.append(
-                _join([p[0].strip() for p in parts if p[0].strip()]) if any(p[0].strip() for p in parts) else ""
-            )
-            out.clean.append("")
-            out.status.append(next((r for r in reasons if r != "missing"), "missing"))
+        written = [p[0].strip() for p in parts if p[0].strip()]
+        out.text.append(_join(written) if written else "")
+        usable = [p[1] for p in parts if p[2] == "ok"]
+        out.clean.append(_join(usable) if usable else "")
+        # unusable: the most telling reason, an empty or non-text cell rather than "missing"
+        reasons = [p[2] for p in parts]
+        out.status.append("ok" if usable else next((r for r in reasons if r != "missing"), "missing"))
         out.note.append("; ".join(dict.fromkeys(n for p in parts for n in p[3].split("; ") if n)))
     return out
 
 
-def require_column(df: pd.DataFrame, column: str, *, source: str = "input", role: str = "text") -> None:
-    if column not in df.columns:
-        available = ", ".join(repr(str(c)) for c in df.columns)
-        raise InputError(
-            f"{source}: no {role} column {column!r}. Available columns: {available}. "
-            f"Pass the right one with --{role}-column."
-        )
+def require_column(df: pd.DataFrame, column: str, *, source: str = "input", role: str = "text") -> str:
+    """The name of ``column`` in ``df`` (spaces around a header do not count), or a one-line error
+    listing the columns there are."""
+    if column in df.columns:
+        return column
+    spaced = [c for c in df.columns if str(c).strip() == column.strip()]
+    if len(spaced) == 1:
+        return spaced[0]
+    names = [str(c) for c in df.columns]
+    shown = ", ".join(repr(textwrap.shorten(n, 60, placeholder="…")) for n in names[:10])
+    more = f" and {len(names) - 10} more" if len(names) > 10 else ""
+    near = [n for n in names if n.strip().casefold() == column.strip().casefold()]
+    hint = f" Did you mean {near[0]!r}?" if near else ""
+    raise InputError(
+        f"{source}: no {role} column {column!r}.{hint} Available columns: {shown}{more}. "
+        f"Pass the right one with --{role}-column."
+    )
 
 
 def _examples(rows: Sequence[int], limit: int = 10) -> str:
@@ -257,11 +264,10 @@ def text_rows(
 
     Several columns are joined into one text per row. Unusable rows, blank and duplicate ids are
     reported in the log and kept."""
-    columns = [text_column] if isinstance(text_column, str) else list(text_column)
-    for column in columns:
-        require_column(df, column, source=source)
+    asked = [text_column] if isinstance(text_column, str) else list(text_column)
+    columns = [require_column(df, column, source=source) for column in asked]
     if id_column is not None:
-        require_column(df, id_column, source=source, role="id")
+        id_column = require_column(df, id_column, source=source, role="id")
         ids = [cell_text(v) for v in df[id_column].tolist()]
     else:
         ids = [str(i + 1) for i in range(len(df))]

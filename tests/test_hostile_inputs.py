@@ -876,3 +876,167 @@ def test_the_tests_fail_loudly_when_their_assets_are_missing(tmp_path):
         timeout=300,
     )
     assert done.returncode != 0 and "test assets missing" in done.stdout + done.stderr
+
+
+# ------------------------------------------------------------------ found in review: each a case of its own
+def test_a_one_column_file_keeps_its_quotes_and_every_line(tmp_path):
+    path = tmp_path / "titres.txt"
+    path.write_text(
+        'title\n"Python" pour débutants\n"Sans fin\nligne deux\nécran 27" pouces\n"Excel, Word"\n', encoding="utf-8"
+    )
+    df = read_table(path, columns=["title"])
+    assert df["title"].tolist() == [
+        '"Python" pour débutants',
+        '"Sans fin',
+        "ligne deux",
+        'écran 27" pouces',
+        "Excel, Word",
+    ]
+
+
+def test_texts_with_no_content_word_are_not_a_crash(cache, tmp_path):
+    src = tmp_path / "c.csv"
+    pd.DataFrame({"id": range(45), "title": ["de la", "et le", "ou les"] * 15}).to_csv(src, index=False)
+    assert cluster(src, tmp_path / "out", cache, "--method", "kmeans", "--k", "3", text=("title",)) == 0
+
+
+@pytest.mark.parametrize(
+    "option", [["--seed", "-1"], ["--seed", "5000000000"], ["--device", "cuda"], ["--precision", "fp16"]]
+)
+def test_an_option_this_machine_cannot_honour_is_one_line_before_any_work(
+    courses, tmp_path, caplog, option, monkeypatch
+):
+    import torch
+
+    if option[0] == "--device" and torch.cuda.is_available():
+        pytest.skip("this machine has a GPU")
+    src = tmp_path / "c.csv"
+    courses.to_csv(src, index=False)
+    monkeypatch.setattr("flaucluster.embed.load_encoder", lambda *a, **k: pytest.fail("embedding started"))
+    assert cli("cluster", src, "--text-column", "title", "--out", tmp_path / "o", *option) == 2
+    one_error_line(caplog)
+
+
+def test_a_folder_that_is_no_model_is_one_line(courses, tmp_path, caplog):
+    (tmp_path / "pas_un_modele").mkdir()
+    (tmp_path / "pas_un_modele" / "config.json").write_text("{}")
+    src = tmp_path / "c.csv"
+    courses.to_csv(src, index=False)
+    assert (
+        cli("cluster", src, "--text-column", "title", "--model", tmp_path / "pas_un_modele", "--out", tmp_path / "o")
+        == 2
+    )
+    assert "could not be loaded" in one_error_line(caplog)
+
+
+def test_a_damaged_gzip_is_one_line(tmp_path, caplog):
+    (tmp_path / "a.csv.gz").write_bytes(gzip.compress(b"title\nExcel\n")[:-12] + b"garbage!")
+    assert cli("cluster", tmp_path / "a.csv.gz", "--text-column", "title", "--out", tmp_path / "o") == 2
+    one_error_line(caplog)
+
+
+def test_out_dot_in_an_empty_folder_is_a_run_folder(courses, cache, tmp_path, monkeypatch):
+    src = tmp_path / "in" / "c.csv"
+    src.parent.mkdir()
+    courses.to_csv(src, index=False)
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    assert cluster(src, Path("."), cache) == 0
+    assert (tmp_path / "here" / "manifest.json").is_file()
+
+
+def test_a_folder_with_a_manifest_of_its_own_is_not_taken_for_a_run(courses, cache, tmp_path, caplog):
+    src = tmp_path / "c.csv"
+    courses.to_csv(src, index=False)
+    app = tmp_path / "app"
+    (app / "empty").mkdir(parents=True)
+    (app / "manifest.json").write_text('{"name": "my app"}')
+    assert cluster(src, app, cache) == 2
+    assert (app / "manifest.json").read_text() == '{"name": "my app"}'
+
+
+def test_a_run_whose_outputs_were_edited_is_not_overwritten(courses, cache, tmp_path, caplog):
+    src = tmp_path / "c.csv"
+    courses.to_csv(src, index=False)
+    out = tmp_path / "out"
+    assert cluster(src, out, cache) == 0
+    (out / "clusters.xlsx").write_bytes(b"my renamed clusters")
+    assert cluster(src, out, cache) == 2
+    assert "clusters.xlsx" in one_error_line(caplog)
+    assert (out / "clusters.xlsx").read_bytes() == b"my renamed clusters"
+
+
+def test_embed_embeds_the_text_the_model_sees_and_its_row_file_is_formula_safe(tmp_path):
+    from flaucluster.embed import OfflineUSEEncoder, l2_normalize
+
+    src = tmp_path / "c.csv"
+    pd.DataFrame(
+        {"id": ["=HYPERLINK(1)", "b"], "t": ["<p>Cours de <b>python</b> &eacute;t&eacute;</p>", "Paie"]}
+    ).to_csv(src, index=False)
+    assert (
+        cli(
+            "embed",
+            src,
+            "--text-column",
+            "t",
+            "--id-column",
+            "id",
+            "--model",
+            "usem3",
+            "--out",
+            tmp_path / "v.npy",
+            "--cache-dir",
+            tmp_path / "c",
+        )
+        == 0
+    )
+    expected = l2_normalize(OfflineUSEEncoder().encode(["Cours de python été"]))
+    assert np.allclose(np.load(tmp_path / "v.npy")[0], expected[0], atol=1e-6)
+    assert pd.read_csv(tmp_path / "v.rows.csv", dtype=str)["id"][0] == "'=HYPERLINK(1)"
+
+
+@pytest.mark.parametrize("prefix, bad_line", [("", 4), ("sep=;\n", 5), ("Catalogue\n\n", 6)])
+def test_a_ragged_line_is_named_by_its_line_in_the_file(tmp_path, prefix, bad_line):
+    path = tmp_path / "c.csv"
+    body = "id;titre\n1;Excel\n2;Paie\n3;Droit;en trop\n"
+    path.write_text(prefix + body, encoding="utf-8")
+    with pytest.raises(InputError, match=f"line {bad_line} has 3 fields"):
+        read_table(path, columns=["titre"])
+
+
+def test_json_ids_keep_their_digits_when_a_record_lacks_one(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"id": 12345678901234567, "t": "Excel"}\n{"t": "Paie"}\n', encoding="utf-8")
+    assert text_rows(read_table(path), "t", id_column="id").id.tolist() == ["12345678901234567", ""]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_spaces_around_a_header_name_do_not_hide_the_column(tmp_path, suffix):
+    df = pd.DataFrame({" Intitulé ": ["Excel", "Paie"], "id": ["1", "2"]})
+    path = tmp_path / f"c{suffix}"
+    df.to_csv(path, index=False) if suffix == ".csv" else df.to_excel(path, index=False)
+    assert text_rows(read_table(path, columns=["Intitulé"]), "Intitulé").text.tolist() == ["Excel", "Paie"]
+
+
+def test_joined_columns_keep_every_written_part_in_the_output_text():
+    rows = text_rows(pd.DataFrame({"title": ["Bilan social"], "year": ["2024"]}), ["title", "year"])
+    assert rows.text[0] == "Bilan social. 2024" and rows.clean[0] == "Bilan social"
+
+
+def test_a_hidden_first_sheet_is_not_the_one_read(tmp_path, caplog):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "technique"
+    book.active.append(["x"])
+    book.active.sheet_state = "hidden"
+    visible = book.create_sheet("catalogue")
+    visible.append(["titre"])
+    visible.append(["Excel"])
+    book.save(tmp_path / "c.xlsx")
+    assert read_table(tmp_path / "c.xlsx")["titre"].tolist() == ["Excel"]
+    assert "hidden: 'technique'" in caplog.text
+
+
+def test_markdown_escapes_dollar_signs(poisoned_report):
+    assert "Budget \\$\\$ et \\$x\\$" in (poisoned_report / "summary.md").read_text(encoding="utf-8")

@@ -99,8 +99,7 @@ def run(args: argparse.Namespace) -> int:
     df, rows = read_rows(args, args.truth_column)
     truth = None
     if args.truth_column:
-        require_column(df, args.truth_column, source=str(args.input), role="truth")
-        truth = df[args.truth_column].tolist()
+        truth = df[require_column(df, args.truth_column, source=str(args.input), role="truth")].tolist()
     model.fit(rows, ids=rows["id"].tolist())
     written = write_report(report_inputs(model, truth=truth), args.out, model=model, raw_cells=args.raw_cells)
     s = model.summary()

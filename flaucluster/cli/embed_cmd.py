@@ -27,6 +27,7 @@ def register(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..embed import embed_rows
     from ..io import write_csv, write_json, write_npy
+    from ..report.cells import safe_frame
 
     out = args.out if args.out.suffix == ".npy" else args.out.with_suffix(".npy")
     check_file_destination(out)
@@ -35,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     vectors = embed_rows(rows, encoder, normalize=not args.no_normalize, **embed_kwargs(args))
     stem = out.with_suffix("")
     write_npy(out, vectors)
-    write_csv(f"{stem}.rows.csv", rows[["row", "id", "status", "note"]])
+    write_csv(f"{stem}.rows.csv", safe_frame(rows[["row", "id", "status", "note"]]))
     counts = rows.status.value_counts().to_dict()
     write_json(
         f"{stem}.meta.json",

@@ -128,21 +128,9 @@ def read_rows(args: argparse.Namespace, *other_columns: str | None) -> tuple[pd.
 
 def check_file_destination(path: Path, option: str = "--out") -> None:
     """Refuse, before any work, an output file that cannot be written."""
-    import os
-    import tempfile
-
     from ..errors import InputError
+    from ..runfolder import probe_writable
 
     if path.is_dir():
         raise InputError(f"{option} {path} is a folder; give a file name.")
-    parent = path.absolute().parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.probe-")
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as exc:
-        raise InputError(
-            f"{option} {path}: cannot write in {parent} ({exc.strerror or exc}); choose a folder you "
-            "can write to (nothing was written)."
-        ) from None
+    probe_writable(path.absolute(), option)

@@ -37,8 +37,8 @@ def run(args: argparse.Namespace) -> int:
             "folder is never both the source and the target: choose a new folder."
         )
     check_destination(args.out)
-    if run_dir is not None and (run_dir / MANIFEST).is_file():
-        verify(run_dir, "run")
+    if run_dir is not None and ((run_dir / MANIFEST).is_file() or (folder / MANIFEST).is_file()):
+        verify(run_dir, "run")  # a run folder of this version must be whole, not only its model
     model = TopicModel.load(folder)
     write_report(report_inputs(model, truth=load_truth(folder)), args.out, model=model, raw_cells=args.raw_cells)
     print(f"report: {args.out / 'report.html'}")

@@ -55,11 +55,13 @@ def embed_texts(
 
 
 def embed_rows(rows: pd.DataFrame, encoder: Encoder, **kwargs) -> np.ndarray:
-    """Vectors for a :func:`flaucluster.io.text_rows` frame: zeros where ``status != "ok"``."""
+    """Vectors for a :func:`flaucluster.io.text_rows` frame: of the text the model sees (``clean``:
+    HTML as text, ...), the same as ``TopicModel.fit`` computes; zeros where ``status != "ok"``."""
     ok = (rows["status"] == "ok").to_numpy()
     vectors = np.zeros((len(rows), encoder.dim), dtype=np.float32)
+    column = "clean" if "clean" in rows.columns else "text"
     if ok.any():
-        vectors[ok] = embed_texts(rows.loc[ok, "text"].tolist(), encoder, **kwargs)
+        vectors[ok] = embed_texts(rows.loc[ok, column].tolist(), encoder, **kwargs)
     return vectors
 
 

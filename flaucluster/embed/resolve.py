@@ -62,6 +62,8 @@ def load_encoder(
             return OfflineUSEEncoder()
     model = str(model)
     if model in OFFLINE_ALIASES:
+        if device not in ("auto", "cpu"):
+            raise ConfigError(f"device={device!r}: {model} runs on the CPU only; use device 'auto' or 'cpu' with it.")
         if precision not in ("auto", "fp32"):
             raise ConfigError(
                 f"precision={precision!r}: {model} computes in float32 on the CPU only; use "
@@ -77,9 +79,17 @@ def load_encoder(
 
 
 def _load_folder(folder: Path, name: str, device: Device, precision: Precision) -> Encoder:
-    if is_simple_st_folder(folder):
-        return TransformerFolderEncoder(folder, name=name, device=device, precision=precision)
-    return SentenceTransformerEncoder(folder, name=name, device=device, precision=precision)
+    try:
+        if is_simple_st_folder(folder):
+            return TransformerFolderEncoder(folder, name=name, device=device, precision=precision)
+        return SentenceTransformerEncoder(folder, name=name, device=device, precision=precision)
+    except ConfigError:
+        raise
+    except (OSError, ValueError, KeyError, TypeError, StopIteration) as exc:  # what a folder that is no model raises
+        raise ModelUnavailableError(
+            f"{folder} could not be loaded as a sentence-transformers model ({type(exc).__name__}: "
+            f"{' '.join(str(exc).split())[:200]}). Give a model folder, a hub id, or --model {OFFLINE_ALIASES[0]}."
+        ) from None
 
 
 def hub_snapshot(repo_id: str, *, probe_timeout: float = 3.0) -> Path:

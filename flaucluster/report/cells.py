@@ -12,6 +12,7 @@ keep them); a cell longer than Excel's 32,767-character limit is cut with a note
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -47,7 +48,16 @@ def safe_frame(df: pd.DataFrame, raw: bool = False) -> pd.DataFrame:
 
 def xlsx_text(text: str) -> str:
     text = _XLSX_ILLEGAL.sub("\ufffd", text)
-    return text if len(text) <= XLSX_MAX_CHARS else text[: XLSX_MAX_CHARS - len(_CUT)] + _CUT
+    if _utf16_units(text) <= XLSX_MAX_CHARS:
+        return text
+    room = XLSX_MAX_CHARS - len(_CUT)  # Excel counts UTF-16 units: an emoji is two
+    while _utf16_units(text[:room]) > XLSX_MAX_CHARS - len(_CUT):
+        room -= max(1, (_utf16_units(text[:room]) - (XLSX_MAX_CHARS - len(_CUT))) // 2)
+    return text[:room] + _CUT
+
+
+def _utf16_units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 def write_xlsx(path: str | Path, sheets: dict[str, pd.DataFrame]) -> None:
@@ -61,8 +71,9 @@ def write_xlsx(path: str | Path, sheets: dict[str, pd.DataFrame]) -> None:
     bold = Font(bold=True)
 
     def cell(ws, value, header=False):
-        if isinstance(value, str) or not isinstance(value, (int, float, bool)) or value is None:
-            text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
+        number = isinstance(value, (int, float)) and (not isinstance(value, float) or math.isfinite(value))
+        if not number:  # text (and None, NaN, inf: shown as text, never as a broken number)
+            text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
             c = WriteOnlyCell(ws, value=xlsx_text(text))
             c.data_type = "s"  # never "f": openpyxl would otherwise store "=..." as a formula
             if looks_like_formula(text):

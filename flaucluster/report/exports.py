@@ -195,7 +195,7 @@ def _write_exports(inputs: ReportInputs, out: Path, raw_cells: bool) -> dict[str
     }
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|~>])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|~>$])")  # $: math in GitHub's Markdown
 
 
 def md_escape(value: Any) -> str:
