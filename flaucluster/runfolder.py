@@ -129,7 +129,8 @@ def _is_older_run(folder: Path) -> bool:
 def staged(out: str | os.PathLike, kind: str, option: str = "--out") -> Iterator[Path]:
     """Yield a temporary folder; on success write its manifest and move it to ``out`` as a whole."""
     out = check_destination(out, option)
-    tmp = Path(tempfile.mkdtemp(dir=out.absolute().parent, prefix=f".{out.name}.partial-"))
+    _remove_abandoned(out)
+    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.partial-{os.getpid()}-"))
     try:
         yield tmp
         write_manifest(tmp, kind)
@@ -138,6 +139,25 @@ def staged(out: str | os.PathLike, kind: str, option: str = "--out") -> Iterator
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _remove_abandoned(out: Path) -> None:
+    """Remove the hidden work folders of earlier runs into ``out`` whose process is gone (killed
+    before it could clean up); a run still going on keeps its own."""
+    for leftover in out.parent.glob(f".{out.name}.partial-*-*"):
+        pid = leftover.name.rsplit(".partial-", 1)[1].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def _publish(tmp: Path, out: Path) -> None:

