@@ -100,6 +100,15 @@ def read_table(
         )
     if header_row is not None and header_row < 1:
         raise InputError(f"--header-row {header_row}: lines are counted from 1.")
+    excel, delimited = suffix in (".xlsx", ".xlsm", ".xls"), suffix in (".csv", ".tsv", ".txt")
+    for given, option, applies, kinds in (
+        (sheet, "--sheet", excel, "XLSX/XLS"),
+        (sep, "--sep", delimited, "CSV/TSV/TXT"),
+        (header_row, "--header-row", excel or delimited, "CSV/TSV/TXT and XLSX/XLS"),
+        (encoding, "--encoding", not excel and suffix != ".parquet", "CSV/TSV/TXT and JSON"),
+    ):
+        if given is not None and not applies:
+            raise InputError(f"{option} applies to {kinds} files, not to {path} ({suffix}); remove it.")
     if suffix in (".xlsx", ".xlsm", ".xls"):
         df = _read_excel(path, raw, suffix, sheet, header_row, columns)
     elif suffix == ".parquet":
@@ -302,7 +311,7 @@ def _read_delimited(
     skip = _header_index(records, columns, header_row)
     if header_row is not None and skip >= text.count("\n") + 1:
         raise InputError(f"{path}: --header-row {header_row} is past the last line ({text.count(chr(10)) + 1}).")
-    _warn_title_block(path, skip + removed)
+    _warn_title_block(path, skip, removed)
     try:
         return pd.read_csv(
             io.StringIO(text),
@@ -351,13 +360,14 @@ def _warn_surrogates(path: Path, lines: list[int]) -> None:
         )
 
 
-def _warn_title_block(path: Path, skip: int) -> None:
+def _warn_title_block(path: Path, skip: int, removed: int = 0) -> None:
+    """Say so when ``skip`` lines above the header (after ``removed`` lines such as ``sep=;``) are not data."""
     if skip:
         logger.warning(
             "%s: the header is on line %d; the %d line(s) above it (a title?) are not data and were "
             "skipped. Pass --header-row to choose another line.",
             path,
-            skip + 1,
+            skip + removed + 1,
             skip,
         )
 
@@ -380,7 +390,7 @@ def _read_one_column(path: Path, text: str, columns: Sequence[str], header_row: 
         skip = next((i for i, line in enumerate(lines[:_HEADER_SEARCH]) if _unquote(line).strip() in columns), 0)
     if skip >= len(lines):
         raise InputError(f"{path}: --header-row {skip + 1} is past the last line ({len(lines)}).")
-    _warn_title_block(path, skip + removed)
+    _warn_title_block(path, skip, removed)
     logger.info("%s: one column (no separator in the header): every line is one cell.", path)
     cells = [_unquote(line) if line else None for line in lines[skip + 1 :]]
     return pd.DataFrame({_unquote(lines[skip]).strip(): pd.Series(cells, dtype=object)})

@@ -56,21 +56,33 @@ def probe_writable(path: Path, option: str = "--out") -> None:
         ) from None
 
 
-def check_destination(out: str | os.PathLike, option: str = "--out") -> Path:
+def check_destination(out: str | os.PathLike, option: str = "--out", kind: str = "run") -> Path:
     """Refuse, before any work, a destination that cannot be written, or that holds anything a new
-    run would destroy: files flaucluster did not write, files added or changed since it wrote them."""
+    ``kind`` folder would destroy: files flaucluster did not write, a folder of another kind (a run's
+    ``model/``), files added or changed since flaucluster wrote them."""
     out = Path(os.path.abspath(Path(out).expanduser()))  # "." and "run/model/.." get a real name
     if out.exists() and not out.is_dir():
         raise InputError(f"{option} {out} is a file; give a folder name (it will be created).")
     if out.is_dir() and any(out.iterdir()):
         manifest = _read_manifest(out)
-        if manifest is None and not _is_older_run(out):
+        if manifest is None:
+            older = (out / "model" / "flaucluster.json").is_file() or (out / "flaucluster.json").is_file()
             raise InputError(
-                f"{option} {out} already holds files that flaucluster did not write; choose a new or "
-                "empty folder (nothing was written)."
+                f"{option} {out} already holds files "
+                + (
+                    "written by an older flaucluster (no manifest.json): remove the folder or "
+                    if older
+                    else "that flaucluster did not write; "
+                )
+                + "choose a new or empty folder (nothing was written)."
             )
-        listed = manifest["files"] if manifest else {p.relative_to(out).as_posix(): None for p in _files(out)}
-        changed = [name for name, entry in listed.items() if entry is not None and not _unchanged(out / name, entry)]
+        if manifest.get("kind") != kind:
+            raise InputError(
+                f"{option} {out} is a flaucluster {manifest.get('kind')} folder (a run's model/?), not a {kind} "
+                "folder: choose a new folder (nothing was written)."
+            )
+        listed = manifest["files"]
+        changed = [name for name, entry in listed.items() if not _unchanged(out / name, entry)]
         foreign = [n for n in _entries(out) if n not in listed and not any(f.startswith(n + "/") for f in listed)]
         if changed or foreign:
             what = ", ".join((changed + foreign)[:5])
@@ -107,28 +119,10 @@ def _entries(folder: Path) -> list[str]:
     return sorted(out)
 
 
-# What flaucluster wrote before manifests existed: such a folder may be replaced by a new run.
-_OLDER_RUN_FILES = {
-    "assignments.csv",
-    "assignments.parquet",
-    "clusters.xlsx",
-    "topics.json",
-    "summary.md",
-    "report.html",
-}
-
-
-def _is_older_run(folder: Path) -> bool:
-    names = [p.relative_to(folder).as_posix() for p in _files(folder)]
-    return (folder / "model" / "flaucluster.json").is_file() and all(
-        n in _OLDER_RUN_FILES or n.startswith(("figures/", "model/")) for n in names
-    )
-
-
 @contextmanager
 def staged(out: str | os.PathLike, kind: str, option: str = "--out") -> Iterator[Path]:
     """Yield a temporary folder; on success write its manifest and move it to ``out`` as a whole."""
-    out = check_destination(out, option)
+    out = check_destination(out, option, kind)
     _remove_abandoned(out)
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.partial-{os.getpid()}-"))
     try:

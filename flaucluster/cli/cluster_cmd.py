@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import os
 import time
 from pathlib import Path
 
@@ -94,7 +95,17 @@ def run(args: argparse.Namespace) -> int:
     from ..runfolder import check_destination
 
     start = time.perf_counter()
-    check_destination(args.out)  # before any work: a bad --out is found in a second
+    out = check_destination(args.out)  # before any work: a bad --out is found in a second
+    if not args.no_cache:
+        from ..embed.cache import default_cache_dir
+        from ..errors import InputError
+
+        cache = Path(os.path.abspath(Path(args.cache_dir).expanduser() if args.cache_dir else default_cache_dir()))
+        if cache == out or out in cache.parents or cache in out.parents:
+            raise InputError(
+                f"--cache-dir {cache} and --out {out} overlap: the cache would become part of the run folder. "
+                "Keep the cache elsewhere (nothing was written)."
+            )
     model = model_from_args(args).check_params()
     df, rows = read_rows(args, args.truth_column)
     truth = None

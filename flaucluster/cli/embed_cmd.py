@@ -14,6 +14,33 @@ from .options import (
     read_rows,
 )
 
+META_FORMAT = "flaucluster-embed/1"
+
+
+def _check_outputs(source: Path, paths: list[Path]) -> None:
+    """Refuse, before any work, outputs that would replace the input or files an earlier ``embed`` did not write."""
+    from ..errors import InputError
+
+    if paths[0].suffix != ".npy":
+        raise InputError(f"--out {paths[0]}: give a file name ending in .npy (its .rows.csv and .meta.json go beside).")
+    if any(p.exists() and source.exists() and p.resolve() == source.resolve() for p in paths):
+        raise InputError(f"--out {paths[0]} would write over the input file {source}; choose another name.")
+    existing = [p for p in paths if p.exists()]
+    if existing and not _earlier_embed(paths[2]):
+        raise InputError(
+            f"--out {paths[0]}: {', '.join(str(p) for p in existing)} already exist and were not written by "
+            "flaucluster embed; choose another name (nothing was written)."
+        )
+
+
+def _earlier_embed(meta: Path) -> bool:
+    import json
+
+    try:
+        return json.loads(meta.read_text(encoding="utf-8")).get("format") == META_FORMAT
+    except (OSError, ValueError, AttributeError, UnicodeDecodeError):
+        return False
+
 
 def register(sub) -> None:
     p = sub.add_parser("embed", help="embed one text column into a .npy file (one row per input row)")
@@ -29,18 +56,21 @@ def run(args: argparse.Namespace) -> int:
     from ..io import write_csv, write_json, write_npy
     from ..report.cells import safe_frame
 
-    out = args.out if args.out.suffix == ".npy" else args.out.with_suffix(".npy")
+    out = args.out
+    stem = out.with_suffix("")
+    companions = [out, Path(f"{stem}.rows.csv"), Path(f"{stem}.meta.json")]
+    _check_outputs(args.input, companions)
     check_file_destination(out)
     _, rows = read_rows(args)
     encoder = encoder_from_args(args)
     vectors = embed_rows(rows, encoder, normalize=not args.no_normalize, **embed_kwargs(args))
-    stem = out.with_suffix("")
     write_npy(out, vectors)
     write_csv(f"{stem}.rows.csv", safe_frame(rows[["row", "id", "status", "note"]]))
     counts = rows.status.value_counts().to_dict()
     write_json(
         f"{stem}.meta.json",
         {
+            "format": META_FORMAT,
             **encoder.describe(),
             "input": str(args.input),
             "text_columns": args.text_column,

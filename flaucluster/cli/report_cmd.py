@@ -28,7 +28,8 @@ def run(args: argparse.Namespace) -> int:
 
     source = args.model_dir
     if not source.is_dir():
-        raise InputError(f"{source}: no such folder; give a folder written by `flaucluster cluster`.")
+        what = "is a file" if source.exists() else "no such folder"
+        raise InputError(f"{source}: {what}; give the folder written by `flaucluster cluster` (or its model/).")
     run_dir = source if (source / "model" / "flaucluster.json").is_file() else None
     folder = source / "model" if run_dir else source
     if _overlaps(args.out, folder) or (run_dir is not None and _overlaps(args.out, run_dir)):
