@@ -9,6 +9,7 @@ Unicode composed (NFC). A row that cannot be embedded is never dropped: its ``st
 from __future__ import annotations
 
 import datetime as _dt
+import html
 import json
 import logging
 import math
@@ -120,14 +121,21 @@ def cell_text(value: Any) -> str:
 
 def row_status(value: Any, placeholders: Iterable[str] = PLACEHOLDERS) -> str:
     """Why a cell can or cannot be embedded; ``"ok"`` when it can."""
+    return _status(value, cell_text(value), _lowered(placeholders))
+
+
+def _lowered(placeholders: Iterable[str]) -> frozenset[str]:
+    return frozenset(p.strip().lower() for p in placeholders)
+
+
+def _status(value: Any, text: str, placeholders: frozenset[str]) -> str:
     if is_missing(value):
         return "missing"
     if isinstance(value, (list, dict, tuple, bool, bytes)):
         return "not_text"
-    text = cell_text(value)
     if not text.strip():
         return "empty"
-    if text.strip().lower() in {p.lower() for p in placeholders}:
+    if text.strip().lower() in placeholders:
         return "missing"
     if not any(ch.isalpha() for ch in text):
         return "no_letters"
@@ -160,8 +168,6 @@ class _TextOfHTML(HTMLParser):
 def html_to_text(text: str) -> str:
     """Visible text of an HTML fragment: tags removed (script/style content too), entities decoded."""
     if not _TAG.search(text):
-        import html
-
         return html.unescape(text)
     parser = _TextOfHTML()
     parser.feed(text)
@@ -188,11 +194,11 @@ def clean_text(text: str) -> tuple[str, list[str]]:
 
 def normalise_cells(values: Sequence[Any], placeholders: Iterable[str] = PLACEHOLDERS) -> Cells:
     """:class:`Cells` for one column of values (the one normalisation every path uses)."""
-    placeholders = tuple(placeholders)
+    lowered = _lowered(placeholders)
     out = Cells([], [], [], [])
     for value in values:
         text = cell_text(value)
-        status = row_status(value, placeholders)
+        status = _status(value, text, lowered)
         clean, notes = clean_text(text) if status == "ok" else (text.strip(), [])
         if "\ufffd" in text:  # a lone surrogate replaced here or by the reader, or a byte lost before us
             notes.insert(0, "invalid_unicode")
