@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .rows import LONE_SURROGATE, ROW_STATUSES, cell_text, require_column, row_status, text_rows
+from .rows import LONE_SURROGATE, ROW_STATUSES, cell_text, examples, require_column, row_status, text_rows
 
 __all__ = [
     "READERS",
@@ -125,8 +125,8 @@ def read_table(
             path, _decode(raw, path, encoding), "\t" if suffix == ".tsv" and sep is None else sep, header_row, columns
         )
     if len(df) == 0:
-        names = [textwrap.shorten(str(c), 60, placeholder="…") for c in df.columns[:10]]
-        raise InputError(f"{path}: has a header ({', '.join(map(repr, names))}) but no data rows.")
+        names = examples([repr(textwrap.shorten(str(c), 60, placeholder="…")) for c in df.columns])
+        raise InputError(f"{path}: has a header ({names}) but no data rows.")
     return df
 
 
@@ -164,7 +164,7 @@ def _decompress(path: Path, raw: bytes) -> tuple[str, bytes]:
                 members = [m for m in zf.namelist() if not m.endswith("/") and not m.startswith("__MACOSX/")]
                 tables = [m for m in members if Path(m).suffix.lower() in READERS]
                 if len(tables) != 1:
-                    listed = ", ".join(members[:10]) or "nothing"
+                    listed = examples(members) or "nothing"
                     raise InputError(
                         f"{path}: a .zip must hold exactly one table file; it holds {listed}. "
                         "Unzip it and give the file you mean."
@@ -210,7 +210,7 @@ def _decode(raw: bytes, path: Path, encoding: str | None) -> str:
     if utf8_multibyte:  # a UTF-8 file with a few lines pasted from elsewhere
         for number in bad:
             decoded[number - 1] = _decode_8bit(lines[number - 1])
-        shown = ", ".join(map(str, bad[:10])) + (f" and {len(bad) - 10} more" if len(bad) > 10 else "")
+        shown = examples(bad)
         logger.warning(
             "%s is UTF-8 except on line%s %s, read as Windows-1252: check %s (the other lines are unchanged).",
             path,
@@ -356,7 +356,7 @@ def _warn_surrogates(path: Path, lines: list[int]) -> None:
             "%s: line(s) %s hold invalid Unicode (lone surrogates), shown as U+FFFD; their rows are "
             "noted 'invalid_unicode'.",
             path,
-            ", ".join(map(str, lines[:10])),
+            examples(lines),
         )
 
 

@@ -243,19 +243,19 @@ def require_column(df: pd.DataFrame, column: str, *, source: str = "input", role
     if len(spaced) == 1:
         return spaced[0]
     names = [str(c) for c in df.columns]
-    shown = ", ".join(repr(textwrap.shorten(n, 60, placeholder="…")) for n in names[:10])
-    more = f" and {len(names) - 10} more" if len(names) > 10 else ""
+    shown = examples([repr(textwrap.shorten(n, 60, placeholder="…")) for n in names])
     near = [n for n in names if n.strip().casefold() == column.strip().casefold()]
     hint = f" Did you mean {near[0]!r}?" if near else ""
     raise InputError(
-        f"{source}: no {role} column {column!r}.{hint} Available columns: {shown}{more}. "
+        f"{source}: no {role} column {column!r}.{hint} Available columns: {shown}. "
         f"Pass the right one with --{role}-column."
     )
 
 
-def _examples(rows: Sequence[int], limit: int = 10) -> str:
-    shown = ", ".join(str(r) for r in rows[:limit])
-    return shown + (f" and {len(rows) - limit} more" if len(rows) > limit else "")
+def examples(items: Sequence[Any], limit: int = 10) -> str:
+    """The first ``limit`` items for a message, and how many more there are: "a, b and 3 more"."""
+    shown = ", ".join(str(item) for item in items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
 def text_rows(
@@ -291,16 +291,13 @@ def text_rows(
     )
     bad = rows[rows.status != "ok"]
     if len(bad):
-        shown = ", ".join(f"row {r} ({s})" for r, s in zip(bad.row[:10], bad.status[:10]))
-        more = f" and {len(bad) - 10} more" if len(bad) > 10 else ""
         logger.warning(
-            "%s: %d of %d rows in %s cannot be embedded; they are kept, outside any cluster, with a reason: %s%s.",
+            "%s: %d of %d rows in %s cannot be embedded; they are kept, outside any cluster, with a reason: %s.",
             source,
             len(bad),
             len(rows),
             " + ".join(map(repr, columns)),
-            shown,
-            more,
+            examples([f"row {r} ({s})" for r, s in zip(bad.row, bad.status)]),
         )
     for note in ("html", "control_characters", "invalid_unicode"):
         hit = rows.row[rows.note.str.contains(note, regex=False)].tolist()
@@ -308,7 +305,7 @@ def text_rows(
             logger.info(
                 "%s: rows %s: %s converted for embedding (the text as written is kept in the outputs).",
                 source,
-                _examples(hit),
+                examples(hit),
                 note.replace("_", " "),
             )
     if id_column is not None:
@@ -319,7 +316,7 @@ def text_rows(
                 source,
                 len(blank),
                 id_column,
-                _examples(blank),
+                examples(blank),
             )
         counts = rows.id[rows.id.str.strip() != ""].value_counts()
         dup = counts[counts > 1]
