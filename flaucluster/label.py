@@ -32,6 +32,14 @@ _SAME_TEXT = 0.95  # representatives closer than this cosine are near-duplicates
 _COMMON_FORM = 0.25  # a surface form seen at least this share as often as the commonest can be shown
 
 
+# What the analyser found in each text (keys, (key, surface) pairs, feminine keys), kept for this
+# process by settings: a re-fit, or a second pass over the same texts, replays instead of analysing.
+_Analysed = tuple[list[str], list[tuple[str, str]], frozenset[str]]
+_ANALYSED: dict[tuple, dict[str, _Analysed]] = {}
+_TOKEN_KEYS: dict[tuple, dict[str, tuple[str | None, bool]]] = {}
+_MEMO_TEXTS = 200_000  # texts per setting before the memo starts again
+
+
 @dataclass
 class Topic:
     """What a person reads about one cluster."""
@@ -61,44 +69,62 @@ class FrenchPhraseAnalyzer:
         self.max_words = max_words
         self.surfaces: dict[str, Counter] = defaultdict(Counter)
         self.feminine_seen: set[str] = set()
-        self._keys: dict[str, str | None] = {}
+        settings = (self.stop_words, tuple(sorted((gender_pairs or {}).items())), max_words)
+        self._keys: dict[str, tuple[str | None, bool]] = _TOKEN_KEYS.setdefault(settings[:2], {})
+        self._texts: dict[str, _Analysed] = _ANALYSED.setdefault(settings, {})
 
-    def _key(self, token: str) -> str | None:
-        """Folded key of a token, None for non-content words (memoised: corpora repeat words a lot)."""
+    def _key(self, token: str) -> tuple[str | None, bool]:
+        """(folded key of a token or None for a non-content word, whether it is a feminine form);
+        memoised: corpora repeat words a lot."""
         token = token.lower()
         if token not in self._keys:
             self._keys[token] = self._compute_key(token)
         return self._keys[token]
 
-    def _compute_key(self, token: str) -> str | None:
+    def _compute_key(self, token: str) -> tuple[str | None, bool]:
         if french.is_stopword(token, self.stop_words) or not any(c.isalpha() for c in token):
-            return None
+            return None, False
         if french.is_verb_form(token):
-            return None
+            return None, False
         key = french.lemma_key(token, self.gender_pairs)
         if key in self.stop_words or len(key) < 2:
-            return None
-        if key != token.removesuffix("s") and french.masculine(
-            token.removesuffix("s"), self.gender_pairs
-        ) != token.removesuffix("s"):
-            self.feminine_seen.add(key)
-        return key
+            return None, False
+        stem = token.removesuffix("s")
+        return key, key != stem and french.masculine(stem, self.gender_pairs) != stem
 
     def __call__(self, text: str) -> list[str]:
+        """The keys of ``text``; a text analysed before in this process (same settings) is replayed."""
+        done = self._texts.get(text)
+        if done is None:
+            done = self._analyse(text)
+            if len(self._texts) >= _MEMO_TEXTS:
+                self._texts.clear()
+            self._texts[text] = done
+        keys, surfaces, feminine = done
+        for key, surface in surfaces:
+            self.surfaces[key][surface] += 1
+        self.feminine_seen |= feminine
+        return list(keys)
+
+    def _analyse(self, text: str) -> _Analysed:
         folded = french.fold_inclusive(text, self.gender_pairs)
-        if folded != text:
-            self.feminine_seen |= french.inclusive_keys(text, self.gender_pairs)
+        feminine = set(french.inclusive_keys(text, self.gender_pairs)) if folded != text else set()
         out: list[str] = []
+        surfaces: list[tuple[str, str]] = []
         for seg in french.segments(folded):
             if seg[0][:1].isupper() and seg[0][1:].islower():
                 seg[0] = seg[0].lower()  # a clause-initial capital is positional, not part of the word
-            keys = [self._key(t) for t in seg]
+            info = [self._key(t) for t in seg]
+            feminine.update(k for k, fem in info if fem and k is not None)
+            keys = [k for k, _ in info]
             for i, ki in enumerate(keys):
                 if ki is None:
                     continue
                 phrase_keys, gap = [ki], 0
-                self._emit(out, phrase_keys, seg[i : i + 1])
+                self._emit(out, surfaces, phrase_keys, seg[i : i + 1])
                 for j in range(i + 1, len(seg)):
+                    if len(phrase_keys) == self.max_words:
+                        break
                     kj = keys[j]
                     if kj is None:
                         gap += 1
@@ -107,17 +133,16 @@ class FrenchPhraseAnalyzer:
                         continue
                     phrase_keys.append(kj)
                     gap = 0
-                    self._emit(out, phrase_keys, seg[i : j + 1])
-                    if len(phrase_keys) == self.max_words:
-                        break
-        return out
+                    self._emit(out, surfaces, phrase_keys, seg[i : j + 1])
+        return out, surfaces, frozenset(feminine)
 
-    def _emit(self, out: list[str], keys: list[str], surface_tokens: list[str]) -> None:
+    @staticmethod
+    def _emit(out: list[str], surfaces: list[tuple[str, str]], keys: list[str], tokens: list[str]) -> None:
         if len(set(keys)) < len(keys):  # "formation formation" style repeats add nothing
             return
         key = " ".join(keys)
         out.append(key)
-        self.surfaces[key][_join(surface_tokens)] += 1
+        surfaces.append((key, _join(tokens)))
 
     def display(self, key: str) -> str:
         """A readable form of ``key``: the common surface, singular when written so, with its usual

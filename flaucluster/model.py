@@ -29,13 +29,14 @@ from .label import Topic, label_clusters
 from .reduce import REDUCTIONS, Reduction
 from .rows import PLACEHOLDERS, Cells, cell_text, normalise_cells
 from .search import knn_assign, nearest
+from .timing import stage
 
 if TYPE_CHECKING:
     from .persist import FittedState
 
 logger = logging.getLogger(__name__)
 
-ReductionChoice = Literal["auto", "umap", "pca", "none"]
+ReductionChoice = Literal["auto", "umap", "umap-learn", "pca", "none"]
 
 
 class TopicModel(BaseEstimator):
@@ -49,6 +50,12 @@ class TopicModel(BaseEstimator):
     The fit reads top to bottom: rows (:mod:`~flaucluster.rows`) -> vectors (:mod:`~flaucluster.embed`)
     -> clusters (:mod:`~flaucluster.consensus`) -> topics (:mod:`~flaucluster.label`); tables come
     from :mod:`~flaucluster.views`, saving from :mod:`~flaucluster.persist`.
+
+    Re-fitting is cheap: the neighbour graph and the UMAP layouts (one per seed) are kept in this
+    process, keyed by the vectors' bytes and the reduction settings, so a new ``fit`` on the same
+    rows with another ``min_cluster_size``, ``method`` or ``n_runs`` only clusters and labels again
+    (:func:`flaucluster.reduce.clear_memo` forgets them). ``reduction="umap"`` is flaucluster's own
+    UMAP (:mod:`~flaucluster.layout`, no JIT); ``"umap-learn"`` runs the reference library.
     """
 
     def __init__(
@@ -59,6 +66,7 @@ class TopicModel(BaseEstimator):
         reduction: ReductionChoice = "auto",
         n_components: int = 5,
         n_neighbors: int = 15,
+        n_epochs: int | None = None,
         min_cluster_size: int = 15,
         min_samples: int | None = None,
         k: int | None = None,
@@ -87,6 +95,7 @@ class TopicModel(BaseEstimator):
         self.reduction = reduction
         self.n_components = n_components
         self.n_neighbors = n_neighbors
+        self.n_epochs = n_epochs
         self.min_cluster_size = min_cluster_size
         self.min_samples = min_samples
         self.k = k
@@ -132,6 +141,8 @@ class TopicModel(BaseEstimator):
         # HDBSCAN cannot form a cluster of one row: every row would be its own "cluster"
         if not _is_int(self.min_cluster_size) or self.min_cluster_size < 2:
             raise ConfigError(f"min_cluster_size={self.min_cluster_size!r}: must be an integer of at least 2.")
+        if self.n_epochs is not None and (not _is_int(self.n_epochs) or self.n_epochs < 1):
+            raise ConfigError(f"n_epochs={self.n_epochs!r}: must be a positive integer or None (the default).")
         if self.min_samples is not None and (not _is_int(self.min_samples) or self.min_samples < 1):
             raise ConfigError(f"min_samples={self.min_samples!r}: must be a positive integer or None.")
         if self.k is not None and (not _is_int(self.k) or self.k < 2):
@@ -243,7 +254,8 @@ class TopicModel(BaseEstimator):
         consensus.too_few_rows(self._settings(), int(ok.sum()))  # before any embedding: a bad k fails at once
         if embeddings is not None:  # the encoder is known only by name, if at all
             self.encoder_info_ = {"model": self.model or "precomputed", "identity": None, "embeddings": "given"}
-        self.embeddings_ = self._vectors(self.clean_, ok, embeddings)
+        with stage("embedding"):
+            self.embeddings_ = self._vectors(self.clean_, ok, embeddings)
         if embeddings is None:
             self.encoder_info_ = self._encoder().describe()
         result = consensus.fit(self.embeddings_, self.clean_, np.flatnonzero(ok), self._settings())
@@ -273,6 +285,7 @@ class TopicModel(BaseEstimator):
             reduction=self._reduction(),
             n_components=self.n_components,
             n_neighbors=self.n_neighbors,
+            n_epochs=self.n_epochs,
             min_cluster_size=self.min_cluster_size,
             min_samples=self.min_samples,
             k=self.k,
@@ -295,18 +308,19 @@ class TopicModel(BaseEstimator):
 
     def _describe_topics(self) -> None:
         labels = np.where(self._usable(), self.labels_, OUTLIER)
-        self.topics_: list[Topic] = label_clusters(
-            self.clean_,
-            labels,
-            self.embeddings_,
-            stop_words=self.stop_words,
-            extra_stop_words=self.extra_stop_words,
-            gender_pairs=self.gender_pairs,
-            n_keywords=self.n_keywords,
-            n_representatives=self.n_representatives,
-            diversity=self.diversity,
-            seed=self.seed,
-        )
+        with stage("labels"):
+            self.topics_: list[Topic] = label_clusters(
+                self.clean_,
+                labels,
+                self.embeddings_,
+                stop_words=self.stop_words,
+                extra_stop_words=self.extra_stop_words,
+                gender_pairs=self.gender_pairs,
+                n_keywords=self.n_keywords,
+                n_representatives=self.n_representatives,
+                diversity=self.diversity,
+                seed=self.seed,
+            )
         for t in self.topics_:
             t.name = self.custom_names_.get(t.cluster, t.name)
 

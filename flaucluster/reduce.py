@@ -1,15 +1,23 @@
-"""Dimensionality reduction before clustering: UMAP (seeded, cosine), PCA, or none."""
+"""Dimensionality reduction before clustering: UMAP (seeded, cosine; :mod:`flaucluster.layout`, or
+umap-learn itself with ``"umap-learn"``), PCA, or none."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from typing import Literal
+from collections import OrderedDict
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from .timing import stage
+
+if TYPE_CHECKING:
+    from .layout import FuzzyGraph
+
 logger = logging.getLogger(__name__)
 
-Reduction = Literal["umap", "pca", "none"]
+Reduction = Literal["umap", "umap-learn", "pca", "none"]
 REDUCTIONS: tuple[str, ...] = Reduction.__args__  # type: ignore[attr-defined]
 
 
@@ -42,39 +50,136 @@ def reduce(
     n_neighbors: int = 15,
     seed: int = 42,
     min_dist: float = 0.0,
+    n_epochs: int | None = None,
     graph: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Low-dimensional coordinates for clustering. Same input and seed give the same output.
 
     ``graph``: a precomputed :func:`neighbour_graph` of ``vectors`` for UMAP (unit vectors assumed)."""
+    return reduce_seeds(
+        vectors,
+        method,
+        [seed],
+        n_components=n_components,
+        n_neighbors=n_neighbors,
+        min_dist=min_dist,
+        n_epochs=n_epochs,
+        graph=graph,
+    )[0]
+
+
+def reduce_seeds(
+    vectors: np.ndarray,
+    method: Reduction,
+    seeds: list[int],
+    *,
+    n_components: int = 5,
+    n_neighbors: int = 15,
+    min_dist: float = 0.0,
+    n_epochs: int | None = None,
+    graph: tuple[np.ndarray, np.ndarray] | None = None,
+) -> list[np.ndarray]:
+    """:func:`reduce` for each of ``seeds``. UMAP layouts already computed in this process for the
+    same vectors and settings are re-used (a re-fit with other clustering parameters redoes none);
+    the others share one neighbour graph, one spectral start and one vectorised pass."""
     if method not in REDUCTIONS:
         raise ValueError(f"reduction={method!r}; choose one of {REDUCTIONS}.")
     n = len(vectors)
     if method == "none" or n <= n_components + 1:
-        return np.asarray(vectors, dtype=np.float32)
+        return [np.asarray(vectors, dtype=np.float32) for _ in seeds]
     if method == "pca":
         from sklearn.decomposition import PCA
 
         k = min(n_components, vectors.shape[1], n - 1)
-        return (
-            PCA(n_components=k, random_state=seed, svd_solver="full" if n < 5000 else "randomized")
-            .fit_transform(vectors)
-            .astype(np.float32)
+        solver = "full" if n < 5000 else "randomized"
+        return [
+            PCA(n_components=k, random_state=seed, svd_solver=solver).fit_transform(vectors).astype(np.float32)
+            for seed in seeds
+        ]
+    n_neighbors = min(n_neighbors, n - 1)
+    if method == "umap-learn":
+        with stage("neighbour graph"):
+            graph = graph if graph is not None else neighbour_graph(vectors, n_neighbors)  # once for every seed
+        with stage("layouts"):
+            return [_umap_learn(vectors, n_components, seed, min_dist, n_epochs, graph) for seed in seeds]
+    from . import layout
+
+    epochs = n_epochs or layout.default_epochs(n)
+    key = (_digest(vectors), n_components, n_neighbors, float(min_dist), epochs)
+    todo = [s for s in seeds if key + (s,) not in _LAYOUTS]
+    if len(todo) < len(seeds):
+        logger.info("UMAP: re-using %d layout(s) computed earlier in this process", len(seeds) - len(todo))
+    if todo:
+        logger.info(
+            "UMAP: %d points -> %d dims (n_neighbors=%d, %d epochs, seeds %s)",
+            n,
+            n_components,
+            n_neighbors,
+            epochs,
+            ", ".join(map(str, todo)),
         )
+        with stage("neighbour graph"):
+            fuzzy = _fuzzy_graph(vectors, n_neighbors, key[0], graph)
+        with stage("layouts"):
+            start = layout.spectral_start(fuzzy, n_components, vectors)
+            for s, points in zip(todo, layout.optimise(fuzzy, start, todo, min_dist=min_dist, n_epochs=epochs)):
+                _remember(key + (s,), points)
+    return [_LAYOUTS[key + (s,)].copy() for s in seeds]
+
+
+# Layouts and graphs of this process, newest last, bounded in bytes: a notebook re-fit reads them back.
+_LAYOUTS: OrderedDict[tuple, np.ndarray] = OrderedDict()
+_GRAPHS: OrderedDict[tuple, FuzzyGraph] = OrderedDict()
+MEMO_BYTES = 256 * 2**20
+
+
+def clear_memo() -> None:
+    """Forget the layouts and graphs kept by :func:`reduce_seeds` (they are recomputed identically)."""
+    _LAYOUTS.clear()
+    _GRAPHS.clear()
+
+
+def _digest(vectors: np.ndarray) -> str:
+    v = np.ascontiguousarray(vectors, dtype=np.float32)
+    return hashlib.blake2b(v.tobytes(), digest_size=16, person=str(v.shape).encode()[:16]).hexdigest()
+
+
+def _remember(key: tuple, points: np.ndarray) -> None:
+    _LAYOUTS[key] = points
+    while sum(p.nbytes for p in _LAYOUTS.values()) > MEMO_BYTES and len(_LAYOUTS) > 1:
+        _LAYOUTS.popitem(last=False)
+
+
+def _fuzzy_graph(vectors: np.ndarray, n_neighbors: int, digest: str, graph) -> FuzzyGraph:
+    from . import layout
+
+    key = (digest, n_neighbors)
+    if key not in _GRAPHS:
+        idx, dist = graph if graph is not None else neighbour_graph(vectors, n_neighbors)
+        _GRAPHS[key] = layout.fuzzy_graph(idx[:, :n_neighbors], dist[:, :n_neighbors])
+        while len(_GRAPHS) > 4:
+            _GRAPHS.popitem(last=False)
+    _GRAPHS.move_to_end(key)
+    return _GRAPHS[key]
+
+
+def _umap_learn(vectors, n_components, seed, min_dist, n_epochs, graph) -> np.ndarray:
+    """The reference library itself (numba; compiled again in every process)."""
     import warnings
 
     import umap
 
-    n_neighbors = min(n_neighbors, n - 1)
-    if graph is None:
-        graph = neighbour_graph(vectors, n_neighbors)
-    logger.info("UMAP: %d points -> %d dims (n_neighbors=%d, seed=%d)", n, n_components, n_neighbors, seed)
+    n_neighbors = graph[0].shape[1]
+    logger.info(
+        "umap-learn: %d points -> %d dims (n_neighbors=%d, seed=%d)", len(vectors), n_components, n_neighbors, seed
+    )
     reducer = umap.UMAP(
         n_components=n_components,
         n_neighbors=n_neighbors,
         min_dist=min_dist,
         metric="cosine",
         random_state=seed,
+        n_epochs=n_epochs,
         n_jobs=1,
         low_memory=True,
         precomputed_knn=(graph[0].copy(), graph[1].copy()),

@@ -101,9 +101,13 @@ def evaluate(state: FittedState, y_true: Sequence | None = None) -> dict[str, fl
         "outlier_share": float((state.labels_original[ok] == OUTLIER).mean()),
     }
     # NPMI on single words, with the same stopwords and folding as the labels
-    analyzer = FrenchPhraseAnalyzer(stop_set(p["stop_words"], p["extra_stop_words"]), p["gender_pairs"], max_words=1)
-    docs = [set(analyzer(t)) for t, o in zip(state.clean, ok) if o]
-    keys = [[word for kw, _ in t.keywords for word in analyzer(kw)] for t in state.topics]
+    analyzer = FrenchPhraseAnalyzer(stop_set(p["stop_words"], p["extra_stop_words"]), p["gender_pairs"])
+
+    def words(text: str) -> list[str]:  # the labels' own analysis (replayed, not redone), one-word keys
+        return [k for k in analyzer(text) if " " not in k]
+
+    docs = [set(words(t)) for t, o in zip(state.clean, ok) if o]
+    keys = [[word for kw, _ in t.keywords for word in words(kw)] for t in state.topics]
     out["npmi"] = metrics.npmi_coherence(keys, docs)
     out["diversity"] = metrics.topic_diversity([[k for k, _ in t.keywords] for t in state.topics])
     if y_true is not None:

