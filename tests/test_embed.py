@@ -100,12 +100,43 @@ def test_corrupted_cache_file_is_detected_and_recomputed(tiny_bertheo, tmp_path,
     encoder = CountingEncoder(load_encoder(str(tiny_bertheo)))
     texts = ["Comptabilité analytique", "Soins palliatifs"]
     first = embed_texts(texts, encoder, cache_dir=tmp_path)
-    (shard,) = tmp_path.rglob("shard-*.npz")
+    (shard,) = tmp_path.rglob("shard-*.vectors.npy")
     shard.write_bytes(shard.read_bytes()[:-40])  # truncated, as by a crash or a full disk
     with caplog.at_level(logging.WARNING):
         again = embed_texts(texts, encoder, cache_dir=tmp_path)
     assert "corrupted" in caplog.text
     assert len(encoder.calls) == 2 and np.allclose(first, again, atol=1e-6)
+
+
+def test_an_altered_vector_is_caught_by_its_check_and_embedded_again(tiny_bertheo, tmp_path, caplog):
+    encoder = CountingEncoder(load_encoder(str(tiny_bertheo)))
+    texts = ["Comptabilité analytique", "Soins palliatifs"]
+    first = embed_texts(texts, encoder, cache_dir=tmp_path)
+    (shard,) = tmp_path.rglob("shard-*.vectors.npy")
+    data = bytearray(shard.read_bytes())
+    data[-3] ^= 0x40  # one bit of the last vector, the file still whole
+    shard.write_bytes(bytes(data))
+    with caplog.at_level(logging.WARNING):
+        again = embed_texts(texts, encoder, cache_dir=tmp_path)
+    assert "corrupted" in caplog.text
+    assert len(encoder.calls) == 2 and np.array_equal(first, again)
+
+
+def test_a_cache_of_the_earlier_single_file_format_is_read_and_rewritten(tiny_bertheo, tmp_path):
+    from flaucluster.embed.cache import EmbeddingCache, _checksum, text_key
+
+    encoder = CountingEncoder(load_encoder(str(tiny_bertheo)))
+    texts = ["Gestion de projet agile", "Excel avancé"]
+    vectors = encoder.encode(texts)
+    cache = EmbeddingCache(tmp_path, encoder.identity)
+    cache.dir.mkdir(parents=True)
+    keys = np.frombuffer(b"".join(text_key(t) for t in texts), dtype=np.uint8).reshape(2, 32)
+    np.savez(cache.dir / "shard-1-1.npz", keys=keys, vectors=vectors, digest=_checksum(keys, vectors))
+    calls = len(encoder.calls)
+    again = embed_texts(texts, encoder, cache_dir=tmp_path, normalize=False)
+    assert len(encoder.calls) == calls  # served by the old shard
+    np.testing.assert_array_equal(again, vectors)
+    assert not list(cache.dir.glob("*.npz")) and len(list(cache.dir.glob("*.keys.npy"))) == 1
 
 
 def test_cache_is_keyed_by_model(tiny_bertheo, offline_encoder, tmp_path):

@@ -1,9 +1,12 @@
-"""Content-addressed on-disk cache of sentence vectors.
+"""Content-addressed on-disk cache of sentence vectors, read row by row.
 
-Layout: ``<cache_dir>/<digest of model identity>/shard-*.npz``. Each shard holds the
-sha256 of every text (``keys``), its float32 vector (``vectors``), and a checksum of both
-(``digest``), written atomically. A truncated or altered shard fails its checksum, is
-logged, deleted, and its texts are simply embedded again.
+Layout: ``<cache_dir>/<digest of model identity>/shard-*.vectors.npy`` (float32 rows) and its
+``shard-*.keys.npy``: the sha256 of every row's text, sorted, each with a check (8 bytes of
+BLAKE2b) of its vector. The keys file is written last, so a shard exists once both are whole. A
+lookup reads the (small) keys files and only the vector rows it needs, whose checks it verifies: a
+run with 2,000 texts costs the same whether the cache holds 2,000 vectors or a million. A shard that
+fails (truncated, altered) is logged, deleted, and its texts are simply embedded again.
+Shards of the earlier single-file format (``shard-*.npz``) are read whole once and rewritten.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ import logging
 import os
 import time
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +42,42 @@ def text_key(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8")).digest()
 
 
+_KEYS = np.dtype([("key", "S32"), ("check", "<u8")])
+
+
+def _row_check(rows: np.ndarray) -> np.ndarray:
+    rows = np.ascontiguousarray(rows, dtype=np.float32)
+    return np.array(
+        [int.from_bytes(hashlib.blake2b(r.tobytes(), digest_size=8).digest(), "little") for r in rows], dtype="<u8"
+    )
+
+
+class _Shard:
+    def __init__(self, keys_file: Path) -> None:
+        self.keys_file = keys_file
+        self.vectors_file = keys_file.with_name(keys_file.name.removesuffix(".keys.npy") + ".vectors.npy")
+        self.keys = np.load(keys_file, allow_pickle=False)
+        self.vectors = np.load(self.vectors_file, mmap_mode="r", allow_pickle=False)
+        if self.keys.dtype != _KEYS or self.vectors.ndim != 2 or len(self.vectors) != len(self.keys):
+            raise ValueError("keys and vectors do not match")
+
+    def find(self, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(positions in ``wanted`` found here, their vectors); a row failing its check raises ValueError."""
+        at = np.searchsorted(self.keys["key"], wanted)
+        inside = at < len(self.keys)
+        hit = np.zeros(len(wanted), dtype=bool)
+        hit[inside] = self.keys["key"][at[inside]] == wanted[inside]
+        rows = at[hit]
+        vectors = np.asarray(self.vectors[rows], dtype=np.float32)
+        if not np.array_equal(_row_check(vectors), self.keys["check"][rows]):
+            raise ValueError("a vector does not match its check")
+        return np.flatnonzero(hit), vectors
+
+    def remove(self) -> None:
+        for f in (self.keys_file, self.vectors_file):
+            f.unlink(missing_ok=True)
+
+
 class EmbeddingCache:
     """A cache that cannot be read or written (read-only disk, no permission) is no error: it warns
     once and the texts are embedded without it."""
@@ -46,7 +86,7 @@ class EmbeddingCache:
         root = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
         self.dir = root / hashlib.sha256(model_identity.encode()).hexdigest()[:24]
         self.model_identity = model_identity
-        self._index: dict[bytes, np.ndarray] | None = None
+        self._fresh: dict[bytes, np.ndarray] = {}  # put in this session
         self._writable = True
 
     def _unusable(self, action: str, exc: OSError) -> None:
@@ -58,62 +98,111 @@ class EmbeddingCache:
             exc.strerror or exc,
         )
 
-    def _load(self) -> dict[bytes, np.ndarray]:
-        if self._index is not None:
-            return self._index
-        index: dict[bytes, np.ndarray] = {}
+    def _corrupted(self, path: Path, remove: Callable[[], None]) -> None:
+        logger.warning(
+            "Embedding cache file %s is truncated or corrupted; deleted, its texts will be embedded again.", path
+        )
+        with contextlib.suppress(OSError):  # a read-only cache: the bad shard is skipped, not deleted
+            remove()
+
+    def _shards(self) -> list[_Shard]:
         try:
-            shards = sorted(self.dir.glob("shard-*.npz"))
+            self._upgrade(sorted(self.dir.glob("shard-*.npz")))
+            names = sorted(self.dir.glob("shard-*.keys.npy"))
         except OSError as exc:
             self._unusable("read", exc)
-            self._index = index
-            return index
-        for shard in shards:
-            loaded = _read_shard(shard)
-            if loaded is None:
-                logger.warning(
-                    "Embedding cache file %s is truncated or corrupted; deleted, its texts will be embedded again.",
-                    shard,
-                )
-                with contextlib.suppress(OSError):  # a read-only cache: the bad shard is skipped, not deleted
-                    shard.unlink(missing_ok=True)
-                continue
-            keys, vectors = loaded
-            index.update(zip(map(bytes, keys), vectors))
-        self._index = index
-        if len(shards) > _MAX_SHARDS and index:
+            return []
+        shards = []
+        for name in names:
             try:
-                self._compact(shards)
+                shards.append(_Shard(name))
+            except (ValueError, EOFError, FileNotFoundError):  # truncated, altered, or half a pair
+                self._corrupted(name, partial(_remove_pair, name))
             except OSError as exc:
-                self._unusable("compacted", exc)
-        return index
+                self._unusable("read", exc)
+        if len(shards) > _MAX_SHARDS:
+            try:
+                shards = self._compact(shards)
+            except (OSError, ValueError) as exc:
+                if isinstance(exc, OSError):
+                    self._unusable("compacted", exc)
+        return shards
 
     def get(self, keys: Sequence[bytes]) -> list[np.ndarray | None]:
-        index = self._load()
-        return [index.get(k) for k in keys]
+        out: list[np.ndarray | None] = [self._fresh.get(k) for k in keys]
+        todo = [i for i, v in enumerate(out) if v is None]
+        if not todo:
+            return out
+        wanted = np.array([keys[i] for i in todo], dtype="S32")
+        for shard in self._shards():
+            if not len(wanted):
+                break
+            try:
+                found, vectors = shard.find(wanted)
+            except (OSError, ValueError):
+                self._corrupted(shard.vectors_file, shard.remove)
+                continue
+            for j, v in zip(found, vectors):
+                out[todo[j]] = v
+            left = np.ones(len(wanted), dtype=bool)
+            left[found] = False
+            wanted, todo = wanted[left], [t for t, keep in zip(todo, left) if keep]
+        return out
 
     def put(self, keys: Sequence[bytes], vectors: np.ndarray) -> None:
-        if len(keys) == 0 or not self._writable:
+        if len(keys) == 0:
             return
-        keys_arr = np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), 32)
+        self._fresh.update(zip(keys, np.asarray(vectors, dtype=np.float32)))
+        if not self._writable:
+            return
         try:
-            _write_shard(self.dir / f"shard-{time.time_ns()}-{os.getpid()}.npz", keys_arr, vectors.astype(np.float32))
+            _write_shard(self.dir, list(keys), np.asarray(vectors, dtype=np.float32))
         except OSError as exc:
             self._writable = False
             self._unusable("written", exc)
-        if self._index is not None:
-            self._index.update(zip(keys, vectors))
 
-    def _compact(self, shards: list[Path]) -> None:
-        index = self._index or {}
-        keys = list(index)
-        _write_shard(
-            self.dir / f"shard-{time.time_ns()}-{os.getpid()}.npz",
-            np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), 32),
-            np.stack([index[k] for k in keys]),
-        )
+    def _compact(self, shards: list[_Shard]) -> list[_Shard]:
+        keys = np.concatenate([s.keys["key"] for s in shards])
+        vectors = np.concatenate([np.asarray(s.vectors, dtype=np.float32) for s in shards])
+        _, first = np.unique(keys, return_index=True)
+        path = _write_shard(self.dir, list(keys[first]), vectors[first])
         for shard in shards:
-            shard.unlink(missing_ok=True)
+            shard.remove()
+        return [_Shard(path)]
+
+    def _upgrade(self, old: list[Path]) -> None:
+        """Rewrite shards of the single-file format as row-readable ones (once)."""
+        for shard in old:
+            loaded = _read_old_shard(shard)
+            if loaded is None:
+                self._corrupted(shard, partial(shard.unlink, missing_ok=True))
+                continue
+            try:
+                _write_shard(self.dir, list(map(bytes, loaded[0])), loaded[1])
+                shard.unlink(missing_ok=True)
+            except OSError:  # a read-only cache keeps its old shards; they are still read, whole
+                self._fresh.update(zip(map(bytes, loaded[0]), loaded[1]))
+
+
+def _remove_pair(keys_file: Path) -> None:
+    keys_file.unlink(missing_ok=True)
+    keys_file.with_name(keys_file.name.removesuffix(".keys.npy") + ".vectors.npy").unlink(missing_ok=True)
+
+
+def _write_shard(folder: Path, keys: list[bytes], vectors: np.ndarray) -> Path:
+    """Vectors first, keys last (the keys file is what makes the shard exist); rows sorted by key."""
+    order = np.argsort(np.array(keys, dtype="S32"), kind="stable")
+    vectors = np.ascontiguousarray(vectors[order], dtype=np.float32)
+    table = np.empty(len(keys), dtype=_KEYS)
+    table["key"] = np.array(keys, dtype="S32")[order]
+    table["check"] = _row_check(vectors)
+    stem = folder / f"shard-{time.time_ns()}-{os.getpid()}"
+    with atomic_path(stem.with_name(stem.name + ".vectors.npy")) as tmp, open(tmp, "wb") as fh:
+        np.save(fh, vectors)
+    keys_file = stem.with_name(stem.name + ".keys.npy")
+    with atomic_path(keys_file) as tmp, open(tmp, "wb") as fh:
+        np.save(fh, table)
+    return keys_file
 
 
 def _checksum(keys: np.ndarray, vectors: np.ndarray) -> np.ndarray:
@@ -122,12 +211,7 @@ def _checksum(keys: np.ndarray, vectors: np.ndarray) -> np.ndarray:
     return np.frombuffer(h.digest(), dtype=np.uint8)
 
 
-def _write_shard(path: Path, keys: np.ndarray, vectors: np.ndarray) -> None:
-    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
-        np.savez(fh, keys=keys, vectors=vectors, digest=_checksum(keys, vectors))
-
-
-def _read_shard(path: Path) -> tuple[np.ndarray, np.ndarray] | None:
+def _read_old_shard(path: Path) -> tuple[np.ndarray, np.ndarray] | None:
     try:
         with np.load(path, allow_pickle=False) as z:
             keys, vectors, digest = z["keys"], z["vectors"], z["digest"]
