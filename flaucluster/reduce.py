@@ -81,7 +81,9 @@ def reduce_seeds(
 ) -> list[np.ndarray]:
     """:func:`reduce` for each of ``seeds``. UMAP layouts already computed in this process for the
     same vectors and settings are re-used (a re-fit with other clustering parameters redoes none);
-    the others share one neighbour graph, one spectral start and one vectorised pass."""
+    the others share one neighbour graph, one spectral start and one vectorised pass. Above
+    :data:`flaucluster.layout.MAX_POINTS` points, ``"umap"`` runs umap-learn (see
+    :func:`flaucluster.layout.default_epochs`)."""
     if method not in REDUCTIONS:
         raise ValueError(f"reduction={method!r}; choose one of {REDUCTIONS}.")
     n = len(vectors)
@@ -97,19 +99,23 @@ def reduce_seeds(
             for seed in seeds
         ]
     n_neighbors = min(n_neighbors, n - 1)
-    if method == "umap-learn":
-        with stage("neighbour graph"):
-            graph = graph if graph is not None else neighbour_graph(vectors, n_neighbors)  # once for every seed
-        with stage("layouts"):
-            return [_umap_learn(vectors, n_components, seed, min_dist, n_epochs, graph) for seed in seeds]
     from . import layout
 
-    epochs = n_epochs or layout.default_epochs(n)
-    key = (_digest(vectors), n_components, n_neighbors, float(min_dist), epochs)
+    if method == "umap" and n > layout.MAX_POINTS:
+        logger.info("UMAP on %d points: umap-learn computes the layouts (above %d points)", n, layout.MAX_POINTS)
+        method = "umap-learn"
+    epochs = n_epochs or (layout.default_epochs(n) if method == "umap" else None)
+    key = (_digest(vectors), method, n_components, n_neighbors, float(min_dist), epochs)
     todo = [s for s in seeds if key + (s,) not in _LAYOUTS]
     if len(todo) < len(seeds):
         logger.info("UMAP: re-using %d layout(s) computed earlier in this process", len(seeds) - len(todo))
-    if todo:
+    if todo and method == "umap-learn":
+        with stage("neighbour graph"):
+            graph = graph if graph is not None else neighbour_graph(vectors, n_neighbors)  # once for every seed
+        with stage("layouts"):
+            for s in todo:
+                _remember(key + (s,), _umap_learn(vectors, n_components, s, min_dist, n_epochs, graph))
+    elif todo:
         logger.info(
             "UMAP: %d points -> %d dims (n_neighbors=%d, %d epochs, seeds %s)",
             n,
