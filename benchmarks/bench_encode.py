@@ -321,7 +321,7 @@ def main() -> None:
     import torch
 
     from flaucluster.embed.transformer import TransformerFolderEncoder
-    from flaucluster.embed.transformer.schedule import usable_cores as _usable_cores
+    from flaucluster.machine import usable_cores as _usable_cores
 
     device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
     if device == "cuda" and not torch.cuda.is_available():

@@ -36,7 +36,6 @@ import itertools
 import json
 import logging
 import multiprocessing
-import sys
 import weakref
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -45,10 +44,11 @@ from typing import Any
 import numpy as np
 from tqdm.auto import tqdm
 
+from ...machine import can_fork, usable_cores
 from ..base import Device, Encoder, Precision, compute_name, quantize_int8, select_device, select_dtype
 from .folder import folder_identity, pooling_mode, read_json
 from .pipeline import ResultsBack, in_background
-from .schedule import Schedule, piece_bounds, usable_cores
+from .schedule import Schedule, piece_bounds
 from .sdpa import flaubert_sdpa_forward, fuse_qkv, sdpa_backends, sdpa_supported
 from .tokens import Ids, concat_ids, fast_ids, join_tokens, take_tokens, token_lengths, worker_ids, worker_init
 
@@ -270,13 +270,7 @@ class TransformerFolderEncoder(Encoder):
         n = self.tokenizer_processes
         if n is None:
             n = min(self.schedule.max_tokenizer_processes, usable_cores() - 2) if self.device == "cuda" else 0
-        if (
-            n < 2
-            or n_chars < self.schedule.pool_min_chars
-            or self._fast is None
-            or sys.platform != "linux"
-            or "fork" not in multiprocessing.get_all_start_methods()
-        ):
+        if n < 2 or n_chars < self.schedule.pool_min_chars or self._fast is None or not can_fork():
             return None
         if self._workers is not None and (self._workers._max_workers != n or getattr(self._workers, "_broken", False)):
             self.close()

@@ -4,7 +4,6 @@ module globals; each default says why (the speeds behind them are in benchmarks/
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -43,13 +42,6 @@ def cpu_batch_tokens() -> int:
     import torch
 
     return int(min(max(256 * torch.get_num_threads(), 512), 8192))
-
-
-def usable_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 def piece_bounds(chars: np.ndarray, size: int) -> list[int]:
