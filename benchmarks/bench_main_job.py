@@ -239,8 +239,7 @@ def main() -> None:
         fit = f"{med(s, 'fit'):.1f}" if "fit" in rounds[0][s] else "–"
         aris = [r[s]["ari"] for r in rounds]
         lines.append(
-            f"| {s} | {covers[s]} | {med(s):.1f} | {fit} | {cold[s]['wall']:.1f} | "
-            f"{min(aris):.3f}–{max(aris):.3f} |"
+            f"| {s} | {covers[s]} | {med(s):.1f} | {fit} | {cold[s]['wall']:.1f} | {min(aris):.3f}–{max(aris):.3f} |"
         )
     lines += ["", "| ratio (median over rounds of same-round ratios) | value |", "|---|---|"]
     lines += [f"| {k} | {v:.2f}× |" for k, v in summary.items()]

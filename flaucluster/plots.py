@@ -27,6 +27,12 @@ def cluster_color(cluster: int):
     return OUTLIER_COLOR if cluster < 0 else plt.get_cmap("tab20")(int(cluster) % 20)
 
 
+def _label_room(labels: Sequence[str], points: float) -> float:
+    """Inches to keep beside an axis for these tick labels. From their length (about 0.6 em a character),
+    not from tight_layout, which lays every label out once more before the figure is drawn."""
+    return 0.3 + 0.6 * points / 72 * max((len(label) for label in labels), default=4)
+
+
 def _short(name: str, width: int = 28) -> str:
     """A label that fits, shown as written: ``$`` would start matplotlib's math mode."""
     return textwrap.shorten(str(name), width=width, placeholder="…").replace("$", r"\$")
@@ -78,11 +84,12 @@ def cluster_sizes(topic_info: pd.DataFrame, *, n_outliers: int | None = None, fi
     colors = [cluster_color(c) for c in df["cluster"]]
     if n_outliers:
         names, sizes, colors = ["(hors groupe)"] + names, [n_outliers] + sizes, [OUTLIER_COLOR] + colors
-    fig, ax = plt.subplots(figsize=(figsize[0], figsize[1] or max(3, 0.28 * len(names) + 1)))
+    width, height = figsize[0], figsize[1] or max(3, 0.28 * len(names) + 1)
+    fig, ax = plt.subplots(figsize=(width, height))
     ax.barh(names, sizes, color=colors)
     ax.set_xlabel("nombre de lignes")
     ax.set_title("Taille des groupes")
-    fig.tight_layout()
+    fig.subplots_adjust(left=_label_room(names, 10) / width, right=0.97, top=1 - 0.45 / height, bottom=0.55 / height)
     return fig
 
 
@@ -90,18 +97,29 @@ def top_keywords(topic_info: pd.DataFrame, *, n_clusters: int = 12, n_words: int
     """Small bar charts of the top keywords (c-TF-IDF weight) of the largest clusters."""
     df = topic_info.sort_values("size", ascending=False).head(n_clusters)
     rows = int(np.ceil(len(df) / cols)) or 1
-    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 2.6 * rows), squeeze=False)
-    for ax, (_, t) in zip(axes.flat, df.iterrows()):
+    width, height = 4.2 * cols, 2.6 * rows
+    labels = [[_short(w, 26) for w in list(t["keywords"])[:n_words]] for _, t in df.iterrows()]
+    pad = _label_room([w for ws in labels for w in ws], 8)
+    fig, axes = plt.subplots(rows, cols, figsize=(width, height), squeeze=False)
+    axes_width = (width - cols * pad - 0.2) / cols
+    fig.subplots_adjust(
+        left=pad / width,
+        right=1 - 0.2 / width,
+        top=1 - 0.75 / height,
+        bottom=0.1 / height,
+        wspace=pad / axes_width,
+        hspace=0.45,
+    )
+    for ax, (_, t), words in zip(axes.flat, df.iterrows(), labels):
         color = cluster_color(t["cluster"])
-        words, weights = list(t["keywords"])[:n_words][::-1], list(t["keyword_weights"])[:n_words][::-1]
-        ax.barh([_short(w, 26) for w in words], weights, color=color)
+        weights = list(t["keyword_weights"])[:n_words][::-1]
+        ax.barh(words[::-1], weights, color=color)
         ax.set_title(f"{t['cluster']} · {_short(t['name'], 34)}", fontsize=9)
         ax.tick_params(labelsize=8)
         ax.set_xticks([])
     for ax in list(axes.flat)[len(df) :]:
         ax.axis("off")
     fig.suptitle("Mots-clés principaux par groupe")
-    fig.tight_layout()
     return fig
 
 

