@@ -16,7 +16,7 @@ import numpy as np
 from . import stability
 from .cluster import OUTLIER, cluster, renumber_by_size
 from .errors import ConfigError
-from .reduce import Reduction, reduce_seeds
+from .reduce import Reduction, layouts_by, reduce_seeds
 from .search import knn, vote
 from .stability import Stability
 from .timing import stage
@@ -66,13 +66,6 @@ def row_key(text: str, vector: np.ndarray) -> str:
 def canonical_order(rows: np.ndarray, texts: list[str], vectors: np.ndarray) -> np.ndarray:
     """``rows`` sorted by :func:`row_key`: the same rows give the same order whatever the input order."""
     return rows[np.argsort([row_key(texts[i], vectors[i]) for i in rows], kind="stable")]
-
-
-def layouts_by(reduction: str, n: int) -> str:
-    """Which code computes the UMAP layouts of ``n`` points (recorded with the results)."""
-    from .layout import MAX_POINTS
-
-    return "umap-learn" if reduction == "umap-learn" or n > MAX_POINTS else "flaucluster.layout"
 
 
 def too_few_rows(settings: Settings, n_usable: int) -> str | None:

@@ -101,7 +101,7 @@ def reduce_seeds(
     n_neighbors = min(n_neighbors, n - 1)
     from . import layout
 
-    if method == "umap" and n > layout.MAX_POINTS:
+    if method == "umap" and layouts_by(method, n) == "umap-learn":
         logger.info("UMAP on %d points: umap-learn computes the layouts (above %d points)", n, layout.MAX_POINTS)
         method = "umap-learn"
     epochs = n_epochs or (layout.default_epochs(n) if method == "umap" else None)
@@ -131,6 +131,14 @@ def reduce_seeds(
             for s, points in zip(todo, layout.optimise(fuzzy, start, todo, min_dist=min_dist, n_epochs=epochs)):
                 _remember(key + (s,), points)
     return [_LAYOUTS[key + (s,)].copy() for s in seeds]
+
+
+def layouts_by(reduction: str, n: int) -> str:
+    """Which code computes the UMAP layouts of ``n`` points (recorded with the results): flaucluster's
+    own up to :data:`flaucluster.layout.MAX_POINTS`, umap-learn above and whenever it is asked for."""
+    from .layout import MAX_POINTS
+
+    return "umap-learn" if reduction == "umap-learn" or n > MAX_POINTS else "flaucluster.layout"
 
 
 # Layouts and graphs of this process, newest last, bounded in bytes: a notebook re-fit reads them back.
