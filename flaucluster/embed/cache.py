@@ -52,10 +52,15 @@ def _row_check(rows: np.ndarray) -> np.ndarray:
     )
 
 
+def _vectors_file(keys_file: Path) -> Path:
+    """The vector file that goes with a shard's keys file."""
+    return keys_file.with_name(keys_file.name.removesuffix(".keys.npy") + ".vectors.npy")
+
+
 class _Shard:
     def __init__(self, keys_file: Path) -> None:
         self.keys_file = keys_file
-        self.vectors_file = keys_file.with_name(keys_file.name.removesuffix(".keys.npy") + ".vectors.npy")
+        self.vectors_file = _vectors_file(keys_file)
         self.keys = np.load(keys_file, allow_pickle=False)
         self.vectors = np.load(self.vectors_file, mmap_mode="r", allow_pickle=False)
         if self.keys.dtype != _KEYS or self.vectors.ndim != 2 or len(self.vectors) != len(self.keys):
@@ -186,7 +191,7 @@ class EmbeddingCache:
 
 def _remove_pair(keys_file: Path) -> None:
     keys_file.unlink(missing_ok=True)
-    keys_file.with_name(keys_file.name.removesuffix(".keys.npy") + ".vectors.npy").unlink(missing_ok=True)
+    _vectors_file(keys_file).unlink(missing_ok=True)
 
 
 def _write_shard(folder: Path, keys: list[bytes], vectors: np.ndarray) -> Path:
@@ -196,10 +201,9 @@ def _write_shard(folder: Path, keys: list[bytes], vectors: np.ndarray) -> Path:
     table = np.empty(len(keys), dtype=_KEYS)
     table["key"] = np.array(keys, dtype="S32")[order]
     table["check"] = _row_check(vectors)
-    stem = folder / f"shard-{time.time_ns()}-{os.getpid()}"
-    with atomic_path(stem.with_name(stem.name + ".vectors.npy")) as tmp, open(tmp, "wb") as fh:
+    keys_file = folder / f"shard-{time.time_ns()}-{os.getpid()}.keys.npy"
+    with atomic_path(_vectors_file(keys_file)) as tmp, open(tmp, "wb") as fh:
         np.save(fh, vectors)
-    keys_file = stem.with_name(stem.name + ".keys.npy")
     with atomic_path(keys_file) as tmp, open(tmp, "wb") as fh:
         np.save(fh, table)
     return keys_file

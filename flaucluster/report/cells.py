@@ -83,7 +83,7 @@ def write_xlsx(path: str | Path, sheets: dict[str, pd.DataFrame]) -> None:
 
     def put(ws, r: int, c: int, value, header: bool = False) -> None:
         if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
-            ws.write_number(r, c, value, bold if header else None)
+            ws.write_number(r, c, value)  # headers are column names: always text
             return
         if isinstance(value, bool):
             ws.write_boolean(r, c, value)
