@@ -66,6 +66,7 @@ def _main(argv: Sequence[str] | None) -> int:
     from .. import timing
 
     args = build_parser().parse_args(argv)
+    timing.SECONDS.clear()  # a second command in one process (tests, a notebook) reports its own stages only
     timing.SECONDS["startup"] = time.process_time()  # interpreter and imports so far: one thread, CPU-bound
     level = logging.WARNING if args.quiet else (logging.DEBUG if args.verbose > 1 else logging.INFO)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
