@@ -311,8 +311,11 @@ def label_clusters(
     diversity: float = 0.3,
     max_docs: int | None = 50_000,
     seed: int = 0,
+    only: Iterable[int] | None = None,
+    taken: Iterable[str] = (),
 ) -> list[Topic]:
-    """One :class:`Topic` per cluster id (outliers excluded), in id order.
+    """One :class:`Topic` per cluster id (outliers excluded), in id order; with ``only``, for those
+    clusters alone (weights still count every cluster), named apart from the names in ``taken``.
 
     Keywords are counted on at most ``max_docs`` clustered rows (a sample drawn with ``seed``, for
     speed on very large corpora); representative sentences always come from every row. MMR
@@ -336,8 +339,11 @@ def label_clusters(
         counts, terms = sparse.csr_matrix((len(member_rows), 0)), []
     weights, class_counts = class_tfidf(counts, labels[members], clusters)
     out: list[Topic] = []
-    names: set[str] = set()
+    names: set[str] = set(taken)
+    wanted = set(clusters) if only is None else {int(c) for c in only}
     for ci, c in enumerate(clusters):
+        if c not in wanted:
+            continue
         picked = select_terms(weights[ci], class_counts[ci], terms, n=_MMR_POOL) if terms else []
         if diversity > 0 and len(picked) > n_keywords:
             in_cluster = labels[member_rows] == c

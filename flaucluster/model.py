@@ -11,9 +11,11 @@ encoder's embeddings is the same fit.
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -266,7 +268,9 @@ class TopicModel(BaseEstimator):
         )
         self.labels_[~ok] = OUTLIER
         self.custom_names_: dict[int, str] = {}
+        self.__dict__.pop("history_", None)
         self._describe_topics()
+        self._start_history()
         logger.info(
             "%d rows -> %d clusters, %d outliers, %d unusable",
             len(ok),
@@ -277,6 +281,13 @@ class TopicModel(BaseEstimator):
         for line in self.advice_:
             logger.warning("%s", line)
         return self
+
+    def _start_history(self, edits: Sequence[dict[str, Any]] = (), undone: Sequence[dict[str, Any]] = ()) -> None:
+        from . import edits as edit_log
+
+        base = edit_log.start(self.labels_, self.probabilities_, self.custom_names_)
+        self.history_ = edit_log.History(base, list(self.topics_), list(edits), list(undone), set(), base.next_id)
+        self._assignment = base
 
     def _settings(self) -> consensus.Settings:
         return consensus.Settings(
@@ -307,22 +318,37 @@ class TopicModel(BaseEstimator):
     fit_predict = fit_transform
 
     def _describe_topics(self) -> None:
+        """Names, keywords and representatives: the fit's for every cluster no edit touched,
+        computed anew (against the current clusters) for the others."""
+        history = getattr(self, "history_", None)
+        touched: set[int] | None = None
+        kept: list[Topic] = []
+        if history is not None:
+            touched = self._assignment.touched
+            kept = [t for t in history.base_topics if t.cluster not in touched]
         labels = np.where(self._usable(), self.labels_, OUTLIER)
-        with stage("labels"):
-            self.topics_: list[Topic] = label_clusters(
-                self.clean_,
-                labels,
-                self.embeddings_,
-                stop_words=self.stop_words,
-                extra_stop_words=self.extra_stop_words,
-                gender_pairs=self.gender_pairs,
-                n_keywords=self.n_keywords,
-                n_representatives=self.n_representatives,
-                diversity=self.diversity,
-                seed=self.seed,
-            )
-        for t in self.topics_:
-            t.name = self.custom_names_.get(t.cluster, t.name)
+        alive = set(labels.tolist()) - {OUTLIER}
+        kept = [t for t in kept if t.cluster in alive]
+        fresh: list[Topic] = []
+        if history is None or touched:
+            with stage("labels"):
+                fresh = label_clusters(
+                    self.clean_,
+                    labels,
+                    self.embeddings_,
+                    stop_words=self.stop_words,
+                    extra_stop_words=self.extra_stop_words,
+                    gender_pairs=self.gender_pairs,
+                    n_keywords=self.n_keywords,
+                    n_representatives=self.n_representatives,
+                    diversity=self.diversity,
+                    seed=self.seed,
+                    only=touched,
+                    taken={self.custom_names_.get(t.cluster, t.name) for t in kept},
+                )
+        self.topics_: list[Topic] = sorted(
+            [replace(t, name=self.custom_names_.get(t.cluster, t.name)) for t in kept + fresh], key=lambda t: t.cluster
+        )
 
     # ------------------------------------------------------------------ prediction
     def transform(self, X: Sequence[str], *, embeddings: np.ndarray | None = None) -> np.ndarray:
@@ -382,36 +408,112 @@ class TopicModel(BaseEstimator):
         return views.summary(self.state())
 
     # ------------------------------------------------------------------ editing
-    def set_names(self, names: dict[int, str]) -> TopicModel:
-        """Give clusters names of your own; they survive merges of other clusters."""
+    # Every edit goes through one log (:mod:`flaucluster.edits`): it can be undone, redone, saved,
+    # and replayed on the saved fit. Untouched clusters keep their ids, keywords and names.
+    @property
+    def edits_(self) -> list[dict[str, Any]]:
+        """The edits applied since the fit, oldest first, in the edits format."""
         self._check_fitted()
-        unknown = set(names) - set(self.names())
-        if unknown:
-            raise KeyError(f"no cluster {sorted(unknown)}; clusters are {sorted(self.names())}.")
-        empty = [k for k, v in names.items() if not str(v).strip()]
-        if empty:
-            raise ConfigError(f"empty name for cluster {empty}; give each cluster a visible name.")
-        self.custom_names_.update({int(k): str(v).strip() for k, v in names.items()})
-        self._describe_topics()
+        return [dict(e) for e in self.history_.edits]
+
+    def apply_edits(self, edits: str | os.PathLike | dict[str, Any] | Sequence[dict[str, Any]]) -> TopicModel:
+        """Apply an edits file, an edits document (``{"format": "flaucluster-edits/1", "edits": [...]}``)
+        or a list of edits; all of them or, on an :class:`~flaucluster.edits.EditError`, none."""
+        from . import edits as edit_log
+
+        self._check_fitted()
+        source = edits if isinstance(edits, (str, os.PathLike, dict)) else edit_log.document(edits)
+        new = edit_log.read(source)
+        try:
+            after = edit_log.apply(self._assignment, new, self._edit_rows(), seed=self.seed)
+        except edit_log.EditError as exc:
+            if isinstance(edits, (str, os.PathLike)):  # say which file, as for errors of shape
+                raise edit_log.EditError(f"{edits}: {exc}") from None
+            raise
+        self.history_.edits.extend(new)
+        if new:
+            self.history_.undone.clear()
+        self._show(after)
         return self
 
-    def merge_clusters(self, groups: list[list[int]]) -> TopicModel:
-        """Merge each group of cluster ids into its smallest id; keywords and names are recomputed."""
+    def _edit(self, **edit: Any) -> TopicModel:
+        return self.apply_edits([edit])
+
+    def rename(self, cluster: int, name: str) -> TopicModel:
+        """Give ``cluster`` a name of your own; it survives later edits of other clusters."""
+        return self._edit(op="rename", cluster=cluster, name=name)
+
+    def merge(self, clusters: Sequence[int]) -> TopicModel:
+        """Merge ``clusters`` into the first one listed."""
+        return self._edit(op="merge", clusters=list(clusters))
+
+    def move(self, ids: Sequence[Any], to: int | str, *, name: str | None = None) -> TopicModel:
+        """Move the rows with these ``ids`` to cluster ``to`` (``"new"``: a new cluster, named ``name``)."""
+        edit: dict[str, Any] = {"op": "move", "ids": [cell_text(i) for i in ids], "to": to}
+        return self._edit(**edit, **({} if name is None else {"name": name}))
+
+    def new_cluster(self, ids: Sequence[Any], name: str | None = None) -> TopicModel:
+        """Put the rows with these ``ids`` in a new cluster (id above every id used so far)."""
+        return self.move(ids, "new", name=name)
+
+    def split_cluster(self, cluster: int, k: int = 2) -> TopicModel:
+        """Split ``cluster`` in ``k`` by KMeans on its embeddings; the largest part keeps the id."""
+        return self._edit(op="split", cluster=cluster, k=k)
+
+    def unassign(self, ids: Sequence[Any]) -> TopicModel:
+        """Take the rows with these ``ids`` out of every cluster."""
+        return self._edit(op="unassign", ids=[cell_text(i) for i in ids])
+
+    def undo(self, n: int = 1) -> TopicModel:
+        """Drop the last ``n`` edits (the fit's result is replayed with the others)."""
         self._check_fitted()
-        known = set(self.names())
-        for g in groups:
-            if set(g) - known:
-                raise KeyError(f"cannot merge {g}: clusters are {sorted(known)}.")
-        self.labels_ = hierarchy.apply_merges(self.labels_, groups)
-        self.labels_original_ = np.where(
-            self.labels_original_ == OUTLIER, OUTLIER, hierarchy.apply_merges(self.labels_original_, groups)
-        )
-        for g in groups:
-            for c in g:
-                if c != min(g):
-                    self.custom_names_.pop(c, None)
-        self._describe_topics()
+        if not _is_int(n) or not 1 <= n <= len(self.history_.edits):
+            raise ConfigError(f"undo {n!r}: there are {len(self.history_.edits)} edits to undo.")
+        dropped = self.history_.edits[-n:]
+        self._replay(self.history_.edits[:-n])
+        self.history_.undone.extend(reversed(dropped))
         return self
+
+    def redo(self, n: int = 1) -> TopicModel:
+        """Apply again the last ``n`` edits undone."""
+        self._check_fitted()
+        if not _is_int(n) or not 1 <= n <= len(self.history_.undone):
+            raise ConfigError(f"redo {n!r}: there are {len(self.history_.undone)} undone edits to redo.")
+        again = [self.history_.undone.pop() for _ in range(n)]
+        self._replay(self.history_.edits + again)
+        return self
+
+    def _replay(self, log: list[dict[str, Any]]) -> None:
+        from . import edits as edit_log
+
+        after = edit_log.apply(self.history_.base, log, self._edit_rows(), seed=self.seed)
+        self.history_.edits = list(log)
+        self._show(after)
+
+    def _edit_rows(self):
+        from . import edits as edit_log
+
+        ok = self._usable()
+        rank = np.empty(len(ok), dtype=np.int64)
+        rank[consensus.canonical_order(np.arange(len(ok)), self.clean_, self.embeddings_)] = np.arange(len(ok))
+        return edit_log.Rows(self.ids_, ok, rank, self.embeddings_)
+
+    def _show(self, after) -> None:
+        """Make ``after`` the model's state: labels, confidences, names, and new descriptions for the
+        clusters an edit touched (the others keep the fit's)."""
+        self._assignment = after
+        self.history_.touched, self.history_.next_id = set(after.touched), after.next_id
+        self.labels_, self.probabilities_ = after.labels.copy(), after.probabilities.copy()
+        self.custom_names_ = dict(after.custom_names)
+        self._describe_topics()
+
+    def set_names(self, names: dict[int, str]) -> TopicModel:
+        """Give clusters names of your own (one rename edit each)."""
+        return self.apply_edits([{"op": "rename", "cluster": c, "name": n} for c, n in names.items()])
+
+    def merge_clusters(self, groups: list[list[int]]) -> TopicModel:
+        """Merge each group of cluster ids into its smallest id (one merge edit each)."""
+        return self.apply_edits([{"op": "merge", "clusters": sorted(g)} for g in groups if len(set(g)) > 1])
 
     def merge_similar(self, n_clusters: int) -> TopicModel:
         """Merge the most similar clusters until ``n_clusters`` remain (cut of the hierarchy)."""
@@ -419,12 +521,17 @@ class TopicModel(BaseEstimator):
         return self.merge_clusters(hierarchy.merge_plan(self.embeddings_, self.labels_, n_clusters))
 
     def assign_outliers(self) -> TopicModel:
-        """Assign each outlier to its nearest cluster; ``cluster_original`` keeps the first answer."""
+        """Move each outlier to its nearest cluster (one move edit per cluster, by row number);
+        ``cluster_original`` keeps the first answer."""
         self._check_fitted()
-        self.labels_ = assign_outliers(self.embeddings_, self.labels_)
-        self.labels_[~self._usable()] = OUTLIER
-        self._describe_topics()
-        return self
+        target = assign_outliers(self.embeddings_, self.labels_)
+        moved = (self.labels_ == OUTLIER) & (target != OUTLIER) & self._usable()
+        return self.apply_edits(
+            [
+                {"op": "move", "rows": (np.flatnonzero(moved & (target == c)) + 1).tolist(), "to": int(c)}
+                for c in np.unique(target[moved])
+            ]
+        )
 
     reduce_clusters = merge_similar  # BERTopic's names, kept for users who know them
     reduce_outliers = assign_outliers
@@ -492,6 +599,8 @@ class TopicModel(BaseEstimator):
             self.custom_names_,
             self.advice_,
             self.stability_,
+            self.history_,
+            getattr(self, "map_coords_", None),
         )
 
     @classmethod
@@ -509,6 +618,17 @@ class TopicModel(BaseEstimator):
         model.encoder_info_, model.clustering_details_ = state.encoder, state.clustering
         model.custom_names_, model.advice_, model.stability_ = state.custom_names, state.advice, state.stability
         model.encoder_ = None
+        if state.map_coords is not None:
+            model.map_coords_ = state.map_coords
+        if state.history is None:  # saved before edits.json existed: this is the fit's result
+            model._start_history()
+        else:
+            model.history_ = copy.deepcopy(state.history)  # a model never shares its log with another
+            model._replay(list(state.history.edits))
+            if not np.array_equal(model.labels_, state.labels):
+                raise ModelFolderError(
+                    f"{source}: replaying edits.json on the fit does not give the saved labels; the folder was altered."
+                )
         if model.model is None and state.encoder.get("model") not in (None, "precomputed"):
             model.model = state.encoder["model"]  # the encoder actually used, never a later default
         return model

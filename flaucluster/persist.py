@@ -5,6 +5,9 @@ Folder layout (format 2), written whole or not at all (:mod:`flaucluster.runfold
 - ``documents.json``: one record per input row (id, text as written, text the model saw, status, note)
 - ``topics.json``: clusters with names, keywords, representative sentences
 - ``arrays.npz``: embeddings, labels, original labels, probabilities, reduced points, row confidence
+- ``edits.json``: the edit log (:mod:`flaucluster.edits` format), the edits undone (for redo) and the
+  fit's own names and descriptions; the fit's labels and confidences are ``labels_base`` and
+  ``probabilities_base`` in ``arrays.npz`` once there is anything to undo or redo
 - ``truth.json`` (optional): known labels given for evaluation only (ARI/NMI in reports)
 - ``manifest.json``: every file's size and SHA-256, written last and checked by :func:`load_state`
 """
@@ -22,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from .cluster import OUTLIER
+from .edits import EditError, History, document, read, start
 from .errors import ModelFolderError
 from .io import atomic_path, write_json
 from .label import Topic
@@ -55,6 +59,8 @@ class FittedState:
     custom_names: dict[int, str] = field(default_factory=dict)
     advice: list[str] = field(default_factory=list)
     stability: Stability | None = None
+    history: History | None = None  # the edit log; None: the fit's result, never edited
+    map_coords: np.ndarray | None = None  # the 2-D map, kept so that edits and reports redraw the same map
 
 
 def save_state(state: FittedState, folder: str | os.PathLike, *, truth: Sequence[Any] | None = None) -> None:
@@ -67,6 +73,11 @@ def _write(state: FittedState, folder: Path, truth: Sequence[Any] | None) -> Non
     arrays = {name: getattr(state, name) for name in ARRAYS}
     if state.stability is not None:
         arrays["row_confidence"] = state.stability.row_confidence
+    if state.map_coords is not None:
+        arrays["map_coords"] = state.map_coords
+    history = state.history
+    if history is not None and (history.edits or history.undone):
+        arrays["labels_base"], arrays["probabilities_base"] = history.base.labels, history.base.probabilities
     with atomic_path(folder / "arrays.npz") as tmp, open(tmp, "wb") as fh:
         np.savez(fh, **arrays)
     write_json(
@@ -77,6 +88,20 @@ def _write(state: FittedState, folder: Path, truth: Sequence[Any] | None) -> Non
         ],
     )
     write_json(folder / "topics.json", [t.as_dict() for t in state.topics])
+    base = history.base if history is not None else start(state.labels, state.probabilities, state.custom_names)
+    write_json(
+        folder / "edits.json",
+        document(
+            history.edits if history is not None else [],
+            undone=history.undone if history is not None else [],
+            edited_clusters=sorted(history.touched) if history is not None else [],
+            next_cluster_id=history.next_id if history is not None else base.next_id,
+            base={
+                "custom_names": {str(k): v for k, v in base.custom_names.items()},
+                "topics": [t.as_dict() for t in (history.base_topics if history is not None else state.topics)],
+            },
+        ),
+    )
     stab = None
     if state.stability is not None:
         stab = {
@@ -158,22 +183,16 @@ def _read(folder: Path, meta: dict) -> FittedState:
             raise ModelFolderError(f"{folder}: arrays.npz lacks {missing}.")
         arrays = {name: z[name] for name in ARRAYS}
         confidence = z["row_confidence"] if "row_confidence" in z.files else None
+        base_arrays = [z[n] if n in z.files else None for n in ("labels_base", "probabilities_base")]
+        map_coords = z["map_coords"] if "map_coords" in z.files else None
+    if map_coords is not None and map_coords.shape != (len(docs), 2):
+        raise ModelFolderError(f"{folder}: arrays.npz map_coords has shape {map_coords.shape}, not ({len(docs)}, 2).")
     for name, array in arrays.items():
         if len(array) != len(docs):
             raise ModelFolderError(f"{folder}: arrays.npz[{name!r}] has {len(array)} rows for {len(docs)} documents.")
     if arrays["embeddings"].ndim != 2 or not np.isfinite(arrays["embeddings"]).all():
         raise ModelFolderError(f"{folder}: the saved embeddings are not a finite 2-D array.")
-    topics = [
-        Topic(
-            int(t["cluster"]),
-            int(t["size"]),
-            str(t["name"]),
-            [(str(k), float(w)) for k, w in t["keywords"]],
-            [str(r) for r in t["representatives"]],
-            [int(r) for r in t.get("representative_rows", [])],
-        )
-        for t in _read_json(folder, "topics.json")
-    ]
+    topics = _topics(_read_json(folder, "topics.json"))
     described = {t.cluster for t in topics}
     used = set(arrays["labels"].tolist()) - {OUTLIER}
     if used != described:
@@ -194,6 +213,7 @@ def _read(folder: Path, meta: dict) -> FittedState:
             stab["unstable_threshold"],
             stab["unstable_clusters"],
         )
+    history = _history(folder, arrays, base_arrays, len(docs))
     return FittedState(
         params=params,
         ids=[str(d["id"]) for d in docs],
@@ -207,5 +227,46 @@ def _read(folder: Path, meta: dict) -> FittedState:
         custom_names={int(k): str(v) for k, v in meta.get("custom_names", {}).items()},
         advice=[str(a) for a in meta.get("advice", [])],
         stability=stability,
+        history=history,
+        map_coords=map_coords,
         **arrays,
     )
+
+
+def _topics(records: list[dict]) -> list[Topic]:
+    return [
+        Topic(
+            int(t["cluster"]),
+            int(t["size"]),
+            str(t["name"]),
+            [(str(k), float(w)) for k, w in t["keywords"]],
+            [str(r) for r in t["representatives"]],
+            [int(r) for r in t.get("representative_rows", [])],
+        )
+        for t in records
+    ]
+
+
+def _history(folder: Path, arrays: dict[str, np.ndarray], base_arrays: list, n_rows: int) -> History | None:
+    """The edit log saved beside the model (None for a save older than edits.json)."""
+    if not (folder / "edits.json").is_file():
+        return None
+    doc = _read_json(folder, "edits.json")
+    try:
+        edits = read(doc)
+        undone = read({**doc, "edits": doc.get("undone", [])})
+    except EditError as exc:
+        raise ModelFolderError(f"{folder}: edits.json is damaged ({exc}).") from None
+    labels, probabilities = base_arrays
+    if (edits or undone) and (labels is None or probabilities is None):
+        raise ModelFolderError(f"{folder}: edits.json lists edits but arrays.npz lacks the fit's labels_base.")
+    if labels is None:
+        labels, probabilities = arrays["labels"], arrays["probabilities"]
+    if len(labels) != n_rows or len(probabilities) != n_rows:
+        raise ModelFolderError(f"{folder}: arrays.npz labels_base does not have one entry per document.")
+    base = doc["base"]
+    names = {int(k): str(v) for k, v in base["custom_names"].items()}
+    touched = {int(c) for c in doc.get("edited_clusters", [])}
+    first = start(labels, probabilities, names)
+    next_id = int(doc.get("next_cluster_id", first.next_id))
+    return History(first, _topics(base["topics"]), edits, undone, touched, next_id)

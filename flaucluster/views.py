@@ -18,7 +18,7 @@ from .persist import FittedState
 
 UNUSABLE_NAME = "(texte inutilisable)"
 OUTLIER_NAME = "(hors groupe)"
-TOPIC_COLUMNS = ["cluster", "size", "name", "keywords", "keyword_weights", "representatives"]
+TOPIC_COLUMNS = ["cluster", "size", "name", "keywords", "keyword_weights", "representatives", "edited"]
 
 
 def usable(state: FittedState) -> np.ndarray:
@@ -28,6 +28,7 @@ def usable(state: FittedState) -> np.ndarray:
 def topic_info(state: FittedState) -> pd.DataFrame:
     """One row per cluster: id, size, name, keywords (with weights), representative sentences, stability."""
     stab = state.stability
+    edited = state.history.touched if state.history is not None else set()
     rows = []
     for t in state.topics:
         row: dict[str, Any] = {
@@ -37,10 +38,13 @@ def topic_info(state: FittedState) -> pd.DataFrame:
             "keywords": [k for k, _ in t.keywords],
             "keyword_weights": [round(w, 5) for _, w in t.keywords],
             "representatives": t.representatives,
+            "edited": t.cluster in edited,
         }
-        if stab is not None:
-            row["stability"] = round(stab.cluster_stability.get(t.cluster, float("nan")), 4)
-            row["unstable"] = t.cluster in stab.unstable
+        if stab is not None:  # an edited cluster is not the one the seeds agreed on: no stability to show
+            row["stability"] = (
+                float("nan") if row["edited"] else round(stab.cluster_stability.get(t.cluster, float("nan")), 4)
+            )
+            row["unstable"] = t.cluster in stab.unstable and not row["edited"]
         rows.append(row)
     return pd.DataFrame(rows, columns=TOPIC_COLUMNS + (["stability", "unstable"] if stab is not None else []))
 

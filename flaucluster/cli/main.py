@@ -17,6 +17,7 @@ from typing import NoReturn
 
 from .. import __version__
 from .cluster_cmd import register as register_cluster
+from .edit_cmd import register as register_edit
 from .embed_cmd import register as register_embed
 from .report_cmd import register as register_report
 from .sts_cmd import register as register_sts
@@ -39,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show the traceback of any error")
     parser.add_argument("--version", action="version", version=f"flaucluster {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    for register in (register_embed, register_sts, register_cluster, register_report):
+    for register in (register_embed, register_sts, register_cluster, register_report, register_edit):
         register(sub)
     return parser
 

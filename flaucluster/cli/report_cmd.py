@@ -19,28 +19,34 @@ def _overlaps(a: Path, b: Path) -> bool:
     return a == b or a in b.parents or b in a.parents
 
 
-def run(args: argparse.Namespace) -> int:
+def load_source(source: Path, out: Path):
+    """(the model saved in a run folder or model folder, its known labels); refuses, before any work,
+    an ``out`` that overlaps the source and a run folder that is not whole."""
     from ..errors import InputError
     from ..model import TopicModel
     from ..persist import load_truth
-    from ..report import report_inputs, write_report
     from ..runfolder import MANIFEST, check_destination, verify
 
-    source = args.model_dir
     if not source.is_dir():
         what = "is a file" if source.exists() else "no such folder"
         raise InputError(f"{source}: {what}; give the folder written by `flaucluster cluster` (or its model/).")
     run_dir = source if (source / "model" / "flaucluster.json").is_file() else None
     folder = source / "model" if run_dir else source
-    if _overlaps(args.out, folder) or (run_dir is not None and _overlaps(args.out, run_dir)):
+    if _overlaps(out, folder) or (run_dir is not None and _overlaps(out, run_dir)):
         raise InputError(
-            f"--out {args.out} is (or holds, or sits inside) the folder being read ({source}); a "
+            f"--out {out} is (or holds, or sits inside) the folder being read ({source}); a "
             "folder is never both the source and the target: choose a new folder."
         )
-    check_destination(args.out)
+    check_destination(out)
     if run_dir is not None and ((run_dir / MANIFEST).is_file() or (folder / MANIFEST).is_file()):
         verify(run_dir, "run")  # a run folder of this version must be whole, not only its model
-    model = TopicModel.load(folder)
-    write_report(report_inputs(model, truth=load_truth(folder)), args.out, model=model, raw_cells=args.raw_cells)
+    return TopicModel.load(folder), load_truth(folder)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..report import report_inputs, write_report
+
+    model, truth = load_source(args.model_dir, args.out)
+    write_report(report_inputs(model, truth=truth), args.out, model=model, raw_cells=args.raw_cells)
     print(f"report: {args.out / 'report.html'}")
     return 0

@@ -14,7 +14,7 @@ import html
 import io
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +52,9 @@ class ReportInputs:
     tree: dict[str, Any]  # hierarchy()
     similarity: tuple[np.ndarray, np.ndarray]
     truth: list | None = None  # known labels, for ARI/NMI only
+    edits: list[dict[str, Any]] = field(default_factory=list)  # the model's edit log, oldest first
+    next_cluster: int = 0  # the id a new cluster made on the map gets (the same as `flaucluster edit` gives)
+    custom_names: dict[int, str] = field(default_factory=dict)
 
 
 PNG_DPI = 110
@@ -62,10 +65,13 @@ def report_inputs(model: TopicModel, *, truth=None, coords: np.ndarray | None = 
     from ..reduce import map_2d
 
     if coords is None:
+        coords = getattr(model, "map_coords_", None)
+    if coords is None or len(coords) != len(model.texts_):
         coords = np.zeros((len(model.texts_), 2), dtype=np.float32)
         ok = np.array(model.status_) == "ok"
         with stage("map layout"):
             coords[ok] = map_2d(model.embeddings_[ok], seed=model.seed)
+    model.map_coords_ = coords  # saved with the model: edits and later reports draw the same map
     params = {
         k: v for k, v in model.get_params().items() if isinstance(v, (str, int, float, bool, tuple, list, type(None)))
     }
@@ -82,6 +88,9 @@ def report_inputs(model: TopicModel, *, truth=None, coords: np.ndarray | None = 
         model.hierarchy(),
         similarity(model.embeddings_, model.labels_),
         truth,
+        model.edits_,
+        model.history_.next_id,
+        dict(model.custom_names_),
     )
 
 
@@ -101,8 +110,9 @@ def topics_payload(inputs: ReportInputs) -> dict[str, Any]:
             "keywords": [{"keyword": k, "weight": w} for k, w in zip(t["keywords"], t["keyword_weights"])],
             "representatives": list(t["representatives"]),
         }
+        entry["edited"] = bool(t["edited"])
         if "stability" in t:
-            entry["stability"] = float(t["stability"])
+            entry["stability"] = None if pd.isna(t["stability"]) else float(t["stability"])
             entry["unstable"] = bool(t["unstable"])
         clusters.append(entry)
     s = inputs.summary
@@ -122,6 +132,7 @@ def topics_payload(inputs: ReportInputs) -> dict[str, Any]:
         "metrics": inputs.metrics,
         "advice": s.get("advice", []),
         "clusters": clusters,
+        "edits": inputs.edits,
     }
 
 
@@ -196,6 +207,8 @@ def _write_exports(inputs: ReportInputs, out: Path, raw_cells: bool) -> dict[str
     }
     write_text(out / "summary.md", _environment(markdown=True).get_template("summary.md.j2").render(**context))
     write_text(out / "report.html", _environment(markdown=False).get_template("report.html.j2").render(**context))
+    with stage("map"):
+        write_text(out / "map.html", render_map(inputs))
     return {
         "assignments_csv": "assignments.csv",
         "assignments_parquet": "assignments.parquet",
@@ -203,7 +216,37 @@ def _write_exports(inputs: ReportInputs, out: Path, raw_cells: bool) -> dict[str
         "xlsx": "clusters.xlsx",
         "markdown": "summary.md",
         "html": "report.html",
+        "map": "map.html",
     }
+
+
+def render_map(inputs: ReportInputs) -> str:
+    """The interactive map page (:mod:`flaucluster.report.map`)."""
+    from markupsafe import Markup
+
+    from . import map as page
+
+    payload = page.map_payload(
+        inputs.documents,
+        inputs.topics,
+        inputs.coords,
+        next_cluster=inputs.next_cluster,
+        custom=set(inputs.custom_names),
+    )
+    code = page.page_script()
+    return (
+        _environment(markdown=False)
+        .get_template("map.html.j2")
+        .render(
+            csp=Markup(page.csp(code)),  # ours, not user text; the data below is escaped for a script block
+            stylesheet=Markup(page.stylesheet()),
+            script=Markup(code),
+            data=Markup(page.json_for_html(payload)),
+            n_rows=len(payload["x"]),
+            n_clusters=len(payload["clusters"]),
+            unusable=payload["unusable"],
+        )
+    )
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|~>$])")  # $: math in GitHub's Markdown

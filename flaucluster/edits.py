@@ -1,0 +1,300 @@
+"""The edit log: rename, merge, move, split and unassign, applied to a clustering as plain data.
+
+One format everywhere (the map's "download edits", ``flaucluster edit``, ``TopicModel.apply_edits``
+and a saved model's ``edits.json``)::
+
+    {"format": "flaucluster-edits/1", "edits": [
+      {"op": "rename", "cluster": 3, "name": "Bureautique"},
+      {"op": "merge", "clusters": [4, 7]},
+      {"op": "move", "ids": ["c12", "c40"], "to": 5},
+      {"op": "move", "ids": ["c77"], "to": "new", "name": "Nouveau groupe"},
+      {"op": "split", "cluster": 2, "k": 2},
+      {"op": "unassign", "ids": ["c91"]}]}
+
+Rows are named by ``ids`` (their id column), or by ``rows`` (1-based row numbers, the ``row``
+column of the assignments) where an id is not unique. Ids are stable: untouched rows keep their
+cluster; a merge keeps the first id listed; a split keeps the id for its largest part; new clusters
+get ids above every id used so far. Edits are checked one by one against the state the earlier ones
+leave, and a log is applied whole or not at all (:class:`EditError` names the edit and the fix).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .cluster import OUTLIER
+from .errors import ConfigError
+from .label import Topic
+
+FORMAT = "flaucluster-edits/1"
+OPS = {  # op -> (required keys, optional keys)
+    "rename": ({"cluster", "name"}, set()),
+    "merge": ({"clusters"}, set()),
+    "move": ({"to"}, {"ids", "rows", "name"}),
+    "split": ({"cluster"}, {"k"}),
+    "unassign": (set(), {"ids", "rows"}),
+}
+MAX_NAME = 200  # characters: a name is a label on a map, not a description
+
+
+class EditError(ConfigError):
+    """An edit that cannot apply; nothing was changed."""
+
+
+@dataclass
+class Assignment:
+    """What edits change: each row's cluster and confidence, and the names a person gave."""
+
+    labels: np.ndarray
+    probabilities: np.ndarray
+    custom_names: dict[int, str]
+    touched: set[int] = field(default_factory=set)  # clusters whose members an edit changed
+    next_id: int = 0  # the id a new cluster gets
+
+    def copy(self) -> Assignment:
+        return Assignment(
+            self.labels.copy(), self.probabilities.copy(), dict(self.custom_names), set(self.touched), self.next_id
+        )
+
+
+@dataclass
+class History:
+    """A fit's result, the edits applied to it (in order) and those undone (for redo, latest last)."""
+
+    base: Assignment
+    base_topics: list[Topic]  # the fit's descriptions, kept for every cluster no edit touches
+    edits: list[dict[str, Any]] = field(default_factory=list)
+    undone: list[dict[str, Any]] = field(default_factory=list)
+    touched: set[int] = field(default_factory=set)  # clusters the edits changed (their stability no longer holds)
+    next_id: int = 0  # the id the next new cluster gets
+
+
+@dataclass(frozen=True)
+class Rows:
+    """How the rows of a model are named: ids (as written), usable or not, canonical rank (for splits)."""
+
+    ids: Sequence[str]
+    usable: np.ndarray
+    rank: np.ndarray  # position of each row in the canonical order: splits do not depend on input order
+    vectors: np.ndarray
+
+    def positions(self) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for i, row_id in enumerate(self.ids):
+            out.setdefault(row_id, []).append(i)
+        return out
+
+
+def start(labels: np.ndarray, probabilities: np.ndarray, custom_names: Mapping[int, str]) -> Assignment:
+    """The state edits start from (a fit's result)."""
+    used = [int(c) for c in np.unique(labels) if c != OUTLIER]
+    return Assignment(
+        np.asarray(labels, dtype=int).copy(),
+        np.asarray(probabilities, dtype=np.float32).copy(),
+        dict(custom_names),
+        set(),
+        max(used, default=-1) + 1,
+    )
+
+
+def read(source: str | os.PathLike | Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The edits of a file or a dict in the edits format, checked for shape (not yet against a model)."""
+    where = "the edits"
+    if not isinstance(source, Mapping):
+        where = str(source)
+        try:
+            source = json.loads(Path(source).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise EditError(
+                f'{where}: no such file; give the JSON file of edits ("download edits" in map.html).'
+            ) from None
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise EditError(f"{where}: not a JSON file of edits ({exc}).") from None
+    if not isinstance(source, Mapping) or source.get("format") != FORMAT:
+        found = source.get("format") if isinstance(source, Mapping) else type(source).__name__
+        raise EditError(f'{where}: format is {found!r}; an edits file starts {{"format": "{FORMAT}", "edits": [...]}}.')
+    edits = source.get("edits")
+    if not isinstance(edits, list):
+        raise EditError(f'{where}: "edits" must be a list of edits.')
+    return [_shape(i, e, where) for i, e in enumerate(edits, 1)]
+
+
+def document(edits: Sequence[Mapping[str, Any]], **extra: Any) -> dict[str, Any]:
+    """The edits as a document of the edits format (what ``edits.json`` and "download edits" hold)."""
+    return {"format": FORMAT, "edits": [dict(e) for e in edits], **extra}
+
+
+def _shape(n: int, edit: Any, where: str) -> dict[str, Any]:
+    if not isinstance(edit, Mapping) or edit.get("op") not in OPS:
+        op = edit.get("op") if isinstance(edit, Mapping) else edit
+        raise EditError(f"{where}: edit {n} has op {op!r}; choose one of {sorted(OPS)}.")
+    op = edit["op"]
+    required, optional = OPS[op]
+    keys = set(edit) - {"op"}
+    if required - keys or keys - required - optional:
+        raise EditError(
+            f"{where}: edit {n} ({op}) has keys {sorted(keys)}; it takes {sorted(required)}"
+            + (f" and optionally {sorted(optional)}" if optional else "")
+            + "."
+        )
+    if op in ("move", "unassign") and ("ids" in edit) == ("rows" in edit):
+        raise EditError(f'{where}: edit {n} ({op}) names its rows by "ids" or by "rows", exactly one of them.')
+    out = dict(edit)
+    if op == "rename":
+        out["name"] = _name(n, op, edit["name"], where)
+    if op == "move" and "name" in edit:
+        if edit["to"] != "new":
+            raise EditError(f'{where}: edit {n} (move): "name" only goes with "to": "new".')
+        out["name"] = _name(n, op, edit["name"], where)
+    if op == "split" and not (_is_int(edit.get("k", 2)) and edit.get("k", 2) >= 2):
+        raise EditError(f"{where}: edit {n} (split): k={edit.get('k')!r} must be an integer of at least 2.")
+    return out
+
+
+def _name(n: int, op: str, name: Any, where: str) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise EditError(f"{where}: edit {n} ({op}): the name must be a non-empty text.")
+    if len(name.strip()) > MAX_NAME:
+        raise EditError(
+            f"{where}: edit {n} ({op}): the name has {len(name.strip())} characters; keep it under {MAX_NAME}."
+        )
+    return name.strip()
+
+
+def apply(state: Assignment, edits: Sequence[Mapping[str, Any]], rows: Rows, *, seed: int = 0) -> Assignment:
+    """``state`` after ``edits`` (a new object: ``state`` is left as it was, also on error)."""
+    out = state.copy()
+    positions = rows.positions()
+    for n, edit in enumerate(edits, 1):
+        _apply_one(out, edit, n, rows, positions, seed)
+    return out
+
+
+def _apply_one(s: Assignment, edit: Mapping[str, Any], n: int, rows: Rows, positions, seed: int) -> None:
+    op = edit["op"]
+    clusters = {int(c) for c in np.unique(s.labels) if c != OUTLIER}
+
+    def known(value: Any, what: str = "cluster") -> int:
+        if not _is_int(value) or int(value) not in clusters:
+            raise EditError(
+                f"edit {n} ({op}): {what} {value!r} does not exist at this point; clusters are {_listed(clusters)}."
+            )
+        return int(value)
+
+    if op == "rename":
+        s.custom_names[known(edit["cluster"])] = edit["name"]
+    elif op == "merge":
+        group = edit["clusters"]
+        if not isinstance(group, list) or len(group) < 2 or len({repr(c) for c in group}) != len(group):
+            raise EditError(f'edit {n} (merge): "clusters" must list at least two different cluster ids.')
+        keep, *others = [known(c) for c in group]
+        s.labels[np.isin(s.labels, others)] = keep
+        name = next((s.custom_names[c] for c in [keep, *others] if c in s.custom_names), None)
+        for c in others:
+            s.custom_names.pop(c, None)
+        if name is not None:
+            s.custom_names[keep] = name
+        s.touched.add(keep)
+        s.touched.difference_update(others)
+    elif op in ("move", "unassign"):
+        picked = _rows(edit, n, rows, positions)
+        if op == "unassign":
+            target = OUTLIER
+        elif edit["to"] == "new":
+            target = s.next_id
+            s.next_id += 1
+            if "name" in edit:
+                s.custom_names[target] = edit["name"]
+        else:
+            target = known(edit["to"], "target cluster")
+        s.touched.update(int(c) for c in np.unique(s.labels[picked]) if c != OUTLIER)
+        s.labels[picked] = target
+        s.probabilities[picked] = 0.0 if target == OUTLIER else 1.0  # a person's decision
+        if target != OUTLIER:
+            s.touched.add(target)
+    elif op == "split":
+        c = known(edit["cluster"])
+        _split(s, c, int(edit.get("k", 2)), n, rows, seed)
+    _forget_empty(s)
+
+
+def _rows(edit: Mapping[str, Any], n: int, rows: Rows, positions: dict[str, list[int]]) -> np.ndarray:
+    op = edit["op"]
+    picked: list[int] = []
+    if "ids" in edit:
+        ids = edit["ids"]
+        if not isinstance(ids, list) or not ids:
+            raise EditError(f'edit {n} ({op}): "ids" must be a non-empty list of row ids.')
+        for row_id in ids:
+            where = (
+                positions.get(str(row_id)) if isinstance(row_id, (str, int)) and not isinstance(row_id, bool) else None
+            )
+            if not where:
+                raise EditError(f"edit {n} ({op}): id {row_id!r} is not a row of this model; check the id column.")
+            if len(where) > 1:
+                raise EditError(
+                    f"edit {n} ({op}): id {row_id!r} is used by {len(where)} rows ({_listed(i + 1 for i in where)}); "
+                    'name them by "rows" (the row column of assignments.csv) instead.'
+                )
+            picked.append(where[0])
+    else:
+        numbers = edit["rows"]
+        if not isinstance(numbers, list) or not numbers:
+            raise EditError(f'edit {n} ({op}): "rows" must be a non-empty list of row numbers.')
+        for number in numbers:
+            if not _is_int(number) or not 1 <= number <= len(rows.ids):
+                raise EditError(f"edit {n} ({op}): row {number!r} does not exist; rows run from 1 to {len(rows.ids)}.")
+            picked.append(int(number) - 1)
+    unusable = [i for i in picked if not rows.usable[i]]
+    if unusable and op == "move":
+        raise EditError(
+            f"edit {n} (move): row {unusable[0] + 1} (id {rows.ids[unusable[0]]!r}) is unusable (see its status "
+            "and note in assignments.csv): it has no vector and cannot join a cluster."
+        )
+    return np.array(sorted(set(picked)), dtype=int)
+
+
+def _split(s: Assignment, c: int, k: int, n: int, rows: Rows, seed: int) -> None:
+    from sklearn.cluster import KMeans
+
+    members = np.flatnonzero(s.labels == c)
+    if len(members) < k:
+        raise EditError(f"edit {n} (split): cluster {c} has {len(members)} rows, fewer than k={k} parts.")
+    members = members[np.argsort(rows.rank[members], kind="stable")]  # the same parts whatever the input order
+    parts = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(rows.vectors[members])
+    sizes = np.bincount(parts, minlength=k)
+    if (sizes == 0).any() or len(np.unique(rows.vectors[members], axis=0)) < k:
+        raise EditError(
+            f"edit {n} (split): cluster {c} holds fewer than {k} distinct texts; it cannot be split in {k}."
+        )
+    first = [int(np.flatnonzero(parts == p)[0]) for p in range(k)]
+    order = sorted(range(k), key=lambda p: (-sizes[p], first[p]))  # largest part keeps the id
+    for p in order[1:]:
+        s.labels[members[parts == p]] = s.next_id
+        s.touched.add(s.next_id)
+        s.next_id += 1
+    s.touched.add(c)
+
+
+def _forget_empty(s: Assignment) -> None:
+    alive = {int(c) for c in np.unique(s.labels)}
+    for c in [c for c in s.custom_names if c not in alive]:
+        del s.custom_names[c]
+    s.touched.intersection_update(alive)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def _listed(values) -> str:
+    values = sorted(values)
+    shown = ", ".join(str(v) for v in values[:20])
+    return (shown + f", ... ({len(values)} in all)") if len(values) > 20 else shown or "none"

@@ -1,0 +1,100 @@
+"""``map.html``: every usable row on an interactive canvas map, in one file that works from ``file://``.
+
+The page carries its data as JSON (``<script type="application/json">``, with ``<``, ``>`` and ``&``
+escaped so no text can close the block) and flaucluster's own script (``static/map.js``), allowed by
+its SHA-256 in a Content-Security-Policy that forbids every request. Why no plotting library: the
+WebGL ones (deck.gl, regl-scatterplot, Plotly's scattergl) draw nothing where WebGL is missing (remote
+desktops, virtual machines, headless browsers); Plotly's SVG and Bokeh's canvas inline 1–4.6 MB of
+script and slow down well before 100k points, and curation (edit log, undo, download) would be our
+code around them all the same.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+STATIC = Path(__file__).parent / "static"
+MAP_TEXT = 300  # characters of each row's text carried into the page (search and tooltip)
+_JSON_IN_HTML = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+
+
+def map_payload(
+    documents: pd.DataFrame,
+    topics: pd.DataFrame,
+    coords: np.ndarray,
+    *,
+    next_cluster: int,
+    custom: set[int] | frozenset[int] = frozenset(),
+    title: str = "",
+) -> dict[str, Any]:
+    """What the page draws: the usable rows (unit-square coordinates, id, text, cluster, confidence)
+    and the clusters (id, name, size, keywords)."""
+    ok = (documents["status"] == "ok").to_numpy()
+    xy = np.asarray(coords, dtype=np.float64)[ok]
+    if len(xy):
+        lo, span = xy.min(0), float(np.ptp(xy, axis=0).max()) or 1.0
+        xy = (xy - lo) / span * 0.96 + 0.02 + (1 - np.ptp(xy, axis=0) / span) * 0.48  # centred, one scale
+    conf = documents["confidence"] if "confidence" in documents else documents["probability"]
+    docs = documents[ok]
+    return {
+        "title": title,
+        "x": np.round(xy[:, 0], 5).tolist() if len(xy) else [],
+        "y": np.round(xy[:, 1], 5).tolist() if len(xy) else [],
+        "row": docs["row"].astype(int).tolist(),
+        "id": docs["id"].astype(str).tolist(),
+        "text": [t if len(t) <= MAP_TEXT else t[: MAP_TEXT - 1] + "…" for t in docs["text"].astype(str)],
+        "cluster": docs["cluster"].astype(int).tolist(),
+        "conf": np.round(conf[ok].astype(float).fillna(0.0), 3).tolist(),
+        "clusters": [
+            {
+                "id": int(t.cluster),
+                "name": str(t.name),
+                "size": int(t.size),
+                "keywords": list(t.keywords)[:5],
+                "custom": int(t.cluster) in custom,
+            }
+            for t in topics.itertuples()
+        ],
+        "next_id": int(next_cluster),
+        "unusable": int((~ok).sum()),
+    }
+
+
+def json_for_html(payload: dict[str, Any]) -> str:
+    """JSON that can sit inside a ``<script type="application/json">`` whatever the texts hold."""
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False).translate(_JSON_IN_HTML)
+
+
+def script() -> str:
+    return (STATIC / "map.js").read_text(encoding="utf-8")
+
+
+def page_script() -> str:
+    """map.js and the lines that start it on the page's data."""
+    return (
+        script()
+        + '\nwindow.flaumap = flauMount(document.getElementById("flau-root"), '
+        + 'JSON.parse(document.getElementById("flau-data").textContent));\n'
+    )
+
+
+def csp(inline_script: str) -> str:
+    """No request of any kind; only this exact script runs."""
+    digest = base64.b64encode(hashlib.sha256(inline_script.encode("utf-8")).digest()).decode("ascii")
+    return (
+        f"default-src 'none'; script-src 'sha256-{digest}'; style-src 'unsafe-inline'; img-src data: blob:; "
+        "connect-src 'none'; base-uri 'none'; form-action 'none'"
+    )
+
+
+def stylesheet() -> str:
+    return (STATIC / "map.css").read_text(encoding="utf-8")
