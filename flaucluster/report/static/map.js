@@ -10,8 +10,10 @@ const FLAU_PALETTE = [
 ];
 const FLAU_OUTLIER = -1;
 
+const FLAU_PLAIN = /^[\x00-\x7f]*$/;
 function flauFold(text) {
-  return String(text).toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  const low = String(text).toLowerCase();
+  return FLAU_PLAIN.test(low) ? low : low.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
 }
 
 function flauColor(cluster) {
@@ -42,7 +44,7 @@ function flauMount(root, data, hooks) {
   const edits = [];
   const hidden = new Set();
   let matches = null;
-  let folded = null;
+  const folded = new Array(n);
   let selected = [];
   let buckets = new Map();
   let centres = new Map();
@@ -64,6 +66,9 @@ function flauMount(root, data, hooks) {
   const canvas = flauEl("canvas", { testid: "map-canvas", "aria-label": "Carte des lignes" });
   const tip = flauEl("div", { testid: "tooltip", class: "flau-tip", role: "tooltip" });
   tip.hidden = true;
+  // the canvas never sizes its stage (it is sized from it): no resize loop, whatever the page's CSS
+  stage.style.position = "relative";
+  Object.assign(canvas.style, { position: "absolute", left: "0", top: "0" });
   stage.append(canvas, tip);
   const side = flauEl("aside", { class: "flau-side" });
   const legend = flauEl("ul", { testid: "legend", class: "flau-legend" });
@@ -428,10 +433,23 @@ function flauMount(root, data, hooks) {
     draw();
   }
 
+  // texts folded for search in idle slices after the first paint; a search before the end finishes it
+  let foldedUpTo = 0;
+  function foldSome(deadline) {
+    const stop = deadline ? () => deadline.timeRemaining() < 2 : () => false;
+    while (foldedUpTo < n && !stop()) {
+      const end = Math.min(n, foldedUpTo + 2000);
+      for (let i = foldedUpTo; i < end; i++) folded[i] = flauFold(data.id[i] + "\u0000" + data.text[i]);
+      foldedUpTo = end;
+    }
+    if (foldedUpTo < n && deadline) idle(foldSome);
+  }
+  const idle = window.requestIdleCallback || ((f) => setTimeout(() => f({ timeRemaining: () => 8 }), 0));
+
   search.addEventListener("input", () => {
     const q = flauFold(search.value.trim());
     if (!q) { matches = null; count.textContent = ""; draw(); return; }
-    if (!folded) folded = data.text.map((t, i) => flauFold(data.id[i] + "\u0000" + t));
+    foldSome(null);
     matches = new Uint8Array(n);
     let found = 0;
     for (let i = 0; i < n; i++) if (folded[i].includes(q)) { matches[i] = 1; found++; }
@@ -443,6 +461,7 @@ function flauMount(root, data, hooks) {
   new ResizeObserver(resize).observe(stage);
   resize();
   root.dataset.ready = "1";
+  idle(foldSome);
   return {
     edits: () => edits.slice(),
     selected: () => selected.map((i) => data.id[i]),

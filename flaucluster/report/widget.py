@@ -1,0 +1,69 @@
+"""The map of ``map.html`` as a Jupyter widget (anywidget): the same script, with the selection
+sent back to Python so that a lasso goes straight to ``model.move(...)``.
+
+    carte = MapWidget.of(model)      # display it: lasso = Shift+drag, or the "Lasso" button
+    model.new_cluster(carte.selected, name="Tableurs")
+    carte.show(model)                # redraw with the edited clusters
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import anywidget
+import traitlets
+
+from .map import json_for_html, map_payload, script, stylesheet
+
+if TYPE_CHECKING:
+    from ..model import TopicModel
+
+_RENDER = """
+function render({ model, el }) {
+  const draw = () => {
+    el.replaceChildren();
+    const root = document.createElement("div");
+    root.style.height = model.get("height") + "px";
+    el.append(root);
+    flauMount(root, JSON.parse(model.get("data")), {
+      onSelect: (ids) => { model.set("selected", ids); model.save_changes(); },
+      onEdits: (edits) => { model.set("edits", edits); model.save_changes(); },
+    });
+  };
+  model.on("change:data", draw);
+  draw();
+}
+export default { render };
+"""
+
+
+class MapWidget(anywidget.AnyWidget):
+    """Every usable row of a fitted model on a map; ``selected`` holds the ids of the rows selected
+    in it, ``edits`` the edits made in it (not yet applied to the model: ``model.apply_edits(...)``)."""
+
+    _esm = traitlets.Unicode(script() + _RENDER).tag(sync=True)
+    _css = traitlets.Unicode(stylesheet()).tag(sync=True)
+    data = traitlets.Unicode("{}").tag(sync=True)
+    height = traitlets.Int(640).tag(sync=True)
+    selected = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    edits = traitlets.List(traitlets.Dict()).tag(sync=True)
+
+    @classmethod
+    def of(cls, model: TopicModel, **kwargs) -> MapWidget:
+        widget = cls(**kwargs)
+        return widget.show(model)
+
+    def show(self, model: TopicModel) -> MapWidget:
+        """Draw ``model`` as it is now (after edits, say); the selection and page edits start afresh."""
+        from .exports import map_coords
+
+        payload = map_payload(
+            model.document_info(),
+            model.topic_info(),
+            map_coords(model),
+            next_cluster=model.history_.next_id,
+            custom=set(model.custom_names_),
+        )
+        self.selected, self.edits = [], []
+        self.data = json_for_html(payload)
+        return self
