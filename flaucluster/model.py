@@ -627,7 +627,8 @@ class TopicModel(BaseEstimator):
             model._replay(list(state.history.edits))
             if not np.array_equal(model.labels_, state.labels):
                 raise ModelFolderError(
-                    f"{source}: replaying edits.json on the fit does not give the saved labels; the folder was altered."
+                    f"{source}: replaying edits.json on the fit does not give the saved labels (the folder "
+                    "was altered, or a split ran on another scikit-learn); run the edits again on a fresh run."
                 )
         if model.model is None and state.encoder.get("model") not in (None, "precomputed"):
             model.model = state.encoder["model"]  # the encoder actually used, never a later default

@@ -102,7 +102,7 @@ def evaluate(state: FittedState, y_true: Sequence | None = None) -> dict[str, fl
     out: dict[str, float | None] = {
         "silhouette": metrics.silhouette(state.embeddings[ok], state.labels[ok], seed=p["seed"]),
         "dbcv": metrics.dbcv(state.reduced[has_point], state.labels_original[has_point], seed=p["seed"]),
-        "outlier_share": float((state.labels_original[ok] == OUTLIER).mean()),
+        "outlier_share": float((state.labels_original[ok] == OUTLIER).mean()) if ok.any() else None,
     }
     # NPMI on single words, with the same stopwords and folding as the labels
     analyzer = FrenchPhraseAnalyzer(stop_set(p["stop_words"], p["extra_stop_words"]), p["gender_pairs"])

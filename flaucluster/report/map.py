@@ -46,7 +46,7 @@ def map_payload(
     """What the page draws: the usable rows (unit-square coordinates, id, text, cluster, confidence)
     and the clusters (id, name, size, keywords)."""
     ok = (documents["status"] == "ok").to_numpy()
-    xy = np.asarray(coords, dtype=np.float64)[ok]
+    xy = np.nan_to_num(np.asarray(coords, dtype=np.float64)[ok])  # a row without a place is drawn, at 0
     if len(xy):
         lo, span = xy.min(0), float(np.ptp(xy, axis=0).max()) or 1.0
         xy = (xy - lo) / span * 0.96 + 0.02 + (1 - np.ptp(xy, axis=0) / span) * 0.48  # centred, one scale
