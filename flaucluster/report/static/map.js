@@ -404,8 +404,10 @@ function flauMount(root, data, hooks) {
       const xs = p.map((q) => q[0]), ys = p.map((q) => q[1]);
       const [xa, xb, ya, yb] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
       select((i) => sx[i] >= xa && sx[i] <= xb && sy[i] >= ya && sy[i] <= yb && inside(p, sx[i], sy[i]));
-    } else draw();
+    } else if (d.mode !== "pan") select(() => false);  // a click without a drag clears the selection
+    else draw();
   });
+  root.addEventListener("keydown", (ev) => { if (ev.key === "Escape" && ev.target !== search) select(() => false); });
   canvas.addEventListener("mouseleave", () => { tip.hidden = true; });
   canvas.addEventListener("wheel", (ev) => {
     ev.preventDefault();
