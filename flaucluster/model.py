@@ -282,11 +282,12 @@ class TopicModel(BaseEstimator):
             logger.warning("%s", line)
         return self
 
-    def _start_history(self, edits: Sequence[dict[str, Any]] = (), undone: Sequence[dict[str, Any]] = ()) -> None:
+    def _start_history(self) -> None:
+        """The current state becomes the fit's result that edits start from (an empty log)."""
         from . import edits as edit_log
 
         base = edit_log.start(self.labels_, self.probabilities_, self.custom_names_)
-        self.history_ = edit_log.History(base, list(self.topics_), list(edits), list(undone), set(), base.next_id)
+        self.history_ = edit_log.History(base, list(self.topics_), next_id=base.next_id)
         self._assignment = base
 
     def _settings(self) -> consensus.Settings:

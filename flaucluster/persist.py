@@ -75,8 +75,9 @@ def _write(state: FittedState, folder: Path, truth: Sequence[Any] | None) -> Non
         arrays["row_confidence"] = state.stability.row_confidence
     if state.map_coords is not None:
         arrays["map_coords"] = state.map_coords
-    history = state.history
-    if history is not None and (history.edits or history.undone):
+    # a state built by hand, with no history, is a fit's result with an empty log
+    history = state.history or History(start(state.labels, state.probabilities, state.custom_names), state.topics)
+    if history.edits or history.undone:
         arrays["labels_base"], arrays["probabilities_base"] = history.base.labels, history.base.probabilities
     with atomic_path(folder / "arrays.npz") as tmp, open(tmp, "wb") as fh:
         np.savez(fh, **arrays)
@@ -88,17 +89,16 @@ def _write(state: FittedState, folder: Path, truth: Sequence[Any] | None) -> Non
         ],
     )
     write_json(folder / "topics.json", [t.as_dict() for t in state.topics])
-    base = history.base if history is not None else start(state.labels, state.probabilities, state.custom_names)
     write_json(
         folder / "edits.json",
         document(
-            history.edits if history is not None else [],
-            undone=history.undone if history is not None else [],
-            edited_clusters=sorted(history.touched) if history is not None else [],
-            next_cluster_id=history.next_id if history is not None else base.next_id,
+            history.edits,
+            undone=history.undone,
+            edited_clusters=sorted(history.touched),
+            next_cluster_id=history.next_id if state.history is not None else history.base.next_id,
             base={
-                "custom_names": {str(k): v for k, v in base.custom_names.items()},
-                "topics": [t.as_dict() for t in (history.base_topics if history is not None else state.topics)],
+                "custom_names": {str(k): v for k, v in history.base.custom_names.items()},
+                "topics": [t.as_dict() for t in history.base_topics],
             },
         ),
     )
