@@ -1,6 +1,9 @@
 """French text for labels: elisions, stopwords, inclusive writing, gender and number folding.
 
-Everything keeps accents (``é`` stays ``é``). Lemmas come from ``simplemma`` — a pure-Python,
+Keys are accent-insensitive: ``École``, ``Ecole`` and ``école`` are one key (:func:`fold_key`), because
+real data drops the accent on capitals and in careless typing; a word written without its accents is
+first spelled back the way the dictionary knows it (:func:`restore_accents`), so that it lemmatises and
+shows correctly (``Etudiantes`` -> ``étudiant``). Lemmas come from ``simplemma`` — a pure-Python,
 dictionary-based lemmatiser (no model download, ~10 µs a word), chosen over spaCy's
 ``fr_core_news_sm`` because labels need word-level folding, not parsing, and it keeps
 install and start-up light. Its gaps on gender (``directrice``, ``ouvrière``, ``cheffe``)
@@ -494,6 +497,81 @@ def stop_set(stop_words: Iterable[str] | None = None, extra: Iterable[str] = ())
     return base | frozenset(extra)
 
 
+# number words: never a keyword on their own ("deux jours", "niveau III" say nothing of a theme)
+NUMERALS_FR: frozenset[str] = frozenset(
+    "un une deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize vingt "
+    "vingts trente quarante cinquante soixante septante huitante nonante cent cents mille million millions "
+    "milliard milliards premier première premiers premières deuxième troisième quatrième cinquième sixième "
+    "septième huitième neuvième dixième centième millième demi demie quart quarts tiers moitié "
+    "ii iii iv vi vii viii ix xi xii xiii xiv xv xvi xvii xviii xix xx xxi".split()
+)
+_NUMERAL_KEYS: frozenset[str] = frozenset()  # filled below, once fold_key exists
+
+
+def fold_key(word: str) -> str:
+    """The accent- and ligature-insensitive form of a lowercase word: ``école`` -> ``ecole``,
+    ``œuvre`` -> ``oeuvre``. Every comparison of French words goes through it."""
+    if word.isascii():
+        return word
+    return _fold_key(word)
+
+
+@lru_cache(maxsize=200_000)
+def _fold_key(word: str) -> str:
+    word = word.replace("œ", "oe").replace("æ", "ae").replace("Œ", "OE").replace("Æ", "AE")
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+
+
+def is_numeral(word: str) -> bool:
+    """A number written in letters (``deux``, ``troisième``, ``XII``): not content on its own."""
+    return fold_key(word.lower()) in _NUMERAL_KEYS
+
+
+@lru_cache(maxsize=1)
+def _accent_index() -> dict[str, str]:
+    """Unaccented spelling -> the accented word the French dictionary (and our word lists) know.
+
+    Where several accented words share an unaccented spelling (``equipe``: équipe, équipé), a word that is
+    its own lemma wins (the noun over the participle), then the one with fewer accents (``pâte`` over
+    ``pâté``), then alphabetical order: the same choice on every machine."""
+    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+
+    known = DefaultDictionaryFactory().get_dictionary("fr")
+    candidates: dict[str, list[str]] = {}
+    extra = [*GENDER_PAIRS, *GENDER_PAIRS.values(), *STOPWORDS_FR, *COURSE_FILLER_FR, *NUMERALS_FR]
+    for word in (*known.keys(), *extra):
+        if not word.isascii() and word.islower():
+            candidates.setdefault(_fold_key(word), []).append(word)
+
+    def rank(word: str) -> tuple:
+        lemma = simplemma.lemmatize(word, lang="fr")
+        own = word in extra or lemma == word
+        verbal = lemma != word and lemma.endswith(_INFINITIVE)  # élèves (élève) over élevés (élever)
+        return (not own, verbal, sum(not c.isascii() for c in word), word)
+
+    return {plain: min(set(words), key=rank) for plain, words in candidates.items()}
+
+
+def restore_accents(word: str) -> str:
+    """``ecole`` -> ``école``, ``etudiantes`` -> ``étudiantes`` (lowercase in, lowercase out); a word
+    the dictionary knows as written, or does not know at all, is returned as it is."""
+    if not word.isascii() or not word.isalpha():
+        return word
+    for plain, tied in (("oe", "œ"), ("ae", "æ")):  # "oeuvre" is known as a verb form; the noun is "œuvre"
+        if plain in word and _known(ligature := word.replace(plain, tied)):
+            return ligature
+    return word if _known(word) else _accent_index().get(word, word)
+
+
+def restore_case(written: str, spelled: str) -> str:
+    """``spelled`` (lowercase) with the case of ``written``: ``Ecole`` + ``école`` -> ``École``."""
+    if written.isupper() and len(written) > 1:
+        return spelled.upper()
+    if written[:1].isupper():
+        return spelled[:1].upper() + spelled[1:]
+    return spelled
+
+
 # words allowed between two content words of a phrase ("droit du travail", "gestion d'équipe");
 # coordination (et, ou) is not: "méthodes et plan" is two things, not one phrase.
 LINK_WORDS: frozenset[str] = frozenset(
@@ -584,6 +662,8 @@ GENDER_PAIRS: dict[str, str] = {
     "hôtelier": "hôtelière",
 }
 
+_NUMERAL_KEYS = frozenset(fold_key(w) for w in NUMERALS_FR)
+
 # inclusive suffixes as written after ·, ., -, or inside (...) : "apprenant·e·s", "formateur(trice)"
 _FEM_SUFFIXES = (
     "e",
@@ -638,8 +718,12 @@ _FEMININE_ENDINGS = (
 )
 
 
-def _known(word: str) -> bool:
+def is_known_word(word: str) -> bool:
+    """Whether the French dictionary knows ``word`` (lowercase, as written)."""
     return simplemma.is_known(word, lang="fr")
+
+
+_known = is_known_word
 
 
 def masculine(word: str, pairs: dict[str, str] | None = None) -> str:
@@ -701,19 +785,22 @@ _OWN_NOUNS = frozenset(
         "première",
     }
 )
+_OWN_NOUN_KEYS = frozenset(fold_key(w) for w in _OWN_NOUNS)
 
 
 def _is_own_lemma_noun(word: str) -> bool:
     # feminine nouns in their own right whose "masculine" would be another word (vente/vent, entrée/entré)
-    return word in _OWN_NOUNS
+    return fold_key(word) in _OWN_NOUN_KEYS
 
 
 @lru_cache(maxsize=8)
 def _feminine_index(pairs: tuple[tuple[str, str], ...] | None) -> dict[str, str]:
     index = {}
     for masc, fem in pairs if pairs is not None else GENDER_PAIRS.items():
-        index[fem] = masc
-        index[fem + "s"] = masc + ("" if masc.endswith(("s", "x")) else "s")
+        plural = masc + ("" if masc.endswith(("s", "x")) else "s")
+        for form in {fem, fold_key(fem)}:  # "developpeuse" as well as "développeuse"
+            index[form] = masc
+            index[form + "s"] = plural
     return index
 
 
@@ -800,13 +887,14 @@ def _lemma(word: str) -> str:
 
 
 def lemma_key(word: str, pairs: dict[str, str] | None = None) -> str:
-    """One key for all forms of a word: number, gender and elision folded; accents kept."""
-    word = word.lower().replace("’", "'")
+    """One key for all forms of a word: number, gender, elision and accents folded
+    (``Etudiantes``, ``étudiant`` -> ``etudiant``). Show a key with a surface form, never as it is."""
+    word = restore_accents(word.lower().replace("’", "'"))
     base = masculine(word, pairs)
     if base == word and word.endswith("s"):
         base = masculine(word[:-1], pairs)
         base = base if base != word[:-1] else word
-    return masculine(_lemma(base), pairs)
+    return fold_key(masculine(_lemma(base), pairs))
 
 
 _INFINITIVE = ("er", "ir", "re", "oir")
@@ -820,7 +908,8 @@ def is_verb_form(word: str) -> bool:
     simplemma prefers the noun for homographs (``analyse``, ``pose``, ``demande`` stay nouns), so a
     form whose lemma is an infinitive is verbal unless it is the plural of a known noun
     (``séquences``); an infinitive-shaped word is a verb unless its plural is a known word
-    (``dossiers``, ``métiers`` are nouns; ``créers`` is not a word).
+    (``dossiers``, ``métiers`` are nouns; ``créers`` is not a word) or the dictionary does not know
+    it at all (``webinaire``, ``cluster``; but ``containeriser`` is a verb).
     """
     if _INVERSION.search(word):
         return True  # "est-ce", "génèrent-elles", "pouvez-vous"
@@ -830,8 +919,20 @@ def is_verb_form(word: str) -> bool:
     if lem != word and lem.endswith(_INFINITIVE):
         singular = word[:-1] if word.endswith("s") else None
         return not (singular and _known(singular) and simplemma.lemmatize(singular, lang="fr") == singular)
-    return lem == word and word.endswith(_INFINITIVE) and len(word) > 4 and not _known(word + "s")
+    if lem != word or not word.endswith(_INFINITIVE) or len(word) <= 4:
+        return False
+    if not _known(word):  # a word the dictionary lacks is a loanword noun (webinaire, cluster), not an
+        return word.endswith(("iser", "ifier"))  # infinitive, unless shaped like a coined verb
+    return not _known(word + "s")
 
 
 def is_stopword(word: str, stop_words: Iterable[str] | frozenset[str]) -> bool:
-    return word.endswith("'") or word in stop_words or len(word) < 2
+    """An elided particle, a word of ``stop_words`` whatever its accents (``Etre``, ``a``/``à``), or a
+    single letter."""
+    return word.endswith("'") or len(word) < 2 or fold_key(word) in stop_keys(frozenset(stop_words))
+
+
+@lru_cache(maxsize=16)
+def stop_keys(stop_words: frozenset[str]) -> frozenset[str]:
+    """``stop_words`` as accent-insensitive keys."""
+    return frozenset(fold_key(w.lower()) for w in stop_words)

@@ -84,10 +84,10 @@ class FrenchPhraseAnalyzer:
     def _compute_key(self, token: str) -> tuple[str | None, bool]:
         if french.is_stopword(token, self.stop_words) or not any(c.isalpha() for c in token):
             return None, False
-        if french.is_verb_form(token):
+        if french.is_numeral(token) or french.is_verb_form(french.restore_accents(token)):
             return None, False
         key = french.lemma_key(token, self.gender_pairs)
-        if key in self.stop_words or len(key) < 2:
+        if key in french.stop_keys(self.stop_words) or len(key) < 2:
             return None, False
         stem = token.removesuffix("s")
         return key, key != stem and french.masculine(stem, self.gender_pairs) != stem
@@ -151,22 +151,36 @@ class FrenchPhraseAnalyzer:
         forms = self.surfaces.get(key)
         text = _best_surface(forms, key.split(" ")) if forms else key
         parts = text.split(" ")
+        persons = _person_words(self.gender_pairs)
         for i, word in enumerate(parts):
-            wkey = french.lemma_key(word, self.gender_pairs) if not word.endswith("'") else None
-            if wkey in self.feminine_seen and wkey in _person_words(self.gender_pairs):
-                parts[i] = inclusive_form(wkey, self.gender_pairs)
+            if word.endswith("'"):
+                continue
+            wkey = french.lemma_key(word, self.gender_pairs)
+            if wkey in self.feminine_seen and wkey in persons:
+                parts[i] = inclusive_form(persons[wkey], self.gender_pairs)
+            elif word.isascii():  # only ever seen without accents ("Ecole"): as the dictionary spells it
+                parts[i] = french.restore_case(word, french.restore_accents(word.lower()))
         return " ".join(parts).replace("' ", "'")
 
 
 def _best_surface(forms: Counter, key_words: list[str]) -> str:
+    # spellings that differ only by accents are one form, shown with its accents (Ecole, école -> école)
+    accented: dict[str, str] = {}
+    for form, n in sorted(forms.items(), key=lambda kv: (-kv[1], kv[0])):
+        plain = french.fold_key(form.lower())
+        if plain not in accented or (accented[plain].isascii() and not form.isascii()):
+            accented[plain] = form.lower()
     by_lower: dict[str, Counter] = defaultdict(Counter)
     for form, n in forms.items():
-        by_lower[form.lower()][form] += n
+        low = accented[french.fold_key(form.lower())]
+        by_lower[low][form if form.lower() == low else french.restore_case(form, low)] += n
     totals = {low: sum(c.values()) for low, c in by_lower.items()}
     top = max(totals.values())
 
     def singular(low: str) -> int:  # words written exactly like their key: singular, masculine
-        return sum(w == k for w, k in zip(low.split(" "), key_words))
+        return sum(french.fold_key(w) in keys for w in low.split(" "))
+
+    keys = set(key_words)
 
     # ties broken by the text itself, never by the order rows came in
     low = max((l for l in totals if totals[l] >= _COMMON_FORM * top), key=lambda l: (singular(l), totals[l], l))
@@ -181,9 +195,10 @@ def _join(tokens: Sequence[str]) -> str:
     return " ".join(tokens).replace("' ", "'")
 
 
-def _person_words(pairs: dict[str, str] | None) -> set[str]:
+def _person_words(pairs: dict[str, str] | None) -> dict[str, str]:
+    """Key -> masculine spelling of the person nouns that have a distinct feminine."""
     table = pairs or french.GENDER_PAIRS
-    return {m for m, f in table.items() if m != f}
+    return {french.fold_key(m): m for m, f in table.items() if m != f}
 
 
 _PAIR_SUFFIX = (
@@ -206,6 +221,34 @@ def inclusive_form(masc: str, pairs: dict[str, str] | None = None) -> str:
     if fem.startswith(masc):
         return f"{masc}·{fem[len(masc) :]}"
     return f"{masc}/{fem}"
+
+
+def fold_unknown_plurals(
+    counts: sparse.csr_matrix, terms: list[str], surfaces: dict[str, Counter]
+) -> tuple[sparse.csr_matrix, list[str]]:
+    """Fold ``webinaires`` into ``webinaire`` when the lemmatiser knows neither but the corpus has both.
+
+    Guarded like the suffix rules: only a word ending in ``-s`` that the dictionary does not know as a
+    word of its own (``fils``, ``temps``, ``cours`` stay) and whose singular is itself a term."""
+    words = {w for t in terms for w in t.split(" ")}
+    singular = {
+        w: w[:-1]
+        for w in words
+        if len(w) >= 4 and w.endswith("s") and not w.endswith("ss") and w[:-1] in words
+        and not french.is_known_word(french.restore_accents(w))
+    }
+    if not singular:
+        return counts, terms
+    mapped = [" ".join(singular.get(w, w) for w in t.split(" ")) for t in terms]
+    new_terms = sorted(set(mapped))
+    index = {t: i for i, t in enumerate(new_terms)}
+    merge = sparse.csr_matrix(
+        (np.ones(len(terms)), (np.arange(len(terms)), [index[t] for t in mapped])), shape=(len(terms), len(new_terms))
+    )
+    for old, new in zip(terms, mapped):
+        if old != new and old in surfaces:
+            surfaces[new].update(surfaces[old])
+    return (counts @ merge).tocsr(), new_terms
 
 
 # ------------------------------------------------------------------------------- weighting
@@ -337,6 +380,7 @@ def label_clusters(
         terms = vectorizer.get_feature_names_out().tolist()
     except ValueError:  # no content word at all
         counts, terms = sparse.csr_matrix((len(member_rows), 0)), []
+    counts, terms = fold_unknown_plurals(counts, terms, analyzer.surfaces)
     weights, class_counts = class_tfidf(counts, labels[members], clusters)
     out: list[Topic] = []
     names: set[str] = set(taken)

@@ -1,6 +1,7 @@
 """An independent, deliberately crude French normaliser used to *check* labels for twins."""
 
 import re
+import unicodedata
 
 _DISPLAY_PAIR = re.compile(r"[·/](?:rice|euse|ère|ne|fe|e|trice)s?$")
 _FEM = [
@@ -22,7 +23,16 @@ _FEM = [
 ]
 
 
+def _plain(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+
+
 def crude(word: str) -> str:
+    """Accents are ignored: "Ecole" and "école" are the same word written twice."""
+    return _plain(_crude(word.lower().replace("œ", "oe")))
+
+
+def _crude(word: str) -> str:
     w = _DISPLAY_PAIR.sub("", word.lower())
     w = re.sub(r"^(?:l|d|qu|s|n|j|c|m|t|jusqu|lorsqu)['’]", "", w)
     for fem, masc in _FEM:
