@@ -498,13 +498,14 @@ def stop_set(stop_words: Iterable[str] | None = None, extra: Iterable[str] = ())
 
 
 # number words: never a keyword on their own ("deux jours", "niveau III" say nothing of a theme)
-NUMERALS_FR: frozenset[str] = frozenset(
+_NUMERAL_WORDS = (
     "un une deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize vingt "
     "vingts trente quarante cinquante soixante septante huitante nonante cent cents mille million millions "
     "milliard milliards premier première premiers premières deuxième troisième quatrième cinquième sixième "
     "septième huitième neuvième dixième centième millième demi demie quart quarts tiers moitié "
-    "ii iii iv vi vii viii ix xi xii xiii xiv xv xvi xvii xviii xix xx xxi".split()
+    "ii iii iv vi vii viii ix xi xii xiii xiv xv xvi xvii xviii xix xx xxi"
 )
+NUMERALS_FR: frozenset[str] = frozenset(_NUMERAL_WORDS.split(" "))
 _NUMERAL_KEYS: frozenset[str] = frozenset()  # filled below, once fold_key exists
 
 

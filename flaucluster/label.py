@@ -166,7 +166,7 @@ class FrenchPhraseAnalyzer:
 def _best_surface(forms: Counter, key_words: list[str]) -> str:
     # spellings that differ only by accents are one form, shown with its accents (Ecole, école -> école)
     accented: dict[str, str] = {}
-    for form, n in sorted(forms.items(), key=lambda kv: (-kv[1], kv[0])):
+    for form, _ in sorted(forms.items(), key=lambda kv: (-kv[1], kv[0])):
         plain = french.fold_key(form.lower())
         if plain not in accented or (accented[plain].isascii() and not form.isascii()):
             accented[plain] = form.lower()
@@ -234,7 +234,10 @@ def fold_unknown_plurals(
     singular = {
         w: w[:-1]
         for w in words
-        if len(w) >= 4 and w.endswith("s") and not w.endswith("ss") and w[:-1] in words
+        if len(w) >= 4
+        and w.endswith("s")
+        and not w.endswith("ss")
+        and w[:-1] in words
         and not french.is_known_word(french.restore_accents(w))
     }
     if not singular:
