@@ -129,13 +129,31 @@ def centroids(vectors: np.ndarray, labels: np.ndarray, *, unit: bool = True) -> 
     return ids, cents / np.where(norms > 0, norms, 1)
 
 
-def assign_outliers(vectors: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Give each outlier the cluster whose mean vector it has the largest dot product with (unit
-    vectors); others unchanged."""
+def assign_outliers(
+    vectors: np.ndarray, labels: np.ndarray, max_share: float = 0.0, among: np.ndarray | None = None
+) -> np.ndarray:
+    """Give outliers the cluster whose mean vector they have the largest dot product with (unit
+    vectors); others unchanged.
+
+    ``max_share`` > 0 leaves that share of the rows in ``among`` (a mask, default all rows) unassigned:
+    the least ambiguous outliers move first (the widest margin between their nearest and their second
+    nearest cluster), the others stay outliers. Rows tied at the cut all move, so the share left is at
+    most ``max_share`` and the choice never depends on the order of the rows."""
     out = labels.copy()
-    mask = labels == OUTLIER
+    among = np.ones(len(labels), dtype=bool) if among is None else among
+    rows = np.flatnonzero((labels == OUTLIER) & among)
     ids, means = centroids(vectors, labels, unit=False)
-    if not mask.any() or not len(ids):
+    if not len(rows) or not len(ids):
         return out
-    out[mask] = ids[np.argmax(vectors[mask] @ means.T, axis=1)]
+    sims = vectors[rows] @ means.T
+    best = np.argmax(sims, axis=1)
+    to_move = len(rows) - int(np.floor(max_share * among.sum() + 1e-9))
+    if to_move <= 0:
+        return out
+    if to_move < len(rows):
+        ranked = np.sort(sims, axis=1)
+        margin = ranked[:, -1] - ranked[:, -2] if len(ids) > 1 else ranked[:, -1]
+        moving = margin >= np.sort(margin)[::-1][to_move - 1]
+        rows, best = rows[moving], best[moving]
+    out[rows] = ids[best]
     return out

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from . import stability
-from .cluster import OUTLIER, cluster, renumber_by_size
+from . import hierarchy, stability
+from .cluster import OUTLIER, Clustering, cluster, renumber_by_size
 from .errors import ConfigError
 from .reduce import Reduction, layouts_by, reduce_seeds
 from .search import knn, vote
@@ -38,6 +38,7 @@ class Settings:
     min_samples: int | None = None
     k: int | None = None
     k_range: tuple[int, int] = (2, 30)
+    n_clusters: int | None = None  # a target: HDBSCAN is refined or its clusters merged toward it
     n_runs: int = 5
     max_fit_rows: int | None = 20_000
     seed: int = 42
@@ -147,6 +148,27 @@ def fit(vectors: np.ndarray, texts: list[str], usable: np.ndarray, settings: Set
     return result
 
 
+def toward_n_clusters(points: np.ndarray, vectors: np.ndarray, found: Clustering, s: Settings) -> Clustering:
+    """Bring a run to about ``s.n_clusters`` groups: HDBSCAN with smaller ``min_cluster_size`` (halved
+    each time, down to 2) while it finds too few, then the most similar clusters merged along the
+    centroid hierarchy (:func:`flaucluster.hierarchy.merge_plan`) while there are too many."""
+    target = int(s.n_clusters or 0)
+    size = s.min_cluster_size
+
+    def count(c: Clustering) -> int:
+        return len(set(c.labels.tolist()) - {OUTLIER})
+
+    while count(found) < target and s.method == "hdbscan" and size > 2:
+        size = max(2, size // 2)
+        found = cluster(points, "hdbscan", min_cluster_size=size, min_samples=s.min_samples)
+    before = count(found)
+    labels = found.labels
+    if before > target:
+        labels = hierarchy.apply_merges(labels, hierarchy.merge_plan(vectors, labels, target))
+    details = {**found.details, "n_clusters_target": target, "min_cluster_size_used": size, "clusters_found": before}
+    return Clustering(labels, found.probabilities, details)
+
+
 def _seed_runs(vectors: np.ndarray, canon: np.ndarray, s: Settings):
     """Reduce + cluster once per seed, rows in canonical order. Above ``max_fit_rows`` a seeded
     sample is clustered and the other rows follow their nearest sampled neighbours."""
@@ -182,6 +204,8 @@ def _seed_runs(vectors: np.ndarray, canon: np.ndarray, s: Settings):
                 k_range=s.k_range,
                 seed=s.seed + r,
             )
+            if s.n_clusters is not None and s.method != "kmeans":
+                result = toward_n_clusters(points, vectors[fit_rows], result, s)
         run = np.full(n, OUTLIER, dtype=int)
         prob = np.zeros(n, dtype=np.float32)
         run[fit_rows], prob[fit_rows] = renumber_by_size(result.labels), result.probabilities

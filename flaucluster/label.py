@@ -29,6 +29,7 @@ _MMR_POOL = (
 _SCAN_FACTOR = 6  # terms looked at per keyword wanted: twins and sub-phrases are dropped on the way
 _COVERS = 0.6  # a phrase used in this share of a word's uses stands for the word (and the reverse)
 _SAME_TEXT = 0.95  # representatives closer than this cosine are near-duplicates of one another
+_PHRASE_OVER_WORD = 0.6  # a phrase scoring this share of its head word's F1 names the cluster instead
 _COMMON_FORM = 0.25  # a surface form seen at least this share as often as the commonest can be shown
 
 
@@ -385,6 +386,8 @@ def label_clusters(
         counts, terms = sparse.csr_matrix((len(member_rows), 0)), []
     counts, terms = fold_unknown_plurals(counts, terms, analyzer.surfaces)
     weights, class_counts = class_tfidf(counts, labels[members], clusters)
+    _, doc_counts = class_tfidf((counts > 0).astype(np.float64), labels[members], clusters)
+    cluster_docs = np.bincount(np.searchsorted(clusters, labels[members]), minlength=len(clusters))
     out: list[Topic] = []
     names: set[str] = set(taken)
     wanted = set(clusters) if only is None else {int(c) for c in only}
@@ -392,6 +395,7 @@ def label_clusters(
         if c not in wanted:
             continue
         picked = select_terms(weights[ci], class_counts[ci], terms, n=_MMR_POOL) if terms else []
+        picked_all = list(picked)
         if diversity > 0 and len(picked) > n_keywords:
             in_cluster = labels[member_rows] == c
             kw_vectors = keyword_vectors(counts[in_cluster][:, picked], vectors[member_rows[in_cluster]])
@@ -400,24 +404,46 @@ def label_clusters(
         kws = [(analyzer.display(terms[i]), float(weights[ci, i])) for i in picked[:n_keywords]]
         rows = np.flatnonzero(labels == c)
         reps = representatives(vectors, texts, rows, n_representatives)
-        name = cluster_name(kws, c, names)
+        covering = (
+            covering_phrases(doc_counts[ci], doc_counts.sum(0), int(cluster_docs[ci]), terms, picked_all)
+            if terms
+            else []
+        )
+        name = cluster_name([analyzer.display(terms[i]) for i in covering] + [k for k, _ in kws], c, names)
         names.add(name)
         out.append(Topic(c, len(rows), name, kws, [texts[r] for r in reps], reps))
     return out
 
 
-def cluster_name(keywords: list[tuple[str, float]], cluster: int, taken: set[str]) -> str:
-    """First keyphrase, plus the next distinct one when the first is a single word; unique."""
-    words = [k for k, _ in keywords]
-    if not words:
-        return f"groupe {cluster}"
-    parts = [words[0]]
-    if " " not in words[0] and len(words) > 1:
-        parts.append(next((w for w in words[1:] if words[0] not in w.split(" ")), words[1]))
-    name = " · ".join(parts)
-    for extra in words[len(parts) :]:
-        if name not in taken:
-            break
-        name = f"{name} · {extra}"
-    name = name[:1].upper() + name[1:]
-    return name if name not in taken else f"{name} ({cluster})"
+def covering_phrases(
+    in_cluster: np.ndarray, everywhere: np.ndarray, size: int, terms: Sequence[str], candidates: Sequence[int]
+) -> list[int]:
+    """``candidates`` (term indices) best first as a cluster's name: the F1 score of "rows that use the
+    term" against "rows of the cluster", so a name covers most of its rows and few rows of the others.
+
+    A phrase of several words comes before the single word it contains when it scores at least
+    ``_PHRASE_OVER_WORD`` of that word: "droit du travail" says more than "droit"."""
+    if not size:
+        return []
+    f1 = {i: 2 * in_cluster[i] / (size + everywhere[i]) for i in candidates if in_cluster[i] > 0}
+    order = sorted(f1, key=lambda i: (-f1[i], terms[i]))
+    for pos, i in enumerate(order):
+        if " " in terms[i]:
+            continue
+        longer = [j for j in order[pos + 1 :] if _contains(terms[j], terms[i]) and f1[j] >= _PHRASE_OVER_WORD * f1[i]]
+        if longer:
+            order.remove(longer[0])
+            order.insert(pos, longer[0])
+    return order
+
+
+def cluster_name(candidates: Sequence[str], cluster: int, taken: set[str]) -> str:
+    """The first candidate (best first) whose name no sibling has, accents and case aside; a capital
+    on the first letter only, as French titles are written. ``groupe N`` when there is none."""
+    used = {french.fold_key(t.lower()) for t in taken}
+    for text in candidates:
+        name = text[:1].upper() + text[1:]
+        if french.fold_key(name.lower()) not in used:
+            return name
+    fallback = f"{candidates[0][:1].upper()}{candidates[0][1:]} ({cluster})" if candidates else f"groupe {cluster}"
+    return fallback if french.fold_key(fallback.lower()) not in used else f"groupe {cluster}"

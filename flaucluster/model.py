@@ -49,6 +49,11 @@ class TopicModel(BaseEstimator):
     and measures each cluster's stability across runs; ``n_runs=1`` is a single, faster run. Above
     ``max_fit_rows`` usable rows, a seeded sample of that size is clustered and every other row joins
     the cluster its 10 nearest sampled neighbours vote for (``probability`` is then the vote share).
+    ``max_unassigned`` (a share, e.g. 0.1) moves the least ambiguous outliers to their nearest cluster
+    until at most that share of the usable rows is left unassigned (``cluster_original`` keeps HDBSCAN's
+    answer; ``reassign_outliers=True`` is ``max_unassigned=0``). ``n_clusters`` is a target: HDBSCAN is
+    run finer while it finds fewer groups and the most similar groups are merged while it finds more
+    (with KMeans it is ``k``).
     The fit reads top to bottom: rows (:mod:`~flaucluster.rows`) -> vectors (:mod:`~flaucluster.embed`)
     -> clusters (:mod:`~flaucluster.consensus`) -> topics (:mod:`~flaucluster.label`); tables come
     from :mod:`~flaucluster.views`, saving from :mod:`~flaucluster.persist`.
@@ -75,6 +80,8 @@ class TopicModel(BaseEstimator):
         k_range: tuple[int, int] = (2, 30),
         n_runs: int = 5,
         max_fit_rows: int | None = 20_000,
+        n_clusters: int | None = None,
+        max_unassigned: float | None = None,
         reassign_outliers: bool = False,
         n_keywords: int = 10,
         n_representatives: int = 3,
@@ -104,6 +111,8 @@ class TopicModel(BaseEstimator):
         self.k_range = k_range
         self.n_runs = n_runs
         self.max_fit_rows = max_fit_rows
+        self.n_clusters = n_clusters
+        self.max_unassigned = max_unassigned
         self.reassign_outliers = reassign_outliers
         self.n_keywords = n_keywords
         self.n_representatives = n_representatives
@@ -147,6 +156,15 @@ class TopicModel(BaseEstimator):
             raise ConfigError(f"n_epochs={self.n_epochs!r}: must be a positive integer or None (the default).")
         if self.min_samples is not None and (not _is_int(self.min_samples) or self.min_samples < 1):
             raise ConfigError(f"min_samples={self.min_samples!r}: must be a positive integer or None.")
+        if self.n_clusters is not None and (not _is_int(self.n_clusters) or self.n_clusters < 2):
+            raise ConfigError(f"n_clusters={self.n_clusters!r}: must be an integer of at least 2, or None.")
+        if self.max_unassigned is not None and not (
+            isinstance(self.max_unassigned, (int, float)) and 0 <= self.max_unassigned <= 1
+        ):
+            raise ConfigError(
+                f"max_unassigned={self.max_unassigned!r}: give a share of rows from 0 to 1 (0.1 = at most 10 % "
+                "unassigned), or None to keep every outlier unassigned."
+            )
         if self.k is not None and (not _is_int(self.k) or self.k < 2):
             raise ConfigError(f"k={self.k!r}: must be an integer of at least 2 (or None for automatic k).")
         lo, hi = self.k_range
@@ -263,10 +281,14 @@ class TopicModel(BaseEstimator):
         result = consensus.fit(self.embeddings_, self.clean_, np.flatnonzero(ok), self._settings())
         self.labels_original_, self.probabilities_, self.reduced_ = result.labels, result.probabilities, result.reduced
         self.clustering_details_, self.stability_, self.advice_ = result.details, result.stability, result.advice
+        share = 0.0 if self.reassign_outliers else self.max_unassigned
         self.labels_ = (
-            assign_outliers(self.embeddings_, result.labels) if self.reassign_outliers else result.labels.copy()
+            result.labels.copy() if share is None else assign_outliers(self.embeddings_, result.labels, share, ok)
         )
         self.labels_[~ok] = OUTLIER
+        if share is not None:
+            moved = int(((result.labels == OUTLIER) & (self.labels_ != OUTLIER)).sum())
+            self.clustering_details_ = {**self.clustering_details_, "max_unassigned": share, "outliers_moved": moved}
         self.custom_names_: dict[int, str] = {}
         self.__dict__.pop("history_", None)
         self._describe_topics()
@@ -300,8 +322,9 @@ class TopicModel(BaseEstimator):
             n_epochs=self.n_epochs,
             min_cluster_size=self.min_cluster_size,
             min_samples=self.min_samples,
-            k=self.k,
+            k=self.k if self.k is not None or self.method != "kmeans" else self.n_clusters,
             k_range=(int(self.k_range[0]), int(self.k_range[1])),
+            n_clusters=self.n_clusters,
             n_runs=self.n_runs,
             max_fit_rows=self.max_fit_rows,
             seed=self.seed,

@@ -12,7 +12,17 @@ from pathlib import Path
 from .. import timing
 from ..cluster import METHODS
 from ..timing import stage
-from .options import add_input_options, add_model_options, at_least, embed_kwargs, placeholders, positive_int, read_rows
+from .options import (
+    about_n,
+    add_input_options,
+    add_model_options,
+    at_least,
+    embed_kwargs,
+    placeholders,
+    positive_int,
+    read_rows,
+    share,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -48,9 +58,26 @@ def register(sub) -> None:
         f"(default {d['n_runs']}; 1 = a single run)",
     )
     g.add_argument(
+        "--n-clusters",
+        type=about_n,
+        default=d["n_clusters"],
+        metavar="~N",
+        help="about how many groups you want: HDBSCAN is refined or its closest groups merged toward N "
+        "(with --method kmeans it is k)",
+    )
+    g.add_argument(
+        "--max-unassigned",
+        type=share,
+        default=d["max_unassigned"],
+        metavar="SHARE",
+        help="leave at most this share of rows unassigned (0.1 or 10%%): the least ambiguous outliers join "
+        "their nearest group, the others stay flagged; 1 keeps every outlier "
+        f"(default {d['max_unassigned']}; cluster_original keeps the first answer)",
+    )
+    g.add_argument(
         "--reassign-outliers",
         action="store_true",
-        help="put outliers in their nearest cluster (cluster_original keeps the first answer)",
+        help="put every outlier in its nearest cluster: --max-unassigned 0 (cluster_original keeps the first answer)",
     )
     g.add_argument(
         "--fold-gender",
@@ -83,6 +110,8 @@ def model_from_args(args: argparse.Namespace):
         min_cluster_size=args.min_cluster_size,
         seed=args.seed,
         n_runs=args.stability,
+        n_clusters=args.n_clusters,
+        max_unassigned=args.max_unassigned,
         reassign_outliers=args.reassign_outliers,
         fold_before_embedding=args.fold_gender,
         missing_values=placeholders(args),

@@ -32,6 +32,25 @@ def at_least(low: int):
     return parse
 
 
+def about_n(text: str) -> int:
+    """``~16`` or ``16``: a number of groups, at least 2 (the ``~`` says it is a target)."""
+    return at_least(2)(text.strip().removeprefix("~").strip())
+
+
+def share(text: str) -> float | None:
+    """``0.1``, ``10%`` -> 0.1; ``none`` -> None (every outlier stays unassigned)."""
+    raw = text.strip().lower()
+    if raw in ("none", "off"):
+        return None
+    try:
+        value = float(raw.removesuffix("%")) / (100 if raw.endswith("%") else 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a share: give 0.1, 10% or none") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be from 0 to 1 (or 0% to 100%)")
+    return value
+
+
 def separator(text: str) -> str:
     value = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ","}.get(text, text)
     if len(value) != 1:
