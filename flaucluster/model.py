@@ -53,7 +53,9 @@ class TopicModel(BaseEstimator):
     until at most that share of the usable rows is left unassigned (``cluster_original`` keeps HDBSCAN's
     answer; ``reassign_outliers=True`` is ``max_unassigned=0``). ``n_clusters`` is a target: HDBSCAN is
     run finer while it finds fewer groups and the most similar groups are merged while it finds more
-    (with KMeans it is ``k``).
+    (with KMeans it is ``k``). ``namer`` (off by default) names clusters with a language model: the
+    address of an OpenAI-compatible endpoint (Ollama, llama.cpp server, ...) with ``namer_model``, or
+    a :class:`~flaucluster.naming.ChatNamer`; the prompts and replies go to ``clustering_details_``.
     The fit reads top to bottom: rows (:mod:`~flaucluster.rows`) -> vectors (:mod:`~flaucluster.embed`)
     -> clusters (:mod:`~flaucluster.consensus`) -> topics (:mod:`~flaucluster.label`); tables come
     from :mod:`~flaucluster.views`, saving from :mod:`~flaucluster.persist`.
@@ -86,6 +88,8 @@ class TopicModel(BaseEstimator):
         n_keywords: int = 10,
         n_representatives: int = 3,
         diversity: float = 0.3,
+        namer: str | Any | None = None,
+        namer_model: str | None = None,
         stop_words: Sequence[str] | None = None,
         extra_stop_words: Sequence[str] = (),
         gender_pairs: dict[str, str] | None = None,
@@ -117,6 +121,8 @@ class TopicModel(BaseEstimator):
         self.n_keywords = n_keywords
         self.n_representatives = n_representatives
         self.diversity = diversity
+        self.namer = namer
+        self.namer_model = namer_model
         self.stop_words = stop_words
         self.extra_stop_words = extra_stop_words
         self.gender_pairs = gender_pairs
@@ -179,6 +185,14 @@ class TopicModel(BaseEstimator):
         if not _is_int(self.seed) or not 0 <= self.seed <= 2**32 - self.n_runs:
             raise ConfigError(
                 f"seed={self.seed!r}: must be an integer from 0 to {2**32 - self.n_runs} (numpy's range)."
+            )
+        if isinstance(self.namer, str):
+            from .naming import ChatNamer
+
+            ChatNamer(self.namer, self.namer_model or "")  # a bad address or a missing model name fails here
+        elif self.namer is not None and not callable(getattr(self.namer, "name", None)):
+            raise ConfigError(
+                f"namer={self.namer!r}: give an endpoint address, or an object with .name(topics, taken)."
             )
         if self.device != "auto" or self.precision not in ("auto", "fp32"):
             from .embed.base import select_device, select_dtype
@@ -260,6 +274,9 @@ class TopicModel(BaseEstimator):
 
         ``y`` is ignored (scikit-learn convention); pass known labels to :meth:`evaluate`."""
         self.check_params()
+        self.__dict__.pop("namer_", None)
+        if self._namer() is not None:
+            self._namer().check()  # an endpoint that does not answer fails before any embedding
         if isinstance(X, pd.DataFrame) and set(Cells._fields) <= set(X.columns):
             cells = Cells(*(X[c].astype(str).tolist() for c in Cells._fields))
             values = cells.text
@@ -370,9 +387,25 @@ class TopicModel(BaseEstimator):
                     only=touched,
                     taken={self.custom_names_.get(t.cluster, t.name) for t in kept},
                 )
+        namer = self._namer()
+        if namer is not None and fresh:
+            with stage("naming"):
+                chosen = namer.name(fresh, taken=[self.custom_names_.get(t.cluster, t.name) for t in kept])
+            fresh = [replace(t, name=chosen.get(t.cluster, t.name)) for t in fresh]
+            self.clustering_details_ = {**self.clustering_details_, "naming": getattr(namer, "record", {})}
         self.topics_: list[Topic] = sorted(
             [replace(t, name=self.custom_names_.get(t.cluster, t.name)) for t in kept + fresh], key=lambda t: t.cluster
         )
+
+    def _namer(self):
+        """The namer object (built once per fit from ``namer``/``namer_model``), or None."""
+        if self.namer is None:
+            return None
+        if "namer_" not in self.__dict__:
+            from .naming import ChatNamer
+
+            self.namer_ = ChatNamer(self.namer, self.namer_model or "") if isinstance(self.namer, str) else self.namer
+        return self.namer_
 
     # ------------------------------------------------------------------ prediction
     def transform(self, X: Sequence[str], *, embeddings: np.ndarray | None = None) -> np.ndarray:
@@ -605,6 +638,8 @@ class TopicModel(BaseEstimator):
         self._check_fitted()
         params = {k: v for k, v in self.get_params(deep=False).items() if k != "method"}
         params["method"] = self._method_name()  # a custom clusterer is recorded by name: it cannot be stored
+        if self.namer is not None and not isinstance(self.namer, str):
+            params["namer"] = getattr(self.namer, "url", type(self.namer).__name__)
         return FittedState(
             params,
             self.ids_,
@@ -648,7 +683,10 @@ class TopicModel(BaseEstimator):
             model._start_history()
         else:
             model.history_ = copy.deepcopy(state.history)  # a model never shares its log with another
+            model.namer_ = None  # the replay re-checks labels; the saved names stand, no model is asked
             model._replay(list(state.history.edits))
+            del model.namer_
+            model.topics_ = state.topics
             if not np.array_equal(model.labels_, state.labels):
                 raise ModelFolderError(
                     f"{source}: replaying edits.json on the fit does not give the saved labels (the folder "

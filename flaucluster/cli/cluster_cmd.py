@@ -84,6 +84,16 @@ def register(sub) -> None:
         action="store_true",
         help="fold inclusive writing (apprenant·e·s -> apprenants) before embedding",
     )
+    n = p.add_argument_group("naming (optional; off by default, never needed offline)")
+    n.add_argument(
+        "--namer",
+        default=None,
+        metavar="URL",
+        help="name clusters with a language model at this OpenAI-compatible address, e.g. "
+        "http://localhost:11434/v1 (Ollama) or http://localhost:8080/v1 (llama.cpp server); "
+        "key from $FLAUCLUSTER_NAMER_KEY; prompts and replies go to topics.json",
+    )
+    n.add_argument("--namer-model", default=None, metavar="NAME", help="the model the endpoint serves (with --namer)")
     p.add_argument(
         "--truth-column",
         default=None,
@@ -113,6 +123,8 @@ def model_from_args(args: argparse.Namespace):
         n_clusters=args.n_clusters,
         max_unassigned=args.max_unassigned,
         reassign_outliers=args.reassign_outliers,
+        namer=args.namer,
+        namer_model=args.namer_model,
         fold_before_embedding=args.fold_gender,
         missing_values=placeholders(args),
         device=args.device,

