@@ -19,7 +19,7 @@ class StubLLM(BaseHTTPRequestHandler):
 
     requests: list[dict] = []
 
-    def do_POST(self):  # noqa: N802 (http.server's naming)
+    def do_POST(self):  # http.server calls it by this name
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         StubLLM.requests.append({"path": self.path, "body": body, "auth": self.headers.get("Authorization")})
         first = body["messages"][0]["content"]
