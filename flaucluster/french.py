@@ -845,6 +845,56 @@ def _same_person_word(first: str, second: str, pairs: dict[str, str] | None) -> 
     return a == b and len(a) >= 3
 
 
+# --------------------------------------------------------------------------- role words
+# Generic heads of job and course titles: "Technicien de maintenance", "Responsable des achats",
+# "Chargé de mission RSE". They say what a person does, not in which field; titles that start with
+# them cluster by the role unless the role is taken away (:func:`drop_role_words`).
+ROLE_WORDS: frozenset[str] = frozenset(
+    (
+        "responsable chef cheffe chargé chargée assistant assistante agent agente technicien technicienne "
+        "ingénieur ingénieure directeur directrice conseiller conseillère opérateur opératrice employé employée "
+        "aide ouvrier ouvrière gestionnaire animateur animatrice coordinateur coordinatrice attaché attachée "
+        "adjoint adjointe délégué déléguée inspecteur inspectrice contrôleur contrôleuse superviseur "
+        "superviseuse manager consultant consultante expert experte spécialiste cadre collaborateur "
+        "collaboratrice auxiliaire officier intervenant intervenante préposé préposée surveillant surveillante "
+        "encadrant encadrante référent référente professionnel professionnelle "
+        "sous-chef principal principale supérieur supérieure senior junior "
+        "qualifié qualifiée confirmé confirmée polyvalent polyvalente"
+    ).split(" ")
+)
+# what often follows a role before the field: "Chargé de mission", "Chef de projet", "Ingénieur d'études"
+ROLE_SECOND: frozenset[str] = frozenset("projet projets mission missions études affaires secteur service".split(" "))
+_ROLE_LINK = frozenset("de du des d' en à au aux la le les l' et ou / -".split(" "))
+
+
+def drop_role_words(text: str, pairs: dict[str, str] | None = None) -> str:
+    """The text with its leading role (``Technicien / Technicienne de``, ``Chargé·e de mission``) taken
+    away, so that what is left names the field: ``maintenance industrielle``. A text that is only a
+    role, or does not start with one, is returned as it is."""
+    folded = fold_inclusive(text, pairs)
+    found = list(_TOKENS.finditer(folded))
+    role = {fold_key(w) for w in ROLE_WORDS}
+    second = {fold_key(w) for w in ROLE_SECOND}
+    cut, seen_role, i = 0, False, 0
+    while i < len(found):
+        word = fold_key(found[i].group(0).lower().replace("’", "'"))
+        if word in role or (seen_role and word in second):
+            seen_role, cut = True, found[i].end()
+        elif not (seen_role and word in _ROLE_LINK):
+            break
+        i += 1
+    if not seen_role:
+        return text
+    rest = folded[cut:]
+    while True:  # the links after the last role word ("de", "d'", "des") go with it
+        m = re.match(r"^[\s/,:–—-]*(?:(?:de|du|des|en|à|au|aux|la|le|les)\b|[dl]['’])", rest, re.IGNORECASE)
+        if not m or not m.group(0).strip():
+            break
+        rest = rest[m.end() :]
+    rest = rest.strip(" \t/,:;–—-")
+    return rest if any(c.isalpha() for c in rest) else text
+
+
 # ------------------------------------------------------------------------- tokenisation
 _TOKENS = re.compile(rf"(?P<elision>{_ELISION.pattern})|(?P<word>{_TOKEN.pattern})", re.IGNORECASE)
 

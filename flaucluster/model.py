@@ -26,7 +26,7 @@ from sklearn.exceptions import NotFittedError
 from . import consensus, hierarchy, views
 from .cluster import METHODS, OUTLIER, assign_outliers
 from .errors import ConfigError
-from .french import fold_inclusive
+from .french import drop_role_words, fold_inclusive
 from .label import Topic, label_clusters
 from .reduce import REDUCTIONS, Reduction
 from .rows import PLACEHOLDERS, Cells, cell_text, normalise_cells
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+SHORT_TEXT_WORDS = 8  # titles, not descriptions: where a leading role word can outweigh the field
 ReductionChoice = Literal["auto", "umap", "umap-learn", "pca", "none"]
 
 
@@ -56,6 +57,10 @@ class TopicModel(BaseEstimator):
     (with KMeans it is ``k``). ``namer`` (off by default) names clusters with a language model: the
     address of an OpenAI-compatible endpoint (Ollama, llama.cpp server, ...) with ``namer_model``, or
     a :class:`~flaucluster.naming.ChatNamer`; the prompts and replies go to ``clustering_details_``.
+    ``role_words="drop"`` embeds titles without their leading role (``Technicien de maintenance`` is
+    embedded as ``maintenance``: :func:`~flaucluster.french.drop_role_words`), so that job or course
+    titles group by field rather than by role; ``"auto"`` does so for short texts only. Keywords and
+    names still read the texts as written.
     The fit reads top to bottom: rows (:mod:`~flaucluster.rows`) -> vectors (:mod:`~flaucluster.embed`)
     -> clusters (:mod:`~flaucluster.consensus`) -> topics (:mod:`~flaucluster.label`); tables come
     from :mod:`~flaucluster.views`, saving from :mod:`~flaucluster.persist`.
@@ -94,6 +99,7 @@ class TopicModel(BaseEstimator):
         extra_stop_words: Sequence[str] = (),
         gender_pairs: dict[str, str] | None = None,
         fold_before_embedding: bool = False,
+        role_words: Literal["keep", "drop", "auto"] = "keep",
         missing_values: Sequence[str] | None = None,
         seed: int = 42,
         batch_size: int = 64,
@@ -127,6 +133,7 @@ class TopicModel(BaseEstimator):
         self.extra_stop_words = extra_stop_words
         self.gender_pairs = gender_pairs
         self.fold_before_embedding = fold_before_embedding
+        self.role_words = role_words
         self.missing_values = missing_values
         self.seed = seed
         self.batch_size = batch_size
@@ -178,6 +185,8 @@ class TopicModel(BaseEstimator):
             raise ConfigError(f"k_range={self.k_range!r}: must be (low, high) with 2 <= low <= high.")
         if not 0 <= self.diversity <= 1:
             raise ConfigError(f"diversity={self.diversity!r}: must be within [0, 1].")
+        if self.role_words not in ("keep", "drop", "auto"):
+            raise ConfigError(f"role_words={self.role_words!r}: choose 'keep', 'drop' or 'auto'.")
         if self.device not in DEVICES:
             raise ConfigError(f"device={self.device!r}: choose one of {DEVICES}.")
         if self.precision not in PRECISIONS:
@@ -233,6 +242,8 @@ class TopicModel(BaseEstimator):
 
         if self.fold_before_embedding:
             texts = [fold_inclusive(t, self.gender_pairs) for t in texts]
+        if self._drops_roles(texts):
+            texts = [drop_role_words(t, self.gender_pairs) for t in texts]
         return embed_texts(
             texts,
             self._encoder(),
@@ -241,6 +252,14 @@ class TopicModel(BaseEstimator):
             batch_size=self.batch_size,
             show_progress=self.show_progress,
         )
+
+    def _drops_roles(self, texts: Sequence[str]) -> bool:
+        """Whether the role words of titles are left out of what is embedded ("auto": for short texts,
+        a median of at most ``SHORT_TEXT_WORDS`` words, decided once at fit time)."""
+        if self.role_words == "auto" and "roles_dropped_" not in self.__dict__:
+            lengths = sorted(len(t.split()) for t in texts) or [0]
+            self.roles_dropped_ = lengths[len(lengths) // 2] <= SHORT_TEXT_WORDS
+        return self.role_words == "drop" or (self.role_words == "auto" and self.roles_dropped_)
 
     def _vectors(self, texts: list[str], ok: np.ndarray, embeddings: np.ndarray | None) -> np.ndarray:
         """Unit vectors, one row per text, zeros where a text is unusable; normalised exactly once."""
@@ -275,6 +294,7 @@ class TopicModel(BaseEstimator):
         ``y`` is ignored (scikit-learn convention); pass known labels to :meth:`evaluate`."""
         self.check_params()
         self.__dict__.pop("namer_", None)
+        self.__dict__.pop("roles_dropped_", None)
         if self._namer() is not None:
             self._namer().check()  # an endpoint that does not answer fails before any embedding
         if isinstance(X, pd.DataFrame) and set(Cells._fields) <= set(X.columns):

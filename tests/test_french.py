@@ -2,7 +2,7 @@
 
 import pytest
 
-from flaucluster.french import fold_inclusive, fold_key, lemma_key, masculine, tokens, words
+from flaucluster.french import drop_role_words, fold_inclusive, fold_key, lemma_key, masculine, tokens, words
 from flaucluster.label import inclusive_form
 
 
@@ -103,3 +103,24 @@ def test_custom_gender_pairs_override_the_defaults():
 )
 def test_inclusive_display_form(masc, shown):
     assert inclusive_form(masc) == shown
+
+
+@pytest.mark.parametrize(
+    "title, field",
+    [
+        ("Technicien / Technicienne de maintenance industrielle", "maintenance industrielle"),
+        ("Responsable des achats", "achats"),
+        ("Chargé·e de mission RSE", "RSE"),
+        ("Chef de projet informatique", "informatique"),
+        ("Ingénieur d'études en biologie", "biologie"),
+        ("AGENT DE SECURITE INCENDIE", "SECURITE INCENDIE"),
+        ("Directeur / Directrice d’établissement scolaire", "établissement scolaire"),
+    ],
+)
+def test_a_title_without_its_role_names_the_field(title, field):
+    assert drop_role_words(title) == field
+
+
+@pytest.mark.parametrize("title", ["Comptable", "Responsable", "Initiation à Excel", "Boulanger / Boulangère"])
+def test_a_title_that_is_only_a_role_or_has_none_is_kept(title):
+    assert drop_role_words(title) == title

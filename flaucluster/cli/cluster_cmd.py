@@ -94,6 +94,13 @@ def register(sub) -> None:
         "key from $FLAUCLUSTER_NAMER_KEY; prompts and replies go to topics.json",
     )
     n.add_argument("--namer-model", default=None, metavar="NAME", help="the model the endpoint serves (with --namer)")
+    g.add_argument(
+        "--role-words",
+        choices=("keep", "drop", "auto"),
+        default=d["role_words"],
+        help="drop: embed titles without their leading role word (Technicien de maintenance -> maintenance) so "
+        f"that job or course titles group by field; auto: only for short texts (default {d['role_words']})",
+    )
     p.add_argument(
         "--truth-column",
         default=None,
@@ -126,6 +133,7 @@ def model_from_args(args: argparse.Namespace):
         namer=args.namer,
         namer_model=args.namer_model,
         fold_before_embedding=args.fold_gender,
+        role_words=args.role_words,
         missing_values=placeholders(args),
         device=args.device,
         precision=args.precision,
