@@ -505,7 +505,7 @@ _NUMERAL_WORDS = (
     "septième huitième neuvième dixième centième millième demi demie quart quarts tiers moitié "
     "ii iii iv vi vii viii ix xi xii xiii xiv xv xvi xvii xviii xix xx xxi"
 )
-NUMERALS_FR: frozenset[str] = frozenset(_NUMERAL_WORDS.split(" "))
+NUMERALS_FR: frozenset[str] = frozenset(_NUMERAL_WORDS.split())
 _NUMERAL_KEYS: frozenset[str] = frozenset()  # filled below, once fold_key exists
 
 
@@ -849,22 +849,24 @@ def _same_person_word(first: str, second: str, pairs: dict[str, str] | None) -> 
 # Generic heads of job and course titles: "Technicien de maintenance", "Responsable des achats",
 # "Chargé de mission RSE". They say what a person does, not in which field; titles that start with
 # them cluster by the role unless the role is taken away (:func:`drop_role_words`).
-ROLE_WORDS: frozenset[str] = frozenset(
-    (
-        "responsable chef cheffe chargé chargée assistant assistante agent agente technicien technicienne "
-        "ingénieur ingénieure directeur directrice conseiller conseillère opérateur opératrice employé employée "
-        "aide ouvrier ouvrière gestionnaire animateur animatrice coordinateur coordinatrice attaché attachée "
-        "adjoint adjointe délégué déléguée inspecteur inspectrice contrôleur contrôleuse superviseur "
-        "superviseuse manager consultant consultante expert experte spécialiste cadre collaborateur "
-        "collaboratrice auxiliaire officier intervenant intervenante préposé préposée surveillant surveillante "
-        "encadrant encadrante référent référente professionnel professionnelle "
-        "sous-chef principal principale supérieur supérieure senior junior "
-        "qualifié qualifiée confirmé confirmée polyvalent polyvalente"
-    ).split(" ")
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+ROLE_WORDS: frozenset[str] = _wordset(
+    "responsable chef cheffe chargé chargée assistant assistante agent agente technicien technicienne "
+    "ingénieur ingénieure directeur directrice conseiller conseillère opérateur opératrice employé employée "
+    "aide ouvrier ouvrière gestionnaire animateur animatrice coordinateur coordinatrice attaché attachée "
+    "adjoint adjointe délégué déléguée inspecteur inspectrice contrôleur contrôleuse superviseur "
+    "superviseuse manager consultant consultante expert experte spécialiste cadre collaborateur "
+    "collaboratrice auxiliaire officier intervenant intervenante préposé préposée surveillant surveillante "
+    "encadrant encadrante référent référente professionnel professionnelle "
+    "sous-chef principal principale supérieur supérieure senior junior "
+    "qualifié qualifiée confirmé confirmée polyvalent polyvalente"
 )
 # what often follows a role before the field: "Chargé de mission", "Chef de projet", "Ingénieur d'études"
-ROLE_SECOND: frozenset[str] = frozenset("projet projets mission missions études affaires secteur service".split(" "))
-_ROLE_LINK = frozenset("de du des d' en à au aux la le les l' et ou / -".split(" "))
+ROLE_SECOND: frozenset[str] = _wordset("projet projets mission missions études affaires secteur service")
+_ROLE_LINK = _wordset("de du des d' en à au aux la le les l' et ou / -")
 
 
 def drop_role_words(text: str, pairs: dict[str, str] | None = None) -> str:
