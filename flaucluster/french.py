@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -538,6 +539,8 @@ def _accent_index() -> dict[str, str]:
     from simplemma.strategies.dictionaries import DefaultDictionaryFactory
 
     known = DefaultDictionaryFactory().get_dictionary("fr")
+    # how many forms lead to a lemma: "pêche" is well attested, "péche" barely
+    forms_of = Counter(v.decode("utf-8") if isinstance(v, bytes) else str(v) for v in known.values())
     candidates: dict[str, list[str]] = {}
     extra = [*GENDER_PAIRS, *GENDER_PAIRS.values(), *STOPWORDS_FR, *COURSE_FILLER_FR, *NUMERALS_FR]
     for word in (*known.keys(), *extra):
@@ -548,16 +551,16 @@ def _accent_index() -> dict[str, str]:
         lemma = simplemma.lemmatize(word, lang="fr")
         own = word in extra or lemma == word
         verbal = lemma != word and lemma.endswith(_INFINITIVE)  # élèves (élève) over élevés (élever)
-        return (not own, verbal, sum(not c.isascii() for c in word), word)
+        return (not own, verbal, -forms_of.get(lemma, 0), sum(not c.isascii() for c in word), word)
 
-    return {plain: min(set(words), key=rank) for plain, words in candidates.items()}
+    return {plain: words[0] if len(set(words)) == 1 else min(set(words), key=rank) for plain, words in candidates.items()}
 
 
 def restore_accents(word: str) -> str:
     """``ecole`` -> ``école``, ``etudiantes`` -> ``étudiantes`` (lowercase in, lowercase out); a word
     the dictionary knows as written, or does not know at all, is returned as it is."""
-    if not word.isascii() or not word.isalpha():
-        return word
+    if not word.isascii() or not word.isalpha() or word in _GRAMMAR_WORDS:
+        return word  # "du" is not "dû", "a" is not "à": small words are written as meant
     for plain, tied in (("oe", "œ"), ("ae", "æ")):  # "oeuvre" is known as a verb form; the noun is "œuvre"
         if plain in word and _known(ligature := word.replace(plain, tied)):
             return ligature
@@ -598,6 +601,7 @@ LINK_WORDS: frozenset[str] = frozenset(
         "dans",
     ]
 )
+_GRAMMAR_WORDS = frozenset(w for w in (*STOPWORDS_FR, *LINK_WORDS) if w.isascii())
 
 # masculine -> feminine forms that simplemma does not fold (irregular or missing). Overridable.
 GENDER_PAIRS: dict[str, str] = {

@@ -132,8 +132,8 @@ def topics_payload(inputs: ReportInputs) -> dict[str, Any]:
         "unassigned_rows": s["outliers"],
         "unassigned_after_reassignment": s["outliers_after_reassignment"],
         "outliers_note": "assignments: cluster_original keeps the first assignment (-1 = outlier), "
-        "cluster_reassigned puts every outlier in its nearest cluster, cluster is the one "
-        "in use (reassigned only with --reassign-outliers)",
+        "cluster_reassigned puts every outlier in its nearest cluster, cluster is the one in use "
+        "(outliers moved there only up to the --max-unassigned target, or all with --reassign-outliers)",
         "stability": s.get("stability"),
         "metrics": inputs.metrics,
         "advice": s.get("advice", []),
