@@ -704,6 +704,9 @@ _INCLUSIVE_DOT = re.compile(rf"\b({_WORD})[·•.\-‧]({_SUFFIX_ALT})(?:[·•.
 _INCLUSIVE_PAREN = re.compile(rf"\b({_WORD})\s?\(({_SUFFIX_ALT})\)(s)?")
 # Conducteur / Conductrice, chef/cheffe, conseiller ou conseillère
 _PAIR = re.compile(rf"\b({_WORD})(\s*/\s*|\s+ou\s+|\s+et\s+)({_WORD})\b")
+# Conducteur routier / Conductrice routière, Mécanicien-réparateur / Mécanicienne-réparatrice
+_HWORD = rf"{_WORD}(?:-{_WORD})*"
+_PHRASE_PAIR = re.compile(rf"\b((?:{_HWORD}\s+){{0,3}}{_HWORD})\s*/\s*((?:{_HWORD}\s+){{0,3}}{_HWORD})\b")
 
 _ELISION = re.compile(r"\b(?:[ldjmntsc]|qu|jusqu|lorsqu|puisqu|quoiqu|presqu|quelqu)['’`](?=\w)", re.IGNORECASE)
 _TOKEN = re.compile(r"[^\W\d_](?:[^\W_]|['’-](?=[^\W\d_]))*", re.UNICODE)
@@ -820,13 +823,30 @@ def fold_inclusive(text: str, pairs: dict[str, str] | None = None) -> str:
     text = _INCLUSIVE_DOT.sub(lambda m: m.group(1) + (m.group(3) or ""), text)
     text = _INCLUSIVE_PAREN.sub(lambda m: m.group(1) + (m.group(3) or ""), text)
 
+    def phrase(m: re.Match) -> str:
+        n, rest = _phrase_pair(m, pairs)
+        return m.group(0) if n == 0 else " ".join([m.group(1), *rest])
+
     def pair(m: re.Match) -> str:
         first, second = m.group(1), m.group(3)
         if _same_person_word(first.lower(), second.lower(), pairs):
             return first
         return m.group(0)
 
-    return _PAIR.sub(pair, text)
+    return _PAIR.sub(pair, _PHRASE_PAIR.sub(phrase, text))
+
+
+def _phrase_pair(m: re.Match, pairs: dict[str, str] | None) -> tuple[int, list[str]]:
+    """(n, words after the pair) when the last n words before "/" are the first n after it in the other
+    gender (word by word, at least one of them a gender pair, n >= 2, or a hyphenated word); else (0, [])."""
+    left, right = m.group(1).split(), m.group(2).split()
+    for n in range(min(len(left), len(right)), 0, -1):
+        a, b = [w.lower() for w in left[-n:]], [w.lower() for w in right[:n]]
+        if n == 1 and "-" not in a[0]:
+            continue  # one plain word each: the single-pair rule below decides
+        if a != b and all(x == y or _same_person_word(x, y, pairs) for x, y in zip(a, b)):
+            return n, right[n:]
+    return 0, []
 
 
 def inclusive_keys(text: str, pairs: dict[str, str] | None = None) -> set[str]:
@@ -841,14 +861,36 @@ def inclusive_keys(text: str, pairs: dict[str, str] | None = None) -> set[str]:
         for m in _PAIR.finditer(text)
         if _same_person_word(m.group(1).lower(), m.group(3).lower(), pairs)
     }
+    for m in _PHRASE_PAIR.finditer(text):
+        n, _ = _phrase_pair(m, pairs)
+        left, right = m.group(1).split()[-n:] if n else [], m.group(2).split()[:n]
+        keys |= {lemma_key(x.lower(), pairs) for x, y in zip(left, right) if x.lower() != y.lower()}
     return keys
 
 
 def _same_person_word(first: str, second: str, pairs: dict[str, str] | None) -> bool:
+    """Whether "first / second" names one person in two genders. Written side by side, the pair is its
+    own evidence: "Bobinier / Bobinière" folds by the suffix rules even where the dictionary lacks both."""
     if first == second:
         return False
     a, b = lemma_key(first, pairs), lemma_key(second, pairs)
-    return a == b and len(a) >= 3
+    if a == b and len(a) >= 3:
+        return True
+    return len(first) >= 3 and fold_key(first) == fold_key(suffix_masculine(second))
+
+
+def suffix_masculine(word: str) -> str:
+    """The masculine the suffix rules give, with no dictionary check (``bobinière`` -> ``bobinier``,
+    ``mécanicienne-réparatrice`` -> ``mécanicien-réparateur``); use it only where the text vouches for it."""
+    parts = word.split("-")
+    out = []
+    for part in parts:
+        for fem, masc in _FEMININE_ENDINGS:
+            if part.endswith(fem) and len(part) - len(fem) >= 3 and fem != "e":
+                part = part[: len(part) - len(fem)] + masc
+                break
+        out.append(part)
+    return "-".join(out)
 
 
 # --------------------------------------------------------------------------- role words
@@ -938,6 +980,11 @@ def _lemma(word: str) -> str:
     if lem == word and word.endswith(("s", "x")) and len(word) > 3 and not _known(word):
         singular = word[:-1]  # unknown plural (apprenants): fall back to the singular when that is a word
         if _known(singular) or singular.endswith(("ant", "ent", "eur", "ier", "ien", "iste", "é")):
+            lem = singular
+    # the plural of a noun that is also a verb form: "taxes" is taxe, not taxer
+    if lem != word and lem.endswith(_INFINITIVE) and word.endswith("s") and len(word) > 3:
+        singular = word[:-1]
+        if _known(singular) and simplemma.lemmatize(singular, lang="fr") == singular:
             lem = singular
     # simplemma maps some participles to verbs (salariés -> salarier); keep nouns in -é as nouns
     if lem.endswith("er") and word.rstrip("s").endswith(("é", "ée")):

@@ -124,3 +124,26 @@ def test_a_title_without_its_role_names_the_field(title, field):
 @pytest.mark.parametrize("title", ["Comptable", "Responsable", "Initiation à Excel", "Boulanger / Boulangère"])
 def test_a_title_that_is_only_a_role_or_has_none_is_kept(title):
     assert drop_role_words(title) == title
+
+
+def test_the_plural_of_a_noun_that_is_also_a_verb_form_folds_to_the_noun():
+    assert lemma_key("taxes") == lemma_key("taxe") == "taxe"
+
+
+@pytest.mark.parametrize(
+    "paired, folded",
+    [
+        ("Bobinier / Bobinière", "Bobinier"),  # neither word is in the dictionary: the pair vouches for them
+        ("Mécanicien-réparateur / Mécanicienne-réparatrice de matériel", "Mécanicien-réparateur de matériel"),
+        ("Conducteur routier international / Conductrice routière internationale", "Conducteur routier international"),
+        ("Formation Chef de rang / Cheffe de rang en brasserie", "Formation Chef de rang en brasserie"),
+    ],
+)
+def test_a_title_written_in_both_genders_folds_phrase_by_phrase(paired, folded):
+    assert fold_inclusive(paired) == folded
+
+
+def test_unrelated_phrases_around_a_slash_are_left_alone():
+    assert (
+        fold_inclusive("Analyse de données / Statistiques appliquées") == "Analyse de données / Statistiques appliquées"
+    )
