@@ -50,16 +50,17 @@ class TopicModel(BaseEstimator):
     and measures each cluster's stability across runs; ``n_runs=1`` is a single, faster run. Above
     ``max_fit_rows`` usable rows, a seeded sample of that size is clustered and every other row joins
     the cluster its 10 nearest sampled neighbours vote for (``probability`` is then the vote share).
-    ``max_unassigned`` (a share, e.g. 0.1) moves the least ambiguous outliers to their nearest cluster
-    until at most that share of the usable rows is left unassigned (``cluster_original`` keeps HDBSCAN's
-    answer; ``reassign_outliers=True`` is ``max_unassigned=0``). ``n_clusters`` is a target: HDBSCAN is
+    ``max_unassigned`` (default 0.05, chosen on real text: benchmarks/results/quality_real.md) moves the
+    least ambiguous outliers to their nearest cluster until at most that share of the usable rows is
+    left unassigned (``cluster_original`` keeps HDBSCAN's answer; ``reassign_outliers=True`` is
+    ``max_unassigned=0``; None keeps every outlier). ``n_clusters`` is a target: HDBSCAN is
     run finer while it finds fewer groups and the most similar groups are merged while it finds more
     (with KMeans it is ``k``). ``namer`` (off by default) names clusters with a language model: the
     address of an OpenAI-compatible endpoint (Ollama, llama.cpp server, ...) with ``namer_model``, or
     a :class:`~flaucluster.naming.ChatNamer`; the prompts and replies go to ``clustering_details_``.
     ``role_words="drop"`` embeds titles without their leading role (``Technicien de maintenance`` is
     embedded as ``maintenance``: :func:`~flaucluster.french.drop_role_words`), so that job or course
-    titles group by field rather than by role; ``"auto"`` does so for short texts only. Keywords and
+    titles group by field rather than by role; ``"auto"`` (the default) does so for short texts only. Keywords and
     names still read the texts as written.
     The fit reads top to bottom: rows (:mod:`~flaucluster.rows`) -> vectors (:mod:`~flaucluster.embed`)
     -> clusters (:mod:`~flaucluster.consensus`) -> topics (:mod:`~flaucluster.label`); tables come
@@ -88,7 +89,7 @@ class TopicModel(BaseEstimator):
         n_runs: int = 5,
         max_fit_rows: int | None = 20_000,
         n_clusters: int | None = None,
-        max_unassigned: float | None = None,
+        max_unassigned: float | None = 0.05,
         reassign_outliers: bool = False,
         n_keywords: int = 10,
         n_representatives: int = 3,
@@ -99,7 +100,7 @@ class TopicModel(BaseEstimator):
         extra_stop_words: Sequence[str] = (),
         gender_pairs: dict[str, str] | None = None,
         fold_before_embedding: bool = False,
-        role_words: Literal["keep", "drop", "auto"] = "keep",
+        role_words: Literal["keep", "drop", "auto"] = "auto",
         missing_values: Sequence[str] | None = None,
         seed: int = 42,
         batch_size: int = 64,
@@ -315,9 +316,15 @@ class TopicModel(BaseEstimator):
             self.embeddings_ = self._vectors(self.clean_, ok, embeddings)
         if embeddings is None:
             self.encoder_info_ = self._encoder().describe()
+        elif self.role_words == "drop":
+            logger.warning(
+                "role_words='drop' has no effect on given embeddings: embed the texts without role words yourself"
+            )
         result = consensus.fit(self.embeddings_, self.clean_, np.flatnonzero(ok), self._settings())
         self.labels_original_, self.probabilities_, self.reduced_ = result.labels, result.probabilities, result.reduced
         self.clustering_details_, self.stability_, self.advice_ = result.details, result.stability, result.advice
+        if embeddings is None and self.role_words != "keep":
+            self.clustering_details_["role_words_dropped"] = bool(self._drops_roles(self.clean_))
         share = 0.0 if self.reassign_outliers else self.max_unassigned
         self.labels_ = (
             result.labels.copy() if share is None else assign_outliers(self.embeddings_, result.labels, share, ok)
