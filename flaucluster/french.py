@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -518,10 +517,29 @@ def fold_key(word: str) -> str:
     return _fold_key(word)
 
 
+_PLAIN = str.maketrans(
+    {
+        **dict.fromkeys("àâäáãå", "a"),
+        **dict.fromkeys("éèêë", "e"),
+        **dict.fromkeys("îïíì", "i"),
+        **dict.fromkeys("ôöóòõ", "o"),
+        **dict.fromkeys("ûüúù", "u"),
+        **dict.fromkeys("ÿý", "y"),
+        "ç": "c",
+        "ñ": "n",
+        "œ": "oe",
+        "æ": "ae",
+    }
+)
+
+
 @lru_cache(maxsize=200_000)
 def _fold_key(word: str) -> str:
-    word = word.replace("œ", "oe").replace("æ", "ae").replace("Œ", "OE").replace("Æ", "AE")
-    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+    plain = word.translate(_PLAIN)  # French letters at once; anything rarer by Unicode decomposition
+    if plain.isascii():
+        return plain
+    plain = plain.replace("Œ", "OE").replace("Æ", "AE")
+    return "".join(c for c in unicodedata.normalize("NFD", plain) if not unicodedata.combining(c))
 
 
 def is_numeral(word: str) -> bool:
@@ -539,8 +557,6 @@ def _accent_index() -> dict[str, str]:
     from simplemma.strategies.dictionaries import DefaultDictionaryFactory
 
     known = DefaultDictionaryFactory().get_dictionary("fr")
-    # how many forms lead to a lemma: "pêche" is well attested, "péche" barely
-    forms_of = Counter(v.decode("utf-8") if isinstance(v, bytes) else str(v) for v in known.values())
     candidates: dict[str, list[str]] = {}
     extra = [*GENDER_PAIRS, *GENDER_PAIRS.values(), *STOPWORDS_FR, *COURSE_FILLER_FR, *NUMERALS_FR]
     for word in (*known.keys(), *extra):
@@ -551,7 +567,9 @@ def _accent_index() -> dict[str, str]:
         lemma = simplemma.lemmatize(word, lang="fr")
         own = word in extra or lemma == word
         verbal = lemma != word and lemma.endswith(_INFINITIVE)  # élèves (élève) over élevés (élever)
-        return (not own, verbal, -forms_of.get(lemma, 0), sum(not c.isascii() for c in word), word)
+        # a word whose plural is known too is well attested: "pêche" (pêches) over "péche"
+        attested = _known(word + "s") or _known(word + "x")
+        return (not own, verbal, not attested, sum(not c.isascii() for c in word), word)
 
     return {
         plain: words[0] if len(set(words)) == 1 else min(set(words), key=rank) for plain, words in candidates.items()
