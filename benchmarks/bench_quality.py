@@ -86,13 +86,14 @@ def run_plain(texts, emb, seed):
     return np.asarray(labels), []
 
 
-def run_bertopic(texts, emb, seed):
+def bertopic_model(seed):
+    """BERTopic as its docs show it, with flaucluster's UMAP/HDBSCAN settings and French stopwords."""
     from bertopic import BERTopic
     from hdbscan import HDBSCAN
     from sklearn.feature_extraction.text import CountVectorizer
     from umap import UMAP
 
-    model = BERTopic(
+    return BERTopic(
         umap_model=UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed),
         hdbscan_model=HDBSCAN(
             min_cluster_size=15, metric="euclidean", cluster_selection_method="eom", prediction_data=True
@@ -100,6 +101,10 @@ def run_bertopic(texts, emb, seed):
         vectorizer_model=CountVectorizer(stop_words=sorted(STOPWORDS_FR)),
         top_n_words=10,
     )
+
+
+def run_bertopic(texts, emb, seed):
+    model = bertopic_model(seed)
     topics, _ = model.fit_transform(texts, embeddings=emb)
     kws = [[w for w, _ in model.get_topic(t)][:10] for t in sorted(set(topics)) if t != -1]
     return np.asarray(topics), kws
@@ -224,19 +229,9 @@ def flau_real(**params):
 
 def bertopic_real(reduce: str | None):
     def run(texts, emb, seed):
-        from bertopic import BERTopic
-        from hdbscan import HDBSCAN
         from sklearn.feature_extraction.text import CountVectorizer
-        from umap import UMAP
 
-        model = BERTopic(
-            umap_model=UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed),
-            hdbscan_model=HDBSCAN(
-                min_cluster_size=15, metric="euclidean", cluster_selection_method="eom", prediction_data=True
-            ),
-            vectorizer_model=CountVectorizer(stop_words=sorted(STOPWORDS_FR)),
-            top_n_words=10,
-        )
+        model = bertopic_model(seed)
         topics, _ = model.fit_transform(texts, embeddings=emb)
         if reduce is not None:
             topics = model.reduce_outliers(texts, topics, strategy=reduce, embeddings=emb)
