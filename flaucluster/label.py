@@ -30,6 +30,7 @@ _SCAN_FACTOR = 6  # terms looked at per keyword wanted: twins and sub-phrases ar
 _COVERS = 0.6  # a phrase used in this share of a word's uses stands for the word (and the reverse)
 _SAME_TEXT = 0.95  # representatives closer than this cosine are near-duplicates of one another
 _NAME_POOL = 10  # the heaviest keywords (c-TF-IDF) a name is chosen from: frequent but generic words stay out
+_NAME_COVER = 0.5  # with an encoder, the name is the closest in meaning among phrases covering this share of the best
 _PHRASE_OVER_WORD = 0.6  # a phrase scoring this share of its head word's F1 names the cluster instead
 _COMMON_FORM = 0.25  # a surface form seen at least this share as often as the commonest can be shown
 
@@ -365,6 +366,7 @@ def label_clusters(
     only: Iterable[int] | None = None,
     taken: Iterable[str] = (),
     demote: Iterable[str] = (),
+    embed: Callable[[list[str]], np.ndarray] | None = None,
 ) -> list[Topic]:
     """One :class:`Topic` per cluster id (outliers excluded), in id order; with ``only``, for those
     clusters alone (weights still count every cluster), named apart from the names in ``taken``.
@@ -374,7 +376,10 @@ def label_clusters(
     (``diversity`` > 0) weighs each keyword's c-TF-IDF against its redundancy with the keywords
     already chosen, measured between :func:`keyword_vectors` within the cluster. A name made only of
     words in ``demote`` (the role words of titles, when they were left out of the embedding) is chosen
-    only when nothing else fits."""
+    only when nothing else fits. With ``embed`` (the encoder of ``vectors``: texts -> vectors), the
+    name is, among the best-covering phrases (:func:`covering_phrases`), the one whose own vector is
+    closest to the cluster's mean direction, as KeyBERT ranks keywords: "excel" over "astuces" for
+    office software."""
     analyzer = FrenchPhraseAnalyzer(french.stop_set(stop_words, extra_stop_words), gender_pairs)
     clusters = sorted(int(c) for c in set(labels.tolist()) if c != OUTLIER)
     if not clusters:
@@ -395,10 +400,9 @@ def label_clusters(
     weights, class_counts = class_tfidf(counts, labels[members], clusters)
     doc_counts = class_sums((counts > 0).astype(np.float64), labels[members], clusters)  # rows using a term
     cluster_docs = np.bincount(np.searchsorted(clusters, labels[members]), minlength=len(clusters))
-    out: list[Topic] = []
-    names: set[str] = set(taken)
     demoted = {french.lemma_key(w, gender_pairs) for w in demote}
     wanted = set(clusters) if only is None else {int(c) for c in only}
+    described: list[tuple[Topic, list[tuple[str, float]]]] = []
     for ci, c in enumerate(clusters):
         if c not in wanted:
             continue
@@ -415,18 +419,45 @@ def label_clusters(
         covering = (
             covering_phrases(doc_counts[ci], doc_counts.sum(0), int(cluster_docs[ci]), terms, heaviest) if terms else []
         )
-        covering.sort(key=lambda i: set(terms[i].split(" ")) <= demoted)  # stable: the order stays otherwise
-        name = cluster_name([analyzer.display(terms[i]) for i in covering] + [k for k, _ in kws], c, names)
-        names.add(name)
-        out.append(Topic(c, len(rows), name, kws, [texts[r] for r in reps], reps))
+        covering.sort(key=lambda pair: set(terms[pair[0]].split(" ")) <= demoted)  # stable otherwise
+        phrases = [(analyzer.display(terms[i]), score) for i, score in covering]
+        described.append((Topic(c, len(rows), "", kws, [texts[r] for r in reps], reps), phrases))
+    out: list[Topic] = []
+    names: set[str] = set(taken)
+    for topic, phrases in described:
+        shown = by_meaning(topic, phrases, vectors, labels, embed) if embed else [p for p, _ in phrases]
+        topic.name = cluster_name(shown + [k for k, _ in topic.keywords], topic.cluster, names)
+        names.add(topic.name)
+        out.append(topic)
     return out
+
+
+def by_meaning(
+    topic: Topic,
+    phrases: list[tuple[str, float]],
+    vectors: np.ndarray,
+    labels: np.ndarray,
+    embed: Callable[[list[str]], np.ndarray],
+) -> list[str]:
+    """``phrases`` ((text, coverage score), best first) as names: those scoring at least ``_NAME_COVER``
+    of the best by the cosine of their own vector with the cluster's mean direction, then the rest."""
+    best = max((score for _, score in phrases), default=0.0)
+    head = [p for p, score in phrases if score >= _NAME_COVER * best]
+    tail = [p for p, score in phrases if score < _NAME_COVER * best]
+    if len(head) < 2:
+        return head + tail
+    centre = vectors[labels == topic.cluster].mean(0)
+    sims = normalize(np.asarray(embed(head), dtype=np.float64)) @ (centre / max(np.linalg.norm(centre), 1e-12))
+    order = sorted(range(len(head)), key=lambda i: (-round(float(sims[i]), 6), i))
+    return [head[i] for i in order] + tail
 
 
 def covering_phrases(
     in_cluster: np.ndarray, everywhere: np.ndarray, size: int, terms: Sequence[str], candidates: Sequence[int]
-) -> list[int]:
-    """``candidates`` (term indices) best first as a cluster's name: the F1 score of "rows that use the
-    term" against "rows of the cluster", so a name covers most of its rows and few rows of the others.
+) -> list[tuple[int, float]]:
+    """(term index, score) of ``candidates`` (term indices), best first as a cluster's name: the F1 score
+    of "rows that use the term" against "rows of the cluster", so a name covers most of its rows and few
+    rows of the others.
 
     A phrase of several words comes before the single word it contains when it scores at least
     ``_PHRASE_OVER_WORD`` of that word: "droit du travail" says more than "droit"."""
@@ -442,7 +473,7 @@ def covering_phrases(
             rest.remove(longer[0])
             order.append(longer[0])
         order.append(best)
-    return order
+    return [(i, float(f1[i])) for i in order]
 
 
 def cluster_name(candidates: Sequence[str], cluster: int, taken: set[str]) -> str:

@@ -61,7 +61,9 @@ class TopicModel(BaseEstimator):
     ``role_words="drop"`` embeds titles without their leading role (``Technicien de maintenance`` is
     embedded as ``maintenance``: :func:`~flaucluster.french.drop_role_words`), so that job or course
     titles group by field rather than by role; ``"auto"`` (the default) does so for short texts only. Keywords and
-    names still read the texts as written.
+    names still read the texts as written. A cluster's name is the keyphrase that covers its rows best
+    (:func:`~flaucluster.label.covering_phrases`) and, when the model embedded the texts itself, the
+    closest in meaning to the cluster among the well-covering ones (its encoder embeds the phrases).
     The fit reads top to bottom: rows (:mod:`~flaucluster.rows`) -> vectors (:mod:`~flaucluster.embed`)
     -> clusters (:mod:`~flaucluster.consensus`) -> topics (:mod:`~flaucluster.label`); tables come
     from :mod:`~flaucluster.views`, saving from :mod:`~flaucluster.persist`.
@@ -418,6 +420,7 @@ class TopicModel(BaseEstimator):
                     taken={self.custom_names_.get(t.cluster, t.name) for t in kept},
                     # titles named by their field: role words name a cluster only when nothing else fits
                     demote=ROLE_WORDS if self._drops_roles() else (),
+                    embed=self._phrase_encoder(),
                 )
         namer = self._namer()
         if namer is not None and fresh:
@@ -427,6 +430,30 @@ class TopicModel(BaseEstimator):
             self.clustering_details_ = {**self.clustering_details_, "naming": getattr(namer, "record", {})}
         self.topics_: list[Topic] = sorted(
             [replace(t, name=self.custom_names_.get(t.cluster, t.name)) for t in kept + fresh], key=lambda t: t.cluster
+        )
+
+    def _phrase_encoder(self):
+        """texts -> vectors of the encoder that embedded the rows, to rank names by meaning; None (names by
+        coverage alone) for given embeddings, whose encoder is not known, or an encoder that cannot load."""
+        from .embed.resolve import ModelUnavailableError
+
+        if not (getattr(self, "encoder_info_", None) or {}).get("identity"):
+            return None
+        try:
+            encoder = self._encoder()
+        except (ConfigError, ModelUnavailableError) as exc:
+            logger.warning("cluster names chosen by coverage alone: %s", exc)
+            return None
+        from .embed import embed_texts
+
+        # through the embedding cache: a second run on the same data embeds no phrase again
+        return lambda phrases: embed_texts(
+            phrases,
+            encoder,
+            cache_dir=self.cache_dir,
+            use_cache=self.use_cache,
+            batch_size=self.batch_size,
+            show_progress=False,
         )
 
     def _namer(self):

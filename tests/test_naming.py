@@ -116,10 +116,10 @@ def test_the_name_is_the_phrase_that_covers_the_cluster_not_the_heaviest_keyword
     terms = ["astuce", "excel", "excel tableau croisé", "raccourci"]
     in_cluster = np.array([30, 90, 20, 25])  # rows of the 100-row cluster using each term
     everywhere = np.array([60, 110, 22, 80])
-    assert covering_phrases(in_cluster, everywhere, 100, terms, range(4))[0] == 1  # "excel"
+    assert covering_phrases(in_cluster, everywhere, 100, terms, range(4))[0][0] == 1  # "excel"
     # a phrase that keeps most of its word's score says more than the word alone
     in_cluster, everywhere = np.array([0, 60, 50, 0]), np.array([1, 80, 55, 1])
-    assert covering_phrases(in_cluster, everywhere, 100, ["a", "droit", "droit travail", "b"], range(4))[0] == 2
+    assert covering_phrases(in_cluster, everywhere, 100, ["a", "droit", "droit travail", "b"], range(4))[0][0] == 2
 
 
 def test_sibling_names_differ(sample, fitted):
