@@ -172,7 +172,8 @@ def run(args: argparse.Namespace) -> int:
         written = write_report(inputs, args.out, model=model, raw_cells=args.raw_cells)
     s = model.summary()
     print(
-        f"{s['rows']} rows -> {s['clusters']} clusters ({s['outliers']} outliers, {s['unusable_rows']} unusable "
+        f"{s['rows']} rows -> {s['clusters']} clusters ({s['outliers']} outliers, "
+        f"{s['outliers_after_reassignment']} of them left unassigned; {s['unusable_rows']} unusable "
         f"rows kept) with model {s['model']['model']} in {time.perf_counter() - start:.0f} s"
     )
     for c in model.topic_info().itertuples():
