@@ -506,7 +506,6 @@ _NUMERAL_WORDS = (
     "ii iii iv vi vii viii ix xi xii xiii xiv xv xvi xvii xviii xix xx xxi"
 )
 NUMERALS_FR: frozenset[str] = frozenset(_NUMERAL_WORDS.split())
-_NUMERAL_KEYS: frozenset[str] = frozenset()  # filled below, once fold_key exists
 
 
 def fold_key(word: str) -> str:
@@ -542,6 +541,9 @@ def _fold_key(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", plain) if not unicodedata.combining(c))
 
 
+_NUMERAL_KEYS = frozenset(fold_key(w) for w in NUMERALS_FR)
+
+
 def is_numeral(word: str) -> bool:
     """A number written in letters (``deux``, ``troisième``, ``XII``): not content on its own."""
     return fold_key(word.lower()) in _NUMERAL_KEYS
@@ -552,8 +554,9 @@ def _accent_index() -> dict[str, str]:
     """Unaccented spelling -> the accented word the French dictionary (and our word lists) know.
 
     Where several accented words share an unaccented spelling (``equipe``: équipe, équipé), a word that is
-    its own lemma wins (the noun over the participle), then the one with fewer accents (``pâte`` over
-    ``pâté``), then alphabetical order: the same choice on every machine."""
+    its own lemma wins (the noun over the participle), then one that is not a verb form, then one whose
+    plural the dictionary knows too (``pêche`` over ``péche``), then the one with fewer accents (``pâte``
+    over ``pâté``), then alphabetical order: the same choice on every machine."""
     from simplemma.strategies.dictionaries import DefaultDictionaryFactory
 
     known = DefaultDictionaryFactory().get_dictionary("fr")
@@ -686,8 +689,6 @@ GENDER_PAIRS: dict[str, str] = {
     "pâtissier": "pâtissière",
     "hôtelier": "hôtelière",
 }
-
-_NUMERAL_KEYS = frozenset(fold_key(w) for w in NUMERALS_FR)
 
 # inclusive suffixes as written after ·, ., -, or inside (...) : "apprenant·e·s", "formateur(trice)"
 _FEM_SUFFIXES = (
