@@ -145,6 +145,8 @@ def test_a_target_number_of_groups_and_an_outlier_share_from_the_command_line(sa
     assert topics["clustering"]["max_unassigned"] == 0.02
     assigned = pd.read_csv(out / "assignments.csv")
     assert (assigned.loc[assigned["status"] == "ok", "cluster"] == -1).mean() <= 0.02
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "au plus 2 % des lignes hors groupe" in html and "Nombre de groupes visé : 6" in html
 
 
 @pytest.mark.parametrize("option", [["--max-unassigned", "12"], ["--max-unassigned", "lots"], ["--n-clusters", "~1"]])

