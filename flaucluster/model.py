@@ -198,6 +198,15 @@ class TopicModel(BaseEstimator):
             raise ConfigError(
                 f"seed={self.seed!r}: must be an integer from 0 to {2**32 - self.n_runs} (numpy's range)."
             )
+        if self.namer_model is not None and self.namer is None:
+            raise ConfigError(
+                f"namer_model={self.namer_model!r} is only used with namer= (--namer URL): give the endpoint too, "
+                "or drop the model name."
+            )
+        if self.n_clusters is not None and self.k is not None:
+            raise ConfigError(
+                f"k={self.k} and n_clusters={self.n_clusters}: give one of them (--k or --n-clusters), not both."
+            )
         if isinstance(self.namer, str):
             from .naming import ChatNamer
 

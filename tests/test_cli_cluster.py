@@ -149,6 +149,12 @@ def test_a_target_number_of_groups_and_an_outlier_share_from_the_command_line(sa
     assert "au plus 2 % des lignes hors groupe" in html and "Nombre de groupes visé : 6" in html
 
 
+def test_reassign_outliers_and_an_outlier_target_together_are_refused(tmp_path, caplog):
+    args = ["cluster", "data/cours_fr.csv", "--text-column", "title", "--out", str(tmp_path / "o")]
+    assert main([*args, "--reassign-outliers", "--max-unassigned", "0.1"]) == 2
+    assert "not both" in caplog.text and not (tmp_path / "o").exists()
+
+
 @pytest.mark.parametrize("option", [["--max-unassigned", "12"], ["--max-unassigned", "lots"], ["--n-clusters", "~1"]])
 def test_a_bad_target_is_one_line_and_exit_2(option, tmp_path, capsys):
     with pytest.raises(SystemExit) as stop:

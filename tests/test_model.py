@@ -242,3 +242,14 @@ def test_targets_out_of_range_are_refused(bad):
 
     with pytest.raises(ConfigError, match=next(iter(bad))):
         TopicModel(**bad).check_params()
+
+
+@pytest.mark.parametrize(
+    "both, said",
+    [({"namer_model": "mistral"}, "namer_model"), ({"k": 5, "n_clusters": 8, "method": "kmeans"}, "not both")],
+)
+def test_an_option_that_would_be_ignored_is_refused(both, said):
+    from flaucluster.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=said):
+        TopicModel(**both).check_params()

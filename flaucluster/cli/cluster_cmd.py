@@ -68,7 +68,7 @@ def register(sub) -> None:
     g.add_argument(
         "--max-unassigned",
         type=share,
-        default=d["max_unassigned"],
+        default=argparse.SUPPRESS,  # absent unless given: --reassign-outliers then conflicts with it
         metavar="SHARE",
         help="leave at most this share of rows unassigned (0.1 or 10%%): the least ambiguous outliers join "
         "their nearest group, the others stay flagged; 1 keeps every outlier "
@@ -117,7 +117,11 @@ def register(sub) -> None:
 
 
 def model_from_args(args: argparse.Namespace):
+    from ..errors import ConfigError
     from ..model import TopicModel
+
+    if args.reassign_outliers and hasattr(args, "max_unassigned"):
+        raise ConfigError("--reassign-outliers is --max-unassigned 0: give one of them, not both.")
 
     kw = embed_kwargs(args)
     return TopicModel(
@@ -128,7 +132,7 @@ def model_from_args(args: argparse.Namespace):
         seed=args.seed,
         n_runs=args.stability,
         n_clusters=args.n_clusters,
-        max_unassigned=args.max_unassigned,
+        max_unassigned=getattr(args, "max_unassigned", estimator_defaults()["max_unassigned"]),
         reassign_outliers=args.reassign_outliers,
         namer=args.namer,
         namer_model=args.namer_model,
