@@ -117,6 +117,8 @@ class FrenchPhraseAnalyzer:
         for seg in french.segments(folded):
             if seg[0][:1].isupper() and seg[0][1:].islower():
                 seg[0] = seg[0].lower()  # a clause-initial capital is positional, not part of the word
+            if all(t.isupper() for t in seg if any(c.isalpha() for c in t)) and any(len(t) >= 4 for t in seg):
+                seg = [t if _acronym(t) else t.lower() for t in seg]  # a clause typed in capitals says no case
             info = [self._key(t) for t in seg]
             feminine.update(k for k, fem in info if fem and k is not None)
             keys = [k for k, _ in info]
@@ -163,7 +165,22 @@ class FrenchPhraseAnalyzer:
                 parts[i] = inclusive_form(persons[wkey], self.gender_pairs)
             elif word.isascii():  # only ever seen without accents ("Ecole"): as the dictionary spells it
                 parts[i] = french.restore_case(word, french.restore_accents(word.lower()))
+            if _shouted(parts[i]):
+                parts[i] = parts[i].lower()
+        if any(p.islower() for p in parts):  # "école DE commerce": the small words of a shouted phrase too
+            parts = [p.lower() if p.lower() in french.LINK_WORDS else p for p in parts]
         return " ".join(parts).replace("' ", "'")
+
+
+def _shouted(word: str) -> bool:
+    """A common word written in capitals ("SÉCURITÉ" in a title typed in capitals), not an acronym (RH,
+    TVA, CACES, HACCP): four letters or more, and a word the dictionary knows."""
+    return len(word) >= 4 and word.isupper() and "·" not in word and french.is_known_word(word.lower())
+
+
+def _acronym(token: str) -> bool:
+    """RH, TVA, CACES, HACCP: five letters at most and not a word the dictionary knows."""
+    return len(token) <= 5 and not french.is_known_word(french.restore_accents(token.lower()))
 
 
 def _best_surface(forms: Counter, key_words: list[str]) -> str:

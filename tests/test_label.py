@@ -103,3 +103,11 @@ def test_number_words_are_never_a_keyword():
     for topic in labels(CAREFREE, CAREFREE_CLUSTERS):
         for kw, _ in topic.keywords:
             assert not {"deux", "trois", "premier", "heure"} & set(kw.lower().split()), kw
+
+
+def test_a_catalogue_typed_in_capitals_gets_lowercase_accented_keywords_and_keeps_its_acronyms():
+    shouted = [t.upper() + " (RGPD, CACES)" for t in CAREFREE]
+    school, kitchen = labels(shouted, CAREFREE_CLUSTERS)
+    kws = [k for t in (school, kitchen) for k, _ in t.keywords]
+    assert "école de commerce" in kws and "étudiant·e" in kws, kws
+    assert not [k for k in kws if k.isupper() and k not in {"RGPD", "CACES"}], kws
