@@ -417,6 +417,7 @@ def label_clusters(
     weights, class_counts = class_tfidf(counts, labels[members], clusters)
     doc_counts = class_sums((counts > 0).astype(np.float64), labels[members], clusters)  # rows using a term
     cluster_docs = np.bincount(np.searchsorted(clusters, labels[members]), minlength=len(clusters))
+    term_docs = doc_counts.sum(0)  # rows using each term, all clusters
     demoted = {french.lemma_key(w, gender_pairs) for w in demote}
     wanted = set(clusters) if only is None else {int(c) for c in only}
     described: list[tuple[Topic, list[tuple[str, float]]]] = []
@@ -433,9 +434,7 @@ def label_clusters(
         kws = [(analyzer.display(terms[i]), float(weights[ci, i])) for i in picked[:n_keywords]]
         rows = np.flatnonzero(labels == c)
         reps = representatives(vectors, texts, rows, n_representatives)
-        covering = (
-            covering_phrases(doc_counts[ci], doc_counts.sum(0), int(cluster_docs[ci]), terms, heaviest) if terms else []
-        )
+        covering = covering_phrases(doc_counts[ci], term_docs, int(cluster_docs[ci]), terms, heaviest) if terms else []
         covering.sort(key=lambda pair: set(terms[pair[0]].split(" ")) <= demoted)  # stable otherwise
         phrases = [(analyzer.display(terms[i]), score) for i, score in covering]
         described.append((Topic(c, len(rows), "", kws, [texts[r] for r in reps], reps), phrases))
