@@ -608,12 +608,12 @@ class TopicModel(BaseEstimator):
         self._replay(self.history_.edits + again)
         return self
 
-    def _replay(self, log: list[dict[str, Any]]) -> None:
+    def _replay(self, log: list[dict[str, Any]], topics: list[Topic] | None = None) -> None:
         from . import edits as edit_log
 
         after = edit_log.apply(self.history_.base, log, self._edit_rows(), seed=self.seed)
         self.history_.edits = list(log)
-        self._show(after)
+        self._show(after, topics)
 
     def _edit_rows(self):
         from . import edits as edit_log
@@ -623,14 +623,18 @@ class TopicModel(BaseEstimator):
         rank[consensus.canonical_order(np.arange(len(ok)), self.clean_, self.embeddings_)] = np.arange(len(ok))
         return edit_log.Rows(self.ids_, ok, rank, self.embeddings_)
 
-    def _show(self, after) -> None:
+    def _show(self, after, topics: list[Topic] | None = None) -> None:
         """Make ``after`` the model's state: labels, confidences, names, and new descriptions for the
-        clusters an edit touched (the others keep the fit's)."""
+        clusters an edit touched (the others keep the fit's); ``topics`` when they are known already
+        (a saved model: nothing is described again, no encoder or namer is asked)."""
         self._assignment = after
         self.history_.touched, self.history_.next_id = set(after.touched), after.next_id
         self.labels_, self.probabilities_ = after.labels.copy(), after.probabilities.copy()
         self.custom_names_ = dict(after.custom_names)
-        self._describe_topics()
+        if topics is None:
+            self._describe_topics()
+        else:
+            self.topics_ = topics
 
     def set_names(self, names: dict[int, str]) -> TopicModel:
         """Give clusters names of your own (one rename edit each)."""
@@ -752,10 +756,7 @@ class TopicModel(BaseEstimator):
             model._start_history()
         else:
             model.history_ = copy.deepcopy(state.history)  # a model never shares its log with another
-            model.namer_ = None  # the replay re-checks labels; the saved names stand, no model is asked
-            model._replay(list(state.history.edits))
-            del model.namer_
-            model.topics_ = state.topics
+            model._replay(list(state.history.edits), topics=state.topics)  # re-checks the labels only
             if not np.array_equal(model.labels_, state.labels):
                 raise ModelFolderError(
                     f"{source}: replaying edits.json on the fit does not give the saved labels (the folder "
