@@ -933,7 +933,9 @@ ROLE_WORDS: frozenset[str] = _wordset(
 )
 # what often follows a role before the field: "Chargé de mission", "Chef de projet", "Ingénieur d'études"
 ROLE_SECOND: frozenset[str] = _wordset("projet projets mission missions études affaires secteur service")
-_ROLE_LINK = _wordset("de du des d' en à au aux la le les l' et ou / -")
+_ROLE_LINK = _wordset("de du des d' en à au aux la le les l' et ou")
+_ROLE_KEYS = frozenset(fold_key(w) for w in ROLE_WORDS)
+_ROLE_SECOND_KEYS = frozenset(fold_key(w) for w in ROLE_SECOND)
 
 
 def drop_role_words(text: str, pairs: dict[str, str] | None = None) -> str:
@@ -941,17 +943,13 @@ def drop_role_words(text: str, pairs: dict[str, str] | None = None) -> str:
     away, so that what is left names the field: ``maintenance industrielle``. A text that is only a
     role, or does not start with one, is returned as it is."""
     folded = fold_inclusive(text, pairs)
-    found = list(_TOKENS.finditer(folded))
-    role = {fold_key(w) for w in ROLE_WORDS}
-    second = {fold_key(w) for w in ROLE_SECOND}
-    cut, seen_role, i = 0, False, 0
-    while i < len(found):
-        word = fold_key(found[i].group(0).lower().replace("’", "'"))
-        if word in role or (seen_role and word in second):
-            seen_role, cut = True, found[i].end()
+    cut, seen_role = 0, False
+    for token in _TOKENS.finditer(folded):
+        word = fold_key(token.group(0).lower().replace("’", "'"))
+        if word in _ROLE_KEYS or (seen_role and word in _ROLE_SECOND_KEYS):
+            seen_role, cut = True, token.end()
         elif not (seen_role and word in _ROLE_LINK):
             break
-        i += 1
     if not seen_role:
         return text
     rest = folded[cut:]
