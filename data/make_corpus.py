@@ -39,7 +39,40 @@ from pathlib import Path
 
 SEED = 20261123
 OUT = Path(__file__).resolve().parent / "cours_fr.csv"
-COLUMNS = ["id", "title", "description", "theme", "level", "duration_hours"]
+COLUMNS = ["id", "title", "description", "theme", "level", "duration_hours", "provider", "format", "date"]
+
+# Who offers a course, how and when: drawn after everything else, from their own generator, so the
+# texts above are the same whatever is added here. Each provider leans to some themes (real catalogues
+# do), and some themes grow over the years (so the guided-analysis notebook has something to find).
+EXTRA_SEED = 20261202
+PROVIDERS = {
+    "Campus Numérique": ["programmation", "data-ia", "bureautique", "marketing-digital", "design-graphique"],
+    "Institut Cap Métiers": [
+        "metiers-du-batiment",
+        "logistique-transport",
+        "securite-prevention",
+        "hotellerie-restauration",
+    ],
+    "Académie Entreprise": ["management-leadership", "ressources-humaines", "comptabilite-finance", "droit"],
+    "Formasanté": ["sante-soins", "securite-prevention"],
+    "École des Langues et Savoirs": ["langues-etrangeres", "enseignement-pedagogie", "developpement-durable"],
+}
+FORMATS = ["présentiel", "distanciel", "hybride"]
+GROWING = {"data-ia": 3.0, "developpement-durable": 4.0, "marketing-digital": 1.5}  # weight of 2025 against 2021
+MONTHS_FR = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 
 LEVELS = ["débutant", "intermédiaire", "avancé", "tous niveaux"]
 LEVEL_TAG = {"débutant": "D", "intermédiaire": "I", "avancé": "A", "tous niveaux": "T"}
@@ -3780,7 +3813,29 @@ def build():
     for row in all_rows:
         if "duplicate_of" in row:
             row["duplicate_of"] = index_to_id[row["duplicate_of"]]
+    add_offer(all_rows)
     return all_rows
+
+
+def add_offer(rows):
+    """provider, format and date of each row (a few dates written by hand, one not a date at all)."""
+    rng = random.Random(EXTRA_SEED)
+    names = list(PROVIDERS)
+    for row in rows:
+        leaning = [n for n in names if row["theme"] in PROVIDERS[n]]
+        row["provider"] = rng.choice(leaning) if leaning and rng.random() < 0.8 else rng.choice(names)
+        row["format"] = rng.choices(FORMATS, weights=[5, 3, 2] if "batiment" in row["theme"] else [3, 4, 3])[0]
+        growth = GROWING.get(row["theme"], 1.0)
+        year = rng.choices(range(2021, 2026), weights=[growth ** (k / 4) for k in range(5)])[0]
+        month, day = rng.randint(1, 12), rng.randint(1, 28)
+        style = rng.random()
+        if style < 0.85:
+            row["date"] = f"{year:04d}-{month:02d}-{day:02d}"
+        elif style < 0.97:
+            row["date"] = f"{day:02d}/{month:02d}/{year:04d}"
+        else:
+            row["date"] = f"{MONTHS_FR[month - 1]} {year}"
+    rows[rng.randrange(len(rows))]["date"] = "à définir"  # a cell that is not a date: kept, with no period
 
 
 def write(rows, path=OUT):

@@ -755,6 +755,20 @@ def is_known_word(word: str) -> bool:
 _known = is_known_word
 
 
+def is_acronym(token: str) -> bool:
+    """RH, TVA, CACES, HACCP: five letters at most and not a word the dictionary knows."""
+    return len(token) <= 5 and not is_known_word(restore_accents(token.lower()))
+
+
+def unshout(text: str) -> str:
+    """A text typed in capitals, in lower case but for its acronyms ("AGRICULTURE, SYLVICULTURE ET PÊCHE" ->
+    "agriculture, sylviculture et pêche"; "FORMATION RH" -> "formation RH"); any other text as it is.
+    Capitals carry no meaning there, and a cased encoder reads them as other words."""
+    if any(c.islower() for c in text) or not any(c.isupper() for c in text):
+        return text
+    return re.sub(r"[^\W\d_]+", lambda m: m.group() if is_acronym(m.group()) else m.group().lower(), text)
+
+
 def masculine(word: str, pairs: dict[str, str] | None = None) -> str:
     """Masculine form of a feminine noun/adjective, or ``word`` itself.
 

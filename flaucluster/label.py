@@ -118,7 +118,7 @@ class FrenchPhraseAnalyzer:
             if seg[0][:1].isupper() and seg[0][1:].islower():
                 seg[0] = seg[0].lower()  # a clause-initial capital is positional, not part of the word
             if all(t.isupper() for t in seg if any(c.isalpha() for c in t)) and any(len(t) >= 4 for t in seg):
-                seg = [t if _acronym(t) else t.lower() for t in seg]  # a clause typed in capitals says no case
+                seg = [t if french.is_acronym(t) else t.lower() for t in seg]  # a clause typed in capitals says no case
             info = [self._key(t) for t in seg]
             feminine.update(k for k, fem in info if fem and k is not None)
             keys = [k for k, _ in info]
@@ -176,11 +176,6 @@ def _shouted(word: str) -> bool:
     """A common word written in capitals ("SÉCURITÉ" in a title typed in capitals), not an acronym (RH,
     TVA, CACES, HACCP): four letters or more, and a word the dictionary knows."""
     return len(word) >= 4 and word.isupper() and "·" not in word and french.is_known_word(word.lower())
-
-
-def _acronym(token: str) -> bool:
-    """RH, TVA, CACES, HACCP: five letters at most and not a word the dictionary knows."""
-    return len(token) <= 5 and not french.is_known_word(french.restore_accents(token.lower()))
 
 
 def _best_surface(forms: Counter, key_words: list[str]) -> str:

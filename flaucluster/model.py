@@ -23,7 +23,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
-from . import consensus, hierarchy, views
+from . import compare, consensus, hierarchy, themes, views
 from .cluster import METHODS, OUTLIER, assign_outliers
 from .errors import ConfigError
 from .french import ROLE_WORDS, drop_role_words, fold_inclusive
@@ -91,6 +91,8 @@ class TopicModel(BaseEstimator):
         n_runs: int = 5,
         max_fit_rows: int | None = 20_000,
         n_clusters: int | None = None,
+        themes: Any = None,
+        theme_threshold: float | None = None,
         max_unassigned: float | None = 0.05,
         reassign_outliers: bool = False,
         n_keywords: int = 10,
@@ -125,6 +127,8 @@ class TopicModel(BaseEstimator):
         self.n_runs = n_runs
         self.max_fit_rows = max_fit_rows
         self.n_clusters = n_clusters
+        self.themes = themes
+        self.theme_threshold = theme_threshold
         self.max_unassigned = max_unassigned
         self.reassign_outliers = reassign_outliers
         self.n_keywords = n_keywords
@@ -181,6 +185,17 @@ class TopicModel(BaseEstimator):
                 f"max_unassigned={self.max_unassigned!r}: give a share of rows from 0 to 1 (0.1 = at most 10 % "
                 "unassigned), or None to keep every outlier unassigned."
             )
+        if self.theme_threshold is not None and not (
+            isinstance(self.theme_threshold, (int, float)) and -1 <= self.theme_threshold <= 1
+        ):
+            raise ConfigError(
+                f"theme_threshold={self.theme_threshold!r}: give a cosine score from -1 to 1, or None to have it "
+                "calibrated from the rows."
+            )
+        if self.theme_threshold is not None and self.themes is None:
+            raise ConfigError(f"theme_threshold={self.theme_threshold!r} is only used with themes= (--themes FILE).")
+        if self.themes is not None:
+            self.themes_frame_ = themes.read_themes(self.themes)  # a bad themes file fails before any work
         if self.k is not None and (not _is_int(self.k) or self.k < 2):
             raise ConfigError(f"k={self.k!r}: must be an integer of at least 2 (or None for automatic k).")
         lo, hi = self.k_range
@@ -334,17 +349,28 @@ class TopicModel(BaseEstimator):
             logger.warning(
                 "role_words='drop' has no effect on given embeddings: embed the texts without role words yourself"
             )
-        result = consensus.fit(self.embeddings_, self.clean_, np.flatnonzero(ok), self._settings())
+        free = ok.copy()  # the rows to cluster: all usable rows, or those no theme drew
+        self.themes_fit_: themes.ThemeFit | None = None
+        if self.themes is not None:
+            with stage("themes"):
+                found = self._match_themes(ok)
+            free &= ~found.matched
+        result = consensus.fit(self.embeddings_, self.clean_, np.flatnonzero(free), self._settings())
         self.labels_original_, self.probabilities_, self.reduced_ = result.labels, result.probabilities, result.reduced
         self.clustering_details_, self.stability_, self.advice_ = result.details, result.stability, result.advice
+        if self.themes is not None:
+            self._file_under_themes(found, free)
         self.clustering_details_["role_words_dropped"] = self._drops_roles()
         share = 0.0 if self.reassign_outliers else self.max_unassigned
-        self.labels_ = (
-            result.labels.copy() if share is None else assign_outliers(self.embeddings_, result.labels, share, ok)
-        )
+        # outliers join new groups only: a row under the theme threshold is never filed under a theme
+        found_here = np.where(free, self.labels_original_, OUTLIER)
+        self.labels_ = self.labels_original_.copy()
+        if share is not None and free.any():
+            budget = min(1.0, share * ok.sum() / free.sum())
+            self.labels_ = np.where(free, assign_outliers(self.embeddings_, found_here, budget, free), self.labels_)
         self.labels_[~ok] = OUTLIER
         if share is not None:
-            moved = int(((result.labels == OUTLIER) & (self.labels_ != OUTLIER)).sum())
+            moved = int(((self.labels_original_ == OUTLIER) & (self.labels_ != OUTLIER)).sum())
             self.clustering_details_ = {**self.clustering_details_, "max_unassigned": share, "outliers_moved": moved}
         self.custom_names_: dict[int, str] = {}
         self.__dict__.pop("history_", None)
@@ -360,6 +386,60 @@ class TopicModel(BaseEstimator):
         for line in self.advice_:
             logger.warning("%s", line)
         return self
+
+    def _match_themes(self, ok: np.ndarray) -> themes.ThemeMatch:
+        """Every usable row scored against the themes (:func:`flaucluster.themes.match`)."""
+        frame = self.__dict__.get("themes_frame_")
+        if frame is None:
+            frame = self.themes_frame_ = themes.read_themes(self.themes)
+        if not (self.encoder_info_ or {}).get("identity") and self.model is None:
+            raise ConfigError(
+                "themes= with given embeddings: name the encoder that made them (TopicModel(model=...)), so that "
+                "the themes are embedded the same way."
+            )
+        vectors = themes.theme_vectors(frame, self._embedder(self._encoder()))
+        found = themes.match(self.embeddings_, ok, vectors, self.theme_threshold)
+        logger.info(
+            "themes: %d of %d usable rows filed under %d themes (threshold %.3f, %s)",
+            int(found.matched.sum()),
+            int(ok.sum()),
+            len(set(found.best[found.matched].tolist())),
+            found.threshold,
+            found.calibration["rule"].split(":")[0],
+        )
+        return found
+
+    def _file_under_themes(self, found: themes.ThemeMatch, free: np.ndarray) -> None:
+        """Theme clusters first (one per theme that drew rows), then the new groups of the other rows;
+        a theme row's probability is its theme score (clipped to 0..1), its confidence unknown (NaN)."""
+        labels, cluster_theme = themes.combine(found, self.labels_original_)
+        shift = len(cluster_theme)
+        self.labels_original_ = labels
+        self.probabilities_ = np.where(found.matched, np.clip(np.nan_to_num(found.score), 0, 1), self.probabilities_)
+        self.probabilities_ = self.probabilities_.astype(np.float32)
+        if self.stability_ is not None:
+            ok = self._usable()
+            conf = np.full(int(ok.sum()), np.nan, dtype=np.float32)
+            conf[free[ok]] = self.stability_.row_confidence
+            self.stability_ = replace(
+                self.stability_,
+                cluster_stability={c + shift: v for c, v in self.stability_.cluster_stability.items()},
+                unstable=[c + shift for c in self.stability_.unstable],
+                row_confidence=conf,
+            )
+        self.themes_fit_ = themes.ThemeFit(
+            self.themes_frame_, found.vectors, found.neighbours, found.threshold, found.calibration, cluster_theme
+        )
+        self.clustering_details_ = {
+            **self.clustering_details_,
+            "themes": {
+                "threshold": round(found.threshold, 4),
+                "calibration": found.calibration,
+                "themes": len(self.themes_frame_),
+                "themes_with_rows": shift,
+                "matched_rows": int(found.matched.sum()),
+            },
+        }
 
     def _start_history(self) -> None:
         """The current state becomes the fit's result that edits start from (an empty log)."""
@@ -412,6 +492,7 @@ class TopicModel(BaseEstimator):
         alive = set(labels.tolist()) - {OUTLIER}
         kept = [t for t in kept if t.cluster in alive]
         fresh: list[Topic] = []
+        theme_names = self._theme_names()
         if history is None or touched:
             with stage("labels"):
                 fresh = label_clusters(
@@ -426,20 +507,31 @@ class TopicModel(BaseEstimator):
                     diversity=self.diversity,
                     seed=self.seed,
                     only=touched,
-                    taken={self.custom_names_.get(t.cluster, t.name) for t in kept},
+                    taken={self.custom_names_.get(t.cluster, t.name) for t in kept} | set(theme_names.values()),
                     # titles named by their field: role words name a cluster only when nothing else fits
                     demote=ROLE_WORDS if self._drops_roles() else (),
                     embed=self._phrase_encoder(),
                 )
+        fresh = [replace(t, name=theme_names[t.cluster]) if t.cluster in theme_names else t for t in fresh]
         namer = self._namer()
-        if namer is not None and fresh:
+        unnamed = [t for t in fresh if t.cluster not in theme_names]  # a theme's cluster bears the theme's label
+        if namer is not None and unnamed:
             with stage("naming"):
-                chosen = namer.name(fresh, taken=[self.custom_names_.get(t.cluster, t.name) for t in kept])
+                taken = [self.custom_names_.get(t.cluster, t.name) for t in kept] + list(theme_names.values())
+                chosen = namer.name(unnamed, taken=taken)
             fresh = [replace(t, name=chosen.get(t.cluster, t.name)) for t in fresh]
             self.clustering_details_ = {**self.clustering_details_, "naming": getattr(namer, "record", {})}
         self.topics_: list[Topic] = sorted(
             [replace(t, name=self.custom_names_.get(t.cluster, t.name)) for t in kept + fresh], key=lambda t: t.cluster
         )
+
+    def _theme_names(self) -> dict[int, str]:
+        """cluster id -> the label of the theme it holds (clusters filed under a theme only)."""
+        fit = getattr(self, "themes_fit_", None)
+        if fit is None:
+            return {}
+        labels = fit.themes["label"].tolist()
+        return {c: labels[t] for c, t in fit.cluster_theme.items()}
 
     def _phrase_encoder(self):
         """texts -> vectors of the encoder that embedded the rows, to rank names by meaning; None (names by
@@ -453,11 +545,14 @@ class TopicModel(BaseEstimator):
         except (ConfigError, ModelUnavailableError) as exc:
             logger.warning("cluster names chosen by coverage alone: %s", exc)
             return None
+        return self._embedder(encoder)
+
+    def _embedder(self, encoder):
+        """texts -> unit vectors of ``encoder``, through the embedding cache (a second run embeds nothing again)."""
         from .embed import embed_texts
 
-        # through the embedding cache: a second run on the same data embeds no phrase again
-        return lambda phrases: embed_texts(
-            phrases,
+        return lambda texts: embed_texts(
+            texts,
             encoder,
             cache_dir=self.cache_dir,
             use_cache=self.use_cache,
@@ -531,6 +626,78 @@ class TopicModel(BaseEstimator):
 
     def summary(self) -> dict[str, Any]:
         return views.summary(self.state())
+
+    # ------------------------------------------------------------------ guided analysis
+    def map_themes(self, themes_: Any = None, *, threshold: float | None = None) -> pd.DataFrame:
+        """One row per theme (those that received no row too): count, share, mean score, the best and the
+        weakest matches (:func:`flaucluster.themes.theme_table`). Without arguments, the themes the model
+        was fitted with; given other themes (a file, a frame, a list of labels), the fitted rows are matched
+        to them as they are, without clustering again (``cluster`` then lists where those rows are now)."""
+        self._check_fitted()
+        if themes_ is None and threshold is None:
+            table = views.theme_info(self.state())
+            if table is None:
+                raise ConfigError("this model was fitted without themes: give them, model.map_themes(themes).")
+            return table
+        frame = themes.read_themes(self.themes if themes_ is None else themes_)
+        vectors = themes.theme_vectors(frame, self._embedder(self._encoder()))
+        found = themes.match(self.embeddings_, self._usable(), vectors, threshold)
+        ids = frame["id"].tolist()
+        docs = self.document_info()[["id", "text", "cluster"]].assign(
+            theme_id=[ids[t] if m else "" for t, m in zip(found.best, found.matched)],
+            theme_score=np.where(found.matched, found.score, np.nan),
+        )
+        table = themes.theme_table(frame, docs)
+        table.attrs.update(threshold=found.threshold, calibration=found.calibration)
+        return table
+
+    def by_class(self, values: Any, *, data: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Clusters across the classes of a column (a Series aligned with the fitted rows, or a column name
+        of ``data``): counts, shares and which clusters are over- or under-represented in each class
+        (:func:`flaucluster.compare.compare`); the chi-square test is in ``.attrs["test"]``."""
+        name, column = self._column(values, data)
+        return compare.by_class(self.labels_, column, self.names(), column=name)
+
+    def over_time(
+        self, values: Any, freq: compare.Freq = "year", *, data: pd.DataFrame | None = None, by: Any = None
+    ) -> pd.DataFrame:
+        """Clusters across periods of a date column (``freq``: "year", "quarter" or "month"); dates that
+        do not parse are kept with an empty period and listed in ``.attrs["unparsed"]``; the keywords of
+        each cluster in each period are ``.attrs["keywords"]``. With ``by`` (a class column), one table per
+        class, stacked: clusters over time within each class."""
+        from .french import stop_set
+        from .label import FrenchPhraseAnalyzer
+
+        name, column = self._column(values, data)
+        within_name, within = self._column(by, data) if by is not None else ("class", None)
+        analyzer = FrenchPhraseAnalyzer(stop_set(self.stop_words, self.extra_stop_words), self.gender_pairs)
+        return compare.over_time(
+            self.labels_,
+            column,
+            self.names(),
+            freq=freq,
+            column=name,
+            texts=self.clean_,
+            analyzer=analyzer,
+            within=within,
+            within_column=within_name,
+        )
+
+    def _column(self, values: Any, data: pd.DataFrame | None) -> tuple[str, list]:
+        """(name, values) of a column given as a Series or list aligned with the rows, or by name in ``data``."""
+        self._check_fitted()
+        if isinstance(values, str):
+            if data is None:
+                raise ConfigError(f"{values!r}: give the column itself (df[{values!r}]), or data=df.")
+            from .rows import require_column
+
+            name = require_column(data, values, source="data", role="class")
+            values = data[name]
+        name = str(getattr(values, "name", None) or "class")
+        out = list(values.tolist() if hasattr(values, "tolist") else values)
+        if len(out) != len(self.labels_):
+            raise ConfigError(f"{name}: {len(out)} values for {len(self.labels_)} fitted rows; give one per row.")
+        return name, out
 
     # ------------------------------------------------------------------ editing
     # Every edit goes through one log (:mod:`flaucluster.edits`): it can be undone, redone, saved,
@@ -712,6 +879,9 @@ class TopicModel(BaseEstimator):
         params["method"] = self._method_name()  # a custom clusterer is recorded by name: it cannot be stored
         if self.namer is not None and not isinstance(self.namer, str):
             params["namer"] = getattr(self.namer, "url", type(self.namer).__name__)
+        fit = getattr(self, "themes_fit_", None)
+        if fit is not None:  # the themes themselves, not a file that may be gone when the model is loaded
+            params["themes"] = fit.records()
         return FittedState(
             params,
             self.ids_,
@@ -732,6 +902,7 @@ class TopicModel(BaseEstimator):
             self.stability_,
             self.history_,
             getattr(self, "map_coords_", None),
+            getattr(self, "themes_fit_", None),
         )
 
     @classmethod
@@ -749,6 +920,9 @@ class TopicModel(BaseEstimator):
         model.encoder_info_, model.clustering_details_ = state.encoder, state.clustering
         model.custom_names_, model.advice_, model.stability_ = state.custom_names, state.advice, state.stability
         model.encoder_ = None
+        model.themes_fit_ = state.themes
+        if state.themes is not None:
+            model.themes_frame_ = state.themes.themes
         model.roles_dropped_ = bool(state.clustering.get("role_words_dropped", model.role_words == "drop"))
         if state.map_coords is not None:
             model.map_coords_ = state.map_coords

@@ -8,6 +8,8 @@ Folder layout (format 2), written whole or not at all (:mod:`flaucluster.runfold
 - ``edits.json``: the edit log (:mod:`flaucluster.edits` format), the edits undone (for redo) and the
   fit's own names and descriptions; the fit's labels and confidences are ``labels_base`` and
   ``probabilities_base`` in ``arrays.npz`` once there is anything to undo or redo
+- ``themes.json`` (with themes): the themes, the threshold and how it was chosen, which cluster holds which
+  theme; their adapted vectors and each row's neighbours are ``theme_vectors`` and ``theme_neighbours``
 - ``truth.json`` (optional): known labels given for evaluation only (ARI/NMI in reports)
 - ``manifest.json``: every file's size and SHA-256, written last and checked by :func:`load_state`
 """
@@ -26,12 +28,13 @@ import numpy as np
 
 from .cluster import OUTLIER
 from .edits import EditError, History, document, read, start
-from .errors import ModelFolderError
+from .errors import ConfigError, InputError, ModelFolderError
 from .io import atomic_path, write_json
 from .label import Topic
 from .rows import ROW_STATUSES
 from .runfolder import package_versions, staged, verify
 from .stability import Stability
+from .themes import ThemeFit, read_themes
 
 FORMAT_VERSION = 2
 KIND = "model"
@@ -61,6 +64,7 @@ class FittedState:
     stability: Stability | None = None
     history: History | None = None  # the edit log; None: the fit's result, never edited
     map_coords: np.ndarray | None = None  # the 2-D map, kept so that edits and reports redraw the same map
+    themes: ThemeFit | None = None  # the themes rows were filed under (TopicModel(themes=...))
 
 
 def save_state(state: FittedState, folder: str | os.PathLike, *, truth: Sequence[Any] | None = None) -> None:
@@ -75,6 +79,17 @@ def _write(state: FittedState, folder: Path, truth: Sequence[Any] | None) -> Non
         arrays["row_confidence"] = state.stability.row_confidence
     if state.map_coords is not None:
         arrays["map_coords"] = state.map_coords
+    if state.themes is not None:
+        arrays["theme_vectors"], arrays["theme_neighbours"] = state.themes.vectors, state.themes.neighbours
+        write_json(
+            folder / "themes.json",
+            {
+                "themes": state.themes.records(),
+                "threshold": state.themes.threshold,
+                "calibration": state.themes.calibration,
+                "cluster_theme": {str(c): t for c, t in state.themes.cluster_theme.items()},
+            },
+        )
     # a state built by hand, with no history, is a fit's result with an empty log
     history = state.history or History(start(state.labels, state.probabilities, state.custom_names), state.topics)
     if history.edits or history.undone:
@@ -185,6 +200,7 @@ def _read(folder: Path, meta: dict) -> FittedState:
         confidence = z["row_confidence"] if "row_confidence" in z.files else None
         base_arrays = [z[n] if n in z.files else None for n in ("labels_base", "probabilities_base")]
         map_coords = z["map_coords"] if "map_coords" in z.files else None
+        theme_arrays = [z[n] if n in z.files else None for n in ("theme_vectors", "theme_neighbours")]
     if map_coords is not None and map_coords.shape != (len(docs), 2):
         raise ModelFolderError(f"{folder}: arrays.npz map_coords has shape {map_coords.shape}, not ({len(docs)}, 2).")
     for name, array in arrays.items():
@@ -214,6 +230,7 @@ def _read(folder: Path, meta: dict) -> FittedState:
             stab["unstable_clusters"],
         )
     history = _history(folder, arrays, base_arrays, len(docs))
+    themes = _themes(folder, theme_arrays[0], theme_arrays[1], len(docs)) if (folder / "themes.json").exists() else None
     return FittedState(
         params=params,
         ids=[str(d["id"]) for d in docs],
@@ -229,8 +246,26 @@ def _read(folder: Path, meta: dict) -> FittedState:
         stability=stability,
         history=history,
         map_coords=map_coords,
+        themes=themes,
         **arrays,
     )
+
+
+def _themes(folder: Path, vectors: np.ndarray | None, neighbours: np.ndarray | None, n_rows: int) -> ThemeFit:
+    meta = _read_json(folder, "themes.json")
+    try:
+        frame = read_themes(meta["themes"])
+        cluster_theme = {int(c): int(t) for c, t in meta["cluster_theme"].items()}
+        threshold, calibration = float(meta["threshold"]), dict(meta["calibration"])
+    except (KeyError, TypeError, ValueError, AttributeError, InputError, ConfigError) as exc:
+        raise ModelFolderError(f"{folder}: themes.json is not a themes record ({exc}).") from None
+    if vectors is None or neighbours is None or len(vectors) != len(frame) or len(neighbours) != n_rows:
+        raise ModelFolderError(
+            f"{folder}: arrays.npz lacks the themes' vectors or the rows' neighbours, or they do not fit."
+        )
+    if any(not 0 <= t < len(frame) for t in cluster_theme.values()):
+        raise ModelFolderError(f"{folder}: themes.json files a cluster under a theme it does not list.")
+    return ThemeFit(frame, vectors, neighbours, threshold, calibration, cluster_theme)
 
 
 def _topics(records: list[dict]) -> list[Topic]:

@@ -142,6 +142,96 @@ def similarity_heatmap(ids: Sequence[int] | np.ndarray, sim: np.ndarray, names: 
     return fig
 
 
+def _wide(table: pd.DataFrame, column: str, value: str, top: int) -> pd.DataFrame:
+    """clusters x ``column`` of ``value`` from a long breakdown table (:mod:`flaucluster.compare`): the
+    ``top`` largest clusters, rows outside any group last."""
+    wide = table.pivot_table(index="cluster", columns=column, values=value, aggfunc="sum", fill_value=0)
+    sizes = table.groupby("cluster")["count"].sum()
+    order = [c for c in sizes.sort_values(ascending=False, kind="stable").index if c >= 0][:top]
+    return wide.reindex(order + ([-1] if -1 in wide.index else []))
+
+
+def _cluster_label(table: pd.DataFrame, cluster: int) -> str:
+    names = dict(zip(table["cluster"], table["cluster_name"]))
+    return "(hors groupe)" if cluster < 0 else f"{_short(names.get(cluster, ''), 30)} ({cluster})"
+
+
+def representation_heatmap(table: pd.DataFrame, *, top: int = 30) -> Figure:
+    """Adjusted standardised residuals, clusters x classes (:func:`flaucluster.compare.compare`): red where a
+    cluster is over-represented in a class, blue where under; cells the test marks are outlined."""
+    column = "class" if "class" in table else "period"
+    wide = _wide(table[table["cluster"] >= 0], column, "residual", top)
+    marks = _wide(
+        table[table["cluster"] >= 0].assign(flag=(table["representation"] != "").astype(int)), column, "flag", top
+    )
+    n, m = wide.shape
+    fig, ax = plt.subplots(figsize=(min(4 + 0.6 * m, 16), min(2.5 + 0.3 * n, 16)))
+    if not n or not m:
+        ax.text(0.5, 0.5, "aucun groupe", ha="center")
+        ax.axis("off")
+        return fig
+    lim = max(2.0, float(np.nanmax(np.abs(wide.to_numpy()))))
+    im = ax.imshow(wide.to_numpy(dtype=float), cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="auto")
+    for i, j in zip(*np.nonzero(marks.to_numpy() > 0)):
+        ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, lw=1.5, color="black"))
+    ax.set_xticks(range(m), [_short(c or "(vide)", 20) for c in wide.columns], rotation=45, ha="right", fontsize=8)
+    ax.set_yticks(range(n), [_cluster_label(table, int(c)) for c in wide.index], fontsize=7)
+    fig.colorbar(im, ax=ax, fraction=0.04, label="résidu standardisé ajusté")
+    ax.set_title(f"Groupes sur- et sous-représentés par {_short(table.attrs.get('column', column), 30)}")
+    fig.tight_layout()
+    return fig
+
+
+def class_shares(table: pd.DataFrame, *, top: int = 12) -> Figure:
+    """Stacked bars: what each class (or period) is made of, share of its rows in each cluster."""
+    column = "class" if "class" in table else "period"
+    wide = _wide(table, column, "count", top)
+    rest = table.groupby(column)["count"].sum() - wide.sum(0)
+    shares = wide.div(np.maximum(wide.sum(0) + rest, 1), axis=1)
+    fig, ax = plt.subplots(figsize=(min(4 + 0.7 * shares.shape[1], 16), 5))
+    bottom = np.zeros(shares.shape[1])
+    for c in shares.index:
+        ax.bar(
+            range(shares.shape[1]),
+            shares.loc[c],
+            bottom=bottom,
+            color=cluster_color(int(c)),
+            label=_cluster_label(table, int(c)),
+        )
+        bottom += shares.loc[c].to_numpy()
+    ax.set_xticks(
+        range(shares.shape[1]), [_short(c or "(vide)", 20) for c in shares.columns], rotation=45, ha="right", fontsize=8
+    )
+    ax.set_ylabel("part des lignes")
+    ax.legend(fontsize=7, bbox_to_anchor=(1.01, 1), loc="upper left")
+    ax.set_title(f"Composition par {_short(table.attrs.get('column', column), 30)}")
+    fig.tight_layout()
+    return fig
+
+
+def over_time_lines(table: pd.DataFrame, *, top: int = 10) -> Figure:
+    """Lines: rows of each of the ``top`` largest clusters in each period (rows without a date left out)."""
+    dated = table[table["period"] != ""]
+    wide = _wide(dated, "period", "count", top)
+    wide = wide.loc[[c for c in wide.index if c >= 0]]
+    fig, ax = plt.subplots(figsize=(9, 5))
+    for c in wide.index:
+        ax.plot(
+            range(wide.shape[1]),
+            wide.loc[c],
+            marker="o",
+            color=cluster_color(int(c)),
+            label=_cluster_label(table, int(c)),
+        )
+    ax.set_xticks(range(wide.shape[1]), list(wide.columns), rotation=45, ha="right", fontsize=8)
+    ax.set_ylabel("lignes")
+    if len(wide):
+        ax.legend(fontsize=7, bbox_to_anchor=(1.01, 1), loc="upper left")
+    ax.set_title("Groupes dans le temps")
+    fig.tight_layout()
+    return fig
+
+
 def dendrogram(tree: dict) -> Figure:
     """Dendrogram of :meth:`TopicModel.hierarchy` (or :func:`flaucluster.hierarchy.cluster_linkage`)."""
     from scipy.cluster.hierarchy import dendrogram as scipy_dendrogram

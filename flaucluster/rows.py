@@ -234,7 +234,9 @@ def join_cells(columns: Sequence[Cells]) -> Cells:
     return out
 
 
-def require_column(df: pd.DataFrame, column: str, *, source: str = "input", role: str = "text") -> str:
+def require_column(
+    df: pd.DataFrame, column: str, *, source: str = "input", role: str = "text", option: str | None = None
+) -> str:
     """The name of ``column`` in ``df`` (spaces around a header do not count), or a one-line error
     listing the columns there are."""
     if column in df.columns:
@@ -248,7 +250,7 @@ def require_column(df: pd.DataFrame, column: str, *, source: str = "input", role
     hint = f" Did you mean {near[0]!r}?" if near else ""
     raise InputError(
         f"{source}: no {role} column {column!r}.{hint} Available columns: {shown}. "
-        f"Pass the right one with --{role}-column."
+        f"Pass the right one with {option or f'--{role}-column'}."
     )
 
 

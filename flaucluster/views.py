@@ -15,6 +15,7 @@ from .errors import ConfigError
 from .french import stop_set
 from .label import FrenchPhraseAnalyzer
 from .persist import FittedState
+from .themes import NO_THEME, row_themes, theme_table
 
 UNUSABLE_NAME = "(texte inutilisable)"
 OUTLIER_NAME = "(hors groupe)"
@@ -40,13 +41,17 @@ def topic_info(state: FittedState) -> pd.DataFrame:
             "representatives": t.representatives,
             "edited": t.cluster in edited,
         }
+        if state.themes is not None:  # "" for a new group: what the themes miss
+            theme = state.themes.cluster_theme.get(t.cluster, NO_THEME)
+            row["theme_id"] = state.themes.themes["id"].iloc[theme] if theme != NO_THEME else ""
         if stab is not None:  # an edited cluster is not the one the seeds agreed on: no stability to show
             row["stability"] = (
                 float("nan") if row["edited"] else round(stab.cluster_stability.get(t.cluster, float("nan")), 4)
             )
             row["unstable"] = t.cluster in stab.unstable and not row["edited"]
         rows.append(row)
-    return pd.DataFrame(rows, columns=TOPIC_COLUMNS + (["stability", "unstable"] if stab is not None else []))
+    extra = (["stability", "unstable"] if stab is not None else []) + (["theme_id"] if state.themes is not None else [])
+    return pd.DataFrame(rows, columns=TOPIC_COLUMNS + extra)
 
 
 def document_info(state: FittedState) -> pd.DataFrame:
@@ -71,9 +76,19 @@ def document_info(state: FittedState) -> pd.DataFrame:
         conf = np.zeros(len(df), dtype=np.float32)
         conf[ok] = state.stability.row_confidence
         df["confidence"] = np.round(conf, 4)
+    if state.themes is not None:
+        df = pd.concat([df, row_themes(state.themes, state.embeddings, np.where(ok, state.labels, OUTLIER))], axis=1)
     df["note"] = state.notes  # what cleaning changed before embedding (html, control characters, ...)
     df["row"] = np.arange(1, len(df) + 1)
     return df
+
+
+def theme_info(state: FittedState) -> pd.DataFrame | None:
+    """One row per theme, those that received no row included (:func:`flaucluster.themes.theme_table`);
+    None for a model fitted without themes."""
+    if state.themes is None:
+        return None
+    return theme_table(state.themes.themes, document_info(state))
 
 
 def summary(state: FittedState) -> dict[str, Any]:

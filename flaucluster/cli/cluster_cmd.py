@@ -101,6 +101,33 @@ def register(sub) -> None:
         help="drop: embed titles without their leading role word (Technicien de maintenance -> maintenance) so "
         f"that job or course titles group by field; auto: only for short texts (default {d['role_words']})",
     )
+    t = p.add_argument_group("guided analysis (a given list of themes, classes, periods)")
+    t.add_argument(
+        "--themes",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="CSV/XLSX of themes (id, label[, description, keywords]): each row is filed under its nearest theme "
+        "when its score reaches the threshold; the other rows are clustered into new groups",
+    )
+    t.add_argument(
+        "--theme-threshold",
+        type=float,
+        default=None,
+        metavar="SCORE",
+        help="score (cosine) a row needs to be filed under a theme (default: calibrated from the rows, and reported)",
+    )
+    t.add_argument(
+        "--by",
+        action="append",
+        default=[],
+        metavar="COLUMN",
+        help="compare groups across the classes of this column (provider, level, format, region); repeatable",
+    )
+    t.add_argument("--time", default=None, metavar="COLUMN", help="compare groups across periods of this date column")
+    t.add_argument(
+        "--freq", choices=("year", "quarter", "month"), default="year", help="period for --time (default year)"
+    )
     p.add_argument(
         "--truth-column",
         default=None,
@@ -132,6 +159,8 @@ def model_from_args(args: argparse.Namespace):
         seed=args.seed,
         n_runs=args.stability,
         n_clusters=args.n_clusters,
+        themes=args.themes,
+        theme_threshold=args.theme_threshold,
         max_unassigned=getattr(args, "max_unassigned", estimator_defaults()["max_unassigned"]),
         reassign_outliers=args.reassign_outliers,
         namer=args.namer,
@@ -145,6 +174,16 @@ def model_from_args(args: argparse.Namespace):
         cache_dir=kw["cache_dir"],
         use_cache=kw["use_cache"],
     )
+
+
+def guided_tables(model, by: dict, when, freq: str) -> list:
+    """The --by and --time tables (and, with both, clusters over time within each class of the first --by)."""
+    tables = [model.by_class(values) for values in by.values()]
+    if when is not None:
+        tables.append(model.over_time(when, freq))
+        for values in list(by.values())[:1]:
+            tables.append(model.over_time(when, freq, by=values))
+    return tables
 
 
 def run(args: argparse.Namespace) -> int:
@@ -165,13 +204,22 @@ def run(args: argparse.Namespace) -> int:
                 "Keep the cache elsewhere (nothing was written)."
             )
     model = model_from_args(args).check_params()
+    if args.freq != "year" and not args.time:
+        from ..errors import ConfigError
+
+        raise ConfigError(f"--freq {args.freq} is only used with --time COLUMN: give the date column too.")
     with stage("read"):
-        df, rows = read_rows(args, args.truth_column)
+        df, rows = read_rows(args, args.truth_column, *args.by, args.time)
+    source = str(args.input)
     truth = None
     if args.truth_column:
-        truth = df[require_column(df, args.truth_column, source=str(args.input), role="truth")].tolist()
+        truth = df[require_column(df, args.truth_column, source=source, role="truth")].tolist()
+    by = {c: df[require_column(df, c, source=source, role="class", option="--by")] for c in args.by}
+    when = df[require_column(df, args.time, source=source, role="date", option="--time")] if args.time else None
     model.fit(rows, ids=rows["id"].tolist())
-    inputs = report_inputs(model, truth=truth)
+    with stage("guided analysis"):
+        tables = guided_tables(model, by, when, args.freq)
+    inputs = report_inputs(model, truth=truth, breakdowns=tables)
     with stage("report"):
         written = write_report(inputs, args.out, model=model, raw_cells=args.raw_cells)
     s = model.summary()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import io
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,6 +54,8 @@ class ReportInputs:
     edits: list[dict[str, Any]] = field(default_factory=list)  # the model's edit log, oldest first
     next_cluster: int = 0  # the id a new cluster made on the map gets (the same as `flaucluster edit` gives)
     custom_names: dict[int, str] = field(default_factory=dict)
+    themes: pd.DataFrame | None = None  # views.theme_info: one row per theme, empty ones included
+    breakdowns: list[pd.DataFrame] = field(default_factory=list)  # TopicModel.by_class / over_time tables
 
 
 PNG_DPI = 110
@@ -74,8 +77,11 @@ def map_coords(model: TopicModel, coords: np.ndarray | None = None) -> np.ndarra
     return coords
 
 
-def report_inputs(model: TopicModel, *, truth=None, coords: np.ndarray | None = None) -> ReportInputs:
+def report_inputs(
+    model: TopicModel, *, truth=None, coords: np.ndarray | None = None, breakdowns: Sequence[pd.DataFrame] = ()
+) -> ReportInputs:
     from ..hierarchy import similarity
+    from ..views import theme_info
 
     coords = map_coords(model, coords)
     params = {
@@ -97,13 +103,43 @@ def report_inputs(model: TopicModel, *, truth=None, coords: np.ndarray | None = 
         model.edits_,
         model.history_.next_id,
         dict(model.custom_names_),
+        theme_info(model.state()),
+        list(breakdowns),
     )
 
 
 def assignments(inputs: ReportInputs) -> pd.DataFrame:
-    docs = inputs.documents
+    docs = inputs.documents.copy()
+    for table in inputs.breakdowns:  # each row's class and period, as the tables counted them
+        if "values" in table.attrs and table.attrs.get("within") is None:
+            name = table.attrs["column"] + ("_period" if table.attrs["kind"] == "period" else "")
+            docs[name if name not in docs else f"{name}_"] = table.attrs["values"]
     extra = [c for c in docs.columns if c not in ASSIGNMENT_COLUMNS]
     return docs[ASSIGNMENT_COLUMNS + extra]
+
+
+def guided_payload(inputs: ReportInputs) -> dict[str, Any]:
+    """topics.json's guided analysis: the themes, and ``by`` / ``over_time`` as {column: {class or period:
+    {cluster_id: count}}}, with each table's test."""
+    from ..compare import nested_counts
+
+    out: dict[str, Any] = {}
+    if inputs.themes is not None:
+        themes = inputs.summary["clustering"].get("themes", {})
+        out["themes"] = {**themes, "table": inputs.themes.to_dict(orient="records")}
+    for table in inputs.breakdowns:
+        a = table.attrs
+        if a.get("within"):
+            per_class = {k: nested_counts(part, "period") for k, part in table.groupby("class", sort=True)}
+            out.setdefault("over_time_by", {}).setdefault(a["column"], {})[a["within"]] = per_class
+            continue
+        key = "by" if a["kind"] == "class" else "over_time"
+        out.setdefault(key, {})[a["column"]] = nested_counts(table, "class" if key == "by" else "period")
+        out.setdefault("tests", {}).setdefault(key, {})[a["column"]] = {
+            **(a.get("test") or {}),
+            **({"freq": a["freq"], "unparsed_rows": a["unparsed"]} if key == "over_time" else {}),
+        }
+    return out
 
 
 def topics_payload(inputs: ReportInputs) -> dict[str, Any]:
@@ -139,6 +175,7 @@ def topics_payload(inputs: ReportInputs) -> dict[str, Any]:
         "advice": s.get("advice", []),
         "clusters": clusters,
         "edits": inputs.edits,
+        **guided_payload(inputs),
     }
 
 
@@ -150,13 +187,51 @@ def figures(inputs: ReportInputs) -> dict[str, Any]:
     ids, sim = inputs.similarity
     # made at the resolution they are saved at: text laid out for the layout is not laid out again
     with plt.rc_context({"figure.dpi": PNG_DPI}):
-        return {
+        out = {
             "carte": plots.cluster_map(inputs.coords, labels, names),
             "tailles": plots.cluster_sizes(inputs.topics, n_outliers=inputs.summary["outliers_after_reassignment"]),
             "mots_cles": plots.top_keywords(inputs.topics),
             "similarite": plots.similarity_heatmap(ids, sim, names),
             "hierarchie": plots.dendrogram(inputs.tree),
         }
+        for i, table in enumerate(inputs.breakdowns):
+            if table.attrs.get("within"):
+                continue
+            out[f"residus_{i}"] = plots.representation_heatmap(table)
+            out[f"parts_{i}"] = plots.class_shares(table)
+            if table.attrs["kind"] == "period":
+                out[f"temps_{i}"] = plots.over_time_lines(table)
+        return out
+
+
+def guided_sheets(inputs: ReportInputs) -> dict[str, pd.DataFrame]:
+    """The XLSX sheets of the guided analysis: themes, one per --by / --time table, period keywords."""
+    sheets: dict[str, pd.DataFrame] = {}
+    if inputs.themes is not None:
+        sheets["thèmes"] = inputs.themes.assign(
+            cluster=inputs.themes["cluster"].map(lambda c: "" if c is None else str(c)),
+            representatives=inputs.themes["representatives"].map(" | ".join),
+            weakest=inputs.themes["weakest"].map(" | ".join),
+        )
+    for table in inputs.breakdowns:
+        a = table.attrs
+        kind = "temps" if a["kind"] == "period" else "par"
+        name = f"{kind} {a['column']}" + (f" par {a['within']}" if a.get("within") else "")
+        sheets[_sheet_name(name, sheets)] = table
+        if isinstance(a.get("keywords"), pd.DataFrame):
+            sheets[_sheet_name(f"mots {a['column']}", sheets)] = a["keywords"].assign(
+                keywords=a["keywords"]["keywords"].map(", ".join)
+            )
+    return sheets
+
+
+def _sheet_name(name: str, taken: dict) -> str:
+    """An Excel sheet name: 31 characters at most, none of []:*?/\\, unique."""
+    base = "".join("_" if c in "[]:*?/\\" else c for c in name)[:28].strip("'") or "feuille"
+    out, n = base, 2
+    while out.casefold() in {k.casefold() for k in taken}:
+        out, n = f"{base} {n}", n + 1
+    return out
 
 
 def _png(fig) -> bytes:
@@ -198,7 +273,7 @@ def _write_exports(inputs: ReportInputs, out: Path, raw_cells: bool) -> dict[str
         representatives=inputs.topics["representatives"].map(" | ".join),
     )
     with atomic_path(out / "clusters.xlsx") as tmp:
-        write_xlsx(tmp, {"groupes": topics_sheet, "lignes": table})
+        write_xlsx(tmp, {"groupes": topics_sheet, "lignes": table, **guided_sheets(inputs)})
     pngs = {name: _png(fig) for name, fig in figures(inputs).items()}
     for name, data in pngs.items():
         with atomic_path(out / "figures" / f"{name}.png") as tmp:
@@ -207,6 +282,7 @@ def _write_exports(inputs: ReportInputs, out: Path, raw_cells: bool) -> dict[str
 
     context = {
         "p": payload,
+        "guided": guided_context(inputs),
         "summary": inputs.summary,
         "csp": Markup(CSP),  # our constant, not user text
         "images": {k: base64.b64encode(v).decode("ascii") for k, v in pngs.items()},
@@ -224,6 +300,36 @@ def _write_exports(inputs: ReportInputs, out: Path, raw_cells: bool) -> dict[str
         "html": "report.html",
         "map": "map.html",
     }
+
+
+def guided_context(inputs: ReportInputs) -> dict[str, Any]:
+    """What the report's guided-analysis section shows (the template escapes every text)."""
+    tables = []
+    for i, table in enumerate(inputs.breakdowns):
+        a = table.attrs
+        if a.get("within"):
+            continue
+        marked = table[table["representation"] != ""].sort_values("residual", key=abs, ascending=False)
+        tables.append(
+            {
+                "index": i,
+                "column": a["column"],
+                "kind": a["kind"],
+                "freq": a.get("freq"),
+                "test": a.get("test") or {},
+                "unparsed": a.get("unparsed", []),
+                "marked": marked.head(30).to_dict(orient="records"),
+                "n_marked": len(marked),
+                "keywords": a["keywords"].head(60).to_dict(orient="records")
+                if isinstance(a.get("keywords"), pd.DataFrame)
+                else [],
+            }
+        )
+    themes = None if inputs.themes is None else inputs.themes.to_dict(orient="records")
+    new_groups = []
+    if inputs.themes is not None:
+        new_groups = inputs.topics[inputs.topics["theme_id"] == ""].to_dict(orient="records")
+    return {"tables": tables, "themes": themes, "new_groups": new_groups}
 
 
 def render_map(inputs: ReportInputs) -> str:

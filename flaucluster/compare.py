@@ -1,0 +1,323 @@
+"""Guided analysis, second half: clusters compared across classes (provider, level, format, region)
+and periods (year, quarter, month), with a standard test of which clusters are over- or
+under-represented where.
+
+Labels and column values in, DataFrames out. Every row is counted exactly once per class and per
+period: rows outside any group are the cluster -1, an empty class is the class "", and a date that
+does not parse is kept with an empty period (and reported), never dropped.
+
+The test: Pearson's chi-square test of independence on the clusters x classes table (clusters only,
+rows outside any group are counted but not tested), and for each cell its adjusted standardised
+residual (Haberman 1973): (observed - expected) / sqrt(expected x (1 - row share) x (1 - column share)),
+about normal under independence. Its two-sided p-value is Holm-adjusted over the cells; a cell with an
+adjusted p-value under 0.05 is over- (residual > 0) or under-represented (< 0).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from contextlib import suppress
+from datetime import date, datetime
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from sklearn.feature_extraction.text import CountVectorizer
+
+from .cluster import OUTLIER
+from .errors import ConfigError
+from .rows import cell_text, examples, is_missing
+
+logger = logging.getLogger(__name__)
+
+Freq = Literal["year", "quarter", "month"]
+FREQS: tuple[str, ...] = ("year", "quarter", "month")
+ALPHA = 0.05
+OVER, UNDER = "sur-représenté", "sous-représenté"
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("janvier", "janv"),
+            ("février", "fevrier", "févr", "fevr"),
+            ("mars",),
+            ("avril", "avr"),
+            ("mai",),
+            ("juin",),
+            ("juillet", "juil"),
+            ("août", "aout"),
+            ("septembre", "sept"),
+            ("octobre", "oct"),
+            ("novembre", "nov"),
+            ("décembre", "decembre", "déc", "dec"),
+        ]
+    )
+    for m in names
+}
+_FRENCH_DATE = re.compile(r"^(?:(\d{1,2})(?:er)?\s+)?([a-zéèêûôâîç]+)\.?\s+(\d{4})$")
+_FORMATS: tuple[str, ...] = (
+    "%Y-%m-%d",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%d/%m/%Y",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%d/%m/%y",
+)
+_FORMATS += ("%Y/%m/%d", "%Y-%m", "%m/%Y", "%Y")
+
+
+# ---------------------------------------------------------------------------- values
+def class_values(values: Sequence[Any]) -> list[str]:
+    """Each cell's class as written, spaces around it aside; "" for an empty cell."""
+    return ["" if is_missing(v) else cell_text(v).strip() for v in values]
+
+
+def parse_dates(values: Sequence[Any]) -> pd.Series:
+    """Dates of ``values`` (NaT where none): ISO dates and datetimes, French day-first dates (15/03/2024,
+    15-03-2024, 15.03.2024), 2024-03, 03/2024, a year, French month names ("mars 2024", "1er avril 2024"),
+    and date cells of a spreadsheet."""
+    out = pd.Series(pd.NaT, index=range(len(values)), dtype="datetime64[ns]")
+    text = pd.Series(["" if is_missing(v) else cell_text(v).strip() for v in values], dtype=object)
+    for i, v in enumerate(values):
+        if isinstance(v, (datetime, date, pd.Timestamp)) and not is_missing(v):
+            out[i] = pd.Timestamp(v)
+        elif isinstance(v, (int, np.integer)) and 1000 <= int(v) <= 9999:
+            out[i] = pd.Timestamp(year=int(v), month=1, day=1)
+    for fmt in _FORMATS:
+        todo = out.isna() & (text != "")
+        if not todo.any():
+            break
+        out[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+    for i in np.flatnonzero(out.isna() & (text != "")).tolist():
+        m = _FRENCH_DATE.match(text[i].lower())
+        if m and m.group(2) in _MONTHS:
+            with suppress(ValueError):  # "31 février 2024": not a date
+                out[i] = pd.Timestamp(year=int(m.group(3)), month=_MONTHS[m.group(2)], day=int(m.group(1) or 1))
+    return out
+
+
+def periods(values: Sequence[Any], freq: Freq = "year", *, column: str = "date") -> tuple[list[str], list[int]]:
+    """(period of each row: "2024", "2024-T1" or "2024-03"; "" where the date does not parse or is
+    empty), and the 1-based rows whose date did not parse (reported in the log, kept)."""
+    if freq not in FREQS:
+        raise ConfigError(f"freq={freq!r}: choose one of {FREQS}.")
+    dates = parse_dates(values)
+    written = ["" if is_missing(v) else cell_text(v).strip() for v in values]
+    bad = [i + 1 for i, (d, w) in enumerate(zip(dates, written)) if pd.isna(d) and w]
+    if bad:
+        logger.warning(
+            "%s: %d dates could not be read (rows %s); those rows are kept, with no period.",
+            column,
+            len(bad),
+            examples(bad),
+        )
+    out = []
+    for d in dates:
+        if pd.isna(d):
+            out.append("")
+        elif freq == "year":
+            out.append(f"{d.year:04d}")
+        elif freq == "quarter":
+            out.append(f"{d.year:04d}-T{(d.month - 1) // 3 + 1}")
+        else:
+            out.append(f"{d.year:04d}-{d.month:02d}")
+    return out, bad
+
+
+# ---------------------------------------------------------------------------- tables
+def crosstab(labels: np.ndarray, classes: Sequence[str]) -> pd.DataFrame:
+    """clusters (rows, -1 included when present) x classes (columns, sorted): counts; every row once."""
+    if len(labels) != len(classes):
+        raise ConfigError(f"{len(classes)} class values for {len(labels)} rows: give one value per row.")
+    table = pd.crosstab(pd.Series(np.asarray(labels), name="cluster"), pd.Series(list(classes), name="class"))
+    return table.sort_index().reindex(sorted(table.columns), axis=1)
+
+
+def compare(labels: np.ndarray, classes: Sequence[str], names: dict[int, str] | None = None) -> pd.DataFrame:
+    """Long table, one row per (cluster, class) pair with rows: ``cluster, cluster_name, class, count,
+    share_of_class`` (of the class's rows, this cluster's), ``share_of_cluster``, ``expected`` (under
+    independence), ``residual`` (adjusted standardised), ``p_value``, ``p_adjusted`` (Holm) and
+    ``representation`` (sur-représenté / sous-représenté / ""). The rows outside any group (cluster -1)
+    are counted, not tested."""
+    table = crosstab(labels, classes)
+    names = names or {}
+    counts = table.to_numpy(dtype=float)
+    tested = table.index.to_numpy() != OUTLIER
+    resid, p = np.full(counts.shape, np.nan), np.full(counts.shape, np.nan)
+    expected = np.full(counts.shape, np.nan)
+    sub = counts[tested]
+    if sub.size and sub.sum() > 0:
+        n = sub.sum()
+        row, col = sub.sum(1, keepdims=True), sub.sum(0, keepdims=True)
+        e = row @ col / n
+        var = e * (1 - row / n) * (1 - col / n)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.where(var > 0, (sub - e) / np.sqrt(var), 0.0)
+        expected[tested], resid[tested] = e, r
+        p[tested] = 2 * stats.norm.sf(np.abs(r))
+    p_adj = np.full(counts.shape, np.nan)
+    flat = np.flatnonzero(~np.isnan(p))
+    if len(flat):
+        p_adj.flat[flat] = _holm(p.flat[flat])
+    records = []
+    class_tot, cluster_tot = counts.sum(0), counts.sum(1)
+    for i, c in enumerate(table.index):
+        for j, k in enumerate(table.columns):
+            if counts[i, j] == 0 and (not tested[i] or expected[i, j] == 0):
+                continue  # an empty cell of an untested row says nothing
+            rep = ""
+            if not np.isnan(p_adj[i, j]) and p_adj[i, j] < ALPHA:
+                rep = OVER if resid[i, j] > 0 else UNDER
+            records.append(
+                {
+                    "cluster": int(c),
+                    "cluster_name": names.get(int(c), ""),
+                    "class": k,
+                    "count": int(counts[i, j]),
+                    "share_of_class": round(counts[i, j] / class_tot[j], 4) if class_tot[j] else 0.0,
+                    "share_of_cluster": round(counts[i, j] / cluster_tot[i], 4) if cluster_tot[i] else 0.0,
+                    "expected": _round(expected[i, j], 2),
+                    "residual": _round(resid[i, j], 3),
+                    "p_value": _round(p[i, j], 6),
+                    "p_adjusted": _round(p_adj[i, j], 6),
+                    "representation": rep,
+                }
+            )
+    return pd.DataFrame(
+        records,
+        columns=[
+            "cluster",
+            "cluster_name",
+            "class",
+            "count",
+            "share_of_class",
+            "share_of_cluster",
+            "expected",
+            "residual",
+            "p_value",
+            "p_adjusted",
+            "representation",
+        ],
+    )
+
+
+def independence_test(labels: np.ndarray, classes: Sequence[str]) -> dict[str, Any]:
+    """Pearson's chi-square test of clusters (not -1) against classes: statistic, degrees of freedom,
+    p-value, Cramér's V; None values when the table has fewer than two clusters or classes."""
+    table = crosstab(labels, classes)
+    sub = table[table.index != OUTLIER]
+    sub = sub.loc[sub.sum(1) > 0, sub.sum(0) > 0]
+    if sub.shape[0] < 2 or sub.shape[1] < 2:
+        return {"test": "chi-square", "statistic": None, "dof": None, "p_value": None, "cramers_v": None}
+    chi2, p, dof, _ = stats.chi2_contingency(sub.to_numpy(), correction=False)
+    n = sub.to_numpy().sum()
+    v = np.sqrt(chi2 / (n * (min(sub.shape) - 1)))
+    return {
+        "test": "chi-square",
+        "statistic": round(float(chi2), 3),
+        "dof": int(dof),
+        "p_value": float(p),
+        "cramers_v": round(float(v), 4),
+    }
+
+
+def nested_counts(table: pd.DataFrame, outer: str = "class") -> dict[str, dict[str, int]]:
+    """``{class: {cluster_id: count}}`` from :func:`compare`'s long table (every counted row once)."""
+    out: dict[str, dict[str, int]] = {}
+    for key, c, n in zip(table[outer], table["cluster"], table["count"]):
+        if n:
+            out.setdefault(str(key), {})[str(c)] = int(n)
+    return out
+
+
+def period_keywords(
+    texts: Sequence[str], labels: np.ndarray, periods: Sequence[str], analyzer, n: int = 5
+) -> pd.DataFrame:
+    """``cluster, period, count, keywords``: for each cluster, the words that set each period's rows apart
+    from its other periods' (c-TF-IDF over the cluster's periods), as BERTopic's topics over time."""
+    from .label import class_tfidf
+
+    records = []
+    labels = np.asarray(labels)
+    for c in sorted(set(labels.tolist()) - {OUTLIER}):
+        rows = np.flatnonzero(labels == c).tolist()
+        keys = sorted({periods[i] for i in rows})
+        try:
+            counts = CountVectorizer(analyzer=analyzer).fit(texts[i] for i in rows)
+        except ValueError:  # no content word in this cluster
+            continue
+        matrix = counts.transform(texts[i] for i in rows).tocsr()
+        terms = counts.get_feature_names_out()
+        period_ids = np.array([keys.index(periods[i]) for i in rows])
+        weights, _ = class_tfidf(matrix, period_ids, list(range(len(keys))))
+        for j, key in enumerate(keys):
+            top = [analyzer.display(terms[t]) for t in np.argsort(-weights[j], kind="stable")[:n] if weights[j, t] > 0]
+            records.append({"cluster": int(c), "period": key, "count": int((period_ids == j).sum()), "keywords": top})
+    return pd.DataFrame(records, columns=["cluster", "period", "count", "keywords"])
+
+
+def _holm(p: np.ndarray) -> np.ndarray:
+    order = np.argsort(p, kind="stable")
+    m = len(p)
+    adjusted = np.maximum.accumulate(np.minimum(1.0, (m - np.arange(m)) * p[order]))
+    out = np.empty(m)
+    out[order] = adjusted
+    return out
+
+
+def _round(value: float, digits: int) -> float | None:
+    return None if np.isnan(value) else round(float(value), digits)
+
+
+def by_class(labels: np.ndarray, values: Sequence[Any], names: dict[int, str], column: str = "class") -> pd.DataFrame:
+    """:func:`compare` of clusters across the classes of ``values``; the test is in ``.attrs``."""
+    classes = class_values(values)
+    table = compare(labels, classes, names)
+    table.attrs.update(column=column, kind="class", test=independence_test(labels, classes), values=classes)
+    return table
+
+
+def over_time(
+    labels: np.ndarray,
+    values: Sequence[Any],
+    names: dict[int, str],
+    *,
+    freq: Freq = "year",
+    column: str = "date",
+    texts: Sequence[str] | None = None,
+    analyzer=None,
+    within: Sequence[Any] | None = None,
+    within_column: str = "class",
+) -> pd.DataFrame:
+    """:func:`compare` of clusters across periods (the ``period`` column; "" where the date does not parse).
+    ``.attrs`` holds the test, the rows whose date did not parse and, with ``texts`` and ``analyzer``, the
+    keywords of each cluster in each period. With ``within`` (a class per row), one table per class
+    stacked with a ``class`` column: clusters over time within each class."""
+    labels = np.asarray(labels)
+    spans, bad = periods(values, freq, column=column)
+    if within is None:
+        table = compare(labels, spans, names).rename(columns={"class": "period", "share_of_class": "share_of_period"})
+        test = independence_test(labels, spans)
+    else:
+        classes = class_values(within)
+        if len(classes) != len(labels):
+            raise ConfigError(f"{len(classes)} class values for {len(labels)} rows: give one value per row.")
+        parts = []
+        for k in sorted(set(classes)):
+            rows = np.array([c == k for c in classes])
+            part = compare(labels[rows], [s for s, r in zip(spans, rows) if r], names)
+            parts.append(
+                part.rename(columns={"class": "period", "share_of_class": "share_of_period"}).assign(**{"class": k})
+            )
+        table = pd.concat(parts, ignore_index=True) if parts else compare(labels[:0], [], names)
+        test = None
+    table.attrs.update(column=column, kind="period", freq=freq, test=test, unparsed=bad, values=spans)
+    if within is not None:
+        table.attrs["within"] = within_column
+    if texts is not None and analyzer is not None and within is None:
+        table.attrs["keywords"] = period_keywords(texts, labels, spans, analyzer)
+    return table
