@@ -400,11 +400,12 @@ class TopicModel(BaseEstimator):
         vectors = themes.theme_vectors(frame, self._embedder(self._encoder()))
         found = themes.match(self.embeddings_, ok, vectors, self.theme_threshold)
         logger.info(
-            "themes: %d of %d usable rows filed under %d themes (threshold %.3f, %s)",
+            "themes: %d of %d usable rows filed under %d themes (thresholds %.3f to %.3f, %s)",
             int(found.matched.sum()),
             int(ok.sum()),
             len(set(found.best[found.matched].tolist())),
-            found.threshold,
+            found.threshold.min(),
+            found.threshold.max(),
             found.calibration["rule"].split(":")[0],
         )
         return found
@@ -433,7 +434,7 @@ class TopicModel(BaseEstimator):
         self.clustering_details_ = {
             **self.clustering_details_,
             "themes": {
-                "threshold": round(found.threshold, 4),
+                "thresholds": [round(float(t), 4) for t in found.threshold],
                 "calibration": found.calibration,
                 "themes": len(self.themes_frame_),
                 "themes_with_rows": shift,
@@ -647,8 +648,7 @@ class TopicModel(BaseEstimator):
             theme_id=[ids[t] if m else "" for t, m in zip(found.best, found.matched)],
             theme_score=np.where(found.matched, found.score, np.nan),
         )
-        table = themes.theme_table(frame, docs)
-        table.attrs.update(threshold=found.threshold, calibration=found.calibration)
+        table = themes.theme_table(frame, docs, found.threshold, calibration=found.calibration)
         return table
 
     def by_class(self, values: Any, *, data: pd.DataFrame | None = None) -> pd.DataFrame:

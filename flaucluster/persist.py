@@ -8,7 +8,7 @@ Folder layout (format 2), written whole or not at all (:mod:`flaucluster.runfold
 - ``edits.json``: the edit log (:mod:`flaucluster.edits` format), the edits undone (for redo) and the
   fit's own names and descriptions; the fit's labels and confidences are ``labels_base`` and
   ``probabilities_base`` in ``arrays.npz`` once there is anything to undo or redo
-- ``themes.json`` (with themes): the themes, the threshold and how it was chosen, which cluster holds which
+- ``themes.json`` (with themes): the themes, each theme's threshold and how it was chosen, which cluster holds which
   theme; their adapted vectors and each row's neighbours are ``theme_vectors`` and ``theme_neighbours``
 - ``truth.json`` (optional): known labels given for evaluation only (ARI/NMI in reports)
 - ``manifest.json``: every file's size and SHA-256, written last and checked by :func:`load_state`
@@ -85,7 +85,7 @@ def _write(state: FittedState, folder: Path, truth: Sequence[Any] | None) -> Non
             folder / "themes.json",
             {
                 "themes": state.themes.records(),
-                "threshold": state.themes.threshold,
+                "thresholds": [float(t) for t in state.themes.threshold],
                 "calibration": state.themes.calibration,
                 "cluster_theme": {str(c): t for c, t in state.themes.cluster_theme.items()},
             },
@@ -256,10 +256,17 @@ def _themes(folder: Path, vectors: np.ndarray | None, neighbours: np.ndarray | N
     try:
         frame = read_themes(meta["themes"])
         cluster_theme = {int(c): int(t) for c, t in meta["cluster_theme"].items()}
-        threshold, calibration = float(meta["threshold"]), dict(meta["calibration"])
+        threshold = np.asarray([float(t) for t in meta["thresholds"]], dtype=np.float64)
+        calibration = dict(meta["calibration"])
     except (KeyError, TypeError, ValueError, AttributeError, InputError, ConfigError) as exc:
         raise ModelFolderError(f"{folder}: themes.json is not a themes record ({exc}).") from None
-    if vectors is None or neighbours is None or len(vectors) != len(frame) or len(neighbours) != n_rows:
+    if (
+        vectors is None
+        or neighbours is None
+        or len(vectors) != len(frame)
+        or len(neighbours) != n_rows
+        or len(threshold) != len(frame)
+    ):
         raise ModelFolderError(
             f"{folder}: arrays.npz lacks the themes' vectors or the rows' neighbours, or they do not fit."
         )

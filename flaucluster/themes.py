@@ -11,11 +11,15 @@ to the rows it draws (twice, halfway toward their mean direction: a title alone 
 a field) and scores each row together with its nearest neighbours (a row's context says more than its
 few words). Rows whose score is under the threshold match no theme: they are clustered into new groups.
 
-The threshold, unless given, comes from the rows themselves: a row is matched when its score for its
-best theme stands out from its scores for the others, that is when it is above what the rows typically
-score with a theme that is not theirs (the median over rows of their second-best score). The median
-second-best is the score of a row "between" themes; above it, a row is nearer to one theme than the
-typical row is to any other one.
+Each theme's threshold, unless one is given for all, comes from the rows themselves, as a one-sided test
+against "this theme is not the row's": the scores the theme gets from the rows it does not draw (found
+in three rounds, starting from every row) show what an unrelated row scores with it; a row is filed under its best theme when its
+score is :data:`NULL_Z` robust standard deviations (1.4826 x MAD) above their median, a 1 % test were
+they normal. Per theme, because themes differ in how close they are to everything ("Cuisine" to any
+course text). A 1 % test on each of n rows lets about n / 100 unrelated rows through by chance, so a
+theme keeps its rows only when it draws significantly more than that (one-sided binomial test,
+p < :data:`THEME_ALPHA`); otherwise it is listed as having no row. The thresholds and each theme's
+p-value are reported with the results.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from .errors import ConfigError, InputError
 from .french import fold_key, unshout
@@ -39,9 +44,15 @@ from .search import knn
 logger = logging.getLogger(__name__)
 
 THEME_COLUMNS = ("id", "label", "description", "keywords")
+TABLE_COLUMNS = ["theme_id", "theme_label", "threshold", "cluster", "count", "share", "mean_score"]
+TABLE_COLUMNS += ["representatives", "weakest"]
 NO_THEME = -1
 ADAPT_STEPS = 2  # each: theme <- theme + ADAPT_WEIGHT x mean direction of the rows it draws
 ADAPT_WEIGHT = 0.5
+NULL_Z = 2.326  # one-sided 1 %: chosen on real text (benchmarks/results/themes.md)
+THEME_ALPHA = 0.001  # a theme must draw clearly more rows than chance would (real themes: p < 1e-10)
+NULL_MIN_ROWS = 5
+NULL_ROUNDS = 3  # fewer rows drawn elsewhere: the theme's null is every row's score
 CONTEXT_NEIGHBOURS = 10  # a row is scored with the mean of itself and its neighbours, half each
 _PARTS = re.compile(r"\s*(?:[,;:/()|]|\bet\b|\bou\b)\s*")
 
@@ -52,8 +63,8 @@ class ThemeMatch:
 
     best: np.ndarray  # index of the best theme per row; NO_THEME for unusable rows
     score: np.ndarray  # the row's score for that theme; NaN for unusable rows
-    matched: np.ndarray  # bool: score >= threshold
-    threshold: float
+    matched: np.ndarray  # bool: score >= its theme's threshold
+    threshold: np.ndarray  # one per theme
     calibration: dict[str, Any]  # how the threshold was chosen, for the report
     vectors: np.ndarray  # the themes' vectors after adapting to the rows (what the scores use)
     neighbours: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int32))
@@ -184,30 +195,41 @@ def neighbours_of(vectors: np.ndarray, usable: np.ndarray, k: int = CONTEXT_NEIG
     return out
 
 
-def adapt(vectors: np.ndarray, themes: np.ndarray) -> np.ndarray:
-    """The theme vectors moved toward the rows they draw (:data:`ADAPT_STEPS` times)."""
+def adapt(vectors: np.ndarray, themes: np.ndarray, threshold: float | None = None) -> np.ndarray:
+    """The theme vectors moved toward the rows they draw (:data:`ADAPT_STEPS` times): the rows whose best
+    theme it is, with a score that reaches the threshold (a row that fits no theme pulls none toward it)."""
     out = themes
     for _ in range(ADAPT_STEPS):
-        best = np.argmax(vectors @ out.T, axis=1)
+        scores = vectors @ out.T
+        best = np.argmax(scores, axis=1)
+        limit = calibrate(scores)[0] if threshold is None else np.full(len(themes), threshold)
+        drawn = scores[np.arange(len(best)), best] >= limit[best]
         moved = themes.astype(np.float64, copy=True)
-        for j in np.unique(best):
-            moved[j] += ADAPT_WEIGHT * _unit(vectors[best == j].mean(axis=0, keepdims=True))[0]
+        for j in np.unique(best[drawn]):
+            moved[j] += ADAPT_WEIGHT * _unit(vectors[drawn & (best == j)].mean(axis=0, keepdims=True))[0]
         out = _unit(moved.astype(np.float32))
     return out
 
 
-def calibrate(scores: np.ndarray) -> tuple[float, dict[str, Any]]:
-    """The threshold from the rows' scores (rows x themes): the median of every row's second-best score
-    (with one theme: the 10th percentile of the scores)."""
-    if scores.shape[1] < 2:
-        value = float(np.quantile(scores[:, 0], 0.10)) if len(scores) else 0.0
-        return value, {"rule": "10th percentile of the scores (one theme only)", "value": round(value, 4)}
-    second = np.sort(scores, axis=1)[:, -2]
-    value = float(np.median(second)) if len(second) else 0.0
-    return value, {
-        "rule": "median of the rows' second-best theme scores: a matched row is nearer to its theme than "
-        "the typical row is to a theme that is not its own",
-        "value": round(value, 4),
+def calibrate(scores: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
+    """Each theme's threshold from the rows' scores (rows x themes): median + :data:`NULL_Z` x 1.4826 x MAD
+    of the scores it gets from the rows whose best theme is another one (from every row, when fewer than
+    :data:`NULL_MIN_ROWS` are)."""
+    out = np.zeros(scores.shape[1], dtype=np.float64)
+    if not len(scores):
+        return out, {"rule": "no usable row"}
+    best = np.argmax(scores, axis=1)
+    members = np.zeros(scores.shape, dtype=bool)
+    for _ in range(NULL_ROUNDS):  # the null leaves out the rows the theme currently draws
+        for j in range(scores.shape[1]):
+            null = scores[~members[:, j], j]
+            null = null if len(null) >= NULL_MIN_ROWS else scores[:, j]
+            median = float(np.median(null))
+            out[j] = median + NULL_Z * 1.4826 * float(np.median(np.abs(null - median)))
+        members = (best[:, None] == np.arange(scores.shape[1])) & (scores >= out)
+    return out, {
+        "rule": f"per theme: median + {NULL_Z} robust standard deviations of the scores it gets from the rows it "
+        "does not draw (a one-sided 1% test against an unrelated row)"
     }
 
 
@@ -219,19 +241,29 @@ def match(vectors: np.ndarray, usable: np.ndarray, themes: np.ndarray, threshold
     score = np.full(n, np.nan, dtype=np.float32)
     neighbours = neighbours_of(vectors, usable)
     rows = np.flatnonzero(usable)
-    adapted = adapt(vectors[rows], themes) if len(rows) else themes
-    scores = context(vectors, neighbours)[rows] @ adapted.T
+    ctx = context(vectors, neighbours)[rows]
+    adapted = adapt(ctx, themes, threshold) if len(rows) else themes
+    scores = ctx @ adapted.T
     if threshold is None:
-        threshold, calibration = calibrate(scores)
+        limits, calibration = calibrate(scores)
     else:
-        calibration = {"rule": "given", "value": float(threshold)}
+        limits, calibration = np.full(len(themes), float(threshold)), {"rule": "given", "value": float(threshold)}
     if len(rows):
         best[rows] = np.argmax(scores, axis=1)
         score[rows] = scores[np.arange(len(rows)), best[rows]]
-    matched = usable & (np.nan_to_num(score, nan=-np.inf) >= threshold)
+    matched = usable & (np.nan_to_num(score, nan=-np.inf) >= limits[np.maximum(best, 0)])
+    if threshold is None:  # a theme must draw more rows than the per-row test lets through by chance
+        chance = float(stats.norm.sf(NULL_Z))
+        drawn = np.bincount(best[matched], minlength=len(themes))
+        p_values = stats.binom.sf(drawn - 1, len(rows), chance)
+        empty = (p_values >= THEME_ALPHA) & (drawn > 0)
+        matched &= ~np.isin(best, np.flatnonzero(empty))
+        calibration["theme_p_values"] = [float(f"{p:.3g}") for p in p_values]
+        calibration["chance_rows"] = round(chance * len(rows), 1)
+        calibration["themes_left_empty"] = np.flatnonzero(empty).tolist()
     calibration["matched_rows"] = int(matched.sum())
     calibration["usable_rows"] = int(usable.sum())
-    return ThemeMatch(best, score, matched, float(threshold), calibration, adapted, neighbours)
+    return ThemeMatch(best, score, matched, limits, calibration, adapted, neighbours)
 
 
 def scores_for(vectors: np.ndarray, neighbours: np.ndarray, themes: np.ndarray, rows: np.ndarray, theme: np.ndarray):
@@ -251,7 +283,7 @@ class ThemeFit:
     themes: pd.DataFrame  # read_themes' frame
     vectors: np.ndarray
     neighbours: np.ndarray
-    threshold: float
+    threshold: np.ndarray  # one per theme
     calibration: dict[str, Any]
     cluster_theme: dict[int, int]  # cluster id -> theme index (row of ``themes``)
 
@@ -294,22 +326,26 @@ def row_themes(fit: ThemeFit, vectors: np.ndarray, labels: np.ndarray) -> pd.Dat
 def theme_table(
     themes: pd.DataFrame,
     documents: pd.DataFrame,
+    thresholds: Sequence[float],
     *,
+    calibration: Mapping[str, Any] | None = None,
     n_examples: int = 3,
 ) -> pd.DataFrame:
     """One row per theme, in the file's order, those that received no row included: ``theme_id,
-    theme_label, cluster, count, share, mean_score, representatives`` (best-scoring rows) and
-    ``weakest`` (lowest-scoring matched rows, the first to check). ``documents``: document_info with the
-    ``theme_id``, ``theme_score`` columns."""
+    theme_label, threshold, cluster, count, share, mean_score, representatives`` (best-scoring rows) and
+    ``weakest`` (lowest-scoring matched rows, the first to check), and with a calibrated threshold
+    ``p_value`` (the theme drew more rows than chance would: :func:`match`). ``documents``: document_info
+    with the ``theme_id``, ``theme_score`` columns."""
     rows = []
     total = int((documents["theme_id"] != "").sum()) if len(documents) else 0
-    for theme_id, label in zip(themes["id"], themes["label"]):
+    for theme_id, label, limit in zip(themes["id"], themes["label"], thresholds):
         mine = documents[documents["theme_id"] == theme_id].sort_values("theme_score", ascending=False, kind="stable")
         clusters = sorted(set(mine["cluster"].tolist()))
         rows.append(
             {
                 "theme_id": theme_id,
                 "theme_label": label,
+                "threshold": round(float(limit), 4),
                 "cluster": clusters[0] if len(clusters) == 1 else (clusters or None),
                 "count": len(mine),
                 "share": round(len(mine) / total, 4) if total else 0.0,
@@ -318,7 +354,12 @@ def theme_table(
                 "weakest": mine["text"].tail(n_examples).iloc[::-1].tolist() if len(mine) > n_examples else [],
             }
         )
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=TABLE_COLUMNS)
+    for name in ("cluster", "mean_score"):  # None stays None (no cluster, no score), not NaN
+        out[name] = pd.Series([r[name] for r in rows], dtype=object)
+    if calibration and "theme_p_values" in calibration:
+        out["p_value"] = calibration["theme_p_values"]
+    return out
 
 
 def _unit(x: np.ndarray) -> np.ndarray:

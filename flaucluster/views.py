@@ -88,7 +88,9 @@ def theme_info(state: FittedState) -> pd.DataFrame | None:
     None for a model fitted without themes."""
     if state.themes is None:
         return None
-    return theme_table(state.themes.themes, document_info(state))
+    return theme_table(
+        state.themes.themes, document_info(state), state.themes.threshold, calibration=state.themes.calibration
+    )
 
 
 def summary(state: FittedState) -> dict[str, Any]:

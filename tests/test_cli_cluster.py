@@ -161,3 +161,89 @@ def test_a_bad_target_is_one_line_and_exit_2(option, tmp_path, capsys):
         main(["cluster", "data/cours_fr.csv", "--text-column", "title", "--out", str(tmp_path / "o"), *option])
     err = capsys.readouterr().err.strip().splitlines()
     assert stop.value.code == 2 and option[0] in err[-1] and "Traceback" not in "".join(err)
+
+
+@pytest.fixture(scope="module")
+def guided(tmp_path_factory, sample):
+    """A run with a themes file (one theme nothing fits, labels a spreadsheet or a browser would run), --by and --time."""
+    df = sample.frame.iloc[:500].reset_index(drop=True)
+    folder = tmp_path_factory.mktemp("guided")
+    src = folder / "cours.csv"
+    df.assign(date=df["date"].where(df.index != 7, "bientôt")).to_csv(src, index=False)
+    listed = folder / "themes.csv"
+    pd.DataFrame(
+        {
+            "id": ["T1", "T2", "=1+1", "T4"],
+            "label": [
+                "Programmation informatique",
+                "<script>alert(1)</script>Santé et soins",
+                '=HYPERLINK("x")',
+                "Zoologie des abysses",
+            ],
+            "description": ["langages, logiciels", "soins infirmiers", "", ""],
+        }
+    ).to_csv(listed, index=False)
+    out = folder / "out"
+    code = main(
+        ["cluster", str(src), "--text-column", "title", "--text-column", "description", "--id-column", "id"]
+        + ["--model", "usem3", "--stability", "1", "--themes", str(listed), "--by", "provider", "--by", "level"]
+        + ["--time", "date", "--freq", "quarter", "--out", str(out)]
+    )
+    assert code == 0
+    return df, out
+
+
+def test_guided_run_files_rows_under_themes_and_counts_every_row_once_per_class_and_period(guided):
+    df, out = guided
+    table = pd.read_csv(out / "assignments.csv", dtype=str, keep_default_na=False)
+    assert len(table) == len(df) and {"theme_id", "theme_label", "theme_score", "provider", "date_period"} <= set(table)
+    assert (table.loc[table["theme_id"] == "", "theme_score"] == "").all()
+    assert table.loc[7, "date_period"] == ""  # "bientôt" is no date: kept, with no period
+    payload = json.loads((out / "topics.json").read_text(encoding="utf-8"))
+    for column in ("provider", "level"):
+        counts = payload["by"][column]
+        assert sum(n for per in counts.values() for n in per.values()) == len(df)
+        assert {k: sum(v.values()) for k, v in counts.items()} == df[column].value_counts().to_dict()
+    over = payload["over_time"]["date"]
+    assert sum(n for per in over.values() for n in per.values()) == len(df) and "" in over
+    assert payload["tests"]["over_time"]["date"]["unparsed_rows"] == [8]
+    within = payload["over_time_by"]["date"]["provider"]
+    assert sum(n for cls in within.values() for per in cls.values() for n in per.values()) == len(df)
+    themes = {t["theme_id"]: t for t in payload["themes"]["table"]}
+    assert list(themes) == ["T1", "T2", "=1+1", "T4"] and themes["T4"]["count"] == 0
+
+
+def test_guided_report_shows_the_themes_and_tables_escaped_and_the_workbook_has_their_sheets(guided):
+    from openpyxl import load_workbook
+
+    _, out = guided
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert 'id="guidee"' in html and "Zoologie des abysses" in html and "Par provider" in html
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;Santé" in html
+    book = load_workbook(out / "clusters.xlsx")
+    assert {"thèmes", "par provider", "par level", "temps date", "mots date", "temps date par provider"} <= set(
+        book.sheetnames
+    )
+    cells = [c for row in book["thèmes"].iter_rows() for c in row]
+    assert all(c.data_type != "f" for c in cells)
+    assert any(c.value == '=HYPERLINK("x")' and c.data_type == "s" for c in cells)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--by", "fournisseur"], "no class column 'fournisseur'"),
+        (["--time", "quand"], "no date column 'quand'"),
+        (["--freq", "month"], "--freq month is only used with --time"),
+        (["--theme-threshold", "0.4"], "theme_threshold=0.4 is only used with themes="),
+    ],
+)
+def test_guided_options_that_cannot_work_are_one_line_and_exit_2(tmp_path, sample, caplog, extra, message):
+    src = tmp_path / "cours.csv"
+    sample.frame.iloc[:50].to_csv(src, index=False)
+    code = main(
+        ["cluster", str(src), "--text-column", "title", "--model", "usem3", *extra, "--out", str(tmp_path / "o")]
+    )
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert code == 2 and len(errors) == 1 and message in errors[0] and "Traceback" not in caplog.text
+    assert not (tmp_path / "o").exists()

