@@ -140,7 +140,8 @@ def test_a_saved_model_keeps_its_themes_and_edits_keep_the_theme_names(filed, tm
     info = loaded.topic_info()
     theme_cluster = int(info[info["theme_id"] == "T-INFO"]["cluster"].iloc[0])
     new_group = int(info[info["theme_id"] == ""]["cluster"].iloc[0])
-    some = loaded.document_info().query("cluster == @new_group")["id"].head(3).tolist()
+    docs = loaded.document_info()
+    some = docs.loc[docs["cluster"] == new_group, "id"].head(3).tolist()
     loaded.move(some, theme_cluster)
     assert loaded.names()[theme_cluster] == "Programmation informatique"
     moved = loaded.document_info().set_index("id").loc[some]
