@@ -326,7 +326,7 @@ def row_themes(fit: ThemeFit, vectors: np.ndarray, labels: np.ndarray) -> pd.Dat
 def theme_table(
     themes: pd.DataFrame,
     documents: pd.DataFrame,
-    thresholds: Sequence[float],
+    thresholds: Sequence[float] | np.ndarray,
     *,
     calibration: Mapping[str, Any] | None = None,
     n_examples: int = 3,
