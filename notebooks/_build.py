@@ -1,4 +1,4 @@
-"""Writes the four curated notebooks (outputs stripped). Run: python notebooks/_build.py"""
+"""Writes the five curated notebooks (outputs stripped). Run: python notebooks/_build.py"""
 
 from pathlib import Path
 
@@ -217,11 +217,104 @@ written["map"].name, written["html"].name
 """,
 ]
 
+GUIDER = [
+    "md:# 05 · Guider l'analyse : une liste de thèmes, des classes, des périodes\n\nRanger les cours sous une "
+    "liste imposée (ici dix domaines d'un catalogue régional), voir ce qu'elle ne couvre pas, puis comparer les "
+    "groupes selon l'organisme, le format et l'année. *File the courses under a given list of themes, see what it "
+    "misses, compare groups across providers, formats and years.*",
+    """
+import logging
+logging.basicConfig(level=logging.WARNING)
+import pandas as pd
+from flaucluster.io import read_table, text_rows
+from flaucluster.model import TopicModel
+
+df = read_table("../data/cours_fr.csv")
+rows = text_rows(df, ["title", "description"], id_column="id")
+domaines = pd.read_csv("../data/domaines_fr.csv")
+domaines
+""",
+    "md:## La liste, remplie\n\nChaque ligne va sous son thème le plus proche quand son score dépasse le seuil "
+    "de ce thème, calibré sur les lignes elles-mêmes (test à 1 % contre « ligne sans rapport ») ; un thème ne "
+    "garde ses lignes que s'il en attire plus que le hasard. Les autres lignes forment de **nouveaux** groupes.",
+    """
+model = TopicModel(themes=domaines, seed=0).fit(rows, ids=rows["id"])
+model.map_themes()[["theme_id", "theme_label", "threshold", "count", "mean_score", "p_value"]]
+""",
+    "md:Un thème qui ne reçoit aucune ligne est listé, pas supprimé (ici l'agriculture : le catalogue n'en a "
+    "pas). Les lignes les plus faibles de chaque thème sont les premières à vérifier.",
+    """
+table = model.map_themes()
+table.loc[table["count"] == 0, ["theme_id", "theme_label"]], table[["theme_label", "weakest"]].head(4)
+""",
+    "md:## Ce que la liste ne couvre pas",
+    """
+info = model.topic_info()
+info.loc[info["theme_id"] == "", ["cluster", "size", "name", "keywords"]]
+""",
+    "md:Chaque ligne porte `theme_id`, `theme_label` et `theme_score` (vides hors thème).",
+    """
+docs = model.document_info()
+docs[["id", "text", "cluster_name", "theme_id", "theme_score"]].sample(6, random_state=0)
+""",
+    "md:## Par organisme\n\nTest du khi-deux d'indépendance, puis, par case, le résidu standardisé ajusté et sa "
+    "p-valeur corrigée (Holm) : quels groupes sont sur- ou sous-représentés chez chaque organisme.",
+    """
+by_provider = model.by_class(df["provider"])
+print(by_provider.attrs["test"])
+by_provider[by_provider["representation"] != ""].sort_values("residual", ascending=False).head(10)
+""",
+    """
+from flaucluster import plots
+
+plots.representation_heatmap(by_provider);
+""",
+    "md:## Dans le temps\n\nLes dates illisibles sont signalées et gardées, sans période.",
+    """
+by_year = model.over_time(df["date"], "year")
+print("dates illisibles, lignes :", by_year.attrs["unparsed"])
+plots.over_time_lines(by_year);
+""",
+    "md:Les mots propres à chaque période, dans chaque groupe :",
+    """
+keywords = by_year.attrs["keywords"]
+keywords[keywords["cluster"] == 1]
+""",
+    "md:## Les deux à la fois : chaque groupe dans le temps, par format",
+    """
+both = model.over_time(df["date"], "year", by=df["format"])
+both.pivot_table(index=["class", "period"], columns="cluster", values="count", aggfunc="sum", fill_value=0).head(10)
+""",
+    "md:## Essayer une autre liste, sans tout refaire\n\nLes lignes déjà encodées sont rangées sous une autre "
+    "liste ; les groupes ne changent pas.",
+    """
+model.map_themes(["Langues étrangères", "Sécurité et prévention des risques", "Pédagogie et formation"])[
+    ["theme_label", "count", "mean_score", "representatives"]
+]
+""",
+    "md:## Exporter\n\n`report.html` a une section « Analyse guidée », `clusters.xlsx` une feuille par tableau, "
+    "`topics.json` les comptes `by` et `over_time`.",
+    """
+from flaucluster.report import report_inputs, write_report
+
+written = write_report(
+    report_inputs(model, breakdowns=[by_provider, by_year, both]), "../out/notebook_guided", model=model
+)
+written["html"].name, written["xlsx"].name
+""",
+]
+
+NOTEBOOKS = {
+    "01_explorer": EXPLORER,
+    "02_regrouper": REGROUPER,
+    "03_visualiser_exporter": VISUALISER,
+    "04_curer": CURER,
+    "05_guider": GUIDER,
+}
+
 if __name__ == "__main__":
-    for name, cells in [
-        ("01_explorer", EXPLORER),
-        ("02_regrouper", REGROUPER),
-        ("03_visualiser_exporter", VISUALISER),
-        ("04_curer", CURER),
-    ]:
-        nbf.write(notebook(cells), HERE / f"{name}.ipynb")
+    import sys
+
+    # python notebooks/_build.py [NAME ...]: only those (the others keep their cell ids)
+    for name in sys.argv[1:] or NOTEBOOKS:
+        nbf.write(notebook(NOTEBOOKS[name]), HERE / f"{name}.ipynb")

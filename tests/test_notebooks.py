@@ -8,8 +8,14 @@ import pytest
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 
 
-def test_there_are_four_curated_notebooks():
-    assert [p.stem for p in NOTEBOOKS] == ["01_explorer", "02_regrouper", "03_visualiser_exporter", "04_curer"]
+def test_there_are_five_curated_notebooks():
+    assert [p.stem for p in NOTEBOOKS] == [
+        "01_explorer",
+        "02_regrouper",
+        "03_visualiser_exporter",
+        "04_curer",
+        "05_guider",
+    ]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

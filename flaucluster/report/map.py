@@ -68,9 +68,11 @@ def map_payload(
                 "size": int(t.size),
                 "keywords": list(t.keywords)[:5],
                 "custom": int(t.cluster) in custom,
+                "theme": str(getattr(t, "theme_id", "")),  # "" for a new group: what the themes miss
             }
             for t in topics.itertuples()
         ],
+        "has_themes": "theme_id" in topics,
         "next_id": int(next_cluster),
         "unusable": int((~ok).sum()),
     }

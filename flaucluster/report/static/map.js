@@ -9,6 +9,7 @@ const FLAU_PALETTE = [
   "#e6550d", "#31a354", "#756bb1", "#636363",
 ];
 const FLAU_OUTLIER = -1;
+const FLAU_NEW_GROUP = "#8d96a3"; // colour by theme: a group the list of themes does not have
 
 const FLAU_PLAIN = /^[\x00-\x7f]*$/;
 function flauFold(text) {
@@ -36,6 +37,10 @@ function flauMount(root, data, hooks) {
   const base = Int32Array.from(data.cluster);
   const baseNames = new Map(data.clusters.map((c) => [c.id, c.name]));
   const baseCustom = new Set(data.clusters.filter((c) => c.custom).map((c) => c.id));
+  // with a list of themes: colour by theme shows the list filled, and every new group in one grey
+  const themeOf = new Map(data.clusters.map((c) => [c.id, c.theme || ""]));
+  let byTheme = false;
+  const colorOf = (c) => (byTheme && c !== FLAU_OUTLIER && !themeOf.get(c) ? FLAU_NEW_GROUP : flauColor(c));
   const idCount = new Map();
   for (const id of data.id) idCount.set(id, (idCount.get(id) || 0) + 1);
   const rowOfId = new Map();
@@ -61,6 +66,15 @@ function flauMount(root, data, hooks) {
   const undoBtn = flauEl("button", { type: "button", testid: "undo" }, "Annuler la dernière modification");
   const download = flauEl("button", { type: "button", testid: "download-edits" }, "Télécharger les modifications");
   bar.append(search, count, modes.pan, modes.box, modes.lasso, undoBtn, download);
+  const colorBy = flauEl("button", { type: "button", testid: "color-by", "aria-pressed": "false" }, "Couleur : thèmes");
+  if (data.has_themes) bar.append(colorBy);
+  colorBy.addEventListener("click", () => {
+    byTheme = !byTheme;
+    colorBy.setAttribute("aria-pressed", String(byTheme));
+    colorBy.textContent = byTheme ? "Couleur : groupes" : "Couleur : thèmes";
+    buildLegend();
+    draw();
+  });
   const body = flauEl("div", { class: "flau-body" });
   const stage = flauEl("div", { class: "flau-stage" });
   const canvas = flauEl("canvas", { testid: "map-canvas", "aria-label": "Carte des lignes" });
@@ -176,8 +190,9 @@ function flauMount(root, data, hooks) {
     for (const c of ids) {
       const li = flauEl("li", { testid: "legend-item", "data-cluster": String(c), tabindex: "0" });
       const sw = flauEl("span", { class: "flau-swatch" });
-      sw.style.background = flauColor(c);
-      const label = c === FLAU_OUTLIER ? "(hors groupe)" : `${c} · ${names.get(c)}`;
+      sw.style.background = colorOf(c);
+      const fresh = data.has_themes && c !== FLAU_OUTLIER && !themeOf.get(c) ? " — hors liste" : "";
+      const label = c === FLAU_OUTLIER ? "(hors groupe)" : `${c} · ${names.get(c)}${fresh}`;
       li.append(sw, flauEl("span", {}, `${label} (${buckets.get(c).length})`));
       li.classList.toggle("off", hidden.has(c));
       const toggle = () => { hidden.has(c) ? hidden.delete(c) : hidden.add(c); li.classList.toggle("off", hidden.has(c)); draw(); };
@@ -296,7 +311,7 @@ function flauMount(root, data, hooks) {
     for (const c of order) {
       const rows = buckets.get(c);
       if (!rows || hidden.has(c)) continue;
-      ctx.fillStyle = flauColor(c);
+      ctx.fillStyle = colorOf(c);
       ctx.globalAlpha = matches ? 0.12 : c === FLAU_OUTLIER ? 0.5 : 0.8;
       for (const i of rows) ctx.fillRect(sx[i] - r / 2, sy[i] - r / 2, r, r);
     }
@@ -305,7 +320,7 @@ function flauMount(root, data, hooks) {
       for (let i = 0; i < n; i++) {
         if (!matches[i] || hidden.has(labels[i])) continue;
         ctx.fillStyle = "#111"; ctx.fillRect(sx[i] - r, sy[i] - r, 2 * r, 2 * r);
-        ctx.fillStyle = flauColor(labels[i]); ctx.fillRect(sx[i] - r / 2, sy[i] - r / 2, r, r);
+        ctx.fillStyle = colorOf(labels[i]); ctx.fillRect(sx[i] - r / 2, sy[i] - r / 2, r, r);
       }
     }
     if (selected.length) {

