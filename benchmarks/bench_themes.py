@@ -42,10 +42,11 @@ import pandas as pd
 from sklearn.metrics import f1_score
 
 sys.path.insert(0, os.path.dirname(__file__))
-from bench_quality import REAL_SETS, bertopic_model, real_set  # noqa: E402
-from common import embeddings, machine, write_results  # noqa: E402
+from bench_quality import REAL_SETS, bertopic_model, real_set
 
-from flaucluster.model import TopicModel  # noqa: E402
+from flaucluster.model import TopicModel
+
+from common import embeddings, machine, write_results
 
 HALVES = 4
 NONE = "(aucun)"

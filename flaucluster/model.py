@@ -360,6 +360,17 @@ class TopicModel(BaseEstimator):
         self.clustering_details_, self.stability_, self.advice_ = result.details, result.stability, result.advice
         if self.themes is not None:
             self._file_under_themes(found, free)
+            if "skipped" in result.details:  # the advice speaks of the rows no theme drew, not of all rows
+                left = int(free.sum())
+                self.advice_ = (
+                    [
+                        f"{left} usable rows match no theme: too few to form new groups (HDBSCAN needs at least "
+                        f"{2 * self.min_cluster_size}); they are kept, outside any group. Lower --min-cluster-size to "
+                        "group them."
+                    ]
+                    if left
+                    else []
+                )
         self.clustering_details_["role_words_dropped"] = self._drops_roles()
         share = 0.0 if self.reassign_outliers else self.max_unassigned
         # outliers join new groups only: a row under the theme threshold is never filed under a theme
