@@ -93,6 +93,7 @@ class TopicModel(BaseEstimator):
         n_clusters: int | None = None,
         themes: Any = None,
         theme_threshold: float | None = None,
+        theme_mode: Literal["assign", "seed"] = "assign",
         max_unassigned: float | None = 0.05,
         reassign_outliers: bool = False,
         n_keywords: int = 10,
@@ -129,6 +130,7 @@ class TopicModel(BaseEstimator):
         self.n_clusters = n_clusters
         self.themes = themes
         self.theme_threshold = theme_threshold
+        self.theme_mode = theme_mode
         self.max_unassigned = max_unassigned
         self.reassign_outliers = reassign_outliers
         self.n_keywords = n_keywords
@@ -192,6 +194,10 @@ class TopicModel(BaseEstimator):
                 f"theme_threshold={self.theme_threshold!r}: give a cosine score from -1 to 1, or None to have it "
                 "calibrated from the rows."
             )
+        if self.theme_mode not in ("assign", "seed"):
+            raise ConfigError(f"theme_mode={self.theme_mode!r}: choose 'assign' or 'seed'.")
+        if self.theme_mode != "assign" and self.themes is None:
+            raise ConfigError(f"theme_mode={self.theme_mode!r} is only used with themes= (--themes FILE).")
         if self.theme_threshold is not None and self.themes is None:
             raise ConfigError(f"theme_threshold={self.theme_threshold!r} is only used with themes= (--themes FILE).")
         if self.themes is not None:
@@ -350,12 +356,16 @@ class TopicModel(BaseEstimator):
                 "role_words='drop' has no effect on given embeddings: embed the texts without role words yourself"
             )
         free = ok.copy()  # the rows to cluster: all usable rows, or those no theme drew
+        vectors = self.embeddings_
         self.themes_fit_: themes.ThemeFit | None = None
         if self.themes is not None:
             with stage("themes"):
                 found = self._match_themes(ok)
-            free &= ~found.matched
-        result = consensus.fit(self.embeddings_, self.clean_, np.flatnonzero(free), self._settings())
+            if self.theme_mode == "assign":
+                free &= ~found.matched
+            else:  # seed: every row is clustered, the matched ones pulled toward their theme
+                vectors = themes.seeded(self.embeddings_, found)
+        result = consensus.fit(vectors, self.clean_, np.flatnonzero(free), self._settings())
         self.labels_original_, self.probabilities_, self.reduced_ = result.labels, result.probabilities, result.reduced
         self.clustering_details_, self.stability_, self.advice_ = result.details, result.stability, result.advice
         if self.themes is not None:
@@ -424,19 +434,27 @@ class TopicModel(BaseEstimator):
     def _file_under_themes(self, found: themes.ThemeMatch, free: np.ndarray) -> None:
         """Theme clusters first (one per theme that drew rows), then the new groups of the other rows;
         a theme row's probability is its theme score (clipped to 0..1), its confidence unknown (NaN)."""
-        labels, cluster_theme = themes.combine(found, self.labels_original_)
+        if self.theme_mode == "assign":
+            labels, cluster_theme, renamed = themes.combine(found, self.labels_original_)
+            self.probabilities_ = np.where(
+                found.matched, np.clip(np.nan_to_num(found.score), 0, 1), self.probabilities_
+            )
+            self.probabilities_ = self.probabilities_.astype(np.float32)
+        else:
+            labels, cluster_theme, renamed = themes.attract(found, self.labels_original_)
         shift = len(cluster_theme)
         self.labels_original_ = labels
-        self.probabilities_ = np.where(found.matched, np.clip(np.nan_to_num(found.score), 0, 1), self.probabilities_)
-        self.probabilities_ = self.probabilities_.astype(np.float32)
         if self.stability_ is not None:
             ok = self._usable()
             conf = np.full(int(ok.sum()), np.nan, dtype=np.float32)
             conf[free[ok]] = self.stability_.row_confidence
+            merged = {n for n in renamed.values() if list(renamed.values()).count(n) > 1}  # no single seed run's
             self.stability_ = replace(
                 self.stability_,
-                cluster_stability={c + shift: v for c, v in self.stability_.cluster_stability.items()},
-                unstable=[c + shift for c in self.stability_.unstable],
+                cluster_stability={
+                    renamed[c]: v for c, v in self.stability_.cluster_stability.items() if renamed[c] not in merged
+                },
+                unstable=[renamed[c] for c in self.stability_.unstable if renamed[c] not in merged],
                 row_confidence=conf,
             )
         self.themes_fit_ = themes.ThemeFit(
@@ -448,6 +466,7 @@ class TopicModel(BaseEstimator):
                 "thresholds": [round(float(t), 4) for t in found.threshold],
                 "calibration": found.calibration,
                 "themes": len(self.themes_frame_),
+                "mode": self.theme_mode,
                 "themes_with_rows": shift,
                 "matched_rows": int(found.matched.sum()),
             },

