@@ -68,6 +68,8 @@ _FORMATS: tuple[str, ...] = (
     "%d/%m/%y",
 )
 _FORMATS += ("%Y/%m/%d", "%Y-%m", "%m/%Y", "%Y")
+_PRECISION = {"%Y-%m": "month", "%m/%Y": "month", "%Y": "year"}
+_NEEDS = {"year": ("day", "month", "year"), "quarter": ("day", "month"), "month": ("day", "month")}
 
 
 # ---------------------------------------------------------------------------- values
@@ -76,48 +78,63 @@ def class_values(values: Sequence[Any]) -> list[str]:
     return ["" if is_missing(v) else cell_text(v).strip() for v in values]
 
 
-def parse_dates(values: Sequence[Any]) -> pd.Series:
-    """Dates of ``values`` (NaT where none): ISO dates and datetimes, French day-first dates (15/03/2024,
-    15-03-2024, 15.03.2024), 2024-03, 03/2024, a year, French month names ("mars 2024", "1er avril 2024"),
-    and date cells of a spreadsheet."""
+def parse_dates(values: Sequence[Any]) -> tuple[pd.Series, pd.Series]:
+    """(dates of ``values``, NaT where none; how precise each is: "day", "month" or "year"): ISO dates and
+    datetimes, French day-first dates (15/03/2024, 15-03-2024, 15.03.2024), 2024-03, 03/2024, a year, French
+    month names ("mars 2024", "1er avril 2024"), and date cells of a spreadsheet."""
     out = pd.Series(pd.NaT, index=range(len(values)), dtype="datetime64[ns]")
+    precision = pd.Series("day", index=range(len(values)), dtype=object)
     text = pd.Series(["" if is_missing(v) else cell_text(v).strip() for v in values], dtype=object)
     for i, v in enumerate(values):
         if isinstance(v, (datetime, date, pd.Timestamp)) and not is_missing(v):
             out[i] = pd.Timestamp(v)
         elif isinstance(v, (int, np.integer)) and 1000 <= int(v) <= 9999:
-            out[i] = pd.Timestamp(year=int(v), month=1, day=1)
+            out[i], precision[i] = pd.Timestamp(year=int(v), month=1, day=1), "year"
     for fmt in _FORMATS:
         todo = out.isna() & (text != "")
         if not todo.any():
             break
         out[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        precision[todo & out.notna()] = _PRECISION.get(fmt, "day")
     for i in np.flatnonzero(out.isna() & (text != "")).tolist():
         m = _FRENCH_DATE.match(text[i].lower())
         if m and m.group(2) in _MONTHS:
             with suppress(ValueError):  # "31 février 2024": not a date
                 out[i] = pd.Timestamp(year=int(m.group(3)), month=_MONTHS[m.group(2)], day=int(m.group(1) or 1))
-    return out
+                precision[i] = "day" if m.group(1) else "month"
+    return out, precision
 
 
-def periods(values: Sequence[Any], freq: Freq = "year", *, column: str = "date") -> tuple[list[str], list[int]]:
-    """(period of each row: "2024", "2024-T1" or "2024-03"; "" where the date does not parse or is
-    empty), and the 1-based rows whose date did not parse (reported in the log, kept)."""
+def periods(
+    values: Sequence[Any], freq: Freq = "year", *, column: str = "date", warn: bool = True
+) -> tuple[list[str], list[int]]:
+    """(period of each row: "2024", "2024-T1" or "2024-03"; "" where the date does not parse, is empty,
+    or is less precise than ``freq``: a year alone has no quarter), and the 1-based rows with a date written
+    but no period (reported in the log, kept)."""
     if freq not in FREQS:
         raise ConfigError(f"freq={freq!r}: choose one of {FREQS}.")
-    dates = parse_dates(values)
+    dates, precision = parse_dates(values)
     written = ["" if is_missing(v) else cell_text(v).strip() for v in values]
-    bad = [i + 1 for i, (d, w) in enumerate(zip(dates, written)) if pd.isna(d) and w]
-    if bad:
+    unread = [i + 1 for i, (d, w) in enumerate(zip(dates, written)) if pd.isna(d) and w]
+    vague = [i + 1 for i, (d, p) in enumerate(zip(dates, precision)) if not pd.isna(d) and p not in _NEEDS[freq]]
+    if unread and warn:
         logger.warning(
             "%s: %d dates could not be read (rows %s); those rows are kept, with no period.",
             column,
-            len(bad),
-            examples(bad),
+            len(unread),
+            examples(unread),
+        )
+    if vague and warn:
+        logger.warning(
+            "%s: %d dates give no %s (a year alone: rows %s); those rows are kept, with no period.",
+            column,
+            len(vague),
+            {"quarter": "quarter", "month": "month"}[freq],
+            examples(vague),
         )
     out = []
-    for d in dates:
-        if pd.isna(d):
+    for d, p in zip(dates, precision):
+        if pd.isna(d) or p not in _NEEDS[freq]:
             out.append("")
         elif freq == "year":
             out.append(f"{d.year:04d}")
@@ -125,7 +142,7 @@ def periods(values: Sequence[Any], freq: Freq = "year", *, column: str = "date")
             out.append(f"{d.year:04d}-T{(d.month - 1) // 3 + 1}")
         else:
             out.append(f"{d.year:04d}-{d.month:02d}")
-    return out, bad
+    return out, sorted(unread + vague)
 
 
 # ---------------------------------------------------------------------------- tables
@@ -277,7 +294,7 @@ def by_class(labels: np.ndarray, values: Sequence[Any], names: dict[int, str], c
     """:func:`compare` of clusters across the classes of ``values``; the test is in ``.attrs``."""
     classes = class_values(values)
     table = compare(labels, classes, names)
-    table.attrs.update(column=column, kind="class", test=independence_test(labels, classes), values=classes)
+    table.attrs.update(column=column, kind="class", test=independence_test(labels, classes))
     return table
 
 
@@ -298,7 +315,7 @@ def over_time(
     keywords of each cluster in each period. With ``within`` (a class per row), one table per class
     stacked with a ``class`` column: clusters over time within each class."""
     labels = np.asarray(labels)
-    spans, bad = periods(values, freq, column=column)
+    spans, bad = periods(values, freq, column=column, warn=within is None)  # per class: said once already
     if within is None:
         table = compare(labels, spans, names).rename(columns={"class": "period", "share_of_class": "share_of_period"})
         test = independence_test(labels, spans)
@@ -315,7 +332,7 @@ def over_time(
             )
         table = pd.concat(parts, ignore_index=True) if parts else compare(labels[:0], [], names)
         test = None
-    table.attrs.update(column=column, kind="period", freq=freq, test=test, unparsed=bad, values=spans)
+    table.attrs.update(column=column, kind="period", freq=freq, test=test, unparsed=bad)
     if within is not None:
         table.attrs["within"] = within_column
     if texts is not None and analyzer is not None and within is None:

@@ -142,12 +142,23 @@ def similarity_heatmap(ids: Sequence[int] | np.ndarray, sim: np.ndarray, names: 
     return fig
 
 
+MAX_COLUMNS_SHOWN = 40  # classes (the largest) or periods (the latest) in one figure
+
+
 def _wide(table: pd.DataFrame, column: str, value: str, top: int) -> pd.DataFrame:
     """clusters x ``column`` of ``value`` from a long breakdown table (:mod:`flaucluster.compare`): the
-    ``top`` largest clusters, rows outside any group last."""
+    ``top`` largest clusters, rows outside any group last; the :data:`MAX_COLUMNS_SHOWN` largest classes or
+    latest periods."""
     wide = table.pivot_table(index="cluster", columns=column, values=value, aggfunc="sum", fill_value=0)
     sizes = table.groupby("cluster")["count"].sum()
     order = [c for c in sizes.sort_values(ascending=False, kind="stable").index if c >= 0][:top]
+    if wide.shape[1] > MAX_COLUMNS_SHOWN:
+        if column == "period":
+            keep = sorted(wide.columns)[-MAX_COLUMNS_SHOWN:]
+        else:
+            counts = table.groupby(column)["count"].sum().sort_values(ascending=False, kind="stable")
+            keep = sorted(counts.index[:MAX_COLUMNS_SHOWN])
+        wide = wide[keep]
     return wide.reindex(order + ([-1] if -1 in wide.index else []))
 
 
@@ -186,8 +197,8 @@ def class_shares(table: pd.DataFrame, *, top: int = 12) -> Figure:
     """Stacked bars: what each class (or period) is made of, share of its rows in each cluster."""
     column = "class" if "class" in table else "period"
     wide = _wide(table, column, "count", top)
-    rest = table.groupby(column)["count"].sum() - wide.sum(0)
-    shares = wide.div(np.maximum(wide.sum(0) + rest, 1), axis=1)
+    totals = table.groupby(column)["count"].sum().reindex(wide.columns)  # the rows of the columns shown
+    shares = wide.div(np.maximum(totals, 1), axis=1)
     fig, ax = plt.subplots(figsize=(min(4 + 0.7 * shares.shape[1], 16), 5))
     bottom = np.zeros(shares.shape[1])
     for c in shares.index:

@@ -114,17 +114,24 @@ def read_themes(source: Any, *, option: str = "--themes") -> pd.DataFrame:
             return [""] * len(frame)
         return ["" if is_missing(v) else cell_text(v).strip() for v in frame[columns[key]].tolist()]
 
-    ids, labels = column("id"), column("label")
+    cells = {key: column(key) for key in ("id", "label", "description", "keywords")}
+    # a blank line is no theme: said, and left out of the list; lines count from the header, line 1
+    lines = [i + 2 for i in range(len(frame)) if any(cells[k][i] for k in cells)]
+    if len(lines) < len(frame):
+        logger.info("%s: %d empty rows are not themes.", name, len(frame) - len(lines))
+    if not lines:
+        raise InputError(f"{name}: no theme in it; give at least one row (id, label).")
+    ids, labels = [cells["id"][i - 2] for i in lines], [cells["label"][i - 2] for i in lines]
     out = pd.DataFrame(
         {
             "id": ids,
             "label": labels,
-            "description": column("description"),
-            "keywords": [[k.strip() for k in re.split(r"[,;|]", v) if k.strip()] for v in column("keywords")],
+            "description": [cells["description"][i - 2] for i in lines],
+            "keywords": [[k.strip() for k in re.split(r"[,;|]", cells["keywords"][i - 2]) if k.strip()] for i in lines],
         }
     )
     for key, values in (("id", ids), ("label", labels)):
-        blank = [i + 2 for i, v in enumerate(values) if not v]  # + 2: the header is line 1
+        blank = [line for line, v in zip(lines, values) if not v]  # the header is line 1
         if blank:
             raise InputError(f"{name}: rows {examples(blank)} have no {key}; every theme needs an id and a label.")
         seen: dict[str, int] = {}
@@ -132,7 +139,7 @@ def read_themes(source: Any, *, option: str = "--themes") -> pd.DataFrame:
             k = fold_key(v.casefold()) if key == "label" else v
             if k in seen:
                 raise InputError(
-                    f"{name}: rows {seen[k] + 2} and {i + 2} have the same {key} {v!r}"
+                    f"{name}: rows {lines[seen[k]]} and {lines[i]} have the same {key} {v!r}"
                     + (" (accents and case aside)" if key == "label" else "")
                     + "; merge them or tell them apart."
                 )

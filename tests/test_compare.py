@@ -59,17 +59,23 @@ def test_independent_classes_flag_nothing():
         ("03/04/2024", "2024", "2024-T2", "2024-04"),
         ("15.11.2023", "2023", "2023-T4", "2023-11"),
         ("2022-07", "2022", "2022-T3", "2022-07"),
-        ("2021", "2021", "2021-T1", "2021-01"),
+        ("2021", "2021", "", ""),  # a year alone has no quarter or month: no period there, never January
         ("mars 2024", "2024", "2024-T1", "2024-03"),
         ("1er août 2025", "2025", "2025-T3", "2025-08"),
         (pd.Timestamp("2020-12-31 23:00"), "2020", "2020-T4", "2020-12"),
-        (2019, "2019", "2019-T1", "2019-01"),
+        (2019, "2019", "", ""),
     ],
 )
 def test_dates_as_french_files_write_them(written, year, quarter, month):
     assert compare.periods([written], "year")[0] == [year]
     assert compare.periods([written], "quarter")[0] == [quarter]
     assert compare.periods([written], "month")[0] == [month]
+
+
+def test_a_year_alone_is_reported_when_months_are_asked(caplog):
+    spans, bad = compare.periods(["2024", "2024-05-02", "mai 2024"], "month", column="début")
+    assert spans == ["", "2024-05", "2024-05"] and bad == [1]
+    assert "début: 1 dates give no month (a year alone: rows 1)" in caplog.text
 
 
 def test_dates_that_do_not_parse_are_reported_and_kept_with_no_period(caplog):

@@ -175,3 +175,18 @@ def test_in_seed_mode_themes_attract_whole_clusters(sample):
         assert model.names()[cluster] == fit.themes["label"].iloc[theme]
     with pytest.raises(ConfigError, match="theme_mode='seed' is only used with themes="):
         TopicModel(theme_mode="seed").check_params()
+
+
+def test_blank_lines_in_a_themes_file_are_not_themes_and_rows_are_named_by_their_line(tmp_path):
+    path = tmp_path / "themes.csv"
+    path.write_text("id;label\r\nD1;Informatique\r\n;\r\nD2;Santé\r\n\r\nD3;\r\n", encoding="utf-8")
+    with pytest.raises(InputError, match="rows 6 have no label"):
+        themes.read_themes(path)
+    path.write_text("\ufeffid;label\r\nD1;Informatique\r\n;\r\nD2;Santé\r\n\r\n", encoding="utf-8")
+    assert themes.read_themes(path)["id"].tolist() == ["D1", "D2"]
+
+
+def test_theme_ids_from_a_spreadsheet_keep_their_written_form(tmp_path):
+    path = tmp_path / "themes.xlsx"
+    pd.DataFrame({"id": [1, 2.0, "0042"], "label": ["Informatique", "Santé", "Cuisine"]}).to_excel(path, index=False)
+    assert themes.read_themes(path)["id"].tolist() == ["1", "2", "0042"]

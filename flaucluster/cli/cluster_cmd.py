@@ -195,6 +195,16 @@ def guided_tables(model, by: dict, when, freq: str) -> list:
     return tables
 
 
+def row_columns(by: dict, when, args: argparse.Namespace) -> dict[str, list]:
+    """Each row's class (one column per --by) and period (``<column>_period``), for the assignments."""
+    from ..compare import class_values, periods
+
+    out = {name: class_values(values.tolist()) for name, values in by.items()}
+    if when is not None:
+        out[f"{args.time}_period"] = periods(when.tolist(), args.freq, warn=False)[0]
+    return out
+
+
 def run(args: argparse.Namespace) -> int:
     from ..report import report_inputs, write_report
     from ..rows import require_column
@@ -228,7 +238,7 @@ def run(args: argparse.Namespace) -> int:
     model.fit(rows, ids=rows["id"].tolist())
     with stage("guided analysis"):
         tables = guided_tables(model, by, when, args.freq)
-    inputs = report_inputs(model, truth=truth, breakdowns=tables)
+    inputs = report_inputs(model, truth=truth, breakdowns=tables, row_columns=row_columns(by, when, args))
     with stage("report"):
         written = write_report(inputs, args.out, model=model, raw_cells=args.raw_cells)
     s = model.summary()

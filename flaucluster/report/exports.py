@@ -56,6 +56,7 @@ class ReportInputs:
     custom_names: dict[int, str] = field(default_factory=dict)
     themes: pd.DataFrame | None = None  # views.theme_info: one row per theme, empty ones included
     breakdowns: list[pd.DataFrame] = field(default_factory=list)  # TopicModel.by_class / over_time tables
+    row_columns: dict[str, list] = field(default_factory=dict)  # each row's class or period, for the assignments
 
 
 PNG_DPI = 110
@@ -78,7 +79,12 @@ def map_coords(model: TopicModel, coords: np.ndarray | None = None) -> np.ndarra
 
 
 def report_inputs(
-    model: TopicModel, *, truth=None, coords: np.ndarray | None = None, breakdowns: Sequence[pd.DataFrame] = ()
+    model: TopicModel,
+    *,
+    truth=None,
+    coords: np.ndarray | None = None,
+    breakdowns: Sequence[pd.DataFrame] = (),
+    row_columns: dict[str, list] | None = None,
 ) -> ReportInputs:
     from ..hierarchy import similarity
     from ..views import theme_info
@@ -105,15 +111,14 @@ def report_inputs(
         dict(model.custom_names_),
         theme_info(model.state()),
         list(breakdowns),
+        dict(row_columns or {}),
     )
 
 
 def assignments(inputs: ReportInputs) -> pd.DataFrame:
     docs = inputs.documents.copy()
-    for table in inputs.breakdowns:  # each row's class and period, as the tables counted them
-        if "values" in table.attrs and table.attrs.get("within") is None:
-            name = table.attrs["column"] + ("_period" if table.attrs["kind"] == "period" else "")
-            docs[name if name not in docs else f"{name}_"] = table.attrs["values"]
+    for name, values in inputs.row_columns.items():  # each row's class and period, as the tables counted them
+        docs[name if name not in docs else f"{name}_"] = values
     extra = [c for c in docs.columns if c not in ASSIGNMENT_COLUMNS]
     return docs[ASSIGNMENT_COLUMNS + extra]
 
