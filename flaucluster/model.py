@@ -61,7 +61,10 @@ class TopicModel(BaseEstimator):
     ``role_words="drop"`` embeds titles without their leading role (``Technicien de maintenance`` is
     embedded as ``maintenance``: :func:`~flaucluster.french.drop_role_words`), so that job or course
     titles group by field rather than by role; ``"auto"`` (the default) does so for short texts only. Keywords and
-    names still read the texts as written. A cluster's name is the keyphrase that covers its rows best
+    names still read the texts as written. ``themes`` (a file, a frame ``id, label[, description, keywords]``, a
+    list of labels) files each row under its nearest theme when it passes that theme's threshold (calibrated
+    from the rows, or ``theme_threshold``) and clusters the others into new groups
+    (:mod:`~flaucluster.themes`); ``theme_mode="seed"`` clusters every row and lets themes attract clusters. A cluster's name is the keyphrase that covers its rows best
     (:func:`~flaucluster.label.covering_phrases`) and, when the model embedded the texts itself, the
     closest in meaning to the cluster among the well-covering ones (its encoder embeds the phrases).
     The fit reads top to bottom: rows (:mod:`~flaucluster.rows`) -> vectors (:mod:`~flaucluster.embed`)
@@ -384,11 +387,11 @@ class TopicModel(BaseEstimator):
         self.clustering_details_["role_words_dropped"] = self._drops_roles()
         share = 0.0 if self.reassign_outliers else self.max_unassigned
         # outliers join new groups only: a row under the theme threshold is never filed under a theme
-        found_here = np.where(free, self.labels_original_, OUTLIER)
+        clustered = np.where(free, self.labels_original_, OUTLIER)
         self.labels_ = self.labels_original_.copy()
         if share is not None and free.any():
             budget = min(1.0, share * ok.sum() / free.sum())
-            self.labels_ = np.where(free, assign_outliers(self.embeddings_, found_here, budget, free), self.labels_)
+            self.labels_ = np.where(free, assign_outliers(self.embeddings_, clustered, budget, free), self.labels_)
         self.labels_[~ok] = OUTLIER
         if share is not None:
             moved = int(((self.labels_original_ == OUTLIER) & (self.labels_ != OUTLIER)).sum())
@@ -432,8 +435,10 @@ class TopicModel(BaseEstimator):
         return found
 
     def _file_under_themes(self, found: themes.ThemeMatch, free: np.ndarray) -> None:
-        """Theme clusters first (one per theme that drew rows), then the new groups of the other rows;
-        a theme row's probability is its theme score (clipped to 0..1), its confidence unknown (NaN)."""
+        """Theme clusters first (one per theme that drew rows), then the new groups of the other rows.
+        Assign mode: a theme row's probability is its theme score (clipped to 0..1), its confidence unknown
+        (NaN); seed mode: clusters join their theme (:func:`flaucluster.themes.attract`), the stability of
+        merged ones unknown."""
         if self.theme_mode == "assign":
             labels, cluster_theme, renamed = themes.combine(found, self.labels_original_)
             self.probabilities_ = np.where(
@@ -659,18 +664,17 @@ class TopicModel(BaseEstimator):
         return views.summary(self.state())
 
     # ------------------------------------------------------------------ guided analysis
-    def map_themes(self, themes_: Any = None, *, threshold: float | None = None) -> pd.DataFrame:
+    def map_themes(self, theme_list: Any = None, *, threshold: float | None = None) -> pd.DataFrame:
         """One row per theme (those that received no row too): count, share, mean score, the best and the
         weakest matches (:func:`flaucluster.themes.theme_table`). Without arguments, the themes the model
         was fitted with; given other themes (a file, a frame, a list of labels), the fitted rows are matched
         to them as they are, without clustering again (``cluster`` then lists where those rows are now)."""
         self._check_fitted()
-        if themes_ is None and threshold is None:
-            table = views.theme_info(self.state())
-            if table is None:
-                raise ConfigError("this model was fitted without themes: give them, model.map_themes(themes).")
-            return table
-        frame = themes.read_themes(self.themes if themes_ is None else themes_)
+        if theme_list is None and getattr(self, "themes_fit_", None) is None:
+            raise ConfigError("this model was fitted without themes: give them, model.map_themes(themes).")
+        if theme_list is None and threshold is None:
+            return views.theme_info(self.state())
+        frame = themes.read_themes(self.themes if theme_list is None else theme_list)
         vectors = themes.theme_vectors(frame, self._embedder(self._encoder()))
         found = themes.match(self.embeddings_, self._usable(), vectors, threshold)
         ids = frame["id"].tolist()

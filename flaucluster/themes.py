@@ -13,8 +13,8 @@ few words). Rows whose score is under the threshold match no theme: they are clu
 
 Each theme's threshold, unless one is given for all, comes from the rows themselves, as a one-sided test
 against "this theme is not the row's": the scores the theme gets from the rows it does not draw (found
-in three rounds, starting from every row) show what an unrelated row scores with it; a row is filed under its best theme when its
-score is :data:`NULL_Z` robust standard deviations (1.4826 x MAD) above their median, a 1 % test were
+in three rounds, starting from every row) show what an unrelated row scores with it; a row is filed under
+its best theme when its score is :data:`NULL_Z` robust standard deviations (1.4826 x MAD) above their median, a 1 % test were
 they normal. Per theme, because themes differ in how close they are to everything ("Cuisine" to any
 course text). A 1 % test on each of n rows lets about n / 100 unrelated rows through by chance, so a
 theme keeps its rows only when it draws significantly more than that (one-sided binomial test,
@@ -49,10 +49,10 @@ TABLE_COLUMNS += ["representatives", "weakest"]
 NO_THEME = -1
 ADAPT_STEPS = 2  # each: theme <- theme + ADAPT_WEIGHT x mean direction of the rows it draws
 ADAPT_WEIGHT = 0.5
-NULL_Z = 2.326  # one-sided 1 %: chosen on real text (benchmarks/results/themes.md)
-THEME_ALPHA = 0.001  # a theme must draw clearly more rows than chance would (real themes: p < 1e-10)
-NULL_MIN_ROWS = 5
-NULL_ROUNDS = 3  # fewer rows drawn elsewhere: the theme's null is every row's score
+NULL_Z = 2.326  # a one-sided 1 % test, were the scores of unrelated rows normal
+THEME_ALPHA = 0.001  # a theme must draw clearly more rows than chance would
+NULL_MIN_ROWS = 5  # fewer rows outside a theme: its null is every row's score
+NULL_ROUNDS = 3
 CONTEXT_NEIGHBOURS = 10  # a row is scored with the mean of itself and its neighbours, half each
 _PARTS = re.compile(r"\s*(?:[,;:/()|]|\bet\b|\bou\b)\s*")
 
@@ -178,13 +178,15 @@ def theme_vectors(themes: pd.DataFrame, embed: Callable[[list[str]], np.ndarray]
 
 
 # ---------------------------------------------------------------------------- matching
-def context(vectors: np.ndarray, neighbours: np.ndarray) -> np.ndarray:
-    """Each row's vector averaged, half and half, with the mean of its neighbours' (``neighbours``: row
-    indices, -1 for none)."""
-    out = vectors.astype(np.float32, copy=True)
-    has = neighbours.shape[1] > 0 and (neighbours >= 0).all(axis=1)
-    if has.any():
-        out[has] = 0.5 * vectors[has] + 0.5 * vectors[neighbours[has]].mean(axis=1)
+def context(vectors: np.ndarray, neighbours: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """The vector of each of ``rows`` (default: all) averaged, half and half, with the mean of its
+    neighbours' (``neighbours``: row indices, -1 for none)."""
+    rows = np.arange(len(vectors)) if rows is None else np.asarray(rows)
+    out = vectors[rows].astype(np.float32, copy=True)
+    near = neighbours[rows]
+    has = near.shape[1] > 0 and (near >= 0).all(axis=1)
+    if np.any(has):
+        out[has] = 0.5 * out[has] + 0.5 * vectors[near[has]].mean(axis=1)
     return out
 
 
@@ -220,8 +222,8 @@ def adapt(vectors: np.ndarray, themes: np.ndarray, threshold: float | None = Non
 
 def calibrate(scores: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
     """Each theme's threshold from the rows' scores (rows x themes): median + :data:`NULL_Z` x 1.4826 x MAD
-    of the scores it gets from the rows whose best theme is another one (from every row, when fewer than
-    :data:`NULL_MIN_ROWS` are)."""
+    of the scores it gets from the rows it does not draw (those whose best theme it is and which pass its
+    threshold: :data:`NULL_ROUNDS` rounds, starting from every row)."""
     out = np.zeros(scores.shape[1], dtype=np.float64)
     if not len(scores):
         return out, {"rule": "no usable row"}
@@ -248,7 +250,7 @@ def match(vectors: np.ndarray, usable: np.ndarray, themes: np.ndarray, threshold
     score = np.full(n, np.nan, dtype=np.float32)
     neighbours = neighbours_of(vectors, usable)
     rows = np.flatnonzero(usable)
-    ctx = context(vectors, neighbours)[rows]
+    ctx = context(vectors, neighbours, rows)
     adapted = adapt(ctx, themes, threshold) if len(rows) else themes
     scores = ctx @ adapted.T
     if threshold is None:
@@ -277,7 +279,7 @@ def scores_for(vectors: np.ndarray, neighbours: np.ndarray, themes: np.ndarray, 
     """Score of each of ``rows`` for its ``theme`` (an index each), as :func:`match` computes it."""
     if not len(rows):
         return np.zeros(0, dtype=np.float32)
-    ctx = context(vectors, neighbours)[rows]
+    ctx = context(vectors, neighbours, rows)
     return np.einsum("ij,ij->i", ctx, themes[theme]).astype(np.float32)
 
 
