@@ -19,6 +19,7 @@ import logging
 import re
 from collections.abc import Sequence
 from contextlib import suppress
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -70,6 +71,27 @@ _FORMATS: tuple[str, ...] = (
 _FORMATS += ("%Y/%m/%d", "%Y-%m", "%m/%Y", "%Y")
 _PRECISION = {"%Y-%m": "month", "%m/%Y": "month", "%Y": "year"}
 _NEEDS = {"year": ("day", "month", "year"), "quarter": ("day", "month"), "month": ("day", "month")}
+
+
+@dataclass
+class Guide:
+    """The columns a run compares its clusters across (``--by``, ``--time``), one value per row as written:
+    kept with the saved model, so that a report made again from it has the same tables."""
+
+    by: dict[str, list[str]] = field(default_factory=dict)
+    time: str | None = None
+    dates: list[str] = field(default_factory=list)
+    freq: Freq = "year"
+
+    def columns(self) -> dict[str, list[str]]:
+        """Each row's class (one column per ``by``) and period (``<time>_period``), for the assignments."""
+        out = {name: class_values(values) for name, values in self.by.items()}
+        if self.time is not None:
+            out[f"{self.time}_period"] = periods(self.dates, self.freq, warn=False)[0]
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"by": self.by, "time": self.time, "dates": self.dates, "freq": self.freq}
 
 
 # ---------------------------------------------------------------------------- values

@@ -333,6 +333,7 @@ class TopicModel(BaseEstimator):
         ``y`` is ignored (scikit-learn convention); pass known labels to :meth:`evaluate`."""
         self.check_params()
         self.__dict__.pop("namer_", None)
+        self.__dict__.pop("guide_", None)  # the columns of the rows fitted before
         if self._namer() is not None:
             self._namer().check()  # an endpoint that does not answer fails before any embedding
         if isinstance(X, pd.DataFrame) and set(Cells._fields) <= set(X.columns):
@@ -937,6 +938,7 @@ class TopicModel(BaseEstimator):
             self.history_,
             getattr(self, "map_coords_", None),
             getattr(self, "themes_fit_", None),
+            getattr(self, "guide_", None),
         )
 
     @classmethod
@@ -955,6 +957,8 @@ class TopicModel(BaseEstimator):
         model.custom_names_, model.advice_, model.stability_ = state.custom_names, state.advice, state.stability
         model.encoder_ = None
         model.themes_fit_ = state.themes
+        if state.guide is not None:
+            model.guide_ = state.guide
         if state.themes is not None:
             model.themes_frame_ = state.themes.themes
         model.roles_dropped_ = bool(state.clustering.get("role_words_dropped", model.role_words == "drop"))

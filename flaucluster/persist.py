@@ -10,6 +10,7 @@ Folder layout (format 2), written whole or not at all (:mod:`flaucluster.runfold
   ``probabilities_base`` in ``arrays.npz`` once there is anything to undo or redo
 - ``themes.json`` (with themes): the themes, each theme's threshold and how it was chosen, which cluster holds which
   theme; their adapted vectors and each row's neighbours are ``theme_vectors`` and ``theme_neighbours``
+- ``guided.json`` (with ``--by`` / ``--time``): those columns, one value per row as written, and the period
 - ``truth.json`` (optional): known labels given for evaluation only (ARI/NMI in reports)
 - ``manifest.json``: every file's size and SHA-256, written last and checked by :func:`load_state`
 """
@@ -27,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from .cluster import OUTLIER
+from .compare import FREQS, Guide
 from .edits import EditError, History, document, read, start
 from .errors import ConfigError, InputError, ModelFolderError
 from .io import atomic_path, write_json
@@ -65,6 +67,7 @@ class FittedState:
     history: History | None = None  # the edit log; None: the fit's result, never edited
     map_coords: np.ndarray | None = None  # the 2-D map, kept so that edits and reports redraw the same map
     themes: ThemeFit | None = None  # the themes rows were filed under (TopicModel(themes=...))
+    guide: Guide | None = None  # the columns the run compares clusters across (--by, --time)
 
 
 def save_state(state: FittedState, folder: str | os.PathLike, *, truth: Sequence[Any] | None = None) -> None:
@@ -136,6 +139,8 @@ def _write(state: FittedState, folder: Path, truth: Sequence[Any] | None) -> Non
             "advice": list(state.advice),
         },
     )
+    if state.guide is not None:
+        write_json(folder / "guided.json", state.guide.as_dict())
     if truth is not None:
         write_json(folder / "truth.json", [None if v is None else str(v) for v in truth])
 
@@ -231,6 +236,7 @@ def _read(folder: Path, meta: dict) -> FittedState:
         )
     history = _history(folder, arrays, base_arrays, len(docs))
     themes = _themes(folder, theme_arrays[0], theme_arrays[1], len(docs)) if (folder / "themes.json").exists() else None
+    guide = _guide(folder, len(docs)) if (folder / "guided.json").exists() else None
     return FittedState(
         params=params,
         ids=[str(d["id"]) for d in docs],
@@ -247,6 +253,7 @@ def _read(folder: Path, meta: dict) -> FittedState:
         history=history,
         map_coords=map_coords,
         themes=themes,
+        guide=guide,
         **arrays,
     )
 
@@ -273,6 +280,23 @@ def _themes(folder: Path, vectors: np.ndarray | None, neighbours: np.ndarray | N
     if any(not 0 <= t < len(frame) for t in cluster_theme.values()):
         raise ModelFolderError(f"{folder}: themes.json files a cluster under a theme it does not list.")
     return ThemeFit(frame, vectors, neighbours, threshold, calibration, cluster_theme)
+
+
+def _guide(folder: Path, n_rows: int) -> Guide:
+    meta = _read_json(folder, "guided.json")
+    try:
+        guide = Guide(
+            {str(k): [str(v) for v in vs] for k, vs in meta["by"].items()},
+            None if meta["time"] is None else str(meta["time"]),
+            [str(v) for v in meta["dates"]],
+            meta["freq"],
+        )
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ModelFolderError(f"{folder}: guided.json is not a record of columns ({exc}).") from None
+    lengths = [len(v) for v in guide.by.values()] + ([len(guide.dates)] if guide.time is not None else [])
+    if guide.freq not in FREQS or any(n != n_rows for n in lengths):
+        raise ModelFolderError(f"{folder}: guided.json does not hold one value per row, or its period is unknown.")
+    return guide
 
 
 def _topics(records: list[dict]) -> list[Topic]:

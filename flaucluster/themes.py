@@ -346,19 +346,28 @@ def attract(found: ThemeMatch, labels: np.ndarray) -> tuple[np.ndarray, dict[int
     return out, dict(enumerate(used)), new_id
 
 
-def row_themes(fit: ThemeFit, vectors: np.ndarray, labels: np.ndarray) -> pd.DataFrame:
+def row_themes(fit: ThemeFit, vectors: np.ndarray, labels: np.ndarray, usable: np.ndarray) -> pd.DataFrame:
     """``theme_id, theme_label, theme_score`` of every row: those of its cluster's theme, empty (NaN score)
-    for rows in a new group, outside any group or unusable."""
+    for rows in a new group, outside any group or unusable; and ``theme_nearest, theme_nearest_score``: the
+    theme each usable row scores best with, filed under it or not (the near misses, for checking)."""
     theme = np.array([fit.cluster_theme.get(int(c), NO_THEME) for c in labels], dtype=int)
     rows = np.flatnonzero(theme != NO_THEME)
     score = np.full(len(labels), np.nan, dtype=np.float32)
     score[rows] = scores_for(vectors, fit.neighbours, fit.vectors, rows, theme[rows])
+    near, near_score = np.full(len(labels), NO_THEME), np.full(len(labels), np.nan, dtype=np.float32)
+    ok = np.flatnonzero(usable)
+    if len(ok):
+        all_scores = context(vectors, fit.neighbours, ok) @ fit.vectors.T
+        near[ok] = np.argmax(all_scores, axis=1)
+        near_score[ok] = all_scores[np.arange(len(ok)), near[ok]]
     ids, names = fit.themes["id"].tolist(), fit.themes["label"].tolist()
     return pd.DataFrame(
         {
             "theme_id": [ids[t] if t != NO_THEME else "" for t in theme],
             "theme_label": [names[t] if t != NO_THEME else "" for t in theme],
             "theme_score": np.round(score, 4),
+            "theme_nearest": [ids[t] if t != NO_THEME else "" for t in near],
+            "theme_nearest_score": np.round(near_score, 4),
         }
     )
 

@@ -77,7 +77,8 @@ def document_info(state: FittedState) -> pd.DataFrame:
         conf[ok] = state.stability.row_confidence
         df["confidence"] = np.round(conf, 4)
     if state.themes is not None:
-        df = pd.concat([df, row_themes(state.themes, state.embeddings, np.where(ok, state.labels, OUTLIER))], axis=1)
+        themed = row_themes(state.themes, state.embeddings, np.where(ok, state.labels, OUTLIER), ok)
+        df = pd.concat([df, themed], axis=1)
     df["note"] = state.notes  # what cleaning changed before embedding (html, control characters, ...)
     df["row"] = np.arange(1, len(df) + 1)
     return df

@@ -247,3 +247,15 @@ def test_guided_options_that_cannot_work_are_one_line_and_exit_2(tmp_path, sampl
     errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
     assert code == 2 and len(errors) == 1 and message in errors[0] and "Traceback" not in caplog.text
     assert not (tmp_path / "o").exists()
+
+
+def test_a_report_made_again_from_a_guided_run_has_the_same_tables(guided, tmp_path):
+    _, out = guided
+    assert main(["report", str(out), "--out", str(tmp_path / "again")]) == 0
+    first, again = (json.loads((d / "topics.json").read_text(encoding="utf-8")) for d in (out, tmp_path / "again"))
+    for key in ("themes", "by", "over_time", "over_time_by", "tests"):
+        assert again[key] == first[key], key
+    pd.testing.assert_frame_equal(
+        pd.read_csv(tmp_path / "again" / "assignments.csv", dtype=str, keep_default_na=False),
+        pd.read_csv(out / "assignments.csv", dtype=str, keep_default_na=False),
+    )

@@ -190,3 +190,16 @@ def test_theme_ids_from_a_spreadsheet_keep_their_written_form(tmp_path):
     path = tmp_path / "themes.xlsx"
     pd.DataFrame({"id": [1, 2.0, "0042"], "label": ["Informatique", "Santé", "Cuisine"]}).to_excel(path, index=False)
     assert themes.read_themes(path)["id"].tolist() == ["1", "2", "0042"]
+
+
+def test_every_usable_row_shows_its_nearest_theme_filed_or_not(filed):
+    _, listed, model = filed
+    docs = model.document_info()
+    usable = docs["status"] == "ok"
+    assert docs.loc[usable, "theme_nearest"].isin(listed["id"]).all()
+    assert docs.loc[~usable, "theme_nearest"].eq("").all()
+    filed_rows = docs["theme_id"] != ""
+    in_assign_mode = docs.loc[filed_rows, "theme_nearest"] == docs.loc[filed_rows, "theme_id"]
+    assert in_assign_mode.mean() > 0.95  # filed under its nearest theme (edits aside)
+    near_misses = docs[~filed_rows & usable]
+    assert near_misses["theme_nearest_score"].notna().all()

@@ -185,26 +185,6 @@ def model_from_args(args: argparse.Namespace):
     )
 
 
-def guided_tables(model, by: dict, when, freq: str) -> list:
-    """The --by and --time tables (and, with both, clusters over time within each class of the first --by)."""
-    tables = [model.by_class(values) for values in by.values()]
-    if when is not None:
-        tables.append(model.over_time(when, freq))
-        for values in list(by.values())[:1]:
-            tables.append(model.over_time(when, freq, by=values))
-    return tables
-
-
-def row_columns(by: dict, when, args: argparse.Namespace) -> dict[str, list]:
-    """Each row's class (one column per --by) and period (``<column>_period``), for the assignments."""
-    from ..compare import class_values, periods
-
-    out = {name: class_values(values.tolist()) for name, values in by.items()}
-    if when is not None:
-        out[f"{args.time}_period"] = periods(when.tolist(), args.freq, warn=False)[0]
-    return out
-
-
 def run(args: argparse.Namespace) -> int:
     from ..report import report_inputs, write_report
     from ..rows import require_column
@@ -236,9 +216,20 @@ def run(args: argparse.Namespace) -> int:
     by = {c: df[require_column(df, c, source=source, role="class", option="--by")] for c in args.by}
     when = df[require_column(df, args.time, source=source, role="date", option="--time")] if args.time else None
     model.fit(rows, ids=rows["id"].tolist())
-    with stage("guided analysis"):
-        tables = guided_tables(model, by, when, args.freq)
-    inputs = report_inputs(model, truth=truth, breakdowns=tables, row_columns=row_columns(by, when, args))
+    if by or when is not None:  # kept with the model: `report` and `edit` make the same tables again
+        from ..compare import Guide
+        from ..rows import cell_text
+
+        def as_written(values) -> list[str]:
+            return [cell_text(v) for v in values.tolist()]
+
+        model.guide_ = Guide(
+            {name: as_written(values) for name, values in by.items()},
+            args.time,
+            as_written(when) if when is not None else [],
+            args.freq,
+        )
+    inputs = report_inputs(model, truth=truth)
     with stage("report"):
         written = write_report(inputs, args.out, model=model, raw_cells=args.raw_cells)
     s = model.summary()

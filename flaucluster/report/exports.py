@@ -83,11 +83,19 @@ def report_inputs(
     *,
     truth=None,
     coords: np.ndarray | None = None,
-    breakdowns: Sequence[pd.DataFrame] = (),
-    row_columns: dict[str, list] | None = None,
+    breakdowns: Sequence[pd.DataFrame] | None = None,
 ) -> ReportInputs:
+    """What the report shows of ``model``. The guided analysis's tables are ``breakdowns`` when given
+    (:meth:`TopicModel.by_class`, :meth:`TopicModel.over_time`), else those of the columns kept with the
+    model (``model.guide_``, set by ``flaucluster cluster --by/--time``)."""
     from ..hierarchy import similarity
     from ..views import theme_info
+
+    guide = getattr(model, "guide_", None)
+    row_columns = guide.columns() if guide is not None else {}
+    if breakdowns is None:
+        with stage("guided analysis"):
+            breakdowns = guided_tables(model, guide) if guide is not None else []
 
     coords = map_coords(model, coords)
     params = {
@@ -111,8 +119,20 @@ def report_inputs(
         dict(model.custom_names_),
         theme_info(model.state()),
         list(breakdowns),
-        dict(row_columns or {}),
+        row_columns,
     )
+
+
+def guided_tables(model: TopicModel, guide) -> list[pd.DataFrame]:
+    """The tables of a :class:`~flaucluster.compare.Guide`: one per class column, one over time, and with
+    both, the clusters over time within each class of the first class column."""
+    tables = [model.by_class(pd.Series(values, name=name)) for name, values in guide.by.items()]
+    if guide.time is not None:
+        dates = pd.Series(guide.dates, name=guide.time)
+        tables.append(model.over_time(dates, guide.freq))
+        for name, values in list(guide.by.items())[:1]:
+            tables.append(model.over_time(dates, guide.freq, by=pd.Series(values, name=name)))
+    return tables
 
 
 def assignments(inputs: ReportInputs) -> pd.DataFrame:
