@@ -94,8 +94,10 @@ def report_inputs(
     guide = getattr(model, "guide_", None)
     row_columns = guide.columns() if guide is not None else {}
     if breakdowns is None:
-        with stage("guided analysis"):
-            breakdowns = guided_tables(model, guide) if guide is not None else []
+        breakdowns = []
+        if guide is not None:
+            with stage("guided analysis"):
+                breakdowns = guided_tables(model, guide)
 
     coords = map_coords(model, coords)
     params = {
