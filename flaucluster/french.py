@@ -549,8 +549,40 @@ def is_numeral(word: str) -> bool:
     return fold_key(word.lower()) in _NUMERAL_KEYS
 
 
+ACCENT_INDEX_VERSION = 1  # raise when the rule of _build_accent_index changes
+
+
 @lru_cache(maxsize=1)
 def _accent_index() -> dict[str, str]:
+    """:func:`_build_accent_index`, kept on disk beside the embedding cache (``accents-<key>.json``, the key
+    naming simplemma's version, our word lists and the rule's version): building it reads the whole
+    dictionary, about half a second that every later process is spared. A cache that cannot be read or
+    written is built again, never trusted half-written."""
+    import hashlib
+    import json
+
+    from .io import atomic_path, default_cache_dir
+
+    extra = sorted({*GENDER_PAIRS, *GENDER_PAIRS.values(), *STOPWORDS_FR, *COURSE_FILLER_FR, *NUMERALS_FR})
+    version = getattr(simplemma, "__version__", "")
+    key = hashlib.sha256(json.dumps([ACCENT_INDEX_VERSION, version, extra]).encode("utf-8")).hexdigest()[:16]
+    path = default_cache_dir() / f"accents-{key}.json"
+    try:
+        index = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(index, dict):
+            return index
+    except (OSError, ValueError):
+        pass
+    index = _build_accent_index()
+    try:
+        with atomic_path(path) as tmp:
+            tmp.write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+    except OSError:
+        pass  # a read-only cache: built again next time
+    return index
+
+
+def _build_accent_index() -> dict[str, str]:
     """Unaccented spelling -> the accented word the French dictionary (and our word lists) know.
 
     Where several accented words share an unaccented spelling (``equipe``: équipe, équipé), a word that is

@@ -37,6 +37,7 @@ __all__ = [
     "ROW_STATUSES",
     "InputError",
     "atomic_path",
+    "default_cache_dir",
     "read_table",
     "require_column",
     "row_status",
@@ -530,6 +531,17 @@ def _unique(names: list[str]) -> list[str]:
 
 
 # ---------------------------------------------------------------- writing
+CACHE_ENV = "FLAUCLUSTER_CACHE_DIR"
+
+
+def default_cache_dir() -> Path:
+    """``$FLAUCLUSTER_CACHE_DIR``, else ``$XDG_CACHE_HOME/flaucluster``, else ``~/.cache/flaucluster``: the
+    embedding cache and what else is worth keeping between processes (the accent index)."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV]).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")).expanduser() / "flaucluster"
+
+
 @contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; rename it over ``path`` only if the block succeeds."""

@@ -147,3 +147,31 @@ def test_unrelated_phrases_around_a_slash_are_left_alone():
     assert (
         fold_inclusive("Analyse de données / Statistiques appliquées") == "Analyse de données / Statistiques appliquées"
     )
+
+
+def test_the_accent_index_is_kept_on_disk_and_read_back_the_same(tmp_path, monkeypatch):
+    from flaucluster import french
+
+    monkeypatch.setenv("FLAUCLUSTER_CACHE_DIR", str(tmp_path / "cache"))
+    french._accent_index.cache_clear()
+    built = french._accent_index()
+    files = list((tmp_path / "cache").glob("accents-*.json"))
+    assert len(files) == 1 and built["ecole"] == "école"
+    french._accent_index.cache_clear()
+    assert french._accent_index() == built  # read back, not built again
+    files[0].write_text('{"ecole": "éc', encoding="utf-8")  # a file cut short is built again, never trusted
+    french._accent_index.cache_clear()
+    assert french._accent_index() == built
+    french._accent_index.cache_clear()
+
+
+def test_a_cache_that_cannot_be_written_only_costs_building_the_accent_index_again(tmp_path, monkeypatch):
+    from flaucluster import french
+
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("FLAUCLUSTER_CACHE_DIR", str(tmp_path / "a-file" / "cache"))  # even root cannot write there
+    french._accent_index.cache_clear()
+    try:
+        assert french._accent_index()["etudiante"] == "étudiante"
+    finally:
+        french._accent_index.cache_clear()

@@ -23,19 +23,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..io import atomic_path
+from ..io import atomic_path, default_cache_dir
 
 logger = logging.getLogger(__name__)
 
-ENV_VAR = "FLAUCLUSTER_CACHE_DIR"
 _MAX_SHARDS = 32  # beyond this, shards are merged so start-up stays one read per few files
-
-
-def default_cache_dir() -> Path:
-    """``$FLAUCLUSTER_CACHE_DIR``, else ``$XDG_CACHE_HOME/flaucluster``, else ``~/.cache/flaucluster``."""
-    if os.environ.get(ENV_VAR):
-        return Path(os.environ[ENV_VAR]).expanduser()
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")).expanduser() / "flaucluster"
 
 
 def text_key(text: str) -> bytes:
