@@ -32,6 +32,8 @@ from .cluster import OUTLIER
 from .errors import ConfigError
 from .rows import cell_text, examples, is_missing
 
+__all__ = ["Guide", "by_class", "compare", "crosstab", "independence_test", "over_time", "parse_dates"]
+
 logger = logging.getLogger(__name__)
 
 Freq = Literal["year", "quarter", "month"]

@@ -33,6 +33,8 @@ from .cluster import OUTLIER
 from .errors import ConfigError
 from .label import Topic
 
+__all__ = ["FORMAT", "EditError", "read"]
+
 FORMAT = "flaucluster-edits/1"
 OPS = {  # op -> (required keys, optional keys)
     "rename": ({"cluster", "name"}, set()),

@@ -5,6 +5,8 @@ The command line prints them as one line and exits with status 2; anything else 
 
 from __future__ import annotations
 
+__all__ = ["ConfigError", "InputError"]
+
 
 class InputError(ValueError):
     """A problem with the user's input file or output folder, worded so they know what to do."""

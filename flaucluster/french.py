@@ -23,6 +23,18 @@ from functools import lru_cache
 
 import simplemma
 
+__all__ = [
+    "drop_role_words",
+    "fold_inclusive",
+    "fold_key",
+    "is_stopword",
+    "lemma_key",
+    "masculine",
+    "restore_accents",
+    "tokens",
+    "unshout",
+]
+
 # --------------------------------------------------------------------------- word lists
 STOPWORDS_FR: frozenset[str] = frozenset(
     [

@@ -8,6 +8,8 @@ from scipy.spatial.distance import squareform
 
 from .cluster import centroids
 
+__all__ = ["similarity"]
+
 
 def similarity(vectors: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(cluster ids, cosine similarity matrix between cluster centroids)."""

@@ -11,6 +11,8 @@ import numpy as np
 
 from .cluster import OUTLIER
 
+__all__ = ["agreement", "dbcv", "npmi_coherence", "silhouette", "topic_diversity"]
+
 logger = logging.getLogger(__name__)
 
 

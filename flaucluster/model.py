@@ -33,6 +33,8 @@ from .rows import PLACEHOLDERS, Cells, cell_text, normalise_cells
 from .search import knn_assign, nearest
 from .timing import stage
 
+__all__ = ["TopicModel"]
+
 if TYPE_CHECKING:
     from .persist import FittedState
 
@@ -653,9 +655,12 @@ class TopicModel(BaseEstimator):
         self._check_fitted()
         return {t.cluster: t.name for t in self.topics_}
 
-    def topic_info(self) -> pd.DataFrame:
-        """One row per cluster: id, size, name, keywords (with weights), representative sentences, stability."""
-        return views.topic_info(self.state())
+    def topic_info(self, *, readable: bool = False) -> pd.DataFrame:
+        """One row per cluster: id, size, name, keywords (with weights), representative sentences, stability.
+        ``readable=True``: keywords and representatives as one string each, for display
+        (:func:`flaucluster.views.readable`)."""
+        info = views.topic_info(self.state())
+        return views.readable(info) if readable else info
 
     def document_info(self) -> pd.DataFrame:
         """One row per input row, in input order."""
@@ -665,7 +670,9 @@ class TopicModel(BaseEstimator):
         return views.summary(self.state())
 
     # ------------------------------------------------------------------ guided analysis
-    def map_themes(self, theme_list: Any = None, *, threshold: float | None = None) -> pd.DataFrame:
+    def map_themes(
+        self, theme_list: Any = None, *, threshold: float | None = None, readable: bool = False
+    ) -> pd.DataFrame:
         """One row per theme (those that received no row too): count, share, mean score, the best and the
         weakest matches (:func:`flaucluster.themes.theme_table`). Without arguments, the themes the model
         was fitted with; given other themes (a file, a frame, a list of labels), the fitted rows are matched
@@ -674,7 +681,8 @@ class TopicModel(BaseEstimator):
         if theme_list is None and getattr(self, "themes_fit_", None) is None:
             raise ConfigError("this model was fitted without themes: give them, model.map_themes(themes).")
         if theme_list is None and threshold is None:
-            return views.theme_info(self.state())
+            table = views.theme_info(self.state())
+            return views.readable(table) if readable else table
         frame = themes.read_themes(self.themes if theme_list is None else theme_list)
         vectors = themes.theme_vectors(frame, self._embedder(self._encoder()))
         found = themes.match(self.embeddings_, self._usable(), vectors, threshold)
@@ -684,7 +692,7 @@ class TopicModel(BaseEstimator):
             theme_score=np.where(found.matched, found.score, np.nan),
         )
         table = themes.theme_table(frame, docs, found.threshold, calibration=found.calibration)
-        return table
+        return views.readable(table) if readable else table
 
     def by_class(self, values: Any, *, data: pd.DataFrame | None = None) -> pd.DataFrame:
         """Clusters across the classes of a column (a Series aligned with the fitted rows, or a column name

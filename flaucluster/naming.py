@@ -24,6 +24,8 @@ from . import french
 from .errors import ConfigError
 from .label import Topic
 
+__all__ = ["ChatNamer"]
+
 logger = logging.getLogger(__name__)
 
 PROMPT_FR = (

@@ -18,6 +18,19 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+__all__ = [
+    "class_shares",
+    "cluster_color",
+    "cluster_map",
+    "cluster_sizes",
+    "dendrogram",
+    "interactive_map",
+    "over_time_lines",
+    "representation_heatmap",
+    "similarity_heatmap",
+    "top_keywords",
+]
+
 OUTLIER_COLOR = "#c8c8c8"
 MAX_ROWS_SHOWN = 80  # bars or leaves in one figure: more would be unreadable (and past a PNG's size limit)
 

@@ -12,6 +12,8 @@ import numpy as np
 
 from .timing import stage
 
+__all__ = ["map_2d"]
+
 if TYPE_CHECKING:
     from .layout import FuzzyGraph
 

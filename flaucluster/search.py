@@ -6,6 +6,8 @@ import numpy as np
 
 from .cluster import OUTLIER
 
+__all__ = ["knn", "near_duplicates", "nearest"]
+
 # Score cells above which torch.topk picks the top k: on large blocks it beats np.argpartition, which
 # dominated neighbour votes at 100k rows; below it numpy's is cheaper than importing torch.
 _TORCH_TOPK_CELLS = 1 << 22

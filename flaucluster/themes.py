@@ -41,6 +41,8 @@ from .french import fold_key, unshout
 from .rows import cell_text, examples, is_missing
 from .search import knn
 
+__all__ = ["read_themes"]
+
 logger = logging.getLogger(__name__)
 
 THEME_COLUMNS = ("id", "label", "description", "keywords")

@@ -17,9 +17,31 @@ from .label import FrenchPhraseAnalyzer
 from .persist import FittedState
 from .themes import NO_THEME, row_themes, theme_table
 
+__all__ = ["readable"]
+
 UNUSABLE_NAME = "(texte inutilisable)"
 OUTLIER_NAME = "(hors groupe)"
 TOPIC_COLUMNS = ["cluster", "size", "name", "keywords", "keyword_weights", "representatives", "edited"]
+
+
+def readable(frame: pd.DataFrame, width: int = 90) -> pd.DataFrame:
+    """A copy of ``frame`` for reading, not for computing: list cells (keywords, representatives) become one
+    string, ``", "``-joined, texts longer than ``width`` characters are cut with "…", and ``keyword_weights``
+    is left out. The frame itself is unchanged."""
+
+    def cell(value: Any) -> Any:
+        if isinstance(value, (list, tuple)):
+            value = ", ".join(str(v) for v in value)
+        if isinstance(value, str) and len(value) > width:
+            return value[: width - 1].rstrip() + "…"
+        return value
+
+    out = frame.drop(columns=["keyword_weights"], errors="ignore")
+    for column in out.columns:
+        if out[column].dtype == object:
+            out[column] = out[column].map(cell)
+    out.attrs = dict(frame.attrs)
+    return out
 
 
 def usable(state: FittedState) -> np.ndarray:

@@ -8,12 +8,15 @@ sent back to Python so that a lasso goes straight to ``model.move(...)``.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 import anywidget
 import traitlets
 
 from .map import json_for_html, map_payload, script, stylesheet
+
+__all__ = ["MapWidget"]
 
 if TYPE_CHECKING:
     from ..model import TopicModel
@@ -52,6 +55,11 @@ class MapWidget(anywidget.AnyWidget):
     def of(cls, model: TopicModel, **kwargs) -> MapWidget:
         widget = cls(**kwargs)
         return widget.show(model)
+
+    def __repr__(self) -> str:  # what a notebook shows where widgets are not rendered (a static page, a terminal)
+        data = json.loads(self.data)
+        n, k = len(data.get("id", [])), len(data.get("clusters", []))
+        return f"MapWidget({n} lignes, {k} groupes : carte interactive dans JupyterLab, ou map.html d'un rapport)"
 
     def show(self, model: TopicModel) -> MapWidget:
         """Draw ``model`` as it is now (after edits, say); the selection and page edits start afresh."""
