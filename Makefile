@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE ?= 1
 export TRANSFORMERS_OFFLINE ?= 1
 export FLAUCLUSTER_CACHE_DIR ?= $(CURDIR)/.flaucluster-cache
 
-.PHONY: demo test lint install clean wheel-check
+.PHONY: demo test lint install clean wheel-check docs
 
 $(BIN)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -30,8 +30,18 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+$(BIN)/.docs-installed: $(BIN)/.installed
+	$(BIN)/pip install --quiet -e ".[docs]"
+	touch $@
+
+# the site in site/: notebooks run on the sample, API reference from the docstrings, strict (a warning fails);
+# then read in headless Chromium from the disk: no request outside the site, search works
+docs: $(BIN)/.docs-installed
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+	$(BIN)/python scripts/check_site.py site
+
 wheel-check: install
 	bash scripts/check_wheel.sh
 
 clean:
-	rm -rf $(VENV) out .flaucluster-cache
+	rm -rf $(VENV) out .flaucluster-cache site docs/notebooks

@@ -77,8 +77,21 @@ _NEEDS = {"year": ("day", "month", "year"), "quarter": ("day", "month"), "month"
 
 @dataclass
 class Guide:
-    """The columns a run compares its clusters across (``--by``, ``--time``), one value per row as written:
-    kept with the saved model, so that a report made again from it has the same tables."""
+    """The columns a run compares its clusters across (``--by``, ``--time``), one value per row as written.
+
+    Kept with the saved model (``guided.json``), so that a report made again from it has the same tables.
+
+    Parameters
+    ----------
+    by : dict of str to list of str, optional
+        Class column name -> each row's value as written (``--by``); empty by default.
+    time : str or None, optional
+        The name of the date column (``--time``); None when the run compares no periods.
+    dates : list of str, optional
+        Each row's date as written, when ``time`` is set; empty by default.
+    freq : {"year", "quarter", "month"}, default "year"
+        The length of a period.
+    """
 
     by: dict[str, list[str]] = field(default_factory=dict)
     time: str | None = None
@@ -86,13 +99,28 @@ class Guide:
     freq: Freq = "year"
 
     def columns(self) -> dict[str, list[str]]:
-        """Each row's class (one column per ``by``) and period (``<time>_period``), for the assignments."""
+        """Each row's class and period, as the guided tables count them, for the assignments.
+
+        Returns
+        -------
+        dict of str to list of str
+            One entry per ``by`` column (each value stripped, ``""`` for an empty cell) and, when ``time``
+            is set, ``<time>_period`` (each row's period, ``""`` where the date gives none: see
+            :func:`over_time`).
+        """
         out = {name: class_values(values) for name, values in self.by.items()}
         if self.time is not None:
             out[f"{self.time}_period"] = periods(self.dates, self.freq, warn=False)[0]
         return out
 
     def as_dict(self) -> dict[str, Any]:
+        """The guide as a JSON-ready record, as it is saved with the model.
+
+        Returns
+        -------
+        dict
+            ``by``, ``time``, ``dates`` and ``freq``, the fields as they are.
+        """
         return {"by": self.by, "time": self.time, "dates": self.dates, "freq": self.freq}
 
 
@@ -103,9 +131,35 @@ def class_values(values: Sequence[Any]) -> list[str]:
 
 
 def parse_dates(values: Sequence[Any]) -> tuple[pd.Series, pd.Series]:
-    """(dates of ``values``, NaT where none; how precise each is: "day", "month" or "year"): ISO dates and
-    datetimes, French day-first dates (15/03/2024, 15-03-2024, 15.03.2024), 2024-03, 03/2024, a year, French
-    month names ("mars 2024", "1er avril 2024"), and date cells of a spreadsheet."""
+    """Read dates as French files write them, and how precise each is.
+
+    Read: ISO dates and datetimes, French day-first dates (15/03/2024, 15-03-2024, 15.03.2024, 15/03/24),
+    2024/03/15, 2024-03, 03/2024, a year, French month names ("mars 2024", "1er avril 2024"), and date
+    cells of a spreadsheet (``datetime``, ``date``, ``pandas.Timestamp``, or an integer year). A month or
+    a year alone gives its first day.
+
+    Parameters
+    ----------
+    values : sequence
+        One cell per row: text, a date or datetime, a year as an integer, or an empty cell.
+
+    Returns
+    -------
+    dates : pandas.Series
+        The date of each value (``datetime64[ns]``, indexed from 0), NaT where it is empty or does not parse.
+    precision : pandas.Series
+        How precise each date is: ``"day"``, ``"month"`` or ``"year"`` (``"day"`` where the date is NaT).
+
+    See Also
+    --------
+    over_time : Clusters across the periods of these dates.
+
+    Examples
+    --------
+    >>> dates, precision = parse_dates(["2024-03-15", "mars 2024", "2024", "?"])
+    >>> dates.dt.strftime("%Y-%m-%d").tolist(), precision.tolist()
+    (['2024-03-15', '2024-03-01', '2024-01-01', nan], ['day', 'month', 'year', 'day'])
+    """
     out = pd.Series(pd.NaT, index=range(len(values)), dtype="datetime64[ns]")
     precision = pd.Series("day", index=range(len(values)), dtype=object)
     text = pd.Series(["" if is_missing(v) else cell_text(v).strip() for v in values], dtype=object)
@@ -171,7 +225,26 @@ def periods(
 
 # ---------------------------------------------------------------------------- tables
 def crosstab(labels: np.ndarray, classes: Sequence[str]) -> pd.DataFrame:
-    """clusters (rows, -1 included when present) x classes (columns, sorted): counts; every row once."""
+    """Count the rows of each cluster in each class; every row is counted once.
+
+    Parameters
+    ----------
+    labels : numpy.ndarray
+        The cluster id of each row, -1 outside any group.
+    classes : sequence of str
+        The class of each row (``""`` for none), as long as ``labels``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Counts, clusters (index ``cluster``, sorted, -1 included when present) x classes (columns
+        ``class``, sorted).
+
+    Raises
+    ------
+    ConfigError
+        If ``classes`` and ``labels`` differ in length.
+    """
     if len(labels) != len(classes):
         raise ConfigError(f"{len(classes)} class values for {len(labels)} rows: give one value per row.")
     table = pd.crosstab(pd.Series(np.asarray(labels), name="cluster"), pd.Series(list(classes), name="class"))
@@ -179,11 +252,41 @@ def crosstab(labels: np.ndarray, classes: Sequence[str]) -> pd.DataFrame:
 
 
 def compare(labels: np.ndarray, classes: Sequence[str], names: dict[int, str] | None = None) -> pd.DataFrame:
-    """Long table, one row per (cluster, class) pair with rows: ``cluster, cluster_name, class, count,
-    share_of_class`` (of the class's rows, this cluster's), ``share_of_cluster``, ``expected`` (under
-    independence), ``residual`` (adjusted standardised), ``p_value``, ``p_adjusted`` (Holm) and
-    ``representation`` (sur-représenté / sous-représenté / ""). The rows outside any group (cluster -1)
-    are counted, not tested."""
+    """Compare clusters across classes: counts, shares and which clusters are over- or under-represented.
+
+    The test is the one of the module's description: each cell's adjusted standardised residual, its
+    two-sided p-value Holm-adjusted over the cells, marked under 0.05 (:data:`ALPHA`). The rows outside
+    any group (cluster -1) are counted, not tested: their ``expected``, ``residual`` and p-values are
+    None.
+
+    Parameters
+    ----------
+    labels : numpy.ndarray
+        The cluster id of each row, -1 outside any group.
+    classes : sequence of str
+        The class of each row (``""`` for none), as long as ``labels``.
+    names : dict of int to str or None, optional
+        Cluster id -> name, for the ``cluster_name`` column (``""`` for an id not in it).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A long table, one row per (cluster, class) pair with rows (and the empty pairs of the tested
+        clusters where the expected count is not 0): ``cluster, cluster_name, class, count,
+        share_of_class`` (of the class's rows, this cluster's), ``share_of_cluster``, ``expected`` (under
+        independence), ``residual`` (adjusted standardised), ``p_value``, ``p_adjusted`` (Holm) and
+        ``representation`` (sur-représenté / sous-représenté / "").
+
+    Raises
+    ------
+    ConfigError
+        If ``classes`` and ``labels`` differ in length.
+
+    See Also
+    --------
+    by_class : This table for a column of values, with the chi-square test.
+    independence_test : The test of the whole table.
+    """
     table = crosstab(labels, classes)
     names = names or {}
     counts = table.to_numpy(dtype=float)
@@ -247,8 +350,29 @@ def compare(labels: np.ndarray, classes: Sequence[str], names: dict[int, str] | 
 
 
 def independence_test(labels: np.ndarray, classes: Sequence[str]) -> dict[str, Any]:
-    """Pearson's chi-square test of clusters (not -1) against classes: statistic, degrees of freedom,
-    p-value, Cramér's V; None values when the table has fewer than two clusters or classes."""
+    """Pearson's chi-square test of independence of clusters and classes.
+
+    Rows outside any group (cluster -1) are left out, and so are clusters and classes with no row left.
+
+    Parameters
+    ----------
+    labels : numpy.ndarray
+        The cluster id of each row, -1 outside any group.
+    classes : sequence of str
+        The class of each row (``""`` for none), as long as ``labels``.
+
+    Returns
+    -------
+    dict
+        ``test`` (``"chi-square"``), ``statistic``, ``dof`` (degrees of freedom), ``p_value`` and
+        ``cramers_v`` (Cramér's V); all but ``test`` are None when the table has fewer than two clusters
+        or two classes.
+
+    Raises
+    ------
+    ConfigError
+        If ``classes`` and ``labels`` differ in length.
+    """
     table = crosstab(labels, classes)
     sub = table[table.index != OUTLIER]
     sub = sub.loc[sub.sum(1) > 0, sub.sum(0) > 0]
@@ -315,7 +439,36 @@ def _round(value: float, digits: int) -> float | None:
 
 
 def by_class(labels: np.ndarray, values: Sequence[Any], names: dict[int, str], column: str = "class") -> pd.DataFrame:
-    """:func:`compare` of clusters across the classes of ``values``; the test is in ``.attrs``."""
+    """Compare clusters across the classes of a column, with the chi-square test.
+
+    Each value is a class as written (spaces around it aside; ``""`` for an empty cell).
+
+    Parameters
+    ----------
+    labels : numpy.ndarray
+        The cluster id of each row, -1 outside any group.
+    values : sequence
+        The class of each row, as long as ``labels``.
+    names : dict of int to str
+        Cluster id -> name.
+    column : str, default "class"
+        The column's name, kept in ``.attrs["column"]`` (for titles and sheet names).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`compare`'s table; ``.attrs`` holds ``column``, ``kind`` (``"class"``) and ``test``
+        (:func:`independence_test`).
+
+    Raises
+    ------
+    ConfigError
+        If ``values`` and ``labels`` differ in length.
+
+    See Also
+    --------
+    flaucluster.model.TopicModel.by_class : The same from a fitted model.
+    """
     classes = class_values(values)
     table = compare(labels, classes, names)
     table.attrs.update(column=column, kind="class", test=independence_test(labels, classes))
@@ -334,10 +487,55 @@ def over_time(
     within: Sequence[Any] | None = None,
     within_column: str = "class",
 ) -> pd.DataFrame:
-    """:func:`compare` of clusters across periods (the ``period`` column; "" where the date does not parse).
-    ``.attrs`` holds the test, the rows whose date did not parse and, with ``texts`` and ``analyzer``, the
-    keywords of each cluster in each period. With ``within`` (a class per row), one table per class
-    stacked with a ``class`` column: clusters over time within each class."""
+    """Compare clusters across periods of a date column.
+
+    Dates are read by :func:`parse_dates`; a row whose date is empty, does not parse, or is less precise
+    than ``freq`` (a year alone has no quarter) is kept, with an empty period; the rows whose date was
+    written but gives no period are logged (without ``within``). With ``within`` (a class per row), one table per class
+    stacked with a ``class`` column: clusters over time within each class.
+
+    Parameters
+    ----------
+    labels : numpy.ndarray
+        The cluster id of each row, -1 outside any group.
+    values : sequence
+        The date of each row, as long as ``labels``.
+    names : dict of int to str
+        Cluster id -> name.
+    freq : {"year", "quarter", "month"}, default "year"
+        The length of a period: periods read ``"2024"``, ``"2024-T1"`` or ``"2024-03"``.
+    column : str, default "date"
+        The date column's name, for the log and ``.attrs["column"]``.
+    texts : sequence of str or None, optional
+        The text of each row; with ``analyzer``, the keywords of each cluster in each period are found.
+    analyzer : callable or None, optional
+        The labels' analyzer (:class:`flaucluster.label.FrenchPhraseAnalyzer`), text -> keys, with a
+        ``display`` method.
+    within : sequence or None, optional
+        A class per row: one table per class, stacked.
+    within_column : str, default "class"
+        The name of the ``within`` column, kept in ``.attrs["within"]``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`compare`'s table with ``period`` (``""`` for no period) and ``share_of_period`` in place of
+        ``class`` and ``share_of_class``, and with ``within`` a ``class`` column. ``.attrs`` holds
+        ``column``, ``kind`` (``"period"``), ``freq``, ``test`` (:func:`independence_test`; None with
+        ``within``), ``unparsed`` (the 1-based rows with a date written but no period), ``within`` (with
+        ``within``) and ``keywords`` (with ``texts`` and ``analyzer``, without ``within``: a frame
+        ``cluster, period, count, keywords``, the words that set each period apart within the cluster).
+
+    Raises
+    ------
+    ConfigError
+        If ``freq`` is not one of :data:`FREQS`, or ``values`` or ``within`` differ in length from
+        ``labels``.
+
+    See Also
+    --------
+    flaucluster.model.TopicModel.over_time : The same from a fitted model.
+    """
     labels = np.asarray(labels)
     spans, bad = periods(values, freq, column=column, warn=within is None)  # per class: said once already
     if within is None:

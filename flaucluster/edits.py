@@ -16,6 +16,11 @@ column of the assignments) where an id is not unique. Ids are stable: untouched 
 cluster; a merge keeps the first id listed; a split keeps the id for its largest part; new clusters
 get ids above every id used so far. Edits are checked one by one against the state the earlier ones
 leave, and a log is applied whole or not at all (:class:`EditError` names the edit and the fix).
+
+Attributes
+----------
+FORMAT : str
+    ``"flaucluster-edits/1"``: the ``format`` an edits document must have.
 """
 
 from __future__ import annotations
@@ -47,7 +52,11 @@ MAX_NAME = 200  # characters: a name is a label on a map, not a description
 
 
 class EditError(ConfigError):
-    """An edit that cannot apply; nothing was changed."""
+    """An edit that cannot apply, or an edits file that cannot be read; nothing was changed.
+
+    The message names the edit (its number and op) or the file, and what to do. It is a
+    :class:`~flaucluster.errors.ConfigError`: the command line prints it as one line.
+    """
 
 
 @dataclass
@@ -107,7 +116,29 @@ def start(labels: np.ndarray, probabilities: np.ndarray, custom_names: Mapping[i
 
 
 def read(source: str | os.PathLike | Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The edits of a file or a dict in the edits format, checked for shape (not yet against a model)."""
+    """Read the edits of a file or a dict in the edits format, checked for shape (not yet against a model).
+
+    Each edit must have a known ``op`` and exactly the keys that op takes; ``move`` and ``unassign`` name their
+    rows by ``ids`` or by ``rows`` (one of them); names must be non-empty texts of at most 200 characters (a
+    ``move`` has one only with ``"to": "new"``), and a split's ``k`` an integer of at least 2.
+
+    Parameters
+    ----------
+    source : str or os.PathLike or Mapping
+        A JSON file of edits (such as "download edits" in ``map.html`` gives), or the document itself:
+        ``{"format": FORMAT, "edits": [...]}``.
+
+    Returns
+    -------
+    list of dict
+        The edits, in order, as new dicts (names stripped of surrounding spaces).
+
+    Raises
+    ------
+    EditError
+        The file is missing or not JSON, the document's format is not :data:`FORMAT`, ``edits`` is not a list,
+        or an edit is not of the right shape.
+    """
     where = "the edits"
     if not isinstance(source, Mapping):
         where = str(source)

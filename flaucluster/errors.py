@@ -1,6 +1,7 @@
 """The errors a user can fix, each worded to say what is wrong and what to do.
 
-The command line prints them as one line and exits with status 2; anything else is a bug.
+The command line prints them as one line and exits with status 2; anything else is a bug. Both are
+:class:`ValueError` subclasses.
 """
 
 from __future__ import annotations

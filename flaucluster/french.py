@@ -521,8 +521,26 @@ NUMERALS_FR: frozenset[str] = frozenset(_NUMERAL_WORDS.split())
 
 
 def fold_key(word: str) -> str:
-    """The accent- and ligature-insensitive form of a lowercase word: ``école`` -> ``ecole``,
-    ``œuvre`` -> ``oeuvre``. Every comparison of French words goes through it."""
+    """The accent- and ligature-insensitive form of a lowercase word.
+
+    Every comparison of French words goes through it. Accents are taken off and ligatures spelled out
+    (French letters by a table, any rarer letter by Unicode decomposition); the case is kept as it is.
+
+    Parameters
+    ----------
+    word : str
+        A word, in lower case.
+
+    Returns
+    -------
+    str
+        The word without accents or ligatures; an ASCII word is returned as it is.
+
+    Examples
+    --------
+    >>> fold_key("école"), fold_key("œuvre")
+    ('ecole', 'oeuvre')
+    """
     if word.isascii():
         return word
     return _fold_key(word)
@@ -624,8 +642,29 @@ def _build_accent_index() -> dict[str, str]:
 
 
 def restore_accents(word: str) -> str:
-    """``ecole`` -> ``école``, ``etudiantes`` -> ``étudiantes`` (lowercase in, lowercase out); a word
-    the dictionary knows as written, or does not know at all, is returned as it is."""
+    """Spell a word written without its accents the way the French dictionary knows it.
+
+    Where several accented words share an unaccented spelling, the choice is the same on every machine
+    (the word that is its own lemma, then one that is not a verb form, ...). ``oe`` and ``ae`` become
+    ``œ`` and ``æ`` where the dictionary knows that spelling (``oeuvre`` -> ``œuvre``). Small grammar
+    words are written as meant (``du`` is not ``dû``, ``a`` is not ``à``).
+
+    Parameters
+    ----------
+    word : str
+        A word, in lower case.
+
+    Returns
+    -------
+    str
+        The accented word, in lower case; a word that is not plain ASCII letters, a grammar word, or a
+        word the dictionary knows as written or does not know at all is returned as it is.
+
+    Examples
+    --------
+    >>> restore_accents("ecole"), restore_accents("etudiantes")
+    ('école', 'étudiantes')
+    """
     if not word.isascii() or not word.isalpha() or word in _GRAMMAR_WORDS:
         return word  # "du" is not "dû", "a" is not "à": small words are written as meant
     for plain, tied in (("oe", "œ"), ("ae", "æ")):  # "oeuvre" is known as a verb form; the noun is "œuvre"
@@ -805,19 +844,56 @@ def is_acronym(token: str) -> bool:
 
 
 def unshout(text: str) -> str:
-    """A text typed in capitals, in lower case but for its acronyms ("AGRICULTURE, SYLVICULTURE ET PÊCHE" ->
-    "agriculture, sylviculture et pêche"; "FORMATION RH" -> "formation RH"); any other text as it is.
-    Capitals carry no meaning there, and a cased encoder reads them as other words."""
+    """A text typed in capitals, in lower case but for its acronyms.
+
+    Capitals carry no meaning there, and a cased encoder reads them as other words. A word is kept as an
+    acronym when it has five letters at most and is not a word the dictionary knows (RH, TVA, CACES).
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    str
+        The text in lower case but for its acronyms when it has capitals and no lowercase letter; any
+        other text as it is.
+
+    Examples
+    --------
+    >>> unshout("AGRICULTURE, SYLVICULTURE ET PÊCHE"), unshout("FORMATION RH"), unshout("Formation RH")
+    ('agriculture, sylviculture et pêche', 'formation RH', 'Formation RH')
+    """
     if any(c.islower() for c in text) or not any(c.isupper() for c in text):
         return text
     return re.sub(r"[^\W\d_]+", lambda m: m.group() if is_acronym(m.group()) else m.group().lower(), text)
 
 
 def masculine(word: str, pairs: dict[str, str] | None = None) -> str:
-    """Masculine form of a feminine noun/adjective, or ``word`` itself.
+    """Masculine form of a feminine noun or adjective, or ``word`` itself.
 
-    Explicit pairs first; then suffix rules only when the masculine candidate is a known French
-    word (``infirmière`` -> ``infirmier``; ``matière`` stays, ``matier`` is not a word).
+    Explicit pairs first (the feminine, its plural and their unaccented spellings); then suffix rules,
+    only when the masculine candidate is a known French word that is its own lemma, and ``word`` is not a
+    feminine noun in its own right (``infirmière`` -> ``infirmier``; ``matière`` stays, ``matier`` is not
+    a word; ``vente`` is not ``vent``).
+
+    Parameters
+    ----------
+    word : str
+        A word, in lower case.
+    pairs : dict of str to str or None, optional
+        Masculine -> feminine forms to use instead of :data:`GENDER_PAIRS` (None: :data:`GENDER_PAIRS`).
+
+    Returns
+    -------
+    str
+        The masculine form (plural for a plural), or ``word`` as it is.
+
+    Examples
+    --------
+    >>> masculine("infirmière"), masculine("directrices"), masculine("matière")
+    ('infirmier', 'directeurs', 'matière')
     """
     table = _feminine_index(None if pairs is None else tuple(sorted(pairs.items())))
     if word in table:
@@ -895,7 +971,26 @@ def fold_inclusive(text: str, pairs: dict[str, str] | None = None) -> str:
     """Rewrite inclusive and paired forms to the masculine (the folding key; display is separate).
 
     ``apprenant·e·s`` -> ``apprenants``; ``formateur(trice)`` -> ``formateur``;
-    ``Conducteur / Conductrice`` -> ``Conducteur``; ``conseiller ou conseillère`` -> ``conseiller``.
+    ``Conducteur / Conductrice`` -> ``Conducteur``; ``conseiller ou conseillère`` -> ``conseiller``;
+    ``Agent commercial / Agente commerciale`` -> ``Agent commercial``. A pair of two different words
+    (``vente / achat``) is left as it is.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+    pairs : dict of str to str or None, optional
+        Masculine -> feminine forms to use instead of :data:`GENDER_PAIRS` (None: :data:`GENDER_PAIRS`).
+
+    Returns
+    -------
+    str
+        The text with each inclusive or paired form replaced by its first, masculine, part.
+
+    Examples
+    --------
+    >>> fold_inclusive("Chef / Cheffe de projet"), fold_inclusive("formateur(trice)")
+    ('Chef de projet', 'formateur')
     """
     text = _INCLUSIVE_DOT.sub(lambda m: m.group(1) + (m.group(3) or ""), text)
     text = _INCLUSIVE_PAREN.sub(lambda m: m.group(1) + (m.group(3) or ""), text)
@@ -997,9 +1092,32 @@ _ROLE_SECOND_KEYS = frozenset(fold_key(w) for w in ROLE_SECOND)
 
 
 def drop_role_words(text: str, pairs: dict[str, str] | None = None) -> str:
-    """The text with its leading role (``Technicien / Technicienne de``, ``Chargé·e de mission``) taken
-    away, so that what is left names the field: ``maintenance industrielle``. A text that is only a
-    role, or does not start with one, is returned as it is."""
+    """Take away the role a job or course title starts with, so that what is left names the field.
+
+    The role is the leading run of :data:`ROLE_WORDS` (``Technicien / Technicienne``, ``Chargé·e``), the
+    :data:`ROLE_SECOND` words and links between them (``de mission``, ``de projet``), and the links after
+    it (``de``, ``d'``, ``des``). Inclusive and paired forms are folded first (:func:`fold_inclusive`).
+
+    Parameters
+    ----------
+    text : str
+        A title.
+    pairs : dict of str to str or None, optional
+        Masculine -> feminine forms to use instead of :data:`GENDER_PAIRS` (None: :data:`GENDER_PAIRS`).
+
+    Returns
+    -------
+    str
+        What follows the role (folded by :func:`fold_inclusive`); a text that is only a role, or does not
+        start with one, is returned as it is.
+
+    Examples
+    --------
+    >>> drop_role_words("Technicien / Technicienne de maintenance industrielle")
+    'maintenance industrielle'
+    >>> drop_role_words("Chargé·e de mission RSE"), drop_role_words("Responsable")
+    ('RSE', 'Responsable')
+    """
     folded = fold_inclusive(text, pairs)
     cut, seen_role = 0, False
     for token in _TOKENS.finditer(folded):
@@ -1025,8 +1143,26 @@ _TOKENS = re.compile(rf"(?P<elision>{_ELISION.pattern})|(?P<word>{_TOKEN.pattern
 
 
 def tokens(text: str) -> list[str]:
-    """Lowercased tokens with accents; an elided particle is its own token ending in ``'``
-    (``d’équipe`` -> ``d'``, ``équipe``) so phrases can be shown as written."""
+    """Split a text into lowercased word tokens, accents kept.
+
+    An elided particle is its own token ending in ``'`` (``d’équipe`` -> ``d'``, ``équipe``), so phrases
+    can be shown as written; hyphenated words stay whole; a token starts with a letter (``2019`` is none).
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    list of str
+        The tokens in order, in lower case.
+
+    Examples
+    --------
+    >>> tokens("Gestion d’équipe et de projets")
+    ['gestion', "d'", 'équipe', 'et', 'de', 'projets']
+    """
     return [t.lower() for t in cased_tokens(text)]
 
 
@@ -1068,8 +1204,29 @@ def _lemma(word: str) -> str:
 
 
 def lemma_key(word: str, pairs: dict[str, str] | None = None) -> str:
-    """One key for all forms of a word: number, gender, elision and accents folded
-    (``Etudiantes``, ``étudiant`` -> ``etudiant``). Show a key with a surface form, never as it is."""
+    """One key for all forms of a word: number, gender, elision and accents folded.
+
+    The word is lowercased, its accents restored (:func:`restore_accents`), put in the masculine
+    (:func:`masculine`) and lemmatised, then folded (:func:`fold_key`). Show a key with a surface form,
+    never as it is.
+
+    Parameters
+    ----------
+    word : str
+        A word, in any case.
+    pairs : dict of str to str or None, optional
+        Masculine -> feminine forms to use instead of :data:`GENDER_PAIRS` (None: :data:`GENDER_PAIRS`).
+
+    Returns
+    -------
+    str
+        The key: lowercase, accent-free.
+
+    Examples
+    --------
+    >>> lemma_key("Etudiantes"), lemma_key("étudiant"), lemma_key("apprenants")
+    ('etudiant', 'etudiant', 'apprenant')
+    """
     word = restore_accents(word.lower().replace("’", "'"))
     base = masculine(word, pairs)
     if base == word and word.endswith("s"):
@@ -1108,8 +1265,20 @@ def is_verb_form(word: str) -> bool:
 
 
 def is_stopword(word: str, stop_words: Iterable[str] | frozenset[str]) -> bool:
-    """An elided particle, a word of ``stop_words`` whatever its accents (``Etre``, ``a``/``à``), or a
-    single letter."""
+    """Whether a token is no keyword: an elided particle, a stopword or a single letter.
+
+    Parameters
+    ----------
+    word : str
+        A token, in lower case (as :func:`tokens` gives).
+    stop_words : iterable of str or frozenset of str
+        The stopwords, compared accents aside (``etre`` is ``être``, ``a`` is ``à``).
+
+    Returns
+    -------
+    bool
+        True for a token ending in ``'``, one shorter than two characters, or a word of ``stop_words``.
+    """
     return word.endswith("'") or len(word) < 2 or fold_key(word) in stop_keys(frozenset(stop_words))
 
 

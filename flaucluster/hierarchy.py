@@ -12,7 +12,24 @@ __all__ = ["similarity"]
 
 
 def similarity(vectors: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(cluster ids, cosine similarity matrix between cluster centroids)."""
+    """Compute the cosine similarity between cluster centroids.
+
+    A centroid is the unit-length mean of a cluster's vectors; outliers (label ``-1``) are left out.
+
+    Parameters
+    ----------
+    vectors : numpy.ndarray
+        One row per sentence, shape ``(n, dim)``.
+    labels : numpy.ndarray
+        The cluster of each row, shape ``(n,)``.
+
+    Returns
+    -------
+    ids : numpy.ndarray
+        The cluster ids, ascending.
+    similarity : numpy.ndarray
+        Shape ``(len(ids), len(ids))``: the cosine similarity of each pair of centroids, in ``[-1, 1]``.
+    """
     ids, cents = centroids(vectors, labels)
     return ids, np.clip(cents @ cents.T, -1, 1)
 

@@ -3,7 +3,17 @@ writing results safely.
 
 Reading never loses a line of data: blank lines are rows, a one-column file is never split on
 commas, a few bad bytes in a UTF-8 file are decoded on their own lines and named, and every
-problem is an :class:`InputError` naming the file, line, sheet or column and what to do.
+problem is an :class:`InputError` naming the file, line, sheet or column and what to do. Writing goes
+through a temporary file renamed over the target (:func:`atomic_path`): a result file is whole or absent.
+
+Attributes
+----------
+READERS : tuple of str
+    The file extensions :func:`read_table` reads, each also compressed (``.gz``, ``.bz2``, ``.xz``) or alone in
+    a ``.zip``.
+ROW_STATUSES : tuple of str
+    The values of the ``status`` column of :func:`text_rows`: ``"ok"``, and the reasons a row cannot be embedded
+    (``"missing"``, ``"empty"``, ``"not_text"``, ``"no_letters"``).
 """
 
 from __future__ import annotations
@@ -71,9 +81,45 @@ def read_table(
 ) -> pd.DataFrame:
     """Read a table into a DataFrame of the file's own columns, cells as written.
 
-    ``columns`` (the columns the caller needs) helps find the separator and a header that sits
-    below a title block; ``header_row`` (1-based line or sheet row) sets it. CSV cells are strings
-    (``"0123"`` stays text); spreadsheet numbers keep their type for :func:`flaucluster.rows.cell_text`.
+    CSV cells are strings (``"0123"`` stays text) and blank lines are rows; spreadsheet numbers keep their type
+    for :func:`flaucluster.rows.cell_text`. A title block above the header is skipped with a warning.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file: one of :data:`READERS`, optionally compressed (``.gz``, ``.bz2``, ``.xz``) or the only table
+        file in a ``.zip``.
+    encoding : str, optional
+        The encoding of a CSV, TSV, TXT or JSON file. ``None``: UTF-8 (with or without BOM), UTF-16 with BOM, or
+        Windows-1252; in a UTF-8 file with a few bad lines, only those are read as Windows-1252, and named.
+    sheet : str or int, optional
+        The XLSX/XLS sheet, by name or 0-based number; ``None``: the first visible sheet (with a warning when
+        there are several).
+    sep : str, optional
+        The separator of a CSV, TSV or TXT file. ``None``: a tab for ``.tsv``, else the one an Excel ``sep=``
+        first line names, else the one the header is written with among ``;``, ``,``, tab and ``|`` (a header
+        with none of them is one column: each line is one cell).
+    header_row : int, optional
+        The 1-based line (or sheet row) of the header. ``None``: the first line, or the first of the first 20
+        lines that holds all of ``columns``.
+    columns : sequence of str, default ()
+        The columns the caller needs; they help find the separator and a header that sits below a title block.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The file's columns, one row per data line, sheet row or JSON object.
+
+    Raises
+    ------
+    InputError
+        The file is missing, a folder, unreadable, of an unsupported type, empty, has a header but no data rows,
+        or content that does not match its extension; an option does not apply to its type; a line cannot be
+        parsed.
+
+    See Also
+    --------
+    text_rows : The texts to embed, from the frame read here.
     """
     path = Path(path)
     if not path.exists():
@@ -535,8 +581,14 @@ CACHE_ENV = "FLAUCLUSTER_CACHE_DIR"
 
 
 def default_cache_dir() -> Path:
-    """``$FLAUCLUSTER_CACHE_DIR``, else ``$XDG_CACHE_HOME/flaucluster``, else ``~/.cache/flaucluster``: the
-    embedding cache and what else is worth keeping between processes (the accent index)."""
+    """The folder of the embedding cache and what else is worth keeping between processes (the accent index).
+
+    Returns
+    -------
+    pathlib.Path
+        ``$FLAUCLUSTER_CACHE_DIR``, else ``$XDG_CACHE_HOME/flaucluster``, else ``~/.cache/flaucluster`` (``~``
+        expanded); it may not exist yet.
+    """
     if os.environ.get(CACHE_ENV):
         return Path(os.environ[CACHE_ENV]).expanduser()
     return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")).expanduser() / "flaucluster"
@@ -544,7 +596,22 @@ def default_cache_dir() -> Path:
 
 @contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path next to ``path``; rename it over ``path`` only if the block succeeds."""
+    """Write ``path`` atomically: a context manager giving a temporary path to write instead.
+
+    The missing parent folders of ``path`` are created. When the block succeeds, the temporary file is given the
+    usual permissions (those the umask allows) and renamed over ``path``; when it raises, it is deleted and
+    ``path`` is left as it was.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to write.
+
+    Yields
+    ------
+    pathlib.Path
+        An empty temporary file next to ``path``.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -559,11 +626,35 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
 
 
 def write_text(path: str | os.PathLike, text: str) -> None:
+    """Write ``text`` to ``path`` in UTF-8, atomically (:func:`atomic_path`).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to write.
+    text : str
+        Its content.
+    """
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
 
 
 def write_json(path: str | os.PathLike, obj: Any) -> None:
+    """Write ``obj`` to ``path`` as indented UTF-8 JSON (non-ASCII characters as they are), atomically.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to write.
+    obj : Any
+        What JSON can hold; numpy scalars and arrays, and paths, are converted (``.item()``, ``.tolist()``,
+        ``str``).
+
+    Raises
+    ------
+    TypeError
+        ``obj`` holds a value of another type.
+    """
     write_text(path, json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default) + "\n")
 
 
@@ -578,10 +669,28 @@ def _json_default(obj: Any) -> Any:
 
 
 def write_npy(path: str | os.PathLike, array: np.ndarray) -> None:
+    """Write ``array`` to ``path`` in numpy's ``.npy`` format, atomically.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to write.
+    array : numpy.ndarray
+        The array; object arrays are refused (no pickles).
+    """
     with atomic_path(path) as tmp, open(tmp, "wb") as fh:
         np.save(fh, array, allow_pickle=False)
 
 
 def write_csv(path: str | os.PathLike, df: pd.DataFrame) -> None:
+    """Write ``df`` to ``path`` as UTF-8 CSV without the index, atomically.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to write.
+    df : pandas.DataFrame
+        The table.
+    """
     with atomic_path(path) as tmp:
         df.to_csv(tmp, index=False, encoding="utf-8")

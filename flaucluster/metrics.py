@@ -17,7 +17,25 @@ logger = logging.getLogger(__name__)
 
 
 def silhouette(points: np.ndarray, labels: np.ndarray, *, sample: int = 4000, seed: int = 42) -> float | None:
-    """Cosine silhouette over clustered rows (outliers excluded); a seeded sample above ``sample`` rows."""
+    """Compute the cosine silhouette of a clustering, outliers excluded.
+
+    Parameters
+    ----------
+    points : numpy.ndarray
+        The rows that were clustered, shape ``(n, d)``.
+    labels : numpy.ndarray
+        The cluster of each row (``-1``: outlier).
+    sample : int, default 4000
+        Above this many clustered rows, the score is computed on a seeded sample of this size.
+    seed : int, default 42
+        Seed of the sample.
+
+    Returns
+    -------
+    float or None
+        The mean silhouette, in ``[-1, 1]``; ``None`` unless there are at least 2 clusters and fewer clusters
+        than clustered rows.
+    """
     from sklearn.metrics import silhouette_score
 
     m = labels != OUTLIER
@@ -31,7 +49,27 @@ def silhouette(points: np.ndarray, labels: np.ndarray, *, sample: int = 4000, se
 
 
 def dbcv(points: np.ndarray, labels: np.ndarray, *, sample: int = 3000, seed: int = 42) -> float | None:
-    """HDBSCAN's density-based validity index (DBCV) on the clustering space; sampled, it is quadratic."""
+    """Compute HDBSCAN's density-based validity index (DBCV) of a clustering, outliers excluded.
+
+    It is quadratic in the rows, so above ``sample`` rows a seeded sample is scored.
+
+    Parameters
+    ----------
+    points : numpy.ndarray
+        The rows in the clustering space, shape ``(n, d)``.
+    labels : numpy.ndarray
+        The cluster of each row (``-1``: outlier).
+    sample : int, default 3000
+        Above this many clustered rows, the index is computed on a seeded sample of this size.
+    seed : int, default 42
+        Seed of the sample.
+
+    Returns
+    -------
+    float or None
+        The index, in ``[-1, 1]``; ``None`` with fewer than 2 clusters, when it cannot be computed (a warning
+        says why) or when it is not finite (identical points, for one).
+    """
     from hdbscan.validity import validity_index
 
     m = np.flatnonzero(labels != OUTLIER)
@@ -50,7 +88,20 @@ def dbcv(points: np.ndarray, labels: np.ndarray, *, sample: int = 3000, seed: in
 
 
 def agreement(labels: np.ndarray, truth: Sequence) -> dict[str, float]:
-    """ARI and NMI against known labels, all rows counted (outliers are one more group)."""
+    """Measure agreement with known labels: ARI and NMI, all rows counted (outliers are one more group).
+
+    Parameters
+    ----------
+    labels : numpy.ndarray
+        The cluster of each row (``-1``: outlier).
+    truth : sequence
+        The known label of each row, in the same order.
+
+    Returns
+    -------
+    dict of str to float
+        ``{"ari": adjusted Rand index, "nmi": normalised mutual information}``.
+    """
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
     known = np.asarray(truth)
@@ -58,7 +109,25 @@ def agreement(labels: np.ndarray, truth: Sequence) -> dict[str, float]:
 
 
 def npmi_coherence(keywords: list[list[str]], documents: list[set[str]], top: int = 10) -> float | None:
-    """Mean normalised PMI of keyword pairs, from document co-occurrence in the corpus itself."""
+    """Compute the mean normalised PMI (NPMI) of keyword pairs, from document co-occurrence in the corpus itself.
+
+    Pairs are taken within each cluster's top keywords; a pair in which a word occurs in no document is left
+    out, and a pair never seen together scores -1.
+
+    Parameters
+    ----------
+    keywords : list of list of str
+        Each cluster's keywords, best first.
+    documents : list of set of str
+        The terms of each document, in the form the keywords are written.
+    top : int, default 10
+        How many of each cluster's first keywords are paired.
+
+    Returns
+    -------
+    float or None
+        The mean NPMI over all pairs, in ``[-1, 1]``; ``None`` with no document or no pair scored.
+    """
     n = len(documents)
     if not n:
         return None
@@ -82,6 +151,21 @@ def npmi_coherence(keywords: list[list[str]], documents: list[set[str]], top: in
 
 
 def topic_diversity(keywords: list[list[str]], top: int = 10) -> float | None:
-    """Share of distinct words among all clusters' top keywords (1 = no word shared)."""
+    """Compute the share of distinct words among all clusters' top keywords (1 = no word shared).
+
+    Keywords of several words count each word.
+
+    Parameters
+    ----------
+    keywords : list of list of str
+        Each cluster's keywords, best first.
+    top : int, default 10
+        How many of each cluster's first keywords are counted.
+
+    Returns
+    -------
+    float or None
+        Distinct words / words, in ``(0, 1]``; ``None`` with no keyword.
+    """
     words = [w for kws in keywords for kw in kws[:top] for w in kw.split(" ")]
     return len(set(words)) / len(words) if words else None

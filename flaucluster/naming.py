@@ -41,11 +41,39 @@ _MAX_NAME = 80  # characters: longer replies are not names
 
 @dataclass
 class ChatNamer:
-    """Names clusters one at a time, telling the model the names already given to the others.
+    """Name clusters with a chat model, one at a time, telling it the names already given to the others.
 
-    A reply that is empty, too long or the same as a sibling's name (accents and case aside) is asked
-    again once with that reason; if it is still unusable the keyphrase name stays. ``api_key``
-    defaults to the ``FLAUCLUSTER_NAMER_KEY`` environment variable (never written to outputs)."""
+    The first line of a reply is the name (quotes, asterisks, a final period and a leading ``Nom :`` removed,
+    first letter in upper case). A reply that is empty, too long or the same as a sibling's name (accents and
+    case aside) is asked again once with that reason; if it is still unusable the keyphrase name stays. Each
+    parameter is kept as the attribute of the same name.
+
+    Parameters
+    ----------
+    url : str
+        The http(s) address of an OpenAI-compatible endpoint, such as ``http://localhost:11434/v1``; requests go
+        to ``{url}/chat/completions`` (a final ``/`` is removed).
+    model : str
+        The model name the endpoint serves.
+    prompt : str, default PROMPT_FR
+        The request, a format string with ``{keywords}``, ``{examples}`` (up to three representative sentences)
+        and ``{taken}`` (the names already given); the default is in French.
+    timeout : float, default 60.0
+        Seconds to wait for each reply.
+    temperature : float, default 0.0
+        The sampling temperature sent with each request.
+    api_key : str, optional
+        Sent as a bearer token; ``None``: the ``FLAUCLUSTER_NAMER_KEY`` environment variable, if set. Never
+        written to outputs.
+    record : dict, optional
+        What was asked and what came back, filled by :meth:`name` (:meth:`describe` and, per cluster, the
+        prompt, the replies and the name kept); written to ``topics.json`` under ``clustering.naming``.
+
+    Raises
+    ------
+    ConfigError
+        ``url`` is not an http(s) address, or ``model`` is empty.
+    """
 
     url: str
     model: str
@@ -63,6 +91,13 @@ class ChatNamer:
         self.url = self.url.rstrip("/")
 
     def describe(self) -> dict[str, Any]:
+        """Describe the namer, as outputs record it (without the API key).
+
+        Returns
+        -------
+        dict
+            ``namer`` (``"chat"``), ``url``, ``model``, ``prompt`` and ``temperature``.
+        """
         return {
             "namer": "chat",
             "url": self.url,
@@ -72,14 +107,42 @@ class ChatNamer:
         }
 
     def check(self) -> None:
-        """Fail now, with advice, when the endpoint does not answer (before any long work)."""
+        """Fail now, with advice, when the endpoint does not answer (before any long work).
+
+        Sends one short request.
+
+        Raises
+        ------
+        ConfigError
+            The endpoint does not answer, answers with an HTTP error, or not with a chat completion.
+        """
         try:
             self._post([{"role": "user", "content": "Réponds : ok"}])
         except ConfigError as exc:
             raise ConfigError(f"{exc} Nothing was computed; start the server or drop --namer.") from None
 
     def name(self, topics: Sequence[Topic], taken: Sequence[str] = ()) -> dict[int, str]:
-        """{cluster: name} for ``topics``, each distinct from ``taken`` and from the others."""
+        """Name ``topics``, each name distinct from ``taken`` and from the others.
+
+        What was asked and answered is added to :attr:`record`.
+
+        Parameters
+        ----------
+        topics : sequence of Topic
+            The clusters to name, with their keywords and representative sentences.
+        taken : sequence of str, default ()
+            Names already given to other clusters, not to be given again.
+
+        Returns
+        -------
+        dict of int to str
+            ``{cluster: name}`` for the clusters that got a usable name; the others keep their keyphrase name.
+
+        Raises
+        ------
+        ConfigError
+            The endpoint does not answer, answers with an HTTP error, or not with a chat completion.
+        """
         used = {french.fold_key(t.lower()) for t in taken}
         names: dict[int, str] = {}
         asked: dict[str, Any] = {}

@@ -1,5 +1,6 @@
 """Static figures (matplotlib) from results — DataFrames and arrays, not the estimator — so they
-work from a saved model or report too. Each returns a ``Figure``; nothing is shown or saved here.
+work from a saved model or report too. Each returns a ``Figure`` (:func:`interactive_map` a plotly
+one); nothing is shown or saved here.
 
 Large maps stay practical: 100,000 points draw to PNG in about a second, and the points are rasterised
 so SVG/PDF exports stay small and quick (benchmarks/bench_plots.py).
@@ -36,7 +37,21 @@ MAX_ROWS_SHOWN = 80  # bars or leaves in one figure: more would be unreadable (a
 
 
 def cluster_color(cluster: int):
-    """One colour per cluster id, the same in every figure; outliers grey."""
+    """The colour of a cluster, the same in every figure.
+
+    Cluster ids cycle through matplotlib's ``tab20`` palette (id modulo 20); rows outside any group
+    (a negative id) are grey (:data:`OUTLIER_COLOR`).
+
+    Parameters
+    ----------
+    cluster : int
+        A cluster id; -1 for the rows outside any group.
+
+    Returns
+    -------
+    tuple of float or str
+        An RGBA tuple from ``tab20``, or the hex string :data:`OUTLIER_COLOR` for a negative id.
+    """
     return OUTLIER_COLOR if cluster < 0 else plt.get_cmap("tab20")(int(cluster) % 20)
 
 
@@ -60,7 +75,36 @@ def cluster_map(
     max_labels: int = 40,
     figsize=(11, 8),
 ) -> Figure:
-    """2-D map of sentences coloured by cluster, with cluster names at their centres."""
+    """2-D map of the rows coloured by cluster, with cluster names at their centres.
+
+    Rows outside any group (label -1) are drawn grey. The names of the ``max_labels`` largest clusters
+    (of those in ``names`` that have rows) are written at the median of their points. Point size shrinks
+    with the number of rows, and the points are rasterised so that vector exports stay small.
+
+    Parameters
+    ----------
+    coords : numpy.ndarray
+        Map coordinates, shape ``(n_rows, 2)``.
+    labels : numpy.ndarray
+        The cluster id of each row, -1 outside any group.
+    names : dict of int to str
+        Cluster id -> name, as ``TopicModel.names()`` gives.
+    title : str, default "Carte des groupes"
+        The figure's title.
+    max_labels : int, default 40
+        At most this many cluster names are written on the map (the largest clusters).
+    figsize : tuple of float, default (11, 8)
+        Width and height in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The map; nothing is shown or saved.
+
+    See Also
+    --------
+    interactive_map : The same map with hover text (plotly).
+    """
     fig, ax = plt.subplots(figsize=figsize)
     out = labels == -1
     size = max(1.0, min(12.0, 30000 / max(len(labels), 1)))
@@ -90,7 +134,26 @@ def cluster_map(
 
 
 def cluster_sizes(topic_info: pd.DataFrame, *, n_outliers: int | None = None, figsize=(9, None)) -> Figure:
-    """Horizontal bars: rows per cluster (and outliers, when given); the largest ``MAX_ROWS_SHOWN``."""
+    """Horizontal bars: the number of rows in each cluster, and outside any group when given.
+
+    Only the :data:`MAX_ROWS_SHOWN` largest clusters are drawn, the largest at the top; the outliers' bar,
+    grey, is at the bottom.
+
+    Parameters
+    ----------
+    topic_info : pandas.DataFrame
+        One row per cluster with the columns ``cluster``, ``size`` and ``name``
+        (``TopicModel.topic_info()``).
+    n_outliers : int or None, optional
+        The number of rows outside any group; None or 0 draws no bar for them.
+    figsize : tuple, default (9, None)
+        Width and height in inches; a height of None grows with the number of bars.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The bar chart; nothing is shown or saved.
+    """
     df = topic_info.sort_values("size").tail(MAX_ROWS_SHOWN)
     names = [f"{_short(n, 40)} ({c})" for n, c in zip(df["name"], df["cluster"])]
     sizes = df["size"].tolist()
@@ -107,7 +170,28 @@ def cluster_sizes(topic_info: pd.DataFrame, *, n_outliers: int | None = None, fi
 
 
 def top_keywords(topic_info: pd.DataFrame, *, n_clusters: int = 12, n_words: int = 8, cols: int = 3) -> Figure:
-    """Small bar charts of the top keywords (c-TF-IDF weight) of the largest clusters."""
+    """Small bar charts of the top keywords (c-TF-IDF weight) of the largest clusters.
+
+    One panel per cluster, largest first, laid out ``cols`` panels a row; each panel's bars have the
+    cluster's colour (:func:`cluster_color`).
+
+    Parameters
+    ----------
+    topic_info : pandas.DataFrame
+        One row per cluster with the columns ``cluster``, ``size``, ``name``, ``keywords`` and
+        ``keyword_weights`` (``TopicModel.topic_info()``, not its ``readable`` form).
+    n_clusters : int, default 12
+        The number of clusters shown (the largest).
+    n_words : int, default 8
+        The number of keywords shown per cluster.
+    cols : int, default 3
+        Panels per row.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The grid of bar charts; nothing is shown or saved.
+    """
     df = topic_info.sort_values("size", ascending=False).head(n_clusters)
     rows = int(np.ceil(len(df) / cols)) or 1
     width, height = 4.2 * cols, 2.6 * rows
@@ -137,7 +221,26 @@ def top_keywords(topic_info: pd.DataFrame, *, n_clusters: int = 12, n_words: int
 
 
 def similarity_heatmap(ids: Sequence[int] | np.ndarray, sim: np.ndarray, names: dict[int, str]) -> Figure:
-    """Cosine similarity between cluster centroids (the first ``MAX_ROWS_SHOWN`` clusters: the largest)."""
+    """Heatmap of the cosine similarity between cluster centroids.
+
+    Only the first :data:`MAX_ROWS_SHOWN` clusters of ``ids`` are drawn (with clusters numbered by size,
+    the largest). Without any cluster, the figure says so ("aucun groupe").
+
+    Parameters
+    ----------
+    ids : sequence of int or numpy.ndarray
+        The cluster ids, in the order of the rows and columns of ``sim``.
+    sim : numpy.ndarray
+        The similarity matrix, shape ``(len(ids), len(ids))``; ``ids`` and ``sim`` are what
+        :func:`flaucluster.hierarchy.similarity` returns.
+    names : dict of int to str
+        Cluster id -> name; every id of ``ids`` must be in it.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The heatmap; nothing is shown or saved.
+    """
     ids, sim = list(ids)[:MAX_ROWS_SHOWN], np.asarray(sim)[:MAX_ROWS_SHOWN, :MAX_ROWS_SHOWN]
     n = len(ids)
     fig, ax = plt.subplots(figsize=(min(4 + 0.35 * n, 18), min(3.5 + 0.35 * n, 17)))
@@ -181,8 +284,27 @@ def _cluster_label(table: pd.DataFrame, cluster: int) -> str:
 
 
 def representation_heatmap(table: pd.DataFrame, *, top: int = 30) -> Figure:
-    """Adjusted standardised residuals, clusters x classes (:func:`flaucluster.compare.compare`): red where a
-    cluster is over-represented in a class, blue where under; cells the test marks are outlined."""
+    """Heatmap of the adjusted standardised residuals, clusters x classes (or periods).
+
+    Red where a cluster is over-represented in a class, blue where under; the cells the test marks
+    (a non-empty ``representation``, :func:`flaucluster.compare.compare`) are outlined. Rows outside any
+    group are left out. At most :data:`MAX_COLUMNS_SHOWN` columns are drawn: the largest classes, or the
+    latest periods. Without any cluster or class, the figure says so ("aucun groupe").
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A long table of :func:`flaucluster.compare.by_class` or :func:`flaucluster.compare.over_time`
+        (a ``class`` or a ``period`` column); ``table.attrs["column"]``, when set, names the column in
+        the title.
+    top : int, default 30
+        The number of clusters shown (the largest).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The heatmap; nothing is shown or saved.
+    """
     column = "class" if "class" in table else "period"
     wide = _wide(table[table["cluster"] >= 0], column, "residual", top)
     marks = _wide(
@@ -207,7 +329,26 @@ def representation_heatmap(table: pd.DataFrame, *, top: int = 30) -> Figure:
 
 
 def class_shares(table: pd.DataFrame, *, top: int = 12) -> Figure:
-    """Stacked bars: what each class (or period) is made of, share of its rows in each cluster."""
+    """Stacked bars: what each class (or period) is made of, the share of its rows in each cluster.
+
+    One bar per class (at most :data:`MAX_COLUMNS_SHOWN`: the largest classes, or the latest periods),
+    stacked from the ``top`` largest clusters, then the rows outside any group. Shares are of all the
+    class's rows, so a bar falls short of 1 by the share of the clusters not shown.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A long table of :func:`flaucluster.compare.by_class` or :func:`flaucluster.compare.over_time`
+        (a ``class`` or a ``period`` column); ``table.attrs["column"]``, when set, names the column in
+        the title.
+    top : int, default 12
+        The number of clusters stacked (the largest).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The bar chart; nothing is shown or saved.
+    """
     column = "class" if "class" in table else "period"
     wide = _wide(table, column, "count", top)
     totals = table.groupby(column)["count"].sum().reindex(wide.columns)  # the rows of the columns shown
@@ -234,7 +375,23 @@ def class_shares(table: pd.DataFrame, *, top: int = 12) -> Figure:
 
 
 def over_time_lines(table: pd.DataFrame, *, top: int = 10) -> Figure:
-    """Lines: rows of each of the ``top`` largest clusters in each period (rows without a date left out)."""
+    """Lines: the number of rows of each of the ``top`` largest clusters in each period.
+
+    Rows without a period (no date, or one that does not parse) and rows outside any group are left out;
+    at most the :data:`MAX_COLUMNS_SHOWN` latest periods are drawn.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A long table of :func:`flaucluster.compare.over_time` (a ``period`` column).
+    top : int, default 10
+        The number of clusters drawn (the largest).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The line chart; nothing is shown or saved.
+    """
     dated = table[table["period"] != ""]
     wide = _wide(dated, "period", "count", top)
     wide = wide.loc[[c for c in wide.index if c >= 0]]
@@ -257,7 +414,23 @@ def over_time_lines(table: pd.DataFrame, *, top: int = 10) -> Figure:
 
 
 def dendrogram(tree: dict) -> Figure:
-    """Dendrogram of :meth:`TopicModel.hierarchy` (or :func:`flaucluster.hierarchy.cluster_linkage`)."""
+    """Dendrogram of the clusters, from :meth:`TopicModel.hierarchy`.
+
+    With more than :data:`MAX_ROWS_SHOWN` clusters, only the top of the tree is drawn (its last merges,
+    leaf counts in brackets); with fewer than two, the figure says there is no hierarchy.
+
+    Parameters
+    ----------
+    tree : dict
+        ``clusters`` (the cluster ids), ``names`` (their names, in the same order) and ``linkage`` (the
+        scipy average-linkage matrix of :func:`flaucluster.hierarchy.cluster_linkage`), as
+        :meth:`TopicModel.hierarchy` returns them.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The dendrogram; nothing is shown or saved.
+    """
     from scipy.cluster.hierarchy import dendrogram as scipy_dendrogram
 
     n = len(tree["clusters"])
@@ -283,8 +456,29 @@ def dendrogram(tree: dict) -> Figure:
 
 
 def interactive_map(coords: np.ndarray, documents: pd.DataFrame):
-    """Plotly scatter with hover text (needs the ``notebooks`` extra); self-contained when written with
-    ``fig.write_html(path, include_plotlyjs=True)``."""
+    """Interactive map: a plotly scatter of the rows, coloured by cluster name, with hover text.
+
+    Needs plotly (the ``notebooks`` extra). Hovering a point shows the first lines of its text (escaped:
+    plotly reads hover text as HTML), its id and its cluster. The figure is self-contained when written
+    with ``fig.write_html(path, include_plotlyjs=True)``.
+
+    Parameters
+    ----------
+    coords : numpy.ndarray
+        Map coordinates, shape ``(n_rows, 2)``, in the order of ``documents``.
+    documents : pandas.DataFrame
+        One row per point with the columns ``id``, ``text``, ``cluster`` and ``cluster_name``
+        (``TopicModel.document_info()``).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        The scatter plot; nothing is shown or saved.
+
+    See Also
+    --------
+    cluster_map : The static map (matplotlib).
+    """
     import html
 
     import plotly.express as px

@@ -1,5 +1,8 @@
 """Dimensionality reduction before clustering: UMAP (seeded, cosine; :mod:`flaucluster.layout`, or
-umap-learn itself with ``"umap-learn"``), PCA, or none."""
+umap-learn itself with ``"umap-learn"``), PCA, or none.
+
+Its public function, :func:`map_2d`, gives the 2-D coordinates plots draw sentences at.
+"""
 
 from __future__ import annotations
 
@@ -206,8 +209,25 @@ def _umap_learn(vectors, n_components, seed, min_dist, n_epochs, graph) -> np.nd
 
 
 def map_2d(vectors: np.ndarray, *, seed: int = 42, n_neighbors: int = 15) -> np.ndarray:
-    """2-D coordinates for plotting (UMAP; PCA for tiny inputs; zeros for fewer than 3 points), always
-    ``(len(vectors), 2)``."""
+    """Give 2-D coordinates for plotting ``vectors``.
+
+    UMAP (cosine, ``min_dist=0.1``) from 10 points on; PCA from 3 to 9 points; fewer than 3 points are put side
+    by side on the x axis. The same input and seed give the same output.
+
+    Parameters
+    ----------
+    vectors : numpy.ndarray
+        Unit rows, shape ``(n, dim)``.
+    seed : int, default 42
+        Random seed of UMAP (and PCA).
+    n_neighbors : int, default 15
+        UMAP's neighbourhood size (at most ``n - 1`` are used).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(len(vectors), 2)``, always.
+    """
     out = np.zeros((len(vectors), 2), dtype=np.float32)
     if len(vectors) < 3:
         out[:, 0] = np.arange(len(vectors))  # one or two points: side by side

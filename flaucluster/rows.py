@@ -120,7 +120,26 @@ def cell_text(value: Any) -> str:
 
 
 def row_status(value: Any, placeholders: Iterable[str] = PLACEHOLDERS) -> str:
-    """Why a cell can or cannot be embedded; ``"ok"`` when it can."""
+    """Say why a cell can or cannot be embedded.
+
+    The cell is judged as written; :func:`text_rows` also judges the cleaned text, so a cell of markup only is
+    ``"ok"`` here but ``"empty"`` there.
+
+    Parameters
+    ----------
+    value : Any
+        The cell.
+    placeholders : iterable of str, default PLACEHOLDERS
+        What spreadsheets and databases write for "no value" (``"null"``, ``"n/a"``, ``"#N/A"``, ...), compared
+        case-insensitively after trimming.
+
+    Returns
+    -------
+    str
+        One of :data:`ROW_STATUSES`: ``"missing"`` (``None``, NaN, ``NA``, ``NaT`` or a placeholder),
+        ``"not_text"`` (a list, dict, tuple, bool or bytes), ``"empty"`` (blank), ``"no_letters"`` (no letter at
+        all), else ``"ok"``.
+    """
     return _status(value, cell_text(value), _lowered(placeholders))
 
 
@@ -237,8 +256,32 @@ def join_cells(columns: Sequence[Cells]) -> Cells:
 def require_column(
     df: pd.DataFrame, column: str, *, source: str = "input", role: str = "text", option: str | None = None
 ) -> str:
-    """The name of ``column`` in ``df`` (spaces around a header do not count), or a one-line error
-    listing the columns there are."""
+    """Find ``column`` in ``df``, spaces around a header not counting.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table.
+    column : str
+        The column asked for.
+    source : str, default "input"
+        What the table is (a file name), for the message.
+    role : str, default "text"
+        What the column is for, for the message ("no text column ...").
+    option : str, optional
+        The option that names the column, for the message; ``None``: ``--{role}-column``.
+
+    Returns
+    -------
+    str
+        The column's name as ``df`` spells it.
+
+    Raises
+    ------
+    InputError
+        No column (or more than one, once spaces are trimmed) has that name: a one-line message listing the
+        columns there are, and one that differs only in case if there is one.
+    """
     if column in df.columns:
         return column
     spaced = [c for c in df.columns if str(c).strip() == column.strip()]
@@ -268,10 +311,37 @@ def text_rows(
     source: str = "input",
     placeholders: Iterable[str] | None = None,
 ) -> pd.DataFrame:
-    """One row per input row, in input order: ``row`` (1-based), ``id``, ``text``, ``clean``, ``status``, ``note``.
+    """Give the texts to embed of a table: one row per input row, in input order, none dropped.
 
-    Several columns are joined into one text per row. Unusable rows, blank and duplicate ids are
-    reported in the log and kept."""
+    Each row keeps the text as written and gets the text the models see (see :mod:`flaucluster.rows`). Several
+    columns are joined into one text per row ("Titre. Description"). Unusable rows, blank and duplicate ids are
+    reported in the log and kept.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table, as :func:`flaucluster.io.read_table` returns it.
+    text_column : str or sequence of str
+        The column (or columns, joined in this order) holding the text.
+    id_column : str, optional
+        The column holding each row's id; ``None``: ids are the row numbers, as text (``"1"``, ``"2"``, ...).
+    source : str, default "input"
+        What the table is (a file name), for messages.
+    placeholders : iterable of str, optional
+        What counts as "no value" (see :func:`row_status`); ``None``: ``PLACEHOLDERS``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``row`` (1-based), ``id`` (as written), ``text`` (as written), ``clean`` (the text the models
+        see; ``""`` unless ``status`` is ``"ok"``), ``status`` (one of :data:`ROW_STATUSES`) and ``note`` (what
+        cleaning changed, ``"; "``-separated: ``html``, ``control_characters``, ``invalid_unicode``).
+
+    Raises
+    ------
+    InputError
+        A text or id column is not in ``df`` (see :func:`require_column`).
+    """
     asked = [text_column] if isinstance(text_column, str) else list(text_column)
     columns = [require_column(df, column, source=source) for column in asked]
     if id_column is not None:

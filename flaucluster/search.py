@@ -1,4 +1,8 @@
-"""Nearest sentences by cosine similarity, and kNN assignment of new sentences to clusters."""
+"""Nearest sentences by cosine similarity, and kNN assignment of new sentences to clusters.
+
+Vectors are taken to be of unit length (as :func:`flaucluster.embed.embed_texts` gives them), so a dot product
+is a cosine similarity.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +18,28 @@ _TORCH_TOPK_CELLS = 1 << 22
 
 
 def nearest(query: np.ndarray, vectors: np.ndarray, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
-    """(row indices, cosine scores) of the ``k`` nearest unit ``vectors`` to each unit ``query`` row,
-    nearest first (equal scores in either order)."""
+    """Find the ``k`` nearest ``vectors`` to each ``query`` row, by cosine similarity.
+
+    Parameters
+    ----------
+    query : numpy.ndarray
+        Unit rows, shape ``(m, dim)``.
+    vectors : numpy.ndarray
+        Unit rows to search, shape ``(n, dim)``.
+    k : int, default 10
+        How many neighbours; at most ``n`` are returned.
+
+    Returns
+    -------
+    indices : numpy.ndarray
+        Shape ``(m, min(k, n))``: the rows of ``vectors``, nearest first (equal scores in either order).
+    scores : numpy.ndarray
+        Their cosine similarities, same shape.
+
+    See Also
+    --------
+    knn : The same for many queries, in batches.
+    """
     scores = query @ vectors.T
     k = min(k, vectors.shape[0])
     if scores.size >= _TORCH_TOPK_CELLS:
@@ -45,7 +69,26 @@ def vote(idx: np.ndarray, sims: np.ndarray, labels: np.ndarray) -> tuple[np.ndar
 
 
 def knn(query: np.ndarray, vectors: np.ndarray, k: int = 10, batch: int = 2048) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`nearest` in batches, for many queries."""
+    """Find the ``k`` nearest ``vectors`` to each ``query`` row: :func:`nearest` in batches, for many queries.
+
+    Parameters
+    ----------
+    query : numpy.ndarray
+        Unit rows, shape ``(m, dim)``.
+    vectors : numpy.ndarray
+        Unit rows to search, shape ``(n, dim)``.
+    k : int, default 10
+        How many neighbours; at most ``n`` are returned.
+    batch : int, default 2048
+        Query rows scored at a time (this bounds memory).
+
+    Returns
+    -------
+    indices : numpy.ndarray
+        Shape ``(m, min(k, n))``: the rows of ``vectors``, nearest first (``(0, k)`` for no query).
+    scores : numpy.ndarray
+        Their cosine similarities, same shape.
+    """
     parts = [nearest(query[s : s + batch], vectors, k) for s in range(0, len(query), batch)]
     if not parts:
         return np.zeros((0, k), dtype=int), np.zeros((0, k), dtype=np.float32)
@@ -68,7 +111,26 @@ def knn_assign(
 
 
 def near_duplicates(vectors: np.ndarray, threshold: float = 0.95, batch: int = 2048) -> list[tuple[int, int, float]]:
-    """Pairs of rows (i < j) whose unit vectors have cosine >= ``threshold``, most similar first."""
+    """Find the pairs of rows whose vectors are almost the same.
+
+    A zero row (a row with no vector) has cosine 0 with every row, so with a positive ``threshold`` it is in no
+    pair.
+
+    Parameters
+    ----------
+    vectors : numpy.ndarray
+        Unit rows, shape ``(n, dim)``.
+    threshold : float, default 0.95
+        The least cosine similarity of a pair.
+    batch : int, default 2048
+        Rows scored against all the others at a time (this bounds memory).
+
+    Returns
+    -------
+    list of tuple of (int, int, float)
+        ``(i, j, cosine)`` with ``i < j`` for each pair with cosine >= ``threshold``, most similar first (then by
+        ``i`` and ``j``).
+    """
     pairs: list[tuple[int, int, float]] = []
     for s in range(0, len(vectors), batch):
         sims = vectors[s : s + batch] @ vectors.T

@@ -13,13 +13,13 @@ few words). Rows whose score is under the threshold match no theme: they are clu
 
 Each theme's threshold, unless one is given for all, comes from the rows themselves, as a one-sided test
 against "this theme is not the row's": the scores the theme gets from the rows it does not draw (found
-in three rounds, starting from every row) show what an unrelated row scores with it; a row is filed under
-its best theme when its score is :data:`NULL_Z` robust standard deviations (1.4826 x MAD) above their median, a 1 % test were
-they normal. Per theme, because themes differ in how close they are to everything ("Cuisine" to any
-course text). A 1 % test on each of n rows lets about n / 100 unrelated rows through by chance, so a
-theme keeps its rows only when it draws significantly more than that (one-sided binomial test,
-p < :data:`THEME_ALPHA`); otherwise it is listed as having no row. The thresholds and each theme's
-p-value are reported with the results.
+in three rounds, starting from every row) show what an unrelated row scores with it; a row is filed
+under its best theme when its score is :data:`NULL_Z` robust standard deviations (1.4826 x MAD) above
+their median, a 1 % test were they normal. Per theme, because themes differ in how close they are to
+everything ("Cuisine" to any course text). A 1 % test on each of n rows lets about n / 100 unrelated
+rows through by chance, so a theme keeps its rows only when it draws significantly more than that
+(one-sided binomial test, p < :data:`THEME_ALPHA`); otherwise it is listed as having no row. The
+thresholds and each theme's p-value are reported with the results.
 """
 
 from __future__ import annotations
@@ -74,12 +74,48 @@ class ThemeMatch:
 
 # ---------------------------------------------------------------------------- reading
 def read_themes(source: Any, *, option: str = "--themes") -> pd.DataFrame:
-    """The themes as a frame ``id, label, description, keywords`` (keywords a list), checked.
+    """Read and check a list of themes.
 
-    ``source``: a CSV/XLSX/... file (columns ``id``, ``label``, optional ``description`` and
-    ``keywords``; keywords separated by ``,`` ``;`` or ``|``), a DataFrame with those columns, a list of
-    labels, a list of dicts, or a ``{id: label}`` mapping. A theme without a label, two themes with the
-    same id or the same label (accents and case aside) are one-line errors naming the rows."""
+    Column names are matched with case and surrounding spaces aside; cells are read as text, stripped.
+    Blank rows are left out (and logged). A theme without an id or a label, and two themes with the same
+    id or the same label (accents and case aside), are one-line errors naming the rows (counted from the
+    header, line 1).
+
+    Parameters
+    ----------
+    source : str, os.PathLike, pandas.DataFrame, list or mapping
+        The themes: a CSV/XLSX/... file (columns ``id``, ``label``, optional ``description`` and
+        ``keywords``; keywords separated by ``,`` ``;`` or ``|``), a DataFrame with those columns, a list
+        of labels (ids ``"1"``, ``"2"``, ...), a list of dicts with those keys, or an ``{id: label}``
+        mapping.
+    option : str, default "--themes"
+        The option named in the error messages about a themes file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per theme, in the given order, with the columns ``id``, ``label``, ``description`` (all
+        text, ``""`` when absent) and ``keywords`` (a list of strings).
+
+    Raises
+    ------
+    ConfigError
+        If ``source`` is none of the accepted kinds.
+    InputError
+        If there is no ``id`` or ``label`` column, no theme, a theme without an id or a label, or two
+        themes with the same id or label.
+
+    See Also
+    --------
+    flaucluster.model.TopicModel.map_themes : The themes matched to a fitted model's rows.
+
+    Examples
+    --------
+    >>> read_themes(["Comptabilité", "Langues étrangères"])[["id", "label"]]
+      id               label
+    0  1        Comptabilité
+    1  2  Langues étrangères
+    """
     name = str(source) if isinstance(source, (str, os.PathLike)) else "themes"
     if isinstance(source, (str, os.PathLike)):
         from .io import read_table

@@ -24,14 +24,39 @@ OUTLIER_NAME = "(hors groupe)"
 TOPIC_COLUMNS = ["cluster", "size", "name", "keywords", "keyword_weights", "representatives", "edited"]
 
 
-def readable(frame: pd.DataFrame, width: int = 90) -> pd.DataFrame:
-    """A copy of ``frame`` for reading, not for computing: list cells (keywords, representatives) become one
-    string, ``", "``-joined, texts longer than ``width`` characters are cut with "…", and ``keyword_weights``
-    is left out. The frame itself is unchanged."""
+def readable(frame: pd.DataFrame, width: int = 50) -> pd.DataFrame:
+    """A copy of ``frame`` for reading, not for computing.
+
+    List cells (keywords, representatives) become one string: their items ``", "``-joined, as many whole items
+    as fit in ``width`` characters, then "…"; longer texts are cut with "…"; ``keyword_weights`` is left out.
+    ``width`` defaults to the 50 characters pandas shows of a cell, so that no keyword is cut in the middle. Only the columns of ``object`` dtype
+    are changed; ``frame.attrs`` is copied over. The frame itself is unchanged.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A table of results, such as ``TopicModel.topic_info()`` or ``TopicModel.map_themes()``.
+    width : int, default 50
+        The longest cell shown whole, in characters.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The copy for display.
+
+    See Also
+    --------
+    flaucluster.model.TopicModel.topic_info : ``readable=True`` returns this view.
+    """
 
     def cell(value: Any) -> Any:
-        if isinstance(value, (list, tuple)):
-            value = ", ".join(str(v) for v in value)
+        if isinstance(value, (list, tuple)):  # whole items only, as many as fit
+            shown: list[str] = []
+            for item in map(str, value):
+                if len(", ".join([*shown, item])) > width - 3:
+                    return ", ".join(shown) + ", …" if shown else item[: width - 1] + "…"
+                shown.append(item)
+            return ", ".join(shown)
         if isinstance(value, str) and len(value) > width:
             return value[: width - 1].rstrip() + "…"
         return value

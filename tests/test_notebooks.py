@@ -25,6 +25,28 @@ def test_notebook_is_stored_without_outputs(path):
     assert all(not c.get("outputs") and not c.get("execution_count") for c in nb.cells if c.cell_type == "code")
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_uses_the_public_api_only(path):
+    import ast
+    import importlib
+
+    from test_docs import PUBLIC_MODULES
+
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            if isinstance(node, ast.ImportFrom) and node.module == "flaucluster":  # from flaucluster import plots
+                assert all(f"flaucluster.{a.name}" in PUBLIC_MODULES for a in node.names), path.stem
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("flaucluster"):
+                assert node.module in PUBLIC_MODULES, f"{path.stem} imports the internal {node.module}"
+                public = importlib.import_module(node.module).__all__
+                assert all(a.name in public for a in node.names), f"{path.stem}: {[a.name for a in node.names]}"
+            if isinstance(node, ast.Import):
+                assert all(not a.name.startswith("flaucluster.") or a.name in PUBLIC_MODULES for a in node.names)
+
+
 # What an executed notebook may write to stderr: messages the user must see, documented where they arise.
 EXPECTED_STDERR = (
     # offline, the default FlauBERT model is not there: the fallback is said (README, "Models")

@@ -25,8 +25,39 @@ def embed_texts(
     batch_size: int = 64,
     show_progress: bool | None = None,
 ) -> np.ndarray:
-    """Vectors for ``texts`` in order. Each distinct text is embedded once, and only if the
-    cache does not already hold it for this model; ``normalize`` makes rows unit length."""
+    """Embed ``texts``, one vector per text, in order.
+
+    Each distinct text is embedded once, and only if the cache does not already hold it for this model
+    (:attr:`Encoder.identity`). The distinct texts go to the encoder in a canonical order, so it sees the same
+    batches whatever the order of ``texts``.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        The texts to embed; duplicates are embedded once.
+    encoder : Encoder
+        The loaded model (:func:`flaucluster.embed.load_encoder`).
+    cache_dir : str or os.PathLike, optional
+        Folder of the embedding cache; ``None`` for :func:`flaucluster.io.default_cache_dir`.
+    use_cache : bool, default True
+        Read and write the cache; ``False`` embeds every distinct text.
+    normalize : bool, default True
+        Make rows unit length (:func:`l2_normalize`).
+    batch_size : int, default 64
+        Passed to :meth:`Encoder.encode`.
+    show_progress : bool, optional
+        Show a progress bar; ``None`` shows one when 500 texts or more are to be embedded.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``float32`` array of shape ``(len(texts), encoder.dim)``.
+
+    See Also
+    --------
+    embed_rows : The vectors of a :func:`flaucluster.io.text_rows` frame.
+    EmbeddingCache : The on-disk cache read and written here.
+    """
     texts = list(texts)
     # distinct texts in a canonical order: the encoder sees the same batches whatever the row order
     unique = sorted(dict.fromkeys(texts), key=lambda t: text_key(t))
@@ -55,8 +86,27 @@ def embed_texts(
 
 
 def embed_rows(rows: pd.DataFrame, encoder: Encoder, **kwargs) -> np.ndarray:
-    """Vectors for a :func:`flaucluster.io.text_rows` frame: of the text the model sees (``clean``:
-    HTML as text, ...), the same as ``TopicModel.fit`` computes; zeros where ``status != "ok"``."""
+    """Embed the rows of a :func:`flaucluster.io.text_rows` frame.
+
+    The text embedded is the one the model sees (``clean``: HTML as text, ...; ``text`` where the frame has no
+    ``clean`` column), so the vectors are the same as ``TopicModel.fit`` computes.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        A frame with a ``status`` column and a ``clean`` (or ``text``) column, as :func:`flaucluster.io.text_rows`
+        returns.
+    encoder : Encoder
+        The loaded model (:func:`flaucluster.embed.load_encoder`).
+    **kwargs
+        Keyword arguments of :func:`embed_texts` (``cache_dir``, ``use_cache``, ``normalize``, ...).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``float32`` array of shape ``(len(rows), encoder.dim)``, one row per row of ``rows``; zeros where
+        ``status != "ok"``.
+    """
     ok = (rows["status"] == "ok").to_numpy()
     vectors = np.zeros((len(rows), encoder.dim), dtype=np.float32)
     column = "clean" if "clean" in rows.columns else "text"
@@ -66,8 +116,21 @@ def embed_rows(rows: pd.DataFrame, encoder: Encoder, **kwargs) -> np.ndarray:
 
 
 def l2_normalize(vectors: np.ndarray) -> np.ndarray:
-    """Unit rows (zero rows stay zero). Rows already of unit length are returned bit for bit, so
-    normalising twice changes nothing: embeddings given to ``fit`` equal the ones it computes."""
+    """Scale each row to unit length; zero rows stay zero.
+
+    Rows already of unit length (within 1e-6) are returned bit for bit, so normalising twice changes nothing:
+    embeddings given to ``fit`` equal the ones it computes.
+
+    Parameters
+    ----------
+    vectors : numpy.ndarray
+        Array of shape ``(n, dim)``; converted to ``float32``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``float32`` array of the same shape, with unit (or zero) rows.
+    """
     vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors.astype(np.float64), axis=1, keepdims=True)
     unit = np.abs(norms - 1.0) < 1e-6

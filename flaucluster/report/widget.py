@@ -42,7 +42,32 @@ export default { render };
 
 class MapWidget(anywidget.AnyWidget):
     """Every usable row of a fitted model on a map; ``selected`` holds the ids of the rows selected
-    in it, ``edits`` the edits made in it (not yet applied to the model: ``model.apply_edits(...)``)."""
+    in it, ``edits`` the edits made in it (not yet applied to the model: ``model.apply_edits(...)``).
+
+    Make one with :meth:`of` (or construct it, then draw a model with :meth:`show`).
+
+    Other Parameters
+    ----------------
+    *args : object
+        Passed on to :class:`anywidget.AnyWidget`.
+    **kwargs : object
+        Passed on to :class:`anywidget.AnyWidget`: initial values of the traits below, e.g. ``height=600``.
+
+    Attributes
+    ----------
+    data : str
+        The map's data, as JSON (set by :meth:`show`).
+    height : int
+        The map's height in pixels, 640 by default.
+    selected : list of str
+        The ids of the rows selected on the map (lasso: Shift+drag, or the "Lasso" button).
+    edits : list of dict
+        The edits made on the map (``flaucluster-edits/1`` records), for ``model.apply_edits(widget.edits)``.
+
+    See Also
+    --------
+    flaucluster.model.TopicModel.apply_edits : Apply the map's edits to the model.
+    """
 
     _esm = traitlets.Unicode(script() + _RENDER).tag(sync=True)
     _css = traitlets.Unicode(stylesheet()).tag(sync=True)
@@ -53,6 +78,25 @@ class MapWidget(anywidget.AnyWidget):
 
     @classmethod
     def of(cls, model: TopicModel, **kwargs) -> MapWidget:
+        """A widget showing ``model``'s map, ready to display.
+
+        Parameters
+        ----------
+        model : TopicModel
+            A fitted or loaded model.
+        **kwargs : object
+            Initial values of the widget's traits, e.g. ``height=600``.
+
+        Returns
+        -------
+        MapWidget
+            The new widget, drawn with :meth:`show`.
+
+        Examples
+        --------
+        >>> carte = MapWidget.of(model, height=600)  # doctest: +SKIP
+        >>> model.new_cluster(carte.selected, name="Tableurs")  # doctest: +SKIP
+        """
         widget = cls(**kwargs)
         return widget.show(model)
 
@@ -62,7 +106,20 @@ class MapWidget(anywidget.AnyWidget):
         return f"MapWidget({n} lignes, {k} groupes : carte interactive dans JupyterLab, ou map.html d'un rapport)"
 
     def show(self, model: TopicModel) -> MapWidget:
-        """Draw ``model`` as it is now (after edits, say); the selection and page edits start afresh."""
+        """Draw ``model`` as it is now (after edits, say); the selection and page edits start afresh.
+
+        The map coordinates are those kept with the model, else laid out now and kept with it.
+
+        Parameters
+        ----------
+        model : TopicModel
+            A fitted or loaded model.
+
+        Returns
+        -------
+        MapWidget
+            This widget, redrawn.
+        """
         from .exports import map_coords
 
         payload = map_payload(
