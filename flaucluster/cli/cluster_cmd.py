@@ -16,6 +16,7 @@ from .options import (
     about_n,
     add_input_options,
     add_model_options,
+    add_scheduler_option,
     at_least,
     embed_kwargs,
     placeholders,
@@ -38,6 +39,7 @@ def register(sub) -> None:
     p = sub.add_parser("cluster", help="group the rows of a file and write assignments, topics and a report")
     add_input_options(p)
     add_model_options(p)
+    add_scheduler_option(p)
     d = estimator_defaults()
     g = p.add_argument_group("clustering")
     g.add_argument("--method", default=d["method"], choices=METHODS)
@@ -151,7 +153,7 @@ def register(sub) -> None:
     p.set_defaults(run=run)
 
 
-def model_from_args(args: argparse.Namespace):
+def model_from_args(args: argparse.Namespace, client=None):
     from ..errors import ConfigError
     from ..model import TopicModel
 
@@ -182,10 +184,18 @@ def model_from_args(args: argparse.Namespace):
         batch_size=kw["batch_size"],
         cache_dir=kw["cache_dir"],
         use_cache=kw["use_cache"],
+        client=client,
     )
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..scale import session
+
+    with session(args.scheduler) as client:  # embedding on the cluster's workers, the rest here
+        return _run(args, client)
+
+
+def _run(args: argparse.Namespace, client) -> int:
     from ..report import report_inputs, write_report
     from ..rows import require_column
     from ..runfolder import check_destination
@@ -202,7 +212,7 @@ def run(args: argparse.Namespace) -> int:
                 f"--cache-dir {cache} and --out {out} overlap: the cache would become part of the run folder. "
                 "Keep the cache elsewhere (nothing was written)."
             )
-    model = model_from_args(args).check_params()
+    model = model_from_args(args, client).check_params()
     if args.freq != "year" and not args.time:
         from ..errors import ConfigError
 

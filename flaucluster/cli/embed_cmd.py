@@ -8,6 +8,7 @@ from pathlib import Path
 from .options import (
     add_input_options,
     add_model_options,
+    add_scheduler_option,
     check_file_destination,
     embed_kwargs,
     encoder_from_args,
@@ -42,10 +43,36 @@ def _earlier_embed(meta: Path) -> bool:
         return False
 
 
+def _embed_on(client, rows, encoder, args: argparse.Namespace):
+    """``embed_rows`` with the texts embedded on the workers of ``client``."""
+    import numpy as np
+
+    from ..scale import EncoderSpec, embed_texts
+
+    if args.no_normalize:
+        from ..errors import ConfigError
+
+        raise ConfigError("--no-normalize with --scheduler: the workers return unit vectors; drop one of them.")
+    ok = (rows["status"] == "ok").to_numpy()
+    vectors = np.zeros((len(rows), encoder.dim), dtype=np.float32)
+    if ok.any():
+        kw = embed_kwargs(args)
+        vectors[ok] = embed_texts(
+            client,
+            rows.loc[ok, "clean"].tolist(),
+            EncoderSpec.of(encoder, args.device, args.precision),
+            cache_dir=kw["cache_dir"],
+            use_cache=kw["use_cache"],
+            batch_size=kw["batch_size"],
+        )
+    return vectors
+
+
 def register(sub) -> None:
     p = sub.add_parser("embed", help="embed one text column into a .npy file (one row per input row)")
     add_input_options(p)
     add_model_options(p)
+    add_scheduler_option(p)
     p.add_argument("--out", type=Path, required=True, help="output .npy file")
     p.add_argument("--no-normalize", action="store_true", help="keep raw (not unit-length) vectors")
     p.set_defaults(run=run)
@@ -55,15 +82,20 @@ def run(args: argparse.Namespace) -> int:
     from ..embed import embed_rows
     from ..io import write_csv, write_json, write_npy
     from ..report.cells import safe_frame
+    from ..scale import session
 
     out = args.out
     stem = out.with_suffix("")
     companions = [out, Path(f"{stem}.rows.csv"), Path(f"{stem}.meta.json")]
-    _check_outputs(args.input, companions)
+    _check_outputs(Path(args.input), companions)
     check_file_destination(out)
     _, rows = read_rows(args)
     encoder = encoder_from_args(args)
-    vectors = embed_rows(rows, encoder, normalize=not args.no_normalize, **embed_kwargs(args))
+    with session(args.scheduler) as client:
+        if client is None:
+            vectors = embed_rows(rows, encoder, normalize=not args.no_normalize, **embed_kwargs(args))
+        else:
+            vectors = _embed_on(client, rows, encoder, args)
     write_npy(out, vectors)
     write_csv(f"{stem}.rows.csv", safe_frame(rows[["row", "id", "status", "note"]]))
     counts = rows.status.value_counts().to_dict()

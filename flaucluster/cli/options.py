@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from ..embed.base import DEVICES, PRECISIONS
+
+logger = logging.getLogger(__name__)
 
 
 def positive_int(text: str) -> int:
@@ -59,7 +62,12 @@ def separator(text: str) -> str:
 
 
 def add_input_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("input", type=Path, help="CSV, TSV, XLSX, XLS, Parquet, JSONL or JSON file (optionally .gz/.zip)")
+    p.add_argument(
+        "input",
+        type=str,
+        help="CSV, TSV, XLSX, XLS, Parquet, JSONL or JSON file (optionally .gz/.zip), or several: a quoted glob "
+        "('parts/*.parquet', read in sorted order as one table) or an fsspec URL (s3://..., with its package)",
+    )
     p.add_argument(
         "--text-column",
         required=True,
@@ -114,6 +122,15 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--no-cache", action="store_true", help="neither read nor write the embedding cache")
 
 
+def add_scheduler_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        help="embed on a Dask cluster: local or local:N (N worker processes here) or a scheduler address "
+        "(tcp://host:8786); give a --cache-dir every worker sees. Needs pip install 'flaucluster[dask]'",
+    )
+
+
 def placeholders(args: argparse.Namespace) -> Sequence[str] | None:
     """The --missing-values list; None for the default list (flaucluster.rows.PLACEHOLDERS)."""
     if args.missing_values is None:
@@ -133,12 +150,24 @@ def embed_kwargs(args: argparse.Namespace) -> dict:
 
 def read_rows(args: argparse.Namespace, *other_columns: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The input table and its rows (:func:`flaucluster.io.text_rows`)."""
-    from ..io import read_table, text_rows
+    from ..io import read_table, require_column, text_rows
+    from ..partitions import read_parts
 
     needed = [*args.text_column, *(c for c in (args.id_column, *other_columns) if c)]
-    df = read_table(
-        args.input, encoding=args.encoding, sheet=args.sheet, sep=args.sep, header_row=args.header_row, columns=needed
-    )
+
+    def read(path) -> pd.DataFrame:
+        table = read_table(
+            path, encoding=args.encoding, sheet=args.sheet, sep=args.sep, header_row=args.header_row, columns=needed
+        )
+        for column in args.text_column:  # in every part: a part without one is named, not read as blank
+            require_column(table, column, source=str(path))
+        if args.id_column:
+            require_column(table, args.id_column, source=str(path), role="id", option="--id-column")
+        return table
+
+    df, parts = read_parts(args.input, read)
+    if len(parts) > 1:
+        logger.info("%d files read as one table: %s", len(parts), ", ".join(f"{p} ({n} rows)" for p, n in parts))
     rows = text_rows(
         df, args.text_column, id_column=args.id_column, source=str(args.input), placeholders=placeholders(args)
     )

@@ -1,0 +1,116 @@
+"""Inputs in several files: a glob (``parts/*.parquet``) or an fsspec URL (``s3://bucket/parts/*.csv``) read as
+one table, the files in sorted order, every row kept.
+
+The rows of the files follow one another, so ``row`` numbers and default ids run on across files: a run on the
+parts is the run on their concatenation. A file is read like a single input (:func:`flaucluster.io.read_table`),
+and its errors name it.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import InputError
+
+__all__ = ["expand", "read_parts"]
+
+_GLOB = set("*?[")
+
+
+def is_url(source: str) -> bool:
+    return "://" in source and not source.startswith("file://")
+
+
+def is_pattern(source: str | os.PathLike) -> bool:
+    """Whether ``source`` names several files (a glob or a URL) rather than one that exists as written."""
+    text = str(source)
+    return is_url(text) or (bool(_GLOB & set(text)) and not Path(text).exists())
+
+
+def expand(source: str | os.PathLike) -> list[str]:
+    """The files ``source`` names, sorted.
+
+    Parameters
+    ----------
+    source : str or os.PathLike
+        A file, a glob (``parts/*.parquet``, ``**`` included) or an fsspec URL (``s3://…``, ``gs://…``; the
+        filesystem package, such as ``s3fs``, must be installed).
+
+    Returns
+    -------
+    list of str
+        Paths (or URLs), sorted; one for a plain file.
+
+    Raises
+    ------
+    InputError
+        When nothing matches, or when a URL's filesystem is not installed.
+    """
+    text = str(source)
+    if is_url(text):
+        try:
+            import fsspec
+
+            fs, _, paths = fsspec.get_fs_token_paths(text)
+        except (ImportError, ValueError) as exc:
+            raise InputError(f"{text}: cannot read this URL ({exc}); install its filesystem package.") from None
+        protocol = text.split("://", 1)[0]
+        found = sorted(p if "://" in p else f"{protocol}://{p}" for p in paths if not fs.isdir(p))
+    elif is_pattern(text):
+        found = sorted(p for p in glob.glob(text, recursive=True) if not os.path.isdir(p))
+    else:
+        return [text]
+    if not found:
+        raise InputError(f"{text}: no file matches; check the pattern (quote it so the shell does not expand it).")
+    return found
+
+
+def read_parts(
+    source: str | os.PathLike, read: Callable[[str], pd.DataFrame]
+) -> tuple[pd.DataFrame, list[tuple[str, int]]]:
+    """The files of ``source`` read with ``read`` and put one after the other.
+
+    Parameters
+    ----------
+    source : str or os.PathLike
+        What :func:`expand` accepts.
+    read : callable
+        Reads one local path into a DataFrame (:func:`flaucluster.io.read_table` with the run's options).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Every row of every file, in file order (the columns asked for are in every file: ``read`` checks).
+    list of (str, int)
+        Each file and its number of rows.
+    """
+    frames, sizes = [], []
+    for path in expand(source):
+        frame = _read_remote(path, read) if is_url(path) else read(path)
+        frames.append(frame)
+        sizes.append((path, len(frame)))
+    return (pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]), sizes
+
+
+def _read_remote(url: str, read: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
+    """A URL's file copied to a local temporary file of the same name, then read like a local one."""
+    import fsspec
+
+    folder = tempfile.mkdtemp(prefix="flaucluster-part-")
+    try:
+        local = os.path.join(folder, url.rstrip("/").rsplit("/", 1)[-1])
+        with fsspec.open(url, "rb") as remote, open(local, "wb") as out:
+            shutil.copyfileobj(remote, out)
+        try:
+            return read(local)
+        except InputError as exc:  # name the URL, not the temporary copy
+            raise InputError(str(exc).replace(local, url)) from None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

