@@ -6,7 +6,7 @@ The command line prints them as one line and exits with status 2; anything else 
 
 from __future__ import annotations
 
-__all__ = ["ConfigError", "InputError"]
+__all__ = ["ConfigError", "EmptyTableError", "InputError"]
 
 
 class InputError(ValueError):
@@ -15,6 +15,11 @@ class InputError(ValueError):
 
 class ConfigError(ValueError):
     """An option or parameter value that cannot work (``k=1``, ``n_runs=0``, ...)."""
+
+
+class EmptyTableError(InputError):
+    """An input file with no data row (empty, or a header alone): an error for one file, a part with nothing
+    in it among several (:mod:`flaucluster.partitions`)."""
 
 
 class ModelFolderError(InputError):

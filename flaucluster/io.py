@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from .errors import EmptyTableError, InputError
 from .rows import LONE_SURROGATE, ROW_STATUSES, cell_text, examples, require_column, row_status, text_rows
 
 __all__ = [
@@ -138,7 +138,7 @@ def read_table(
             "(optionally .gz, .bz2, .xz or .zip)."
         )
     if not raw.strip():
-        raise InputError(f"{path} is empty: there is no header and no row to read.")
+        raise EmptyTableError(f"{path} is empty: there is no header and no row to read.")
     actual = _looks_like(raw)
     if actual and not _compatible(suffix, actual):
         raise InputError(
@@ -173,7 +173,7 @@ def read_table(
         )
     if len(df) == 0:
         names = examples([repr(textwrap.shorten(str(c), 60, placeholder="…")) for c in df.columns])
-        raise InputError(f"{path}: has a header ({names}) but no data rows.")
+        raise EmptyTableError(f"{path}: has a header ({names}) but no data rows.")
     return df
 
 
@@ -383,7 +383,7 @@ def _read_delimited(
             "double quotes, or pass the right one with --sep."
         ) from None
     except pd.errors.EmptyDataError:
-        raise InputError(f"{path} is empty: there is no header and no row to read.") from None
+        raise EmptyTableError(f"{path} is empty: there is no header and no row to read.") from None
 
 
 def _no_surrogates(value: Any) -> Any:

@@ -9,6 +9,7 @@ and its errors name it.
 from __future__ import annotations
 
 import glob
+import logging
 import os
 import shutil
 import tempfile
@@ -17,7 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import InputError
+from .errors import EmptyTableError, InputError
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["expand", "read_parts"]
 
@@ -89,13 +92,30 @@ def read_parts(
     pandas.DataFrame
         Every row of every file, in file order (the columns asked for are in every file: ``read`` checks).
     list of (str, int)
-        Each file and its number of rows.
+        Each file and its number of rows (0 for a file with no data row, which is named in a warning).
+
+    Raises
+    ------
+    EmptyTableError
+        When no file has a data row.
     """
-    frames, sizes = [], []
-    for path in expand(source):
-        frame = _read_remote(path, read) if is_url(path) else read(path)
+    paths = expand(source)
+    frames, sizes, empty = [], [], []
+    for path in paths:
+        try:
+            frame = _read_remote(path, read) if is_url(path) else read(path)
+        except EmptyTableError:
+            if len(paths) == 1:
+                raise
+            empty.append(path)  # a part with nothing in it (as Spark and Dask write them) adds no row
+            sizes.append((path, 0))
+            continue
         frames.append(frame)
         sizes.append((path, len(frame)))
+    if empty:
+        logger.warning("%d of %d files have no data row: %s", len(empty), len(paths), ", ".join(empty[:5]))
+    if not frames:
+        raise EmptyTableError(f"{source}: none of its {len(paths)} files has a data row.")
     return (pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]), sizes
 
 

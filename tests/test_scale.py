@@ -121,17 +121,6 @@ def test_bad_rows_in_a_part_are_kept_and_reported_and_a_part_without_the_column_
     assert len(err) == 1 and "c.csv" in err[0] and "description" in err[0] and "\n" not in err[0]
 
 
-def test_parts_behind_a_url_are_read_with_fsspec(tmp_path, sample):
-    fsspec = pytest.importorskip("fsspec")
-    memory = fsspec.filesystem("memory")
-    for name, part in (("a.csv", sample.frame.iloc[:200]), ("b.csv", sample.frame.iloc[200:400])):
-        with memory.open(f"/catalogue/{name}", "w") as fh:
-            part.to_csv(fh, index=False)
-    out = tmp_path / "out"
-    assert main(["cluster", "memory://catalogue/*.csv", *COLUMNS, "--min-cluster-size", "5", "--out", str(out)]) == 0
-    assert run_folder(out)[0]["id"].tolist() == sample.frame["id"].iloc[:400].tolist()
-
-
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
@@ -145,11 +134,6 @@ def test_a_scheduler_that_cannot_work_is_one_line(tmp_path, sample, caplog, extr
     assert main(["cluster", str(src), *COLUMNS, *extra, "--out", str(tmp_path / "out")]) == 2
     err = errors(caplog)
     assert len(err) == 1 and message in err[0] and not (tmp_path / "out").exists()
-
-
-def test_a_pattern_that_matches_nothing_is_one_line(tmp_path, caplog):
-    assert main(["cluster", str(tmp_path / "nothing-*.csv"), *COLUMNS, "--out", str(tmp_path / "out")]) == 2
-    assert len(errors(caplog)) == 1 and "no file matches" in errors(caplog)[0]
 
 
 def test_without_dask_the_scheduler_option_says_what_to_install(monkeypatch):
