@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 CHUNKS_PER_WORKER = 4  # enough for the cluster to balance, few enough to keep the cache's shards large
 MIN_CHUNK = 256
+MAX_CHUNK = 2048  # texts a worker holds at once: its memory does not grow with the corpus
 
 
 @dataclass(frozen=True)
@@ -217,7 +218,7 @@ def embed_texts(
     texts = list(texts)
     distinct = sorted(set(texts), key=lambda t: hashlib.sha256(t.encode("utf-8")).digest())
     workers = max(1, len(client.scheduler_info().get("workers", {})))
-    size = max(MIN_CHUNK, -(-len(distinct) // (workers * CHUNKS_PER_WORKER)))
+    size = min(MAX_CHUNK, max(MIN_CHUNK, -(-len(distinct) // (workers * CHUNKS_PER_WORKER))))
     chunks = [distinct[i : i + size] for i in range(0, len(distinct), size)]
     task = functools.partial(_embed_chunk, spec=spec, cache_dir=cache_dir, use_cache=use_cache, batch_size=batch_size)
     futures = client.map(task, chunks, retries=2, pure=False)  # a chunk whose worker died runs again elsewhere
