@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,8 +92,15 @@ def too_few_rows(settings: Settings, n_usable: int) -> str | None:
     return None
 
 
-def fit(vectors: np.ndarray, texts: list[str], usable: np.ndarray, settings: Settings) -> Consensus:
-    """Cluster the ``usable`` rows of ``vectors`` (unit rows); every other row stays an outlier."""
+Neighbours = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+def fit(
+    vectors: np.ndarray, texts: list[str], usable: np.ndarray, settings: Settings, neighbours: Neighbours = knn
+) -> Consensus:
+    """Cluster the ``usable`` rows of ``vectors`` (unit rows); every other row stays an outlier. ``neighbours``
+    finds, above ``max_fit_rows``, each other row's nearest sampled rows (:func:`flaucluster.search.knn`, or the
+    same search on a Dask cluster: :func:`flaucluster.scale.knn`)."""
     n = len(vectors)
     why_not = too_few_rows(settings, len(usable))
     if why_not:
@@ -111,7 +119,7 @@ def fit(vectors: np.ndarray, texts: list[str], usable: np.ndarray, settings: Set
             advice=[why_not],
         )
     canon = canonical_order(usable, texts, vectors)
-    runs, probs, reduced, details, fit_rows, rest = _seed_runs(vectors, canon, settings)
+    runs, probs, reduced, details, fit_rows, rest = _seed_runs(vectors, canon, settings, neighbours)
     seeds = [settings.seed + r for r in range(settings.n_runs)]
     best = stability.medoid(runs)
     labels = np.full(n, OUTLIER, dtype=int)
@@ -169,7 +177,7 @@ def toward_n_clusters(points: np.ndarray, vectors: np.ndarray, found: Clustering
     return Clustering(labels, found.probabilities, details)
 
 
-def _seed_runs(vectors: np.ndarray, canon: np.ndarray, s: Settings):
+def _seed_runs(vectors: np.ndarray, canon: np.ndarray, s: Settings, neighbours_of: Neighbours = knn):
     """Reduce + cluster once per seed, rows in canonical order. Above ``max_fit_rows`` a seeded
     sample is clustered and the other rows follow their nearest sampled neighbours."""
     n = len(vectors)
@@ -182,7 +190,7 @@ def _seed_runs(vectors: np.ndarray, canon: np.ndarray, s: Settings):
             len(fit_rows),
             len(rest),
         )
-        neighbours = knn(vectors[rest], vectors[fit_rows])  # once, for every run
+        neighbours = neighbours_of(vectors[rest], vectors[fit_rows])  # once, for every run
     seeds = [s.seed + r for r in range(s.n_runs)]
     layouts = reduce_seeds(
         vectors[fit_rows],

