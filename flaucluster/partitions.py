@@ -8,12 +8,13 @@ and its errors name it.
 
 from __future__ import annotations
 
+import functools
 import glob
 import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -76,7 +77,10 @@ def expand(source: str | os.PathLike) -> list[str]:
 
 
 def read_parts(
-    source: str | os.PathLike, read: Callable[[str], pd.DataFrame]
+    source: str | os.PathLike,
+    read: Callable[[str], pd.DataFrame],
+    *,
+    map_parts: Callable[[Callable, list[str]], Iterable[pd.DataFrame | None]] | None = None,
 ) -> tuple[pd.DataFrame, list[tuple[str, int]]]:
     """The files of ``source`` read with ``read`` and put one after the other.
 
@@ -86,6 +90,9 @@ def read_parts(
         What :func:`expand` accepts.
     read : callable
         Reads one local path into a DataFrame (:func:`flaucluster.io.read_table` with the run's options).
+    map_parts : callable, optional
+        ``map_parts(function, paths)`` -> the function's results in path order: where the files are read (on a
+        Dask cluster, :func:`flaucluster.scale.map_in_order`); ``None``: here, one after the other.
 
     Returns
     -------
@@ -100,23 +107,30 @@ def read_parts(
         When no file has a data row.
     """
     paths = expand(source)
-    frames, sizes, empty = [], [], []
-    for path in paths:
-        try:
-            frame = _read_remote(path, read) if is_url(path) else read(path)
-        except EmptyTableError:
-            if len(paths) == 1:
-                raise
-            empty.append(path)  # a part with nothing in it (as Spark and Dask write them) adds no row
-            sizes.append((path, 0))
-            continue
-        frames.append(frame)
-        sizes.append((path, len(frame)))
-    if empty:
+    if len(paths) == 1:
+        frame = _read_one(paths[0], read)
+        return frame, [(paths[0], len(frame))]
+    part = functools.partial(_read_part, read=read)
+    frames = list(map_parts(part, paths) if map_parts is not None else map(part, paths))
+    sizes = [(path, 0 if frame is None else len(frame)) for path, frame in zip(paths, frames)]
+    if empty := [path for path, frame in zip(paths, frames) if frame is None]:
         logger.warning("%d of %d files have no data row: %s", len(empty), len(paths), ", ".join(empty[:5]))
-    if not frames:
+    kept = [frame for frame in frames if frame is not None]
+    if not kept:
         raise EmptyTableError(f"{source}: none of its {len(paths)} files has a data row.")
-    return (pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]), sizes
+    return pd.concat(kept, ignore_index=True), sizes
+
+
+def _read_one(path: str, read: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
+    return _read_remote(path, read) if is_url(path) else read(path)
+
+
+def _read_part(path: str, read: Callable[[str], pd.DataFrame]) -> pd.DataFrame | None:
+    """One of several files; None for a part with nothing in it (as Spark and Dask write them): it adds no row."""
+    try:
+        return _read_one(path, read)
+    except EmptyTableError:
+        return None
 
 
 def _read_remote(url: str, read: Callable[[str], pd.DataFrame]) -> pd.DataFrame:

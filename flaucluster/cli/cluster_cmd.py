@@ -218,7 +218,7 @@ def _run(args: argparse.Namespace, client) -> int:
 
         raise ConfigError(f"--freq {args.freq} is only used with --time COLUMN: give the date column too.")
     with stage("read"):
-        df, rows = read_rows(args, args.truth_column, *args.by, args.time)
+        df, rows = read_rows(args, args.truth_column, *args.by, args.time, client=client)
     source = str(args.input)
     truth = None
     if args.truth_column:

@@ -49,10 +49,6 @@ def _embed_on(client, rows, encoder, args: argparse.Namespace):
 
     from ..scale import EncoderSpec, embed_texts
 
-    if args.no_normalize:
-        from ..errors import ConfigError
-
-        raise ConfigError("--no-normalize with --scheduler: the workers return unit vectors; drop one of them.")
     ok = (rows["status"] == "ok").to_numpy()
     vectors = np.zeros((len(rows), encoder.dim), dtype=np.float32)
     if ok.any():
@@ -89,9 +85,13 @@ def run(args: argparse.Namespace) -> int:
     companions = [out, Path(f"{stem}.rows.csv"), Path(f"{stem}.meta.json")]
     _check_outputs(Path(args.input), companions)
     check_file_destination(out)
-    _, rows = read_rows(args)
-    encoder = encoder_from_args(args)
+    if args.no_normalize and args.scheduler:
+        from ..errors import ConfigError
+
+        raise ConfigError("--no-normalize with --scheduler: the workers return unit vectors; drop one of them.")
     with session(args.scheduler) as client:
+        _, rows = read_rows(args, client=client)  # a bad file is found before the model loads
+        encoder = encoder_from_args(args)
         if client is None:
             vectors = embed_rows(rows, encoder, normalize=not args.no_normalize, **embed_kwargs(args))
         else:

@@ -148,8 +148,9 @@ def embed_kwargs(args: argparse.Namespace) -> dict:
     return {"cache_dir": args.cache_dir, "use_cache": not args.no_cache, "batch_size": args.batch_size}
 
 
-def read_rows(args: argparse.Namespace, *other_columns: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The input table and its rows (:func:`flaucluster.io.text_rows`)."""
+def read_rows(args: argparse.Namespace, *other_columns: str | None, client=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The input table and its rows (:func:`flaucluster.io.text_rows`); several files are read on the workers of
+    ``client`` when there is one."""
     from ..io import read_table, require_column, text_rows
     from ..partitions import read_parts
 
@@ -165,7 +166,12 @@ def read_rows(args: argparse.Namespace, *other_columns: str | None) -> tuple[pd.
             require_column(table, args.id_column, source=str(path), role="id", option="--id-column")
         return table
 
-    df, parts = read_parts(args.input, read)
+    if client is not None:
+        from ..scale import map_in_order
+
+        df, parts = read_parts(args.input, read, map_parts=lambda f, paths: map_in_order(client, f, paths))
+    else:
+        df, parts = read_parts(args.input, read)
     if len(parts) > 1:
         logger.info("%d files read as one table: %s", len(parts), ", ".join(f"{p} ({n} rows)" for p, n in parts))
     rows = text_rows(
