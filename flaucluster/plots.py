@@ -84,7 +84,8 @@ def cluster_map(
     Parameters
     ----------
     coords : numpy.ndarray
-        Map coordinates, shape ``(n_rows, 2)``.
+        Map coordinates, shape ``(n_rows, 2)``; a row with NaN coordinates (left out of a sampled map) is not
+        drawn.
     labels : numpy.ndarray
         The cluster id of each row, -1 outside any group.
     names : dict of int to str
@@ -106,6 +107,8 @@ def cluster_map(
     interactive_map : The same map with hover text (plotly).
     """
     fig, ax = plt.subplots(figsize=figsize)
+    placed = np.isfinite(coords).all(axis=1)  # a row left out of a sampled map has no place
+    coords, labels = coords[placed], np.asarray(labels)[placed]
     out = labels == -1
     size = max(1.0, min(12.0, 30000 / max(len(labels), 1)))
     ax.scatter(coords[out, 0], coords[out, 1], s=size, c=OUTLIER_COLOR, lw=0, rasterized=True, label="hors groupe")

