@@ -264,12 +264,6 @@ def embed_texts(
     return out
 
 
-def _knn_block(query, vectors, k: int, batch: int):
-    from .search import knn as knn_here
-
-    return knn_here(query, vectors, k, batch)
-
-
 def knn(
     client: Any,
     query: np.ndarray,
@@ -313,7 +307,7 @@ def knn(
         return knn_here(query, vectors, k, batch)
     [shared] = client.scatter([vectors], broadcast=True)
     futures = [
-        client.submit(_knn_block, query[s : s + step], shared, k, batch, retries=2, pure=False)
+        client.submit(knn_here, query[s : s + step], shared, k, batch, retries=2, pure=False)
         for s in range(0, len(query), step)
     ]
     parts = client.gather(futures)
