@@ -243,6 +243,9 @@ class TopicModel(BaseEstimator):
     guide_ : flaucluster.compare.Guide
         The columns a ``flaucluster cluster --by/--time`` run compares clusters across; only on such a run's
         model.
+    parts_ : list of (str, int)
+        The input files and their number of rows, in order, when a ``flaucluster cluster`` run read several
+        (the report then writes ``assignments.parquet`` as one Parquet file per input file).
 
     See Also
     --------
@@ -606,6 +609,7 @@ class TopicModel(BaseEstimator):
         self.check_params()
         self.__dict__.pop("namer_", None)
         self.__dict__.pop("guide_", None)  # the columns of the rows fitted before
+        self.__dict__.pop("parts_", None)
         if self._namer() is not None:
             self._namer().check()  # an endpoint that does not answer fails before any embedding
         if isinstance(X, pd.DataFrame) and set(Cells._fields) <= set(X.columns):
@@ -1686,6 +1690,7 @@ class TopicModel(BaseEstimator):
             getattr(self, "map_coords_", None),
             getattr(self, "themes_fit_", None),
             getattr(self, "guide_", None),
+            getattr(self, "parts_", None),
         )
 
     @classmethod
@@ -1725,6 +1730,8 @@ class TopicModel(BaseEstimator):
         model.themes_fit_ = state.themes
         if state.guide is not None:
             model.guide_ = state.guide
+        if state.parts is not None:
+            model.parts_ = state.parts
         if state.themes is not None:
             model.themes_frame_ = state.themes.themes
         model.roles_dropped_ = bool(state.clustering.get("role_words_dropped", model.role_words == "drop"))

@@ -11,6 +11,7 @@ Folder layout (format 2), written whole or not at all (:mod:`flaucluster.runfold
 - ``themes.json`` (with themes): the themes, each theme's threshold and how it was chosen, which cluster holds which
   theme; their adapted vectors and each row's neighbours are ``theme_vectors`` and ``theme_neighbours``
 - ``guided.json`` (with ``--by`` / ``--time``): those columns, one value per row as written, and the period
+- ``parts.json`` (an input of several files): each file and its number of rows, in order
 - ``truth.json`` (optional): known labels given for evaluation only (ARI/NMI in reports)
 - ``manifest.json``: every file's size and SHA-256, written last and checked by :func:`load_state`
 """
@@ -68,6 +69,7 @@ class FittedState:
     map_coords: np.ndarray | None = None  # the 2-D map, kept so that edits and reports redraw the same map
     themes: ThemeFit | None = None  # the themes rows were filed under (TopicModel(themes=...))
     guide: Guide | None = None  # the columns the run compares clusters across (--by, --time)
+    parts: list[tuple[str, int]] | None = None  # the input files and their rows, when there were several
 
 
 def save_state(state: FittedState, folder: str | os.PathLike, *, truth: Sequence[Any] | None = None) -> None:
@@ -141,6 +143,8 @@ def _write(state: FittedState, folder: Path, truth: Sequence[Any] | None) -> Non
     )
     if state.guide is not None:
         write_json(folder / "guided.json", state.guide.as_dict())
+    if state.parts is not None:
+        write_json(folder / "parts.json", [{"file": f, "rows": n} for f, n in state.parts])
     if truth is not None:
         write_json(folder / "truth.json", [None if v is None else str(v) for v in truth])
 
@@ -237,6 +241,7 @@ def _read(folder: Path, meta: dict) -> FittedState:
     history = _history(folder, arrays, base_arrays, len(docs))
     themes = _themes(folder, theme_arrays[0], theme_arrays[1], len(docs)) if (folder / "themes.json").exists() else None
     guide = _guide(folder, len(docs)) if (folder / "guided.json").exists() else None
+    parts = _parts(folder, len(docs)) if (folder / "parts.json").exists() else None
     return FittedState(
         params=params,
         ids=[str(d["id"]) for d in docs],
@@ -254,6 +259,7 @@ def _read(folder: Path, meta: dict) -> FittedState:
         map_coords=map_coords,
         themes=themes,
         guide=guide,
+        parts=parts,
         **arrays,
     )
 
@@ -280,6 +286,17 @@ def _themes(folder: Path, vectors: np.ndarray | None, neighbours: np.ndarray | N
     if any(not 0 <= t < len(frame) for t in cluster_theme.values()):
         raise ModelFolderError(f"{folder}: themes.json files a cluster under a theme it does not list.")
     return ThemeFit(frame, vectors, neighbours, threshold, calibration, cluster_theme)
+
+
+def _parts(folder: Path, n_rows: int) -> list[tuple[str, int]]:
+    records = _read_json(folder, "parts.json")
+    try:
+        parts = [(str(r["file"]), int(r["rows"])) for r in records]
+    except (TypeError, KeyError, ValueError) as exc:
+        raise ModelFolderError(f"{folder}: parts.json is not a list of files and row counts ({exc}).") from None
+    if sum(n for _, n in parts) != n_rows or any(n < 0 for _, n in parts):
+        raise ModelFolderError(f"{folder}: parts.json counts {sum(n for _, n in parts)} rows, not {n_rows}.")
+    return parts
 
 
 def _guide(folder: Path, n_rows: int) -> Guide:

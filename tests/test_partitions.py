@@ -32,6 +32,16 @@ def test_parts_are_read_in_name_order_and_numbered_on(tmp_path, sample):
     assert got["row"].tolist() == [str(i) for i in range(1, 301)]  # numbered on across the three files
     assert got["text"].tolist() == (frame["title"] + ". " + frame["description"]).tolist()
     assert json.loads((out / "topics.json").read_text(encoding="utf-8"))["rows"] == 300
+    # assignments.parquet: one file per input file, in order, read whole by pandas (or Dask, Spark)
+    assert sorted(p.name for p in (out / "assignments.parquet").iterdir()) == [
+        f"part-0000{i}.parquet" for i in range(3)
+    ]
+    assert [len(pd.read_parquet(p)) for p in sorted((out / "assignments.parquet").iterdir())] == [100, 100, 100]
+    table = pd.read_parquet(out / "assignments.parquet")
+    assert table["id"].astype(str).tolist() == got["id"].tolist() and len(table) == 300
+    assert main(["report", str(out), "--out", str(tmp_path / "again")]) == 0  # kept with the model
+    assert pd.read_parquet(tmp_path / "again" / "assignments.parquet").equals(table)
+    assert (tmp_path / "again" / "assignments.parquet").is_dir()
 
 
 def test_an_empty_part_adds_no_row_and_is_named(tmp_path, sample, caplog):
@@ -43,6 +53,7 @@ def test_an_empty_part_adds_no_row_and_is_named(tmp_path, sample, caplog):
     out = tmp_path / "out"
     assert main(["cluster", str(folder / "*.csv"), *COLUMNS, "--min-cluster-size", "5", "--out", str(out)]) == 0
     assert len(assignments(out)) == 200
+    assert [p.name for p in (out / "assignments.parquet").iterdir()] == ["part-00000.parquet"]  # no file for none
     assert any("2 of 3 files have no data row" in r.getMessage() and "b.csv" in r.getMessage() for r in caplog.records)
     for name in ("a.csv",):
         (folder / name).unlink()

@@ -226,6 +226,8 @@ def _run(args: argparse.Namespace, client) -> int:
     by = {c: df[require_column(df, c, source=source, role="class", option="--by")] for c in args.by}
     when = df[require_column(df, args.time, source=source, role="date", option="--time")] if args.time else None
     model.fit(rows, ids=rows["id"].tolist())
+    if "parts" in df.attrs:
+        model.parts_ = df.attrs["parts"]
     if by or when is not None:  # kept with the model: `report` and `edit` make the same tables again
         from ..compare import Guide
         from ..rows import cell_text

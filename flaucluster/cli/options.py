@@ -174,6 +174,7 @@ def read_rows(args: argparse.Namespace, *other_columns: str | None, client=None)
         df, parts = read_parts(args.input, read)
     if len(parts) > 1:
         logger.info("%d files read as one table: %s", len(parts), ", ".join(f"{p} ({n} rows)" for p, n in parts))
+        df.attrs["parts"] = parts  # the run writes its assignments.parquet one file per input file
     rows = text_rows(
         df, args.text_column, id_column=args.id_column, source=str(args.input), placeholders=placeholders(args)
     )

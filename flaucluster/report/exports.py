@@ -79,6 +79,9 @@ class ReportInputs:
         The guided analysis's tables (``TopicModel.by_class`` / ``TopicModel.over_time``).
     row_columns : dict of str to list, optional
         Each row's class or period, by column name, added to the assignments.
+    parts : list of (str, int), optional
+        The input files and their number of rows, when there were several: ``assignments.parquet`` is then a
+        folder with one ``part-NNNNN.parquet`` per input file that has rows, in order.
     """
 
     topics: pd.DataFrame  # topic_info()
@@ -96,6 +99,7 @@ class ReportInputs:
     themes: pd.DataFrame | None = None  # views.theme_info: one row per theme, empty ones included
     breakdowns: list[pd.DataFrame] = field(default_factory=list)  # TopicModel.by_class / over_time tables
     row_columns: dict[str, list] = field(default_factory=dict)  # each row's class or period, for the assignments
+    parts: list[tuple[str, int]] | None = None  # the input files and their rows: assignments.parquet by file
 
 
 PNG_DPI = 110
@@ -192,6 +196,7 @@ def report_inputs(
         theme_info(model.state()),
         list(breakdowns),
         row_columns,
+        getattr(model, "parts_", None),
     )
 
 
@@ -392,8 +397,17 @@ def write_report(
 def _write_exports(inputs: ReportInputs, out: Path, raw_cells: bool) -> dict[str, str]:
     table = assignments(inputs)
     write_csv(out / "assignments.csv", safe_frame(table, raw_cells))
-    with atomic_path(out / "assignments.parquet") as tmp:
-        table.to_parquet(tmp, index=False)
+    if inputs.parts:  # one Parquet file per input file, in order: a dataset that Dask, Spark or pandas read whole
+        (out / "assignments.parquet").mkdir()
+        start = 0
+        for i, (_, rows) in enumerate(inputs.parts):
+            if rows:
+                with atomic_path(out / "assignments.parquet" / f"part-{i:05d}.parquet") as tmp:
+                    table.iloc[start : start + rows].to_parquet(tmp, index=False)
+            start += rows
+    else:
+        with atomic_path(out / "assignments.parquet") as tmp:
+            table.to_parquet(tmp, index=False)
     payload = topics_payload(inputs)
     write_json(out / "topics.json", payload)
     topics_sheet = inputs.topics.assign(
