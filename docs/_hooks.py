@@ -48,7 +48,11 @@ def on_pre_build(config, **kwargs) -> None:
         nb = nbformat.read(path, as_version=4)
         # no widget state: a page that holds it loads the widget manager from unpkg.com
         resources = {"metadata": {"path": str(SOURCE)}}
-        NotebookClient(nb, timeout=600, kernel_name="python3", resources=resources, store_widget_state=False).execute()
+        # the kernel's own log (its notice about a local TCP connection) is not the notebook's output
+        quiet = ["--IPKernelApp.log_level=ERROR"]
+        NotebookClient(
+            nb, timeout=600, kernel_name="python3", resources=resources, store_widget_state=False, extra_arguments=quiet
+        ).execute()
         for cell in nb.cells:
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "stream" and output.get("name") == "stderr":
