@@ -159,6 +159,21 @@ def session(scheduler: str | None) -> Iterator[Any]:
             cluster.close()
 
 
+@contextlib.contextmanager
+def _workers_dying() -> Iterator[None]:
+    """A task whose worker died on every try (Dask gives up after a few) is the cluster's problem, not a bug:
+    one line saying so."""
+    from distributed import KilledWorker
+
+    try:
+        yield
+    except KilledWorker as exc:
+        raise ConfigError(
+            f"--scheduler: a task's worker died on every try ({exc.args[0] if exc.args else 'a task'}): out of "
+            "memory, or killed; see the workers' logs, and give them more memory or a smaller --batch-size."
+        ) from None
+
+
 def map_in_order(client: Any, function: Any, items: Sequence[Any]) -> list[Any]:
     """``[function(item) for item in items]`` computed on the workers of ``client``, each retried on another
     worker if its own dies.
@@ -177,7 +192,8 @@ def map_in_order(client: Any, function: Any, items: Sequence[Any]) -> list[Any]:
     list
         The results, in the order of ``items``.
     """
-    return client.gather(client.map(function, list(items), retries=2, pure=False))
+    with _workers_dying():
+        return client.gather(client.map(function, list(items), retries=2, pure=False))
 
 
 @functools.lru_cache(maxsize=2)
@@ -251,7 +267,10 @@ def embed_texts(
     index = {f.key: i for i, f in enumerate(futures)}
     parts: list[np.ndarray | None] = [None] * len(chunks)
     show = len(texts) >= 500 if show_progress is None else show_progress
-    with tqdm(total=len(distinct), desc=f"embedding on {workers} workers", unit="text", disable=not show) as bar:
+    with (
+        _workers_dying(),
+        tqdm(total=len(distinct), desc=f"embedding on {workers} workers", unit="text", disable=not show) as bar,
+    ):
         for future in as_completed(futures):
             i = index[future.key]
             parts[i] = future.result()
@@ -310,5 +329,6 @@ def knn(
         client.submit(knn_here, query[s : s + step], shared, k, batch, retries=2, pure=False)
         for s in range(0, len(query), step)
     ]
-    parts = client.gather(futures)
+    with _workers_dying():
+        parts = client.gather(futures)
     return np.vstack([p[0] for p in parts]), np.vstack([p[1] for p in parts])

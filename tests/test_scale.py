@@ -193,3 +193,13 @@ def test_embed_refuses_raw_vectors_from_workers_before_any_work(tmp_path, caplog
     args = ["embed", str(tmp_path / "absent.csv"), "--text-column", "t", "--out", str(tmp_path / "v.npy")]
     assert main([*args, "--no-normalize", "--scheduler", "local:1"]) == 2
     assert len(errors(caplog)) == 1 and "--no-normalize with --scheduler" in errors(caplog)[0]
+
+
+def test_a_task_whose_worker_dies_on_every_try_is_one_line_not_a_bug(client):
+    from flaucluster.errors import ConfigError
+    from flaucluster.scale import map_in_order
+
+    with pytest.raises(ConfigError, match="died on every try"):
+        map_in_order(client, os._exit, [1])  # every worker that runs it dies, as one out of memory would
+    client.wait_for_workers(2, timeout=120)  # their nannies start new ones: the cluster is still usable
+    assert map_in_order(client, abs, [-1, -2]) == [1, 2]
