@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import sys
 from pathlib import Path
 
@@ -22,13 +21,13 @@ def _newest(*folders: Path) -> float:
     return max(p.stat().st_mtime for f in folders for p in f.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
-def _expected_stderr() -> tuple[re.Pattern, ...]:
+def _unexpected_stderr():
     sys.path.insert(0, str(ROOT / "tests"))
     try:
-        from test_notebooks import EXPECTED_STDERR
+        from test_notebooks import unexpected_stderr
     finally:
         sys.path.pop(0)
-    return EXPECTED_STDERR
+    return unexpected_stderr
 
 
 def on_pre_build(config, **kwargs) -> None:
@@ -38,7 +37,7 @@ def on_pre_build(config, **kwargs) -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     TARGET.mkdir(exist_ok=True)
-    expected = _expected_stderr()
+    unexpected_stderr = _unexpected_stderr()
     changed = _newest(ROOT / "flaucluster", ROOT / "data")
     for path in sorted(SOURCE.glob("*.ipynb")):
         out = TARGET / path.name
@@ -53,12 +52,8 @@ def on_pre_build(config, **kwargs) -> None:
         NotebookClient(
             nb, timeout=600, kernel_name="python3", resources=resources, store_widget_state=False, extra_arguments=quiet
         ).execute()
-        for cell in nb.cells:
-            for output in cell.get("outputs", []):
-                if output.get("output_type") == "stream" and output.get("name") == "stderr":
-                    lines = [line for line in output["text"].splitlines() if line.strip()]
-                    if unexpected := [line for line in lines if not any(p.match(line) for p in expected)]:
-                        raise RuntimeError(f"{path.name} wrote to stderr: {unexpected[0]}")
+        if unexpected := unexpected_stderr(nb):
+            raise RuntimeError(f"{path.name} wrote to stderr: {unexpected[0]}")
         tmp = out.with_suffix(".tmp")
         nbformat.write(nb, tmp)
         tmp.replace(out)

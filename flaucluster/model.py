@@ -509,27 +509,18 @@ class TopicModel(BaseEstimator):
             texts = [fold_inclusive(t, self.gender_pairs) for t in texts]
         if self._drops_roles():
             texts = [drop_role_words(t, self.gender_pairs) for t in texts]
+        kw: dict[str, Any] = {
+            "cache_dir": self.cache_dir,
+            "use_cache": self.use_cache,
+            "batch_size": self.batch_size,
+            "show_progress": self.show_progress,
+        }
         if self.client is not None:
             from . import scale
 
             spec = scale.EncoderSpec.of(self._encoder(), self.device, self.precision)
-            return scale.embed_texts(
-                self.client,
-                texts,
-                spec,
-                cache_dir=None if self.cache_dir is None else str(self.cache_dir),
-                use_cache=self.use_cache,
-                batch_size=self.batch_size,
-                show_progress=self.show_progress,
-            )
-        return embed_texts(
-            texts,
-            self._encoder(),
-            cache_dir=self.cache_dir,
-            use_cache=self.use_cache,
-            batch_size=self.batch_size,
-            show_progress=self.show_progress,
-        )
+            return scale.embed_texts(self.client, texts, spec, **kw)
+        return embed_texts(texts, self._encoder(), **kw)
 
     def _neighbours(self) -> consensus.Neighbours:
         """The vote's neighbour search: here, or on the Dask cluster when there is a client (same result)."""

@@ -21,6 +21,7 @@ import contextlib
 import functools
 import hashlib
 import logging
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
@@ -210,7 +211,7 @@ def _worker_encoder(spec: EncoderSpec) -> Encoder:
     return encoder
 
 
-def _embed_chunk(texts: list[str], spec: EncoderSpec, cache_dir: str | None, use_cache: bool, batch_size: int):
+def _embed_chunk(texts: list[str], spec: EncoderSpec, cache_dir, use_cache: bool, batch_size: int):
     from .embed import embed_texts as embed_here
 
     encoder = _worker_encoder(spec)
@@ -224,7 +225,7 @@ def embed_texts(
     texts: Sequence[str],
     spec: EncoderSpec,
     *,
-    cache_dir: str | None = None,
+    cache_dir: str | os.PathLike | None = None,
     use_cache: bool = True,
     batch_size: int = 64,
     show_progress: bool | None = None,
@@ -239,7 +240,7 @@ def embed_texts(
         The texts; each distinct one is embedded once.
     spec : EncoderSpec
         The encoder the workers load (:meth:`EncoderSpec.of`).
-    cache_dir : str, optional
+    cache_dir : str or os.PathLike, optional
         The embedding cache the workers read and write; give a folder every worker sees (a shared disk) for
         their vectors to be found again by the next run. ``None``: each worker's default cache folder.
     use_cache : bool, default True

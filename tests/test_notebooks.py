@@ -56,6 +56,18 @@ EXPECTED_STDERR = (
 )
 
 
+def unexpected_stderr(nb) -> list[str]:
+    """The lines an executed notebook wrote to stderr that EXPECTED_STDERR does not allow (docs/_hooks.py too)."""
+    return [
+        line
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "stream" and o.get("name") == "stderr"
+        for line in o["text"].splitlines()
+        if line.strip() and not any(p.match(line) for p in EXPECTED_STDERR)
+    ]
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_headless_and_writes_to_stderr_only_what_the_user_must_see(path):
     from nbclient import NotebookClient
@@ -64,13 +76,5 @@ def test_notebook_runs_headless_and_writes_to_stderr_only_what_the_user_must_see
     NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
-    stderr = [
-        line
-        for c in nb.cells
-        for o in c.get("outputs", [])
-        if o.get("output_type") == "stream" and o.get("name") == "stderr"
-        for line in o["text"].splitlines()
-        if line.strip()
-    ]
-    unexpected = [line for line in stderr if not any(p.match(line) for p in EXPECTED_STDERR)]
+    unexpected = unexpected_stderr(nb)
     assert not unexpected, f"{path.stem} wrote to stderr: {unexpected[:5]}"

@@ -45,23 +45,12 @@ def _earlier_embed(meta: Path) -> bool:
 
 def _embed_on(client, rows, encoder, args: argparse.Namespace):
     """``embed_rows`` with the texts embedded on the workers of ``client``."""
-    import numpy as np
-
+    from ..embed import embed_rows
     from ..scale import EncoderSpec, embed_texts
 
-    ok = (rows["status"] == "ok").to_numpy()
-    vectors = np.zeros((len(rows), encoder.dim), dtype=np.float32)
-    if ok.any():
-        kw = embed_kwargs(args)
-        vectors[ok] = embed_texts(
-            client,
-            rows.loc[ok, "clean"].tolist(),
-            EncoderSpec.of(encoder, args.device, args.precision),
-            cache_dir=kw["cache_dir"],
-            use_cache=kw["use_cache"],
-            batch_size=kw["batch_size"],
-        )
-    return vectors
+    kw = embed_kwargs(args)
+    spec = EncoderSpec.of(encoder, args.device, args.precision)
+    return embed_rows(rows, encoder, embed=lambda texts: embed_texts(client, texts, spec, **kw))
 
 
 def register(sub) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -85,7 +85,9 @@ def embed_texts(
     return l2_normalize(vectors) if normalize else vectors
 
 
-def embed_rows(rows: pd.DataFrame, encoder: Encoder, **kwargs) -> np.ndarray:
+def embed_rows(
+    rows: pd.DataFrame, encoder: Encoder, *, embed: Callable[[list[str]], np.ndarray] | None = None, **kwargs
+) -> np.ndarray:
     """Embed the rows of a :func:`flaucluster.io.text_rows` frame.
 
     The text embedded is the one the model sees (``clean``: HTML as text, ...; ``text`` where the frame has no
@@ -98,6 +100,9 @@ def embed_rows(rows: pd.DataFrame, encoder: Encoder, **kwargs) -> np.ndarray:
         returns.
     encoder : Encoder
         The loaded model (:func:`flaucluster.embed.load_encoder`).
+    embed : callable, optional
+        Texts -> their vectors, in place of :func:`embed_texts` with ``encoder`` (the same encoder elsewhere,
+        such as on a Dask cluster: :func:`flaucluster.scale.embed_texts`).
     **kwargs
         Keyword arguments of :func:`embed_texts` (``cache_dir``, ``use_cache``, ``normalize``, ...).
 
@@ -111,7 +116,8 @@ def embed_rows(rows: pd.DataFrame, encoder: Encoder, **kwargs) -> np.ndarray:
     vectors = np.zeros((len(rows), encoder.dim), dtype=np.float32)
     column = "clean" if "clean" in rows.columns else "text"
     if ok.any():
-        vectors[ok] = embed_texts(rows.loc[ok, column].tolist(), encoder, **kwargs)
+        texts = rows.loc[ok, column].tolist()
+        vectors[ok] = embed(texts) if embed is not None else embed_texts(texts, encoder, **kwargs)
     return vectors
 
 
