@@ -10,15 +10,15 @@ MMR trades c-TF-IDF relevance against redundancy between keywords.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer
-from sklearn.preprocessing import normalize
 
 from . import french
 from .cluster import OUTLIER
@@ -41,6 +41,10 @@ _Analysed = tuple[list[str], list[tuple[str, str]], frozenset[str]]
 _ANALYSED: dict[tuple, dict[str, _Analysed]] = {}
 _TOKEN_KEYS: dict[tuple, dict[str, tuple[str | None, bool]]] = {}
 _MEMO_TEXTS = 200_000  # texts per setting before the memo starts again
+_PENDING: list[Future] = []  # analyses a helper process is making (expect_analyses)
+MAX_DOCS = 50_000  # label_clusters' default sample for keyword counts
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -73,6 +77,8 @@ class FrenchPhraseAnalyzer:
         self.surfaces: dict[str, Counter] = defaultdict(Counter)
         self.feminine_seen: set[str] = set()
         settings = (self.stop_words, tuple(sorted((gender_pairs or {}).items())), max_words)
+        self.settings = settings
+        _take_pending()
         self._keys: dict[str, tuple[str | None, bool]] = _TOKEN_KEYS.setdefault(settings[:2], {})
         self._texts: dict[str, _Analysed] = _ANALYSED.setdefault(settings, {})
 
@@ -170,6 +176,57 @@ class FrenchPhraseAnalyzer:
         if any(p.islower() for p in parts):  # "école DE commerce": the small words of a shouted phrase too
             parts = [p.lower() if p.lower() in french.LINK_WORDS else p for p in parts]
         return " ".join(parts).replace("' ", "'")
+
+
+@dataclass(frozen=True)
+class Analyses:
+    """What :func:`analyse_texts` found: the analyser's settings, and each distinct text's analysis."""
+
+    settings: tuple
+    texts: dict[str, _Analysed]
+
+
+def analyse_texts(
+    texts: Iterable[str],
+    *,
+    stop_words: Iterable[str] | None = None,
+    extra_stop_words: Iterable[str] = (),
+    gender_pairs: dict[str, str] | None = None,
+) -> Analyses:
+    """Analyse ``texts`` as :func:`label_clusters` will with the same settings, before any cluster exists:
+    run in a helper process (:mod:`flaucluster.offload`) while the main one clusters, then handed to it
+    by :func:`expect_analyses`. The words of a text do not depend on its cluster."""
+    analyzer = FrenchPhraseAnalyzer(french.stop_set(stop_words, extra_stop_words), gender_pairs)
+    distinct = list(dict.fromkeys(texts))
+    for text in distinct:
+        analyzer(text)
+    return Analyses(analyzer.settings, {text: analyzer._texts[text] for text in distinct})
+
+
+def warm_up() -> None:
+    """Load what the analysis reads (the lemma dictionary, the accent index): a helper process does this while
+    the main one starts, before the texts arrive."""
+    french.lemma_key(french.restore_accents("ecoles"))
+
+
+def expect_analyses(future: Future) -> None:
+    """Let the next :class:`FrenchPhraseAnalyzer` take the :class:`Analyses` that ``future`` brings (a call of
+    :func:`analyse_texts` submitted to a helper) instead of analysing those texts again. It waits for the
+    result; if the helper failed, it analyses the texts itself."""
+    _PENDING.append(future)
+
+
+def _take_pending() -> None:
+    while _PENDING:
+        future = _PENDING.pop(0)
+        try:
+            found: Analyses = future.result()
+        except Exception as exc:  # the helper failed: the analyser does the work itself, same result
+            logger.info("the helper process did not analyse the texts (%s): analysing them here", exc)
+            continue
+        memo = _ANALYSED.setdefault(found.settings, {})
+        if len(memo) + len(found.texts) <= _MEMO_TEXTS:
+            memo.update(found.texts)
 
 
 def _shouted(word: str) -> bool:
@@ -289,6 +346,8 @@ def class_tfidf(
         empty = np.zeros((len(clusters), 0))
         return empty, empty
     class_counts = class_sums(counts, labels, clusters)
+    from sklearn.preprocessing import normalize
+
     tf = normalize(class_counts, norm="l1")
     avg_words = class_counts.sum(1).mean() if len(class_counts) else 0.0
     freq = np.maximum(class_counts.sum(0), 1)
@@ -328,6 +387,8 @@ def mmr(candidates: list[tuple[Any, float]], vectors: np.ndarray, n: int, divers
     cosine between keyword embeddings. Returns ``n`` keywords, best weight first."""
     weights = np.array([w for _, w in candidates])
     rel = weights / max(weights.max(), 1e-12)
+    from sklearn.preprocessing import normalize
+
     vectors = normalize(vectors)
     sim = vectors @ vectors.T
     chosen, rest = [0], list(range(1, len(candidates)))
@@ -359,6 +420,8 @@ def keyword_vectors(doc_term: sparse.csr_matrix, vectors: np.ndarray) -> np.ndar
 
     Why not the encoder's vector of the keyword itself: this needs no encoder, so MMR runs the same
     when a model is fitted from texts, from precomputed embeddings, or reloaded from disk."""
+    from sklearn.preprocessing import normalize
+
     return normalize(np.asarray(doc_term.T @ vectors))
 
 
@@ -373,7 +436,7 @@ def label_clusters(
     n_keywords: int = 10,
     n_representatives: int = 3,
     diversity: float = 0.3,
-    max_docs: int | None = 50_000,
+    max_docs: int | None = MAX_DOCS,
     seed: int = 0,
     only: Iterable[int] | None = None,
     taken: Iterable[str] = (),
@@ -392,6 +455,8 @@ def label_clusters(
     name is, among the best-covering phrases (:func:`covering_phrases`), the one whose own vector is
     closest to the cluster's mean direction, as KeyBERT ranks keywords: "excel" over "astuces" for
     office software."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
     analyzer = FrenchPhraseAnalyzer(french.stop_set(stop_words, extra_stop_words), gender_pairs)
     clusters = sorted(int(c) for c in set(labels.tolist()) if c != OUTLIER)
     if not clusters:
@@ -457,6 +522,8 @@ def by_meaning(
     tail = [p for p, score in phrases if score < _NAME_COVER * best]
     if len(head) < 2:
         return head + tail
+    from sklearn.preprocessing import normalize
+
     centre = vectors[labels == topic.cluster].mean(0)
     sims = normalize(np.asarray(embed(head), dtype=np.float64)) @ (centre / max(np.linalg.norm(centre), 1e-12))
     order = sorted(range(len(head)), key=lambda i: (-round(float(sims[i]), 6), i))

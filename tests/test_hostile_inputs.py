@@ -281,7 +281,7 @@ def test_a_thousand_tiny_clusters_still_draw(tmp_path):
     from scipy.cluster.hierarchy import linkage
 
     from flaucluster import plots
-    from flaucluster.report.exports import _png
+    from flaucluster.report.figures import png as _png
 
     n = 1000
     topics = pd.DataFrame({"cluster": range(n), "size": range(n, 0, -1), "name": [f"groupe {i}" for i in range(n)]})

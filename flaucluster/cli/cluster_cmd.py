@@ -8,6 +8,7 @@ import logging
 import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import timing
 from ..cluster import METHODS
@@ -24,6 +25,9 @@ from .options import (
     read_rows,
     share,
 )
+
+if TYPE_CHECKING:
+    from ..offload import HelperProcess
 
 logger = logging.getLogger(__name__)
 
@@ -188,14 +192,36 @@ def model_from_args(args: argparse.Namespace, client=None):
     )
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, helper: HelperProcess | None = None) -> int:
+    """The command; ``helper`` (started by :func:`flaucluster.cli.main.main`) takes the work that can wait."""
     from ..scale import session
 
     with session(args.scheduler) as client:  # embedding on the cluster's workers, the rest here
-        return _run(args, client)
+        return _run(args, client, helper)
 
 
-def _run(args: argparse.Namespace, client) -> int:
+def _analyse_aside(helper: HelperProcess, model, rows) -> None:
+    """Have ``helper`` analyse the words of the usable rows, as the labels will, while this process clusters
+    (not above the labels' sample size: there they count a sample of rows not known yet); then load what the
+    figures need."""
+    from .. import label
+    from ..report import figures
+
+    texts = rows.loc[rows["status"] == "ok", "clean"].tolist()
+    if len(texts) <= label.MAX_DOCS:
+        label.expect_analyses(
+            helper.submit(
+                label.analyse_texts,
+                texts,
+                stop_words=model.stop_words,
+                extra_stop_words=model.extra_stop_words,
+                gender_pairs=model.gender_pairs,
+            )
+        )
+    helper.submit(figures.warm_up)
+
+
+def _run(args: argparse.Namespace, client, helper: HelperProcess | None) -> int:
     from ..report import report_inputs, write_report
     from ..rows import require_column
     from ..runfolder import check_destination
@@ -219,6 +245,8 @@ def _run(args: argparse.Namespace, client) -> int:
         raise ConfigError(f"--freq {args.freq} is only used with --time COLUMN: give the date column too.")
     with stage("read"):
         df, rows = read_rows(args, args.truth_column, *args.by, args.time, client=client)
+    if helper is not None:
+        _analyse_aside(helper, model, rows)
     source = str(args.input)
     truth = None
     if args.truth_column:
@@ -241,7 +269,7 @@ def _run(args: argparse.Namespace, client) -> int:
             as_written(when) if when is not None else [],
             args.freq,
         )
-    inputs = report_inputs(model, truth=truth)
+    inputs = report_inputs(model, truth=truth, executor=helper)
     with stage("report"):
         written = write_report(inputs, args.out, model=model, raw_cells=args.raw_cells)
     s = model.summary()

@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from .. import __version__
 from .cluster_cmd import register as register_cluster
@@ -21,6 +21,9 @@ from .edit_cmd import register as register_edit
 from .embed_cmd import register as register_embed
 from .report_cmd import register as register_report
 from .sts_cmd import register as register_sts
+
+if TYPE_CHECKING:
+    from ..offload import HelperProcess
 
 logger = logging.getLogger("flaucluster")
 _NOISY = ("numba", "httpx", "urllib3", "huggingface_hub", "matplotlib", "PIL")
@@ -56,14 +59,33 @@ def _one_line(exc: BaseException) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _interrupt) if in_main_thread else None  # `kill`: as Ctrl-C
+    argv = list(sys.argv[1:] if argv is None else argv)
+    helper = _helper_for(argv)
     try:
-        return _main(argv)
+        return _main(argv, helper)
     finally:
+        if helper is not None:
+            helper.shutdown(cancel_futures=True)
         if in_main_thread:
             signal.signal(signal.SIGTERM, previous)
 
 
-def _main(argv: Sequence[str] | None) -> int:
+def _helper_for(argv: list[str]) -> HelperProcess | None:
+    """For ``cluster``, a helper process (:mod:`flaucluster.offload`) started before this one has built its
+    parser, so that its own start-up runs beside ours; None for the other commands."""
+    command = next((a for a in argv if not a.startswith("-")), None)  # the global options take no value
+    if command != "cluster" or "-h" in argv or "--help" in argv:
+        return None
+    from ..label import warm_up
+    from ..offload import start_helper
+
+    helper = start_helper()
+    if helper is not None:
+        helper.submit(warm_up)
+    return helper
+
+
+def _main(argv: Sequence[str], helper: HelperProcess | None) -> int:
     from .. import timing
 
     args = build_parser().parse_args(argv)
@@ -77,7 +99,7 @@ def _main(argv: Sequence[str] | None) -> int:
     from ..errors import ConfigError, InputError
 
     try:
-        return args.run(args)
+        return args.run(args) if helper is None else args.run(args, helper=helper)
     except KeyboardInterrupt:
         if args.debug:
             raise

@@ -10,9 +10,9 @@ Content-Security-Policy that allows no script and no request), Markdown, and spr
 from __future__ import annotations
 
 import base64
-import io
 import logging
 from collections.abc import Sequence
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .. import plots
 from ..io import atomic_path, write_csv, write_json, write_text
 from ..runfolder import staged
 from ..timing import stage
 from .cells import safe_frame, write_xlsx
+from .figures import FigureData, draw_pngs
 from .templating import environment as _environment
 
 if TYPE_CHECKING:
@@ -82,6 +82,8 @@ class ReportInputs:
     parts : list of (str, int), optional
         The input files and their number of rows, when there were several: ``assignments.parquet`` is then a
         folder with one ``part-NNNNN.parquet`` per input file that has rows, in order.
+    drawing : concurrent.futures.Future or None, optional
+        The PNG figures being drawn elsewhere (``report_inputs(executor=...)``); None: drawn when written.
     """
 
     topics: pd.DataFrame  # topic_info()
@@ -100,9 +102,7 @@ class ReportInputs:
     breakdowns: list[pd.DataFrame] = field(default_factory=list)  # TopicModel.by_class / over_time tables
     row_columns: dict[str, list] = field(default_factory=dict)  # each row's class or period, for the assignments
     parts: list[tuple[str, int]] | None = None  # the input files and their rows: assignments.parquet by file
-
-
-PNG_DPI = 110
+    drawing: Future | None = field(default=None, repr=False, compare=False)  # figure name -> PNG, drawn aside
 
 
 def map_coords(model: TopicModel, coords: np.ndarray | None = None) -> np.ndarray:
@@ -136,6 +136,7 @@ def report_inputs(
     truth=None,
     coords: np.ndarray | None = None,
     breakdowns: Sequence[pd.DataFrame] | None = None,
+    executor: Executor | None = None,
 ) -> ReportInputs:
     """Gather what the report shows of a fitted (or loaded) model.
 
@@ -156,6 +157,10 @@ def report_inputs(
     breakdowns : sequence of pandas.DataFrame or None, optional
         Tables of :meth:`TopicModel.by_class` / :meth:`TopicModel.over_time` to report; None: those of
         ``model.guide_``, or none.
+    executor : concurrent.futures.Executor or None, optional
+        Where to draw the PNG figures, from as soon as what they show is known, while the rest is gathered and
+        written (the ``cluster`` command's :class:`flaucluster.offload.HelperProcess`, or a process pool); if
+        that fails, :func:`write_report` draws them itself. None: drawn by :func:`write_report`.
 
     Returns
     -------
@@ -174,6 +179,12 @@ def report_inputs(
                 breakdowns = guided_tables(model, guide)
 
     coords = map_coords(model, coords)
+    topics, documents, summary = model.topic_info(), model.document_info(), model.summary()
+    tree, sim = model.hierarchy(), similarity(model.embeddings_, model.labels_)
+    drawing = None
+    if executor is not None:  # the figures are drawn while the metrics are computed and the tables written
+        data = FigureData.of(topics, documents, summary, coords, tree, sim, breakdowns)
+        drawing = executor.submit(draw_pngs, data)
     params = {
         k: v for k, v in model.get_params().items() if isinstance(v, (str, int, float, bool, tuple, list, type(None)))
     }
@@ -181,14 +192,14 @@ def report_inputs(
     with stage("metrics"):
         metrics = model.evaluate(truth)
     return ReportInputs(
-        model.topic_info(),
-        model.document_info(),
-        model.summary(),
+        topics,
+        documents,
+        summary,
         params,
         metrics,
         coords,
-        model.hierarchy(),
-        similarity(model.embeddings_, model.labels_),
+        tree,
+        sim,
         truth,
         model.edits_,
         model.history_.next_id,
@@ -197,6 +208,7 @@ def report_inputs(
         list(breakdowns),
         row_columns,
         getattr(model, "parts_", None),
+        drawing,
     )
 
 
@@ -281,31 +293,6 @@ def topics_payload(inputs: ReportInputs) -> dict[str, Any]:
     }
 
 
-def figures(inputs: ReportInputs) -> dict[str, Any]:
-    import matplotlib.pyplot as plt
-
-    names = {int(c): n for c, n in zip(inputs.topics["cluster"], inputs.topics["name"])}
-    labels = inputs.documents["cluster"].to_numpy()
-    ids, sim = inputs.similarity
-    # made at the resolution they are saved at: text laid out for the layout is not laid out again
-    with plt.rc_context({"figure.dpi": PNG_DPI}):
-        out = {
-            "carte": plots.cluster_map(inputs.coords, labels, names),
-            "tailles": plots.cluster_sizes(inputs.topics, n_outliers=inputs.summary["outliers_after_reassignment"]),
-            "mots_cles": plots.top_keywords(inputs.topics),
-            "similarite": plots.similarity_heatmap(ids, sim, names),
-            "hierarchie": plots.dendrogram(inputs.tree),
-        }
-        for i, table in enumerate(inputs.breakdowns):
-            if table.attrs.get("within"):
-                continue
-            out[f"residus_{i}"] = plots.representation_heatmap(table)
-            out[f"parts_{i}"] = plots.class_shares(table)
-            if table.attrs["kind"] == "period":
-                out[f"temps_{i}"] = plots.over_time_lines(table)
-        return out
-
-
 def guided_sheets(inputs: ReportInputs) -> dict[str, pd.DataFrame]:
     """The XLSX sheets of the guided analysis: themes, one per --by / --time table, period keywords."""
     sheets: dict[str, pd.DataFrame] = {}
@@ -336,17 +323,12 @@ def _sheet_name(name: str, taken: dict) -> str:
     return out
 
 
-def _png(fig) -> bytes:
-    import matplotlib.pyplot as plt
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=PNG_DPI)
-    plt.close(fig)
-    return buf.getvalue()
-
-
 def write_report(
-    inputs: ReportInputs, out_dir: str | Path, *, model: TopicModel | None = None, raw_cells: bool = False
+    inputs: ReportInputs,
+    out_dir: str | Path,
+    *,
+    model: TopicModel | None = None,
+    raw_cells: bool = False,
 ) -> dict[str, Path]:
     """Write every export (and, given ``model``, its saved ``model/``) into ``out_dir``.
 
@@ -394,6 +376,26 @@ def write_report(
     return {kind: out / name for kind, name in names.items()}
 
 
+def _pngs(inputs: ReportInputs) -> dict[str, bytes]:
+    """The figures drawn aside, or here when that failed (or was not asked)."""
+    if inputs.drawing is not None:
+        try:
+            return inputs.drawing.result()
+        except Exception as exc:
+            logger.info("the figures were not drawn aside (%s): drawing them here", exc)
+    return draw_pngs(
+        FigureData.of(
+            inputs.topics,
+            inputs.documents,
+            inputs.summary,
+            inputs.coords,
+            inputs.tree,
+            inputs.similarity,
+            inputs.breakdowns,
+        )
+    )
+
+
 def _write_exports(inputs: ReportInputs, out: Path, raw_cells: bool) -> dict[str, str]:
     table = assignments(inputs)
     write_csv(out / "assignments.csv", safe_frame(table, raw_cells))
@@ -417,7 +419,7 @@ def _write_exports(inputs: ReportInputs, out: Path, raw_cells: bool) -> dict[str
     )
     with atomic_path(out / "clusters.xlsx") as tmp:
         write_xlsx(tmp, {"groupes": topics_sheet, "lignes": table, **guided_sheets(inputs)})
-    pngs = {name: _png(fig) for name, fig in figures(inputs).items()}
+    pngs = _pngs(inputs)
     for name, data in pngs.items():
         with atomic_path(out / "figures" / f"{name}.png") as tmp:
             tmp.write_bytes(data)

@@ -1,0 +1,108 @@
+"""The report's PNG figures, from the few results they draw (:class:`FigureData`).
+
+Kept apart from the other exports so that they can be drawn in a helper process
+(:mod:`flaucluster.offload`) while the main one writes the tables: :class:`FigureData` is small to send,
+and only this module needs matplotlib.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+PNG_DPI = 110
+
+
+@dataclass(frozen=True)
+class FigureData:
+    """What the figures show of a :class:`~flaucluster.report.exports.ReportInputs`: little, to send to another process."""
+
+    topics: pd.DataFrame  # one row per cluster: cluster, name, size, keywords, keyword_weights
+    labels: np.ndarray  # each row's cluster
+    coords: np.ndarray  # each row's place on the map
+    similarity: tuple[np.ndarray, np.ndarray]  # (cluster ids, centroid cosine similarities)
+    tree: dict
+    n_outliers: int  # rows left unassigned
+    breakdowns: list[tuple[int, pd.DataFrame]]  # the guided analysis's tables drawn, by their index
+
+    @classmethod
+    def of(
+        cls,
+        topics: pd.DataFrame,
+        documents: pd.DataFrame,
+        summary: dict,
+        coords: np.ndarray,
+        tree: dict,
+        similarity: tuple[np.ndarray, np.ndarray],
+        breakdowns: Sequence[pd.DataFrame],
+    ) -> FigureData:
+        """From the parts of :class:`~flaucluster.report.exports.ReportInputs` of the same names."""
+        return cls(
+            topics=topics[["cluster", "name", "size", "keywords", "keyword_weights"]],
+            labels=documents["cluster"].to_numpy(),
+            coords=coords,
+            similarity=similarity,
+            tree=tree,
+            n_outliers=int(summary["outliers_after_reassignment"]),
+            breakdowns=[(i, t) for i, t in enumerate(breakdowns) if not t.attrs.get("within")],
+        )
+
+
+def figures(data: FigureData) -> dict[str, Any]:
+    """Figure name -> matplotlib figure: the map, cluster sizes, keywords, similarity, hierarchy, and for
+    each guided-analysis table its residuals, shares and (periods) lines."""
+    import matplotlib.pyplot as plt
+
+    from .. import plots
+
+    names = {int(c): n for c, n in zip(data.topics["cluster"], data.topics["name"])}
+    ids, sim = data.similarity
+    # made at the resolution they are saved at: text laid out for the layout is not laid out again
+    with plt.rc_context({"figure.dpi": PNG_DPI}):
+        out = {
+            "carte": plots.cluster_map(data.coords, data.labels, names),
+            "tailles": plots.cluster_sizes(data.topics, n_outliers=data.n_outliers),
+            "mots_cles": plots.top_keywords(data.topics),
+            "similarite": plots.similarity_heatmap(ids, sim, names),
+            "hierarchie": plots.dendrogram(data.tree),
+        }
+        for i, table in data.breakdowns:
+            out[f"residus_{i}"] = plots.representation_heatmap(table)
+            out[f"parts_{i}"] = plots.class_shares(table)
+            if table.attrs["kind"] == "period":
+                out[f"temps_{i}"] = plots.over_time_lines(table)
+        return out
+
+
+def draw_pngs(data: FigureData) -> dict[str, bytes]:
+    """Figure name -> PNG bytes of :func:`figures`: the same bytes in any process."""
+    return {name: png(fig) for name, fig in figures(data).items()}
+
+
+def warm_up() -> None:
+    """Import matplotlib and draw a small figure with text, so that the first real one finds its fonts loaded
+    (a helper process does this while it waits for the figures' data)."""
+    import matplotlib.pyplot as plt
+
+    from .. import plots  # noqa: F401  -- imported for the figures to come
+
+    with plt.rc_context({"figure.dpi": PNG_DPI}):
+        fig, ax = plt.subplots(figsize=(2, 1))
+        ax.set_title("Étudiant·e 0123")
+        ax.barh(["a"], [1.0])
+        png(fig)
+
+
+def png(fig: Any) -> bytes:
+    """The PNG bytes of a matplotlib figure at :data:`PNG_DPI`, closing it."""
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=PNG_DPI)
+    plt.close(fig)
+    return buf.getvalue()
