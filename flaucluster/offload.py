@@ -213,6 +213,8 @@ def serve() -> None:
 
     # Ctrl-C reaches the whole process group: the main process decides, and stops this one
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(os, "nice"):  # work that can wait: where the main process's threads want both cores, it yields
+        os.nice(10)
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # whatever a library prints cannot corrupt the answers
     calls = sys.stdin.buffer

@@ -13,7 +13,7 @@ import base64
 import logging
 from collections.abc import Sequence
 from concurrent.futures import Executor, Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -82,8 +82,9 @@ class ReportInputs:
     parts : list of (str, int), optional
         The input files and their number of rows, when there were several: ``assignments.parquet`` is then a
         folder with one ``part-NNNNN.parquet`` per input file that has rows, in order.
-    drawing : concurrent.futures.Future or None, optional
-        The PNG figures being drawn elsewhere (``report_inputs(executor=...)``); None: drawn when written.
+    drawing : list of concurrent.futures.Future, optional
+        The PNG figures being drawn elsewhere (``report_inputs(executor=...)``), the map's first; none: drawn
+        when written.
     """
 
     topics: pd.DataFrame  # topic_info()
@@ -102,7 +103,7 @@ class ReportInputs:
     breakdowns: list[pd.DataFrame] = field(default_factory=list)  # TopicModel.by_class / over_time tables
     row_columns: dict[str, list] = field(default_factory=dict)  # each row's class or period, for the assignments
     parts: list[tuple[str, int]] | None = None  # the input files and their rows: assignments.parquet by file
-    drawing: Future | None = field(default=None, repr=False, compare=False)  # figure name -> PNG, drawn aside
+    drawing: list[Future] = field(default_factory=list, repr=False, compare=False)  # figure name -> PNG, aside
 
 
 def map_coords(model: TopicModel, coords: np.ndarray | None = None) -> np.ndarray:
@@ -178,13 +179,15 @@ def report_inputs(
             with stage("guided analysis"):
                 breakdowns = guided_tables(model, guide)
 
-    coords = map_coords(model, coords)
     topics, documents, summary = model.topic_info(), model.document_info(), model.summary()
     tree, sim = model.hierarchy(), similarity(model.embeddings_, model.labels_)
-    drawing = None
-    if executor is not None:  # the figures are drawn while the metrics are computed and the tables written
-        data = FigureData.of(topics, documents, summary, coords, tree, sim, breakdowns)
-        drawing = executor.submit(draw_pngs, data)
+    drawing: list[Future] = []
+    if executor is not None:  # drawn while the map is laid out, the metrics computed and the tables written
+        data = FigureData.of(topics, documents, summary, None, tree, sim, breakdowns)
+        drawing.append(executor.submit(draw_pngs, data, "others"))
+    coords = map_coords(model, coords)
+    if executor is not None:
+        drawing.insert(0, executor.submit(draw_pngs, replace(data, coords=coords), "map"))
     params = {
         k: v for k, v in model.get_params().items() if isinstance(v, (str, int, float, bool, tuple, list, type(None)))
     }
@@ -378,9 +381,9 @@ def write_report(
 
 def _pngs(inputs: ReportInputs) -> dict[str, bytes]:
     """The figures drawn aside, or here when that failed (or was not asked)."""
-    if inputs.drawing is not None:
+    if inputs.drawing:
         try:
-            return inputs.drawing.result()
+            return {name: png for part in inputs.drawing for name, png in part.result().items()}
         except Exception as exc:
             logger.info("the figures were not drawn aside (%s): drawing them here", exc)
     return draw_pngs(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -24,7 +24,7 @@ class FigureData:
 
     topics: pd.DataFrame  # one row per cluster: cluster, name, size, keywords, keyword_weights
     labels: np.ndarray  # each row's cluster
-    coords: np.ndarray  # each row's place on the map
+    coords: np.ndarray | None  # each row's place on the map (None: not laid out yet)
     similarity: tuple[np.ndarray, np.ndarray]  # (cluster ids, centroid cosine similarities)
     tree: dict
     n_outliers: int  # rows left unassigned
@@ -36,7 +36,7 @@ class FigureData:
         topics: pd.DataFrame,
         documents: pd.DataFrame,
         summary: dict,
-        coords: np.ndarray,
+        coords: np.ndarray | None,
         tree: dict,
         similarity: tuple[np.ndarray, np.ndarray],
         breakdowns: Sequence[pd.DataFrame],
@@ -53,24 +53,31 @@ class FigureData:
         )
 
 
-def figures(data: FigureData) -> dict[str, Any]:
+Part = Literal["all", "map", "others"]
+
+
+def figures(data: FigureData, part: Part = "all") -> dict[str, Any]:
     """Figure name -> matplotlib figure: the map, cluster sizes, keywords, similarity, hierarchy, and for
-    each guided-analysis table its residuals, shares and (periods) lines."""
+    each guided-analysis table its residuals, shares and (periods) lines; ``part``: all of them, the map
+    alone, or all but the map (then ``data.coords`` may be None: they can be drawn before the map is laid out)."""
     import matplotlib.pyplot as plt
 
     from .. import plots
 
     names = {int(c): n for c, n in zip(data.topics["cluster"], data.topics["name"])}
     ids, sim = data.similarity
+    out: dict[str, Any] = {}
     # made at the resolution they are saved at: text laid out for the layout is not laid out again
     with plt.rc_context({"figure.dpi": PNG_DPI}):
-        out = {
-            "carte": plots.cluster_map(data.coords, data.labels, names),
-            "tailles": plots.cluster_sizes(data.topics, n_outliers=data.n_outliers),
-            "mots_cles": plots.top_keywords(data.topics),
-            "similarite": plots.similarity_heatmap(ids, sim, names),
-            "hierarchie": plots.dendrogram(data.tree),
-        }
+        if part != "others":
+            assert data.coords is not None
+            out["carte"] = plots.cluster_map(data.coords, data.labels, names)
+        if part == "map":
+            return out
+        out["tailles"] = plots.cluster_sizes(data.topics, n_outliers=data.n_outliers)
+        out["mots_cles"] = plots.top_keywords(data.topics)
+        out["similarite"] = plots.similarity_heatmap(ids, sim, names)
+        out["hierarchie"] = plots.dendrogram(data.tree)
         for i, table in data.breakdowns:
             out[f"residus_{i}"] = plots.representation_heatmap(table)
             out[f"parts_{i}"] = plots.class_shares(table)
@@ -79,9 +86,9 @@ def figures(data: FigureData) -> dict[str, Any]:
         return out
 
 
-def draw_pngs(data: FigureData) -> dict[str, bytes]:
+def draw_pngs(data: FigureData, part: Part = "all") -> dict[str, bytes]:
     """Figure name -> PNG bytes of :func:`figures`: the same bytes in any process."""
-    return {name: png(fig) for name, fig in figures(data).items()}
+    return {name: png(fig) for name, fig in figures(data, part).items()}
 
 
 def warm_up() -> None:
