@@ -7,7 +7,7 @@ process (wall time and peak RSS are its own), with the same UMAP (5-d, cosine, 1
 min_dist 0) and HDBSCAN (min_cluster_size) settings:
 
 - BERTopic 0.17: UMAP + HDBSCAN on every row, French stopwords, c-TF-IDF.
-- flaucluster, 1 seed: UMAP + HDBSCAN on a seeded 20,000-row sample, other rows by a 10-nearest-
+- flaucluster, 1 seed: UMAP + HDBSCAN on a seeded 10,000-row sample, other rows by a 10-nearest-
   neighbour vote (``max_fit_rows``), French labels.
 - flaucluster default: the same with the 5-seed consensus and stability scores.
 - EVōC 0.3: its own graph embedding + clustering on every row (``base_min_cluster_size`` =
@@ -156,8 +156,8 @@ def main() -> None:
             )
     lines += [
         "",
-        "flaucluster = 1 seed; flaucluster-default = 5-seed consensus with stability scores. Above 20,000 rows "
-        "flaucluster clusters a seeded 20,000-row sample and assigns the others by nearest-neighbour vote.",
+        "flaucluster = 1 seed; flaucluster-default = 5-seed consensus with stability scores. Above 10,000 rows "
+        "flaucluster clusters a seeded 10,000-row sample and assigns the others by nearest-neighbour vote.",
     ]
     write_results("cluster_scaling", results, "\n".join(lines) + "\n")
 

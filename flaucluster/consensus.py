@@ -18,7 +18,7 @@ from . import hierarchy, stability
 from .cluster import OUTLIER, Clustering, cluster, renumber_by_size
 from .errors import ConfigError
 from .reduce import Reduction, layouts_by, reduce_seeds
-from .search import knn, vote
+from .search import distinct_rows, knn, vote
 from .stability import Stability
 from .timing import stage
 
@@ -41,7 +41,7 @@ class Settings:
     k_range: tuple[int, int] = (2, 30)
     n_clusters: int | None = None  # a target: HDBSCAN is refined or its clusters merged toward it
     n_runs: int = 5
-    max_fit_rows: int | None = 20_000
+    max_fit_rows: int | None = 10_000
     seed: int = 42
 
 
@@ -58,16 +58,27 @@ class Consensus:
 def row_key(text: str, vector: np.ndarray) -> str:
     """Canonical sort key: the text, then (only between identical texts) the vector to 4 decimals, so
     that the last bits of a vector, which move with batch composition, never change the order."""
-    coarse = np.round(np.asarray(vector, dtype=np.float64) * 1e4).astype(np.int64).tobytes()
-    return (
-        hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
-        + hashlib.blake2b(coarse, digest_size=6).hexdigest()
-    )
+    return _key(text, _coarse(vector[None])[0])
 
 
 def canonical_order(rows: np.ndarray, texts: list[str], vectors: np.ndarray) -> np.ndarray:
     """``rows`` sorted by :func:`row_key`: the same rows give the same order whatever the input order."""
-    return rows[np.argsort([row_key(texts[i], vectors[i]) for i in rows], kind="stable")]
+    keys: list[str] = []
+    for s in range(0, len(rows), 4096):  # vectors rounded a block at a time, not row by row
+        block = rows[s : s + 4096]
+        keys += [_key(texts[i], c) for i, c in zip(block, _coarse(vectors[block]))]
+    return rows[np.argsort(keys, kind="stable")]
+
+
+def _coarse(vectors: np.ndarray) -> np.ndarray:
+    return np.round(np.asarray(vectors, dtype=np.float64) * 1e4).astype(np.int64)
+
+
+def _key(text: str, coarse: np.ndarray) -> str:
+    return (
+        hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+        + hashlib.blake2b(coarse.tobytes(), digest_size=6).hexdigest()
+    )
 
 
 def too_few_rows(settings: Settings, n_usable: int) -> str | None:
@@ -190,7 +201,9 @@ def _seed_runs(vectors: np.ndarray, canon: np.ndarray, s: Settings, neighbours_o
             len(fit_rows),
             len(rest),
         )
-        neighbours = neighbours_of(vectors[rest], vectors[fit_rows])  # once, for every run
+        first, inverse = distinct_rows(vectors[rest])
+        idx, sims = neighbours_of(vectors[rest[first]], vectors[fit_rows])  # once for every run, repeated rows once
+        neighbours = idx[inverse], sims[inverse]
     seeds = [s.seed + r for r in range(s.n_runs)]
     layouts = reduce_seeds(
         vectors[fit_rows],

@@ -42,7 +42,7 @@ _ANALYSED: dict[tuple, dict[str, _Analysed]] = {}
 _TOKEN_KEYS: dict[tuple, dict[str, tuple[str | None, bool]]] = {}
 _MEMO_TEXTS = 200_000  # texts per setting before the memo starts again
 _PENDING: list[Future] = []  # analyses a helper process is making (expect_analyses)
-MAX_DOCS = 50_000  # label_clusters' default sample for keyword counts
+MAX_DOCS = 10_000  # label_clusters' default sample for keyword counts: thousands of rows per cluster is plenty
 
 logger = logging.getLogger(__name__)
 

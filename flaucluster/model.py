@@ -100,10 +100,12 @@ class TopicModel(BaseEstimator):
     n_runs : int, default=5
         Clusterings run, with seeds ``seed``, ``seed + 1``, ...: the consensus (medoid) run is kept and each
         cluster's stability across runs is measured (``stability_``); ``n_runs=1`` is a single, faster run.
-    max_fit_rows : int or None, default=20000
+    max_fit_rows : int or None, default=10000
         Above this many usable rows (at least 100), a seeded sample of that size is clustered and every other
         row joins the cluster its 10 nearest sampled neighbours vote for (its probability is then the vote
-        share). None clusters every row.
+        share). None clusters every row. The default is the largest sample whose UMAP layouts flaucluster
+        computes itself (:data:`flaucluster.layout.MAX_POINTS`); above, umap-learn computes them, several
+        times slower. A larger sample finds smaller groups: ``min_cluster_size`` counts sampled rows.
     n_clusters : int or None, default=None
         A target number of clusters, at least 2: HDBSCAN is run finer while it finds fewer groups, and the most
         similar groups are merged while it finds more; with KMeans it is ``k``. Not together with ``k``.
@@ -275,7 +277,7 @@ class TopicModel(BaseEstimator):
         k: int | None = None,
         k_range: tuple[int, int] = (2, 30),
         n_runs: int = 5,
-        max_fit_rows: int | None = 20_000,
+        max_fit_rows: int | None = 10_000,
         n_clusters: int | None = None,
         themes: Any = None,
         theme_threshold: float | None = None,
@@ -552,7 +554,7 @@ class TopicModel(BaseEstimator):
                     f"embeddings has shape {embeddings.shape}; expected ({len(texts)}, dim), "
                     "one row per text in the same order."
                 )
-            if not np.isfinite(embeddings[ok]).all():
+            if not all(np.isfinite(embeddings[s : s + 4096][ok[s : s + 4096]]).all() for s in range(0, len(ok), 4096)):
                 raise ConfigError("embeddings holds NaN or infinite values in usable rows.")
             out = l2_normalize(embeddings)
             out[~ok] = 0

@@ -6,11 +6,13 @@ is a cosine similarity.
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 
 from .cluster import OUTLIER
 
-__all__ = ["knn", "near_duplicates", "nearest"]
+__all__ = ["distinct_rows", "knn", "near_duplicates", "nearest"]
 
 # Score cells above which torch.topk picks the top k: on large blocks it beats np.argpartition, which
 # dominated neighbour votes at 100k rows; below it numpy's is cheaper than importing torch.
@@ -58,14 +60,26 @@ def vote(idx: np.ndarray, sims: np.ndarray, labels: np.ndarray) -> tuple[np.ndar
     Ties go to the smaller cluster id, so the answer never depends on neighbour order."""
     out = np.empty(len(idx), dtype=int)
     share = np.zeros(len(idx), dtype=np.float32)
-    for r, (ii, ss) in enumerate(zip(idx, sims)):
-        votes: dict[int, float] = {}
-        for i, w in zip(ii, np.maximum(ss, 0)):
-            votes[int(labels[i])] = votes.get(int(labels[i]), 0.0) + float(w)
-        best = max(votes, key=lambda c: (votes[c], -c))
-        total = sum(votes.values())
-        out[r], share[r] = best, votes[best] / total if total > 0 else 0.0
+    if not len(idx):
+        return out, share
+    ids, code = np.unique(labels, return_inverse=True)  # ascending: the first of equal maxima is the smaller id
+    code = code.ravel()
+    k = idx.shape[1]
+    for s in range(0, len(idx), _VOTE_BLOCK):  # a (rows, clusters) table a block at a time
+        cast = code[idx[s : s + _VOTE_BLOCK]]
+        weight = np.maximum(sims[s : s + _VOTE_BLOCK], 0).astype(np.float64)
+        table = np.zeros((len(cast), len(ids)))
+        rows = np.repeat(np.arange(len(cast)), k)
+        np.add.at(table, (rows, cast.ravel()), weight.ravel())
+        total = table.sum(1)
+        best = np.where(total > 0, table.argmax(1), cast.min(1))  # no positive vote: the smallest id among them
+        top = table[np.arange(len(cast)), best]
+        out[s : s + _VOTE_BLOCK] = ids[best]
+        share[s : s + _VOTE_BLOCK] = np.divide(top, total, out=np.zeros_like(top), where=total > 0)
     return out, share
+
+
+_VOTE_BLOCK = 4096
 
 
 def knn(query: np.ndarray, vectors: np.ndarray, k: int = 10, batch: int = 2048) -> tuple[np.ndarray, np.ndarray]:
@@ -93,6 +107,25 @@ def knn(query: np.ndarray, vectors: np.ndarray, k: int = 10, batch: int = 2048) 
     if not parts:
         return np.zeros((0, k), dtype=int), np.zeros((0, k), dtype=np.float32)
     return np.vstack([p[0] for p in parts]), np.vstack([p[1] for p in parts])
+
+
+def distinct_rows(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(first, inverse)``: the first row of each distinct vector, in row order, and for every row the
+    position of its vector in ``first`` (``vectors[first][inverse]`` equals ``vectors``). Corpora repeat
+    texts (a course in several sessions): their neighbours need searching once."""
+    seen: dict[bytes, int] = {}
+    a = np.ascontiguousarray(vectors)
+    inverse = np.fromiter(
+        (seen.setdefault(hashlib.blake2b(r.tobytes(), digest_size=16).digest(), len(seen)) for r in a),
+        dtype=np.intp,
+        count=len(a),
+    )
+    first = np.full(len(seen), -1, dtype=np.intp)
+    first[inverse[::-1]] = np.arange(len(a) - 1, -1, -1)  # the last write, in reverse, is each one's first row
+    for s in range(0, len(a), 4096):  # a digest collision would give a row another's neighbours: check
+        if not np.array_equal(a[s : s + 4096], a[first[inverse[s : s + 4096]]]):
+            return np.arange(len(a)), np.arange(len(a))
+    return first, inverse
 
 
 def knn_assign(

@@ -170,6 +170,21 @@ def test_large_inputs_cluster_a_sample_and_assign_the_rest_by_neighbours(fitted,
     assert model.document_info()["confidence"].between(0, 1).all()
 
 
+def test_repeated_rows_outside_the_sample_are_searched_once_with_the_same_result(
+    sample, sample_embeddings, monkeypatch
+):
+    from flaucluster import consensus
+
+    _, texts = sample
+    texts, vectors = texts + texts[:500], np.vstack([sample_embeddings, sample_embeddings[:500]])
+    params = {"seed": 7, "max_fit_rows": 800, "n_runs": 1}
+    once = TopicModel(**params).fit(texts, embeddings=vectors)
+    monkeypatch.setattr(consensus, "distinct_rows", lambda v: (np.arange(len(v)), np.arange(len(v))))
+    every = TopicModel(**params).fit(texts, embeddings=vectors)
+    np.testing.assert_array_equal(once.labels_, every.labels_)
+    np.testing.assert_array_equal(once.probabilities_, every.probabilities_)
+
+
 def test_a_command_line_run_without_options_fits_the_estimators_defaults():
     from flaucluster.cli import build_parser
     from flaucluster.cli.cluster_cmd import model_from_args

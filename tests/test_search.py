@@ -20,3 +20,30 @@ def test_numpy_and_torch_top_k_give_the_same_exact_neighbours(monkeypatch):
     for idx, sims in (small, big):
         np.testing.assert_array_equal(idx, expected)
         np.testing.assert_allclose(sims, np.take_along_axis(scores, expected, 1), rtol=0, atol=1e-6)
+
+
+def test_the_vote_weighs_neighbours_by_similarity_and_breaks_ties_toward_the_smaller_id():
+    labels = np.array([3, 3, 1, 1, 7, -1])
+    idx = np.array(
+        [
+            [0, 1, 2],  # 3 (0.9 + 0.8) against 1 (0.95)
+            [2, 4, 0],  # three clusters, one vote each of 0.5: the tie goes to 1
+            [4, 5, 5],  # the outliers' two votes beat cluster 7
+            [0, 4, 2],  # no positive similarity: the smallest id among the neighbours, with no share
+        ]
+    )
+    sims = np.array([[0.9, 0.8, 0.95], [0.5, 0.5, 0.5], [0.6, 0.4, 0.4], [-0.1, -0.2, 0.0]], dtype=np.float32)
+    winner, share = search.vote(idx, sims, labels)
+    assert winner.tolist() == [3, 1, -1, 1]
+    np.testing.assert_allclose(share, [1.7 / 2.65, 1 / 3, 0.8 / 1.4, 0.0], rtol=1e-6)
+
+
+def test_distinct_rows_finds_each_repeated_vector_once_in_row_order():
+    a = np.array([[1, 2], [3, 4], [1, 2], [5, 6], [3, 4]], dtype=np.float32)
+    first, inverse = search.distinct_rows(a)
+    assert first.tolist() == [0, 1, 3]
+    assert inverse.tolist() == [0, 1, 0, 2, 1]
+    np.testing.assert_array_equal(a[first][inverse], a)
+    nearly = a.copy()
+    nearly[2, 0] = np.nextafter(np.float32(1), np.float32(2))  # one bit apart is another vector
+    assert search.distinct_rows(nearly)[0].tolist() == [0, 1, 2, 3]
