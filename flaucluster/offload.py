@@ -207,6 +207,7 @@ def serve() -> None:
     flaucluster (another folder first on the path) would give different results, so the helper then exits
     at once and every call fails over to the main process.
     """
+    import gc
     import signal
 
     import flaucluster
@@ -232,3 +233,6 @@ def serve() -> None:
         answers.write(_HEADER.pack(len(answer)))
         answers.write(answer)
         answers.flush()
+        # what a call leaves (dictionaries, analyses, matplotlib's state) lives until the helper ends: the
+        # collector need not walk it again at each collection while the next call makes many small objects
+        gc.freeze()
