@@ -219,8 +219,8 @@ def clustering(sizes: list[int], workers: list[int]) -> None:
             print(run, flush=True)
         for f in work.glob(f"*-{n}*"):
             f.unlink()
-    result = {"machine": machine(), "rows": rows, "noise": NOISE}
-    write_results("scale_cluster", result, render_cluster(result))
+        result = {"machine": machine(), "rows": rows, "noise": NOISE}
+        write_results("scale_cluster", result, render_cluster(result))  # after each size: the largest take long
 
 
 def render_cluster(result: dict) -> str:

@@ -110,9 +110,22 @@ def knn(query: np.ndarray, vectors: np.ndarray, k: int = 10, batch: int = 2048) 
 
 
 def distinct_rows(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(first, inverse)``: the first row of each distinct vector, in row order, and for every row the
-    position of its vector in ``first`` (``vectors[first][inverse]`` equals ``vectors``). Corpora repeat
-    texts (a course in several sessions): their neighbours need searching once."""
+    """Find the rows whose vectors repeat an earlier row's, bit for bit.
+
+    Corpora repeat texts (a course in several sessions): their neighbours need searching once.
+
+    Parameters
+    ----------
+    vectors : numpy.ndarray
+        Rows, shape ``(n, dim)``.
+
+    Returns
+    -------
+    first : numpy.ndarray
+        The first row of each distinct vector, in row order.
+    inverse : numpy.ndarray
+        For every row, the position of its vector in ``first``: ``vectors[first][inverse]`` equals ``vectors``.
+    """
     seen: dict[bytes, int] = {}
     a = np.ascontiguousarray(vectors)
     inverse = np.fromiter(
