@@ -58,7 +58,7 @@ class Consensus:
 def row_key(text: str, vector: np.ndarray) -> str:
     """Canonical sort key: the text, then (only between identical texts) the vector to 4 decimals, so
     that the last bits of a vector, which move with batch composition, never change the order."""
-    return _key(text, _coarse(vector[None])[0])
+    return _key(text, _coarse(np.asarray(vector)[None])[0])
 
 
 def canonical_order(rows: np.ndarray, texts: list[str], vectors: np.ndarray) -> np.ndarray:
