@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,7 +104,7 @@ def too_few_rows(settings: Settings, n_usable: int) -> str | None:
     return None
 
 
-Neighbours = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+Neighbours = Callable[..., tuple[np.ndarray, np.ndarray]]  # (query, vectors, *, rows) as search.knn
 
 
 def fit(
@@ -193,6 +194,7 @@ def _seed_runs(vectors: np.ndarray, canon: np.ndarray, s: Settings, neighbours_o
     sample is clustered and the other rows follow their nearest sampled neighbours."""
     n = len(vectors)
     fit_rows, rest = canon, canon[:0]
+    search: Future[tuple[np.ndarray, np.ndarray]] | None = None
     if s.max_fit_rows and len(canon) > s.max_fit_rows:
         pick = np.sort(np.random.default_rng(s.seed).choice(len(canon), s.max_fit_rows, replace=False))
         fit_rows, rest = canon[pick], np.delete(canon, pick)
@@ -201,9 +203,11 @@ def _seed_runs(vectors: np.ndarray, canon: np.ndarray, s: Settings, neighbours_o
             len(fit_rows),
             len(rest),
         )
-        first, inverse = distinct_rows(vectors[rest])
-        idx, sims = neighbours_of(vectors[rest[first]], vectors[fit_rows])  # once for every run, repeated rows once
-        neighbours = idx[inverse], sims[inverse]
+        # once for every run, while the layouts are made: the search spends its time in BLAS and torch, which
+        # let go of the GIL, the layouts in numpy's loops, which do too
+        pool = ThreadPoolExecutor(1, thread_name_prefix="flaucluster-vote")
+        search = pool.submit(_sample_neighbours, vectors, fit_rows, rest, neighbours_of)
+        pool.shutdown(wait=False)
     seeds = [s.seed + r for r in range(s.n_runs)]
     layouts = reduce_seeds(
         vectors[fit_rows],
@@ -230,10 +234,20 @@ def _seed_runs(vectors: np.ndarray, canon: np.ndarray, s: Settings, neighbours_o
         run = np.full(n, OUTLIER, dtype=int)
         prob = np.zeros(n, dtype=np.float32)
         run[fit_rows], prob[fit_rows] = renumber_by_size(result.labels), result.probabilities
-        if len(rest):
-            run[rest], prob[rest] = vote(*neighbours, run[fit_rows])
+        if search is not None:
+            run[rest], prob[rest] = vote(*search.result(), run[fit_rows])
         runs.append(run[canon])
         probs.append(prob)
         reduced.append(points)
         details.append(result.details)
     return runs, probs, reduced, details, fit_rows, rest
+
+
+def _sample_neighbours(
+    vectors: np.ndarray, fit_rows: np.ndarray, rest: np.ndarray, neighbours_of: Neighbours
+) -> tuple[np.ndarray, np.ndarray]:
+    """The nearest sampled rows of each row of ``rest``, repeated vectors searched once, rows read where they
+    are (a copy of them all costs seconds at 100k rows)."""
+    first, inverse = distinct_rows(vectors, rest)
+    idx, sims = neighbours_of(vectors, vectors[fit_rows], rows=rest[first])
+    return idx[inverse], sims[inverse]

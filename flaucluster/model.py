@@ -556,8 +556,11 @@ class TopicModel(BaseEstimator):
                 )
             if not all(np.isfinite(embeddings[s : s + 4096][ok[s : s + 4096]]).all() for s in range(0, len(ok), 4096)):
                 raise ConfigError("embeddings holds NaN or infinite values in usable rows.")
-            out = l2_normalize(embeddings)
-            out[~ok] = 0
+            out = l2_normalize(embeddings)  # the caller's array itself when its rows are unit already
+            if (~ok).any() and out[~ok].any():
+                if np.may_share_memory(out, embeddings):
+                    out = out.copy()
+                out[~ok] = 0
             return out
         if not ok.any():
             return np.zeros((len(texts), 1), dtype=np.float32)
@@ -584,7 +587,9 @@ class TopicModel(BaseEstimator):
             Ignored (scikit-learn convention); pass known labels to :meth:`evaluate`.
         embeddings : numpy.ndarray of shape (n_texts, dim) or None, default=None
             Vectors of the texts, one row per text in the same order, made by the encoder named in ``model``
-            (if any); they are normalised here. None: the model's encoder embeds the texts.
+            (if any); they are normalised here. Unit ``float32`` rows (zeros for unusable texts) are kept as
+            they are, not copied, as ``embeddings_``: do not modify them afterwards. None: the model's encoder
+            embeds the texts.
         ids : sequence or None, default=None
             One id per text (written as text); None: ``"0"``, ``"1"``, ...
 

@@ -57,6 +57,11 @@ LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")  # \x0b: Excel's in-cell line break
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # soft hyphen, zero-width, BOM
+# Any character one of the steps of clean_text would act on: most cells have none, and skip them all.
+_ACTED_ON = re.compile(
+    "[<&\r\x0b\x0c\x85\u2028\u2029\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f"
+    "\u00ad\u200b\u200c\u200d\u2060\ufeff\ud800-\udfff]"
+)
 _BLOCK_TAGS = {
     "p",
     "div",
@@ -197,6 +202,8 @@ def html_to_text(text: str) -> str:
 
 def clean_text(text: str) -> tuple[str, list[str]]:
     """The text the models see, and what was changed to get it (empty list: nothing worth saying)."""
+    if not _ACTED_ON.search(text) and unicodedata.is_normalized("NFC", text):
+        return text.strip(), []
     notes = []
     text = unicodedata.normalize("NFC", _INVISIBLE.sub("", LONE_SURROGATE.sub("\ufffd", text)))
     if _TAG.search(text) or _ENTITY.search(text):

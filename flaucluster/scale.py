@@ -292,6 +292,7 @@ def knn(
     *,
     batch: int = 2048,
     blocks_per_task: int | None = None,
+    rows: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`flaucluster.search.knn` on the workers of ``client``: the same neighbours, bit for bit.
 
@@ -312,23 +313,26 @@ def knn(
         Query rows per matrix product, as in :func:`flaucluster.search.knn`.
     blocks_per_task : int, optional
         Blocks of ``batch`` rows per task; ``None``: :data:`KNN_BLOCKS_PER_TASK`.
+    rows : numpy.ndarray, optional
+        Search for ``query[rows]`` only; None: every row.
 
     Returns
     -------
     numpy.ndarray
-        Shape ``(m, min(k, n))``: the rows of ``vectors``, nearest first.
+        Shape ``(len(rows), min(k, n))``: the rows of ``vectors``, nearest first.
     numpy.ndarray
         Their cosine similarities, same shape.
     """
     from .search import knn as knn_here
 
+    rows = np.arange(len(query)) if rows is None else np.asarray(rows)
     step = batch * (blocks_per_task or KNN_BLOCKS_PER_TASK)
-    if len(query) <= step:  # one task's worth: no reason to ship the vectors
-        return knn_here(query, vectors, k, batch)
+    if len(rows) <= step:  # one task's worth: no reason to ship the vectors
+        return knn_here(query, vectors, k, batch, rows=rows)
     [shared] = client.scatter([vectors], broadcast=True)
     futures = [
-        client.submit(knn_here, query[s : s + step], shared, k, batch, retries=2, pure=False)
-        for s in range(0, len(query), step)
+        client.submit(knn_here, query[rows[s : s + step]], shared, k, batch, retries=2, pure=False)
+        for s in range(0, len(rows), step)
     ]
     with _workers_dying():
         parts = client.gather(futures)

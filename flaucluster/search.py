@@ -17,9 +17,12 @@ __all__ = ["distinct_rows", "knn", "near_duplicates", "nearest"]
 # Score cells above which torch.topk picks the top k: on large blocks it beats np.argpartition, which
 # dominated neighbour votes at 100k rows; below it numpy's is cheaper than importing torch.
 _TORCH_TOPK_CELLS = 1 << 22
+_BLOCK = 4096  # rows per block where every row is visited: a copy of them all costs seconds at 100k rows
 
 
-def nearest(query: np.ndarray, vectors: np.ndarray, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
+def nearest(
+    query: np.ndarray, vectors: np.ndarray, k: int = 10, *, out: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Find the ``k`` nearest ``vectors`` to each ``query`` row, by cosine similarity.
 
     Parameters
@@ -30,6 +33,9 @@ def nearest(query: np.ndarray, vectors: np.ndarray, k: int = 10) -> tuple[np.nda
         Unit rows to search, shape ``(n, dim)``.
     k : int, default 10
         How many neighbours; at most ``n`` are returned.
+    out : numpy.ndarray, optional
+        Room for the scores, at least ``(m, n)`` of their dtype, re-used from call to call: a fresh score
+        matrix each time is slower than the product itself.
 
     Returns
     -------
@@ -42,7 +48,7 @@ def nearest(query: np.ndarray, vectors: np.ndarray, k: int = 10) -> tuple[np.nda
     --------
     knn : The same for many queries, in batches.
     """
-    scores = query @ vectors.T
+    scores = np.matmul(query, vectors.T, out=None if out is None else out[: len(query), : len(vectors)])
     k = min(k, vectors.shape[0])
     if scores.size >= _TORCH_TOPK_CELLS:
         import torch
@@ -65,24 +71,23 @@ def vote(idx: np.ndarray, sims: np.ndarray, labels: np.ndarray) -> tuple[np.ndar
     ids, code = np.unique(labels, return_inverse=True)  # ascending: the first of equal maxima is the smaller id
     code = code.ravel()
     k = idx.shape[1]
-    for s in range(0, len(idx), _VOTE_BLOCK):  # a (rows, clusters) table a block at a time
-        cast = code[idx[s : s + _VOTE_BLOCK]]
-        weight = np.maximum(sims[s : s + _VOTE_BLOCK], 0).astype(np.float64)
+    for s in range(0, len(idx), _BLOCK):  # a (rows, clusters) table a block at a time
+        cast = code[idx[s : s + _BLOCK]]
+        weight = np.maximum(sims[s : s + _BLOCK], 0).astype(np.float64)
         table = np.zeros((len(cast), len(ids)))
         rows = np.repeat(np.arange(len(cast)), k)
         np.add.at(table, (rows, cast.ravel()), weight.ravel())
         total = table.sum(1)
         best = np.where(total > 0, table.argmax(1), cast.min(1))  # no positive vote: the smallest id among them
         top = table[np.arange(len(cast)), best]
-        out[s : s + _VOTE_BLOCK] = ids[best]
-        share[s : s + _VOTE_BLOCK] = np.divide(top, total, out=np.zeros_like(top), where=total > 0)
+        out[s : s + _BLOCK] = ids[best]
+        share[s : s + _BLOCK] = np.divide(top, total, out=np.zeros_like(top), where=total > 0)
     return out, share
 
 
-_VOTE_BLOCK = 4096
-
-
-def knn(query: np.ndarray, vectors: np.ndarray, k: int = 10, batch: int = 2048) -> tuple[np.ndarray, np.ndarray]:
+def knn(
+    query: np.ndarray, vectors: np.ndarray, k: int = 10, batch: int = 2048, *, rows: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Find the ``k`` nearest ``vectors`` to each ``query`` row: :func:`nearest` in batches, for many queries.
 
     Parameters
@@ -95,21 +100,28 @@ def knn(query: np.ndarray, vectors: np.ndarray, k: int = 10, batch: int = 2048) 
         How many neighbours; at most ``n`` are returned.
     batch : int, default 2048
         Query rows scored at a time (this bounds memory).
+    rows : numpy.ndarray, optional
+        Search for ``query[rows]`` only, taken a batch at a time (no copy of them all); None: every row.
 
     Returns
     -------
     indices : numpy.ndarray
-        Shape ``(m, min(k, n))``: the rows of ``vectors``, nearest first (``(0, k)`` for no query).
+        Shape ``(len(rows), min(k, n))``: the rows of ``vectors``, nearest first (``(0, k)`` for no query).
     scores : numpy.ndarray
         Their cosine similarities, same shape.
     """
-    parts = [nearest(query[s : s + batch], vectors, k) for s in range(0, len(query), batch)]
+    count = len(query) if rows is None else len(rows)
+    room = np.empty((min(batch, count), len(vectors)), dtype=np.result_type(query, vectors)) if count else None
+    parts = [
+        nearest(query[s : s + batch] if rows is None else query[rows[s : s + batch]], vectors, k, out=room)
+        for s in range(0, count, batch)
+    ]
     if not parts:
         return np.zeros((0, k), dtype=int), np.zeros((0, k), dtype=np.float32)
     return np.vstack([p[0] for p in parts]), np.vstack([p[1] for p in parts])
 
 
-def distinct_rows(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def distinct_rows(vectors: np.ndarray, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Find the rows whose vectors repeat an earlier row's, bit for bit.
 
     Corpora repeat texts (a course in several sessions): their neighbours need searching once.
@@ -118,26 +130,30 @@ def distinct_rows(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ----------
     vectors : numpy.ndarray
         Rows, shape ``(n, dim)``.
+    rows : numpy.ndarray, optional
+        Look at ``vectors[rows]`` only (read a block at a time, not copied whole); None: every row.
 
     Returns
     -------
     first : numpy.ndarray
-        The first row of each distinct vector, in row order.
+        The first of each distinct vector, as positions in ``rows`` (in ``vectors`` without it), in order.
     inverse : numpy.ndarray
-        For every row, the position of its vector in ``first``: ``vectors[first][inverse]`` equals ``vectors``.
+        For each of them, the position of its vector in ``first``: ``vectors[rows][first][inverse]`` equals
+        ``vectors[rows]``.
     """
+    rows = np.arange(len(vectors)) if rows is None else np.asarray(rows)
     seen: dict[bytes, int] = {}
-    a = np.ascontiguousarray(vectors)
-    inverse = np.fromiter(
-        (seen.setdefault(hashlib.blake2b(r.tobytes(), digest_size=16).digest(), len(seen)) for r in a),
-        dtype=np.intp,
-        count=len(a),
-    )
+    inverse = np.empty(len(rows), dtype=np.intp)
+    for s in range(0, len(rows), _BLOCK):
+        block = np.ascontiguousarray(vectors[rows[s : s + _BLOCK]])
+        inverse[s : s + len(block)] = [
+            seen.setdefault(hashlib.blake2b(r.tobytes(), digest_size=16).digest(), len(seen)) for r in block
+        ]
     first = np.full(len(seen), -1, dtype=np.intp)
-    first[inverse[::-1]] = np.arange(len(a) - 1, -1, -1)  # the last write, in reverse, is each one's first row
-    for s in range(0, len(a), 4096):  # a digest collision would give a row another's neighbours: check
-        if not np.array_equal(a[s : s + 4096], a[first[inverse[s : s + 4096]]]):
-            return np.arange(len(a)), np.arange(len(a))
+    first[inverse[::-1]] = np.arange(len(rows) - 1, -1, -1)  # the last write, in reverse, is each one's first row
+    for s in range(0, len(rows), _BLOCK):  # a digest collision would give a row another's neighbours: check
+        if not np.array_equal(vectors[rows[s : s + _BLOCK]], vectors[rows[first[inverse[s : s + _BLOCK]]]]):
+            return np.arange(len(rows)), np.arange(len(rows))
     return first, inverse
 
 

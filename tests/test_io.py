@@ -100,3 +100,21 @@ def test_embed_command_wrong_column_exits_with_message(tmp_path, capsys, caplog)
         main(["embed", str(src), "--text-column", "titre", "--model", "usem3", "--out", str(tmp_path / "v.npy")]) == 2
     )
     assert "Available columns" in caplog.text
+
+
+def test_cells_with_nothing_to_clean_skip_the_cleaning_with_the_same_result(monkeypatch):
+    import re
+
+    from flaucluster import rows
+
+    cells = [f"a{chr(c)}b" for c in range(0x10000)] + [
+        "  Cours  ",
+        "é",
+        "e\u0301",
+        "\u212b",
+        "<b>x</b> &amp;",
+        "x\r\ny",
+    ]
+    fast = [rows.clean_text(t) for t in cells]
+    monkeypatch.setattr(rows, "_ACTED_ON", re.compile(".", re.S))  # every cell through every step
+    assert fast == [rows.clean_text(t) for t in cells]

@@ -152,6 +152,17 @@ def test_unusable_rows_are_kept_flagged_and_outside_clusters(sample, sample_embe
     assert (docs["cluster"].iloc[-4:] == -1).all() and not docs["is_outlier"].iloc[-4:].any()
 
 
+def test_given_unit_embeddings_are_kept_without_a_copy_and_never_written_to(sample, sample_embeddings):
+    texts = list(sample.texts[:300]) + [""]
+    unit = np.vstack([sample_embeddings[:300], np.zeros((1, sample_embeddings.shape[1]), np.float32)])
+    assert TopicModel(seed=1, n_runs=1).fit(texts, embeddings=unit).embeddings_ is unit
+    stray = unit.copy()
+    stray[-1] = unit[0]  # a vector given for an empty text: zeroed in the model, not in the caller's array
+    model = TopicModel(seed=1, n_runs=1).fit(texts, embeddings=stray)
+    assert not model.embeddings_[-1].any() and (stray[-1] == unit[0]).all()
+    np.testing.assert_array_equal(model.embeddings_[:-1], unit[:-1])
+
+
 def test_stability_runs_score_clusters_and_rows(sample, sample_embeddings):
     model = TopicModel(seed=7, n_runs=3).fit(sample.texts, embeddings=sample_embeddings)
     info, docs, summary = model.topic_info(), model.document_info(), model.summary()
@@ -179,7 +190,7 @@ def test_repeated_rows_outside_the_sample_are_searched_once_with_the_same_result
     texts, vectors = texts + texts[:500], np.vstack([sample_embeddings, sample_embeddings[:500]])
     params = {"seed": 7, "max_fit_rows": 800, "n_runs": 1}
     once = TopicModel(**params).fit(texts, embeddings=vectors)
-    monkeypatch.setattr(consensus, "distinct_rows", lambda v: (np.arange(len(v)), np.arange(len(v))))
+    monkeypatch.setattr(consensus, "distinct_rows", lambda v, rows: (np.arange(len(rows)), np.arange(len(rows))))
     every = TopicModel(**params).fit(texts, embeddings=vectors)
     np.testing.assert_array_equal(once.labels_, every.labels_)
     np.testing.assert_array_equal(once.probabilities_, every.probabilities_)

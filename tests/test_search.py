@@ -47,3 +47,15 @@ def test_distinct_rows_finds_each_repeated_vector_once_in_row_order():
     nearly = a.copy()
     nearly[2, 0] = np.nextafter(np.float32(1), np.float32(2))  # one bit apart is another vector
     assert search.distinct_rows(nearly)[0].tolist() == [0, 1, 2, 3]
+
+
+def test_searching_some_rows_in_place_equals_searching_their_copy():
+    query, vectors = unit(900, 16, 2), unit(400, 16, 3)
+    rows = np.random.default_rng(0).permutation(900)[:700]
+    here = search.knn(query, vectors, 5, batch=128, rows=rows)
+    copied = search.knn(query[rows], vectors, 5, batch=128)
+    for a, b in zip(here, copied):
+        np.testing.assert_array_equal(a, b)
+    a = np.array([[1, 2], [3, 4], [1, 2], [5, 6]], dtype=np.float32)
+    first, inverse = search.distinct_rows(a, np.array([3, 0, 2]))  # rows 0 and 2 are the same vector
+    assert first.tolist() == [0, 1] and inverse.tolist() == [0, 1, 1]

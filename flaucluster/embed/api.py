@@ -124,8 +124,10 @@ def embed_rows(
 def l2_normalize(vectors: np.ndarray) -> np.ndarray:
     """Scale each row to unit length; zero rows stay zero.
 
-    Rows already of unit length (within 1e-6) are returned bit for bit, so normalising twice changes nothing:
-    embeddings given to ``fit`` equal the ones it computes.
+    Rows already of unit length (within 1e-6) are kept bit for bit, so normalising twice changes nothing:
+    embeddings given to ``fit`` equal the ones it computes. When every row is already unit (or zero) and
+    ``float32``, the input itself is returned, not a copy (as scikit-learn's ``check_array(copy=False)``):
+    a copy of a large matrix doubles the memory a fit needs.
 
     Parameters
     ----------
@@ -138,13 +140,23 @@ def l2_normalize(vectors: np.ndarray) -> np.ndarray:
         ``float32`` array of the same shape, with unit (or zero) rows.
     """
     vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.concatenate(  # in blocks: a float64 copy of 100k rows costs seconds
+        [
+            np.linalg.norm(vectors[s : s + _NORM_BLOCK].astype(np.float64), axis=1)
+            for s in range(0, len(vectors), _NORM_BLOCK)
+        ]
+        or [np.zeros(0)]
+    )[:, None]
+    unit = np.abs(norms - 1.0) < 1e-6
+    if (unit | (norms == 0)).all():
+        return vectors
+    scale = np.where(unit | (norms == 0), 1.0, norms)
     out = np.empty_like(vectors)
-    for s in range(0, len(vectors), _NORM_BLOCK):  # in blocks: float64 copies of 100k rows cost seconds
+    for s in range(0, len(vectors), _NORM_BLOCK):
         block = vectors[s : s + _NORM_BLOCK]
-        norms = np.linalg.norm(block.astype(np.float64), axis=1, keepdims=True)
-        unit = np.abs(norms - 1.0) < 1e-6
-        scale = np.where(unit | (norms == 0), 1.0, norms)
-        out[s : s + _NORM_BLOCK] = np.where(unit, block, (block / scale).astype(np.float32))
+        out[s : s + _NORM_BLOCK] = np.where(
+            unit[s : s + _NORM_BLOCK], block, (block / scale[s : s + _NORM_BLOCK]).astype(np.float32)
+        )
     return out
 
 
