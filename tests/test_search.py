@@ -10,16 +10,29 @@ def unit(n, dim, seed):
     return x / np.linalg.norm(x, axis=1, keepdims=True)
 
 
-def test_numpy_and_torch_top_k_give_the_same_exact_neighbours(monkeypatch):
-    query, vectors = unit(300, 32, 0), unit(500, 32, 1)
+def test_the_grouped_top_k_of_large_blocks_gives_the_same_exact_neighbours(monkeypatch):
+    query, vectors = unit(300, 32, 0), unit(500, 32, 1)  # 22 groups of 22 columns, and 16 left over
     scores = query @ vectors.T
     expected = np.argsort(-scores, axis=1, kind="stable")[:, :7]
-    small = search.knn(query, vectors, 7)  # numpy argpartition below the size threshold
-    monkeypatch.setattr(search, "_TORCH_TOPK_CELLS", 1)
-    big = search.knn(query, vectors, 7)  # torch.topk above it
+    small = search.knn(query, vectors, 7)  # every row partitioned, below the size threshold
+    monkeypatch.setattr(search, "_GROUPED_CELLS", 1)
+    big = search.knn(query, vectors, 7)  # the best groups of columns only, above it
     for idx, sims in (small, big):
         np.testing.assert_array_equal(idx, expected)
         np.testing.assert_allclose(sims, np.take_along_axis(scores, expected, 1), rtol=0, atol=1e-6)
+
+
+def test_the_grouped_top_k_finds_the_best_wherever_they_sit():
+    rng = np.random.default_rng(3)
+    scores = rng.normal(size=(6, 103)).astype(np.float32)  # groups of 10 columns, 3 left over
+    scores[0, 20:30] += 10  # all the best in one group
+    scores[1, 100:] += 10  # the best among the columns left over
+    scores[2] = np.round(scores[2])  # many ties
+    scores[3] = 1.0  # all equal
+    idx, top = search._top_k(scores, 8)
+    np.testing.assert_array_equal(top, -np.sort(-scores, axis=1)[:, :8])
+    np.testing.assert_array_equal(np.take_along_axis(scores, idx, 1), top)
+    assert all(len(set(row)) == 8 for row in idx.tolist())
 
 
 def test_the_vote_weighs_neighbours_by_similarity_and_breaks_ties_toward_the_smaller_id():
