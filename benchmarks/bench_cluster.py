@@ -143,15 +143,19 @@ def main() -> None:
         f"UMAP 5-d cosine (15 neighbours), HDBSCAN min_cluster_size={args.min_cluster_size}. Wall time of "
         "fitting (embeddings precomputed), peak RSS of the process.",
         "",
-        "| rows | system | wall s | × BERTopic time | peak RSS MB | ARI | NMI | outliers | clusters |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| rows | system | wall s | × BERTopic time | × EVōC time | peak RSS MB | ARI | NMI | outliers | clusters |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
+
+    def times(r: dict, system: str) -> str:
+        base = next((b for b in results["runs"] if b["rows"] == r["rows"] and b["system"] == system), None)
+        return f"{r['seconds'] / base['seconds']:.2f}×" if base else "–"
+
     for n in args.sizes:
-        base = next((r for r in results["runs"] if r["rows"] == n and r["system"] == "bertopic"), None)
         for r in (r for r in results["runs"] if r["rows"] == n):
-            ratio = f"{r['seconds'] / base['seconds']:.2f}×" if base else "–"
             lines.append(
-                f"| {n:,} | {r['system']} | {r['seconds']:.0f} | {ratio} | {r['peak_rss_mb']:.0f} | "
+                f"| {n:,} | {r['system']} | {r['seconds']:.1f} | {times(r, 'bertopic')} | {times(r, 'evoc')} | "
+                f"{r['peak_rss_mb']:.0f} | "
                 f"{r['ari']:.3f} | {r['nmi']:.3f} | {r['outlier_share']:.1%} | {r['clusters']} |"
             )
     lines += [

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -64,10 +65,14 @@ def row_key(text: str, vector: np.ndarray) -> str:
 
 def canonical_order(rows: np.ndarray, texts: list[str], vectors: np.ndarray) -> np.ndarray:
     """``rows`` sorted by :func:`row_key`: the same rows give the same order whatever the input order."""
-    keys: list[str] = []
-    for s in range(0, len(rows), 4096):  # vectors rounded a block at a time, not row by row
-        block = rows[s : s + 4096]
-        keys += [_key(texts[i], c) for i, c in zip(block, _coarse(vectors[block]))]
+    keys = [_text_key(texts[i]) for i in rows]
+    seen = Counter(keys)
+    # a text's key decides its place unless the text repeats: only then is the vector's part compared
+    repeated = np.array([j for j, key in enumerate(keys) if seen[key] > 1], dtype=np.intp)
+    for s in range(0, len(repeated), 4096):  # vectors rounded a block at a time, not row by row
+        block = repeated[s : s + 4096]
+        for j, c in zip(block, _coarse(vectors[rows[block]])):
+            keys[j] += _vector_key(c)
     return rows[np.argsort(keys, kind="stable")]
 
 
@@ -76,10 +81,15 @@ def _coarse(vectors: np.ndarray) -> np.ndarray:
 
 
 def _key(text: str, coarse: np.ndarray) -> str:
-    return (
-        hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
-        + hashlib.blake2b(coarse.tobytes(), digest_size=6).hexdigest()
-    )
+    return _text_key(text) + _vector_key(coarse)
+
+
+def _text_key(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()  # always 24 characters
+
+
+def _vector_key(coarse: np.ndarray) -> str:
+    return hashlib.blake2b(coarse.tobytes(), digest_size=6).hexdigest()
 
 
 def too_few_rows(settings: Settings, n_usable: int) -> str | None:
@@ -203,8 +213,8 @@ def _seed_runs(vectors: np.ndarray, canon: np.ndarray, s: Settings, neighbours_o
             len(fit_rows),
             len(rest),
         )
-        # once for every run, while the layouts are made: the search spends its time in BLAS and torch, which
-        # let go of the GIL, the layouts in numpy's loops, which do too
+        # once for every run, in a thread while the layouts are made: both spend their time in BLAS and numpy
+        # loops, which let go of the GIL
         pool = ThreadPoolExecutor(1, thread_name_prefix="flaucluster-vote")
         search = pool.submit(_sample_neighbours, vectors, fit_rows, rest, neighbours_of)
         pool.shutdown(wait=False)

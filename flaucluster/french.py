@@ -1230,6 +1230,16 @@ def lemma_key(word: str, pairs: dict[str, str] | None = None) -> str:
     >>> lemma_key("Etudiantes"), lemma_key("étudiant"), lemma_key("apprenants")
     ('etudiant', 'etudiant', 'apprenant')
     """
+    return _default_lemma_key(word) if pairs is None else _lemma_key(word, pairs)
+
+
+@lru_cache(maxsize=200_000)
+def _default_lemma_key(word: str) -> str:
+    """With the built-in pairs, memoised: text repeats words (the pairs given as ``pairs`` may change)."""
+    return _lemma_key(word, None)
+
+
+def _lemma_key(word: str, pairs: dict[str, str] | None) -> str:
     word = restore_accents(word.lower().replace("’", "'"))
     base = masculine(word, pairs)
     if base == word and word.endswith("s"):

@@ -175,6 +175,9 @@ def test_the_vote_s_neighbour_search_on_the_cluster_finds_the_same_neighbours(cl
     here = knn_here(query, vectors, 10, 512)
     there = knn(client, query, vectors, 10, batch=512, blocks_per_task=2)  # 5 tasks of 1,024 rows
     assert np.array_equal(there[0], here[0]) and np.array_equal(there[1], here[1])
+    rows = rng.permutation(5000)[:4500]  # 9 tasks, 4 at a time on 2 workers, put back in order
+    some = knn(client, query, vectors, 10, batch=512, blocks_per_task=1, rows=rows)
+    assert np.array_equal(some[0], here[0][rows]) and np.array_equal(some[1], here[1][rows])
 
 
 def test_above_max_fit_rows_a_model_with_a_client_votes_the_same(client, sample, monkeypatch):

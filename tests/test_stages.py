@@ -57,6 +57,17 @@ def test_vector_noise_in_the_last_bits_does_not_change_the_order():
     )
 
 
+def test_canonical_order_is_the_order_of_row_keys_repeated_texts_by_their_vectors():
+    rng = np.random.default_rng(0)
+    texts = [f"Cours {i % 40}" for i in range(300)]  # every text repeats, with other vectors
+    texts[:50] = [f"Atelier {i}" for i in range(50)]  # and some do not
+    vectors = rng.normal(size=(300, 8)).astype(np.float32)
+    vectors[100] = vectors[140]  # the same text and vector twice: input order between them
+    rows = rng.permutation(300)[:250]
+    by_key = sorted(rows, key=lambda i: consensus.row_key(texts[i], vectors[i]))
+    assert consensus.canonical_order(rows, texts, vectors).tolist() == [int(i) for i in by_key]
+
+
 def test_too_few_rows_is_advice_not_an_error_except_for_an_impossible_k():
     settings = consensus.Settings(min_cluster_size=10)
     assert "20" in consensus.too_few_rows(settings, 12)
