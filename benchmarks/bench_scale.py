@@ -263,7 +263,7 @@ def render_cluster(result: dict) -> str:
         "",
         f"Peak memory per worker from {sizes[0]:,} to {sizes[-1]:,} rows ({sizes[-1] / sizes[0]:.0f}× the rows): "
         + ", ".join(growth)
-        + ". A worker holds the 10,000 sampled vectors and one task's rows (16,384) at a time. The main process "
+        + ". A worker holds the 10,000 sampled vectors and the rows of the neighbour-search tasks sent to it (16,384 rows each, two at a time per worker). The main process "
         "holds every vector (given here, as `embeddings=`), clusters the sample, counts the vote and the keywords: "
         "its memory grows with the rows. On this 2-core machine 4 workers share 2 cores.",
         "",
