@@ -348,8 +348,8 @@ def knn(
     # a few tasks per worker at a time: the rows of tasks not started yet stay here, so that a worker's
     # memory does not grow with the rows
     in_flight = TASKS_IN_FLIGHT_PER_WORKER * max(1, len(client.scheduler_info().get("workers", {})))
-    waiting = as_completed([submit(i) for i in range(min(in_flight, len(starts)))])
     following = min(in_flight, len(starts))
+    waiting = as_completed([submit(i) for i in range(following)])
     with _workers_dying():
         for future in waiting:
             parts[index.pop(future.key)] = future.result()

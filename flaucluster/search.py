@@ -51,8 +51,11 @@ def nearest(
     """
     scores = np.matmul(query, vectors.T, out=None if out is None else out[: len(query), : len(vectors)])
     k = min(k, vectors.shape[0])
-    if scores.size >= _GROUPED_CELLS and len(vectors) // max(1, isqrt(len(vectors))) > k:
-        return _top_k(scores, k)
+    return _top_k(scores, k) if scores.size >= _GROUPED_CELLS else _best(scores, k)
+
+
+def _best(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The columns of the ``k`` largest scores of each row, and those scores, nearest first."""
     top = np.argpartition(scores, -k, axis=1)[:, -k:]
     order = np.take_along_axis(scores, top, 1).argsort(axis=1)[:, ::-1]
     idx = np.take_along_axis(top, order, 1)
@@ -60,13 +63,15 @@ def nearest(
 
 
 def _top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """The ``k`` largest scores of each row, nearest first, exactly, without partitioning whole rows: the
-    columns are cut into groups of about sqrt(n), and the k best of a row lie in its k groups of highest
-    maximum (a score outside them has k group maxima at least as high), so only those, and the few columns
-    left over after the last whole group, are searched."""
+    """:func:`_best`, exactly, without partitioning whole rows: the columns are cut into groups of about
+    sqrt(n), and the k best of a row lie in its k groups of highest maximum (a score outside them has k group
+    maxima at least as high), so only those, and the few columns left over after the last whole group, are
+    searched."""
     b, n = scores.shape
-    width = isqrt(n)
+    width = max(1, isqrt(n))
     groups = n // width
+    if groups <= k:  # too few groups to leave any out
+        return _best(scores, k)
     whole = scores[:, : groups * width].reshape(b, groups, width)
     best = np.argpartition(whole.max(2), groups - k, axis=1)[:, groups - k :]
     values = np.take_along_axis(whole, best[:, :, None], 1).reshape(b, k * width)
@@ -74,10 +79,8 @@ def _top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     if groups * width < n:
         values = np.concatenate([values, scores[:, groups * width :]], 1)
         columns = np.concatenate([columns, np.broadcast_to(np.arange(groups * width, n), (b, n - groups * width))], 1)
-    top = np.argpartition(values, -k, axis=1)[:, -k:]
-    order = np.take_along_axis(values, top, 1).argsort(axis=1)[:, ::-1]
-    top = np.take_along_axis(top, order, 1)
-    return np.take_along_axis(columns, top, 1), np.take_along_axis(values, top, 1)
+    top, best_values = _best(values, k)
+    return np.take_along_axis(columns, top, 1), best_values
 
 
 def vote(idx: np.ndarray, sims: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

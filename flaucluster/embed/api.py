@@ -148,9 +148,10 @@ def l2_normalize(vectors: np.ndarray) -> np.ndarray:
         or [np.zeros(0)]
     )[:, None]
     unit = np.abs(norms - 1.0) < 1e-6
-    if (unit | (norms == 0)).all():
+    kept = unit | (norms == 0)
+    if kept.all():
         return vectors
-    scale = np.where(unit | (norms == 0), 1.0, norms)
+    scale = np.where(kept, 1.0, norms)
     out = np.empty_like(vectors)
     for s in range(0, len(vectors), _NORM_BLOCK):
         block = vectors[s : s + _NORM_BLOCK]
