@@ -123,9 +123,20 @@ def spectral_start(graph: FuzzyGraph, dim: int, vectors: np.ndarray) -> np.ndarr
     return start
 
 
+# curve_params of the settings flaucluster uses (clustering, the 2-D map), fitted once: the fit and the import
+# of scipy.optimize took longer than a layout of the sample (tests/test_layout.py fits them again)
+_FITTED = {(0.0, 1.0): (1.93280839734315, 0.7904949732233831), (0.1, 1.0): (1.5769434602697652, 0.8950608778515733)}
+
+
 @lru_cache(maxsize=8)
 def curve_params(min_dist: float, spread: float = 1.0) -> tuple[float, float]:
     """umap-learn's (a, b): the curve 1 / (1 + a d^2b) fitted to the offset exponential of ``min_dist``."""
+    if (min_dist, spread) in _FITTED:
+        return _FITTED[min_dist, spread]
+    return _fit_curve(min_dist, spread)
+
+
+def _fit_curve(min_dist: float, spread: float) -> tuple[float, float]:
     from scipy.optimize import curve_fit
 
     x = np.linspace(0, spread * 3, 300)

@@ -41,7 +41,7 @@ def nearest(
     Returns
     -------
     indices : numpy.ndarray
-        Shape ``(m, min(k, n))``: the rows of ``vectors``, nearest first (equal scores in either order).
+        Shape ``(m, min(k, n))``: the rows of ``vectors``, nearest first (equal scores: the earlier row first).
     scores : numpy.ndarray
         Their cosine similarities, same shape.
 
@@ -55,32 +55,52 @@ def nearest(
 
 
 def _best(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """The columns of the ``k`` largest scores of each row, and those scores, nearest first."""
-    top = np.argpartition(scores, -k, axis=1)[:, -k:]
-    order = np.take_along_axis(scores, top, 1).argsort(axis=1)[:, ::-1]
-    idx = np.take_along_axis(top, order, 1)
-    return idx, np.take_along_axis(scores, idx, 1)
+    """The columns of the ``k`` largest scores of each row, and those scores, nearest first; equal scores
+    in column order, so that the answer never depends on how the rows were batched or grouped."""
+    if k == 0:
+        return np.zeros((len(scores), 0), dtype=np.intp), scores[:, :0]
+    bound = np.partition(scores, scores.shape[1] - k, axis=1)[:, scores.shape[1] - k]  # each row's k-th best
+    rows, cols = np.nonzero(scores >= bound[:, None])
+    return _first_k(rows, cols, scores[rows, cols], len(scores), k)
 
 
 def _top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """:func:`_best`, exactly, without partitioning whole rows: the columns are cut into groups of about
-    sqrt(n), and the k best of a row lie in its k groups of highest maximum (a score outside them has k group
-    maxima at least as high), so only those, and the few columns left over after the last whole group, are
-    searched."""
+    sqrt(n), and a row's k-th highest group maximum is a floor for its k best scores (k scores reach it),
+    so only the groups whose maximum reaches that floor, and the few columns left over after the last
+    whole group, are searched."""
+    scores = np.ascontiguousarray(scores)
     b, n = scores.shape
     width = max(1, isqrt(n))
     groups = n // width
     if groups <= k:  # too few groups to leave any out
         return _best(scores, k)
     whole = scores[:, : groups * width].reshape(b, groups, width)
-    best = np.argpartition(whole.max(2), groups - k, axis=1)[:, groups - k :]
-    values = np.take_along_axis(whole, best[:, :, None], 1).reshape(b, k * width)
-    columns = (best[:, :, None] * width + np.arange(width)).reshape(b, k * width)
+    peaks = whole.max(2)
+    floor = np.partition(peaks, groups - k, axis=1)[:, groups - k]
+    picked = np.flatnonzero(peaks >= floor[:, None])  # k groups a row, more only where maxima tie
+    g_rows, g_ids = np.divmod(picked, groups)
+    if groups * width == n:  # the picked groups copied as whole rows: fast
+        inside = np.take(scores.reshape(b * groups, width), picked, axis=0)
+    else:
+        inside = np.take(scores.reshape(-1), (g_rows * n + g_ids * width)[:, None] + np.arange(width))
+    hit, offset = np.divmod(np.flatnonzero(inside >= floor[g_rows, None]), width)
+    rows, cols = g_rows[hit], g_ids[hit] * width + offset
     if groups * width < n:
-        values = np.concatenate([values, scores[:, groups * width :]], 1)
-        columns = np.concatenate([columns, np.broadcast_to(np.arange(groups * width, n), (b, n - groups * width))], 1)
-    top, best_values = _best(values, k)
-    return np.take_along_axis(columns, top, 1), best_values
+        r, c = np.nonzero(scores[:, groups * width :] >= floor[:, None])
+        rows, cols = np.concatenate([rows, r]), np.concatenate([cols, c + groups * width])
+    return _first_k(rows, cols, scores[rows, cols], b, k)
+
+
+def _first_k(rows: np.ndarray, cols: np.ndarray, values: np.ndarray, b: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """From candidates ``(rows, cols, values)``, at least ``k`` in each of ``b`` rows and every one of a
+    row's k best among them: each row's k best, highest first, equal values in column order."""
+    if np.bincount(rows, minlength=b)[:b].min(initial=k) < k:  # a NaN score compares false with everything
+        raise FloatingPointError("a similarity is NaN: a vector holds NaN or infinity")
+    order = np.lexsort((cols, -values, rows))
+    first = np.searchsorted(rows[order], np.arange(b))
+    take = order[(first[:, None] + np.arange(k)).ravel()]
+    return cols[take].reshape(b, k), values[take].reshape(b, k)
 
 
 def vote(idx: np.ndarray, sims: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

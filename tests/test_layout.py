@@ -92,3 +92,8 @@ def test_curve_parameters_are_umap_learns():
 
     for min_dist in (0.0, 0.1, 0.5):
         np.testing.assert_allclose(layout.curve_params(min_dist), find_ab_params(1.0, min_dist), rtol=1e-6)
+
+
+def test_the_stored_curve_parameters_are_the_fit_they_stand_for():
+    for (min_dist, spread), stored in layout._FITTED.items():
+        np.testing.assert_allclose(stored, layout._fit_curve(min_dist, spread), rtol=1e-9)

@@ -1,6 +1,7 @@
 """Nearest-neighbour search: exact, nearest first, the same whichever top-k routine picks the rows."""
 
 import numpy as np
+import pytest
 
 from flaucluster import search
 
@@ -33,6 +34,32 @@ def test_the_grouped_top_k_finds_the_best_wherever_they_sit():
     np.testing.assert_array_equal(top, -np.sort(-scores, axis=1)[:, :8])
     np.testing.assert_array_equal(np.take_along_axis(scores, idx, 1), top)
     assert all(len(set(row)) == 8 for row in idx.tolist())
+    # equal scores come in column order, whichever routine finds them: a stable sort's answer
+    expected = np.argsort(-scores, axis=1, kind="stable")[:, :8]
+    np.testing.assert_array_equal(idx, expected)
+    np.testing.assert_array_equal(search._best(scores, 8)[0], expected)
+    assert idx[3].tolist() == list(range(8))
+
+
+def test_ties_fall_the_same_way_whatever_the_batch_and_the_grouping(monkeypatch):
+    vectors = unit(40, 8, 4)
+    vectors = np.repeat(vectors, 3, axis=0)[np.random.default_rng(5).permutation(120)]  # each vector three times
+    query = unit(257, 8, 6)
+    whole = search.knn(query, vectors, 5)
+    expected = np.argsort(-(query @ vectors.T), axis=1, kind="stable")[:, :5]
+    np.testing.assert_array_equal(whole[0], expected)
+    monkeypatch.setattr(search, "_GROUPED_CELLS", 1)  # groups of 10 columns
+    for batch in (1, 7, 64, 257):
+        idx, sims = search.knn(query, vectors, 5, batch=batch)
+        np.testing.assert_array_equal(idx, expected)
+        np.testing.assert_allclose(sims, whole[1], rtol=0, atol=1e-6)  # BLAS rounds by batch shape
+
+
+def test_a_nan_similarity_is_an_error_not_a_wrong_neighbour():
+    scores = np.zeros((3, 50), dtype=np.float32)
+    scores[1] = np.nan
+    with pytest.raises(FloatingPointError, match="NaN"):
+        search._top_k(scores, 4)
 
 
 def test_the_vote_weighs_neighbours_by_similarity_and_breaks_ties_toward_the_smaller_id():
