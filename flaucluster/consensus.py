@@ -11,6 +11,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ import numpy as np
 from . import hierarchy, stability
 from .cluster import OUTLIER, Clustering, cluster, renumber_by_size
 from .errors import ConfigError
+from .machine import one_blas_thread
 from .reduce import Reduction, layouts_by, reduce_seeds
 from .search import distinct_rows, knn, vote
 from .stability import Stability
@@ -219,14 +221,16 @@ def _seed_runs(vectors: np.ndarray, canon: np.ndarray, s: Settings, neighbours_o
         search = pool.submit(_sample_neighbours, vectors, fit_rows, rest, neighbours_of)
         pool.shutdown(wait=False)
     seeds = [s.seed + r for r in range(s.n_runs)]
-    layouts = reduce_seeds(
-        vectors[fit_rows],
-        s.reduction,
-        seeds,
-        n_components=s.n_components,
-        n_neighbors=s.n_neighbors,
-        n_epochs=s.n_epochs,
-    )
+    # while the search runs here, BLAS gets one thread a side: two threads each would take turns on the cores
+    with one_blas_thread() if search is not None and neighbours_of is knn else nullcontext():
+        layouts = reduce_seeds(
+            vectors[fit_rows],
+            s.reduction,
+            seeds,
+            n_components=s.n_components,
+            n_neighbors=s.n_neighbors,
+            n_epochs=s.n_epochs,
+        )
     runs, probs, reduced, details = [], [], [], []
     for r, points in enumerate(layouts):
         with stage("clustering"):

@@ -23,6 +23,8 @@ from functools import lru_cache
 import numpy as np
 import scipy.sparse as sp
 
+from .machine import one_blas_thread
+
 logger = logging.getLogger(__name__)
 
 NEGATIVE_SAMPLE_RATE = 5  # umap-learn's default
@@ -93,6 +95,11 @@ def spectral_start(graph: FuzzyGraph, dim: int, vectors: np.ndarray) -> np.ndarr
 
     A graph in several pieces has no such start (each piece gives a zero eigenvalue of its own):
     then the vectors' first principal axes, which keep the pieces apart."""
+    with one_blas_thread():  # the same start, to the bit, whatever the cores
+        return _spectral_start(graph, dim, vectors)
+
+
+def _spectral_start(graph: FuzzyGraph, dim: int, vectors: np.ndarray) -> np.ndarray:
     from scipy.sparse.csgraph import connected_components
     from scipy.sparse.linalg import eigsh
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from .machine import one_blas_thread
 from .timing import stage
 
 __all__ = ["map_2d"]
@@ -203,8 +204,8 @@ def _umap_learn(vectors, n_components, seed, min_dist, n_epochs, graph) -> np.nd
         low_memory=True,
         precomputed_knn=(graph[0].copy(), graph[1].copy()),
     )  # UMAP edits them in place
-    with warnings.catch_warnings():  # "no search index: transform unavailable" — we never use UMAP.transform
-        warnings.filterwarnings("ignore", message=".*knn_search_index.*")
+    with warnings.catch_warnings(), one_blas_thread():  # its spectral start too: the same whatever the cores
+        warnings.filterwarnings("ignore", message=".*knn_search_index.*")  # we never use UMAP.transform
         return reducer.fit_transform(vectors).astype(np.float32)
 
 

@@ -97,3 +97,19 @@ def test_curve_parameters_are_umap_learns():
 def test_the_stored_curve_parameters_are_the_fit_they_stand_for():
     for (min_dist, spread), stored in layout._FITTED.items():
         np.testing.assert_allclose(stored, layout._fit_curve(min_dist, spread), rtol=1e-9)
+
+
+def test_a_layout_is_the_same_to_the_bit_whatever_threads_blas_may_use():
+    from threadpoolctl import threadpool_limits
+
+    x, _ = themes(n=10_000, dim=64)  # big enough for BLAS to share the eigen solver's products out
+    graph = neighbour_graph(x, 15)
+    fuzzy = layout.fuzzy_graph(*graph)
+    starts = []
+    for threads in (1, 2):  # the spectral start's eigenvectors moved in their last bits with the threads
+        with threadpool_limits(threads, user_api="blas"):
+            starts.append(layout.spectral_start(fuzzy, 5, x))
+            clear_memo()
+            starts.append(reduce(x, "umap", n_components=5, seed=1, n_epochs=20, graph=graph))
+    np.testing.assert_array_equal(starts[0], starts[2])
+    np.testing.assert_array_equal(starts[1], starts[3])
