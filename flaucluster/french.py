@@ -1046,6 +1046,16 @@ def inclusive_keys(text: str, pairs: dict[str, str] | None = None) -> set[str]:
 def _same_person_word(first: str, second: str, pairs: dict[str, str] | None) -> bool:
     """Whether "first / second" names one person in two genders. Written side by side, the pair is its
     own evidence: "Bobinier / Bobinière" folds by the suffix rules even where the dictionary lacks both."""
+    return _same_default_person(first, second) if pairs is None else _same_person(first, second, pairs)
+
+
+@lru_cache(maxsize=100_000)
+def _same_default_person(first: str, second: str) -> bool:
+    """With the built-in pairs, memoised: "gestion et management" comes back in text after text."""
+    return _same_person(first, second, None)
+
+
+def _same_person(first: str, second: str, pairs: dict[str, str] | None) -> bool:
     if first == second:
         return False
     a, b = lemma_key(first, pairs), lemma_key(second, pairs)
@@ -1171,11 +1181,13 @@ def tokens(text: str) -> list[str]:
 
 def cased_tokens(text: str) -> list[str]:
     """:func:`tokens` with the case as written (labels show ``RH``, ``SQL``, ``TVA``)."""
-    out = []
-    for m in _TOKENS.finditer(unicodedata.normalize("NFC", text)):
-        tok = m.group(0).replace("’", "'").replace("`", "'")
-        out.append(tok if m.group("elision") else tok.strip("'-"))
-    return [t for t in out if t]
+    pairs = _TOKENS.findall(unicodedata.normalize("NFC", text))  # (elision, word): one of them is empty
+    if "’" not in text and "`" not in text:
+        return [elision or word for elision, word in pairs]
+    # a word starts and ends with a letter and holds no backtick: only its apostrophes change
+    return [
+        elision.replace("’", "'").replace("`", "'") if elision else word.replace("’", "'") for elision, word in pairs
+    ]
 
 
 def words(text: str) -> list[str]:

@@ -120,12 +120,13 @@ class FrenchPhraseAnalyzer:
         feminine = set(french.inclusive_keys(text, self.gender_pairs)) if folded != text else set()
         out: list[str] = []
         surfaces: list[tuple[str, str]] = []
+        known = self._keys
         for seg in french.segments(folded):
             if seg[0][:1].isupper() and seg[0][1:].islower():
                 seg[0] = seg[0].lower()  # a clause-initial capital is positional, not part of the word
             if all(t.isupper() for t in seg if any(c.isalpha() for c in t)) and any(len(t) >= 4 for t in seg):
                 seg = [t if french.is_acronym(t) else t.lower() for t in seg]  # a clause typed in capitals says no case
-            info = [self._key(t) for t in seg]
+            info = [known.get(t.lower()) or self._key(t) for t in seg]  # memoised keys looked up inline: hot
             feminine.update(k for k, fem in info if fem and k is not None)
             keys = [k for k, _ in info]
             for i, ki in enumerate(keys):
