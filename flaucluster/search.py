@@ -95,7 +95,7 @@ def _top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
 def _first_k(rows: np.ndarray, cols: np.ndarray, values: np.ndarray, b: int, k: int) -> tuple[np.ndarray, np.ndarray]:
     """From candidates ``(rows, cols, values)``, at least ``k`` in each of ``b`` rows and every one of a
     row's k best among them: each row's k best, highest first, equal values in column order."""
-    if np.bincount(rows, minlength=b)[:b].min(initial=k) < k:  # a NaN score compares false with everything
+    if np.bincount(rows, minlength=b).min(initial=k) < k:  # a NaN score compares false with everything
         raise FloatingPointError("a similarity is NaN: a vector holds NaN or infinity")
     order = np.lexsort((cols, -values, rows))
     first = np.searchsorted(rows[order], np.arange(b))
