@@ -75,6 +75,26 @@ class _Shard:
             f.unlink(missing_ok=True)
 
 
+_OPENED: dict[tuple, _Shard] = {}  # shards read in this process, by their files' identity and state
+_MAX_OPENED = 128
+
+
+def _open_shard(keys_file: Path) -> _Shard:
+    """The shard of ``keys_file``, its keys read once per process while neither file changes: a notebook's
+    every fit looks its phrases up again, and reading the keys of a large cache took longer than the fit."""
+    state = tuple(
+        (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+        for st in (keys_file.stat(), _vectors_file(keys_file).stat())
+    )
+    memo = (str(keys_file), state)
+    shard = _OPENED.get(memo)
+    if shard is None:
+        if len(_OPENED) >= _MAX_OPENED:
+            _OPENED.clear()
+        shard = _OPENED[memo] = _Shard(keys_file)
+    return shard
+
+
 class EmbeddingCache:
     """The on-disk cache of one model's vectors, keyed by the sha256 of each text.
 
@@ -130,7 +150,7 @@ class EmbeddingCache:
         shards = []
         for name in names:
             try:
-                shards.append(_Shard(name))
+                shards.append(_open_shard(name))
             except (ValueError, EOFError, FileNotFoundError):  # truncated, altered, or half a pair
                 self._corrupted(name, partial(_remove_pair, name))
             except OSError as exc:
