@@ -81,10 +81,9 @@ _MAX_OPENED = 128
 
 def _open_shard(keys_file: Path) -> _Shard:
     """The shard of ``keys_file``, its keys read once per process while neither file changes: a notebook's
-    every fit looks its phrases up again, and reading the keys of a large cache took longer than the fit."""
+    every fit looks its phrases up again, and reading the keys of a large cache was a good part of a re-fit."""
     state = tuple(
-        (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-        for st in (keys_file.stat(), _vectors_file(keys_file).stat())
+        (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) for st in (keys_file.stat(), _vectors_file(keys_file).stat())
     )
     memo = (str(keys_file), state)
     shard = _OPENED.get(memo)
