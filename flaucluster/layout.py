@@ -130,8 +130,8 @@ def _spectral_start(graph: FuzzyGraph, dim: int, vectors: np.ndarray) -> np.ndar
     return start
 
 
-# curve_params of the settings flaucluster uses (clustering, the 2-D map), fitted once: the fit and the import
-# of scipy.optimize took longer than a layout of the sample (tests/test_layout.py fits them again)
+# curve_params of the settings flaucluster uses (clustering, the 2-D map), fitted once here rather than with an
+# import of scipy.optimize and a fit in every process (tests/test_layout.py fits them again)
 _FITTED = {(0.0, 1.0): (1.93280839734315, 0.7904949732233831), (0.1, 1.0): (1.5769434602697652, 0.8950608778515733)}
 
 

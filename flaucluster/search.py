@@ -49,16 +49,16 @@ def nearest(
     --------
     knn : The same for many queries, in batches.
     """
-    scores = np.matmul(query, vectors.T, out=None if out is None else out[: len(query), : len(vectors)])
     k = min(k, vectors.shape[0])
+    if k == 0:  # no neighbour asked for, or none to find
+        return np.zeros((len(query), 0), dtype=np.intp), np.zeros((len(query), 0), dtype=np.result_type(query, vectors))
+    scores = np.matmul(query, vectors.T, out=None if out is None else out[: len(query), : len(vectors)])
     return _top_k(scores, k) if scores.size >= _GROUPED_CELLS else _best(scores, k)
 
 
 def _best(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """The columns of the ``k`` largest scores of each row, and those scores, nearest first; equal scores
     in column order, so that the answer never depends on how the rows were batched or grouped."""
-    if k == 0:
-        return np.zeros((len(scores), 0), dtype=np.intp), scores[:, :0]
     bound = np.partition(scores, scores.shape[1] - k, axis=1)[:, scores.shape[1] - k]  # each row's k-th best
     rows, cols = np.nonzero(scores >= bound[:, None])
     return _first_k(rows, cols, scores[rows, cols], len(scores), k)
