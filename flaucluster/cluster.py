@@ -119,10 +119,65 @@ def renumber_by_size(labels: np.ndarray) -> np.ndarray:
     return np.array([mapping.get(int(l), OUTLIER) for l in labels], dtype=int)
 
 
+_FIXED = 2.0**30  # a component's units in cluster_sums: finer than float32 carries near 1, room for 2**33 rows
+_BLOCK = 4096  # rows turned into integers at a time
+
+
+def cluster_sums(vectors: np.ndarray, labels: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of each cluster in ``ids`` added up, and counted: (sums, counts).
+
+    The sums are integers (``int64``, :data:`_FIXED` to a unit of the components, which are at most 1 in a unit
+    vector), so they are exact: the same whatever the order of the rows, and whether they are added up at once
+    or by parts and then together (as a Dask cluster's partitions are). A float sum moves in its last bits with
+    the order, and the clusters' mean directions would move with it.
+
+    Parameters
+    ----------
+    vectors : numpy.ndarray
+        Rows of shape ``(n, dim)``, components in ``[-1, 1]`` (unit rows, or zeros).
+    labels : numpy.ndarray
+        The cluster of each row; rows whose cluster is not in ``ids`` are left out.
+    ids : numpy.ndarray
+        The clusters, ascending.
+
+    Returns
+    -------
+    sums : numpy.ndarray
+        ``int64``, shape ``(len(ids), dim)``: divide by :data:`_FIXED` for the vectors' sum.
+    counts : numpy.ndarray
+        Rows in each cluster.
+    """
+    ids = np.asarray(ids)
+    sums = np.zeros((len(ids), vectors.shape[1]), dtype=np.int64)
+    counts = np.zeros(len(ids), dtype=np.int64)
+    if not len(ids):
+        return sums, counts
+    for s in range(0, len(labels), _BLOCK):
+        block = np.asarray(labels[s : s + _BLOCK])
+        codes = np.minimum(np.searchsorted(ids, block), len(ids) - 1)
+        rows = np.flatnonzero(ids[codes] == block)
+        rows = rows[np.argsort(codes[rows], kind="stable")]
+        if not len(rows):
+            continue
+        fixed = np.rint(np.asarray(vectors[s + rows], dtype=np.float64) * _FIXED).astype(np.int64)
+        present, start, count = np.unique(codes[rows], return_index=True, return_counts=True)
+        sums[present] += np.add.reduceat(fixed, start, axis=0)
+        counts[present] += count
+    return sums, counts
+
+
+def mean_of(vectors: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The mean of ``vectors[rows]`` (float64), from :func:`cluster_sums`: the same whatever their order."""
+    sums, counts = cluster_sums(vectors[rows], np.zeros(len(rows), dtype=int), np.zeros(1, dtype=int))
+    return sums[0] / (max(int(counts[0]), 1) * _FIXED)
+
+
 def centroids(vectors: np.ndarray, labels: np.ndarray, *, unit: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """(cluster ids, mean vector of each cluster), unit length unless ``unit=False``; outliers excluded."""
+    """(cluster ids, mean vector of each cluster), unit length unless ``unit=False``; outliers excluded.
+    The means come from :func:`cluster_sums`: the same, to the bit, whatever the order of the rows."""
     ids = np.array(sorted(set(labels.tolist()) - {OUTLIER}), dtype=int)
-    cents = np.stack([vectors[labels == i].mean(0) for i in ids]) if len(ids) else np.zeros((0, vectors.shape[1]))
+    sums, counts = cluster_sums(vectors, labels, ids)
+    cents = (sums / (np.maximum(counts, 1)[:, None] * _FIXED)).astype(np.result_type(vectors.dtype, np.float32))
     if not unit:
         return ids, cents
     norms = np.linalg.norm(cents, axis=1, keepdims=True)

@@ -401,9 +401,14 @@ def mmr(candidates: list[tuple[Any, float]], vectors: np.ndarray, n: int, divers
 
 # ------------------------------------------------------------------------------ the stage
 def representatives(vectors: np.ndarray, texts: Sequence[str], rows: np.ndarray, n: int = 3) -> list[int]:
-    """The ``n`` rows closest to the cluster's mean direction, skipping near-duplicates."""
-    centroid = vectors[rows].mean(0)
-    order = rows[np.argsort(-(vectors[rows] @ centroid), kind="stable")]
+    """The ``n`` rows closest to the cluster's mean direction, skipping near-duplicates. The mean and the
+    scores do not depend on the order of the rows (:func:`flaucluster.cluster.mean_of`,
+    :func:`flaucluster.search.exact_scores`), so neither does the choice."""
+    from .cluster import mean_of
+    from .search import exact_scores
+
+    scores = exact_scores(mean_of(vectors, rows)[None], vectors, np.zeros(len(rows), dtype=np.intp), rows)
+    order = rows[np.argsort(-scores, kind="stable")]
     chosen: list[int] = []
     for r in order:
         if all(
@@ -525,7 +530,9 @@ def by_meaning(
         return head + tail
     from sklearn.preprocessing import normalize
 
-    centre = vectors[labels == topic.cluster].mean(0)
+    from .cluster import mean_of
+
+    centre = mean_of(vectors, np.flatnonzero(labels == topic.cluster))
     sims = normalize(np.asarray(embed(head), dtype=np.float64)) @ (centre / max(np.linalg.norm(centre), 1e-12))
     order = sorted(range(len(head)), key=lambda i: (-round(float(sims[i]), 6), i))
     return [head[i] for i in order] + tail

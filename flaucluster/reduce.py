@@ -39,7 +39,8 @@ def neighbour_graph(vectors: np.ndarray, n_neighbors: int = 15) -> tuple[np.ndar
     for every seed of a consensus (benchmarks/README.md has the timings)."""
     from .search import knn
 
-    idx, sims = knn(vectors, vectors, min(n_neighbors, len(vectors)))
+    # BLAS's scores as they come: the graph of a sample is always built in one piece, here
+    idx, sims = knn(vectors, vectors, min(n_neighbors, len(vectors)), exact=False)
     dist = np.clip(1.0 - sims, 0.0, None).astype(np.float32)
     # A row's similarity to itself (or a duplicate) comes out of float32 BLAS as 1 - 1e-7, not 1. UMAP
     # takes the first *positive* distance as a row's scale (rho): left positive, these rounding errors

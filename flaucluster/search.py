@@ -13,12 +13,13 @@ import numpy as np
 
 from .cluster import OUTLIER
 
-__all__ = ["distinct_rows", "knn", "near_duplicates", "nearest"]
+__all__ = ["distinct_rows", "exact_scores", "knn", "near_duplicates", "nearest"]
 
-# Score cells above which the top k are looked for in the best groups of columns only (_top_k): on large
+# Score cells above which the top k are looked for in the best groups of columns only (_grouped_candidates): on large
 # blocks a partition of every row dominated neighbour votes at 100k rows.
 _GROUPED_CELLS = 1 << 22
 _BLOCK = 4096  # rows per block where every row is visited: a copy of them all costs seconds at 100k rows
+_PAIRS = 256  # pairs scored again at a time: their float64 products stay in the processor's cache
 
 
 def nearest(
@@ -43,42 +44,100 @@ def nearest(
     indices : numpy.ndarray
         Shape ``(m, min(k, n))``: the rows of ``vectors``, nearest first (equal scores: the earlier row first).
     scores : numpy.ndarray
-        Their cosine similarities, same shape.
+        Their cosine similarities, same shape, computed in float64 and rounded to the vectors' dtype: the same
+        whatever the rows searched with them, the batch, or the processor.
 
     See Also
     --------
     knn : The same for many queries, in batches.
     """
+    return _nearest(query, vectors, k, out, _largest_norm(vectors))
+
+
+def _largest_norm(vectors: np.ndarray) -> float:
+    """The largest row norm (NaN if a row holds NaN), a block at a time: no copy of the rows."""
+    peaks = [np.linalg.norm(vectors[s : s + _BLOCK], axis=1).max() for s in range(0, len(vectors), _BLOCK)]
+    return float(np.max(peaks)) if peaks else 0.0
+
+
+def _nearest(
+    query: np.ndarray, vectors: np.ndarray, k: int, out: np.ndarray | None, largest: float | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`nearest`, with the largest norm of ``vectors`` known (it bounds the product's rounding), or
+    None: BLAS's scores as they come.
+
+    The product (BLAS) finds the candidates; their scores are then computed again in float64, one pair at a
+    time, and those decide the order. BLAS adds up a product in an order that depends on the shape of the
+    matrices and on the processor, so its last bits, and the neighbours they rank, would change with the
+    batch, the rows searched together, or the machine of a Dask worker. The candidates are every column
+    within twice the product's worst rounding error of a row's k-th best: they hold its true k best."""
     k = min(k, vectors.shape[0])
+    dtype = np.result_type(query, vectors)
     if k == 0:  # no neighbour asked for, or none to find
-        return np.zeros((len(query), 0), dtype=np.intp), np.zeros((len(query), 0), dtype=np.result_type(query, vectors))
+        return np.zeros((len(query), 0), dtype=np.intp), np.zeros((len(query), 0), dtype=dtype)
     scores = np.matmul(query, vectors.T, out=None if out is None else out[: len(query), : len(vectors)])
-    return _top_k(scores, k) if scores.size >= _GROUPED_CELLS else _best(scores, k)
+    pick = _grouped_candidates if scores.size >= _GROUPED_CELLS else _candidates
+    if largest is None:
+        rows, cols = pick(scores, k)
+        return _first_k(rows, cols, scores[rows, cols], len(scores), k)
+    # |error| of a dot product of length d <= d * eps * |q| * |v| (rounding in any order), on each side
+    norms = np.linalg.norm(query, axis=1).astype(np.float64)
+    slack = 2.0 * 1.01 * query.shape[1] * float(np.finfo(dtype).eps) * norms * largest
+    rows, cols = pick(scores, k, slack)
+    idx, values = _first_k(rows, cols, exact_scores(query, vectors, rows, cols), len(scores), k)
+    return idx, values.astype(dtype)
 
 
-def _best(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """The columns of the ``k`` largest scores of each row, and those scores, nearest first; equal scores
-    in column order, so that the answer never depends on how the rows were batched or grouped."""
+def exact_scores(query: np.ndarray, vectors: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """``query[rows] . vectors[cols]`` pair by pair, in float64.
+
+    The products of float32 are exact in float64, and each pair's sum runs in an order that depends on the
+    length of the vectors only: a score never depends on which other pairs are scored with it, nor on the
+    processor, as a BLAS product's last bits do.
+
+    Parameters
+    ----------
+    query, vectors : numpy.ndarray
+        Rows of the same width.
+    rows, cols : numpy.ndarray
+        The pairs: row ``rows[i]`` of ``query`` with row ``cols[i]`` of ``vectors``.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, one score per pair.
+    """
+    out = np.empty(len(rows), dtype=np.float64)
+    for s in range(0, len(rows), _PAIRS):
+        pairs = query[rows[s : s + _PAIRS]].astype(np.float64)
+        pairs *= vectors[cols[s : s + _PAIRS]]
+        out[s : s + _PAIRS] = pairs.sum(axis=1)
+    return out
+
+
+def _candidates(scores: np.ndarray, k: int, slack: np.ndarray | float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, columns) of the candidates of each row: the cells within ``slack`` (per row) of its ``k``-th
+    largest score."""
     bound = np.partition(scores, scores.shape[1] - k, axis=1)[:, scores.shape[1] - k]  # each row's k-th best
-    rows, cols = np.nonzero(scores >= bound[:, None])
-    return _first_k(rows, cols, scores[rows, cols], len(scores), k)
+    rows, cols = np.nonzero(scores >= (bound - slack)[:, None])
+    return rows, cols
 
 
-def _top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_best`, exactly, without partitioning whole rows: the columns are cut into groups of about
-    sqrt(n), and a row's k-th highest group maximum is a floor for its k best scores (k scores reach it),
-    so only the groups whose maximum reaches that floor, and the few columns left over after the last
-    whole group, are searched."""
+def _grouped_candidates(scores: np.ndarray, k: int, slack: np.ndarray | float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_candidates` (or a few more), without partitioning whole rows: the columns are cut into
+    groups of about sqrt(n), and a row's k-th highest group maximum is a floor for its k best scores (k scores
+    reach it), so only the groups whose maximum comes within ``slack`` of that floor, and the few columns left
+    over after the last whole group, are searched."""
     scores = np.ascontiguousarray(scores)
     b, n = scores.shape
     width = max(1, isqrt(n))
     groups = n // width
     if groups <= k:  # too few groups to leave any out
-        return _best(scores, k)
+        return _candidates(scores, k, slack)
     whole = scores[:, : groups * width].reshape(b, groups, width)
     peaks = whole.max(2)
-    floor = np.partition(peaks, groups - k, axis=1)[:, groups - k]
-    picked = np.flatnonzero(peaks >= floor[:, None])  # k groups a row, more only where maxima tie
+    floor = np.partition(peaks, groups - k, axis=1)[:, groups - k] - slack
+    picked = np.flatnonzero(peaks >= floor[:, None])  # k groups a row, more only where maxima come close
     g_rows, g_ids = np.divmod(picked, groups)
     if groups * width == n:  # the picked groups copied as whole rows: fast
         inside = np.take(scores.reshape(b * groups, width), picked, axis=0)
@@ -89,7 +148,7 @@ def _top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     if groups * width < n:
         r, c = np.nonzero(scores[:, groups * width :] >= floor[:, None])
         rows, cols = np.concatenate([rows, r]), np.concatenate([cols, c + groups * width])
-    return _first_k(rows, cols, scores[rows, cols], b, k)
+    return rows, cols
 
 
 def _first_k(rows: np.ndarray, cols: np.ndarray, values: np.ndarray, b: int, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -128,7 +187,13 @@ def vote(idx: np.ndarray, sims: np.ndarray, labels: np.ndarray) -> tuple[np.ndar
 
 
 def knn(
-    query: np.ndarray, vectors: np.ndarray, k: int = 10, batch: int = 2048, *, rows: np.ndarray | None = None
+    query: np.ndarray,
+    vectors: np.ndarray,
+    k: int = 10,
+    batch: int = 2048,
+    *,
+    rows: np.ndarray | None = None,
+    exact: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Find the ``k`` nearest ``vectors`` to each ``query`` row: :func:`nearest` in batches, for many queries.
 
@@ -144,6 +209,10 @@ def knn(
         Query rows scored at a time (this bounds memory).
     rows : numpy.ndarray, optional
         Search for ``query[rows]`` only, taken a batch at a time (no copy of them all); None: every row.
+    exact : bool, default True
+        Scores as :func:`nearest` gives them, the same whatever the batch and the processor. False: BLAS's
+        own, without the second pass, the same only for the same rows, batch and processor (enough for a
+        graph that is always built in one piece, such as a layout's).
 
     Returns
     -------
@@ -154,8 +223,9 @@ def knn(
     """
     count = len(query) if rows is None else len(rows)
     room = np.empty((min(batch, count), len(vectors)), dtype=np.result_type(query, vectors)) if count else None
+    largest = _largest_norm(vectors) if count and exact else None
     parts = [
-        nearest(query[s : s + batch] if rows is None else query[rows[s : s + batch]], vectors, k, out=room)
+        _nearest(query[s : s + batch] if rows is None else query[rows[s : s + batch]], vectors, k, room, largest)
         for s in range(0, count, batch)
     ]
     if not parts:

@@ -117,9 +117,10 @@ def test_kmeans_auto_k_given_k_and_any_sklearn_clusterer(sample, sample_embeddin
 
 def test_full_outlier_reassignment_keeps_the_original(sample, sample_embeddings):
     texts, emb = sample.texts[:600], sample_embeddings[:600]
-    plain = TopicModel(seed=3, n_runs=1, max_unassigned=None).fit(texts, embeddings=emb)
-    moved = TopicModel(seed=3, n_runs=1, reassign_outliers=True).fit(texts, embeddings=emb)
-    default = TopicModel(seed=3, n_runs=1).fit(texts, embeddings=emb)
+    # one run on 600 rows finds either 2 groups and no outlier or a dozen with outliers, by seed: 0 gives a dozen
+    plain = TopicModel(seed=0, n_runs=1, max_unassigned=None).fit(texts, embeddings=emb)
+    moved = TopicModel(seed=0, n_runs=1, reassign_outliers=True).fit(texts, embeddings=emb)
+    default = TopicModel(seed=0, n_runs=1).fit(texts, embeddings=emb)
     docs = moved.document_info()
     assert plain.labels_.min() == -1, "this sample should have outliers"
     assert 0 < (default.labels_ == -1).mean() <= 0.05 < (plain.labels_ == -1).mean()  # the default target

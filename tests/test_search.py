@@ -23,6 +23,12 @@ def test_the_grouped_top_k_of_large_blocks_gives_the_same_exact_neighbours(monke
         np.testing.assert_allclose(sims, np.take_along_axis(scores, expected, 1), rtol=0, atol=1e-6)
 
 
+def top_k(candidates, scores, k):
+    """A candidate routine's k best of each row of a score matrix, as the search ranks them."""
+    rows, cols = candidates(scores, k)
+    return search._first_k(rows, cols, scores[rows, cols], len(scores), k)
+
+
 def test_the_grouped_top_k_finds_the_best_wherever_they_sit():
     rng = np.random.default_rng(3)
     scores = rng.normal(size=(6, 103)).astype(np.float32)  # groups of 10 columns, 3 left over
@@ -30,14 +36,14 @@ def test_the_grouped_top_k_finds_the_best_wherever_they_sit():
     scores[1, 100:] += 10  # the best among the columns left over
     scores[2] = np.round(scores[2])  # many ties
     scores[3] = 1.0  # all equal
-    idx, top = search._top_k(scores, 8)
+    idx, top = top_k(search._grouped_candidates, scores, 8)
     np.testing.assert_array_equal(top, -np.sort(-scores, axis=1)[:, :8])
     np.testing.assert_array_equal(np.take_along_axis(scores, idx, 1), top)
     assert all(len(set(row)) == 8 for row in idx.tolist())
     # equal scores come in column order, whichever routine finds them: a stable sort's answer
     expected = np.argsort(-scores, axis=1, kind="stable")[:, :8]
     np.testing.assert_array_equal(idx, expected)
-    np.testing.assert_array_equal(search._best(scores, 8)[0], expected)
+    np.testing.assert_array_equal(top_k(search._candidates, scores, 8)[0], expected)
     assert idx[3].tolist() == list(range(8))
 
 
@@ -52,14 +58,34 @@ def test_ties_fall_the_same_way_whatever_the_batch_and_the_grouping(monkeypatch)
     for batch in (1, 7, 64, 257):
         idx, sims = search.knn(query, vectors, 5, batch=batch)
         np.testing.assert_array_equal(idx, expected)
-        np.testing.assert_allclose(sims, whole[1], rtol=0, atol=1e-6)  # BLAS rounds by batch shape
+        np.testing.assert_array_equal(sims, whole[1])  # scored again pair by pair: not as BLAS rounds a batch
+
+
+def test_neighbours_closer_than_float32_rounding_come_in_their_true_order_whatever_the_batch(monkeypatch):
+    # near-copies of a few vectors: their scores differ by less than a float32 product rounds, so BLAS, whose
+    # rounding moves with the shape of each batch, would rank them differently from batch to batch
+    base = unit(20, 768, 7)
+    noise = np.random.default_rng(8).normal(size=(400, 768)) * 3e-7
+    vectors = (np.repeat(base, 20, axis=0).astype(np.float64) + noise).astype(np.float32)
+    query = (base[np.arange(300) % 20] + np.random.default_rng(9).normal(size=(300, 768)) * 0.01).astype(np.float32)
+    true = query.astype(np.float64) @ vectors.astype(np.float64).T
+    expected = np.argsort(-true, axis=1, kind="stable")[:, :10]
+    rounded = np.argsort(-(query @ vectors.T), axis=1, kind="stable")[:, :10]
+    assert (rounded != expected).any()  # float32 products alone get the order wrong here
+    answers = [search.knn(query, vectors, 10, batch=batch) for batch in (1, 13, 300)]
+    monkeypatch.setattr(search, "_GROUPED_CELLS", 1)
+    answers += [search.knn(query, vectors, 10, batch=batch, rows=np.arange(300)) for batch in (64, 300)]
+    for idx, sims in answers:
+        np.testing.assert_array_equal(idx, expected)
+        np.testing.assert_array_equal(sims, answers[0][1])
+    np.testing.assert_allclose(answers[0][1], np.take_along_axis(true, expected, 1), rtol=0, atol=1e-7)
 
 
 def test_a_nan_similarity_is_an_error_not_a_wrong_neighbour():
     scores = np.zeros((3, 50), dtype=np.float32)
     scores[1] = np.nan
     with pytest.raises(FloatingPointError, match="NaN"):
-        search._top_k(scores, 4)
+        top_k(search._grouped_candidates, scores, 4)
 
 
 def test_the_vote_weighs_neighbours_by_similarity_and_breaks_ties_toward_the_smaller_id():

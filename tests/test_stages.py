@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from flaucluster import consensus
-from flaucluster.cluster import OUTLIER, assign_outliers, centroids
+from flaucluster.cluster import _FIXED, OUTLIER, assign_outliers, centroids, cluster_sums
 from flaucluster.label import mmr, select_keywords
 from flaucluster.metrics import npmi_coherence, topic_diversity
 from flaucluster.stability import assess, medoid
@@ -83,6 +83,25 @@ def test_centroids_are_unit_means_and_outliers_join_the_nearest_one():
     ids, cents = centroids(vectors, labels)
     assert ids.tolist() == [0, 1] and np.allclose(np.linalg.norm(cents, axis=1), 1)
     assert assign_outliers(vectors, labels).tolist() == [0, 0, 1, 1, 0]
+
+
+def test_cluster_sums_are_the_same_whatever_the_row_order_and_however_the_rows_are_split():
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(10_000, 48)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    labels = rng.integers(-1, 7, size=10_000)
+    ids = np.arange(7)
+    sums, counts = cluster_sums(vectors, labels, ids)
+    assert counts.tolist() == np.bincount(labels[labels >= 0]).tolist()
+    order = rng.permutation(10_000)
+    shuffled = cluster_sums(vectors[order], labels[order], ids)
+    by_parts = [cluster_sums(vectors[s : s + 777], labels[s : s + 777], ids) for s in range(0, 10_000, 777)]
+    np.testing.assert_array_equal(shuffled[0], sums)
+    np.testing.assert_array_equal(sum(p[0] for p in by_parts), sums)  # as partitions are added up
+    np.testing.assert_allclose(sums[2] / _FIXED, vectors[labels == 2].astype(np.float64).sum(0), atol=1e-5)
+    # a float32 mean moves with the order; the centroids do not
+    means = [centroids(v, lab)[1] for v, lab in ((vectors, labels), (vectors[order], labels[order]))]
+    np.testing.assert_array_equal(means[0], means[1])
 
 
 # ------------------------------------------------------------------ keywords
