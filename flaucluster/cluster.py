@@ -148,6 +148,8 @@ def cluster_sums(vectors: np.ndarray, labels: np.ndarray, ids: np.ndarray) -> tu
         Rows in each cluster.
     """
     ids = np.asarray(ids)
+    if hasattr(vectors, "cluster_sums"):  # vectors on a Dask cluster (flaucluster.spread): added up where they are
+        return vectors.cluster_sums(labels, ids)
     sums = np.zeros((len(ids), vectors.shape[1]), dtype=np.int64)
     counts = np.zeros(len(ids), dtype=np.int64)
     if not len(ids):
@@ -168,7 +170,12 @@ def cluster_sums(vectors: np.ndarray, labels: np.ndarray, ids: np.ndarray) -> tu
 
 def mean_of(vectors: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """The mean of ``vectors[rows]`` (float64), from :func:`cluster_sums`: the same whatever their order."""
-    sums, counts = cluster_sums(vectors[rows], np.zeros(len(rows), dtype=int), np.zeros(1, dtype=int))
+    if isinstance(vectors, np.ndarray):
+        sums, counts = cluster_sums(vectors[rows], np.zeros(len(rows), dtype=int), np.zeros(1, dtype=int))
+    else:  # rows that stay where they are
+        labels = np.full(len(vectors), OUTLIER)
+        labels[rows] = 0
+        sums, counts = cluster_sums(vectors, labels, np.zeros(1, dtype=int))
     return sums[0] / (max(int(counts[0]), 1) * _FIXED)
 
 
@@ -182,33 +189,3 @@ def centroids(vectors: np.ndarray, labels: np.ndarray, *, unit: bool = True) -> 
         return ids, cents
     norms = np.linalg.norm(cents, axis=1, keepdims=True)
     return ids, cents / np.where(norms > 0, norms, 1)
-
-
-def assign_outliers(
-    vectors: np.ndarray, labels: np.ndarray, max_share: float = 0.0, among: np.ndarray | None = None
-) -> np.ndarray:
-    """Give outliers the cluster whose mean vector they have the largest dot product with (unit
-    vectors); others unchanged.
-
-    ``max_share`` > 0 leaves that share of the rows in ``among`` (a mask, default all rows) unassigned:
-    the least ambiguous outliers move first (the widest margin between their nearest and their second
-    nearest cluster), the others stay outliers. Rows tied at the cut all move, so the share left is at
-    most ``max_share`` and the choice never depends on the order of the rows."""
-    out = labels.copy()
-    among = np.ones(len(labels), dtype=bool) if among is None else among
-    rows = np.flatnonzero((labels == OUTLIER) & among)
-    ids, means = centroids(vectors, labels, unit=False)
-    if not len(rows) or not len(ids):
-        return out
-    sims = vectors[rows] @ means.T
-    best = np.argmax(sims, axis=1)
-    to_move = len(rows) - int(np.floor(max_share * among.sum() + 1e-9))
-    if to_move <= 0:
-        return out
-    if to_move < len(rows):
-        ranked = np.sort(sims, axis=1)
-        margin = ranked[:, -1] - ranked[:, -2] if len(ids) > 1 else ranked[:, -1]
-        moving = margin >= np.sort(margin)[::-1][to_move - 1]
-        rows, best = rows[moving], best[moving]
-    out[rows] = ids[best]
-    return out

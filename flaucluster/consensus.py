@@ -28,6 +28,8 @@ from .timing import stage
 
 logger = logging.getLogger(__name__)
 
+_KEY_BLOCK = 4096  # repeated texts whose vectors are rounded for their keys at a time
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -71,8 +73,8 @@ def canonical_order(rows: np.ndarray, texts: list[str], vectors: np.ndarray) -> 
     seen = Counter(keys)
     # a text's key decides its place unless the text repeats: only then is the vector's part compared
     repeated = np.array([j for j, key in enumerate(keys) if seen[key] > 1], dtype=np.intp)
-    for s in range(0, len(repeated), 4096):  # vectors rounded a block at a time, not row by row
-        block = repeated[s : s + 4096]
+    for s in range(0, len(repeated), _KEY_BLOCK):  # vectors rounded a block at a time, not row by row
+        block = repeated[s : s + _KEY_BLOCK]
         for j, c in zip(block, _coarse(vectors[rows[block]])):
             keys[j] += _vector_key(c)
     return rows[np.argsort(keys, kind="stable")]
@@ -222,7 +224,8 @@ def _seed_runs(vectors: np.ndarray, canon: np.ndarray, s: Settings, neighbours_o
         pool.shutdown(wait=False)
     seeds = [s.seed + r for r in range(s.n_runs)]
     # while the search runs here, BLAS gets one thread a side: two threads each would take turns on the cores
-    with one_blas_thread() if search is not None and neighbours_of is knn else nullcontext():
+    here = search is not None and neighbours_of is knn and isinstance(vectors, np.ndarray)
+    with one_blas_thread() if here else nullcontext():
         layouts = reduce_seeds(
             vectors[fit_rows],
             s.reduction,
@@ -261,7 +264,10 @@ def _sample_neighbours(
     vectors: np.ndarray, fit_rows: np.ndarray, rest: np.ndarray, neighbours_of: Neighbours
 ) -> tuple[np.ndarray, np.ndarray]:
     """The nearest sampled rows of each row of ``rest``, repeated vectors searched once, rows read where they
-    are (a copy of them all costs seconds at 100k rows)."""
+    are (a copy of them all costs seconds at 100k rows). Vectors on a Dask cluster (:mod:`flaucluster.spread`)
+    are searched where they are."""
+    if hasattr(vectors, "knn_rows"):
+        return vectors.knn_rows(rest, vectors[fit_rows])
     first, inverse = distinct_rows(vectors, rest)
     idx, sims = neighbours_of(vectors, vectors[fit_rows], rows=rest[first])
     return idx[inverse], sims[inverse]

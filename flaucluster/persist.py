@@ -100,7 +100,7 @@ def _write(state: FittedState, folder: Path, truth: Sequence[Any] | None) -> Non
     if history.edits or history.undone:
         arrays["labels_base"], arrays["probabilities_base"] = history.base.labels, history.base.probabilities
     with atomic_path(folder / "arrays.npz") as tmp, open(tmp, "wb") as fh:
-        np.savez(fh, **arrays)
+        _savez(fh, arrays)
     write_json(
         folder / "documents.json",
         [
@@ -147,6 +147,23 @@ def _write(state: FittedState, folder: Path, truth: Sequence[Any] | None) -> Non
         write_json(folder / "parts.json", [{"file": f, "rows": n} for f, n in state.parts])
     if truth is not None:
         write_json(folder / "truth.json", [None if v is None else str(v) for v in truth])
+
+
+def _savez(fh, arrays: dict[str, Any]) -> None:
+    """``np.savez``, with the rows of vectors held on a Dask cluster (:mod:`flaucluster.spread`) written a block
+    at a time as they come, not gathered whole first."""
+    import zipfile
+
+    with zipfile.ZipFile(fh, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+        for name, value in arrays.items():
+            with zf.open(f"{name}.npy", "w", force_zip64=True) as out:
+                if not hasattr(value, "row_blocks"):
+                    np.lib.format.write_array(out, np.asanyarray(value), allow_pickle=False)
+                    continue
+                header = {"descr": np.lib.format.dtype_to_descr(value.dtype), "fortran_order": False}
+                np.lib.format.write_array_header_1_0(out, {**header, "shape": tuple(value.shape)})
+                for block in value.row_blocks():
+                    out.write(np.ascontiguousarray(block, dtype=value.dtype).tobytes())
 
 
 def _read_json(folder: Path, name: str) -> Any:

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from .errors import ConfigError
+from .spread import workers_dying
 
 if TYPE_CHECKING:
     from .embed import Encoder
@@ -162,21 +163,6 @@ def session(scheduler: str | None) -> Iterator[Any]:
             cluster.close()
 
 
-@contextlib.contextmanager
-def _workers_dying() -> Iterator[None]:
-    """A task whose worker died on every try (Dask gives up after a few) is the cluster's problem, not a bug:
-    one line saying so."""
-    from distributed import KilledWorker
-
-    try:
-        yield
-    except KilledWorker as exc:
-        raise ConfigError(
-            f"--scheduler: a task's worker died on every try ({exc.args[0] if exc.args else 'a task'}): out of "
-            "memory, or killed; see the workers' logs, and give them more memory or a smaller --batch-size."
-        ) from None
-
-
 def map_in_order(client: Any, function: Any, items: Sequence[Any]) -> list[Any]:
     """``[function(item) for item in items]`` computed on the workers of ``client``, each retried on another
     worker if its own dies.
@@ -195,7 +181,7 @@ def map_in_order(client: Any, function: Any, items: Sequence[Any]) -> list[Any]:
     list
         The results, in the order of ``items``.
     """
-    with _workers_dying():
+    with workers_dying():
         return client.gather(client.map(function, list(items), retries=2, pure=False))
 
 
@@ -231,7 +217,8 @@ def embed_texts(
     use_cache: bool = True,
     batch_size: int = 64,
     show_progress: bool | None = None,
-) -> np.ndarray:
+    keep: bool = False,
+) -> Any:
     """Unit vectors of ``texts``, in order, embedded on the workers of ``client``.
 
     Parameters
@@ -251,11 +238,13 @@ def embed_texts(
         The encoder's batch size on the workers.
     show_progress : bool, optional
         A progress bar over the chunks; ``None``: when there are 500 texts or more.
+    keep : bool, default False
+        Leave the vectors on the workers: a :class:`flaucluster.spread.SpreadVectors` instead of an array.
 
     Returns
     -------
-    numpy.ndarray
-        ``float32`` array of shape ``(len(texts), dim)``.
+    numpy.ndarray or SpreadVectors
+        ``float32`` rows of shape ``(len(texts), dim)``.
     """
     from distributed import as_completed
     from tqdm.auto import tqdm
@@ -271,13 +260,24 @@ def embed_texts(
     parts: list[np.ndarray | None] = [None] * len(chunks)
     show = len(texts) >= 500 if show_progress is None else show_progress
     with (
-        _workers_dying(),
+        workers_dying(),
         tqdm(total=len(distinct), desc=f"embedding on {workers} workers", unit="text", disable=not show) as bar,
     ):
         for future in as_completed(futures):
             i = index[future.key]
-            parts[i] = future.result()
+            if keep:
+                if future.status == "error":
+                    future.result()  # raises the chunk's error here
+            else:
+                parts[i] = future.result()
             bar.update(len(chunks[i]))
+    if keep:
+        from .spread import SpreadVectors
+
+        place = {text: i for i, text in enumerate(distinct)}
+        where = np.fromiter((place[t] for t in texts), dtype=np.intp, count=len(texts))
+        dim = int(client.submit(np.shape, futures[0], pure=False).result()[1]) if futures else 1
+        return SpreadVectors(client, futures, where // size, where % size, dim)
     vectors = dict(zip(distinct, (row for part in parts for row in part)))  # type: ignore[union-attr]
     dim = next(iter(vectors.values())).shape[0] if vectors else 1
     out = np.zeros((len(texts), dim), dtype=np.float32)
@@ -351,7 +351,7 @@ def knn(
     in_flight = TASKS_IN_FLIGHT_PER_WORKER * max(1, len(client.scheduler_info().get("workers", {})))
     following = min(in_flight, len(starts))
     waiting = as_completed([submit(i) for i in range(following)])
-    with _workers_dying():
+    with workers_dying():
         for future in waiting:
             parts[index.pop(future.key)] = future.result()
             if following < len(starts):

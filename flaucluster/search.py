@@ -11,9 +11,9 @@ from math import isqrt
 
 import numpy as np
 
-from .cluster import OUTLIER
+from .cluster import OUTLIER, centroids
 
-__all__ = ["distinct_rows", "exact_scores", "knn", "near_duplicates", "nearest"]
+__all__ = ["assign_outliers", "distinct_rows", "exact_scores", "knn", "near_duplicates", "nearest"]
 
 # Score cells above which the top k are looked for in the best groups of columns only (_grouped_candidates): on large
 # blocks a partition of every row dominated neighbour votes at 100k rows.
@@ -313,3 +313,33 @@ def near_duplicates(vectors: np.ndarray, threshold: float = 0.95, batch: int = 2
             if i < int(c) and vectors[i].any():
                 pairs.append((i, int(c), float(sims[r, c])))
     return sorted(pairs, key=lambda p: (-p[2], p[0], p[1]))
+
+
+def assign_outliers(
+    vectors: np.ndarray, labels: np.ndarray, max_share: float = 0.0, among: np.ndarray | None = None
+) -> np.ndarray:
+    """Give outliers the cluster whose mean vector they have the largest dot product with (unit
+    vectors); others unchanged.
+
+    ``max_share`` > 0 leaves that share of the rows in ``among`` (a mask, default all rows) unassigned:
+    the least ambiguous outliers move first (the widest margin between their nearest and their second
+    nearest cluster), the others stay outliers. Rows tied at the cut all move, so the share left is at
+    most ``max_share`` and the choice never depends on the order of the rows."""
+    out = labels.copy()
+    among = np.ones(len(labels), dtype=bool) if among is None else among
+    rows = np.flatnonzero((labels == OUTLIER) & among)
+    ids, means = centroids(vectors, labels, unit=False)
+    if not len(rows) or not len(ids):
+        return out
+    # the two nearest means, scored exactly (flaucluster.search): the same however the rows are split
+    near, top = vectors.knn_rows(rows, means, 2) if hasattr(vectors, "knn_rows") else knn(vectors, means, 2, rows=rows)
+    best = near[:, 0]
+    to_move = len(rows) - int(np.floor(max_share * among.sum() + 1e-9))
+    if to_move <= 0:
+        return out
+    if to_move < len(rows):
+        margin = top[:, 0] - top[:, 1] if len(ids) > 1 else top[:, 0]
+        moving = margin >= np.sort(margin)[::-1][to_move - 1]
+        rows, best = rows[moving], best[moving]
+    out[rows] = ids[best]
+    return out

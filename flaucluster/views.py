@@ -10,11 +10,12 @@ import numpy as np
 import pandas as pd
 
 from . import metrics
-from .cluster import OUTLIER, assign_outliers
+from .cluster import OUTLIER
 from .errors import ConfigError
 from .french import stop_set
 from .label import FrenchPhraseAnalyzer
 from .persist import FittedState
+from .search import assign_outliers
 from .themes import NO_THEME, row_themes, theme_table
 
 __all__ = ["readable"]
@@ -165,7 +166,8 @@ def evaluate(state: FittedState, y_true: Sequence | None = None) -> dict[str, fl
     ok = usable(state)
     has_point = ok & np.isfinite(state.reduced).all(axis=1)
     out: dict[str, float | None] = {
-        "silhouette": metrics.silhouette(state.embeddings[ok], state.labels[ok], seed=p["seed"]),
+        # unusable rows count as outliers, which it leaves out: no vector is taken but its sample's
+        "silhouette": metrics.silhouette(state.embeddings, np.where(ok, state.labels, OUTLIER), seed=p["seed"]),
         "dbcv": metrics.dbcv(state.reduced[has_point], state.labels_original[has_point], seed=p["seed"]),
         "outlier_share": float((state.labels_original[ok] == OUTLIER).mean()) if ok.any() else None,
     }

