@@ -168,17 +168,6 @@ def cluster_sums(vectors: np.ndarray, labels: np.ndarray, ids: np.ndarray) -> tu
     return sums, counts
 
 
-def mean_of(vectors: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """The mean of ``vectors[rows]`` (float64), from :func:`cluster_sums`: the same whatever their order."""
-    if isinstance(vectors, np.ndarray):
-        sums, counts = cluster_sums(vectors[rows], np.zeros(len(rows), dtype=int), np.zeros(1, dtype=int))
-    else:  # rows that stay where they are
-        labels = np.full(len(vectors), OUTLIER)
-        labels[rows] = 0
-        sums, counts = cluster_sums(vectors, labels, np.zeros(1, dtype=int))
-    return sums[0] / (max(int(counts[0]), 1) * _FIXED)
-
-
 def centroids(vectors: np.ndarray, labels: np.ndarray, *, unit: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """(cluster ids, mean vector of each cluster), unit length unless ``unit=False``; outliers excluded.
     The means come from :func:`cluster_sums`: the same, to the bit, whatever the order of the rows."""

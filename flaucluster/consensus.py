@@ -73,11 +73,19 @@ def canonical_order(rows: np.ndarray, texts: list[str], vectors: np.ndarray) -> 
     seen = Counter(keys)
     # a text's key decides its place unless the text repeats: only then is the vector's part compared
     repeated = np.array([j for j, key in enumerate(keys) if seen[key] > 1], dtype=np.intp)
-    for s in range(0, len(repeated), _KEY_BLOCK):  # vectors rounded a block at a time, not row by row
-        block = repeated[s : s + _KEY_BLOCK]
-        for j, c in zip(block, _coarse(vectors[rows[block]])):
-            keys[j] += _vector_key(c)
+    if hasattr(vectors, "vector_keys"):  # on a Dask cluster (flaucluster.spread): keyed where they are
+        found = vectors.vector_keys(rows[repeated])
+    else:  # vectors rounded a block at a time, not row by row
+        blocks = (repeated[s : s + _KEY_BLOCK] for s in range(0, len(repeated), _KEY_BLOCK))
+        found = [key for block in blocks for key in vector_keys(vectors[rows[block]])]
+    for j, key in zip(repeated, found):
+        keys[j] += key
     return rows[np.argsort(keys, kind="stable")]
+
+
+def vector_keys(vectors: np.ndarray) -> list[str]:
+    """The vector part of :func:`row_key` for each row of ``vectors``."""
+    return [_vector_key(c) for c in _coarse(vectors)]
 
 
 def _coarse(vectors: np.ndarray) -> np.ndarray:

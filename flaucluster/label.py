@@ -402,41 +402,84 @@ def mmr(candidates: list[tuple[Any, float]], vectors: np.ndarray, n: int, divers
 
 # ------------------------------------------------------------------------------ the stage
 def representatives(vectors: np.ndarray, texts: Sequence[str], rows: np.ndarray, n: int = 3) -> list[int]:
-    """The ``n`` rows closest to the cluster's mean direction, skipping near-duplicates. The mean and the
-    scores do not depend on the order of the rows (:func:`flaucluster.cluster.mean_of`,
-    :func:`flaucluster.search.exact_scores`), so neither does the choice.
+    """The ``n`` rows of one cluster (``rows``) closest to its mean direction, skipping near-duplicates
+    (:func:`cluster_representatives` for one cluster)."""
+    labels = np.full(len(vectors), OUTLIER)
+    labels[rows] = 0
+    return cluster_representatives(vectors, texts, labels, [0], n)[0][0]
 
-    Vectors on a Dask cluster (:mod:`flaucluster.spread`) send only their best rows here, more of them when
-    near-duplicates leave too few. At most :data:`_REPRESENTATIVE_SCAN` rows are looked at: a cluster whose
-    best rows all repeat one sentence has fewer representatives, not a scan of every row."""
-    from .cluster import mean_of
+
+def cluster_representatives(
+    vectors: np.ndarray, texts: Sequence[str], labels: np.ndarray, clusters: Sequence[int], n: int = 3
+) -> tuple[dict[int, list[int]], np.ndarray]:
+    """Each cluster's ``n`` rows closest to its mean direction, skipping near-duplicates; and the means.
+
+    The means and the scores do not depend on the order of the rows (:func:`flaucluster.cluster.cluster_sums`,
+    :func:`flaucluster.search.exact_scores`), so neither does the choice. Each cluster's best rows are looked
+    at first, more of them only when near-duplicates leave too few, at most :data:`_REPRESENTATIVE_SCAN`: a
+    cluster whose best rows all repeat one sentence has fewer representatives, not a scan of every row. Vectors
+    on a Dask cluster (:mod:`flaucluster.spread`) rank their rows where they are and send only the best here.
+
+    Returns
+    -------
+    dict of int to list of int
+        Cluster id -> its representatives' rows, closest first.
+    numpy.ndarray
+        float64 mean vector of each cluster, in the order of ``clusters``.
+    """
+    from .cluster import _FIXED, cluster_sums
+
+    clusters = [int(c) for c in clusters]
+    sums, counts = cluster_sums(vectors, labels, np.asarray(clusters, dtype=int))
+    means = sums / (np.maximum(counts, 1)[:, None] * _FIXED)
+    out: dict[int, list[int]] = {}
+    pending, want = list(range(len(clusters))), min(8 * n, _REPRESENTATIVE_SCAN)
+    while pending:
+        ranked = best_rows(vectors, labels, [clusters[i] for i in pending], means[pending], want)
+        orders = [ranked[clusters[i]] for i in pending]
+        candidates = vectors[np.concatenate(orders)]  # every cluster's best rows at once
+        starts = np.cumsum([0] + [len(o) for o in orders])
+        left = []
+        for i, order, start in zip(pending, orders, starts):
+            chosen = _distinct_best(candidates[start : start + len(order)], texts, order, n)
+            if len(chosen) == n or len(order) >= min(int(counts[i]), _REPRESENTATIVE_SCAN):
+                out[clusters[i]] = chosen
+            else:
+                left.append(i)
+        pending, want = left, min(4 * want, _REPRESENTATIVE_SCAN)
+    return out, means
+
+
+def _distinct_best(candidates: np.ndarray, texts: Sequence[str], order: np.ndarray, n: int) -> list[int]:
+    """The first ``n`` of ``order`` (rows, best first; ``candidates`` their vectors) that are not a
+    near-duplicate, or the same text, of one chosen before."""
+    chosen: list[int] = []
+    for j, r in enumerate(order):
+        if all(
+            candidates[j] @ candidates[c] < _SAME_TEXT and texts[r].strip().lower() != texts[order[c]].strip().lower()
+            for c in chosen
+        ):
+            chosen.append(j)
+        if len(chosen) == n:
+            break
+    return [int(order[c]) for c in chosen]
+
+
+def best_rows(
+    vectors: np.ndarray, labels: np.ndarray, clusters: Sequence[int], centres: np.ndarray, want: int
+) -> dict[int, np.ndarray]:
+    """Each cluster's ``want`` rows with the highest exact score with its centre (row by row in float64:
+    :func:`flaucluster.search.exact_scores`), best first, equal scores in row order."""
+    if hasattr(vectors, "best_rows"):  # on a Dask cluster: ranked where they are
+        return vectors.best_rows(labels, clusters, centres, want)
     from .search import exact_scores
 
-    rows = np.asarray(rows, dtype=np.intp)
-    centre = mean_of(vectors, rows)
-    want, ranked = min(8 * n, _REPRESENTATIVE_SCAN), None
-    while True:
-        if hasattr(vectors, "closest"):
-            order = vectors.closest(rows, centre, want)[0]
-        else:
-            if ranked is None:
-                scores = exact_scores(centre[None], vectors, np.zeros(len(rows), dtype=np.intp), rows)
-                ranked = rows[np.argsort(-scores, kind="stable")]
-            order = ranked[:want]
-        candidates = vectors[order]  # the best first: the choice below reads no further than it needs
-        chosen: list[int] = []
-        for j, r in enumerate(order):
-            if all(
-                candidates[j] @ candidates[c] < _SAME_TEXT
-                and texts[r].strip().lower() != texts[order[c]].strip().lower()
-                for c in chosen
-            ):
-                chosen.append(j)
-            if len(chosen) == n:
-                break
-        if len(chosen) == n or len(order) >= min(len(rows), _REPRESENTATIVE_SCAN):
-            return [int(order[c]) for c in chosen]
-        want = min(4 * want, _REPRESENTATIVE_SCAN)
+    out = {}
+    for c, centre in zip(clusters, centres):
+        rows = np.flatnonzero(labels == c)
+        scores = exact_scores(centre[None], vectors, np.zeros(len(rows), dtype=np.intp), rows)
+        out[int(c)] = rows[np.argsort(-scores, kind="stable")[:want]]
+    return out
 
 
 def keyword_vectors(doc_term: sparse.csr_matrix, vectors: np.ndarray) -> np.ndarray:
@@ -504,6 +547,11 @@ def label_clusters(
     term_docs = doc_counts.sum(0)  # rows using each term, all clusters
     demoted = {french.lemma_key(w, gender_pairs) for w in demote}
     wanted = set(clusters) if only is None else {int(c) for c in only}
+    shown_clusters = [c for c in clusters if c in wanted]
+    reps_of, means = cluster_representatives(vectors, texts, labels, shown_clusters, n_representatives)
+    centre_of = dict(zip(shown_clusters, means))
+    # the keyword sample's vectors, brought once (for MMR only)
+    member_vectors = vectors[member_rows] if diversity > 0 else np.zeros((len(member_rows), 0), dtype=np.float32)
     described: list[tuple[Topic, list[tuple[str, float]]]] = []
     for ci, c in enumerate(clusters):
         if c not in wanted:
@@ -512,20 +560,20 @@ def label_clusters(
         heaviest = picked[:_NAME_POOL]  # by c-TF-IDF, before MMR reorders for diversity
         if diversity > 0 and len(picked) > n_keywords:
             in_cluster = labels[member_rows] == c
-            kw_vectors = keyword_vectors(counts[in_cluster][:, picked], vectors[member_rows[in_cluster]])
+            kw_vectors = keyword_vectors(counts[in_cluster][:, picked], member_vectors[in_cluster])
             candidates = [(i, float(weights[ci, i])) for i in picked]
             picked = [i for i, _ in mmr(candidates, kw_vectors, n_keywords, diversity)]
         kws = [(analyzer.display(terms[i]), float(weights[ci, i])) for i in picked[:n_keywords]]
-        rows = np.flatnonzero(labels == c)
-        reps = representatives(vectors, texts, rows, n_representatives)
+        size = int((labels == c).sum())
+        reps = reps_of[c]
         covering = covering_phrases(doc_counts[ci], term_docs, int(cluster_docs[ci]), terms, heaviest) if terms else []
         covering.sort(key=lambda pair: set(terms[pair[0]].split(" ")) <= demoted)  # stable otherwise
         phrases = [(analyzer.display(terms[i]), score) for i, score in covering]
-        described.append((Topic(c, len(rows), "", kws, [texts[r] for r in reps], reps), phrases))
+        described.append((Topic(c, size, "", kws, [texts[r] for r in reps], reps), phrases))
     out: list[Topic] = []
     names: set[str] = set(taken)
     for topic, phrases in described:
-        shown = by_meaning(topic, phrases, vectors, labels, embed) if embed else [p for p, _ in phrases]
+        shown = by_meaning(phrases, centre_of[topic.cluster], embed) if embed else [p for p, _ in phrases]
         topic.name = cluster_name(shown + [k for k, _ in topic.keywords], topic.cluster, names)
         names.add(topic.name)
         out.append(topic)
@@ -533,14 +581,10 @@ def label_clusters(
 
 
 def by_meaning(
-    topic: Topic,
-    phrases: list[tuple[str, float]],
-    vectors: np.ndarray,
-    labels: np.ndarray,
-    embed: Callable[[list[str]], np.ndarray],
+    phrases: list[tuple[str, float]], centre: np.ndarray, embed: Callable[[list[str]], np.ndarray]
 ) -> list[str]:
     """``phrases`` ((text, coverage score), best first) as names: those scoring at least ``_NAME_COVER``
-    of the best by the cosine of their own vector with the cluster's mean direction, then the rest."""
+    of the best by the cosine of their own vector with the cluster's mean (``centre``), then the rest."""
     best = max((score for _, score in phrases), default=0.0)
     head = [p for p, score in phrases if score >= _NAME_COVER * best]
     tail = [p for p, score in phrases if score < _NAME_COVER * best]
@@ -548,9 +592,6 @@ def by_meaning(
         return head + tail
     from sklearn.preprocessing import normalize
 
-    from .cluster import mean_of
-
-    centre = mean_of(vectors, np.flatnonzero(labels == topic.cluster))
     sims = normalize(np.asarray(embed(head), dtype=np.float64)) @ (centre / max(np.linalg.norm(centre), 1e-12))
     order = sorted(range(len(head)), key=lambda i: (-round(float(sims[i]), 6), i))
     return [head[i] for i in order] + tail

@@ -6,14 +6,16 @@ vector. The stages that visit every row ask the chunks for what they need and ad
 
 - the vote's nearest sampled neighbours (:meth:`SpreadVectors.knn_rows`; the search's scores do not depend on
   the rows scored together, so they are the one-process neighbours);
+- the vector keys that order repeated texts (:meth:`SpreadVectors.vector_keys`);
 - the sums of each cluster's vectors (:meth:`SpreadVectors.cluster_sums`, integers: exact, whatever the split);
 - each outlier's two nearest cluster means (:meth:`SpreadVectors.knn_rows` against the means);
-- each cluster's rows closest to its mean, for its representative sentences (:meth:`SpreadVectors.closest`).
+- each cluster's rows closest to its mean, for its representative sentences (:meth:`SpreadVectors.best_rows`).
 
 Everything else takes rows by number (``vectors[rows]``): the sample that is clustered, the rows whose keywords
 are counted, the map's sample, the silhouette's. Only those come to this process. A NumPy operation on the whole
-array (``np.asarray(vectors)``) gathers every vector here, with a warning: the notebook's interactive methods may
-do that, the ``cluster`` command does not.
+array (``np.asarray(vectors)``) gathers every vector here, with a warning from 100,000 rows: themes and the
+notebook's interactive methods (search, merges by similarity, ``transform``) do that; the ``cluster`` command
+without themes does not.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ logger = logging.getLogger(__name__)
 __all__ = ["FileRows", "SpreadVectors", "load_npy"]
 
 GATHER_BLOCK = 16_384  # rows brought here at a time when they are written out, chunk by chunk
+WARN_ROWS = 100_000  # bringing this many rows here, and most of them, is said in a warning
 
 
 @contextlib.contextmanager
@@ -94,14 +97,24 @@ def _sums(chunk, offsets: np.ndarray, labels: np.ndarray, ids: np.ndarray):
     return cluster_sums(_rows(chunk)[offsets], labels, ids)
 
 
-def _closest(chunk, offsets: np.ndarray, rows: np.ndarray, centre: np.ndarray, n: int):
-    """The ``n`` best (score, row) of this chunk's rows by their exact score with ``centre``, best first (equal
-    scores: the earlier row)."""
+def _vector_keys(chunk, offsets: np.ndarray) -> list[str]:
+    from .consensus import vector_keys
+
+    return vector_keys(_rows(chunk)[offsets])
+
+
+def _best_rows(chunk, offsets, rows, labels, clusters, centres, want: int):
+    """This chunk's ``want`` best (scores, rows) for each cluster, by exact score with its centre."""
     from .search import exact_scores
 
-    scores = exact_scores(centre[None], _rows(chunk), np.zeros(len(offsets), dtype=np.intp), offsets)
-    order = np.lexsort((rows, -scores))[:n]
-    return scores[order], rows[order]
+    vectors, out = _rows(chunk), {}
+    for c, centre in zip(clusters, centres):
+        mine = labels == c
+        if mine.any():
+            scores = exact_scores(centre[None], vectors, np.zeros(int(mine.sum()), dtype=np.intp), offsets[mine])
+            order = np.lexsort((rows[mine], -scores))[:want]
+            out[c] = (scores[order], rows[mine][order])
+    return out
 
 
 def load_npy(client: Any, path: str, rows_per_chunk: int = 8192) -> SpreadVectors:
@@ -224,19 +237,27 @@ class SpreadVectors:
         single = np.ndim(key) == 0 and not isinstance(key, slice)
         rows = np.arange(len(self))[key]
         rows = np.atleast_1d(rows).astype(np.intp)
+        if len(rows) >= WARN_ROWS and 2 * len(rows) > len(self):
+            logger.warning(
+                "bringing %d of the %d vectors on the Dask workers into this process (%.1f GB)",
+                len(rows),
+                len(self),
+                len(rows) * self.dim * self.dtype.itemsize / 1e9,
+            )
         out = np.zeros((len(rows), self.dim), dtype=self.dtype)
         for positions, part in self._run(_take, rows):
             out[positions] = part
         return out[0] if single else out
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        logger.warning(
-            "gathering all %d vectors from the Dask workers into this process (%.1f GB)",
-            len(self),
-            len(self) * self.dim * self.dtype.itemsize / 1e9,
-        )
         out = self[:]
         return out if dtype is None else out.astype(dtype)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> SpreadVectors:
+        return self  # the chunks are never changed in place: a copied model shares them, as it shares the client
+
+    def __reduce__(self) -> tuple[Any, tuple[np.ndarray]]:
+        return np.asarray, (np.asarray(self),)  # pickled, a model takes its vectors along (a client does not travel)
 
     def row_blocks(self, size: int = GATHER_BLOCK) -> Iterator[np.ndarray]:
         """The rows in order, ``size`` at a time (to write them out without holding them all)."""
@@ -258,6 +279,22 @@ class SpreadVectors:
             idx[zero], sims[zero] = knn(np.zeros((1, self.dim), dtype=self.dtype), sample, k)
         return idx, sims
 
+    def vector_keys(self, rows: np.ndarray) -> list[str]:
+        """:func:`flaucluster.consensus.vector_keys` of ``vectors[rows]``, computed where they are."""
+        rows = np.asarray(rows, dtype=np.intp)
+        out = [""] * len(rows)
+        for positions, keys in self._run(_vector_keys, rows):
+            for p, key in zip(positions.tolist(), keys):
+                out[p] = key
+        zero = np.flatnonzero(self.chunk[rows] < 0)
+        if len(zero):
+            from .consensus import vector_keys
+
+            [key] = vector_keys(np.zeros((1, self.dim), dtype=self.dtype))
+            for p in zero.tolist():
+                out[p] = key
+        return out
+
     def cluster_sums(self, labels: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """:func:`flaucluster.cluster.cluster_sums` chunk by chunk, added up (integers: the same answer)."""
         ids = np.asarray(ids)
@@ -269,14 +306,25 @@ class SpreadVectors:
             counts += c
         return sums, counts
 
-    def closest(self, rows: np.ndarray, centre: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """The ``n`` rows of ``rows`` with the highest exact score with ``centre`` (best first, equal scores:
-        the earlier row), and their scores."""
-        rows = np.asarray(rows, dtype=np.intp)
-        parts = self._run(_closest, rows, centre, n, per_chunk=lambda p: (rows[p],))
-        scores = np.concatenate([s for _, (s, _) in parts] + [np.zeros(0)])
-        found = np.concatenate([r for _, (_, r) in parts] + [np.zeros(0, dtype=np.intp)])
-        zero = rows[self.chunk[rows] < 0]  # zero rows score 0
-        scores, found = np.concatenate([scores, np.zeros(len(zero))]), np.concatenate([found, zero])
-        order = np.lexsort((found, -scores))[:n]
-        return found[order], scores[order]
+    def best_rows(
+        self, labels: np.ndarray, clusters: list[int], centres: np.ndarray, want: int
+    ) -> dict[int, np.ndarray]:
+        """:func:`flaucluster.label.best_rows` chunk by chunk: each chunk sends its ``want`` best rows of each
+        cluster, and the best of those are the best of all (zero rows score 0)."""
+        labels = np.asarray(labels)
+        rows = np.flatnonzero(np.isin(labels, clusters))
+        found: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {int(c): [] for c in clusters}
+        args = (list(clusters), np.asarray(centres, dtype=np.float64), want)
+        for _, part in self._run(_best_rows, rows, *args, per_chunk=lambda p: (rows[p], labels[rows[p]])):
+            for c, pair in part.items():
+                found[int(c)].append(pair)
+        zero = rows[self.chunk[rows] < 0]
+        for c in clusters:
+            z = zero[labels[zero] == c]
+            found[int(c)].append((np.zeros(len(z)), z))
+        out = {}
+        for c, pairs in found.items():
+            scores = np.concatenate([p[0] for p in pairs])
+            which = np.concatenate([p[1] for p in pairs]).astype(np.intp)
+            out[c] = which[np.lexsort((which, -scores))[:want]]
+        return out
