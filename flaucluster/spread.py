@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 __all__ = ["FileRows", "SpreadVectors", "load_npy"]
 
 GATHER_BLOCK = 16_384  # rows brought here at a time when they are written out, chunk by chunk
+CHUNK_CACHE_BYTES = 512 * 2**20  # file rows a worker keeps between stages (read again beyond): its memory's bound
 WARN_ROWS = 100_000  # bringing this many rows here, and most of them, is said in a warning
 
 
@@ -61,11 +62,14 @@ class FileRows:
     path: str
     start: int
     stop: int
+    stamp: tuple[int, int] = (0, 0)  # the file's size and modification time when it was checked
 
     def read(self) -> np.ndarray:
         from .embed import l2_normalize
         from .errors import ConfigError
 
+        if self.stamp != _stamp(self.path):
+            raise ConfigError(f"{self.path}: the file changed during the run; run again.")
         rows = np.array(np.load(self.path, mmap_mode="r")[self.start : self.stop], dtype=np.float32)
         bad = ~np.isfinite(rows).all(axis=1)
         if bad.any():
@@ -73,12 +77,32 @@ class FileRows:
         return l2_normalize(rows)
 
 
+def _stamp(path: str) -> tuple[int, int]:
+    import os
+
+    st = os.stat(path)
+    return (st.st_size, st.st_mtime_ns)
+
+
+_KEPT: dict[FileRows, np.ndarray] = {}  # chunks a worker read and keeps, up to CHUNK_CACHE_BYTES
+
+
 def _rows(chunk: np.ndarray | FileRows) -> np.ndarray:
-    return chunk.read() if isinstance(chunk, FileRows) else chunk
+    """A chunk's rows: an array as it is; a file's rows read (and normalised) again, unless this worker keeps
+    them. The first chunks read are kept, up to :data:`CHUNK_CACHE_BYTES`, and never evicted: the stages scan
+    the chunks in turn, where a least-recently-used cache would lose each one just before it is needed again."""
+    if not isinstance(chunk, FileRows):
+        return chunk
+    rows = _KEPT.get(chunk)
+    if rows is None:
+        rows = chunk.read()
+        if sum(a.nbytes for a in _KEPT.values()) + rows.nbytes <= CHUNK_CACHE_BYTES:
+            _KEPT[chunk] = rows
+    return rows
 
 
 def _check(chunk: FileRows) -> None:
-    chunk.read()
+    _rows(chunk)
 
 
 def _take(chunk: np.ndarray | FileRows, offsets: np.ndarray) -> np.ndarray:
@@ -147,7 +171,8 @@ def load_npy(client: Any, path: str, rows_per_chunk: int = 8192) -> SpreadVector
     shape = np.load(path, mmap_mode="r").shape  # the header only
     if len(shape) != 2:
         raise ConfigError(f"{path}: holds an array of shape {shape}; expected (rows, dim).")
-    chunks = [FileRows(path, s, min(s + rows_per_chunk, shape[0])) for s in range(0, shape[0], rows_per_chunk)]
+    stamp = _stamp(path)
+    chunks = [FileRows(path, s, min(s + rows_per_chunk, shape[0]), stamp) for s in range(0, shape[0], rows_per_chunk)]
     with workers_dying():  # every row read once now: a bad one fails here, before any clustering
         client.gather(client.map(_check, chunks, pure=False, retries=2))
     where = np.arange(shape[0], dtype=np.intp)
