@@ -34,6 +34,7 @@ __all__ = ["FileRows", "SpreadVectors", "load_npy"]
 
 GATHER_BLOCK = 16_384  # rows brought here at a time when they are written out, chunk by chunk
 CHUNK_CACHE_BYTES = 512 * 2**20  # file rows a worker keeps between stages (read again beyond): its memory's bound
+TASKS_PER_WORKER = 2  # chunk tasks sent ahead per worker: one running, one ready
 WARN_ROWS = 100_000  # bringing this many rows here, and most of them, is said in a warning
 
 
@@ -56,8 +57,8 @@ def workers_dying() -> Iterator[None]:
 
 @dataclass(frozen=True)
 class FileRows:
-    """Rows ``start:stop`` of a ``.npy`` file, read (and normalised) by the worker each time a task needs them:
-    a worker holds one chunk at a time, however many rows the file has."""
+    """Rows ``start:stop`` of a ``.npy`` file, read (and normalised) by a worker when a task needs them, and
+    kept while the worker's :data:`CHUNK_CACHE_BYTES` allow: a worker's memory does not grow with the file."""
 
     path: str
     start: int
@@ -238,20 +239,31 @@ class SpreadVectors:
     def _run(self, function, rows: np.ndarray, *args, per_chunk=None) -> list[tuple[np.ndarray, Any]]:
         """``function(chunk, offsets, *args)`` on each chunk's rows among ``rows``, where the chunk is;
         (positions in ``rows``, result) per chunk. ``per_chunk(positions)`` adds arguments of its own."""
-        jobs = list(self._by_chunk(np.asarray(rows, dtype=np.intp)))
-        futures = [
-            self.client.submit(
-                function,
-                self.chunks[c],
-                self.offset[rows[p]],
-                *((per_chunk(p) if per_chunk else ()) + args),
-                retries=2,
-                pure=False,
-            )
-            for c, p in jobs
-        ]
+        from distributed import as_completed
+
+        rows = np.asarray(rows, dtype=np.intp)
+        jobs = list(self._by_chunk(rows))
+        results: list[Any] = [None] * len(jobs)
+        index: dict[str, int] = {}
+
+        def submit(i: int) -> Any:
+            c, p = jobs[i]
+            extra = (per_chunk(p) if per_chunk else ()) + args
+            future = self.client.submit(function, self.chunks[c], self.offset[rows[p]], *extra, retries=2, pure=False)
+            index[future.key] = i
+            return future
+
+        # a few tasks a worker at a time, their results taken as they come: a worker holds no more than those
+        in_flight = TASKS_PER_WORKER * max(1, len(self.client.scheduler_info().get("workers", {})))
+        following = min(in_flight, len(jobs))
+        waiting = as_completed([submit(i) for i in range(following)])
         with workers_dying():
-            results = self.client.gather(futures)
+            for future in waiting:
+                results[index.pop(future.key)] = future.result()
+                future.release()
+                if following < len(jobs):
+                    waiting.add(submit(following))
+                    following += 1
         return [(p, r) for (_, p), r in zip(jobs, results)]
 
     def __getitem__(self, key: Any) -> np.ndarray:
@@ -284,8 +296,10 @@ class SpreadVectors:
     def __reduce__(self) -> tuple[Any, tuple[np.ndarray]]:
         return np.asarray, (np.asarray(self),)  # pickled, a model takes its vectors along (a client does not travel)
 
-    def row_blocks(self, size: int = GATHER_BLOCK) -> Iterator[np.ndarray]:
-        """The rows in order, ``size`` at a time (to write them out without holding them all)."""
+    def row_blocks(self, size: int | None = None) -> Iterator[np.ndarray]:
+        """The rows in order, ``size`` (:data:`GATHER_BLOCK`) at a time: to write them out without holding them
+        all."""
+        size = size or GATHER_BLOCK
         for s in range(0, len(self), size):
             yield self[s : s + size]
 

