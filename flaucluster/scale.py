@@ -12,8 +12,9 @@ clusters) are searched on the workers too (:func:`knn`); the search scores its n
 (:func:`flaucluster.search.exact_scores`), so the neighbours, and the vote, are the same however the rows are cut
 into tasks and whatever processor a worker has.
 
-What is not distributed yet: the vectors come back to the process that fits (the sample clustered, the vote
-counted, the labels), so that process needs them all in memory.
+A model's fit keeps the vectors where they were embedded (:mod:`flaucluster.spread`): the stages that visit every
+row run there by chunk, and only samples come to the process that fits. ``embed`` brings them all back: it writes
+them out.
 """
 
 from __future__ import annotations
