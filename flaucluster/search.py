@@ -318,13 +318,29 @@ def near_duplicates(vectors: np.ndarray, threshold: float = 0.95, batch: int = 2
 def assign_outliers(
     vectors: np.ndarray, labels: np.ndarray, max_share: float = 0.0, among: np.ndarray | None = None
 ) -> np.ndarray:
-    """Give outliers the cluster whose mean vector they have the largest dot product with (unit
-    vectors); others unchanged.
+    """Give outliers the cluster whose mean vector they have the largest dot product with.
 
-    ``max_share`` > 0 leaves that share of the rows in ``among`` (a mask, default all rows) unassigned:
-    the least ambiguous outliers move first (the widest margin between their nearest and their second
-    nearest cluster), the others stay outliers. Rows tied at the cut all move, so the share left is at
-    most ``max_share`` and the choice never depends on the order of the rows."""
+    The two nearest means of each outlier are found with exact scores (:func:`knn`), where the vectors are
+    (on a Dask cluster's workers for :class:`flaucluster.spread.SpreadVectors`). Rows tied at the cut all
+    move, so the share left is at most ``max_share`` and the choice never depends on the order of the rows.
+
+    Parameters
+    ----------
+    vectors : numpy.ndarray
+        Unit rows, shape ``(n, dim)``.
+    labels : numpy.ndarray
+        The cluster of each row, ``-1`` for an outlier.
+    max_share : float, default 0.0
+        Above 0, this share of the rows in ``among`` is left unassigned: the least ambiguous outliers move first
+        (the widest margin between their nearest and their second nearest cluster), the others stay outliers.
+    among : numpy.ndarray, optional
+        A mask of the rows that may move and that the share counts; None: every row.
+
+    Returns
+    -------
+    numpy.ndarray
+        The labels, with the moved outliers in their nearest cluster.
+    """
     out = labels.copy()
     among = np.ones(len(labels), dtype=bool) if among is None else among
     rows = np.flatnonzero((labels == OUTLIER) & among)
