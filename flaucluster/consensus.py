@@ -220,6 +220,7 @@ def _seed_runs(vectors: np.ndarray, canon: np.ndarray, s: Settings, neighbours_o
     if s.max_fit_rows and len(canon) > s.max_fit_rows:
         pick = np.sort(np.random.default_rng(s.seed).choice(len(canon), s.max_fit_rows, replace=False))
         fit_rows, rest = canon[pick], np.delete(canon, pick)
+        sample = vectors[fit_rows]  # brought once (from the workers, for vectors on a Dask cluster)
         logger.info(
             "Clustering a seeded sample of %d rows; the other %d join by nearest-neighbour vote.",
             len(fit_rows),
@@ -228,14 +229,16 @@ def _seed_runs(vectors: np.ndarray, canon: np.ndarray, s: Settings, neighbours_o
         # once for every run, in a thread while the layouts are made: both spend their time in BLAS and numpy
         # loops, which let go of the GIL
         pool = ThreadPoolExecutor(1, thread_name_prefix="flaucluster-vote")
-        search = pool.submit(_sample_neighbours, vectors, fit_rows, rest, neighbours_of)
+        search = pool.submit(_sample_neighbours, vectors, sample, rest, neighbours_of)
         pool.shutdown(wait=False)
+    if search is None:
+        sample = vectors[fit_rows]
     seeds = [s.seed + r for r in range(s.n_runs)]
     # while the search runs here, BLAS gets one thread a side: two threads each would take turns on the cores
     here = search is not None and neighbours_of is knn and isinstance(vectors, np.ndarray)
     with one_blas_thread() if here else nullcontext():
         layouts = reduce_seeds(
-            vectors[fit_rows],
+            sample,
             s.reduction,
             seeds,
             n_components=s.n_components,
@@ -255,7 +258,7 @@ def _seed_runs(vectors: np.ndarray, canon: np.ndarray, s: Settings, neighbours_o
                 seed=s.seed + r,
             )
             if s.n_clusters is not None and s.method != "kmeans":
-                result = toward_n_clusters(points, vectors[fit_rows], result, s)
+                result = toward_n_clusters(points, sample, result, s)
         run = np.full(n, OUTLIER, dtype=int)
         prob = np.zeros(n, dtype=np.float32)
         run[fit_rows], prob[fit_rows] = renumber_by_size(result.labels), result.probabilities
@@ -269,13 +272,13 @@ def _seed_runs(vectors: np.ndarray, canon: np.ndarray, s: Settings, neighbours_o
 
 
 def _sample_neighbours(
-    vectors: np.ndarray, fit_rows: np.ndarray, rest: np.ndarray, neighbours_of: Neighbours
+    vectors: np.ndarray, sample: np.ndarray, rest: np.ndarray, neighbours_of: Neighbours
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The nearest sampled rows of each row of ``rest``, repeated vectors searched once, rows read where they
+    """The nearest ``sample`` rows of each row of ``rest``, repeated vectors searched once, rows read where they
     are (a copy of them all costs seconds at 100k rows). Vectors on a Dask cluster (:mod:`flaucluster.spread`)
     are searched where they are."""
     if hasattr(vectors, "knn_rows"):
-        return vectors.knn_rows(rest, vectors[fit_rows])
+        return vectors.knn_rows(rest, sample)
     first, inverse = distinct_rows(vectors, rest)
-    idx, sims = neighbours_of(vectors, vectors[fit_rows], rows=rest[first])
+    idx, sims = neighbours_of(vectors, sample, rows=rest[first])
     return idx[inverse], sims[inverse]

@@ -401,14 +401,6 @@ def mmr(candidates: list[tuple[Any, float]], vectors: np.ndarray, n: int, divers
 
 
 # ------------------------------------------------------------------------------ the stage
-def representatives(vectors: np.ndarray, texts: Sequence[str], rows: np.ndarray, n: int = 3) -> list[int]:
-    """The ``n`` rows of one cluster (``rows``) closest to its mean direction, skipping near-duplicates
-    (:func:`cluster_representatives` for one cluster)."""
-    labels = np.full(len(vectors), OUTLIER)
-    labels[rows] = 0
-    return cluster_representatives(vectors, texts, labels, [0], n)[0][0]
-
-
 def cluster_representatives(
     vectors: np.ndarray, texts: Sequence[str], labels: np.ndarray, clusters: Sequence[int], n: int = 3
 ) -> tuple[dict[int, list[int]], np.ndarray]:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from .errors import ConfigError
-from .spread import workers_dying
+from .spread import in_turn, workers_dying
 
 if TYPE_CHECKING:
     from .embed import Encoder
@@ -45,7 +45,6 @@ CHUNKS_PER_WORKER = 4  # enough for the cluster to balance, few enough to keep t
 MIN_CHUNK = 256
 MAX_CHUNK = 2048  # texts a worker holds at once: its memory does not grow with the corpus
 KNN_BLOCKS_PER_TASK = 8  # blocks of query rows per neighbour-search task: 16,384 rows, seconds of work
-TASKS_IN_FLIGHT_PER_WORKER = 2  # neighbour-search tasks sent ahead per worker: one running, one ready
 
 
 @dataclass(frozen=True)
@@ -301,7 +300,7 @@ def knn(
 
     ``vectors`` is sent once to every worker; ``query`` goes in tasks of ``blocks_per_task`` blocks of ``batch``
     rows (any cut gives the same answer: the search's scores do not depend on the rows scored together). A few
-    tasks per worker are sent at a time (:data:`TASKS_IN_FLIGHT_PER_WORKER`): a worker holds the sampled
+    tasks per worker are sent at a time (:func:`flaucluster.spread.in_turn`): a worker holds the sampled
     vectors and the rows of those tasks, whatever the number of rows.
 
     Parameters
@@ -334,28 +333,14 @@ def knn(
     step = batch * (blocks_per_task or KNN_BLOCKS_PER_TASK)
     if len(rows) <= step:  # one task's worth: no reason to ship the vectors
         return knn_here(query, vectors, k, batch, rows=rows)
-    from distributed import as_completed
-
     [shared] = client.scatter([vectors], broadcast=True, hash=False)
     starts = list(range(0, len(rows), step))
-    parts: list[Any] = [None] * len(starts)
-    index: dict[str, int] = {}
 
     def submit(i: int) -> Any:
         s = starts[i]
-        future = client.submit(knn_here, query[rows[s : s + step]], shared, k, batch, retries=2, pure=False)
-        index[future.key] = i
-        return future
+        return client.submit(knn_here, query[rows[s : s + step]], shared, k, batch, retries=2, pure=False)
 
     # a few tasks per worker at a time: the rows of tasks not started yet stay here, so that a worker's
     # memory does not grow with the rows
-    in_flight = TASKS_IN_FLIGHT_PER_WORKER * max(1, len(client.scheduler_info().get("workers", {})))
-    following = min(in_flight, len(starts))
-    waiting = as_completed([submit(i) for i in range(following)])
-    with workers_dying():
-        for future in waiting:
-            parts[index.pop(future.key)] = future.result()
-            if following < len(starts):
-                waiting.add(submit(following))
-                following += 1
+    parts = in_turn(client, len(starts), submit)
     return np.vstack([p[0] for p in parts]), np.vstack([p[1] for p in parts])

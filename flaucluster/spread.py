@@ -30,7 +30,7 @@ import numpy as np
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["FileRows", "SpreadVectors", "load_npy"]
+__all__ = ["FileRows", "SpreadVectors", "in_turn", "load_npy"]
 
 GATHER_BLOCK = 16_384  # rows brought here at a time when they are written out, chunk by chunk
 CHUNK_CACHE_BYTES = 512 * 2**20  # file rows a worker keeps between stages (read again beyond): its memory's bound
@@ -86,6 +86,47 @@ def _stamp(path: str) -> tuple[int, int]:
 
 
 _KEPT: dict[FileRows, np.ndarray] = {}  # chunks a worker read and keeps, up to CHUNK_CACHE_BYTES
+
+
+def in_turn(client: Any, count: int, submit: Any) -> list[Any]:
+    """``[submit(i).result() for i in range(count)]``, with :data:`TASKS_PER_WORKER` tasks a worker in flight
+    and each result taken as it comes: the arguments of tasks not started stay here, and a worker holds the
+    results of no more than those, whatever ``count``.
+
+    Parameters
+    ----------
+    client : distributed.Client
+        The cluster.
+    count : int
+        How many tasks.
+    submit : callable
+        ``submit(i)`` submits task ``i`` and returns its future.
+
+    Returns
+    -------
+    list
+        The results, in task order.
+    """
+    from distributed import as_completed
+
+    results: list[Any] = [None] * count
+    index: dict[str, int] = {}
+
+    def send(i: int) -> Any:
+        future = submit(i)
+        index[future.key] = i
+        return future
+
+    following = min(TASKS_PER_WORKER * max(1, len(client.scheduler_info().get("workers", {}))), count)
+    waiting = as_completed([send(i) for i in range(following)])
+    with workers_dying():
+        for future in waiting:
+            results[index.pop(future.key)] = future.result()
+            future.release()
+            if following < count:
+                waiting.add(send(following))
+                following += 1
+    return results
 
 
 def _rows(chunk: np.ndarray | FileRows) -> np.ndarray:
@@ -145,8 +186,8 @@ def _best_rows(chunk, offsets, rows, labels, clusters, centres, want: int):
 def load_npy(client: Any, path: str, rows_per_chunk: int = 8192) -> SpreadVectors:
     """The rows of a ``.npy`` file every worker can read (a shared disk), read by the workers a chunk at a time
     when a stage needs them, normalised there (:class:`FileRows`): precomputed vectors for
-    ``TopicModel(client=...).fit(texts, embeddings=...)`` that never come whole to one process, and that a worker
-    does not keep in memory either.
+    ``TopicModel(client=...).fit(texts, embeddings=...)`` that never come whole to one process; a worker keeps at
+    most :data:`CHUNK_CACHE_BYTES` of them between stages.
 
     Parameters
     ----------
@@ -239,31 +280,15 @@ class SpreadVectors:
     def _run(self, function, rows: np.ndarray, *args, per_chunk=None) -> list[tuple[np.ndarray, Any]]:
         """``function(chunk, offsets, *args)`` on each chunk's rows among ``rows``, where the chunk is;
         (positions in ``rows``, result) per chunk. ``per_chunk(positions)`` adds arguments of its own."""
-        from distributed import as_completed
-
         rows = np.asarray(rows, dtype=np.intp)
         jobs = list(self._by_chunk(rows))
-        results: list[Any] = [None] * len(jobs)
-        index: dict[str, int] = {}
 
         def submit(i: int) -> Any:
             c, p = jobs[i]
             extra = (per_chunk(p) if per_chunk else ()) + args
-            future = self.client.submit(function, self.chunks[c], self.offset[rows[p]], *extra, retries=2, pure=False)
-            index[future.key] = i
-            return future
+            return self.client.submit(function, self.chunks[c], self.offset[rows[p]], *extra, retries=2, pure=False)
 
-        # a few tasks a worker at a time, their results taken as they come: a worker holds no more than those
-        in_flight = TASKS_PER_WORKER * max(1, len(self.client.scheduler_info().get("workers", {})))
-        following = min(in_flight, len(jobs))
-        waiting = as_completed([submit(i) for i in range(following)])
-        with workers_dying():
-            for future in waiting:
-                results[index.pop(future.key)] = future.result()
-                future.release()
-                if following < len(jobs):
-                    waiting.add(submit(following))
-                    following += 1
+        results = in_turn(self.client, len(jobs), submit)
         return [(p, r) for (_, p), r in zip(jobs, results)]
 
     def __getitem__(self, key: Any) -> np.ndarray:
