@@ -1,7 +1,8 @@
 """The clustering stage: canonical row order, a seeded sample for large inputs, one reduce +
 cluster run per seed, and the consensus (medoid) run with its stability.
 
-Unit vectors in, labels out; nothing here knows about texts, encoders or reports.
+Unit vectors in, labels out (:class:`ConsensusClusterer`, a scikit-learn estimator); nothing here knows about
+encoders or reports.
 """
 
 from __future__ import annotations
@@ -13,15 +14,16 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClusterMixin
 
 from . import hierarchy, stability
-from .cluster import OUTLIER, Clustering, cluster, renumber_by_size
+from .cluster import METHODS, OUTLIER, Clustering, cluster, renumber_by_size
 from .errors import ConfigError
 from .machine import one_blas_thread
-from .reduce import Reduction, layouts_by, reduce_seeds
+from .reduce import REDUCTIONS, Reduction, layouts_by, reduce_seeds
 from .search import distinct_rows, knn, vote
 from .stability import Stability
 from .timing import stage
@@ -31,24 +33,232 @@ logger = logging.getLogger(__name__)
 _KEY_BLOCK = 4096  # repeated texts whose vectors are rounded for their keys at a time
 
 
-@dataclass(frozen=True)
-class Settings:
-    """The knobs of the stage (a :class:`~flaucluster.model.TopicModel`'s clustering parameters)."""
+ReductionChoice = Literal["auto", "umap", "umap-learn", "pca", "none"]
+DEFAULT_SEED = 42  # a clusterer fitted on its own, without a TopicModel's seed
 
-    method: Any = "hdbscan"  # "hdbscan", "kmeans" or a scikit-learn clusterer
-    method_name: str = "hdbscan"
-    reduction: Reduction = "umap"  # resolved: "umap", "umap-learn", "pca" or "none"
-    n_epochs: int | None = None  # UMAP epochs; None: flaucluster.layout.default_epochs
-    n_components: int = 5
-    n_neighbors: int = 15
-    min_cluster_size: int = 15
-    min_samples: int | None = None
-    k: int | None = None
-    k_range: tuple[int, int] = (2, 30)
-    n_clusters: int | None = None  # a target: HDBSCAN is refined or its clusters merged toward it
-    n_runs: int = 5
-    max_fit_rows: int | None = 10_000
-    seed: int = 42
+
+class ConsensusClusterer(ClusterMixin, BaseEstimator):
+    """The clustering stage as a scikit-learn estimator: ``n_runs`` seeded reduce + cluster runs, the consensus.
+
+    Rows are taken in a canonical order (by a hash of their text, then of their vector), so the same rows give
+    the same clusters whatever the input order; clusters are numbered by size. Each run reduces the vectors
+    (UMAP, PCA or none) and clusters them (HDBSCAN, KMeans or any scikit-learn clusterer); the medoid run (the
+    one that agrees best with the others) is kept and each cluster's stability across runs is measured.
+
+    Parameters
+    ----------
+    method : {"hdbscan", "kmeans"} or object, default="hdbscan"
+        ``"hdbscan"`` (rows in no dense group are outliers), ``"kmeans"``, or an unfitted scikit-learn clusterer
+        (with ``fit_predict``, or ``fit`` and ``labels_``; its ``probabilities_`` are used when it has them). A
+        custom clusterer is recorded by name only: to refit a saved model, pass the clusterer again.
+    reduction : {"auto", "umap", "umap-learn", "pca", "none"}, default="auto"
+        Dimensionality reduction before clustering. ``"umap"`` is flaucluster's own UMAP
+        (:mod:`~flaucluster.layout`, no JIT), ``"umap-learn"`` runs the reference library, ``"none"`` clusters
+        the unit vectors themselves. ``"auto"``: ``"none"`` with ``method="kmeans"`` (KMeans works on unit vectors
+        directly), ``"umap"`` otherwise (density clustering needs few dimensions).
+    n_components : int, default=5
+        Dimensions of the clustering space (UMAP or PCA).
+    n_neighbors : int, default=15
+        Neighbours of each point in UMAP's graph.
+    n_epochs : int or None, default=None
+        UMAP epochs; None: :func:`flaucluster.layout.default_epochs` for flaucluster's UMAP, umap-learn's default
+        for umap-learn.
+    min_cluster_size : int, default=15
+        HDBSCAN's smallest cluster, at least 2. HDBSCAN needs at least twice as many usable rows: with fewer,
+        every row is left unassigned and the advice says why.
+    min_samples : int or None, default=None
+        HDBSCAN's ``min_samples`` (a positive integer); None: HDBSCAN's default.
+    k : int or None, default=None
+        KMeans' number of clusters, at least 2. None: ``n_clusters`` when given, else the ``k`` of ``k_range``
+        with the best silhouette. Not together with ``n_clusters``.
+    k_range : tuple of (int, int), default=(2, 30)
+        ``(low, high)`` with ``2 <= low <= high``: the values tried when KMeans chooses ``k``.
+    n_runs : int, default=5
+        Clusterings run, with seeds ``seed``, ``seed + 1``, ...: the consensus (medoid) run is kept and each
+        cluster's stability across runs is measured; ``n_runs=1`` is a single, faster run.
+    max_fit_rows : int or None, default=10000
+        Above this many rows (at least 100), a seeded sample of that size is clustered and every other row joins
+        the cluster its 10 nearest sampled neighbours vote for (its probability is then the vote share). None
+        clusters every row. The sample bounds the time and memory of the layouts and of HDBSCAN, which grow
+        faster than the rows; a larger sample finds smaller groups (``min_cluster_size`` counts sampled rows).
+    n_clusters : int or None, default=None
+        A target number of clusters, at least 2: HDBSCAN is run finer while it finds fewer groups, and the most
+        similar groups are merged while it finds more; with KMeans it is ``k``. Not together with ``k``.
+    seed : int or None, default=None
+        Seeds the sample, the layouts and the clusterings. None: the seed of the
+        :class:`~flaucluster.model.TopicModel` it belongs to (42 when fitted on its own).
+
+    Attributes
+    ----------
+    labels_ : numpy.ndarray of shape (n_rows,)
+        Each row's cluster, numbered by size; -1 for outliers and rows not clustered.
+    probabilities_ : numpy.ndarray of shape (n_rows,)
+        Membership strength, from 0 to 1.
+    reduced_ : numpy.ndarray of shape (n_rows, n_dims)
+        The rows in the clustering space of the consensus run; NaN for rows without a point.
+    stability_ : flaucluster.stability.Stability or None
+        Each cluster's stability and each row's confidence across runs; None for one run.
+    details_ : dict
+        How the clusters were found: method, seed of the consensus run, reduction, rows clustered and assigned
+        by neighbours.
+    advice_ : list of str
+        Why no clustering could run, or why nothing was found.
+
+    Examples
+    --------
+    >>> from flaucluster.consensus import ConsensusClusterer
+    >>> labels = ConsensusClusterer(min_cluster_size=10, n_runs=3).fit_predict(vectors)  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        method: str | Any = "hdbscan",
+        *,
+        reduction: ReductionChoice = "auto",
+        n_components: int = 5,
+        n_neighbors: int = 15,
+        n_epochs: int | None = None,
+        min_cluster_size: int = 15,
+        min_samples: int | None = None,
+        k: int | None = None,
+        k_range: tuple[int, int] = (2, 30),
+        n_runs: int = 5,
+        max_fit_rows: int | None = 10_000,
+        n_clusters: int | None = None,
+        seed: int | None = None,
+    ) -> None:
+        self.method = method
+        self.reduction = reduction
+        self.n_components = n_components
+        self.n_neighbors = n_neighbors
+        self.n_epochs = n_epochs
+        self.min_cluster_size = min_cluster_size
+        self.min_samples = min_samples
+        self.k = k
+        self.k_range = k_range
+        self.n_runs = n_runs
+        self.max_fit_rows = max_fit_rows
+        self.n_clusters = n_clusters
+        self.seed = seed
+
+    def check(self) -> ConsensusClusterer:
+        """Check every parameter before any work.
+
+        Returns
+        -------
+        ConsensusClusterer
+            Itself, unchanged.
+
+        Raises
+        ------
+        flaucluster.errors.ConfigError
+            For a parameter that cannot work, with the values that can.
+        """
+        if isinstance(self.method, str) and self.method not in METHODS:
+            if self.method.startswith("custom:"):
+                raise ConfigError(
+                    f"method={self.method!r}: this model was fitted with a custom clusterer, which "
+                    "is not saved; pass the clusterer object again as method= to refit."
+                )
+            raise ConfigError(f"method={self.method!r}: choose one of {METHODS}, or pass a scikit-learn clusterer.")
+        if not isinstance(self.method, str) and not callable(getattr(self.method, "fit", None)):
+            raise ConfigError(f"method={self.method!r} is not a scikit-learn clusterer (no fit/fit_predict).")
+        if self.reduction not in ("auto", *REDUCTIONS):
+            raise ConfigError(f"reduction={self.reduction!r}: choose one of {('auto', *REDUCTIONS)}.")
+        if self.max_fit_rows is not None and (not _is_int(self.max_fit_rows) or self.max_fit_rows < 100):
+            raise ConfigError(f"max_fit_rows={self.max_fit_rows!r}: use None (all rows) or at least 100.")
+        for name in ("n_components", "n_neighbors", "n_runs"):
+            if not _is_int(getattr(self, name)) or getattr(self, name) < 1:
+                raise ConfigError(f"{name}={getattr(self, name)!r}: must be a positive integer.")
+        # HDBSCAN cannot form a cluster of one row: every row would be its own "cluster"
+        if not _is_int(self.min_cluster_size) or self.min_cluster_size < 2:
+            raise ConfigError(f"min_cluster_size={self.min_cluster_size!r}: must be an integer of at least 2.")
+        if self.n_epochs is not None and (not _is_int(self.n_epochs) or self.n_epochs < 1):
+            raise ConfigError(f"n_epochs={self.n_epochs!r}: must be a positive integer or None (the default).")
+        if self.min_samples is not None and (not _is_int(self.min_samples) or self.min_samples < 1):
+            raise ConfigError(f"min_samples={self.min_samples!r}: must be a positive integer or None.")
+        if self.n_clusters is not None and (not _is_int(self.n_clusters) or self.n_clusters < 2):
+            raise ConfigError(f"n_clusters={self.n_clusters!r}: must be an integer of at least 2, or None.")
+        if self.k is not None and (not _is_int(self.k) or self.k < 2):
+            raise ConfigError(f"k={self.k!r}: must be an integer of at least 2 (or None for automatic k).")
+        lo, hi = self.k_range
+        if not (_is_int(lo) and _is_int(hi) and 2 <= lo <= hi):
+            raise ConfigError(f"k_range={self.k_range!r}: must be (low, high) with 2 <= low <= high.")
+        if self.n_clusters is not None and self.k is not None:
+            raise ConfigError(
+                f"k={self.k} and n_clusters={self.n_clusters}: give one of them (--k or --n-clusters), not both."
+            )
+        seed = self.seed if self.seed is not None else DEFAULT_SEED
+        if not _is_int(seed) or not 0 <= seed <= 2**32 - self.n_runs:
+            raise ConfigError(f"seed={seed!r}: must be an integer from 0 to {2**32 - self.n_runs} (numpy's range).")
+        return self
+
+    # what the stage runs with, resolved from the parameters
+    @property
+    def method_name(self) -> str:
+        """The method's name: ``"hdbscan"``, ``"kmeans"`` or ``"custom:<class name>"``."""
+        return self.method if isinstance(self.method, str) else f"custom:{type(self.method).__name__}"
+
+    @property
+    def reduction_used(self) -> Reduction:
+        """The reduction that runs: ``"auto"`` resolved (``"none"`` for KMeans, ``"umap"`` otherwise)."""
+        if self.reduction != "auto":
+            return self.reduction
+        return "none" if self.method == "kmeans" else "umap"
+
+    @property
+    def seed_used(self) -> int:
+        return DEFAULT_SEED if self.seed is None else int(self.seed)
+
+    @property
+    def k_used(self) -> int | None:
+        """KMeans' k: ``k``, else ``n_clusters`` with KMeans."""
+        return self.k if self.k is not None or self.method != "kmeans" else self.n_clusters
+
+    def too_few_rows(self, n_usable: int) -> str | None:
+        """Why no clustering can run on this many rows (the reason becomes advice), or None; a
+        :class:`ConfigError` when the parameters themselves cannot work on them (a ``k`` above the rows)."""
+        return too_few_rows(self, n_usable)
+
+    def fit(
+        self,
+        X: Any,
+        y: Any = None,
+        *,
+        texts: list[str] | None = None,
+        rows: np.ndarray | None = None,
+        neighbours: Neighbours = knn,
+    ) -> ConsensusClusterer:
+        """Cluster the rows of ``X`` (unit vectors; rows given by number in ``rows``, the others outliers).
+
+        Parameters
+        ----------
+        X : numpy.ndarray of shape (n_rows, dim) or flaucluster.spread.SpreadVectors
+            Unit vectors.
+        y : None
+            Ignored (scikit-learn convention).
+        texts : list of str or None, default=None
+            Each row's text: the canonical order sorts by text first. None: by vector alone.
+        rows : numpy.ndarray or None, default=None
+            The rows to cluster (by position); None: every row.
+        neighbours : callable, default=flaucluster.search.knn
+            Above ``max_fit_rows``, finds each other row's nearest sampled rows (or the same search on a Dask
+            cluster: :func:`flaucluster.scale.knn`).
+
+        Returns
+        -------
+        ConsensusClusterer
+            Itself, fitted.
+        """
+        self.check()
+        n = len(X)
+        if texts is None:
+            texts = [""] * n
+        usable = np.arange(n) if rows is None else np.asarray(rows, dtype=np.intp)
+        result = fit(X, texts, usable, self, neighbours)
+        self.labels_, self.probabilities_, self.reduced_ = result.labels, result.probabilities, result.reduced
+        self.stability_, self.details_, self.advice_ = result.stability, result.details, result.advice
+        return self
 
 
 @dataclass
@@ -104,7 +314,11 @@ def _vector_key(coarse: np.ndarray) -> str:
     return hashlib.blake2b(coarse.tobytes(), digest_size=6).hexdigest()
 
 
-def too_few_rows(settings: Settings, n_usable: int) -> str | None:
+def _is_int(value: Any) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def too_few_rows(settings: ConsensusClusterer, n_usable: int) -> str | None:
     """Why no clustering can run on this many rows (the reason becomes advice), or None; a
     :class:`ConfigError` when the settings themselves cannot work on them."""
     if settings.method == "hdbscan" and n_usable < 2 * settings.min_cluster_size:
@@ -114,9 +328,9 @@ def too_few_rows(settings: Settings, n_usable: int) -> str | None:
             "--min-cluster-size or add rows."
         )
     if settings.method == "kmeans":
-        if settings.k is not None and n_usable < settings.k:
-            raise ConfigError(f"k={settings.k} but only {n_usable} usable rows; choose a smaller k (--k).")
-        if settings.k is None and n_usable < max(3, settings.k_range[0] + 1):
+        if settings.k_used is not None and n_usable < settings.k_used:
+            raise ConfigError(f"k={settings.k_used} but only {n_usable} usable rows; choose a smaller k (--k).")
+        if settings.k_used is None and n_usable < max(3, settings.k_range[0] + 1):
             return (
                 f"Only {n_usable} usable rows: too few to choose k automatically. Every row is "
                 "unassigned; pass --k or add rows."
@@ -130,7 +344,11 @@ Neighbours = Callable[..., tuple[np.ndarray, np.ndarray]]  # (query, vectors, *,
 
 
 def fit(
-    vectors: np.ndarray, texts: list[str], usable: np.ndarray, settings: Settings, neighbours: Neighbours = knn
+    vectors: np.ndarray,
+    texts: list[str],
+    usable: np.ndarray,
+    settings: ConsensusClusterer,
+    neighbours: Neighbours = knn,
 ) -> Consensus:
     """Cluster the ``usable`` rows of ``vectors`` (unit rows); every other row stays an outlier. ``neighbours``
     finds, above ``max_fit_rows``, each other row's nearest sampled rows (:func:`flaucluster.search.knn`, or the
@@ -144,8 +362,8 @@ def fit(
             np.full((n, settings.n_components), np.nan, dtype=np.float32),
             {
                 "method": settings.method_name,
-                "reduction": settings.reduction,
-                "seed": settings.seed,
+                "reduction": settings.reduction_used,
+                "seed": settings.seed_used,
                 "clustered_rows": 0,
                 "assigned_by_neighbours": 0,
                 "skipped": why_not,
@@ -154,7 +372,7 @@ def fit(
         )
     canon = canonical_order(usable, texts, vectors)
     runs, probs, reduced, details, fit_rows, rest = _seed_runs(vectors, canon, settings, neighbours)
-    seeds = [settings.seed + r for r in range(settings.n_runs)]
+    seeds = [settings.seed_used + r for r in range(settings.n_runs)]
     best = stability.medoid(runs)
     labels = np.full(n, OUTLIER, dtype=int)
     labels[canon] = runs[best]
@@ -168,10 +386,10 @@ def fit(
             **details[best],
             "method": settings.method_name,
             "seed": seeds[best],
-            "reduction": settings.reduction,
+            "reduction": settings.reduction_used,
             **(
-                {"layouts_by": layouts_by(settings.reduction, len(fit_rows))}
-                if settings.reduction.startswith("umap")
+                {"layouts_by": layouts_by(settings.reduction_used, len(fit_rows))}
+                if settings.reduction_used.startswith("umap")
                 else {}
             ),
             "clustered_rows": len(fit_rows),
@@ -190,7 +408,7 @@ def fit(
     return result
 
 
-def toward_n_clusters(points: np.ndarray, vectors: np.ndarray, found: Clustering, s: Settings) -> Clustering:
+def toward_n_clusters(points: np.ndarray, vectors: np.ndarray, found: Clustering, s: ConsensusClusterer) -> Clustering:
     """Bring a run to about ``s.n_clusters`` groups: HDBSCAN with smaller ``min_cluster_size`` (halved
     each time, down to 2) while it finds too few, then the most similar clusters merged along the
     centroid hierarchy (:func:`flaucluster.hierarchy.merge_plan`) while there are too many."""
@@ -211,14 +429,14 @@ def toward_n_clusters(points: np.ndarray, vectors: np.ndarray, found: Clustering
     return Clustering(labels, found.probabilities, details)
 
 
-def _seed_runs(vectors: np.ndarray, canon: np.ndarray, s: Settings, neighbours_of: Neighbours = knn):
+def _seed_runs(vectors: np.ndarray, canon: np.ndarray, s: ConsensusClusterer, neighbours_of: Neighbours = knn):
     """Reduce + cluster once per seed, rows in canonical order. Above ``max_fit_rows`` a seeded
     sample is clustered and the other rows follow their nearest sampled neighbours."""
     n = len(vectors)
     fit_rows, rest = canon, canon[:0]
     search: Future[tuple[np.ndarray, np.ndarray]] | None = None
     if s.max_fit_rows and len(canon) > s.max_fit_rows:
-        pick = np.sort(np.random.default_rng(s.seed).choice(len(canon), s.max_fit_rows, replace=False))
+        pick = np.sort(np.random.default_rng(s.seed_used).choice(len(canon), s.max_fit_rows, replace=False))
         fit_rows, rest = canon[pick], np.delete(canon, pick)
         sample = vectors[fit_rows]  # brought once (from the workers, for vectors on a Dask cluster)
         logger.info(
@@ -233,13 +451,13 @@ def _seed_runs(vectors: np.ndarray, canon: np.ndarray, s: Settings, neighbours_o
         pool.shutdown(wait=False)
     if search is None:
         sample = vectors[fit_rows]
-    seeds = [s.seed + r for r in range(s.n_runs)]
+    seeds = [s.seed_used + r for r in range(s.n_runs)]
     # while the search runs here, BLAS gets one thread a side: two threads each would take turns on the cores
     here = search is not None and neighbours_of is knn and isinstance(vectors, np.ndarray)
     with one_blas_thread() if here else nullcontext():
         layouts = reduce_seeds(
             sample,
-            s.reduction,
+            s.reduction_used,
             seeds,
             n_components=s.n_components,
             n_neighbors=s.n_neighbors,
@@ -253,9 +471,9 @@ def _seed_runs(vectors: np.ndarray, canon: np.ndarray, s: Settings, neighbours_o
                 s.method,
                 min_cluster_size=s.min_cluster_size,
                 min_samples=s.min_samples,
-                k=s.k,
+                k=s.k_used,
                 k_range=s.k_range,
-                seed=s.seed + r,
+                seed=s.seed_used + r,
             )
             if s.n_clusters is not None and s.method != "kmeans":
                 result = toward_n_clusters(points, sample, result, s)

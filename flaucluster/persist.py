@@ -22,7 +22,6 @@ import json
 import os
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,39 +36,13 @@ from .label import Topic
 from .rows import ROW_STATUSES
 from .runfolder import package_versions, staged, verify
 from .stability import Stability
+from .state import FittedState, complete
 from .themes import ThemeFit, read_themes
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: parameters by component (encoder, clusterer, describer, ...)
+READABLE_FORMATS = (2, 3)
 KIND = "model"
 ARRAYS = ("embeddings", "labels", "labels_original", "probabilities", "reduced")
-
-
-@dataclass
-class FittedState:
-    """Everything a fitted model knows, as plain data (what is saved and loaded)."""
-
-    params: dict[str, Any]
-    ids: list[str]
-    texts: list[str]  # as written
-    clean: list[str]  # as the model saw them
-    status: list[str]
-    notes: list[str]
-    embeddings: np.ndarray
-    labels: np.ndarray
-    labels_original: np.ndarray
-    probabilities: np.ndarray
-    reduced: np.ndarray
-    topics: list[Topic]
-    encoder: dict[str, Any]
-    clustering: dict[str, Any]
-    custom_names: dict[int, str] = field(default_factory=dict)
-    advice: list[str] = field(default_factory=list)
-    stability: Stability | None = None
-    history: History | None = None  # the edit log; None: the fit's result, never edited
-    map_coords: np.ndarray | None = None  # the 2-D map, kept so that edits and reports redraw the same map
-    themes: ThemeFit | None = None  # the themes rows were filed under (TopicModel(themes=...))
-    guide: Guide | None = None  # the columns the run compares clusters across (--by, --time)
-    parts: list[tuple[str, int]] | None = None  # the input files and their rows, when there were several
 
 
 def save_state(state: FittedState, folder: str | os.PathLike, *, truth: Sequence[Any] | None = None) -> None:
@@ -191,11 +164,11 @@ def load_state(folder: str | os.PathLike) -> FittedState:
             "folder of a run, or a folder written by TopicModel.save()."
         )
     meta = _read_json(folder, "flaucluster.json")
-    if not isinstance(meta, dict) or meta.get("format_version") != FORMAT_VERSION:
+    if not isinstance(meta, dict) or meta.get("format_version") not in READABLE_FORMATS:
         saved = meta.get("format_version") if isinstance(meta, dict) else None
         raise ModelFolderError(
-            f"{folder}: model format {saved!r}, but this flaucluster reads format "
-            f"{FORMAT_VERSION}; run `flaucluster cluster` again to write it anew."
+            f"{folder}: model format {saved!r}, but this flaucluster reads formats "
+            f"{READABLE_FORMATS}; run `flaucluster cluster` again to write it anew."
         )
     verify(folder, KIND)
     try:
@@ -207,10 +180,7 @@ def load_state(folder: str | os.PathLike) -> FittedState:
 
 
 def _read(folder: Path, meta: dict) -> FittedState:
-    params = dict(meta["params"])
-    for name in ("k_range", "extra_stop_words", "missing_values"):  # JSON has no tuples
-        if isinstance(params.get(name), list):
-            params[name] = tuple(params[name])
+    params = dict(meta["params"]) if meta["format_version"] == FORMAT_VERSION else nest_params(meta["params"])
     docs = _read_json(folder, "documents.json")
     if not isinstance(docs, list):
         raise ModelFolderError(f"{folder}: documents.json must be a list of rows.")
@@ -259,7 +229,7 @@ def _read(folder: Path, meta: dict) -> FittedState:
     themes = _themes(folder, theme_arrays[0], theme_arrays[1], len(docs)) if (folder / "themes.json").exists() else None
     guide = _guide(folder, len(docs)) if (folder / "guided.json").exists() else None
     parts = _parts(folder, len(docs)) if (folder / "parts.json").exists() else None
-    return FittedState(
+    state = FittedState(
         params=params,
         ids=[str(d["id"]) for d in docs],
         texts=[str(d["text"]) for d in docs],
@@ -279,6 +249,7 @@ def _read(folder: Path, meta: dict) -> FittedState:
         parts=parts,
         **arrays,
     )
+    return complete(state)  # the views derived from the labels, the same function as a fit's
 
 
 def _themes(folder: Path, vectors: np.ndarray | None, neighbours: np.ndarray | None, n_rows: int) -> ThemeFit:
@@ -370,3 +341,42 @@ def _history(folder: Path, arrays: dict[str, np.ndarray], base_arrays: list, n_r
     first = start(labels, probabilities, names)
     next_id = int(doc.get("next_cluster_id", first.next_id))
     return History(first, _topics(base["topics"]), edits, undone, touched, next_id)
+
+
+# format 2 kept every parameter flat on the estimator; format 3 keeps them by component
+_COMPONENT_OF = {
+    "encoder": ("model", "device", "precision", "batch_size", "cache_dir", "use_cache", "show_progress", "role_words"),
+    "clusterer": (
+        "method",
+        "reduction",
+        "n_components",
+        "n_neighbors",
+        "n_epochs",
+        "min_cluster_size",
+        "min_samples",
+        "k",
+        "k_range",
+        "n_runs",
+        "max_fit_rows",
+        "n_clusters",
+    ),
+    "describer": ("n_keywords", "n_representatives", "diversity", "stop_words", "extra_stop_words", "gender_pairs"),
+}
+
+
+def nest_params(flat: dict[str, Any]) -> dict[str, Any]:
+    """A format-2 folder's flat parameters, by component (what format 3 writes)."""
+    nested: dict[str, Any] = {c: {k: flat[k] for k in keys if k in flat} for c, keys in _COMPONENT_OF.items()}
+    nested["encoder"]["fold_gender"] = bool(flat.get("fold_before_embedding", False))
+    nested["clusterer"]["seed"] = flat.get("seed", 42)
+    themes = flat.get("themes")
+    nested["themes"] = (
+        None
+        if themes is None
+        else {"themes": themes, "threshold": flat.get("theme_threshold"), "mode": flat.get("theme_mode", "assign")}
+    )
+    nested["namer"] = flat.get("namer")
+    nested["max_unassigned"] = 0.0 if flat.get("reassign_outliers") else flat.get("max_unassigned", 0.05)
+    nested["missing_values"] = flat.get("missing_values")
+    nested["seed"] = flat.get("seed", 42)
+    return nested

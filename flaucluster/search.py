@@ -171,19 +171,34 @@ def vote(idx: np.ndarray, sims: np.ndarray, labels: np.ndarray) -> tuple[np.ndar
         return out, share
     ids, code = np.unique(labels, return_inverse=True)  # ascending: the first of equal maxima is the smaller id
     code = code.ravel()
-    k = idx.shape[1]
     for s in range(0, len(idx), _BLOCK):  # a (rows, clusters) table a block at a time
         cast = code[idx[s : s + _BLOCK]]
-        weight = np.maximum(sims[s : s + _BLOCK], 0).astype(np.float64)
-        table = np.zeros((len(cast), len(ids)))
-        rows = np.repeat(np.arange(len(cast)), k)
-        np.add.at(table, (rows, cast.ravel()), weight.ravel())
+        table = _vote_table(cast, sims[s : s + _BLOCK], len(ids))
         total = table.sum(1)
         best = np.where(total > 0, table.argmax(1), cast.min(1))  # no positive vote: the smallest id among them
         top = table[np.arange(len(cast)), best]
         out[s : s + _BLOCK] = ids[best]
         share[s : s + _BLOCK] = np.divide(top, total, out=np.zeros_like(top), where=total > 0)
     return out, share
+
+
+def _vote_table(cast: np.ndarray, sims: np.ndarray, n_ids: int) -> np.ndarray:
+    """(rows, clusters): each row's neighbours' positive similarities added up by their cluster's code."""
+    table = np.zeros((len(cast), n_ids))
+    rows = np.repeat(np.arange(len(cast)), cast.shape[1])
+    np.add.at(table, (rows, cast.ravel()), np.maximum(sims, 0).astype(np.float64).ravel())
+    return table
+
+
+def vote_shares(idx: np.ndarray, sims: np.ndarray, labels: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Each query row's share of its neighbours' similarity-weighted votes for each cluster of ``ids`` (float32,
+    shape ``(len(idx), len(ids))``); votes of outliers count in the total, not in a column."""
+    names, code = np.unique(np.concatenate([np.asarray(ids, dtype=int), labels]), return_inverse=True)
+    code = code.ravel()[len(ids) :]
+    table = _vote_table(code[idx], sims, len(names))
+    total = table.sum(1, keepdims=True)
+    shares = np.divide(table, total, out=np.zeros_like(table), where=total > 0)
+    return shares[:, np.searchsorted(names, ids)].astype(np.float32)
 
 
 def knn(

@@ -28,20 +28,22 @@ import logging
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from scipy import stats
+from sklearn.base import BaseEstimator
 
 from .errors import ConfigError, InputError
 from .french import fold_key, unshout
 from .rows import cell_text, examples, is_missing
 from .search import knn
+from .stability import Stability
 
-__all__ = ["read_themes"]
+__all__ = ["Themes", "read_themes"]
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +75,57 @@ class ThemeMatch:
 
 
 # ---------------------------------------------------------------------------- reading
+class Themes(BaseEstimator):
+    """A given list of themes to file rows under: a component of :class:`~flaucluster.model.TopicModel`
+    (its ``themes=``).
+
+    Parameters
+    ----------
+    source : str, os.PathLike, pandas.DataFrame, list or dict
+        The themes, in any form :func:`read_themes` takes: a file or a frame ``id, label[, description,
+        keywords]``, a list of labels.
+    threshold : float or None, default=None
+        The cosine score, from -1 to 1, a row must reach to be filed under a theme; None calibrates one
+        threshold per theme from the rows.
+    mode : {"assign", "seed"}, default="assign"
+        ``"assign"`` files the matched rows under their themes and clusters the others; ``"seed"`` clusters
+        every row, the matched ones pulled toward their theme, and lets themes attract clusters (:func:`attract`).
+    """
+
+    def __init__(self, source: Any, *, threshold: float | None = None, mode: Literal["assign", "seed"] = "assign"):
+        self.source = source
+        self.threshold = threshold
+        self.mode = mode
+
+    def read(self) -> pd.DataFrame:
+        """The themes, read and checked (:func:`read_themes`), after the threshold and mode are checked.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``id, label, description, keywords``, one row per theme.
+
+        Raises
+        ------
+        flaucluster.errors.ConfigError
+            For a threshold outside -1..1 or an unknown mode.
+        flaucluster.errors.InputError
+            For themes that cannot be read.
+        """
+        if self.threshold is not None and not (
+            isinstance(self.threshold, (int, float))
+            and not isinstance(self.threshold, bool)
+            and -1 <= self.threshold <= 1
+        ):
+            raise ConfigError(
+                f"theme_threshold={self.threshold!r}: give a cosine score from -1 to 1, or None to have it "
+                "calibrated from the rows."
+            )
+        if self.mode not in ("assign", "seed"):
+            raise ConfigError(f"theme_mode={self.mode!r}: choose 'assign' or 'seed'.")
+        return read_themes(self.source)
+
+
 def read_themes(source: Any, *, option: str = "--themes") -> pd.DataFrame:
     """Read and check a list of themes.
 
@@ -339,10 +392,71 @@ class ThemeFit:
     cluster_theme: dict[int, int]  # cluster id -> theme index (row of ``themes``)
 
     def records(self) -> list[dict[str, Any]]:
-        return [
-            {"id": i, "label": lab, "description": d, "keywords": list(k)}
-            for i, lab, d, k in self.themes[["id", "label", "description", "keywords"]].itertuples(index=False)
-        ]
+        return records(self.themes)
+
+    def names(self) -> dict[int, str]:
+        """cluster id -> the label of the theme it holds (clusters filed under a theme only)."""
+        labels = self.themes["label"].tolist()
+        return {c: labels[t] for c, t in self.cluster_theme.items()}
+
+
+def records(themes: pd.DataFrame) -> list[dict[str, Any]]:
+    """The themes of :func:`read_themes`' frame as plain records (what a saved model keeps)."""
+    return [
+        {"id": i, "label": lab, "description": d, "keywords": list(k)}
+        for i, lab, d, k in themes[["id", "label", "description", "keywords"]].itertuples(index=False)
+    ]
+
+
+@dataclass
+class Filed:
+    """Every row's cluster once the matched rows are filed under their themes (:func:`file_rows`)."""
+
+    labels: np.ndarray
+    probabilities: np.ndarray
+    fit: ThemeFit
+    renamed: dict[int, int]  # the clustering's id -> its id among the themes' clusters
+    details: dict[str, Any]
+
+
+def file_rows(
+    found: ThemeMatch, themes: pd.DataFrame, mode: str, labels: np.ndarray, probabilities: np.ndarray
+) -> Filed:
+    """Theme clusters first (one per theme that drew rows), then the new groups of the other rows. Assign mode
+    (:func:`combine`): a theme row's probability is its theme score (clipped to 0..1); seed mode
+    (:func:`attract`): clusters join their theme."""
+    if mode == "assign":
+        out, cluster_theme, renamed = combine(found, labels)
+        probabilities = np.where(found.matched, np.clip(np.nan_to_num(found.score), 0, 1), probabilities)
+        probabilities = probabilities.astype(np.float32)
+    else:
+        out, cluster_theme, renamed = attract(found, labels)
+    fit = ThemeFit(themes, found.vectors, found.neighbours, found.threshold, found.calibration, cluster_theme)
+    details = {
+        "thresholds": [round(float(t), 4) for t in found.threshold],
+        "calibration": found.calibration,
+        "themes": len(themes),
+        "mode": mode,
+        "themes_with_rows": len(cluster_theme),
+        "matched_rows": int(found.matched.sum()),
+    }
+    return Filed(out, probabilities, fit, renamed, details)
+
+
+def restate_stability(found: Stability | None, renamed: dict[int, int], clustered: np.ndarray) -> Stability | None:
+    """The clustering's stability in the filed ids: a theme row's confidence is unknown (NaN), and so is the
+    stability of clusters merged into one (no single seed run's). ``clustered``: which usable rows were clustered."""
+    if found is None:
+        return None
+    conf = np.full(len(clustered), np.nan, dtype=np.float32)
+    conf[clustered] = found.row_confidence
+    merged = {n for n in renamed.values() if list(renamed.values()).count(n) > 1}
+    return replace(
+        found,
+        cluster_stability={renamed[c]: v for c, v in found.cluster_stability.items() if renamed[c] not in merged},
+        unstable=[renamed[c] for c in found.unstable if renamed[c] not in merged],
+        row_confidence=conf,
+    )
 
 
 def combine(found: ThemeMatch, labels: np.ndarray) -> tuple[np.ndarray, dict[int, int], dict[int, int]]:

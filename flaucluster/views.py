@@ -13,12 +13,13 @@ from . import metrics
 from .cluster import OUTLIER
 from .errors import ConfigError
 from .french import stop_set
+from .hierarchy import cluster_linkage
 from .label import FrenchPhraseAnalyzer
-from .persist import FittedState
 from .search import assign_outliers
+from .state import FittedState
 from .themes import NO_THEME, row_themes, theme_table
 
-__all__ = ["readable"]
+__all__ = ["hierarchy", "readable"]
 
 UNUSABLE_NAME = "(texte inutilisable)"
 OUTLIER_NAME = "(hors groupe)"
@@ -116,7 +117,9 @@ def document_info(state: FittedState) -> pd.DataFrame:
             "is_outlier": ok & (state.labels_original == OUTLIER),
             "cluster_original": state.labels_original,
             # the reassigned view, always offered: outliers in their nearest cluster, others unchanged
-            "cluster_reassigned": np.where(ok, assign_outliers(state.embeddings, state.labels), OUTLIER),
+            "cluster_reassigned": state.labels_reassigned
+            if state.labels_reassigned is not None
+            else np.where(ok, assign_outliers(state.embeddings, state.labels), OUTLIER),
             "status": state.status,
         }
     )
@@ -162,17 +165,17 @@ def summary(state: FittedState) -> dict[str, Any]:
 
 def evaluate(state: FittedState, y_true: Sequence | None = None) -> dict[str, float | None]:
     """Silhouette (cosine, embeddings), DBCV (clustering space), NPMI, diversity; ARI/NMI if ``y_true``."""
-    p = state.params
+    seed, p = state.seed, state.describer
     ok = usable(state)
     has_point = ok & np.isfinite(state.reduced).all(axis=1)
     out: dict[str, float | None] = {
         # unusable rows count as outliers, which it leaves out: no vector is taken but its sample's
-        "silhouette": metrics.silhouette(state.embeddings, np.where(ok, state.labels, OUTLIER), seed=p["seed"]),
-        "dbcv": metrics.dbcv(state.reduced[has_point], state.labels_original[has_point], seed=p["seed"]),
+        "silhouette": metrics.silhouette(state.embeddings, np.where(ok, state.labels, OUTLIER), seed=seed),
+        "dbcv": metrics.dbcv(state.reduced[has_point], state.labels_original[has_point], seed=seed),
         "outlier_share": float((state.labels_original[ok] == OUTLIER).mean()) if ok.any() else None,
     }
     # NPMI on single words, with the same stopwords and folding as the labels
-    analyzer = FrenchPhraseAnalyzer(stop_set(p["stop_words"], p["extra_stop_words"]), p["gender_pairs"])
+    analyzer = FrenchPhraseAnalyzer(stop_set(p.get("stop_words"), p.get("extra_stop_words", ())), p.get("gender_pairs"))
 
     def words(text: str) -> list[str]:  # the labels' own analysis (replayed, not redone), one-word keys
         return [k for k in analyzer(text) if " " not in k]
@@ -187,3 +190,24 @@ def evaluate(state: FittedState, y_true: Sequence | None = None) -> dict[str, fl
             raise ConfigError(f"y_true has {len(truth)} labels for {len(state.labels)} rows.")
         out.update(metrics.agreement(state.labels[ok], truth[ok]))
     return out
+
+
+def hierarchy(state: FittedState) -> dict[str, Any]:
+    """Cluster ids, their names and a scipy linkage matrix (for ``scipy.cluster.hierarchy.dendrogram`` and
+    :func:`flaucluster.plots.dendrogram`).
+
+    Parameters
+    ----------
+    state : flaucluster.state.FittedState
+        A fitted state (``model.state_``).
+
+    Returns
+    -------
+    dict
+        ``clusters`` (the ids, a list), ``names`` (in the same order) and ``linkage``: the average-linkage
+        matrix on the cosine distance between the clusters' mean vectors, of shape (n_clusters - 1, 4) (empty with
+        fewer than two clusters).
+    """
+    ids, link = cluster_linkage(state.embeddings, state.labels)
+    names = state.names()
+    return {"clusters": ids.tolist(), "names": [names[int(i)] for i in ids], "linkage": link}

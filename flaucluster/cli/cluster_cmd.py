@@ -33,10 +33,16 @@ logger = logging.getLogger(__name__)
 
 
 def estimator_defaults() -> dict:
-    """The estimator's own defaults: the command line declares none of its own."""
+    """The defaults of the estimator and its components: the command line declares none of its own."""
+    from ..consensus import ConsensusClusterer
+    from ..embed.config import EncoderConfig
     from ..model import TopicModel
+    from ..themes import Themes
 
-    return {k: p.default for k, p in inspect.signature(TopicModel.__init__).parameters.items()}
+    out: dict = {}
+    for cls in (EncoderConfig, ConsensusClusterer, Themes, TopicModel):  # each name is one component's field
+        out.update({k: p.default for k, p in inspect.signature(cls.__init__).parameters.items()})
+    return out
 
 
 def register(sub) -> None:
@@ -126,10 +132,10 @@ def register(sub) -> None:
     t.add_argument(
         "--theme-mode",
         choices=("assign", "seed"),
-        default=d["theme_mode"],
+        default=d["mode"],
         help="assign: rows over a theme's threshold are filed under it, the others clustered anew; seed: every row is "
         "clustered, pulled toward its theme, and a cluster most of whose rows a theme draws joins it "
-        f"(default {d['theme_mode']})",
+        f"(default {d['mode']})",
     )
     t.add_argument(
         "--by",
@@ -157,38 +163,56 @@ def register(sub) -> None:
     p.set_defaults(run=run)
 
 
-def model_from_args(args: argparse.Namespace, client=None):
+def model_from_args(args: argparse.Namespace, client=None, themes=None):
+    """The estimator the flags describe: each flag sets one field of one component."""
+    from ..consensus import ConsensusClusterer
+    from ..embed.config import EncoderConfig
     from ..errors import ConfigError
     from ..model import TopicModel
+    from ..themes import Themes
 
     if args.reassign_outliers and hasattr(args, "max_unassigned"):
         raise ConfigError("--reassign-outliers is --max-unassigned 0: give one of them, not both.")
+    if args.namer_model is not None and args.namer is None:
+        raise ConfigError(
+            f"--namer-model {args.namer_model!r} is only used with --namer URL: give the endpoint too, or drop it."
+        )
+    if args.theme_threshold is not None and args.themes is None:
+        raise ConfigError(f"--theme-threshold {args.theme_threshold} is only used with --themes FILE.")
+    if args.theme_mode != "assign" and args.themes is None:
+        raise ConfigError(f"--theme-mode {args.theme_mode} is only used with --themes FILE.")
+    namer = None
+    if args.namer is not None:
+        from ..naming import ChatNamer
 
+        namer = ChatNamer(args.namer, args.namer_model or "")  # a bad address or a missing model name fails here
     kw = embed_kwargs(args)
     return TopicModel(
-        args.model,
-        method=args.method,
-        k=args.k,
-        min_cluster_size=args.min_cluster_size,
-        seed=args.seed,
-        n_runs=args.stability,
-        n_clusters=args.n_clusters,
-        themes=args.themes,
-        theme_threshold=args.theme_threshold,
-        theme_mode=args.theme_mode,
-        max_unassigned=getattr(args, "max_unassigned", estimator_defaults()["max_unassigned"]),
-        reassign_outliers=args.reassign_outliers,
-        namer=args.namer,
-        namer_model=args.namer_model,
-        fold_before_embedding=args.fold_gender,
-        role_words=args.role_words,
+        EncoderConfig(
+            args.model,
+            device=args.device,
+            precision=args.precision,
+            batch_size=kw["batch_size"],
+            cache_dir=kw["cache_dir"],
+            use_cache=kw["use_cache"],
+            client=client,
+            fold_gender=args.fold_gender,
+            role_words=args.role_words,
+        ),
+        clusterer=ConsensusClusterer(
+            args.method,
+            k=args.k,
+            min_cluster_size=args.min_cluster_size,
+            n_runs=args.stability,
+            n_clusters=args.n_clusters,
+        ),
+        namer=namer,
+        themes=None if themes is None else Themes(themes, threshold=args.theme_threshold, mode=args.theme_mode),
+        max_unassigned=0.0
+        if args.reassign_outliers
+        else getattr(args, "max_unassigned", estimator_defaults()["max_unassigned"]),
         missing_values=placeholders(args),
-        device=args.device,
-        precision=args.precision,
-        batch_size=kw["batch_size"],
-        cache_dir=kw["cache_dir"],
-        use_cache=kw["use_cache"],
-        client=client,
+        seed=args.seed,
     )
 
 
@@ -200,31 +224,26 @@ def run(args: argparse.Namespace, helper: HelperProcess | None = None) -> int:
         return _run(args, client, helper)
 
 
-def _analyse_aside(helper: HelperProcess, model, rows) -> None:
+def _analyse_aside(helper: HelperProcess, rows):
     """Have ``helper`` analyse the words of the usable rows, as the labels will, while this process clusters
-    (not above the labels' sample size: there they count a sample of rows not known yet); then load what the
-    figures need."""
+    (not above the labels' sample size: there they count a sample of rows not known yet), and load what the
+    figures need; the analyses' future (None when not asked), for the fit."""
     from .. import label
     from ..report import figures
 
     texts = rows.loc[rows["status"] == "ok", "clean"].tolist()
+    future = None
     if len(texts) <= label.MAX_DOCS:
-        label.expect_analyses(
-            helper.submit(
-                label.analyse_texts,
-                texts,
-                stop_words=model.stop_words,
-                extra_stop_words=model.extra_stop_words,
-                gender_pairs=model.gender_pairs,
-            )
-        )
+        label.expect_analyses(helper.submit(label.analyse_texts, texts))  # TODO(offload merge): return the future
     helper.submit(figures.warm_up)
+    return future
 
 
 def _run(args: argparse.Namespace, client, helper: HelperProcess | None) -> int:
     from ..report import report_inputs, write_report
     from ..rows import require_column
     from ..runfolder import check_destination
+    from ..state import RunContext
 
     start = time.perf_counter()
     out = check_destination(args.out)  # before any work: a bad --out is found in a second
@@ -238,40 +257,44 @@ def _run(args: argparse.Namespace, client, helper: HelperProcess | None) -> int:
                 f"--cache-dir {cache} and --out {out} overlap: the cache would become part of the run folder. "
                 "Keep the cache elsewhere (nothing was written)."
             )
-    model = model_from_args(args, client).check_params()
+    themes = None
+    if args.themes is not None:
+        from ..themes import read_themes
+
+        themes = read_themes(args.themes)  # read once, before any work: a bad themes file fails at once
+    model = model_from_args(args, client, themes)
     if args.freq != "year" and not args.time:
         from ..errors import ConfigError
 
         raise ConfigError(f"--freq {args.freq} is only used with --time COLUMN: give the date column too.")
     with stage("read"):
         df, rows = read_rows(args, args.truth_column, *args.by, args.time, client=client)
-    if helper is not None:
-        _analyse_aside(helper, model, rows)
+    analyses = _analyse_aside(helper, rows) if helper is not None else None
     source = str(args.input)
     truth = None
     if args.truth_column:
         truth = df[require_column(df, args.truth_column, source=source, role="truth")].tolist()
     by = {c: df[require_column(df, c, source=source, role="class", option="--by")] for c in args.by}
     when = df[require_column(df, args.time, source=source, role="date", option="--time")] if args.time else None
-    model.fit(rows, ids=rows["id"].tolist())
-    if "parts" in df.attrs:
-        model.parts_ = df.attrs["parts"]
-    if by or when is not None:  # kept with the model: `report` and `edit` make the same tables again
+    guide = None
+    if by or when is not None:  # kept in the state: `report` and `edit` make the same tables again
         from ..compare import Guide
         from ..rows import cell_text
 
         def as_written(values) -> list[str]:
             return [cell_text(v) for v in values.tolist()]
 
-        model.guide_ = Guide(
+        guide = Guide(
             {name: as_written(values) for name, values in by.items()},
             args.time,
             as_written(when) if when is not None else [],
             args.freq,
         )
-    inputs = report_inputs(model, truth=truth, executor=helper)
+    context = RunContext(guide, df.attrs.get("parts"))
+    model.fit(rows, ids=rows["id"].tolist(), context=context, analyses=analyses)
+    inputs = report_inputs(model.state_, truth=truth, executor=helper)
     with stage("report"):
-        written = write_report(inputs, args.out, model=model, raw_cells=args.raw_cells)
+        written = write_report(inputs, args.out, state=model.state_, raw_cells=args.raw_cells)
     s = model.summary()
     print(
         f"{s['rows']} rows -> {s['clusters']} clusters ({s['outliers']} outliers, "

@@ -32,17 +32,18 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("flaucluster edit: give an edits file, --undo N or --redo N (nothing was written).")
     new = edit_log.read(args.edits) if args.edits is not None else []  # a bad file fails before the run is loaded
     model, truth = load_source(args.run_dir, args.out)
-    before = len(model.edits_)
+    cur = model.curate()  # the touched clusters are named by their keyphrases: a recorded namer is never called
+    before = len(cur.edits)
     if args.undo is not None:
-        model.undo(args.undo)
+        cur.undo(args.undo)
     if args.redo is not None:
-        model.redo(args.redo)
+        cur.redo(args.redo)
     if new:
-        model.apply_edits(args.edits)
-    write_report(report_inputs(model, truth=truth), args.out, model=model, raw_cells=args.raw_cells)
+        cur.apply_edits(args.edits)
+    write_report(report_inputs(cur.state, truth=truth), args.out, state=cur.state, raw_cells=args.raw_cells)
     print(
-        f"{len(model.edits_)} edits in the log (was {before}; undone {args.undo or 0}, redone {args.redo or 0}, "
-        f"applied {len(new)}) -> {len(model.topics_)} clusters"
+        f"{len(cur.edits)} edits in the log (was {before}; undone {args.undo or 0}, redone {args.redo or 0}, "
+        f"applied {len(new)}) -> {len(cur.state.topics)} clusters"
     )
     print(f"report: {args.out / 'report.html'}  (map: {args.out / 'map.html'})")
     return 0

@@ -47,6 +47,6 @@ def run(args: argparse.Namespace) -> int:
     from ..report import report_inputs, write_report
 
     model, truth = load_source(args.model_dir, args.out)
-    write_report(report_inputs(model, truth=truth), args.out, model=model, raw_cells=args.raw_cells)
+    write_report(report_inputs(model.state_, truth=truth), args.out, state=model.state_, raw_cells=args.raw_cells)
     print(f"report: {args.out / 'report.html'}")
     return 0

@@ -13,7 +13,7 @@ import base64
 import logging
 from collections.abc import Sequence
 from concurrent.futures import Executor, Future
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +28,7 @@ from .figures import FigureData, draw_pngs
 from .templating import environment as _environment
 
 if TYPE_CHECKING:
-    from ..model import TopicModel
+    from ..state import FittedState
 
 logger = logging.getLogger(__name__)
 ASSIGNMENT_COLUMNS = ["id", "text", "cluster", "cluster_name", "probability", "is_outlier"]
@@ -50,19 +50,19 @@ class ReportInputs:
     Parameters
     ----------
     topics : pandas.DataFrame
-        One row per cluster (``TopicModel.topic_info()``).
+        One row per cluster (:func:`flaucluster.views.topic_info`).
     documents : pandas.DataFrame
-        One row per input row (``TopicModel.document_info()``).
+        One row per input row (:func:`flaucluster.views.document_info`).
     summary : dict
-        ``TopicModel.summary()``: row counts, clusters, outliers, model, clustering, advice.
+        :func:`flaucluster.views.summary`: row counts, clusters, outliers, model, clustering, advice.
     parameters : dict
-        The model's parameters of plain types (str, int, float, bool, tuple, list, None).
+        The model's parameters as plain data, by component (the state's ``params``).
     metrics : dict
-        ``TopicModel.evaluate()``, with ARI/NMI when ``truth`` is given.
+        :func:`flaucluster.views.evaluate`, with ARI/NMI when ``truth`` is given.
     coords : numpy.ndarray
         2-D map coordinates, one row per document.
     tree : dict
-        ``TopicModel.hierarchy()``: cluster ids, names and linkage matrix.
+        :func:`flaucluster.views.hierarchy`: cluster ids, names and linkage matrix.
     similarity : tuple of numpy.ndarray
         (cluster ids, cosine similarity between their centroids), :func:`flaucluster.hierarchy.similarity`.
     truth : list or None, optional
@@ -76,7 +76,7 @@ class ReportInputs:
     themes : pandas.DataFrame or None, optional
         One row per theme, empty ones included (:func:`flaucluster.views.theme_info`); None without themes.
     breakdowns : list of pandas.DataFrame, optional
-        The guided analysis's tables (``TopicModel.by_class`` / ``TopicModel.over_time``).
+        The guided analysis's tables (:func:`flaucluster.guided.by_class` / :func:`flaucluster.guided.over_time`).
     row_columns : dict of str to list, optional
         Each row's class or period, by column name, added to the assignments.
     parts : list of (str, int), optional
@@ -87,144 +87,97 @@ class ReportInputs:
         when written.
     """
 
-    topics: pd.DataFrame  # topic_info()
-    documents: pd.DataFrame  # document_info()
+    topics: pd.DataFrame  # views.topic_info
+    documents: pd.DataFrame  # views.document_info
     summary: dict[str, Any]
     parameters: dict[str, Any]
     metrics: dict[str, Any]
     coords: np.ndarray  # 2-D map coordinates, one row per document
-    tree: dict[str, Any]  # hierarchy()
+    tree: dict[str, Any]  # views.hierarchy
     similarity: tuple[np.ndarray, np.ndarray]
     truth: list | None = None  # known labels, for ARI/NMI only
     edits: list[dict[str, Any]] = field(default_factory=list)  # the model's edit log, oldest first
     next_cluster: int = 0  # the id a new cluster made on the map gets (the same as `flaucluster edit` gives)
     custom_names: dict[int, str] = field(default_factory=dict)
     themes: pd.DataFrame | None = None  # views.theme_info: one row per theme, empty ones included
-    breakdowns: list[pd.DataFrame] = field(default_factory=list)  # TopicModel.by_class / over_time tables
+    breakdowns: list[pd.DataFrame] = field(default_factory=list)  # guided.by_class / over_time tables
     row_columns: dict[str, list] = field(default_factory=dict)  # each row's class or period, for the assignments
     parts: list[tuple[str, int]] | None = None  # the input files and their rows: assignments.parquet by file
     drawing: list[Future] = field(default_factory=list, repr=False, compare=False)  # figure name -> PNG, aside
 
 
-def map_coords(model: TopicModel, coords: np.ndarray | None = None) -> np.ndarray:
-    """The 2-D map of the model's rows: ``coords`` if given, else the one kept with the model, else
-    laid out now (and kept with the model, so edits and later reports draw the same map). Above
-    :data:`flaucluster.report.map.MAP_MAX_ROWS` usable rows, a seeded sample of that many is laid out and the
-    others get NaN (no place: not drawn)."""
-    from ..reduce import map_2d
-
-    if coords is None:
-        coords = getattr(model, "map_coords_", None)
-    if coords is None or len(coords) != len(model.texts_):
-        from .map import MAP_MAX_ROWS
-
-        coords = np.zeros((len(model.texts_), 2), dtype=np.float32)
-        ok = np.array(model.status_) == "ok"
-        if ok.sum() > MAP_MAX_ROWS:  # a seeded sample is laid out and drawn; the others have no place
-            drawn = np.zeros_like(ok)
-            drawn[np.random.default_rng(model.seed).choice(np.flatnonzero(ok), MAP_MAX_ROWS, replace=False)] = True
-            coords[ok & ~drawn] = np.nan
-            ok = drawn
-        with stage("map layout"):
-            coords[ok] = map_2d(model.embeddings_[ok], seed=model.seed)
-    model.map_coords_ = coords
-    return coords
-
-
 def report_inputs(
-    model: TopicModel,
+    state: FittedState,
     *,
     truth=None,
-    coords: np.ndarray | None = None,
     breakdowns: Sequence[pd.DataFrame] | None = None,
     executor: Executor | None = None,
 ) -> ReportInputs:
-    """Gather what the report shows of a fitted (or loaded) model.
+    """Gather what the report shows of a fitted state (a fit's, a curation's or a loaded one: the same function).
 
-    The guided analysis's tables are ``breakdowns`` when given (:meth:`TopicModel.by_class`,
-    :meth:`TopicModel.over_time`), else those of the columns kept with the model (``model.guide_``, set by
-    ``flaucluster cluster --by/--time``). The map coordinates are kept with the model
-    (``model.map_coords_``), so that edits and later reports draw the same map.
+    The guided analysis's tables are ``breakdowns`` when given (:func:`flaucluster.guided.by_class`,
+    :func:`flaucluster.guided.over_time`), else those of the run's guide (:func:`flaucluster.guided.tables`).
+    The map is the state's (laid out by the fit and kept through edits), so every report draws the same map.
 
     Parameters
     ----------
-    model : TopicModel
-        A fitted or loaded model.
+    state : flaucluster.state.FittedState
+        A fitted state: ``model.state_``, ``curation.state`` or :func:`flaucluster.persist.load_state`'s.
     truth : sequence or None, optional
         Known labels, one per row: the metrics then include ARI and NMI.
-    coords : numpy.ndarray or None, optional
-        2-D map coordinates, one row per row of the model; None: those kept with the model, else laid out
-        now.
     breakdowns : sequence of pandas.DataFrame or None, optional
-        Tables of :meth:`TopicModel.by_class` / :meth:`TopicModel.over_time` to report; None: those of
-        ``model.guide_``, or none.
+        Guided-analysis tables to report; None: those of the state's guide, or none.
     executor : concurrent.futures.Executor or None, optional
-        Where to draw the PNG figures, from as soon as what they show is known, while the rest is gathered and
-        written (the ``cluster`` command's :class:`flaucluster.offload.HelperProcess`, or a process pool); if
-        that fails, :func:`write_report` draws them itself. None: drawn by :func:`write_report`.
+        Where to draw the PNG figures while the rest is gathered and written (the ``cluster`` command's helper
+        process, or a process pool); if that fails, :func:`write_report` draws them itself. None: drawn by
+        :func:`write_report`.
 
     Returns
     -------
     ReportInputs
         The results to write with :func:`write_report`.
     """
-    from ..hierarchy import similarity
-    from ..views import theme_info
+    from ..guided import tables
+    from ..state import complete
+    from ..views import document_info, evaluate, hierarchy, summary, theme_info, topic_info
 
-    guide = getattr(model, "guide_", None)
+    if state.map_coords is None or state.similarity is None or state.labels_reassigned is None:
+        state = complete(state)  # a state built by hand: the same derived views a fit adds
+    assert state.map_coords is not None and state.similarity is not None
+    guide = state.guide
     row_columns = guide.columns() if guide is not None else {}
     if breakdowns is None:
-        breakdowns = []
-        if guide is not None:
-            with stage("guided analysis"):
-                breakdowns = guided_tables(model, guide)
-
-    topics, documents, summary = model.topic_info(), model.document_info(), model.summary()
-    tree, sim = model.hierarchy(), similarity(model.embeddings_, model.labels_)
+        with stage("guided analysis"):
+            breakdowns = tables(state)
+    topics, documents, info = topic_info(state), document_info(state), summary(state)
+    tree = hierarchy(state)
     drawing: list[Future] = []
-    if executor is not None:  # drawn while the map is laid out, the metrics computed and the tables written
-        data = FigureData.of(topics, documents, summary, None, tree, sim, breakdowns)
-        drawing.append(executor.submit(draw_pngs, data, "others"))
-    coords = map_coords(model, coords)
-    if executor is not None:
-        drawing.insert(0, executor.submit(draw_pngs, replace(data, coords=coords), "map"))
-    params = {
-        k: v for k, v in model.get_params().items() if isinstance(v, (str, int, float, bool, tuple, list, type(None)))
-    }
+    if executor is not None:  # drawn while the metrics are computed and the tables written
+        data = FigureData.of(topics, documents, info, state.map_coords, tree, state.similarity, breakdowns)
+        drawing = [executor.submit(draw_pngs, data, "map"), executor.submit(draw_pngs, data, "others")]
     truth = None if truth is None else list(truth)
     with stage("metrics"):
-        metrics = model.evaluate(truth)
+        metrics = evaluate(state, truth)
+    history = state.history
     return ReportInputs(
         topics,
         documents,
-        summary,
-        params,
+        info,
+        state.params,
         metrics,
-        coords,
+        state.map_coords,
         tree,
-        sim,
+        state.similarity,
         truth,
-        model.edits_,
-        model.history_.next_id,
-        dict(model.custom_names_),
-        theme_info(model.state()),
+        [dict(e) for e in history.edits] if history is not None else [],
+        history.next_id if history is not None else max(state.names(), default=-1) + 1,
+        dict(state.custom_names),
+        theme_info(state),
         list(breakdowns),
         row_columns,
-        getattr(model, "parts_", None),
+        state.parts,
         drawing,
     )
-
-
-def guided_tables(model: TopicModel, guide) -> list[pd.DataFrame]:
-    """The tables of a :class:`~flaucluster.compare.Guide`: one per class column, one over time, and with
-    both, the clusters over time within each class of the first class column."""
-    tables = [model.by_class(pd.Series(values, name=name)) for name, values in guide.by.items()]
-    if guide.time is not None:
-        dates = pd.Series(guide.dates, name=guide.time)
-        tables.append(model.over_time(dates, guide.freq))
-        for name, values in list(guide.by.items())[:1]:
-            tables.append(model.over_time(dates, guide.freq, by=pd.Series(values, name=name)))
-    return tables
 
 
 def assignments(inputs: ReportInputs) -> pd.DataFrame:
@@ -330,10 +283,10 @@ def write_report(
     inputs: ReportInputs,
     out_dir: str | Path,
     *,
-    model: TopicModel | None = None,
+    state: FittedState | None = None,
     raw_cells: bool = False,
 ) -> dict[str, Path]:
-    """Write every export (and, given ``model``, its saved ``model/``) into ``out_dir``.
+    """Write every export (and, given ``state``, the saved model in ``model/``) into ``out_dir``.
 
     The folder is written aside and replaces ``out_dir`` as a whole only once everything is written:
     ``assignments.csv`` and ``.parquet``, ``topics.json``, ``clusters.xlsx``, ``summary.md``,
@@ -345,8 +298,8 @@ def write_report(
         What to report (:func:`report_inputs`).
     out_dir : str or os.PathLike
         The report folder: new, empty, or a report folder flaucluster wrote and nobody changed since.
-    model : TopicModel or None, optional
-        When given, saved into ``out_dir/model`` (with ``inputs.truth``).
+    state : flaucluster.state.FittedState or None, optional
+        When given, saved into ``out_dir/model`` (with ``inputs.truth``): the state the inputs came from.
     raw_cells : bool, default False
         True writes CSV text cells exactly as they are, without the apostrophe that keeps a spreadsheet
         from running them as formulas.
@@ -366,14 +319,16 @@ def write_report(
     Examples
     --------
     >>> from flaucluster.report import report_inputs, write_report
-    >>> paths = write_report(report_inputs(model), "rapport", model=model)  # doctest: +SKIP
+    >>> paths = write_report(report_inputs(model.state_), "rapport", state=model.state_)  # doctest: +SKIP
     >>> paths["html"]  # doctest: +SKIP
     PosixPath('rapport/report.html')
     """
     out = Path(out_dir)
     with staged(out, RUN_KIND) as tmp:
-        if model is not None:
-            model.save(tmp / "model", truth=inputs.truth)
+        if state is not None:
+            from ..persist import save_state
+
+            save_state(state, tmp / "model", truth=inputs.truth)
         names = _write_exports(inputs, tmp, raw_cells)
     logger.info("Report written to %s", out)
     return {kind: out / name for kind, name in names.items()}

@@ -1,9 +1,10 @@
 """The map of ``map.html`` as a Jupyter widget (anywidget): the same script, with the selection
-sent back to Python so that a lasso goes straight to ``model.move(...)``.
+sent back to Python so that a lasso goes straight to an edit (:mod:`flaucluster.curation`).
 
-    carte = MapWidget.of(model)      # display it: lasso = Shift+drag, or the "Lasso" button
-    model.new_cluster(carte.selected, name="Tableurs")
-    carte.show(model)                # redraw with the edited clusters
+    cur = model.curate()
+    carte = MapWidget.of(cur.state)  # display it: lasso = Shift+drag, or the "Lasso" button
+    cur.new_cluster(carte.selected, name="Tableurs")
+    carte.show(cur.state)            # redraw with the edited clusters
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .map import json_for_html, map_payload, script, stylesheet
 __all__ = ["MapWidget"]
 
 if TYPE_CHECKING:
-    from ..model import TopicModel
+    from ..state import FittedState
 
 _RENDER = """
 function render({ model, el }) {
@@ -42,9 +43,9 @@ export default { render };
 
 class MapWidget(anywidget.AnyWidget):
     """Every usable row of a fitted model on a map; ``selected`` holds the ids of the rows selected
-    in it, ``edits`` the edits made in it (not yet applied to the model: ``model.apply_edits(...)``).
+    in it, ``edits`` the edits made in it (not yet applied: ``curation.apply_edits(widget.edits)``).
 
-    Make one with :meth:`of` (or construct it, then draw a model with :meth:`show`).
+    Make one with :meth:`of` (or construct it, then draw a state with :meth:`show`).
 
     Other Parameters
     ----------------
@@ -62,11 +63,11 @@ class MapWidget(anywidget.AnyWidget):
     selected : list of str
         The ids of the rows selected on the map (lasso: Shift+drag, or the "Lasso" button).
     edits : list of dict
-        The edits made on the map (``flaucluster-edits/1`` records), for ``model.apply_edits(widget.edits)``.
+        The edits made on the map (``flaucluster-edits/1`` records), for ``curation.apply_edits(widget.edits)``.
 
     See Also
     --------
-    flaucluster.model.TopicModel.apply_edits : Apply the map's edits to the model.
+    flaucluster.curation.Curation.apply_edits : Apply the map's edits.
     """
 
     _esm = traitlets.Unicode(script() + _RENDER).tag(sync=True)
@@ -77,13 +78,13 @@ class MapWidget(anywidget.AnyWidget):
     edits = traitlets.List(traitlets.Dict()).tag(sync=True)
 
     @classmethod
-    def of(cls, model: TopicModel, **kwargs) -> MapWidget:
-        """A widget showing ``model``'s map, ready to display.
+    def of(cls, state: FittedState, **kwargs) -> MapWidget:
+        """A widget showing a fitted state's map, ready to display.
 
         Parameters
         ----------
-        model : TopicModel
-            A fitted or loaded model.
+        state : flaucluster.state.FittedState
+            ``model.state_``, ``curation.state`` or a loaded state.
         **kwargs : object
             Initial values of the widget's traits, e.g. ``height=600``.
 
@@ -94,40 +95,44 @@ class MapWidget(anywidget.AnyWidget):
 
         Examples
         --------
-        >>> carte = MapWidget.of(model, height=600)  # doctest: +SKIP
-        >>> model.new_cluster(carte.selected, name="Tableurs")  # doctest: +SKIP
+        >>> carte = MapWidget.of(model.state_, height=600)  # doctest: +SKIP
+        >>> cur = model.curate().new_cluster(carte.selected, name="Tableurs")  # doctest: +SKIP
         """
         widget = cls(**kwargs)
-        return widget.show(model)
+        return widget.show(state)
 
     def __repr__(self) -> str:  # what a notebook shows where widgets are not rendered (a static page, a terminal)
         data = json.loads(self.data)
         n, k = len(data.get("id", [])), len(data.get("clusters", []))
         return f"MapWidget({n} lignes, {k} groupes : carte interactive dans JupyterLab, ou map.html d'un rapport)"
 
-    def show(self, model: TopicModel) -> MapWidget:
-        """Draw ``model`` as it is now (after edits, say); the selection and page edits start afresh.
+    def show(self, state: FittedState) -> MapWidget:
+        """Draw a fitted state (after edits, say: ``curation.state``); the selection and page edits start afresh.
 
-        The map coordinates are those kept with the model, else laid out now and kept with it.
+        The map coordinates are the state's: the fit's layout, kept through edits.
 
         Parameters
         ----------
-        model : TopicModel
-            A fitted or loaded model.
+        state : flaucluster.state.FittedState
+            ``model.state_``, ``curation.state`` or a loaded state.
 
         Returns
         -------
         MapWidget
             This widget, redrawn.
         """
-        from .exports import map_coords
+        from ..state import complete
+        from ..views import document_info, topic_info
 
+        if state.map_coords is None:
+            state = complete(state)
+        assert state.map_coords is not None
         payload = map_payload(
-            model.document_info(),
-            model.topic_info(),
-            map_coords(model),
-            next_cluster=model.history_.next_id,
-            custom=set(model.custom_names_),
+            document_info(state),
+            topic_info(state),
+            state.map_coords,
+            next_cluster=state.history.next_id if state.history is not None else max(state.names(), default=-1) + 1,
+            custom=set(state.custom_names),
         )
         self.selected, self.edits = [], []
         self.data = json_for_html(payload)

@@ -1,0 +1,285 @@
+"""Curation: the edit verbs (rename, merge, move, new cluster, split, unassign, undo, redo) over a fitted state.
+
+Every edit goes through one log (:mod:`flaucluster.edits`): it can be undone, redone, saved and replayed on the
+fit's result. An edit never changes the state it starts from, nor the model: it makes a new
+:class:`~flaucluster.state.FittedState` (``Curation.state``), which reports, saves and loads like a fit's.
+Untouched clusters keep their ids, keywords and names; the clusters an edit changed are described anew.
+
+Examples
+--------
+>>> cur = model.curate()  # doctest: +SKIP
+>>> cur.rename(0, "Bureautique").merge([3, 7]).new_cluster(["c12", "c40"], name="Tableurs")  # doctest: +SKIP
+>>> cur.undo().topic_info()  # doctest: +SKIP
+>>> cur.save("out/curated")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import edits as edit_log
+from . import hierarchy, views
+from .cluster import OUTLIER
+from .consensus import canonical_order
+from .describe import FrenchDescriber, describe_clusters
+from .embed.config import EncoderConfig
+from .errors import ConfigError, ModelFolderError
+from .rows import cell_text
+from .search import assign_outliers
+from .state import FittedState, complete
+
+__all__ = ["Curation", "check_log"]
+
+logger = logging.getLogger(__name__)
+
+
+class Curation:
+    """Edits over a fitted state; each edit makes a new ``state``.
+
+    Parameters
+    ----------
+    state : flaucluster.state.FittedState
+        A fit's state (``model.state_``), a loaded one, or a curation's. It is never changed.
+    encoder : flaucluster.embed.Encoder or None, default=None
+        The encoder that embedded the rows, to name changed clusters by meaning; None: loaded from the state's
+        record when a cluster has to be named (names by coverage alone if it cannot be loaded).
+    namer : object or None, default=None
+        Names the clusters an edit changes (``.name(topics, taken)``); None: the keyphrase names. A namer recorded
+        in the state is never used.
+
+    Attributes
+    ----------
+    state : flaucluster.state.FittedState
+        The state after the edits so far.
+    """
+
+    def __init__(self, state: FittedState, *, encoder: Any = None, namer: Any = None) -> None:
+        if state.history is None:  # a state that was never edited: its own result is the base
+            base = edit_log.start(state.labels, state.probabilities, state.custom_names)
+            state = replace(state, history=edit_log.History(base, list(state.topics), next_id=base.next_id))
+        self.state = state
+        self.namer = namer
+        self._encoder = encoder
+        self._current = _replay(state, list(self._history.edits))
+
+    # ------------------------------------------------------------------ the log
+    @property
+    def edits(self) -> list[dict[str, Any]]:
+        """The edits applied since the fit, oldest first, in the edits format (:mod:`flaucluster.edits`)."""
+        return [dict(e) for e in self._history.edits]
+
+    @property
+    def _history(self) -> edit_log.History:
+        assert self.state.history is not None
+        return self.state.history
+
+    def apply_edits(self, edits: str | os.PathLike | dict[str, Any] | Sequence[dict[str, Any]]) -> Curation:
+        """Apply edits: all of them or, on an :class:`~flaucluster.edits.EditError`, none.
+
+        New edits clear the edits undone (nothing is left to :meth:`redo`).
+
+        Parameters
+        ----------
+        edits : str, os.PathLike, dict or sequence of dict
+            An edits file (JSON), an edits document (``{"format": "flaucluster-edits/1", "edits": [...]}``),
+            or a list of edits such as ``{"op": "merge", "clusters": [4, 7]}``.
+
+        Returns
+        -------
+        Curation
+            Itself, with the new state.
+
+        Raises
+        ------
+        flaucluster.edits.EditError
+            For an edit that cannot apply (naming the edit and the fix); nothing was changed.
+        """
+        source = edits if isinstance(edits, (str, os.PathLike, dict)) else edit_log.document(edits)
+        new = edit_log.read(source)
+        try:
+            after = edit_log.apply(self._current, new, _rows(self.state), seed=self.state.seed)
+        except edit_log.EditError as exc:
+            if isinstance(edits, (str, os.PathLike)):  # say which file, as for errors of shape
+                raise edit_log.EditError(f"{edits}: {exc}") from None
+            raise
+        undone = self._history.undone if not new else []
+        return self._show(after, self._history.edits + new, undone)
+
+    def rename(self, cluster: int, name: str) -> Curation:
+        """Give ``cluster`` a name of your own (not empty, at most 200 characters); it survives later edits."""
+        return self.apply_edits([{"op": "rename", "cluster": cluster, "name": name}])
+
+    def merge(self, clusters: Sequence[int]) -> Curation:
+        """Merge ``clusters`` (at least two ids) into the first one listed, which keeps its id; a name given by an
+        edit to one of them is kept (the first listed first), otherwise the merged cluster is named anew."""
+        return self.apply_edits([{"op": "merge", "clusters": list(clusters)}])
+
+    def move(self, ids: Sequence[Any], to: int | str, *, name: str | None = None) -> Curation:
+        """Move the rows with these ``ids`` to cluster ``to`` (or ``"new"``: a new cluster, with ``name`` if
+        given); their probability becomes 1 (a person's decision). Each id must name exactly one usable row."""
+        edit: dict[str, Any] = {"op": "move", "ids": [cell_text(i) for i in ids], "to": to}
+        return self.apply_edits([{**edit, **({} if name is None else {"name": name})}])
+
+    def new_cluster(self, ids: Sequence[Any], name: str | None = None) -> Curation:
+        """Put the rows with these ``ids`` in a new cluster (its id above every id used so far): :meth:`move` to
+        ``"new"``."""
+        return self.move(ids, "new", name=name)
+
+    def split(self, cluster: int, k: int = 2) -> Curation:
+        """Split ``cluster`` in ``k`` by KMeans on its embeddings (rows in their canonical order, seeded with the
+        run's seed); the largest part keeps the id, the others get new ids."""
+        return self.apply_edits([{"op": "split", "cluster": cluster, "k": k}])
+
+    def unassign(self, ids: Sequence[Any]) -> Curation:
+        """Take the rows with these ``ids`` out of every cluster (cluster -1, probability 0)."""
+        return self.apply_edits([{"op": "unassign", "ids": [cell_text(i) for i in ids]}])
+
+    def merge_similar(self, n_clusters: int) -> Curation:
+        """Merge the most similar clusters until ``n_clusters`` remain (BERTopic's ``reduce_topics``): the cut of
+        the average-linkage hierarchy of the clusters' mean vectors, each group merged into its smallest id."""
+        groups = hierarchy.merge_plan(self.state.embeddings, self.state.labels, n_clusters)
+        return self.apply_edits([{"op": "merge", "clusters": sorted(g)} for g in groups if len(set(g)) > 1])
+
+    def assign_outliers(self) -> Curation:
+        """Move each outlier to its nearest cluster (BERTopic's ``reduce_outliers``): the one whose mean vector has
+        the largest dot product with the row's; one move edit per cluster, naming the rows by number."""
+        s = self.state
+        target = assign_outliers(s.embeddings, s.labels)
+        moved = (s.labels == OUTLIER) & (target != OUTLIER) & s.usable
+        return self.apply_edits(
+            [
+                {"op": "move", "rows": (np.flatnonzero(moved & (target == c)) + 1).tolist(), "to": int(c)}
+                for c in np.unique(target[moved])
+            ]
+        )
+
+    def undo(self, n: int = 1) -> Curation:
+        """Drop the last ``n`` edits (the fit's result is replayed with the others); :meth:`redo` brings them
+        back. A :class:`~flaucluster.errors.ConfigError` when there are fewer than ``n`` edits."""
+        log = self._history.edits
+        if not _is_int(n) or not 1 <= n <= len(log):
+            raise ConfigError(f"undo {n!r}: there are {len(log)} edits to undo.")
+        kept, dropped = log[:-n], log[-n:]
+        return self._show(_replay(self.state, kept), kept, self._history.undone + dropped[::-1])
+
+    def redo(self, n: int = 1) -> Curation:
+        """Apply again the last ``n`` edits undone. A :class:`~flaucluster.errors.ConfigError` when fewer than
+        ``n`` edits were undone."""
+        undone = self._history.undone
+        if not _is_int(n) or not 1 <= n <= len(undone):
+            raise ConfigError(f"redo {n!r}: there are {len(undone)} undone edits to redo.")
+        log = self._history.edits + undone[: -n - 1 : -1]
+        return self._show(_replay(self.state, log), log, undone[:-n])
+
+    # ------------------------------------------------------------------ views
+    def topic_info(self, *, readable: bool = False) -> pd.DataFrame:
+        """One row per cluster of the curated state (as :meth:`flaucluster.model.TopicModel.topic_info`)."""
+        info = views.topic_info(self.state)
+        return views.readable(info) if readable else info
+
+    def document_info(self) -> pd.DataFrame:
+        """One row per input row of the curated state (as :meth:`flaucluster.model.TopicModel.document_info`)."""
+        return views.document_info(self.state)
+
+    def save(self, folder: str | os.PathLike, *, truth: Sequence[Any] | None = None) -> None:
+        """Save the curated state, its edit log included (:func:`flaucluster.persist.save_state`)."""
+        from .persist import save_state
+
+        save_state(self.state, folder, truth=truth)
+
+    # ------------------------------------------------------------------ internals
+    def _show(self, after: edit_log.Assignment, log: list[dict[str, Any]], undone: list[dict[str, Any]]) -> Curation:
+        """``after`` becomes the state: labels, confidences, names, and new descriptions for the clusters an edit
+        touched (the others keep the fit's)."""
+        s = self.state
+        history = replace(
+            self._history, edits=list(log), undone=list(undone), touched=set(after.touched), next_id=after.next_id
+        )
+        names = {} if s.themes is None else s.themes.names()
+        touched = set(after.touched)
+        topics, naming = describe_clusters(
+            FrenchDescriber(**s.describer),
+            s.clean,
+            after.labels,
+            s.embeddings,
+            usable=s.usable,
+            seed=s.seed,
+            base_topics=history.base_topics,
+            touched=touched,
+            custom_names=after.custom_names,
+            theme_names=names,
+            drop_roles=bool(s.clustering.get("role_words_dropped", False)),
+            embed=self._phrase_embedder() if touched else None,
+            namer=self.namer,
+        )
+        clustering = s.clustering if naming is None else {**s.clustering, "naming": naming}
+        self.state = complete(
+            replace(
+                s,
+                labels=after.labels.copy(),
+                probabilities=after.probabilities.copy(),
+                custom_names=dict(after.custom_names),
+                topics=topics,
+                history=history,
+                clustering=clustering,
+            )
+        )
+        self._current = after
+        return self
+
+    def _phrase_embedder(self):
+        """texts -> vectors of the rows' encoder, to rank names by meaning; None (names by coverage alone) when the
+        encoder is not known (given embeddings) or cannot be loaded."""
+        from .embed.resolve import ModelUnavailableError
+
+        s = self.state
+        if not s.encoder.get("identity"):
+            return None
+        config = EncoderConfig(**s.params["encoder"])
+        if self._encoder is None:
+            try:
+                self._encoder = config.load(s.encoder)
+            except (ConfigError, ModelUnavailableError) as exc:
+                logger.warning("cluster names chosen by coverage alone: %s", exc)
+                return None
+        return config.embedder(self._encoder)
+
+
+def _rows(state: FittedState) -> edit_log.Rows:
+    """How edits name the rows: ids, usable or not, and each row's canonical rank (splits do not depend on the
+    input order)."""
+    n = len(state.ids)
+    rank = np.empty(n, dtype=np.int64)
+    rank[canonical_order(np.arange(n), state.clean, state.embeddings)] = np.arange(n)
+    return edit_log.Rows(state.ids, state.usable, rank, state.embeddings)
+
+
+def _replay(state: FittedState, log: list[dict[str, Any]]) -> edit_log.Assignment:
+    assert state.history is not None
+    return edit_log.apply(state.history.base, log, _rows(state), seed=state.seed)
+
+
+def check_log(state: FittedState, source: str) -> None:
+    """Refuse a state whose edit log, replayed on the fit's result, does not give its labels (an altered folder)."""
+    if state.history is None:
+        return
+    try:
+        after = _replay(state, list(state.history.edits))
+    except edit_log.EditError as exc:
+        raise ModelFolderError(f"{source}: edits.json does not apply to the saved fit ({exc}).") from None
+    if not np.array_equal(after.labels, state.labels):
+        raise ModelFolderError(
+            f"{source}: replaying edits.json on the fit does not give the saved labels (the folder "
+            "was altered, or a split ran on another scikit-learn); run the edits again on a fresh run."
+        )
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)

