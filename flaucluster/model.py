@@ -21,15 +21,16 @@ import functools
 import logging
 import os
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
+from sklearn.utils import metadata_routing
 
+from . import components, views
 from . import themes as theme_stage
-from . import views
 from .cluster import OUTLIER, centroids
 from .consensus import ConsensusClusterer
 from .describe import FrenchDescriber, describe_clusters
@@ -38,7 +39,7 @@ from .embed.api import given_vectors
 from .embed.config import EncoderConfig
 from .errors import ConfigError
 from .rows import PLACEHOLDERS, Cells, cell_text, normalise_cells
-from .search import assign_outliers, knn, knn_assign, nearest, vote_shares
+from .search import knn, knn_assign, nearest, reassign_outliers, vote_shares
 from .state import FittedState, RunContext, complete
 from .themes import Themes
 from .timing import stage
@@ -52,18 +53,13 @@ __all__ = ["TopicModel"]
 logger = logging.getLogger(__name__)
 
 
-class _Components(NamedTuple):
-    """The model's components, checked once per fit, with their defaults filled in."""
-
-    encoder: EncoderConfig
-    clusterer: ConsensusClusterer
-    describer: FrenchDescriber
-    namer: Any
-    themes: Themes | None
-    themes_frame: pd.DataFrame | None
-
-
 class TopicModel(BaseEstimator):
+    # fit's and predict's keyword arguments are data, not routed metadata: no set_*_request methods
+    __metadata_request__fit = dict.fromkeys(("embeddings", "ids", "context", "analyses"), metadata_routing.UNUSED)
+    __metadata_request__predict = {"embeddings": metadata_routing.UNUSED}
+    __metadata_request__predict_proba = {"embeddings": metadata_routing.UNUSED}
+    __metadata_request__transform = {"embeddings": metadata_routing.UNUSED}
+
     """Thematic groups of French sentences, with names, keywords and representative sentences.
 
     Parameters are stored as given; :meth:`fit` checks them once, loads the encoder and returns the model with
@@ -150,44 +146,6 @@ class TopicModel(BaseEstimator):
         self.missing_values = missing_values
         self.seed = seed
 
-    # ------------------------------------------------------------------ components
-    def _components(self) -> _Components:
-        """Every component with its defaults, checked (once per fit); the themes read."""
-        enc = self.encoder
-        if enc is None or isinstance(enc, (str, os.PathLike)):
-            enc = EncoderConfig(None if enc is None else str(enc))
-        if not isinstance(enc, EncoderConfig):
-            raise ConfigError(f"encoder={enc!r}: give a model name or an EncoderConfig.")
-        enc.check()
-        clu = ConsensusClusterer() if self.clusterer is None else self.clusterer
-        if not isinstance(clu, ConsensusClusterer):
-            if not callable(getattr(clu, "fit", None)):
-                raise ConfigError(f"clusterer={clu!r}: give a ConsensusClusterer or a scikit-learn clusterer.")
-            clu = ConsensusClusterer(clu)
-        if clu.seed is not None and clu.seed != self.seed:
-            raise ConfigError(
-                f"clusterer seed={clu.seed} and model seed={self.seed}: give the seed once, to TopicModel(seed=...)."
-            )
-        clu = clone(clu).set_params(seed=self.seed).check()
-        desc = FrenchDescriber() if self.describer is None else self.describer
-        if not isinstance(desc, FrenchDescriber):
-            raise ConfigError(f"describer={desc!r}: give a FrenchDescriber.")
-        desc.check()
-        if self.namer is not None and not callable(getattr(self.namer, "name", None)):
-            raise ConfigError(f"namer={self.namer!r}: give an object with .name(topics, taken), such as a ChatNamer.")
-        if self.max_unassigned is not None and not (
-            isinstance(self.max_unassigned, (int, float))
-            and not isinstance(self.max_unassigned, bool)
-            and 0 <= self.max_unassigned <= 1
-        ):
-            raise ConfigError(
-                f"max_unassigned={self.max_unassigned!r}: give a share of rows from 0 to 1 (0.1 = at most 10 % "
-                "unassigned), or None to keep every outlier unassigned."
-            )
-        spec = self.themes if self.themes is None or isinstance(self.themes, Themes) else Themes(self.themes)
-        frame = spec.read() if spec is not None else None  # a bad themes file fails before any work
-        return _Components(enc, clu, desc, self.namer, spec, frame)
-
     # A loaded encoder is shared, never copied or pickled: its weights are read-only and it may hold native handles.
     def __deepcopy__(self, memo: dict[int, Any]) -> TopicModel:
         new = type(self).__new__(type(self))
@@ -253,7 +211,7 @@ class TopicModel(BaseEstimator):
             For a parameter that cannot work, ``ids`` or ``embeddings`` that do not match the texts, embeddings
             with NaN or infinite values, or a ``k`` above the number of usable rows.
         """
-        parts = self._components()
+        parts = components.resolve(self.get_params(deep=False))
         self.__dict__.pop("encoder_", None)
         if parts.namer is not None:
             parts.namer.check()  # an endpoint that does not answer fails before any embedding
@@ -269,7 +227,11 @@ class TopicModel(BaseEstimator):
         parts.clusterer.too_few_rows(int(ok.sum()))  # before any embedding: a bad k fails at once
         drop_roles = parts.encoder.drops_roles([t for t, o in zip(cells.clean, ok) if o])
         with stage("embedding"):
-            vectors = self._vectors(cells.clean, ok, embeddings, parts, drop_roles)
+            if embeddings is None:
+                encoder = self._loaded_encoder(parts.encoder, None)
+                vectors = parts.encoder.vectors(cells.clean, ok, encoder, drop_roles, parts.describer.gender_pairs)
+            else:
+                vectors = given_vectors(embeddings, ok)
         if embeddings is None:
             encoder_info = self.encoder_.describe()
         else:  # the encoder is known only by name, if at all
@@ -282,8 +244,16 @@ class TopicModel(BaseEstimator):
         clustered_vectors = vectors
         found = None
         if parts.themes is not None:
+            if not encoder_info.get("identity") and parts.encoder.model is None:
+                raise ConfigError(
+                    "themes= with given embeddings: name the encoder that made them (TopicModel(encoder=...)), so "
+                    "that the themes are embedded the same way."
+                )
+            encoder = self._loaded_encoder(parts.encoder, encoder_info if encoder_info.get("identity") else None)
             with stage("themes"):
-                found = self._match_themes(vectors, ok, parts, encoder_info)
+                found = theme_stage.match_themes(
+                    parts.themes_frame, vectors, ok, parts.encoder.embedder(encoder), parts.themes.threshold
+                )
             if parts.themes.mode == "assign":
                 free &= ~found.matched
             else:  # seed: every row is clustered, the matched ones pulled toward their theme
@@ -311,7 +281,7 @@ class TopicModel(BaseEstimator):
                     else []
                 )
         details["role_words_dropped"] = drop_roles
-        labels = self._reassign(vectors, labels_original, ok, free, details)
+        labels = reassign_outliers(vectors, labels_original, ok, free, self.max_unassigned, details)
         theme_names = {} if theme_fit is None else theme_fit.names()
         topics, naming = describe_clusters(
             parts.describer,
@@ -331,7 +301,7 @@ class TopicModel(BaseEstimator):
         base = start(labels, probabilities, {})
         context = context or RunContext()
         state = FittedState(
-            params=self._record(parts),
+            params=parts.record(self.max_unassigned, self.missing_values, self.seed),
             ids=row_ids,
             texts=list(cells.text),
             clean=list(cells.clean),
@@ -364,100 +334,12 @@ class TopicModel(BaseEstimator):
             logger.warning("%s", line)
         return self
 
-    def _vectors(
-        self, texts: list[str], ok: np.ndarray, embeddings: Any, parts: _Components, drop_roles: bool
-    ) -> np.ndarray:
-        """Unit vectors, one row per text, zeros where a text is unusable; normalised exactly once."""
-        from .spread import SpreadVectors
-
-        if isinstance(embeddings, SpreadVectors):  # on a Dask cluster's workers, checked and normalised there
-            if len(embeddings) != len(texts):
-                raise ConfigError(f"embeddings has {len(embeddings)} rows for {len(texts)} texts.")
-            return embeddings.only(ok)  # type: ignore[return-value]  # array-like: rows by number
-        if embeddings is not None:
-            return given_vectors(embeddings, ok)
-        encoder = self._loaded_encoder(parts.encoder, None)
-        if not ok.any():
-            return np.zeros((len(texts), 1), dtype=np.float32)
-        prepared = parts.encoder.prepare(
-            [t for t, o in zip(texts, ok) if o], drop_roles=drop_roles, pairs=parts.describer.gender_pairs
-        )
-        vec = parts.encoder.embed(prepared, encoder, keep=True)
-        if not isinstance(vec, np.ndarray):  # on a Dask cluster's workers (flaucluster.spread)
-            return vec.with_rows(ok)
-        out = np.zeros((len(texts), vec.shape[1]), dtype=np.float32)
-        out[ok] = vec
-        return out
-
-    def _match_themes(
-        self, vectors: np.ndarray, ok: np.ndarray, parts: _Components, encoder_info: dict[str, Any]
-    ) -> theme_stage.ThemeMatch:
-        """Every usable row scored against the themes (:func:`flaucluster.themes.match`)."""
-        assert parts.themes is not None and parts.themes_frame is not None
-        if not encoder_info.get("identity") and parts.encoder.model is None:
-            raise ConfigError(
-                "themes= with given embeddings: name the encoder that made them (TopicModel(encoder=...)), so that "
-                "the themes are embedded the same way."
-            )
-        encoder = self._loaded_encoder(parts.encoder, encoder_info if encoder_info.get("identity") else None)
-        theme_vectors = theme_stage.theme_vectors(parts.themes_frame, parts.encoder.embedder(encoder))
-        found = theme_stage.match(vectors, ok, theme_vectors, parts.themes.threshold)
-        logger.info(
-            "themes: %d of %d usable rows filed under %d themes (thresholds %.3f to %.3f, %s)",
-            int(found.matched.sum()),
-            int(ok.sum()),
-            len(set(found.best[found.matched].tolist())),
-            found.threshold.min(),
-            found.threshold.max(),
-            found.calibration["rule"].split(":")[0],
-        )
-        return found
-
-    def _reassign(
-        self, vectors: np.ndarray, original: np.ndarray, ok: np.ndarray, free: np.ndarray, details: dict[str, Any]
-    ) -> np.ndarray:
-        """The labels in use: the least ambiguous outliers moved to their nearest cluster until at most
-        ``max_unassigned`` of the usable rows are left; outliers join new groups only, never a theme."""
-        share = self.max_unassigned
-        clustered = np.where(free, original, OUTLIER)
-        labels = original.copy()
-        if share is not None and free.any():
-            budget = min(1.0, share * ok.sum() / free.sum())
-            labels = np.where(free, assign_outliers(vectors, clustered, budget, free), labels)
-        labels[~ok] = OUTLIER
-        if share is not None:
-            details["max_unassigned"] = share
-            details["outliers_moved"] = int(((original == OUTLIER) & (labels != OUTLIER)).sum())
-        return labels
-
     def _phrase_embedder(self, config: EncoderConfig, info: dict[str, Any]):
         """texts -> vectors of the encoder that embedded the rows, to rank names by meaning; None (names by
         coverage alone) for given embeddings, whose encoder is not known."""
         if not info.get("identity"):
             return None
         return config.embedder(self._loaded_encoder(config, info))
-
-    def _record(self, parts: _Components) -> dict[str, Any]:
-        """The parameters as plain data: what the state, a saved folder and a report keep."""
-        clusterer = parts.clusterer.get_params(deep=False)
-        clusterer["method"] = parts.clusterer.method_name  # a custom clusterer is recorded by name
-        namer = parts.namer
-        return {
-            "encoder": parts.encoder.record(),
-            "clusterer": clusterer,
-            "describer": parts.describer.record(),
-            "namer": None if namer is None else getattr(namer, "url", type(namer).__name__),
-            "themes": None
-            if parts.themes is None or parts.themes_frame is None
-            else {
-                "themes": theme_stage.records(parts.themes_frame),
-                "threshold": parts.themes.threshold,
-                "mode": parts.themes.mode,
-            },
-            "max_unassigned": self.max_unassigned,
-            "missing_values": None if self.missing_values is None else list(self.missing_values),
-            "seed": self.seed,
-        }
 
     def _adopt(self, state: FittedState) -> None:
         """``state`` becomes the model's fitted state (fit and :meth:`from_state` only)."""

@@ -374,3 +374,26 @@ def assign_outliers(
         rows, best = rows[moving], best[moving]
     out[rows] = ids[best]
     return out
+
+
+def reassign_outliers(
+    vectors: np.ndarray,
+    labels: np.ndarray,
+    usable: np.ndarray,
+    among: np.ndarray,
+    max_unassigned: float | None,
+    details: dict,
+) -> np.ndarray:
+    """The labels in use after a clustering: the least ambiguous outliers among ``among`` moved to their nearest
+    cluster (:func:`assign_outliers`) until at most ``max_unassigned`` of the ``usable`` rows are left (None: none
+    moves); unusable rows are outliers. ``details`` gets the share and the number of rows moved."""
+    clustered = np.where(among, labels, OUTLIER)
+    out = labels.copy()
+    if max_unassigned is not None and among.any():
+        budget = min(1.0, max_unassigned * usable.sum() / among.sum())
+        out = np.where(among, assign_outliers(vectors, clustered, budget, among), out)
+    out[~usable] = OUTLIER
+    if max_unassigned is not None:
+        details["max_unassigned"] = max_unassigned
+        details["outliers_moved"] = int(((labels == OUTLIER) & (out != OUTLIER)).sum())
+    return out

@@ -370,6 +370,28 @@ def match(vectors: np.ndarray, usable: np.ndarray, themes: np.ndarray, threshold
     return ThemeMatch(best, score, matched, limits, calibration, adapted, neighbours)
 
 
+def match_themes(
+    themes: pd.DataFrame,
+    vectors: np.ndarray,
+    usable: np.ndarray,
+    embed: Callable[[list[str]], np.ndarray],
+    threshold: float | None = None,
+) -> ThemeMatch:
+    """Every usable row scored against the ``themes`` (embedded with ``embed``, the rows' encoder): :func:`match`,
+    and a line in the log of what was filed."""
+    found = match(vectors, usable, theme_vectors(themes, embed), threshold)
+    logger.info(
+        "themes: %d of %d usable rows filed under %d themes (thresholds %.3f to %.3f, %s)",
+        int(found.matched.sum()),
+        int(usable.sum()),
+        len(set(found.best[found.matched].tolist())),
+        found.threshold.min(),
+        found.threshold.max(),
+        found.calibration["rule"].split(":")[0],
+    )
+    return found
+
+
 def scores_for(vectors: np.ndarray, neighbours: np.ndarray, themes: np.ndarray, rows: np.ndarray, theme: np.ndarray):
     """Score of each of ``rows`` for its ``theme`` (an index each), as :func:`match` computes it."""
     if not len(rows):

@@ -168,7 +168,14 @@ _NORM_BLOCK = 4096
 
 def given_vectors(embeddings: Any, ok: np.ndarray) -> np.ndarray:
     """Vectors given by a caller, one row per text: checked and normalised once (the caller's array itself when
-    its rows are unit already), zeros where a row is unusable (``ok`` False)."""
+    its rows are unit already), zeros where a row is unusable (``ok`` False). Vectors on a Dask cluster's workers
+    (:class:`flaucluster.spread.SpreadVectors`) are checked and normalised there, and stay there."""
+    from ..spread import SpreadVectors
+
+    if isinstance(embeddings, SpreadVectors):
+        if len(embeddings) != len(ok):
+            raise ConfigError(f"embeddings has {len(embeddings)} rows for {len(ok)} texts.")
+        return embeddings.only(ok)  # type: ignore[return-value]  # array-like: rows by number
     embeddings = np.asarray(embeddings, dtype=np.float32)
     if embeddings.ndim != 2 or len(embeddings) != len(ok):
         raise ConfigError(

@@ -202,6 +202,21 @@ class EncoderConfig(BaseEstimator):
 
         return embed_texts(list(texts), encoder, **kw)
 
+    def vectors(
+        self, texts: Sequence[str], ok: np.ndarray, encoder: Encoder, drop_roles: bool, pairs: dict[str, str] | None
+    ) -> Any:
+        """Unit vectors of the usable ``texts`` (``ok``), one row per text, zeros where a text is unusable; with a
+        client, on its workers (a :class:`flaucluster.spread.SpreadVectors`)."""
+        if not ok.any():
+            return np.zeros((len(texts), 1), dtype=np.float32)
+        prepared = self.prepare([t for t, o in zip(texts, ok) if o], drop_roles=drop_roles, pairs=pairs)
+        vec = self.embed(prepared, encoder, keep=True)
+        if not isinstance(vec, np.ndarray):  # on a Dask cluster's workers (flaucluster.spread)
+            return vec.with_rows(ok)
+        out = np.zeros((len(texts), vec.shape[1]), dtype=np.float32)
+        out[ok] = vec
+        return out
+
     def embedder(self, encoder: Encoder) -> Callable[[Sequence[str]], np.ndarray]:
         """texts -> unit vectors of ``encoder``, here, through the cache, without a progress bar (phrases, themes)."""
         return lambda texts: self.embed(texts, encoder, progress=False)
