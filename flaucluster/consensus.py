@@ -28,6 +28,8 @@ from .search import distinct_rows, knn, vote
 from .stability import Stability
 from .timing import stage
 
+__all__ = ["ConsensusClusterer"]
+
 logger = logging.getLogger(__name__)
 
 _KEY_BLOCK = 4096  # repeated texts whose vectors are rounded for their keys at a time
@@ -208,6 +210,7 @@ class ConsensusClusterer(ClusterMixin, BaseEstimator):
 
     @property
     def seed_used(self) -> int:
+        """The seed that runs: ``seed``, or 42 when None."""
         return DEFAULT_SEED if self.seed is None else int(self.seed)
 
     @property
@@ -216,8 +219,23 @@ class ConsensusClusterer(ClusterMixin, BaseEstimator):
         return self.k if self.k is not None or self.method != "kmeans" else self.n_clusters
 
     def too_few_rows(self, n_usable: int) -> str | None:
-        """Why no clustering can run on this many rows (the reason becomes advice), or None; a
-        :class:`ConfigError` when the parameters themselves cannot work on them (a ``k`` above the rows)."""
+        """Why no clustering can run on this many rows (the reason becomes advice).
+
+        Parameters
+        ----------
+        n_usable : int
+            The number of rows to cluster.
+
+        Returns
+        -------
+        str or None
+            The reason, or None when a clustering can run.
+
+        Raises
+        ------
+        flaucluster.errors.ConfigError
+            When the parameters themselves cannot work on them (a ``k`` above the rows).
+        """
         return too_few_rows(self, n_usable)
 
     def fit(

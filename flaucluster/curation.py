@@ -113,43 +113,182 @@ class Curation:
         return self._show(after, self._history.edits + new, undone)
 
     def rename(self, cluster: int, name: str) -> Curation:
-        """Give ``cluster`` a name of your own (not empty, at most 200 characters); it survives later edits."""
+        """Give ``cluster`` a name of your own; it survives later edits of other clusters.
+
+        Parameters
+        ----------
+        cluster : int
+            The cluster id.
+        name : str
+            Its new name, not empty, at most 200 characters (trimmed).
+
+        Returns
+        -------
+        Curation
+            Itself, with the new state.
+
+        Raises
+        ------
+        flaucluster.edits.EditError
+            For an edit that cannot apply; nothing was changed.
+        """
         return self.apply_edits([{"op": "rename", "cluster": cluster, "name": name}])
 
     def merge(self, clusters: Sequence[int]) -> Curation:
-        """Merge ``clusters`` (at least two ids) into the first one listed, which keeps its id; a name given by an
-        edit to one of them is kept (the first listed first), otherwise the merged cluster is named anew."""
+        """Merge ``clusters`` into the first one listed, which keeps its id.
+
+        A name given by an edit to one of them is kept (the first listed first); otherwise the merged cluster is
+        named anew.
+
+        Parameters
+        ----------
+        clusters : sequence of int
+            At least two different cluster ids.
+
+        Returns
+        -------
+        Curation
+            Itself, with the new state.
+
+        Raises
+        ------
+        flaucluster.edits.EditError
+            For an edit that cannot apply; nothing was changed.
+        """
         return self.apply_edits([{"op": "merge", "clusters": list(clusters)}])
 
     def move(self, ids: Sequence[Any], to: int | str, *, name: str | None = None) -> Curation:
-        """Move the rows with these ``ids`` to cluster ``to`` (or ``"new"``: a new cluster, with ``name`` if
-        given); their probability becomes 1 (a person's decision). Each id must name exactly one usable row."""
+        """Move the rows with these ``ids`` to cluster ``to``; their probability becomes 1 (a person's decision).
+
+        Parameters
+        ----------
+        ids : sequence
+            Row ids, each naming exactly one usable row.
+        to : int or "new"
+            The target cluster id, or ``"new"`` for a new cluster (its id above every id used so far).
+        name : str or None, default=None
+            The new cluster's name; only with ``to="new"``. None: a name is found as for any cluster.
+
+        Returns
+        -------
+        Curation
+            Itself, with the new state.
+
+        Raises
+        ------
+        flaucluster.edits.EditError
+            For an edit that cannot apply; nothing was changed.
+        """
         edit: dict[str, Any] = {"op": "move", "ids": [cell_text(i) for i in ids], "to": to}
         return self.apply_edits([{**edit, **({} if name is None else {"name": name})}])
 
     def new_cluster(self, ids: Sequence[Any], name: str | None = None) -> Curation:
-        """Put the rows with these ``ids`` in a new cluster (its id above every id used so far): :meth:`move` to
-        ``"new"``."""
+        """Put the rows with these ``ids`` in a new cluster (its id above every id used so far).
+
+        Parameters
+        ----------
+        ids : sequence
+            Row ids, each naming exactly one usable row.
+        name : str or None, default=None
+            The new cluster's name; None: a name is found as for any cluster.
+
+        Returns
+        -------
+        Curation
+            Itself, with the new state.
+
+        Raises
+        ------
+        flaucluster.edits.EditError
+            For an edit that cannot apply; nothing was changed.
+        """
         return self.move(ids, "new", name=name)
 
     def split(self, cluster: int, k: int = 2) -> Curation:
-        """Split ``cluster`` in ``k`` by KMeans on its embeddings (rows in their canonical order, seeded with the
-        run's seed); the largest part keeps the id, the others get new ids."""
+        """Split ``cluster`` in ``k`` by KMeans on its embeddings; the largest part keeps the id.
+
+        The rows are taken in their canonical order and KMeans is seeded with the run's seed, so the parts do not
+        depend on the input order; the other parts get new ids.
+
+        Parameters
+        ----------
+        cluster : int
+            The cluster id.
+        k : int, default=2
+            The number of parts, at least 2.
+
+        Returns
+        -------
+        Curation
+            Itself, with the new state.
+
+        Raises
+        ------
+        flaucluster.edits.EditError
+            For an edit that cannot apply; nothing was changed.
+        """
         return self.apply_edits([{"op": "split", "cluster": cluster, "k": k}])
 
     def unassign(self, ids: Sequence[Any]) -> Curation:
-        """Take the rows with these ``ids`` out of every cluster (cluster -1, probability 0)."""
+        """Take the rows with these ``ids`` out of every cluster (cluster -1, probability 0).
+
+        Parameters
+        ----------
+        ids : sequence
+            Row ids, each naming exactly one row.
+
+        Returns
+        -------
+        Curation
+            Itself, with the new state.
+
+        Raises
+        ------
+        flaucluster.edits.EditError
+            For an edit that cannot apply; nothing was changed.
+        """
         return self.apply_edits([{"op": "unassign", "ids": [cell_text(i) for i in ids]}])
 
     def merge_similar(self, n_clusters: int) -> Curation:
-        """Merge the most similar clusters until ``n_clusters`` remain (BERTopic's ``reduce_topics``): the cut of
-        the average-linkage hierarchy of the clusters' mean vectors, each group merged into its smallest id."""
+        """Merge the most similar clusters until ``n_clusters`` remain (BERTopic's ``reduce_topics``).
+
+        The cut of the average-linkage hierarchy of the clusters' mean vectors into ``n_clusters`` groups, each
+        merged into its smallest id (one merge edit each); nothing changes with no more clusters than that.
+
+        Parameters
+        ----------
+        n_clusters : int
+            How many clusters remain.
+
+        Returns
+        -------
+        Curation
+            Itself, with the new state.
+
+        Raises
+        ------
+        flaucluster.edits.EditError
+            For an edit that cannot apply; nothing was changed.
+        """
         groups = hierarchy.merge_plan(self.state.embeddings, self.state.labels, n_clusters)
         return self.apply_edits([{"op": "merge", "clusters": sorted(g)} for g in groups if len(set(g)) > 1])
 
     def assign_outliers(self) -> Curation:
-        """Move each outlier to its nearest cluster (BERTopic's ``reduce_outliers``): the one whose mean vector has
-        the largest dot product with the row's; one move edit per cluster, naming the rows by number."""
+        """Move each outlier to its nearest cluster (BERTopic's ``reduce_outliers``).
+
+        The nearest cluster is the one whose mean vector has the largest dot product with the row's; one move edit
+        per cluster, naming the rows by number. ``cluster_original`` keeps the fit's answer.
+
+        Returns
+        -------
+        Curation
+            Itself, with the new state.
+
+        Raises
+        ------
+        flaucluster.edits.EditError
+            For an edit that cannot apply; nothing was changed.
+        """
         s = self.state
         target = assign_outliers(s.embeddings, s.labels)
         moved = (s.labels == OUTLIER) & (target != OUTLIER) & s.usable
@@ -161,8 +300,23 @@ class Curation:
         )
 
     def undo(self, n: int = 1) -> Curation:
-        """Drop the last ``n`` edits (the fit's result is replayed with the others); :meth:`redo` brings them
-        back. A :class:`~flaucluster.errors.ConfigError` when there are fewer than ``n`` edits."""
+        """Drop the last ``n`` edits (the fit's result is replayed with the others); :meth:`redo` brings them back.
+
+        Parameters
+        ----------
+        n : int, default=1
+            How many edits to undo, from 1 to the number of edits.
+
+        Returns
+        -------
+        Curation
+            Itself, with the new state.
+
+        Raises
+        ------
+        flaucluster.errors.ConfigError
+            When there are fewer than ``n`` edits.
+        """
         log = self._history.edits
         if not _is_int(n) or not 1 <= n <= len(log):
             raise ConfigError(f"undo {n!r}: there are {len(log)} edits to undo.")
@@ -170,8 +324,23 @@ class Curation:
         return self._show(_replay(self.state, kept), kept, self._history.undone + dropped[::-1])
 
     def redo(self, n: int = 1) -> Curation:
-        """Apply again the last ``n`` edits undone. A :class:`~flaucluster.errors.ConfigError` when fewer than
-        ``n`` edits were undone."""
+        """Apply again the last ``n`` edits undone.
+
+        Parameters
+        ----------
+        n : int, default=1
+            How many edits to redo, from 1 to the number of edits undone.
+
+        Returns
+        -------
+        Curation
+            Itself, with the new state.
+
+        Raises
+        ------
+        flaucluster.errors.ConfigError
+            When fewer than ``n`` edits were undone.
+        """
         undone = self._history.undone
         if not _is_int(n) or not 1 <= n <= len(undone):
             raise ConfigError(f"redo {n!r}: there are {len(undone)} undone edits to redo.")
@@ -180,16 +349,41 @@ class Curation:
 
     # ------------------------------------------------------------------ views
     def topic_info(self, *, readable: bool = False) -> pd.DataFrame:
-        """One row per cluster of the curated state (as :meth:`flaucluster.model.TopicModel.topic_info`)."""
+        """One row per cluster of the curated state (as :meth:`flaucluster.model.TopicModel.topic_info`).
+
+        Parameters
+        ----------
+        readable : bool, default=False
+            Lists as one string each, for display (:func:`flaucluster.views.readable`).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``cluster, size, name, keywords, keyword_weights, representatives, edited``, ...
+        """
         info = views.topic_info(self.state)
         return views.readable(info) if readable else info
 
     def document_info(self) -> pd.DataFrame:
-        """One row per input row of the curated state (as :meth:`flaucluster.model.TopicModel.document_info`)."""
+        """One row per input row of the curated state (as :meth:`flaucluster.model.TopicModel.document_info`).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``id, text, cluster, cluster_name, probability, is_outlier, ...``, in input order.
+        """
         return views.document_info(self.state)
 
     def save(self, folder: str | os.PathLike, *, truth: Sequence[Any] | None = None) -> None:
-        """Save the curated state, its edit log included (:func:`flaucluster.persist.save_state`)."""
+        """Save the curated state, its edit log included (:func:`flaucluster.persist.save_state`).
+
+        Parameters
+        ----------
+        folder : str or os.PathLike
+            The folder to write (whole or not at all).
+        truth : sequence or None, default=None
+            Known labels, kept beside the model for evaluation only.
+        """
         from .persist import save_state
 
         save_state(self.state, folder, truth=truth)
@@ -267,7 +461,20 @@ def _replay(state: FittedState, log: list[dict[str, Any]]) -> edit_log.Assignmen
 
 
 def check_log(state: FittedState, source: str) -> None:
-    """Refuse a state whose edit log, replayed on the fit's result, does not give its labels (an altered folder)."""
+    """Refuse a state whose edit log, replayed on the fit's result, does not give its labels (an altered folder).
+
+    Parameters
+    ----------
+    state : flaucluster.state.FittedState
+        The state to check.
+    source : str
+        Where it comes from, for the message.
+
+    Raises
+    ------
+    flaucluster.errors.ModelFolderError
+        When the log does not apply, or does not give the state's labels.
+    """
     if state.history is None:
         return
     try:

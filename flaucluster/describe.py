@@ -90,7 +90,13 @@ class FrenchDescriber(BaseEstimator):
         return self
 
     def record(self) -> dict[str, Any]:
-        """The parameters as plain data (what a saved model keeps)."""
+        """The parameters as plain data (what a saved model keeps).
+
+        Returns
+        -------
+        dict
+            Parameter name -> value (lists for the word lists).
+        """
         out = self.get_params(deep=False)
         for name in ("stop_words", "extra_stop_words"):
             if out[name] is not None:
@@ -98,7 +104,13 @@ class FrenchDescriber(BaseEstimator):
         return out
 
     def analyzer(self) -> FrenchPhraseAnalyzer:
-        """The phrase analyser keywords are counted with (the same stop words and gender folding)."""
+        """The phrase analyser keywords are counted with (the same stop words and gender folding).
+
+        Returns
+        -------
+        flaucluster.label.FrenchPhraseAnalyzer
+            text -> its phrases' keys.
+        """
         return FrenchPhraseAnalyzer(stop_set(self.stop_words, self.extra_stop_words), self.gender_pairs)
 
     def describe(
@@ -183,6 +195,37 @@ def describe_clusters(
     ``touched=None`` describes every cluster (a fit). A cluster that holds a theme bears the theme's label; the
     ``namer`` (an object with ``.name(topics, taken)``) names the other new descriptions; a name in
     ``custom_names`` (given by an edit) always wins.
+
+    Parameters
+    ----------
+    describer : FrenchDescriber
+        How clusters are described.
+    texts : sequence of str
+        Each row's text as the model saw it.
+    labels : numpy.ndarray
+        Each row's cluster.
+    vectors : numpy.ndarray
+        Each row's unit vector.
+    usable : numpy.ndarray of bool
+        Which rows are usable (the others are described as no cluster's).
+    seed : int
+        The run's seed.
+    base_topics : sequence of flaucluster.label.Topic, default=()
+        The fit's descriptions, kept for untouched clusters.
+    touched : set of int or None, default=None
+        The clusters to describe anew; None: every cluster.
+    custom_names : dict of int to str or None, default=None
+        Names given by edits.
+    theme_names : dict of int to str or None, default=None
+        cluster id -> the label of the theme it holds.
+    drop_roles : bool, default=False
+        Role words were left out of the embedding: a name made of them alone comes last.
+    embed : callable or None, default=None
+        texts -> vectors of the rows' encoder, to rank names by meaning.
+    namer : object or None, default=None
+        Names new descriptions (``.name(topics, taken)``).
+    analyses : concurrent.futures.Future, mapping or None, default=None
+        The rows' word analyses made elsewhere.
 
     Returns
     -------

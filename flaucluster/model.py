@@ -54,12 +54,6 @@ logger = logging.getLogger(__name__)
 
 
 class TopicModel(BaseEstimator):
-    # fit's and predict's keyword arguments are data, not routed metadata: no set_*_request methods
-    __metadata_request__fit = dict.fromkeys(("embeddings", "ids", "context", "analyses"), metadata_routing.UNUSED)
-    __metadata_request__predict = {"embeddings": metadata_routing.UNUSED}
-    __metadata_request__predict_proba = {"embeddings": metadata_routing.UNUSED}
-    __metadata_request__transform = {"embeddings": metadata_routing.UNUSED}
-
     """Thematic groups of French sentences, with names, keywords and representative sentences.
 
     Parameters are stored as given; :meth:`fit` checks them once, loads the encoder and returns the model with
@@ -124,6 +118,18 @@ class TopicModel(BaseEstimator):
     >>> model.topic_info()  # doctest: +SKIP
     >>> edited = model.curate().rename(0, "Développement web").merge([3, 5])  # doctest: +SKIP
     """
+
+    # fit's and predict's keyword arguments are data, not routed metadata: no set_*_request methods
+    __metadata_request__fit = dict.fromkeys(("embeddings", "ids", "context", "analyses"), metadata_routing.UNUSED)
+    __metadata_request__predict = {"embeddings": metadata_routing.UNUSED}
+    __metadata_request__predict_proba = {"embeddings": metadata_routing.UNUSED}
+    __metadata_request__transform = {"embeddings": metadata_routing.UNUSED}
+
+    # fit's and predict's keyword arguments are data, not routed metadata: no set_*_request methods
+    __metadata_request__fit = dict.fromkeys(("embeddings", "ids", "context", "analyses"), metadata_routing.UNUSED)
+    __metadata_request__predict = {"embeddings": metadata_routing.UNUSED}
+    __metadata_request__predict_proba = {"embeddings": metadata_routing.UNUSED}
+    __metadata_request__transform = {"embeddings": metadata_routing.UNUSED}
 
     def __init__(
         self,

@@ -46,7 +46,53 @@ class RunContext:
 
 @dataclass
 class FittedState:
-    """Everything a fitted model knows, as plain data (what is saved, loaded, reported and curated)."""
+    """Everything a fitted model knows, as plain data (what is saved, loaded, reported and curated).
+
+    Parameters
+    ----------
+    params : dict
+        The model's parameters as plain data, by component: ``encoder``, ``clusterer``, ``describer``, ``namer``,
+        ``themes``, ``max_unassigned``, ``missing_values``, ``seed``.
+    ids, texts, clean, status, notes : list of str
+        Each row's id, text as written, text as the model saw it, status (``"ok"`` or why it is unusable) and
+        what cleaning changed.
+    embeddings : numpy.ndarray of shape (n_rows, dim)
+        Unit vectors; zeros for unusable rows.
+    labels : numpy.ndarray of shape (n_rows,)
+        Each row's cluster in use (outliers moved up to ``max_unassigned``, edits applied); -1 outside any.
+    labels_original : numpy.ndarray of shape (n_rows,)
+        The clustering's own answer.
+    probabilities : numpy.ndarray of shape (n_rows,)
+        Membership strength, from 0 to 1.
+    reduced : numpy.ndarray of shape (n_rows, n_dims)
+        The clustering space of the consensus run; NaN for rows without a point.
+    topics : list of flaucluster.label.Topic
+        One per cluster, by id.
+    encoder : dict
+        The encoder used (``model``, ``identity``, ...).
+    clustering : dict
+        How the clusters were found.
+    custom_names : dict of int to str, default {}
+        Names given by edits.
+    advice : list of str, default []
+        Advice on the fit.
+    stability : flaucluster.stability.Stability or None, default None
+        Stability across runs.
+    history : flaucluster.edits.History or None, default None
+        The edit log; None: a fit's result, never edited.
+    map_coords : numpy.ndarray of shape (n_rows, 2) or None, default None
+        The 2-D map (NaN: no place), kept through edits.
+    themes : flaucluster.themes.ThemeFit or None, default None
+        The themes rows were filed under.
+    guide : flaucluster.compare.Guide or None, default None
+        The columns the run compares clusters across.
+    parts : list of (str, int) or None, default None
+        The input files and their rows.
+    labels_reassigned : numpy.ndarray or None, default None
+        Every outlier in its nearest cluster (:func:`complete`).
+    similarity : tuple of numpy.ndarray or None, default None
+        (cluster ids, cosine similarity of their mean vectors) (:func:`complete`).
+    """
 
     params: dict[str, Any]  # the model's parameters as plain data (components as dicts)
     ids: list[str]
@@ -89,13 +135,30 @@ class FittedState:
         return dict(self.params.get("describer") or {})
 
     def names(self) -> dict[int, str]:
-        """Cluster id -> name, the names given by edits included."""
+        """The name of each cluster, the names given by edits included.
+
+        Returns
+        -------
+        dict of int to str
+            Cluster id -> name, by id.
+        """
         return {t.cluster: t.name for t in self.topics}
 
 
 def complete(state: FittedState) -> FittedState:
     """``state`` with the views derived from its labels: each outlier's nearest cluster, the clusters' similarity,
-    and (only where the state has none yet) the 2-D map. A new state; ``state`` itself is not changed."""
+    and (only where the state has none yet) the 2-D map.
+
+    Parameters
+    ----------
+    state : FittedState
+        A state; it is not changed.
+
+    Returns
+    -------
+    FittedState
+        A new state with ``labels_reassigned``, ``similarity`` and ``map_coords``.
+    """
     ok = state.usable
     reassigned = np.where(ok, assign_outliers(state.embeddings, state.labels), OUTLIER)
     coords = state.map_coords

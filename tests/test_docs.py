@@ -12,6 +12,12 @@ numpydoc_validate = pytest.importorskip("numpydoc.validate")
 PUBLIC_MODULES = [
     "flaucluster.model",
     "flaucluster.embed",
+    "flaucluster.embed.config",
+    "flaucluster.consensus",
+    "flaucluster.describe",
+    "flaucluster.state",
+    "flaucluster.curation",
+    "flaucluster.guided",
     "flaucluster.io",
     "flaucluster.partitions",
     "flaucluster.scale",

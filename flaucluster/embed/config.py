@@ -131,19 +131,49 @@ class EncoderConfig(BaseEstimator):
         return self
 
     def record(self) -> dict[str, Any]:
-        """The parameters as plain data (what a saved model keeps; never the client)."""
+        """The parameters as plain data (what a saved model keeps; never the client).
+
+        Returns
+        -------
+        dict
+            Parameter name -> value.
+        """
         return {k: v for k, v in self.get_params(deep=False).items() if k != "client"}
 
     def drops_roles(self, texts: Sequence[str]) -> bool:
-        """Whether the role words of titles are left out of what is embedded: ``"drop"``, or ``"auto"`` with short
-        texts (a median of at most ``SHORT_TEXT_WORDS`` words)."""
+        """Whether the role words of titles are left out of what is embedded.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            The usable texts of a fit.
+
+        Returns
+        -------
+        bool
+            ``role_words="drop"``, or ``"auto"`` with short texts (a median of at most 8 words).
+        """
         lengths = sorted(len(t.split()) for t in texts) or [0]
         short = lengths[len(lengths) // 2] <= SHORT_TEXT_WORDS
         return self.role_words == "drop" or (self.role_words == "auto" and short)
 
     def prepare(self, texts: Sequence[str], *, drop_roles: bool, pairs: dict[str, str] | None) -> list[str]:
-        """The texts as the encoder sees them: folded to the masculine (``fold_gender``) and without role words
-        (``drop_roles``)."""
+        """The texts as the encoder sees them.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            The texts.
+        drop_roles : bool
+            Leave out the leading role words of titles (:func:`flaucluster.french.drop_role_words`).
+        pairs : dict of str to str or None
+            The gender pairs (the describer's).
+
+        Returns
+        -------
+        list of str
+            Folded to the masculine when ``fold_gender``, without role words when ``drop_roles``.
+        """
         from ..french import drop_role_words, fold_inclusive
 
         out = list(texts)
@@ -185,8 +215,25 @@ class EncoderConfig(BaseEstimator):
         return encoder
 
     def embed(self, texts: Sequence[str], encoder: Encoder, *, keep: bool = False, progress: bool = True) -> Any:
-        """Unit vectors of ``texts`` by ``encoder``, through the cache; with a client, on its workers (``keep``:
-        the vectors stay there, a :class:`flaucluster.spread.SpreadVectors`)."""
+        """Unit vectors of ``texts`` by ``encoder``, through the cache.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            The texts.
+        encoder : flaucluster.embed.Encoder
+            The loaded encoder.
+        keep : bool, default=False
+            With a client, embed on its workers and keep the vectors there (a
+            :class:`flaucluster.spread.SpreadVectors`).
+        progress : bool, default=True
+            Allow a progress bar (``show_progress``).
+
+        Returns
+        -------
+        numpy.ndarray or flaucluster.spread.SpreadVectors
+            One unit row per text.
+        """
         kw: dict[str, Any] = {
             "cache_dir": self.cache_dir,
             "use_cache": self.use_cache,
@@ -205,8 +252,26 @@ class EncoderConfig(BaseEstimator):
     def vectors(
         self, texts: Sequence[str], ok: np.ndarray, encoder: Encoder, drop_roles: bool, pairs: dict[str, str] | None
     ) -> Any:
-        """Unit vectors of the usable ``texts`` (``ok``), one row per text, zeros where a text is unusable; with a
-        client, on its workers (a :class:`flaucluster.spread.SpreadVectors`)."""
+        """Unit vectors of the usable texts, one row per text, zeros where a text is unusable.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            Every row's text.
+        ok : numpy.ndarray of bool
+            Which rows are usable.
+        encoder : flaucluster.embed.Encoder
+            The loaded encoder.
+        drop_roles : bool
+            Leave out the role words of titles (:meth:`prepare`).
+        pairs : dict of str to str or None
+            The gender pairs.
+
+        Returns
+        -------
+        numpy.ndarray or flaucluster.spread.SpreadVectors
+            With a client, on its workers.
+        """
         if not ok.any():
             return np.zeros((len(texts), 1), dtype=np.float32)
         prepared = self.prepare([t for t, o in zip(texts, ok) if o], drop_roles=drop_roles, pairs=pairs)
@@ -218,7 +283,18 @@ class EncoderConfig(BaseEstimator):
         return out
 
     def embedder(self, encoder: Encoder) -> Callable[[Sequence[str]], np.ndarray]:
-        """texts -> unit vectors of ``encoder``, here, through the cache, without a progress bar (phrases, themes)."""
+        """texts -> unit vectors of ``encoder``, here, through the cache, without a progress bar (phrases, themes).
+
+        Parameters
+        ----------
+        encoder : flaucluster.embed.Encoder
+            The loaded encoder.
+
+        Returns
+        -------
+        callable
+            list of str -> numpy.ndarray.
+        """
         return lambda texts: self.embed(texts, encoder, progress=False)
 
 
