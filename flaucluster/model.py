@@ -125,12 +125,6 @@ class TopicModel(BaseEstimator):
     __metadata_request__predict_proba = {"embeddings": metadata_routing.UNUSED}
     __metadata_request__transform = {"embeddings": metadata_routing.UNUSED}
 
-    # fit's and predict's keyword arguments are data, not routed metadata: no set_*_request methods
-    __metadata_request__fit = dict.fromkeys(("embeddings", "ids", "context", "analyses"), metadata_routing.UNUSED)
-    __metadata_request__predict = {"embeddings": metadata_routing.UNUSED}
-    __metadata_request__predict_proba = {"embeddings": metadata_routing.UNUSED}
-    __metadata_request__transform = {"embeddings": metadata_routing.UNUSED}
-
     def __init__(
         self,
         encoder: str | EncoderConfig | None = None,
