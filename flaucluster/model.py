@@ -35,7 +35,6 @@ from .cluster import OUTLIER, centroids
 from .consensus import ConsensusClusterer
 from .describe import FrenchDescriber, describe_clusters
 from .edits import History, start
-from .embed.api import given_vectors
 from .embed.config import EncoderConfig
 from .errors import ConfigError
 from .rows import PLACEHOLDERS, Cells, cell_text, normalise_cells
@@ -43,6 +42,7 @@ from .search import knn, knn_assign, nearest, reassign_outliers, vote_shares
 from .state import FittedState, RunContext, complete
 from .themes import Themes
 from .timing import stage
+from .vectors import given_vectors
 
 if TYPE_CHECKING:
     from .curation import Curation

@@ -72,3 +72,50 @@ def test_no_import_cycle_anywhere_in_the_package():
 def test_the_cycle_finder_finds_a_cycle():
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def fitted_attribute_writes(path: Path) -> list[str]:
+    """``x.name_ = ...`` in ``path`` where ``x`` is not ``self``: a fitted attribute written from outside."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, ast.AugAssign | ast.AnnAssign)
+            else []
+        )
+        for t in targets:
+            if (
+                isinstance(t, ast.Attribute)
+                and t.attr.endswith("_")
+                and not t.attr.startswith("_")
+                and not (isinstance(t.value, ast.Name) and t.value.id in ("self", "cls"))
+            ):
+                found.append(f"{path.name}:{node.lineno} {ast.unparse(t)}")
+    return found
+
+
+def test_nobody_writes_a_fitted_attribute_of_the_estimator_from_outside():
+    # the command line, the report and curation read model.state_ and write new states or files, never the model
+    writes = [w for p in PACKAGE.rglob("*.py") for w in fitted_attribute_writes(p)]
+    assert writes == []
+
+
+def test_the_write_back_finder_finds_one(tmp_path):
+    src = tmp_path / "cli.py"
+    src.write_text("model.parts_ = df.attrs['parts']\nself.labels_ = labels\n", encoding="utf-8")
+    assert fitted_attribute_writes(src) == ["cli.py:1 model.parts_"]
+
+
+def test_the_estimator_stays_small():
+    # issue 34's bounds, printed by `python scripts/api_counts.py`
+    import sys
+
+    sys.path.insert(0, str(PACKAGE.parent / "scripts"))
+    from api_counts import counts
+
+    c = counts()
+    assert c["parameters"] <= 12, c
+    assert c["public_names"] <= 16, c
+    assert c["model_py_lines"] <= 700, c
