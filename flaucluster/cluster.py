@@ -8,11 +8,17 @@ from typing import Any, Literal
 
 import numpy as np
 
+from .search import knn, vote
+from .vectors import FIXED as _FIXED
+from .vectors import as_store
+
 logger = logging.getLogger(__name__)
 
 Method = Literal["hdbscan", "kmeans"]
 METHODS: tuple[str, ...] = Method.__args__  # type: ignore[attr-defined]
 OUTLIER = -1
+
+__all__ = ["assign_outliers"]
 
 
 @dataclass
@@ -119,14 +125,10 @@ def renumber_by_size(labels: np.ndarray) -> np.ndarray:
     return np.array([mapping.get(int(l), OUTLIER) for l in labels], dtype=int)
 
 
-_FIXED = 2.0**30  # a component's units in cluster_sums: finer than float32 carries near 1, room for 2**33 rows
-_BLOCK = 4096  # rows turned into integers at a time
-
-
 def cluster_sums(vectors: np.ndarray, labels: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The rows of each cluster in ``ids`` added up, and counted: (sums, counts).
 
-    The sums are integers (``int64``, :data:`_FIXED` to a unit of the components, which are at most 1 in a unit
+    The sums are integers (``int64``, :data:`flaucluster.vectors.FIXED` to a unit of the components, which are at most 1 in a unit
     vector), so they are exact: the same whatever the order of the rows, and whether they are added up at once
     or by parts and then together (as a Dask cluster's partitions are). A float sum moves in its last bits with
     the order, and the clusters' mean directions would move with it.
@@ -143,29 +145,11 @@ def cluster_sums(vectors: np.ndarray, labels: np.ndarray, ids: np.ndarray) -> tu
     Returns
     -------
     sums : numpy.ndarray
-        ``int64``, shape ``(len(ids), dim)``: divide by :data:`_FIXED` for the vectors' sum.
+        ``int64``, shape ``(len(ids), dim)``: divide by :data:`flaucluster.vectors.FIXED` for the vectors' sum.
     counts : numpy.ndarray
         Rows in each cluster.
     """
-    ids = np.asarray(ids)
-    if hasattr(vectors, "cluster_sums"):  # vectors on a Dask cluster (flaucluster.spread): added up where they are
-        return vectors.cluster_sums(labels, ids)
-    sums = np.zeros((len(ids), vectors.shape[1]), dtype=np.int64)
-    counts = np.zeros(len(ids), dtype=np.int64)
-    if not len(ids):
-        return sums, counts
-    for s in range(0, len(labels), _BLOCK):
-        block = np.asarray(labels[s : s + _BLOCK])
-        codes = np.minimum(np.searchsorted(ids, block), len(ids) - 1)
-        rows = np.flatnonzero(ids[codes] == block)
-        rows = rows[np.argsort(codes[rows], kind="stable")]
-        if not len(rows):
-            continue
-        fixed = np.rint(np.asarray(vectors[s + rows], dtype=np.float64) * _FIXED).astype(np.int64)
-        present, start, count = np.unique(codes[rows], return_index=True, return_counts=True)
-        sums[present] += np.add.reduceat(fixed, start, axis=0)
-        counts[present] += count
-    return sums, counts
+    return as_store(vectors).cluster_sums(labels, np.asarray(ids))
 
 
 def centroids(vectors: np.ndarray, labels: np.ndarray, *, unit: bool = True) -> tuple[np.ndarray, np.ndarray]:
@@ -178,3 +162,87 @@ def centroids(vectors: np.ndarray, labels: np.ndarray, *, unit: bool = True) -> 
         return ids, cents
     norms = np.linalg.norm(cents, axis=1, keepdims=True)
     return ids, cents / np.where(norms > 0, norms, 1)
+
+
+def knn_assign(
+    query: np.ndarray, vectors: np.ndarray, labels: np.ndarray, k: int = 10
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cluster of each query row by similarity-weighted vote of its ``k`` nearest training rows.
+
+    A query identical to a training row (cosine >= 0.9999) takes that row's cluster."""
+    if len(vectors) == 0:
+        return np.full(len(query), OUTLIER, dtype=int), np.zeros(len(query), dtype=np.float32)
+    idx, sims = knn(query, vectors, k)
+    out, share = vote(idx, sims, labels)
+    exact = sims[:, 0] >= 0.9999
+    out[exact], share[exact] = labels[idx[exact, 0]], 1.0
+    return out, share
+
+
+def assign_outliers(
+    vectors: np.ndarray, labels: np.ndarray, max_share: float = 0.0, among: np.ndarray | None = None
+) -> np.ndarray:
+    """Give outliers the cluster whose mean vector they have the largest dot product with.
+
+    The two nearest means of each outlier are found with exact scores (:func:`knn`), where the vectors are
+    (on a Dask cluster's workers for :class:`flaucluster.spread.SpreadVectors`). Rows tied at the cut all
+    move, so the share left is at most ``max_share`` and the choice never depends on the order of the rows.
+
+    Parameters
+    ----------
+    vectors : numpy.ndarray
+        Unit rows, shape ``(n, dim)``.
+    labels : numpy.ndarray
+        The cluster of each row, ``-1`` for an outlier.
+    max_share : float, default 0.0
+        Above 0, this share of the rows in ``among`` is left unassigned: the least ambiguous outliers move first
+        (the widest margin between their nearest and their second nearest cluster), the others stay outliers.
+    among : numpy.ndarray, optional
+        A mask of the rows that may move and that the share counts; None: every row.
+
+    Returns
+    -------
+    numpy.ndarray
+        The labels, with the moved outliers in their nearest cluster.
+    """
+    out = labels.copy()
+    among = np.ones(len(labels), dtype=bool) if among is None else among
+    rows = np.flatnonzero((labels == OUTLIER) & among)
+    ids, means = centroids(vectors, labels, unit=False)
+    if not len(rows) or not len(ids):
+        return out
+    # the two nearest means, scored exactly (flaucluster.search): the same however the rows are split
+    near, top = as_store(vectors).knn_rows(rows, means, 2)
+    best = near[:, 0]
+    to_move = len(rows) - int(np.floor(max_share * among.sum() + 1e-9))
+    if to_move <= 0:
+        return out
+    if to_move < len(rows):
+        margin = top[:, 0] - top[:, 1] if len(ids) > 1 else top[:, 0]
+        moving = margin >= np.sort(margin)[::-1][to_move - 1]
+        rows, best = rows[moving], best[moving]
+    out[rows] = ids[best]
+    return out
+
+
+def reassign_outliers(
+    vectors: np.ndarray,
+    labels: np.ndarray,
+    usable: np.ndarray,
+    among: np.ndarray,
+    max_unassigned: float | None,
+    details: dict,
+) -> np.ndarray:
+    """The labels in use after a clustering: the least ambiguous outliers among ``among`` moved to their nearest
+    cluster (:func:`assign_outliers`) until at most ``max_unassigned`` of the ``usable`` rows are left (None: none
+    moves); unusable rows are outliers. ``details`` gets the share and the number of rows moved."""
+    clustered = np.where(among, labels, OUTLIER)
+    out = labels.copy()
+    if max_unassigned is not None and among.any():
+        budget = min(1.0, max_unassigned * usable.sum() / among.sum())
+        out = np.where(among, assign_outliers(vectors, clustered, budget, among), out)
+    out[~usable] = OUTLIER
+    if max_unassigned is not None:
+        details["max_unassigned"] = max_unassigned
+        details["outliers_moved"] = int(((labels == OUTLIER) & (out != OUTLIER)).sum())
+    return out

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -24,16 +23,14 @@ from .cluster import METHODS, OUTLIER, Clustering, cluster, renumber_by_size
 from .errors import ConfigError
 from .machine import one_blas_thread
 from .reduce import REDUCTIONS, Reduction, layouts_by, reduce_seeds
-from .search import distinct_rows, knn, vote
+from .search import vote
 from .stability import Stability
 from .timing import stage
+from .vectors import MemoryVectors, as_store, vector_keys
 
 __all__ = ["ConsensusClusterer"]
 
 logger = logging.getLogger(__name__)
-
-_KEY_BLOCK = 4096  # repeated texts whose vectors are rounded for their keys at a time
-
 
 ReductionChoice = Literal["auto", "umap", "umap-learn", "pca", "none"]
 DEFAULT_SEED = 42  # a clusterer fitted on its own, without a TopicModel's seed
@@ -245,23 +242,20 @@ class ConsensusClusterer(ClusterMixin, BaseEstimator):
         *,
         texts: list[str] | None = None,
         rows: np.ndarray | None = None,
-        neighbours: Neighbours = knn,
     ) -> ConsensusClusterer:
         """Cluster the rows of ``X`` (unit vectors; rows given by number in ``rows``, the others outliers).
 
         Parameters
         ----------
-        X : numpy.ndarray of shape (n_rows, dim) or flaucluster.spread.SpreadVectors
-            Unit vectors.
+        X : numpy.ndarray of shape (n_rows, dim) or flaucluster.vectors.VectorStore
+            Unit vectors, in memory or on a Dask cluster's workers (:class:`flaucluster.spread.SpreadVectors`),
+            where the passes over every row then run.
         y : None
             Ignored (scikit-learn convention).
         texts : list of str or None, default=None
             Each row's text: the canonical order sorts by text first. None: by vector alone.
         rows : numpy.ndarray or None, default=None
             The rows to cluster (by position); None: every row.
-        neighbours : callable, default=flaucluster.search.knn
-            Above ``max_fit_rows``, finds each other row's nearest sampled rows (or the same search on a Dask
-            cluster: :func:`flaucluster.scale.knn`).
 
         Returns
         -------
@@ -273,7 +267,7 @@ class ConsensusClusterer(ClusterMixin, BaseEstimator):
         if texts is None:
             texts = [""] * n
         usable = np.arange(n) if rows is None else np.asarray(rows, dtype=np.intp)
-        result = fit(X, texts, usable, self, neighbours)
+        result = fit(X, texts, usable, self)
         self.labels_, self.probabilities_, self.reduced_ = result.labels, result.probabilities, result.reduced
         self.stability_, self.details_, self.advice_ = result.stability, result.details, result.advice
         return self
@@ -292,7 +286,7 @@ class Consensus:
 def row_key(text: str, vector: np.ndarray) -> str:
     """Canonical sort key: the text, then (only between identical texts) the vector to 4 decimals, so
     that the last bits of a vector, which move with batch composition, never change the order."""
-    return _key(text, _coarse(np.asarray(vector)[None])[0])
+    return _text_key(text) + vector_keys(np.asarray(vector)[None])[0]
 
 
 def canonical_order(rows: np.ndarray, texts: list[str], vectors: np.ndarray) -> np.ndarray:
@@ -301,35 +295,14 @@ def canonical_order(rows: np.ndarray, texts: list[str], vectors: np.ndarray) -> 
     seen = Counter(keys)
     # a text's key decides its place unless the text repeats: only then is the vector's part compared
     repeated = np.array([j for j, key in enumerate(keys) if seen[key] > 1], dtype=np.intp)
-    if hasattr(vectors, "vector_keys"):  # on a Dask cluster (flaucluster.spread): keyed where they are
-        found = vectors.vector_keys(rows[repeated])
-    else:  # vectors rounded a block at a time, not row by row
-        blocks = (repeated[s : s + _KEY_BLOCK] for s in range(0, len(repeated), _KEY_BLOCK))
-        found = [key for block in blocks for key in vector_keys(vectors[rows[block]])]
+    found = as_store(vectors).vector_keys(rows[repeated])  # keyed where the vectors are
     for j, key in zip(repeated, found):
         keys[j] += key
     return rows[np.argsort(keys, kind="stable")]
 
 
-def vector_keys(vectors: np.ndarray) -> list[str]:
-    """The vector part of :func:`row_key` for each row of ``vectors``."""
-    return [_vector_key(c) for c in _coarse(vectors)]
-
-
-def _coarse(vectors: np.ndarray) -> np.ndarray:
-    return np.round(np.asarray(vectors, dtype=np.float64) * 1e4).astype(np.int64)
-
-
-def _key(text: str, coarse: np.ndarray) -> str:
-    return _text_key(text) + _vector_key(coarse)
-
-
 def _text_key(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()  # always 24 characters
-
-
-def _vector_key(coarse: np.ndarray) -> str:
-    return hashlib.blake2b(coarse.tobytes(), digest_size=6).hexdigest()
 
 
 def _is_int(value: Any) -> bool:
@@ -358,19 +331,15 @@ def too_few_rows(settings: ConsensusClusterer, n_usable: int) -> str | None:
     return None
 
 
-Neighbours = Callable[..., tuple[np.ndarray, np.ndarray]]  # (query, vectors, *, rows) as search.knn
-
-
 def fit(
     vectors: np.ndarray,
     texts: list[str],
     usable: np.ndarray,
     settings: ConsensusClusterer,
-    neighbours: Neighbours = knn,
 ) -> Consensus:
-    """Cluster the ``usable`` rows of ``vectors`` (unit rows); every other row stays an outlier. ``neighbours``
-    finds, above ``max_fit_rows``, each other row's nearest sampled rows (:func:`flaucluster.search.knn`, or the
-    same search on a Dask cluster: :func:`flaucluster.scale.knn`)."""
+    """Cluster the ``usable`` rows of ``vectors`` (unit rows, or a :class:`~flaucluster.vectors.VectorStore`); every
+    other row stays an outlier. Above ``max_fit_rows``, each other row joins by the vote of its nearest sampled
+    rows, searched where the vectors are."""
     n = len(vectors)
     why_not = too_few_rows(settings, len(usable))
     if why_not:
@@ -389,7 +358,7 @@ def fit(
             advice=[why_not],
         )
     canon = canonical_order(usable, texts, vectors)
-    runs, probs, reduced, details, fit_rows, rest = _seed_runs(vectors, canon, settings, neighbours)
+    runs, probs, reduced, details, fit_rows, rest = _seed_runs(vectors, canon, settings)
     seeds = [settings.seed_used + r for r in range(settings.n_runs)]
     best = stability.medoid(runs)
     labels = np.full(n, OUTLIER, dtype=int)
@@ -447,7 +416,7 @@ def toward_n_clusters(points: np.ndarray, vectors: np.ndarray, found: Clustering
     return Clustering(labels, found.probabilities, details)
 
 
-def _seed_runs(vectors: np.ndarray, canon: np.ndarray, s: ConsensusClusterer, neighbours_of: Neighbours = knn):
+def _seed_runs(vectors: np.ndarray, canon: np.ndarray, s: ConsensusClusterer):
     """Reduce + cluster once per seed, rows in canonical order. Above ``max_fit_rows`` a seeded
     sample is clustered and the other rows follow their nearest sampled neighbours."""
     n = len(vectors)
@@ -465,13 +434,13 @@ def _seed_runs(vectors: np.ndarray, canon: np.ndarray, s: ConsensusClusterer, ne
         # once for every run, in a thread while the layouts are made: both spend their time in BLAS and numpy
         # loops, which let go of the GIL
         pool = ThreadPoolExecutor(1, thread_name_prefix="flaucluster-vote")
-        search = pool.submit(_sample_neighbours, vectors, sample, rest, neighbours_of)
+        search = pool.submit(as_store(vectors).knn_rows, rest, sample)
         pool.shutdown(wait=False)
     if search is None:
         sample = vectors[fit_rows]
     seeds = [s.seed_used + r for r in range(s.n_runs)]
     # while the search runs here, BLAS gets one thread a side: two threads each would take turns on the cores
-    here = search is not None and neighbours_of is knn and isinstance(vectors, np.ndarray)
+    here = search is not None and isinstance(as_store(vectors), MemoryVectors)
     with one_blas_thread() if here else nullcontext():
         layouts = reduce_seeds(
             sample,
@@ -505,16 +474,3 @@ def _seed_runs(vectors: np.ndarray, canon: np.ndarray, s: ConsensusClusterer, ne
         reduced.append(points)
         details.append(result.details)
     return runs, probs, reduced, details, fit_rows, rest
-
-
-def _sample_neighbours(
-    vectors: np.ndarray, sample: np.ndarray, rest: np.ndarray, neighbours_of: Neighbours
-) -> tuple[np.ndarray, np.ndarray]:
-    """The nearest ``sample`` rows of each row of ``rest``, repeated vectors searched once, rows read where they
-    are (a copy of them all costs seconds at 100k rows). Vectors on a Dask cluster (:mod:`flaucluster.spread`)
-    are searched where they are."""
-    if hasattr(vectors, "knn_rows"):
-        return vectors.knn_rows(rest, sample)
-    first, inverse = distinct_rows(vectors, rest)
-    idx, sims = neighbours_of(vectors, sample, rows=rest[first])
-    return idx[inverse], sims[inverse]

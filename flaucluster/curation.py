@@ -26,13 +26,12 @@ import pandas as pd
 
 from . import edits as edit_log
 from . import hierarchy, views
-from .cluster import OUTLIER
+from .cluster import OUTLIER, assign_outliers
 from .consensus import canonical_order
 from .describe import FrenchDescriber, describe_clusters
 from .embed.config import EncoderConfig
 from .errors import ConfigError, ModelFolderError
 from .rows import cell_text
-from .search import assign_outliers
 from .state import FittedState, complete
 
 __all__ = ["Curation", "check_log"]

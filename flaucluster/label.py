@@ -462,16 +462,9 @@ def best_rows(
 ) -> dict[int, np.ndarray]:
     """Each cluster's ``want`` rows with the highest exact score with its centre (row by row in float64:
     :func:`flaucluster.search.exact_scores`), best first, equal scores in row order."""
-    if hasattr(vectors, "best_rows"):  # on a Dask cluster: ranked where they are
-        return vectors.best_rows(labels, clusters, centres, want)
-    from .search import exact_scores
+    from .vectors import as_store
 
-    out = {}
-    for c, centre in zip(clusters, centres):
-        rows = np.flatnonzero(labels == c)
-        scores = exact_scores(centre[None], vectors, np.zeros(len(rows), dtype=np.intp), rows)
-        out[int(c)] = rows[np.argsort(-scores, kind="stable")[:want]]
-    return out
+    return as_store(vectors).best_rows(labels, list(clusters), centres, want)  # ranked where the vectors are
 
 
 def keyword_vectors(doc_term: sparse.csr_matrix, vectors: np.ndarray) -> np.ndarray:

@@ -17,7 +17,6 @@ are normalised once, so fitting from texts and from the same encoder's embedding
 from __future__ import annotations
 
 import copy
-import functools
 import logging
 import os
 from collections.abc import Sequence
@@ -31,14 +30,14 @@ from sklearn.utils import metadata_routing
 
 from . import components, views
 from . import themes as theme_stage
-from .cluster import OUTLIER, centroids
+from .cluster import OUTLIER, centroids, knn_assign, reassign_outliers
 from .consensus import ConsensusClusterer
 from .describe import FrenchDescriber, describe_clusters
 from .edits import History, start
 from .embed.config import EncoderConfig
 from .errors import ConfigError
 from .rows import PLACEHOLDERS, Cells, cell_text, normalise_cells
-from .search import knn, knn_assign, nearest, reassign_outliers, vote_shares
+from .search import knn, nearest, vote_shares
 from .state import FittedState, RunContext, complete
 from .themes import Themes
 from .timing import stage
@@ -258,9 +257,7 @@ class TopicModel(BaseEstimator):
                 free &= ~found.matched
             else:  # seed: every row is clustered, the matched ones pulled toward their theme
                 clustered_vectors = theme_stage.seeded(vectors, found)
-        clu = parts.clusterer.fit(
-            clustered_vectors, texts=cells.clean, rows=np.flatnonzero(free), neighbours=_neighbours(parts.encoder)
-        )
+        clu = parts.clusterer.fit(clustered_vectors, texts=cells.clean, rows=np.flatnonzero(free))
         labels_original, probabilities, stability = clu.labels_, clu.probabilities_, clu.stability_
         details, advice = dict(clu.details_), list(clu.advice_)
         theme_fit = None
@@ -678,12 +675,3 @@ class TopicModel(BaseEstimator):
         check_log(state, source)
         model._adopt(state)
         return model
-
-
-def _neighbours(config: EncoderConfig):
-    """The vote's neighbour search: here, or on the Dask cluster when there is a client (same result)."""
-    if config.client is None:
-        return knn
-    from . import scale
-
-    return functools.partial(scale.knn, config.client)

@@ -38,6 +38,7 @@ from .runfolder import package_versions, staged, verify
 from .stability import Stability
 from .state import FittedState, complete
 from .themes import ThemeFit, read_themes
+from .vectors import VectorStore
 
 FORMAT_VERSION = 3  # 3: parameters by component (encoder, clusterer, describer, ...)
 READABLE_FORMATS = (2, 3)
@@ -130,7 +131,7 @@ def _savez(fh, arrays: dict[str, Any]) -> None:
     with zipfile.ZipFile(fh, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
         for name, value in arrays.items():
             with zf.open(f"{name}.npy", "w", force_zip64=True) as out:
-                if not hasattr(value, "row_blocks"):
+                if not isinstance(value, VectorStore):
                     np.lib.format.write_array(out, np.asanyarray(value), allow_pickle=False)
                     continue
                 header = {"descr": np.lib.format.dtype_to_descr(value.dtype), "fortran_order": False}

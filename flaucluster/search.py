@@ -11,9 +11,7 @@ from math import isqrt
 
 import numpy as np
 
-from .cluster import OUTLIER, centroids
-
-__all__ = ["assign_outliers", "distinct_rows", "exact_scores", "knn", "near_duplicates", "nearest"]
+__all__ = ["distinct_rows", "exact_scores", "knn", "near_duplicates", "nearest"]
 
 # Score cells above which the top k are looked for in the best groups of columns only (_grouped_candidates): on large
 # blocks a partition of every row dominated neighbour votes at 100k rows.
@@ -284,21 +282,6 @@ def distinct_rows(vectors: np.ndarray, rows: np.ndarray | None = None) -> tuple[
     return first, inverse
 
 
-def knn_assign(
-    query: np.ndarray, vectors: np.ndarray, labels: np.ndarray, k: int = 10
-) -> tuple[np.ndarray, np.ndarray]:
-    """Cluster of each query row by similarity-weighted vote of its ``k`` nearest training rows.
-
-    A query identical to a training row (cosine >= 0.9999) takes that row's cluster."""
-    if len(vectors) == 0:
-        return np.full(len(query), OUTLIER, dtype=int), np.zeros(len(query), dtype=np.float32)
-    idx, sims = knn(query, vectors, k)
-    out, share = vote(idx, sims, labels)
-    exact = sims[:, 0] >= 0.9999
-    out[exact], share[exact] = labels[idx[exact, 0]], 1.0
-    return out, share
-
-
 def near_duplicates(vectors: np.ndarray, threshold: float = 0.95, batch: int = 2048) -> list[tuple[int, int, float]]:
     """Find the pairs of rows whose vectors are almost the same.
 
@@ -328,72 +311,3 @@ def near_duplicates(vectors: np.ndarray, threshold: float = 0.95, batch: int = 2
             if i < int(c) and vectors[i].any():
                 pairs.append((i, int(c), float(sims[r, c])))
     return sorted(pairs, key=lambda p: (-p[2], p[0], p[1]))
-
-
-def assign_outliers(
-    vectors: np.ndarray, labels: np.ndarray, max_share: float = 0.0, among: np.ndarray | None = None
-) -> np.ndarray:
-    """Give outliers the cluster whose mean vector they have the largest dot product with.
-
-    The two nearest means of each outlier are found with exact scores (:func:`knn`), where the vectors are
-    (on a Dask cluster's workers for :class:`flaucluster.spread.SpreadVectors`). Rows tied at the cut all
-    move, so the share left is at most ``max_share`` and the choice never depends on the order of the rows.
-
-    Parameters
-    ----------
-    vectors : numpy.ndarray
-        Unit rows, shape ``(n, dim)``.
-    labels : numpy.ndarray
-        The cluster of each row, ``-1`` for an outlier.
-    max_share : float, default 0.0
-        Above 0, this share of the rows in ``among`` is left unassigned: the least ambiguous outliers move first
-        (the widest margin between their nearest and their second nearest cluster), the others stay outliers.
-    among : numpy.ndarray, optional
-        A mask of the rows that may move and that the share counts; None: every row.
-
-    Returns
-    -------
-    numpy.ndarray
-        The labels, with the moved outliers in their nearest cluster.
-    """
-    out = labels.copy()
-    among = np.ones(len(labels), dtype=bool) if among is None else among
-    rows = np.flatnonzero((labels == OUTLIER) & among)
-    ids, means = centroids(vectors, labels, unit=False)
-    if not len(rows) or not len(ids):
-        return out
-    # the two nearest means, scored exactly (flaucluster.search): the same however the rows are split
-    near, top = vectors.knn_rows(rows, means, 2) if hasattr(vectors, "knn_rows") else knn(vectors, means, 2, rows=rows)
-    best = near[:, 0]
-    to_move = len(rows) - int(np.floor(max_share * among.sum() + 1e-9))
-    if to_move <= 0:
-        return out
-    if to_move < len(rows):
-        margin = top[:, 0] - top[:, 1] if len(ids) > 1 else top[:, 0]
-        moving = margin >= np.sort(margin)[::-1][to_move - 1]
-        rows, best = rows[moving], best[moving]
-    out[rows] = ids[best]
-    return out
-
-
-def reassign_outliers(
-    vectors: np.ndarray,
-    labels: np.ndarray,
-    usable: np.ndarray,
-    among: np.ndarray,
-    max_unassigned: float | None,
-    details: dict,
-) -> np.ndarray:
-    """The labels in use after a clustering: the least ambiguous outliers among ``among`` moved to their nearest
-    cluster (:func:`assign_outliers`) until at most ``max_unassigned`` of the ``usable`` rows are left (None: none
-    moves); unusable rows are outliers. ``details`` gets the share and the number of rows moved."""
-    clustered = np.where(among, labels, OUTLIER)
-    out = labels.copy()
-    if max_unassigned is not None and among.any():
-        budget = min(1.0, max_unassigned * usable.sum() / among.sum())
-        out = np.where(among, assign_outliers(vectors, clustered, budget, among), out)
-    out[~usable] = OUTLIER
-    if max_unassigned is not None:
-        details["max_unassigned"] = max_unassigned
-        details["outliers_moved"] = int(((labels == OUTLIER) & (out != OUTLIER)).sum())
-    return out

@@ -158,13 +158,13 @@ def _knn(chunk, offsets: np.ndarray, sample: np.ndarray, k: int) -> tuple[np.nda
 
 
 def _sums(chunk, offsets: np.ndarray, labels: np.ndarray, ids: np.ndarray):
-    from .cluster import cluster_sums
+    from .vectors import cluster_sums
 
     return cluster_sums(_rows(chunk)[offsets], labels, ids)
 
 
 def _vector_keys(chunk, offsets: np.ndarray) -> list[str]:
-    from .consensus import vector_keys
+    from .vectors import vector_keys
 
     return vector_keys(_rows(chunk)[offsets])
 
@@ -344,7 +344,7 @@ class SpreadVectors:
         return idx, sims
 
     def vector_keys(self, rows: np.ndarray) -> list[str]:
-        """:func:`flaucluster.consensus.vector_keys` of ``vectors[rows]``, computed where they are."""
+        """:func:`flaucluster.vectors.vector_keys` of ``vectors[rows]``, computed where they are."""
         rows = np.asarray(rows, dtype=np.intp)
         out = [""] * len(rows)
         for positions, keys in self._run(_vector_keys, rows):
@@ -352,7 +352,7 @@ class SpreadVectors:
                 out[p] = key
         zero = np.flatnonzero(self.chunk[rows] < 0)
         if len(zero):
-            from .consensus import vector_keys
+            from .vectors import vector_keys
 
             [key] = vector_keys(np.zeros((1, self.dim), dtype=self.dtype))
             for p in zero.tolist():
@@ -360,7 +360,7 @@ class SpreadVectors:
         return out
 
     def cluster_sums(self, labels: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """:func:`flaucluster.cluster.cluster_sums` chunk by chunk, added up (integers: the same answer)."""
+        """:func:`flaucluster.vectors.cluster_sums` chunk by chunk, added up (integers: the same answer)."""
         ids = np.asarray(ids)
         sums = np.zeros((len(ids), self.dim), dtype=np.int64)
         counts = np.zeros(len(ids), dtype=np.int64)
@@ -373,7 +373,7 @@ class SpreadVectors:
     def best_rows(
         self, labels: np.ndarray, clusters: list[int], centres: np.ndarray, want: int
     ) -> dict[int, np.ndarray]:
-        """:func:`flaucluster.label.best_rows` chunk by chunk: each chunk sends its ``want`` best rows of each
+        """:meth:`flaucluster.vectors.MemoryVectors.best_rows` chunk by chunk: each chunk sends its ``want`` best rows of each
         cluster, and the best of those are the best of all (zero rows score 0)."""
         labels = np.asarray(labels)
         rows = np.flatnonzero(np.isin(labels, clusters))

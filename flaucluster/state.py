@@ -13,12 +13,11 @@ from typing import Any
 import numpy as np
 
 from . import hierarchy
-from .cluster import OUTLIER
+from .cluster import OUTLIER, assign_outliers
 from .compare import Guide
 from .edits import History
 from .label import Topic
 from .reduce import map_2d
-from .search import assign_outliers
 from .stability import Stability
 from .themes import ThemeFit
 from .timing import stage

@@ -10,12 +10,11 @@ import numpy as np
 import pandas as pd
 
 from . import metrics
-from .cluster import OUTLIER
+from .cluster import OUTLIER, assign_outliers
 from .errors import ConfigError
 from .french import stop_set
 from .hierarchy import cluster_linkage
 from .label import FrenchPhraseAnalyzer
-from .search import assign_outliers
 from .state import FittedState
 from .themes import NO_THEME, row_themes, theme_table
 

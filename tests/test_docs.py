@@ -22,6 +22,8 @@ PUBLIC_MODULES = [
     "flaucluster.partitions",
     "flaucluster.scale",
     "flaucluster.search",
+    "flaucluster.cluster",
+    "flaucluster.vectors",
     "flaucluster.reduce",
     "flaucluster.hierarchy",
     "flaucluster.plots",

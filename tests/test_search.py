@@ -52,7 +52,10 @@ def test_ties_fall_the_same_way_whatever_the_batch_and_the_grouping(monkeypatch)
     vectors = np.repeat(vectors, 3, axis=0)[np.random.default_rng(5).permutation(120)]  # each vector three times
     query = unit(257, 8, 6)
     whole = search.knn(query, vectors, 5)
-    expected = np.argsort(-(query @ vectors.T), axis=1, kind="stable")[:, :5]
+    # each pair's product in float64, term by term: copies of a vector score the same to the bit (a float32 BLAS
+    # product need not: its kernels round the columns of a block and of its tail differently)
+    exact = (query.astype(np.float64)[:, None, :] * vectors.astype(np.float64)[None]).sum(-1)
+    expected = np.argsort(-exact, axis=1, kind="stable")[:, :5]
     np.testing.assert_array_equal(whole[0], expected)
     monkeypatch.setattr(search, "_GROUPED_CELLS", 1)  # groups of 10 columns
     for batch in (1, 7, 64, 257):

@@ -6,10 +6,9 @@ import numpy as np
 import pytest
 
 from flaucluster import consensus
-from flaucluster.cluster import _FIXED, OUTLIER, centroids, cluster_sums
+from flaucluster.cluster import _FIXED, OUTLIER, assign_outliers, centroids, cluster_sums
 from flaucluster.label import mmr, select_keywords
 from flaucluster.metrics import npmi_coherence, topic_diversity
-from flaucluster.search import assign_outliers
 from flaucluster.stability import assess, medoid
 
 
