@@ -146,8 +146,9 @@ class FrenchDescriber(BaseEstimator):
             texts -> vectors of the encoder of ``vectors``, to rank names by meaning.
         seed : int, default=0
             Seeds the keyword sample of very large inputs.
-        analyses : concurrent.futures.Future, mapping or None, default=None
-            The rows' word analyses made elsewhere (:func:`flaucluster.label.analyse_texts`), used when ready.
+        analyses : flaucluster.label.Analyses, concurrent.futures.Future or None, default=None
+            The rows' word analyses made elsewhere (:func:`flaucluster.label.analyse_texts`), used when ready and
+            made with the same settings; None: made here.
 
         Returns
         -------
@@ -169,7 +170,7 @@ class FrenchDescriber(BaseEstimator):
             taken=taken,
             demote=demote,
             embed=embed,
-            **({} if analyses is None else {"analyses": analyses}),
+            analyses=analyses,
         )
 
 

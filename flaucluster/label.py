@@ -42,7 +42,6 @@ _Analysed = tuple[list[str], list[tuple[str, str]], frozenset[str]]
 _ANALYSED: dict[tuple, dict[str, _Analysed]] = {}
 _TOKEN_KEYS: dict[tuple, dict[str, tuple[str | None, bool]]] = {}
 _MEMO_TEXTS = 200_000  # texts per setting before the memo starts again
-_PENDING: list[Future] = []  # analyses a helper process is making (expect_analyses)
 MAX_DOCS = 10_000  # label_clusters' default sample for keyword counts: thousands of rows per cluster is plenty
 
 logger = logging.getLogger(__name__)
@@ -69,9 +68,17 @@ class FrenchPhraseAnalyzer:
     Phrases are 1–``max_words`` content words in one clause, with at most one stopword between
     neighbours ("droit du travail", "gestion d'équipe"). Keys are lemma keys joined by spaces;
     the analyzer remembers the surface forms seen for each key, to show the most common one.
+    ``known`` (:func:`analyse_texts`, made with the same settings) gives texts already analysed.
     """
 
-    def __init__(self, stop_words: Iterable[str], gender_pairs: dict[str, str] | None = None, max_words: int = 3):
+    def __init__(
+        self,
+        stop_words: Iterable[str],
+        gender_pairs: dict[str, str] | None = None,
+        max_words: int = 3,
+        *,
+        known: Analyses | None = None,
+    ):
         self.stop_words = frozenset(stop_words)
         self.gender_pairs = gender_pairs
         self.max_words = max_words
@@ -79,9 +86,12 @@ class FrenchPhraseAnalyzer:
         self.feminine_seen: set[str] = set()
         settings = (self.stop_words, tuple(sorted((gender_pairs or {}).items())), max_words)
         self.settings = settings
-        _take_pending()
         self._keys: dict[str, tuple[str | None, bool]] = _TOKEN_KEYS.setdefault(settings[:2], {})
         self._texts: dict[str, _Analysed] = _ANALYSED.setdefault(settings, {})
+        if known is not None and known.settings != settings:
+            logger.info("analyses made with other settings: the texts are analysed here")
+        elif known is not None and len(self._texts) + len(known.texts) <= _MEMO_TEXTS:
+            self._texts.update(known.texts)  # replayed by __call__ instead of analysed again
 
     def _key(self, token: str) -> tuple[str | None, bool]:
         """(folded key of a token or None for a non-content word, whether it is a feminine form);
@@ -196,8 +206,9 @@ def analyse_texts(
     gender_pairs: dict[str, str] | None = None,
 ) -> Analyses:
     """Analyse ``texts`` as :func:`label_clusters` will with the same settings, before any cluster exists:
-    run in a helper process (:mod:`flaucluster.offload`) while the main one clusters, then handed to it
-    by :func:`expect_analyses`. The words of a text do not depend on its cluster."""
+    run in a helper process (:mod:`flaucluster.offload`) while the main one clusters, then given to
+    ``label_clusters(..., analyses=...)`` (the result or its future). The words of a text do not depend on
+    its cluster."""
     analyzer = FrenchPhraseAnalyzer(french.stop_set(stop_words, extra_stop_words), gender_pairs)
     distinct = list(dict.fromkeys(texts))
     for text in distinct:
@@ -211,24 +222,16 @@ def warm_up() -> None:
     french.lemma_key(french.restore_accents("ecoles"))
 
 
-def expect_analyses(future: Future) -> None:
-    """Let the next :class:`FrenchPhraseAnalyzer` take the :class:`Analyses` that ``future`` brings (a call of
-    :func:`analyse_texts` submitted to a helper) instead of analysing those texts again. It waits for the
-    result; if the helper failed, it analyses the texts itself."""
-    _PENDING.append(future)
-
-
-def _take_pending() -> None:
-    while _PENDING:
-        future = _PENDING.pop(0)
-        try:
-            found: Analyses = future.result()
-        except Exception as exc:  # the helper failed: the analyser does the work itself, same result
-            logger.info("the helper process did not analyse the texts (%s): analysing them here", exc)
-            continue
-        memo = _ANALYSED.setdefault(found.settings, {})
-        if len(memo) + len(found.texts) <= _MEMO_TEXTS:
-            memo.update(found.texts)
+def _ready(analyses: Analyses | Future | None) -> Analyses | None:
+    """``analyses`` itself, or the result of its future once there (waited for); None when the call failed
+    (the helper process died or could not run it): the texts are then analysed here, with the same result."""
+    if not isinstance(analyses, Future):
+        return analyses
+    try:
+        return analyses.result()
+    except Exception as exc:
+        logger.info("the helper process did not analyse the texts (%s): analysing them here", exc)
+        return None
 
 
 def _shouted(word: str) -> bool:
@@ -494,6 +497,7 @@ def label_clusters(
     taken: Iterable[str] = (),
     demote: Iterable[str] = (),
     embed: Callable[[list[str]], np.ndarray] | None = None,
+    analyses: Analyses | Future | None = None,
 ) -> list[Topic]:
     """One :class:`Topic` per cluster id (outliers excluded), in id order; with ``only``, for those
     clusters alone (weights still count every cluster), named apart from the names in ``taken``.
@@ -506,10 +510,16 @@ def label_clusters(
     only when nothing else fits. With ``embed`` (the encoder of ``vectors``: texts -> vectors), the
     name is, among the best-covering phrases (:func:`covering_phrases`), the one whose own vector is
     closest to the cluster's mean direction, as KeyBERT ranks keywords: "excel" over "astuces" for
-    office software."""
+    office software.
+
+    ``analyses`` is what :func:`analyse_texts` found for these texts with the same word settings
+    (``stop_words``, ``extra_stop_words``, ``gender_pairs``), or the future of that call submitted to a helper
+    process (:mod:`flaucluster.offload`), waited for here: its texts are not analysed again. A failed future,
+    or analyses made with other settings, leave the texts to be analysed here; the topics are the same."""
     from sklearn.feature_extraction.text import CountVectorizer
 
-    analyzer = FrenchPhraseAnalyzer(french.stop_set(stop_words, extra_stop_words), gender_pairs)
+    known = _ready(analyses)
+    analyzer = FrenchPhraseAnalyzer(french.stop_set(stop_words, extra_stop_words), gender_pairs, known=known)
     clusters = sorted(int(c) for c in set(labels.tolist()) if c != OUTLIER)
     if not clusters:
         return []

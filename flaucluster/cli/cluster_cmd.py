@@ -27,7 +27,9 @@ from .options import (
 )
 
 if TYPE_CHECKING:
-    from ..offload import HelperProcess
+    from concurrent.futures import Future
+
+    from ..offload import Helper
 
 logger = logging.getLogger(__name__)
 
@@ -216,7 +218,7 @@ def model_from_args(args: argparse.Namespace, client=None, themes=None):
     )
 
 
-def run(args: argparse.Namespace, helper: HelperProcess | None = None) -> int:
+def run(args: argparse.Namespace, helper: Helper | None = None) -> int:
     """The command; ``helper`` (started by :func:`flaucluster.cli.main.main`) takes the work that can wait."""
     from ..scale import session
 
@@ -224,22 +226,37 @@ def run(args: argparse.Namespace, helper: HelperProcess | None = None) -> int:
         return _run(args, client, helper)
 
 
-def _analyse_aside(helper: HelperProcess, rows):
+def _analyse_aside(helper: Helper, model, rows) -> Future | None:
     """Have ``helper`` analyse the words of the usable rows, as the labels will, while this process clusters
-    (not above the labels' sample size: there they count a sample of rows not known yet), and load what the
-    figures need; the analyses' future (None when not asked), for the fit."""
+    (not above the labels' sample size: there they count a sample of rows not known yet); then load what the
+    figures need.
+
+    Returns
+    -------
+    concurrent.futures.Future or None
+        The future of :func:`flaucluster.label.analyse_texts`, for ``label_clusters(..., analyses=...)``;
+        None above the sample size.
+    """
     from .. import label
+    from ..describe import FrenchDescriber
     from ..report import figures
 
     texts = rows.loc[rows["status"] == "ok", "clean"].tolist()
-    future = None
+    analyses = None
     if len(texts) <= label.MAX_DOCS:
-        label.expect_analyses(helper.submit(label.analyse_texts, texts))  # TODO(offload merge): return the future
+        describer = model.describer or FrenchDescriber()  # the settings the fit's labels will count with
+        analyses = helper.submit(
+            label.analyse_texts,
+            texts,
+            stop_words=describer.stop_words,
+            extra_stop_words=describer.extra_stop_words,
+            gender_pairs=describer.gender_pairs,
+        )
     helper.submit(figures.warm_up)
-    return future
+    return analyses
 
 
-def _run(args: argparse.Namespace, client, helper: HelperProcess | None) -> int:
+def _run(args: argparse.Namespace, client, helper: Helper | None) -> int:
     from ..report import report_inputs, write_report
     from ..rows import require_column
     from ..runfolder import check_destination
@@ -269,7 +286,7 @@ def _run(args: argparse.Namespace, client, helper: HelperProcess | None) -> int:
         raise ConfigError(f"--freq {args.freq} is only used with --time COLUMN: give the date column too.")
     with stage("read"):
         df, rows = read_rows(args, args.truth_column, *args.by, args.time, client=client)
-    analyses = _analyse_aside(helper, rows) if helper is not None else None
+    analyses = _analyse_aside(helper, model, rows) if helper is not None else None
     source = str(args.input)
     truth = None
     if args.truth_column:

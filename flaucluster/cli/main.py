@@ -23,7 +23,7 @@ from .report_cmd import register as register_report
 from .sts_cmd import register as register_sts
 
 if TYPE_CHECKING:
-    from ..offload import HelperProcess
+    from ..offload import Helper
 
 logger = logging.getLogger("flaucluster")
 _NOISY = ("numba", "httpx", "urllib3", "huggingface_hub", "matplotlib", "PIL")
@@ -70,22 +70,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             signal.signal(signal.SIGTERM, previous)
 
 
-def _helper_for(argv: list[str]) -> HelperProcess | None:
+def _helper_for(argv: list[str]) -> Helper | None:
     """For ``cluster``, a helper process (:mod:`flaucluster.offload`) started before this one has built its
     parser, so that its own start-up runs beside ours; None for the other commands."""
     command = next((a for a in argv if not a.startswith("-")), None)  # the global options take no value
     if command != "cluster" or "-h" in argv or "--help" in argv:
         return None
-    from ..label import warm_up
     from ..offload import start_helper
 
-    helper = start_helper()
-    if helper is not None:
-        helper.submit(warm_up)
-    return helper
+    return start_helper()
 
 
-def _main(argv: Sequence[str], helper: HelperProcess | None) -> int:
+def _main(argv: Sequence[str], helper: Helper | None) -> int:
     from .. import timing
 
     args = build_parser().parse_args(argv)

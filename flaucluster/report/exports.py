@@ -128,9 +128,9 @@ def report_inputs(
     breakdowns : sequence of pandas.DataFrame or None, optional
         Guided-analysis tables to report; None: those of the state's guide, or none.
     executor : concurrent.futures.Executor or None, optional
-        Where to draw the PNG figures while the rest is gathered and written (the ``cluster`` command's helper
-        process, or a process pool); if that fails, :func:`write_report` draws them itself. None: drawn by
-        :func:`write_report`.
+        Where to draw the PNG figures, from as soon as what they show is known, while the rest is gathered and
+        written (the ``cluster`` command's :class:`flaucluster.offload.Helper`, or a process pool); if
+        that fails, :func:`write_report` draws them itself. None: drawn by :func:`write_report`.
 
     Returns
     -------
