@@ -32,19 +32,24 @@ def cluster(
     points: np.ndarray,
     method: Method | Any = "hdbscan",
     *,
-    min_cluster_size: int = 15,
+    min_cluster_size: int = 2,
     min_samples: int | None = None,
     k: int | None = None,
-    k_range: tuple[int, int] = (2, 30),
-    seed: int = 42,
+    k_range: tuple[int, int] | None = None,
+    seed: int = 0,
 ) -> Clustering:
-    """Cluster ``points``. ``method`` is ``"hdbscan"``, ``"kmeans"``, or an unfitted scikit-learn clusterer."""
+    """Cluster ``points``. ``method`` is ``"hdbscan"``, ``"kmeans"``, or an unfitted scikit-learn clusterer.
+
+    One run with the knobs given; the package's defaults are :class:`flaucluster.consensus.ConsensusClusterer`'s
+    (here only the loosest values: HDBSCAN's smallest cluster of 2, KMeans' k given or a ``k_range`` to try)."""
     if not isinstance(method, str):
         return _sklearn(points, method)
     if method == "hdbscan":
         return _hdbscan(points, min_cluster_size, min_samples)
     if method == "kmeans":
-        return _kmeans(points, k, k_range, seed)
+        if k is None and k_range is None:
+            raise ValueError("KMeans needs k, or a k_range to choose it from.")
+        return _kmeans(points, k, k_range or (k, k), seed)  # type: ignore[arg-type]  # one of them is given
     raise ValueError(f"method={method!r}; choose one of {METHODS} or pass a scikit-learn clusterer.")
 
 
