@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "flaucluster"
@@ -119,3 +120,27 @@ def test_the_estimator_stays_small():
     assert c["parameters"] <= 12, c
     assert c["public_names"] <= 16, c
     assert c["model_py_lines"] <= 700, c
+
+
+ARCHITECTURE = PACKAGE.parent / "ARCHITECTURE.md"
+
+
+def described_paths() -> set[str]:
+    """Every ``*.py`` path written in backquotes in ARCHITECTURE.md (``embed/cache.py``, ``docs/_hooks.py``)."""
+    return set(re.findall(r"`([\w./-]+\.py)`", ARCHITECTURE.read_text(encoding="utf-8")))
+
+
+def test_every_module_has_an_entry_in_architecture_md():
+    """A module's entry names it by its path from flaucluster/ (``spread.py``, ``embed/cache.py``); a package's
+    ``__init__.py`` and ``__main__.py`` need none."""
+    modules = {
+        p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py") if p.name not in ("__init__.py", "__main__.py")
+    }
+    missing = sorted(modules - described_paths())
+    assert not missing, f"ARCHITECTURE.md has no entry for {missing}"
+
+
+def test_architecture_md_names_no_module_that_is_gone():
+    root = PACKAGE.parent
+    gone = sorted(p for p in described_paths() if not (PACKAGE / p).exists() and not (root / p).exists())
+    assert not gone, f"ARCHITECTURE.md names files that do not exist: {gone}"

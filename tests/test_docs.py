@@ -1,12 +1,14 @@
 """Every public name has a numpydoc docstring that documents its parameters and what it returns: the API
-reference of the documentation site (docs/api/) is generated from them."""
+reference of the documentation site (docs/api/) is generated from them. The README stays a manual."""
 
 import importlib
 import inspect
+from pathlib import Path
 
 import pytest
 
-numpydoc_validate = pytest.importorskip("numpydoc.validate")
+ROOT = Path(__file__).resolve().parents[1]
+README_MAX_LINES = 260  # a manual; measured figures live in benchmarks/README.md, each with its command
 
 # The modules an analyst imports; their ``__all__`` is the public API (the rest are stages behind it).
 PUBLIC_MODULES = [
@@ -73,5 +75,18 @@ def test_every_public_module_lists_its_api():
 
 @pytest.mark.parametrize("name", public_names())
 def test_public_name_is_documented(name):
+    numpydoc_validate = pytest.importorskip("numpydoc.validate")
     errors = [f"{code}: {message}" for code, message in numpydoc_validate.validate(name)["errors"] if code in CHECKED]
     assert not errors, f"{name}: {errors}"
+
+
+def test_the_readme_is_a_manual_of_at_most_260_lines():
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= README_MAX_LINES, f"README.md has {len(lines)} lines: move figures to benchmarks/README.md"
+
+
+def test_the_readme_keeps_the_two_fresh_machine_commands_near_the_top():
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    top = lines[:40]
+    assert any(line.startswith("make demo    # main job:") for line in top)
+    assert any(line.startswith("make test    # the test suite") for line in top)

@@ -45,7 +45,9 @@ def test_clusters_found_on_its_layout_match_those_on_umap_learns():
     ari_ours = adjusted_rand_score(truth, cluster(ours, min_cluster_size=15).labels)
     ari_theirs = adjusted_rand_score(truth, cluster(theirs, min_cluster_size=15).labels)
     assert ari_ours >= ari_theirs - 0.02, (ari_ours, ari_theirs)
-    assert ari_ours > 0.9
+    # measured 1.0 (every row where it belongs, umap-learn's too); the margin leaves room for a row or two that
+    # another processor's last bits could move (one row of 900 costs about 0.003)
+    assert ari_ours >= 0.99, ari_ours
 
 
 def test_a_seeds_layout_does_not_depend_on_the_seeds_beside_it():
