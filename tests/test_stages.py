@@ -69,11 +69,11 @@ def test_canonical_order_is_the_order_of_row_keys_repeated_texts_by_their_vector
 
 
 def test_too_few_rows_is_advice_not_an_error_except_for_an_impossible_k():
-    settings = consensus.Settings(min_cluster_size=10)
-    assert "20" in consensus.too_few_rows(settings, 12)
-    assert consensus.too_few_rows(settings, 40) is None
+    clusterer = consensus.ConsensusClusterer(min_cluster_size=10)
+    assert "20" in clusterer.too_few_rows(12)
+    assert clusterer.too_few_rows(40) is None
     with pytest.raises(ValueError, match="k=8"):
-        consensus.too_few_rows(consensus.Settings(method="kmeans", method_name="kmeans", k=8), 5)
+        consensus.ConsensusClusterer("kmeans", k=8).too_few_rows(5)
 
 
 # ------------------------------------------------------------------ centroids and outliers
