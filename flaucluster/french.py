@@ -84,7 +84,7 @@ def _accent_index() -> dict[str, str]:
 
     from .io import atomic_path, default_cache_dir
 
-    extra = sorted({*GENDER_PAIRS, *GENDER_PAIRS.values(), *STOPWORDS_FR, *COURSE_FILLER_FR, *NUMERALS_FR})
+    extra = _listed_spellings()
     version = getattr(simplemma, "__version__", "")
     key = hashlib.sha256(json.dumps([ACCENT_INDEX_VERSION, version, extra]).encode("utf-8")).hexdigest()[:16]
     path = default_cache_dir() / f"accents-{key}.json"
@@ -114,7 +114,7 @@ def _build_accent_index() -> dict[str, str]:
 
     known = DefaultDictionaryFactory().get_dictionary("fr")
     candidates: dict[str, list[str]] = {}
-    extra = [*GENDER_PAIRS, *GENDER_PAIRS.values(), *STOPWORDS_FR, *COURSE_FILLER_FR, *NUMERALS_FR]
+    extra = _listed_spellings()
     for word in (*known.keys(), *extra):
         if not word.isascii() and word.islower():
             candidates.setdefault(fold_key(word), []).append(word)
@@ -130,6 +130,20 @@ def _build_accent_index() -> dict[str, str]:
     return {
         plain: words[0] if len(set(words)) == 1 else min(set(words), key=rank) for plain, words in candidates.items()
     }
+
+
+@lru_cache(maxsize=1)
+def _listed_spellings() -> tuple[str, ...]:
+    """The words of our lists, as spelling evidence for the accent index. spaCy's stop-word list writes some
+    words with their accents dropped one by one ("deja", "dejà", "déja", "déjà"): of those, only the spelling
+    with the most accents counts."""
+    accents = {w: sum(not c.isascii() for c in w) for w in _SPACY}
+    most: dict[str, int] = {}
+    for w, n in accents.items():
+        most[fold_key(w)] = max(n, most.get(fold_key(w), 0))
+    base = {w for w, n in accents.items() if n == most[fold_key(w)]}
+    own = {*GENDER_PAIRS, *GENDER_PAIRS.values(), *(STOPWORDS_FR - _SPACY), *COURSE_FILLER_FR, *NUMERALS_FR}
+    return tuple(sorted(own | (base & STOPWORDS_FR)))
 
 
 def restore_accents(word: str) -> str:
@@ -179,7 +193,12 @@ LINK_WORDS: frozenset[str] = frozenset(word for word, *uses in lexicon.entries("
 # words that link a job title's role to the rest of it ("Chef de projet", "Chef et cuisinier")
 ROLE_LINKS: frozenset[str] = frozenset(word for word, *uses in lexicon.entries("link-words.txt") if "role" in uses)
 
-_GRAMMAR_WORDS = frozenset(w for w in (*STOPWORDS_FR, *LINK_WORDS) if w.isascii())
+# small words written as meant ("du" is not "dû", "a" is not "à"), but not the accentless spelling of another
+# word of the lists that the dictionary does not know as written ("tres" is "très", "etait" is "était")
+_ACCENTED_KEYS = frozenset(fold_key(w) for w in (*STOPWORDS_FR, *LINK_WORDS) if not w.isascii())
+_GRAMMAR_WORDS = frozenset(
+    w for w in (*STOPWORDS_FR, *LINK_WORDS) if w.isascii() and (w not in _ACCENTED_KEYS or _known(w))
+)
 
 _SUFFIX_ALT = "|".join(sorted(INCLUSIVE_SUFFIXES, key=lambda s: (-len(s), s)))
 _WORD = r"[^\W\d_]+"

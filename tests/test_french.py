@@ -268,3 +268,16 @@ def test_one_rule_for_capitals_serves_texts_clauses_and_shown_words():
     assert unshout_words(["AGENT", "DE", "SECURITE", "RH"]) == ["agent", "de", "securite", "RH"]
     assert unshout_words(["Gestion", "RH"]) == ["Gestion", "RH"]
     assert is_shouted("SÉCURITÉ") and not is_shouted("HACCP") and not is_shouted("Sécurité")
+
+
+def test_the_base_list_s_accentless_spellings_are_spelled_back_and_small_words_are_left_as_written():
+    from flaucluster.french import restore_accents
+
+    # spaCy's list holds "tres", "deja", "dejà", "déja" beside "très", "déjà": the full spelling wins
+    assert [restore_accents(w) for w in ("tres", "deja", "etait", "egalement")] == [
+        "très",
+        "déjà",
+        "était",
+        "également",
+    ]
+    assert [restore_accents(w) for w in ("a", "ou", "la", "du")] == ["a", "ou", "la", "du"]
