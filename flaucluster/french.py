@@ -8,10 +8,14 @@ dictionary-based lemmatiser (no model download, ~10 µs a word), chosen over spa
 ``fr_core_news_sm`` because labels need word-level folding, not parsing, and it keeps
 install and start-up light. Its gaps on gender (``directrice``, ``ouvrière``, ``cheffe``)
 and on unknown plurals (``apprenants``) are closed by :data:`GENDER_PAIRS` and small,
-dictionary-guarded suffix rules, so ``matière`` never becomes ``matier``.
+dictionary-guarded suffix rules, so ``matière`` never becomes ``matier`` (:mod:`flaucluster.gender`
+owns gender forms, both ways).
 
-All word lists are module constants (documented, overridable through the labeller's
-``stop_words`` / ``extra_stop_words`` / ``gender_pairs`` parameters).
+The word lists are data: text files under ``flaucluster/data/fr/``, each naming its source and licence,
+read once by :mod:`flaucluster.lexicon` and kept here as module constants (:data:`STOPWORDS_FR` is spaCy's
+French stop-word list, less ``stopwords-keep.txt``, plus ``stopwords-extra.txt``; :data:`COURSE_FILLER_FR`,
+:data:`NUMERALS_FR`, :data:`LINK_WORDS`, :data:`ROLE_WORDS`, :data:`GENDER_PAIRS`...), overridable through
+the labeller's ``stop_words`` / ``extra_stop_words`` / ``gender_pairs`` parameters.
 """
 
 from __future__ import annotations
@@ -22,6 +26,12 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import simplemma
+
+from . import lexicon
+from .gender import GENDER_PAIRS, INCLUSIVE_SUFFIXES, masculine, suffix_masculine
+from .lexicon import fold_key, is_known_word
+
+_known = is_known_word
 
 __all__ = [
     "drop_role_words",
@@ -36,471 +46,12 @@ __all__ = [
 ]
 
 # --------------------------------------------------------------------------- word lists
-STOPWORDS_FR: frozenset[str] = frozenset(
-    [
-        "a",
-        "à",
-        "afin",
-        "ai",
-        "aie",
-        "aient",
-        "aies",
-        "ait",
-        "alors",
-        "as",
-        "au",
-        "aucun",
-        "aucune",
-        "auquel",
-        "aussi",
-        "autre",
-        "autres",
-        "aux",
-        "auxquelles",
-        "auxquels",
-        "avaient",
-        "avais",
-        "avait",
-        "avant",
-        "avec",
-        "avez",
-        "aviez",
-        "avions",
-        "avoir",
-        "avons",
-        "ayant",
-        "ayez",
-        "ayons",
-        "c",
-        "ça",
-        "car",
-        "ce",
-        "ceci",
-        "cela",
-        "celle",
-        "celles",
-        "celui",
-        "cependant",
-        "certain",
-        "certaine",
-        "certaines",
-        "certains",
-        "ces",
-        "cet",
-        "cette",
-        "ceux",
-        "chacun",
-        "chacune",
-        "chaque",
-        "chez",
-        "ci",
-        "comme",
-        "comment",
-        "d",
-        "dans",
-        "de",
-        "dedans",
-        "dehors",
-        "depuis",
-        "des",
-        "desquelles",
-        "desquels",
-        "dessous",
-        "dessus",
-        "devant",
-        "doit",
-        "doivent",
-        "donc",
-        "dont",
-        "du",
-        "duquel",
-        "durant",
-        "dès",
-        "e",
-        "elle",
-        "elles",
-        "en",
-        "encore",
-        "entre",
-        "es",
-        "est",
-        "et",
-        "étaient",
-        "étais",
-        "était",
-        "étant",
-        "été",
-        "êtes",
-        "étiez",
-        "étions",
-        "être",
-        "eu",
-        "eue",
-        "eues",
-        "eurent",
-        "eus",
-        "eusse",
-        "eut",
-        "eux",
-        "faire",
-        "fait",
-        "fois",
-        "font",
-        "furent",
-        "fut",
-        "hors",
-        "i",
-        "ici",
-        "il",
-        "ils",
-        "j",
-        "jamais",
-        "je",
-        "jusqu",
-        "l",
-        "la",
-        "là",
-        "laquelle",
-        "le",
-        "lequel",
-        "les",
-        "lesquelles",
-        "lesquels",
-        "leur",
-        "leurs",
-        "lorsqu",
-        "lorsque",
-        "lui",
-        "m",
-        "ma",
-        "mais",
-        "me",
-        "même",
-        "mêmes",
-        "mes",
-        "moi",
-        "moins",
-        "mon",
-        "n",
-        "ne",
-        "ni",
-        "non",
-        "nos",
-        "notre",
-        "nôtre",
-        "nous",
-        "o",
-        "ont",
-        "ou",
-        "où",
-        "par",
-        "parce",
-        "parmi",
-        "pas",
-        "pendant",
-        "peu",
-        "peut",
-        "peuvent",
-        "plus",
-        "plupart",
-        "pour",
-        "pourquoi",
-        "pouvez",
-        "pouvons",
-        "près",
-        "puis",
-        "puisqu",
-        "puisque",
-        "qu",
-        "quand",
-        "que",
-        "quel",
-        "quelle",
-        "quelles",
-        "quels",
-        "qui",
-        "quoi",
-        "quoiqu",
-        "quoique",
-        "s",
-        "sa",
-        "sans",
-        "se",
-        "selon",
-        "sera",
-        "serai",
-        "seraient",
-        "serais",
-        "serait",
-        "seras",
-        "serez",
-        "seriez",
-        "serions",
-        "serons",
-        "seront",
-        "ses",
-        "si",
-        "sien",
-        "siens",
-        "soi",
-        "soient",
-        "sois",
-        "soit",
-        "sommes",
-        "son",
-        "sont",
-        "sous",
-        "soyez",
-        "soyons",
-        "suis",
-        "sur",
-        "t",
-        "ta",
-        "te",
-        "tel",
-        "telle",
-        "telles",
-        "tels",
-        "tes",
-        "toi",
-        "ton",
-        "tous",
-        "tout",
-        "toute",
-        "toutes",
-        "très",
-        "tu",
-        "un",
-        "une",
-        "unes",
-        "uns",
-        "v",
-        "vers",
-        "via",
-        "voici",
-        "voilà",
-        "vos",
-        "votre",
-        "vôtre",
-        "vous",
-        "vu",
-        "y",
-        "etc",
-        "afin",
-        "ainsi",
-        "après",
-        "avant-hier",
-        "bien",
-        "cas",
-        "chose",
-        "déjà",
-        "elle-même",
-        "enfin",
-        "ensuite",
-        "grâce",
-        "lors",
-        "lui-même",
-        "mieux",
-        "nombreux",
-        "notamment",
-        "parfois",
-        "plusieurs",
-        "quelque",
-        "quelques",
-        "sinon",
-        "souvent",
-        "surtout",
-        "tant",
-        "tellement",
-        "toujours",
-        "trop",
-        "vraiment",
-        "aujourd",
-        "hui",
-        "cet",
-        "celles-ci",
-        "ceux-ci",
-        "ceci",
-        "celui-ci",
-        "celle-ci",
-        "an",
-        "ans",
-        "autour",
-        "contre",
-        "oui",
-        "aujourd'hui",
-        "the",
-        "and",
-        "of",
-        "to",
-        "in",
-        "for",
-        "with",
-        "on",
-    ]
-)
-
-COURSE_FILLER_FR: frozenset[str] = frozenset(
-    [
-        "cours",
-        "formation",
-        "formations",
-        "module",
-        "modules",
-        "introduction",
-        "initiation",
-        "programme",
-        "session",
-        "sessions",
-        "stage",
-        "atelier",
-        "ateliers",
-        "séance",
-        "séances",
-        "niveau",
-        "niveaux",
-        "débutant",
-        "débutants",
-        "débutante",
-        "intermédiaire",
-        "avancé",
-        "avancée",
-        "avancés",
-        "perfectionnement",
-        "découverte",
-        "fondamentaux",
-        "fondamental",
-        "base",
-        "bases",
-        "notion",
-        "notions",
-        "essentiel",
-        "essentiels",
-        "complet",
-        "complète",
-        "pratique",
-        "pratiques",
-        "théorie",
-        "théorique",
-        "exercice",
-        "exercices",
-        "concret",
-        "concrets",
-        "concrète",
-        "apprendre",
-        "découvrir",
-        "comprendre",
-        "maîtriser",
-        "acquérir",
-        "savoir",
-        "permettre",
-        "permet",
-        "permettent",
-        "aborder",
-        "aborde",
-        "abordera",
-        "vise",
-        "visent",
-        "viser",
-        "objectif",
-        "objectifs",
-        "participant",
-        "participants",
-        "participante",
-        "stagiaire",
-        "stagiaires",
-        "heure",
-        "heures",
-        "jour",
-        "jours",
-        "semaine",
-        "semaines",
-        "mois",
-        "durée",
-        "présentiel",
-        "distanciel",
-        "ligne",
-        "inscription",
-        "certifiant",
-        "certifiante",
-        "partir",
-        "savoir-faire",
-        "nouveau",
-        "nouvelle",
-        "nouveaux",
-        "nouvelles",
-        "principal",
-        "principaux",
-        "principales",
-        "différent",
-        "différents",
-        "différentes",
-        "cadre",
-        "également",
-        "propose",
-        "proposer",
-        "travers",
-        "grand",
-        "grande",
-        "simple",
-        "outil",
-        "montrer",
-        "expliquer",
-        "donner",
-        "apporter",
-        "décrypter",
-        "démystifier",
-        "insister",
-        "construire",
-        "manipuler",
-        "devoir",
-        "présenter",
-        "travailler",
-        "mettre",
-        "accent",
-        "repère",
-        "illustrer",
-        "guider",
-        "aider",
-        "accompagner",
-        "traiter",
-        "revenir",
-        "passer",
-        "prendre",
-        "trouver",
-        "utiliser",
-        "appuyer",
-        "consacrer",
-        "porter",
-        "terminer",
-        "commencer",
-        "offrir",
-        "poser",
-        "faire",
-        "vouloir",
-        "pouvoir",
-        "aller",
-        "venir",
-        "voir",
-        "dernier",
-        "premier",
-        "exemple",
-        "donne",
-        "présente",
-        "possibilité",
-        "façon",
-        "indispensable",
-        "solide",
-        "conçu",
-        "fourni",
-        "insistant",
-        "court",
-        "courte",
-        "part",
-        "belle",
-        "pensé",
-    ]
-)
+# Each list is a text file under flaucluster/data/fr/ whose header names its source and licence (lexicon).
+# spaCy's French stop words, less the words that name fields (stopwords-keep.txt), plus flaucluster's extra
+_SPACY, _KEEP, _EXTRA = (lexicon.words(f"stopwords-{part}.txt") for part in ("spacy", "keep", "extra"))
+STOPWORDS_FR: frozenset[str] = (_SPACY - _KEEP) | _EXTRA
+# what every course description says whatever its subject ("formation", "niveau", "objectifs", "heures")
+COURSE_FILLER_FR: frozenset[str] = lexicon.words("course-filler.txt")
 
 
 def stop_set(stop_words: Iterable[str] | None = None, extra: Iterable[str] = ()) -> frozenset[str]:
@@ -510,67 +61,7 @@ def stop_set(stop_words: Iterable[str] | None = None, extra: Iterable[str] = ())
 
 
 # number words: never a keyword on their own ("deux jours", "niveau III" say nothing of a theme)
-_NUMERAL_WORDS = (
-    "un une deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize vingt "
-    "vingts trente quarante cinquante soixante septante huitante nonante cent cents mille million millions "
-    "milliard milliards premier première premiers premières deuxième troisième quatrième cinquième sixième "
-    "septième huitième neuvième dixième centième millième demi demie quart quarts tiers moitié "
-    "ii iii iv vi vii viii ix xi xii xiii xiv xv xvi xvii xviii xix xx xxi"
-)
-NUMERALS_FR: frozenset[str] = frozenset(_NUMERAL_WORDS.split())
-
-
-def fold_key(word: str) -> str:
-    """The accent- and ligature-insensitive form of a lowercase word.
-
-    Every comparison of French words goes through it. Accents are taken off and ligatures spelled out
-    (French letters by a table, any rarer letter by Unicode decomposition); the case is kept as it is.
-
-    Parameters
-    ----------
-    word : str
-        A word, in lower case.
-
-    Returns
-    -------
-    str
-        The word without accents or ligatures; an ASCII word is returned as it is.
-
-    Examples
-    --------
-    >>> fold_key("école"), fold_key("œuvre")
-    ('ecole', 'oeuvre')
-    """
-    if word.isascii():
-        return word
-    return _fold_key(word)
-
-
-_PLAIN = str.maketrans(
-    {
-        **dict.fromkeys("àâäáãå", "a"),
-        **dict.fromkeys("éèêë", "e"),
-        **dict.fromkeys("îïíì", "i"),
-        **dict.fromkeys("ôöóòõ", "o"),
-        **dict.fromkeys("ûüúù", "u"),
-        **dict.fromkeys("ÿý", "y"),
-        "ç": "c",
-        "ñ": "n",
-        "œ": "oe",
-        "æ": "ae",
-    }
-)
-
-
-@lru_cache(maxsize=200_000)
-def _fold_key(word: str) -> str:
-    plain = word.translate(_PLAIN)  # French letters at once; anything rarer by Unicode decomposition
-    if plain.isascii():
-        return plain
-    plain = plain.replace("Œ", "OE").replace("Æ", "AE")
-    return "".join(c for c in unicodedata.normalize("NFD", plain) if not unicodedata.combining(c))
-
-
+NUMERALS_FR: frozenset[str] = lexicon.words("numerals.txt")
 _NUMERAL_KEYS = frozenset(fold_key(w) for w in NUMERALS_FR)
 
 
@@ -593,7 +84,7 @@ def _accent_index() -> dict[str, str]:
 
     from .io import atomic_path, default_cache_dir
 
-    extra = sorted({*GENDER_PAIRS, *GENDER_PAIRS.values(), *STOPWORDS_FR, *COURSE_FILLER_FR, *NUMERALS_FR})
+    extra = _listed_spellings()
     version = getattr(simplemma, "__version__", "")
     key = hashlib.sha256(json.dumps([ACCENT_INDEX_VERSION, version, extra]).encode("utf-8")).hexdigest()[:16]
     path = default_cache_dir() / f"accents-{key}.json"
@@ -623,10 +114,10 @@ def _build_accent_index() -> dict[str, str]:
 
     known = DefaultDictionaryFactory().get_dictionary("fr")
     candidates: dict[str, list[str]] = {}
-    extra = [*GENDER_PAIRS, *GENDER_PAIRS.values(), *STOPWORDS_FR, *COURSE_FILLER_FR, *NUMERALS_FR]
+    extra = _listed_spellings()
     for word in (*known.keys(), *extra):
         if not word.isascii() and word.islower():
-            candidates.setdefault(_fold_key(word), []).append(word)
+            candidates.setdefault(fold_key(word), []).append(word)
 
     def rank(word: str) -> tuple:
         lemma = simplemma.lemmatize(word, lang="fr")
@@ -639,6 +130,20 @@ def _build_accent_index() -> dict[str, str]:
     return {
         plain: words[0] if len(set(words)) == 1 else min(set(words), key=rank) for plain, words in candidates.items()
     }
+
+
+@lru_cache(maxsize=1)
+def _listed_spellings() -> tuple[str, ...]:
+    """The words of our lists, as spelling evidence for the accent index. spaCy's stop-word list writes some
+    words with their accents dropped one by one ("deja", "dejà", "déja", "déjà"): of those, only the spelling
+    with the most accents counts."""
+    accents = {w: sum(not c.isascii() for c in w) for w in _SPACY}
+    most: dict[str, int] = {}
+    for w, n in accents.items():
+        most[fold_key(w)] = max(n, most.get(fold_key(w), 0))
+    base = {w for w, n in accents.items() if n == most[fold_key(w)]}
+    own = {*GENDER_PAIRS, *GENDER_PAIRS.values(), *(STOPWORDS_FR - _SPACY), *COURSE_FILLER_FR, *NUMERALS_FR}
+    return tuple(sorted(own | (base & STOPWORDS_FR)))
 
 
 def restore_accents(word: str) -> str:
@@ -684,121 +189,18 @@ def restore_case(written: str, spelled: str) -> str:
 
 # words allowed between two content words of a phrase ("droit du travail", "gestion d'équipe");
 # coordination (et, ou) is not: "méthodes et plan" is two things, not one phrase.
-LINK_WORDS: frozenset[str] = frozenset(
-    [
-        "de",
-        "du",
-        "des",
-        "d'",
-        "la",
-        "le",
-        "les",
-        "l'",
-        "à",
-        "au",
-        "aux",
-        "en",
-        "pour",
-        "sur",
-        "par",
-        "avec",
-        "sans",
-        "sous",
-        "dans",
-    ]
-)
-_GRAMMAR_WORDS = frozenset(w for w in (*STOPWORDS_FR, *LINK_WORDS) if w.isascii())
+LINK_WORDS: frozenset[str] = frozenset(word for word, *uses in lexicon.entries("link-words.txt") if "phrase" in uses)
+# words that link a job title's role to the rest of it ("Chef de projet", "Chef et cuisinier")
+ROLE_LINKS: frozenset[str] = frozenset(word for word, *uses in lexicon.entries("link-words.txt") if "role" in uses)
 
-# masculine -> feminine forms that simplemma does not fold (irregular or missing). Overridable.
-GENDER_PAIRS: dict[str, str] = {
-    "chef": "cheffe",
-    "directeur": "directrice",
-    "vendeur": "vendeuse",
-    "conseiller": "conseillère",
-    "technicien": "technicienne",
-    "infirmier": "infirmière",
-    "ouvrier": "ouvrière",
-    "formateur": "formatrice",
-    "conducteur": "conductrice",
-    "acteur": "actrice",
-    "animateur": "animatrice",
-    "coordinateur": "coordinatrice",
-    "développeur": "développeuse",
-    "serveur": "serveuse",
-    "cuisinier": "cuisinière",
-    "boulanger": "boulangère",
-    "électricien": "électricienne",
-    "plombier": "plombière",
-    "menuisier": "menuisière",
-    "comptable": "comptable",
-    "agent": "agente",
-    "assistant": "assistante",
-    "apprenant": "apprenante",
-    "étudiant": "étudiante",
-    "salarié": "salariée",
-    "employé": "employée",
-    "enseignant": "enseignante",
-    "intervenant": "intervenante",
-    "auxiliaire": "auxiliaire",
-    "gestionnaire": "gestionnaire",
-    "responsable": "responsable",
-    "opérateur": "opératrice",
-    "contrôleur": "contrôleuse",
-    "manager": "manageuse",
-    "dirigeant": "dirigeante",
-    "aide-soignant": "aide-soignante",
-    "collaborateur": "collaboratrice",
-    "chauffeur": "chauffeuse",
-    "préparateur": "préparatrice",
-    "éducateur": "éducatrice",
-    "accompagnateur": "accompagnatrice",
-    "commercial": "commerciale",
-    "consultant": "consultante",
-    "artisan": "artisane",
-    "patron": "patronne",
-    "tuteur": "tutrice",
-    "professeur": "professeure",
-    "auteur": "autrice",
-    "rédacteur": "rédactrice",
-    "chercheur": "chercheuse",
-    "utilisateur": "utilisatrice",
-    "administrateur": "administratrice",
-    "héritier": "héritière",
-    "citoyen": "citoyenne",
-    "apprenti": "apprentie",
-    "ingénieur": "ingénieure",
-    "maçon": "maçonne",
-    "charpentier": "charpentière",
-    "pâtissier": "pâtissière",
-    "hôtelier": "hôtelière",
-}
-
-# inclusive suffixes as written after ·, ., -, or inside (...) : "apprenant·e·s", "formateur(trice)"
-_FEM_SUFFIXES = (
-    "e",
-    "es",
-    "ne",
-    "nes",
-    "le",
-    "les",
-    "fe",
-    "ffe",
-    "rice",
-    "rices",
-    "trice",
-    "trices",
-    "euse",
-    "euses",
-    "ère",
-    "ères",
-    "ve",
-    "ves",
-    "te",
-    "tes",
-    "se",
-    "ses",
+# small words written as meant ("du" is not "dû", "a" is not "à"), but not the accentless spelling of another
+# word of the lists that the dictionary does not know as written ("tres" is "très", "etait" is "était")
+_ACCENTED_KEYS = frozenset(fold_key(w) for w in (*STOPWORDS_FR, *LINK_WORDS) if not w.isascii())
+_GRAMMAR_WORDS = frozenset(
+    w for w in (*STOPWORDS_FR, *LINK_WORDS) if w.isascii() and (w not in _ACCENTED_KEYS or _known(w))
 )
-_SUFFIX_ALT = "|".join(sorted(_FEM_SUFFIXES, key=len, reverse=True))
+
+_SUFFIX_ALT = "|".join(sorted(INCLUSIVE_SUFFIXES, key=lambda s: (-len(s), s)))
 _WORD = r"[^\W\d_]+"
 # acteur·rice·s, étudiant.e.s, salarié-e-s, technicien·ne, agent•e
 _INCLUSIVE_DOT = re.compile(rf"\b({_WORD})[·•.\-‧]({_SUFFIX_ALT})(?:[·•.\-‧](s))?\b")
@@ -810,37 +212,40 @@ _PAIR = re.compile(rf"\b({_WORD})(\s*/\s*|\s+ou\s+|\s+et\s+)({_WORD})\b")
 _HWORD = rf"{_WORD}(?:-{_WORD})*"
 _PHRASE_PAIR = re.compile(rf"\b((?:{_HWORD}\s+){{0,3}}{_HWORD})\s*/\s*((?:{_HWORD}\s+){{0,3}}{_HWORD})\b")
 
-_ELISION = re.compile(r"\b(?:[ldjmntsc]|qu|jusqu|lorsqu|puisqu|quoiqu|presqu|quelqu)['’`](?=\w)", re.IGNORECASE)
+_ELIDED = sorted(lexicon.words("elisions.txt"), key=lambda w: (-len(w), w))  # "jusqu" before "qu"
+_ELISION = re.compile(rf"\b(?:{'|'.join(_ELIDED)})['’`](?=\w)", re.IGNORECASE)
 _TOKEN = re.compile(r"[^\W\d_](?:[^\W_]|['’-](?=[^\W\d_]))*", re.UNICODE)
 _SENTENCE_BREAK = re.compile(r"[.!?;:,()\[\]«»\"“”/|…–—]+")
 
-# ------------------------------------------------------------------------ gender & number
-_FEMININE_ENDINGS = (
-    ("trice", "teur"),
-    ("euse", "eur"),
-    ("ère", "er"),
-    ("ienne", "ien"),
-    ("enne", "en"),
-    ("onne", "on"),
-    ("ive", "if"),
-    ("ée", "é"),
-    ("ante", "ant"),
-    ("ente", "ent"),
-    ("e", ""),
-)
-
-
-def is_known_word(word: str) -> bool:
-    """Whether the French dictionary knows ``word`` (lowercase, as written)."""
-    return simplemma.is_known(word, lang="fr")
-
-
-_known = is_known_word
+# ------------------------------------------------------------------------ capitals
+# One rule for text typed in capitals, whether a whole text (unshout), a clause of one (unshout_words) or a
+# keyword shown (is_shouted): an unknown word of five letters at most is an acronym (RH, TVA, CACES, HACCP);
+# a known word of four letters or more is a common word typed in capitals (SÉCURITÉ).
+_ACRONYM_MAX = 5
+_SHOUTED_MIN = 4
 
 
 def is_acronym(token: str) -> bool:
     """RH, TVA, CACES, HACCP: five letters at most and not a word the dictionary knows."""
-    return len(token) <= 5 and not is_known_word(restore_accents(token.lower()))
+    return len(token) <= _ACRONYM_MAX and not is_known_word(restore_accents(token.lower()))
+
+
+def is_shouted(word: str) -> bool:
+    """A common word written in capitals ("SÉCURITÉ" in a title typed in capitals), not an acronym (RH, TVA,
+    CACES, HACCP): four letters or more, all capitals (an inclusive ``·`` aside), and a word the dictionary knows."""
+    return len(word) >= _SHOUTED_MIN and word.isupper() and "·" not in word and is_known_word(word.lower())
+
+
+def _unshout_word(word: str) -> str:
+    return word if is_acronym(word) else word.lower()
+
+
+def unshout_words(tokens: list[str]) -> list[str]:
+    """The tokens of a clause typed in capitals (each word in capitals, one of four letters or more), in lower
+    case but for its acronyms; the tokens of any other clause as they are."""
+    if all(t.isupper() for t in tokens if any(c.isalpha() for c in t)) and any(len(t) >= _SHOUTED_MIN for t in tokens):
+        return [_unshout_word(t) for t in tokens]
+    return tokens
 
 
 def unshout(text: str) -> str:
@@ -867,104 +272,7 @@ def unshout(text: str) -> str:
     """
     if any(c.islower() for c in text) or not any(c.isupper() for c in text):
         return text
-    return re.sub(r"[^\W\d_]+", lambda m: m.group() if is_acronym(m.group()) else m.group().lower(), text)
-
-
-def masculine(word: str, pairs: dict[str, str] | None = None) -> str:
-    """Masculine form of a feminine noun or adjective, or ``word`` itself.
-
-    Explicit pairs first (the feminine, its plural and their unaccented spellings); then suffix rules,
-    only when the masculine candidate is a known French word that is its own lemma, and ``word`` is not a
-    feminine noun in its own right (``infirmière`` -> ``infirmier``; ``matière`` stays, ``matier`` is not
-    a word; ``vente`` is not ``vent``).
-
-    Parameters
-    ----------
-    word : str
-        A word, in lower case.
-    pairs : dict of str to str or None, optional
-        Masculine -> feminine forms to use instead of :data:`GENDER_PAIRS` (None: :data:`GENDER_PAIRS`).
-
-    Returns
-    -------
-    str
-        The masculine form (plural for a plural), or ``word`` as it is.
-
-    Examples
-    --------
-    >>> masculine("infirmière"), masculine("directrices"), masculine("matière")
-    ('infirmier', 'directeurs', 'matière')
-    """
-    table = _feminine_index(None if pairs is None else tuple(sorted(pairs.items())))
-    if word in table:
-        return table[word]
-    for fem, masc in _FEMININE_ENDINGS:
-        if word.endswith(fem) and len(word) - len(fem) >= 3:
-            candidate = word[: len(word) - len(fem)] + masc
-            if (
-                candidate != word
-                and _known(candidate)
-                and simplemma.lemmatize(candidate, lang="fr") == candidate
-                and not _is_own_lemma_noun(word)
-            ):
-                return candidate
-    return word
-
-
-_OWN_NOUNS = frozenset(
-    {
-        "matière",
-        "manière",
-        "carrière",
-        "lumière",
-        "filière",
-        "frontière",
-        "rivière",
-        "entreprise",
-        "personne",
-        "donnée",
-        "année",
-        "journée",
-        "entrée",
-        "idée",
-        "pensée",
-        "durée",
-        "arrivée",
-        "épreuve",
-        "équipe",
-        "vente",
-        "rente",
-        "pente",
-        "attente",
-        "entente",
-        "tente",
-        "sortie",
-        "partie",
-        "série",
-        "ligne",
-        "campagne",
-        "colonne",
-        "couronne",
-        "première",
-    }
-)
-_OWN_NOUN_KEYS = frozenset(fold_key(w) for w in _OWN_NOUNS)
-
-
-def _is_own_lemma_noun(word: str) -> bool:
-    # feminine nouns in their own right whose "masculine" would be another word (vente/vent, entrée/entré)
-    return fold_key(word) in _OWN_NOUN_KEYS
-
-
-@lru_cache(maxsize=8)
-def _feminine_index(pairs: tuple[tuple[str, str], ...] | None) -> dict[str, str]:
-    index = {}
-    for masc, fem in pairs if pairs is not None else GENDER_PAIRS.items():
-        plural = masc + ("" if masc.endswith(("s", "x")) else "s")
-        for form in {fem, fold_key(fem)}:  # "developpeuse" as well as "développeuse"
-            index[form] = masc
-            index[form + "s"] = plural
-    return index
+    return re.sub(_WORD, lambda m: _unshout_word(m.group()), text)
 
 
 def fold_inclusive(text: str, pairs: dict[str, str] | None = None) -> str:
@@ -1064,44 +372,20 @@ def _same_person(first: str, second: str, pairs: dict[str, str] | None) -> bool:
     return len(first) >= 3 and fold_key(first) == fold_key(suffix_masculine(second))
 
 
-def suffix_masculine(word: str) -> str:
-    """The masculine the suffix rules give, with no dictionary check (``bobinière`` -> ``bobinier``,
-    ``mécanicienne-réparatrice`` -> ``mécanicien-réparateur``); use it only where the text vouches for it."""
-    parts = word.split("-")
-    out = []
-    for part in parts:
-        for fem, masc in _FEMININE_ENDINGS:
-            if part.endswith(fem) and len(part) - len(fem) >= 3 and fem != "e":
-                part = part[: len(part) - len(fem)] + masc
-                break
-        out.append(part)
-    return "-".join(out)
-
-
 # --------------------------------------------------------------------------- role words
 # Generic heads of job and course titles: "Technicien de maintenance", "Responsable des achats",
 # "Chargé de mission RSE". They say what a person does, not in which field; titles that start with
 # them cluster by the role unless the role is taken away (:func:`drop_role_words`).
-def _wordset(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-ROLE_WORDS: frozenset[str] = _wordset(
-    "responsable chef cheffe chargé chargée assistant assistante agent agente technicien technicienne "
-    "ingénieur ingénieure directeur directrice conseiller conseillère opérateur opératrice employé employée "
-    "aide ouvrier ouvrière gestionnaire animateur animatrice coordinateur coordinatrice attaché attachée "
-    "adjoint adjointe dirigeant dirigeante délégué déléguée inspecteur inspectrice contrôleur contrôleuse superviseur "
-    "superviseuse manager consultant consultante expert experte spécialiste cadre collaborateur "
-    "collaboratrice auxiliaire officier intervenant intervenante préposé préposée surveillant surveillante "
-    "encadrant encadrante référent référente professionnel professionnelle "
-    "sous-chef principal principale supérieur supérieure senior junior "
-    "qualifié qualifiée confirmé confirmée polyvalent polyvalente"
-)
+ROLE_WORDS: frozenset[str] = lexicon.words("role-words.txt")
 # what often follows a role before the field: "Chargé de mission", "Chef de projet", "Ingénieur d'études"
-ROLE_SECOND: frozenset[str] = _wordset("projet projets mission missions études affaires secteur service")
-_ROLE_LINK = _wordset("de du des d' en à au aux la le les l' et ou")
+ROLE_SECOND: frozenset[str] = lexicon.words("role-followers.txt")
 _ROLE_KEYS = frozenset(fold_key(w) for w in ROLE_WORDS)
 _ROLE_SECOND_KEYS = frozenset(fold_key(w) for w in ROLE_SECOND)
+# the links that go with the role when they follow its last word ("de", "d'", "des"), coordination aside
+_AFTER_ROLE = sorted(ROLE_LINKS & LINK_WORDS, key=lambda w: (-len(w), w))
+_AFTER_ROLE_WORDS = "|".join(w for w in _AFTER_ROLE if not w.endswith("'"))
+_AFTER_ROLE_ELIDED = "|".join(w.removesuffix("'") for w in _AFTER_ROLE if w.endswith("'"))
+_AFTER_ROLE_LINK = re.compile(rf"^[\s/,:–—-]*(?:(?:{_AFTER_ROLE_WORDS})\b|(?:{_AFTER_ROLE_ELIDED})['’])", re.IGNORECASE)
 
 
 def drop_role_words(text: str, pairs: dict[str, str] | None = None) -> str:
@@ -1137,13 +421,13 @@ def drop_role_words(text: str, pairs: dict[str, str] | None = None) -> str:
         word = fold_key(token.group(0).lower().replace("’", "'"))
         if word in _ROLE_KEYS or (seen_role and word in _ROLE_SECOND_KEYS):
             seen_role, cut = True, token.end()
-        elif not (seen_role and word in _ROLE_LINK):
+        elif not (seen_role and word in ROLE_LINKS):
             break
     if not seen_role:
         return text
     rest = folded[cut:]
     while True:  # the links after the last role word ("de", "d'", "des") go with it
-        m = re.match(r"^[\s/,:–—-]*(?:(?:de|du|des|en|à|au|aux|la|le|les)\b|[dl]['’])", rest, re.IGNORECASE)
+        m = _AFTER_ROLE_LINK.match(rest)
         if not m or not m.group(0).strip():
             break
         rest = rest[m.end() :]

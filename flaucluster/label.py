@@ -22,6 +22,7 @@ from scipy import sparse
 
 from . import french
 from .cluster import OUTLIER
+from .gender import inclusive_form, person_words
 
 _MMR_POOL = (
     30  # candidates MMR chooses the shown keywords from: enough to find diverse ones, few enough to stay on topic
@@ -135,8 +136,7 @@ class FrenchPhraseAnalyzer:
         for seg in french.segments(folded):
             if seg[0][:1].isupper() and seg[0][1:].islower():
                 seg[0] = seg[0].lower()  # a clause-initial capital is positional, not part of the word
-            if all(t.isupper() for t in seg if any(c.isalpha() for c in t)) and any(len(t) >= 4 for t in seg):
-                seg = [t if french.is_acronym(t) else t.lower() for t in seg]  # a clause typed in capitals says no case
+            seg = french.unshout_words(seg)  # a clause typed in capitals says no case
             info = [known.get(t.lower()) or self._key(t) for t in seg]  # memoised keys looked up inline: hot
             feminine.update(k for k, fem in info if fem and k is not None)
             keys = [k for k, _ in info]
@@ -174,7 +174,7 @@ class FrenchPhraseAnalyzer:
         forms = self.surfaces.get(key)
         text = _best_surface(forms, key.split(" ")) if forms else key
         parts = text.split(" ")
-        persons = _person_words(self.gender_pairs)
+        persons = person_words(self.gender_pairs)
         for i, word in enumerate(parts):
             if word.endswith("'"):
                 continue
@@ -183,7 +183,7 @@ class FrenchPhraseAnalyzer:
                 parts[i] = inclusive_form(persons[wkey], self.gender_pairs)
             elif word.isascii():  # only ever seen without accents ("Ecole"): as the dictionary spells it
                 parts[i] = french.restore_case(word, french.restore_accents(word.lower()))
-            if _shouted(parts[i]):
+            if french.is_shouted(parts[i]):
                 parts[i] = parts[i].lower()
         if any(p.islower() for p in parts):  # "école DE commerce": the small words of a shouted phrase too
             parts = [p.lower() if p.lower() in french.LINK_WORDS else p for p in parts]
@@ -234,12 +234,6 @@ def _ready(analyses: Analyses | Future | None) -> Analyses | None:
         return None
 
 
-def _shouted(word: str) -> bool:
-    """A common word written in capitals ("SÉCURITÉ" in a title typed in capitals), not an acronym (RH,
-    TVA, CACES, HACCP): four letters or more, and a word the dictionary knows."""
-    return len(word) >= 4 and word.isupper() and "·" not in word and french.is_known_word(word.lower())
-
-
 def _best_surface(forms: Counter, key_words: list[str]) -> str:
     # spellings that differ only by accents are one form, shown with its accents (Ecole, école -> école)
     accented: dict[str, str] = {}
@@ -270,34 +264,6 @@ def _best_surface(forms: Counter, key_words: list[str]) -> str:
 
 def _join(tokens: Sequence[str]) -> str:
     return " ".join(tokens).replace("' ", "'")
-
-
-def _person_words(pairs: dict[str, str] | None) -> dict[str, str]:
-    """Key -> masculine spelling of the person nouns that have a distinct feminine."""
-    table = pairs or french.GENDER_PAIRS
-    return {french.fold_key(m): m for m, f in table.items() if m != f}
-
-
-_PAIR_SUFFIX = (
-    ("teur", "trice", "rice"),
-    ("eur", "euse", "euse"),
-    ("er", "ère", "ère"),
-    ("ien", "ienne", "ne"),
-    ("en", "enne", "ne"),
-    ("on", "onne", "ne"),
-    ("f", "ve", "ve"),
-)
-
-
-def inclusive_form(masc: str, pairs: dict[str, str] | None = None) -> str:
-    """``conducteur`` -> ``conducteur·rice``; ``chef`` -> ``chef·fe``; ``agent`` -> ``agent·e``."""
-    fem = (pairs or french.GENDER_PAIRS).get(masc, masc + "e")
-    for m_end, f_end, shown in _PAIR_SUFFIX:
-        if masc.endswith(m_end) and fem == masc[: len(masc) - len(m_end)] + f_end:
-            return f"{masc}·{shown}"
-    if fem.startswith(masc):
-        return f"{masc}·{fem[len(masc) :]}"
-    return f"{masc}/{fem}"
 
 
 def fold_unknown_plurals(

@@ -14,13 +14,15 @@ rm -rf dist build ./*.egg-info
 "$BIN/twine" check --strict dist/*
 wheel=$(ls dist/flaucluster-*.whl)
 
-# what the wheel must hold besides code: the report templates and the map's script and styles
+# what the wheel must hold besides code: the report templates, the map's script and styles, the word lists
 "$BIN/python" - "$wheel" <<'PY'
 import sys, zipfile
 names = set(zipfile.ZipFile(sys.argv[1]).namelist())
 need = ["flaucluster/report/templates/report.html.j2", "flaucluster/report/templates/map.html.j2",
         "flaucluster/report/templates/summary.md.j2", "flaucluster/report/static/map.js",
         "flaucluster/report/static/map.css"]
+# and the French word lists with their licences, every file of the source tree's flaucluster/data/fr/
+need += sorted(f"flaucluster/data/fr/{p.name}" for p in __import__("pathlib").Path("flaucluster/data/fr").iterdir())
 missing = [n for n in need if n not in names]
 assert not missing, f"the wheel lacks {missing}"
 assert not any(n.startswith(("tests/", "benchmarks/", "data/")) for n in names), "the wheel holds test or data files"

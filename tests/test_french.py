@@ -1,4 +1,8 @@
-"""French text handling for labels: elisions, inclusive writing, gender and number, accents."""
+"""French text handling for labels: elisions, inclusive writing, gender and number, accents; word lists."""
+
+import ast
+import re
+from pathlib import Path
 
 import pytest
 
@@ -175,3 +179,105 @@ def test_a_cache_that_cannot_be_written_only_costs_building_the_accent_index_aga
         assert french._accent_index()["etudiante"] == "étudiante"
     finally:
         french._accent_index.cache_clear()
+
+
+# ------------------------------------------------------------------ word lists are data, not the sample's
+ROOT = Path(__file__).resolve().parents[1]
+GENERATOR = ROOT / "data" / "make_corpus.py"
+CATALOGUE = ROOT / "tests" / "data" / "course_catalogue_fr.txt"
+# what the filler held before it was checked against the generator: words of its sentence templates
+OLD_TEMPLATE_WORDS = {"insistant", "pensé", "démystifier", "décrypter", "part", "belle", "accent", "repère"}
+
+
+def _forms(text: str) -> set[str]:
+    """Each word of ``text`` as written (accents aside) and as its lemma key: "démystifie" meets "démystifier"."""
+    return {form for word in words(text) for form in (fold_key(word), lemma_key(word))}
+
+
+def _template_text() -> str:
+    """Every string of data/make_corpus.py (its sentence templates and word pools), placeholders taken out."""
+    tree = ast.parse(GENERATOR.read_text(encoding="utf-8"))
+    strings = [node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+    return re.sub(r"\{[^{}]*\}", " ", "\n".join(strings))  # "{outil}", "{S}" name slots, not words
+
+
+def _independent_text() -> str:
+    """French course, job and activity language that data/make_corpus.py did not write: the course-catalogue
+    list of tests/data and the real titles of data/real/."""
+    parts = [CATALOGUE.read_text(encoding="utf-8")]
+    for path in sorted((ROOT / "data" / "real").glob("*.csv")):
+        parts.append(path.read_text(encoding="utf-8"))
+    return "\n".join(line.split("#", 1)[0] for part in parts for line in part.splitlines())
+
+
+def generator_only(filler) -> list[str]:
+    """The words of ``filler`` that data/make_corpus.py uses and no independent text does."""
+    generator, independent = _forms(_template_text()), _forms(_independent_text())
+    return sorted(w for w in filler if _forms(w) & generator and not _forms(w) & independent)
+
+
+def test_no_filler_word_of_the_package_occurs_only_in_the_generator_templates():
+    from flaucluster.french import COURSE_FILLER_FR
+
+    assert generator_only(COURSE_FILLER_FR) == []
+    used = [w for w in COURSE_FILLER_FR if _forms(w) & _forms(_template_text())]
+    assert len(used) > 50  # the check has something to check: most filler words are in the sample too
+
+
+def test_the_check_finds_the_template_words_the_filler_used_to_hold():
+    assert generator_only(OLD_TEMPLATE_WORDS | {"formation", "stagiaires"}) == sorted(OLD_TEMPLATE_WORDS)
+
+
+def test_the_word_lists_are_read_from_the_package_data_files():
+    from flaucluster import french, gender, lexicon
+
+    spacy = lexicon.words("stopwords-spacy.txt")
+    keep, extra = lexicon.words("stopwords-keep.txt"), lexicon.words("stopwords-extra.txt")
+    assert (spacy - keep) | extra == french.STOPWORDS_FR
+    assert keep <= spacy and not extra & spacy  # each file says what it claims: kept base words, additions
+    assert {"personne", "effet", "retour"} <= keep and not {"personne", "effet", "retour"} & french.STOPWORDS_FR
+    assert gender.GENDER_PAIRS["chef"] == "cheffe" and french.GENDER_PAIRS is gender.GENDER_PAIRS
+    assert "directeur" in french.ROLE_WORDS and "sept" in french.NUMERALS_FR and "d'" in french.LINK_WORDS
+    assert not OLD_TEMPLATE_WORDS & french.COURSE_FILLER_FR
+    licences = (ROOT / "flaucluster" / "data" / "fr" / "LICENSES").read_text(encoding="utf-8")
+    assert "stopwords-spacy.txt" in licences and "MIT License" in licences
+
+
+def test_a_data_file_line_of_the_wrong_shape_is_an_error(monkeypatch):
+    from flaucluster import lexicon
+
+    monkeypatch.setattr(lexicon, "entries", lambda name: (("chef", "cheffe"), ("agent",)))
+    with pytest.raises(ValueError, match="agent"):
+        lexicon.pairs("gender-pairs.txt")
+
+
+@pytest.mark.parametrize(
+    "masc, fem",
+    [("conducteur", "conductrice"), ("chanteur", "chanteuse"), ("infirmier", "infirmière"), ("chef", "cheffe")],
+)
+def test_gender_goes_both_ways_from_one_table(masc, fem):
+    from flaucluster.gender import feminine
+
+    assert feminine(masc) == fem and masculine(fem) == masc
+
+
+def test_one_rule_for_capitals_serves_texts_clauses_and_shown_words():
+    from flaucluster.french import is_shouted, unshout, unshout_words
+
+    assert unshout("AGENT DE SECURITE RH") == "agent de securite RH"
+    assert unshout_words(["AGENT", "DE", "SECURITE", "RH"]) == ["agent", "de", "securite", "RH"]
+    assert unshout_words(["Gestion", "RH"]) == ["Gestion", "RH"]
+    assert is_shouted("SÉCURITÉ") and not is_shouted("HACCP") and not is_shouted("Sécurité")
+
+
+def test_the_base_list_s_accentless_spellings_are_spelled_back_and_small_words_are_left_as_written():
+    from flaucluster.french import restore_accents
+
+    # spaCy's list holds "tres", "deja", "dejà", "déja" beside "très", "déjà": the full spelling wins
+    assert [restore_accents(w) for w in ("tres", "deja", "etait", "egalement")] == [
+        "très",
+        "déjà",
+        "était",
+        "également",
+    ]
+    assert [restore_accents(w) for w in ("a", "ou", "la", "du")] == ["a", "ou", "la", "du"]
