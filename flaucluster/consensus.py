@@ -107,6 +107,9 @@ class ConsensusClusterer(ClusterMixin, BaseEstimator):
     --------
     >>> from flaucluster.consensus import ConsensusClusterer
     >>> labels = ConsensusClusterer(min_cluster_size=10, n_runs=3).fit_predict(vectors)  # doctest: +SKIP
+
+    Given the texts too (``fit(vectors, texts=...)``), rows are ordered as a :class:`~flaucluster.model.TopicModel`
+    orders them, and the labels are the model's ``state_.labels_original`` (no themes) to the bit.
     """
 
     def __init__(

@@ -450,8 +450,9 @@ class TopicModel(BaseEstimator):
         -------
         numpy.ndarray of shape (n_texts, n_clusters)
             One column per cluster, by increasing id (``topic_info()["cluster"]``): the similarity-weighted share
-            of the 10 nearest training sentences' votes (float32); a row sums to 1, except for an unusable sentence
-            (all 0) and one whose neighbours are all outliers. A training sentence has 1 for its cluster.
+            of the 10 nearest training sentences' votes (float32). Votes of neighbours outside any cluster count in
+            the total but have no column, so a row sums to 1 less their share (0 for an unusable sentence). A
+            training sentence has 1 for its cluster.
         """
         return self._votes(X, embeddings)[1]
 
