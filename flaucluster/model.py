@@ -584,7 +584,7 @@ class TopicModel(BaseEstimator):
         Returns
         -------
         flaucluster.curation.Curation
-            Over a copy of ``state_``, with the model's encoder to name changed clusters.
+            Over ``state_`` (which no edit changes), with the model's encoder to name changed clusters.
         """
         from .curation import Curation
 

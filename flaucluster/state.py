@@ -24,7 +24,9 @@ from .timing import stage
 
 __all__ = ["MAP_MAX_ROWS", "FittedState", "RunContext", "complete"]
 
-MAP_MAX_ROWS = 200_000  # rows laid out on the 2-D map; above, a seeded sample of that many has a place
+#: Above this many usable rows the map lays out and draws a seeded sample of them (the page says so): a layout
+#: of millions of points takes long and its page would be hundreds of MB; assignments still hold every row.
+MAP_MAX_ROWS = 200_000
 
 
 @dataclass(frozen=True)

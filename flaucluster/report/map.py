@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..state import MAP_MAX_ROWS
+
 STATIC = Path(__file__).parent / "static"
 MAP_TEXT = 300  # characters of each row's text carried into the page (search and tooltip) ...
 TEXT_BUDGET = 15_000_000  # ... and fewer past 50,000 rows, so that 100k rows stay under 25 MB
@@ -29,10 +31,6 @@ def text_limit(n_rows: int) -> int:
     """Characters of each text the page carries: all of a title, the start of a description."""
     return max(80, min(MAP_TEXT, TEXT_BUDGET // max(n_rows, 1)))
 
-
-#: Above this many usable rows the map lays out and draws a seeded sample of them (the page says so): a layout
-#: of millions of points takes long and its page would be hundreds of MB; assignments still hold every row.
-MAP_MAX_ROWS = 200_000
 
 _JSON_IN_HTML = str.maketrans(
     {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -51,7 +49,7 @@ def map_payload(
     and the clusters (id, name, size, keywords)."""
     usable = (documents["status"] == "ok").to_numpy()
     placed = np.isfinite(np.asarray(coords, dtype=np.float64)).all(axis=1)
-    ok = usable & placed  # above MAP_MAX_ROWS usable rows, a seeded sample has a place (exports.map_coords)
+    ok = usable & placed  # above MAP_MAX_ROWS usable rows, a seeded sample has a place (state.map_coords)
     xy = np.asarray(coords, dtype=np.float64)[ok]
     if len(xy):
         lo, span = xy.min(0), float(np.ptp(xy, axis=0).max()) or 1.0
