@@ -144,3 +144,19 @@ def test_architecture_md_names_no_module_that_is_gone():
     root = PACKAGE.parent
     gone = sorted(p for p in described_paths() if not (PACKAGE / p).exists() and not (root / p).exists())
     assert not gone, f"ARCHITECTURE.md names files that do not exist: {gone}"
+
+
+def test_each_step_of_how_a_run_flows_names_its_function_at_its_line():
+    # ARCHITECTURE.md's walk through a run gives `file:line` `name`: the line must still define that name
+    import re
+
+    text = (PACKAGE.parent / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    section = text[text.index("## How a run flows") : text.index("## Modules")]
+    steps = re.findall(r"`([\w/]+\.py):(\d+)` `(\w+)`", section)
+    assert len(steps) >= 20
+    wrong = []
+    for path, line, name in steps:
+        source = (PACKAGE / path).read_text(encoding="utf-8").splitlines()
+        if not re.match(rf"\s*(?:def|class) {name}\b", source[int(line) - 1]):
+            wrong.append(f"{path}:{line} is not `{name}` (python scripts/flow_lines.py prints the lines)")
+    assert wrong == []
