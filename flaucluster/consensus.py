@@ -378,7 +378,7 @@ def fit(
             "seed": seeds[best],
             "reduction": settings.reduction_used,
             **(
-                {"layouts_by": layouts_by(settings.reduction_used, len(fit_rows))}
+                {"layouts_by": layouts_by(settings.reduction_used)}
                 if settings.reduction_used.startswith("umap")
                 else {}
             ),

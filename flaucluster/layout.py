@@ -1,14 +1,16 @@
 """UMAP layouts without a JIT: the fuzzy neighbour graph, a spectral start and the embedding
 optimisation, in numpy and scipy, for several seeds in one pass.
 
-Why not umap-learn here: its numba functions carry no ``cache=True`` and its epoch function is
-compiled again at every call, so every process (and every seed) pays seconds of compilation before
-the first epoch; torchdr, the torch port, costs seconds of imports (torch, torch._dynamo). This
-module follows umap-learn's definitions (McInnes et al. 2018; ``umap_.fuzzy_simplicial_set``,
-``spectral.spectral_layout``, ``layouts.optimize_layout_euclidean``) and applies each epoch's updates
-in one vectorised step, the batched scheme of cuML and TorchDR, instead of one edge at a time.
-``reduction="umap-learn"`` still runs the reference library; ``benchmarks/bench_main_job.py`` and
-``tests/test_layout.py`` compare the two.
+Why not umap-learn here: its numba functions compile on first use in each process and nothing is
+kept between processes (no ``cache=True``), so every new process pays seconds of compilation before
+its first epoch (since lmcinnes/umap#1152 the epoch function compiles once per process, no longer at
+every call); torchdr, the torch port, costs seconds of imports (torch, torch._dynamo). This module
+needs no JIT and serves every size: from 20,000 to 100,000 points its layouts cluster as umap-learn's
+do, in less time and memory. It follows umap-learn's definitions (McInnes et al. 2018;
+``umap_.fuzzy_simplicial_set``, ``spectral.spectral_layout``, ``layouts.optimize_layout_euclidean``)
+and applies each epoch's updates in one vectorised step, the batched scheme of cuML and TorchDR,
+instead of one edge at a time. ``reduction="umap-learn"`` still runs the reference library;
+``benchmarks/bench_layout.py``, ``bench_main_job.py`` and ``tests/test_layout.py`` compare the two.
 
 Reproducibility: a seed's layout depends only on the graph, the start and that seed (each seed draws
 from its own generator and sums run in a fixed edge order), never on which other seeds share the pass.
@@ -152,17 +154,13 @@ def _fit_curve(min_dist: float, spread: float) -> tuple[float, float]:
     return float(a), float(b)
 
 
-MAX_POINTS = 10_000  # above, reduce.py hands the layout to umap-learn
-
-
 def default_epochs(n: int) -> int:
-    """100 epochs up to 3,333 points, then 3 per 100 points, 300 at ``MAX_POINTS``. umap-learn runs
-    500 below 10,000 points one edge at a time; from a shared spectral start the batched updates
-    reach clusters as good in fewer on small inputs, but the larger the graph the more epochs they
-    need (each epoch carries a move one edge further), and past ``MAX_POINTS`` they no longer catch
-    up: there umap-learn, whose compilation is then a small part of the work, does the layout
-    (``benchmarks/bench_main_job.py`` and ``bench_cluster.py`` measure both)."""
-    return max(100, min(300, round(300 * n / MAX_POINTS)))
+    """100 epochs up to 3,333 points, then 3 per 100 points, 300 from 10,000 points on. umap-learn
+    runs 500 up to 10,000 points and 200 above, one edge at a time; from a shared spectral start the
+    batched updates reach clusters as good in fewer on small inputs, and the larger the graph the more
+    epochs they need (each epoch carries a move one edge further). 300 was still enough at 100,000
+    points (``benchmarks/bench_layout.py``)."""
+    return max(100, min(300, round(n * 3 / 100)))
 
 
 def optimise(

@@ -88,9 +88,7 @@ def reduce_seeds(
 ) -> list[np.ndarray]:
     """:func:`reduce` for each of ``seeds``. UMAP layouts already computed in this process for the
     same vectors and settings are re-used (a re-fit with other clustering parameters redoes none);
-    the others share one neighbour graph, one spectral start and one vectorised pass. Above
-    :data:`flaucluster.layout.MAX_POINTS` points, ``"umap"`` runs umap-learn (see
-    :func:`flaucluster.layout.default_epochs`)."""
+    the others share one neighbour graph, one spectral start and one vectorised pass."""
     if method not in REDUCTIONS:
         raise ValueError(f"reduction={method!r}; choose one of {REDUCTIONS}.")
     n = len(vectors)
@@ -108,9 +106,6 @@ def reduce_seeds(
     n_neighbors = min(n_neighbors, n - 1)
     from . import layout
 
-    if method == "umap" and layouts_by(method, n) == "umap-learn":
-        logger.info("UMAP on %d points: umap-learn computes the layouts (above %d points)", n, layout.MAX_POINTS)
-        method = "umap-learn"
     epochs = n_epochs or (layout.default_epochs(n) if method == "umap" else None)
     key = (_digest(vectors), method, n_components, n_neighbors, float(min_dist), epochs)
     todo = [s for s in seeds if key + (s,) not in _LAYOUTS]
@@ -140,12 +135,10 @@ def reduce_seeds(
     return [_LAYOUTS[key + (s,)].copy() for s in seeds]
 
 
-def layouts_by(reduction: str, n: int) -> str:
-    """Which code computes the UMAP layouts of ``n`` points (recorded with the results): flaucluster's
-    own up to :data:`flaucluster.layout.MAX_POINTS`, umap-learn above and whenever it is asked for."""
-    from .layout import MAX_POINTS
-
-    return "umap-learn" if reduction == "umap-learn" or n > MAX_POINTS else "flaucluster.layout"
+def layouts_by(reduction: str) -> str:
+    """Which code computes the UMAP layouts (recorded with the results): umap-learn when it is asked
+    for, flaucluster's own otherwise, at every size."""
+    return "umap-learn" if reduction == "umap-learn" else "flaucluster.layout"
 
 
 # Layouts and graphs of this process, newest last, bounded in bytes: a notebook re-fit reads them back.
@@ -185,7 +178,7 @@ def _fuzzy_graph(vectors: np.ndarray, n_neighbors: int, digest: str, graph) -> F
 
 
 def _umap_learn(vectors, n_components, seed, min_dist, n_epochs, graph) -> np.ndarray:
-    """The reference library itself (numba; compiled again in every process)."""
+    """The reference library itself (numba: its functions compile on first use in every new process)."""
     import warnings
 
     import umap
