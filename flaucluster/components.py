@@ -32,13 +32,19 @@ class Components:
     themes: Themes | None
     themes_frame: pd.DataFrame | None
 
-    def record(self, max_unassigned: float | None, missing_values: Any, seed: int) -> dict[str, Any]:
+    def record(
+        self, max_unassigned: float | None, missing_values: Any, seed: int, encoder_used: str | None = None
+    ) -> dict[str, Any]:
         """The parameters as plain data, by component: what a state, a saved folder and a report keep (a custom
-        clusterer by its name, a namer by its address or class name, the themes themselves)."""
+        clusterer by its name, a namer by its address or class name, the themes themselves, and the encoder
+        actually used when none was named: a refit never takes whatever the default has become)."""
         clusterer = self.clusterer.get_params(deep=False)
         clusterer["method"] = self.clusterer.method_name
+        encoder = self.encoder.record()
+        if encoder["model"] is None and encoder_used is not None:
+            encoder["model"] = encoder_used
         return {
-            "encoder": self.encoder.record(),
+            "encoder": encoder,
             "clusterer": clusterer,
             "describer": self.describer.record(),
             "namer": None if self.namer is None else getattr(self.namer, "url", type(self.namer).__name__),
@@ -49,6 +55,9 @@ class Components:
             "missing_values": None if missing_values is None else list(missing_values),
             "seed": seed,
         }
+
+
+PARAMS = ("encoder", "clusterer", "describer", "namer", "themes", "max_unassigned", "missing_values", "seed")
 
 
 def resolve(params: dict[str, Any]) -> Components:

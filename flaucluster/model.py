@@ -298,7 +298,12 @@ class TopicModel(BaseEstimator):
         base = start(labels, probabilities, {})
         context = context or RunContext()
         state = FittedState(
-            params=parts.record(self.max_unassigned, self.missing_values, self.seed),
+            params=parts.record(
+                self.max_unassigned,
+                self.missing_values,
+                self.seed,
+                encoder_info["model"] if encoder_info.get("identity") else None,
+            ),
             ids=row_ids,
             texts=list(cells.text),
             clean=list(cells.clean),
@@ -658,6 +663,11 @@ class TopicModel(BaseEstimator):
         from .errors import ModelFolderError
 
         p = state.params
+        unknown = set(p) - set(components.PARAMS)
+        if unknown:
+            raise ModelFolderError(
+                f"{source}: the parameters in flaucluster.json do not fit (unknown {sorted(unknown)})."
+            )
         try:
             themes = p.get("themes")
             model = cls(

@@ -738,14 +738,7 @@ def _tamper_cases():
 
 
 def _tamper_params():
-    known_bug = {
-        "unknown component, manifest redone": "library bug: TopicModel.from_state reads params by key and never "
-        "refuses a key it does not know (flaucluster/model.py, from_state)",
-    }
-    return [
-        pytest.param(case, marks=pytest.mark.xfail(reason=known_bug[case], strict=True)) if case in known_bug else case
-        for case in sorted(_tamper_cases())
-    ]
+    return sorted(_tamper_cases())
 
 
 @pytest.mark.parametrize("case", _tamper_params())
@@ -813,11 +806,6 @@ def test_a_saved_model_keeps_its_encoder_and_refuses_another(small_texts, tmp_pa
         TopicModel.load(folder).predict(["Une phrase jamais vue sur la paie"])
 
 
-@pytest.mark.xfail(
-    reason="library bug: the saved parameters record EncoderConfig as given (model=None), not the encoder the fit "
-    "loaded, so a loaded model refits with whatever the default becomes (components.Components.record)",
-    strict=True,
-)
 def test_a_saved_model_fitted_with_the_default_encoder_refits_with_that_encoder(small_texts, tmp_path):
     ids, texts = small_texts
     clusterer = ConsensusClusterer(n_runs=1, min_cluster_size=8)
