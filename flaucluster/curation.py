@@ -49,6 +49,9 @@ class Curation:
     encoder : flaucluster.embed.Encoder or None, default=None
         The encoder that embedded the rows, to name changed clusters by meaning; None: loaded from the state's
         record when a cluster has to be named (names by coverage alone if it cannot be loaded).
+    config : flaucluster.embed.config.EncoderConfig or None, default=None
+        How that encoder is run and cached; None: the state's record, without its cache folder (the user's own
+        cache is used).
     namer : object or None, default=None
         Names the clusters an edit changes (``.name(topics, taken)``); None: the keyphrase names. A namer recorded
         in the state is never used.
@@ -59,13 +62,16 @@ class Curation:
         The state after the edits so far.
     """
 
-    def __init__(self, state: FittedState, *, encoder: Any = None, namer: Any = None) -> None:
+    def __init__(
+        self, state: FittedState, *, encoder: Any = None, config: EncoderConfig | None = None, namer: Any = None
+    ) -> None:
         if state.history is None:  # a state that was never edited: its own result is the base
             base = edit_log.start(state.labels, state.probabilities, state.custom_names)
             state = replace(state, history=edit_log.History(base, list(state.topics), next_id=base.next_id))
         self.state = state
         self.namer = namer
         self._encoder = encoder
+        self._config = config or EncoderConfig.from_record(state.params["encoder"])
         self._current = _replay(state, list(self._history.edits))
 
     # ------------------------------------------------------------------ the log
@@ -435,7 +441,7 @@ class Curation:
         s = self.state
         if not s.encoder.get("identity"):
             return None
-        config = EncoderConfig(**s.params["encoder"])
+        config = self._config
         if self._encoder is None:
             try:
                 self._encoder = config.load(s.encoder)

@@ -74,7 +74,7 @@ def map_themes(
         table = views.theme_info(state)
     else:
         frame = themes.read_themes(state.themes.themes if theme_list is None and state.themes else theme_list)
-        config = EncoderConfig(**state.params["encoder"])
+        config = EncoderConfig.from_record(state.params["encoder"])
         if encoder is None:
             encoder = config.load(state.encoder if state.encoder.get("identity") else None)
         found = themes.match(

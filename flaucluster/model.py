@@ -384,7 +384,7 @@ class TopicModel(BaseEstimator):
         ok = np.array([s == "ok" for s in cells.status], dtype=bool)
         if embeddings is not None:
             return cells, ok, given_vectors(embeddings, ok)[ok]
-        config = EncoderConfig(**state.params["encoder"])
+        config = self.encoder if isinstance(self.encoder, EncoderConfig) else EncoderConfig(self.encoder)
         if not ok.any():
             return cells, ok, np.zeros((0, state.embeddings.shape[1]), dtype=np.float32)
         encoder = self._loaded_encoder(config, state.encoder)
@@ -593,7 +593,8 @@ class TopicModel(BaseEstimator):
         """
         from .curation import Curation
 
-        return Curation(self._check_fitted(), encoder=getattr(self, "encoder_", None), namer=namer)
+        config = self.encoder if isinstance(self.encoder, EncoderConfig) else EncoderConfig(self.encoder)
+        return Curation(self._check_fitted(), encoder=getattr(self, "encoder_", None), config=config, namer=namer)
 
     # ------------------------------------------------------------------ persistence
     def save(self, folder: str | os.PathLike, *, truth: Sequence[Any] | None = None) -> None:
@@ -652,7 +653,8 @@ class TopicModel(BaseEstimator):
         Returns
         -------
         TopicModel
-            The fitted model; its encoder is loaded when needed. A recorded namer is not used.
+            The fitted model; its encoder is loaded when needed. A recorded namer and a recorded cache folder are
+            not used (the embedding cache is the user's own: ``$FLAUCLUSTER_CACHE_DIR`` or the default).
 
         Raises
         ------
@@ -671,7 +673,7 @@ class TopicModel(BaseEstimator):
         try:
             themes = p.get("themes")
             model = cls(
-                EncoderConfig(**p["encoder"]),
+                EncoderConfig.from_record(p["encoder"]),
                 clusterer=ConsensusClusterer(**{**p["clusterer"], "k_range": tuple(p["clusterer"]["k_range"])}),
                 describer=FrenchDescriber(**p["describer"]),
                 themes=None

@@ -130,6 +130,23 @@ class EncoderConfig(BaseEstimator):
             select_dtype(select_device(self.device), self.precision)  # type: ignore[arg-type]  # both checked above
         return self
 
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> EncoderConfig:
+        """The configuration a saved state records, as data: its cache folder is not taken (a folder never makes
+        flaucluster write elsewhere than the user's own cache: ``$FLAUCLUSTER_CACHE_DIR`` or the default).
+
+        Parameters
+        ----------
+        record : dict
+            What :meth:`record` wrote.
+
+        Returns
+        -------
+        EncoderConfig
+            The configuration, without the recorded cache folder.
+        """
+        return cls(**{**record, "cache_dir": None})
+
     def record(self) -> dict[str, Any]:
         """The parameters as plain data (what a saved model keeps; never the client).
 
