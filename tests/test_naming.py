@@ -15,7 +15,7 @@ from flaucluster.naming import ChatNamer
 
 
 class StubLLM(BaseHTTPRequestHandler):
-    """An OpenAI-style chat endpoint that first answers "Formations" for every cluster, and names it
+    """An OpenAI-style chat endpoint that first answers "Formations diverses" for every cluster, and names it
     after its first keyword when told that name is taken: the namer must ask again."""
 
     requests: list[dict] = []
@@ -27,7 +27,7 @@ class StubLLM(BaseHTTPRequestHandler):
         if "Mots-clés du groupe" not in first:
             reply = "ok"
         elif len(body["messages"]) == 1:
-            reply = '"Formations."'  # always the same first answer, quoted, with a full stop
+            reply = '"Formations diverses."'  # always the same first answer, quoted, with a full stop
         else:
             keyword = first.split("Mots-clés du groupe : ")[1].split(",")[0].split("\n")[0]
             reply = f"Nom : {keyword} au quotidien"
@@ -58,13 +58,13 @@ def test_names_come_from_the_model_distinct_and_recorded(llm, sample, sample_emb
         sample.texts, embeddings=sample_embeddings
     )
     names = [t.name for t in model.topics_]
-    assert "Formations" in names  # the first cluster keeps the model's first answer, cleaned
+    assert "Formations diverses" in names  # the first cluster keeps the model's first answer, cleaned
     assert len(set(names)) == len(names)  # every other one was asked again and differs
     assert sum(n.endswith(" au quotidien") for n in names) == len(names) - 1
     record = model.state_.clustering["naming"]
     assert record["model"] == "stub-7b" and record["url"] == llm and "{keywords}" in record["prompt"]
     asked = record["clusters"][str(model.topics_[1].cluster)]
-    assert "Formations" in asked["prompt"] and len(asked["replies"]) == 2
+    assert "Formations diverses" in asked["prompt"] and len(asked["replies"]) == 2
     assert all(r["path"] == "/v1/chat/completions" and r["body"]["model"] == "stub-7b" for r in StubLLM.requests)
 
 
