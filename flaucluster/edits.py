@@ -25,8 +25,10 @@ FORMAT : str
 
 from __future__ import annotations
 
-import json
 import os
+import re
+import reprlib
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +38,9 @@ import numpy as np
 
 from .cluster import OUTLIER
 from .errors import ConfigError
+from .io import load_json
 from .label import Topic
+from .rows import LONE_SURROGATE
 
 __all__ = ["FORMAT", "EditError", "read"]
 
@@ -143,7 +147,7 @@ def read(source: str | os.PathLike | Mapping[str, Any]) -> list[dict[str, Any]]:
     if not isinstance(source, Mapping):
         where = str(source)
         try:
-            source = json.loads(Path(source).read_text(encoding="utf-8"))
+            source = load_json(Path(source).read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise EditError(
                 f'{where}: no such file; give the JSON file of edits ("download edits" in map.html).'
@@ -152,7 +156,9 @@ def read(source: str | os.PathLike | Mapping[str, Any]) -> list[dict[str, Any]]:
             raise EditError(f"{where}: not a JSON file of edits ({exc}).") from None
     if not isinstance(source, Mapping) or source.get("format") != FORMAT:
         found = source.get("format") if isinstance(source, Mapping) else type(source).__name__
-        raise EditError(f'{where}: format is {found!r}; an edits file starts {{"format": "{FORMAT}", "edits": [...]}}.')
+        raise EditError(
+            f'{where}: format is {_shown(found)}; an edits file starts {{"format": "{FORMAT}", "edits": [...]}}.'
+        )
     edits = source.get("edits")
     if not isinstance(edits, list):
         raise EditError(f'{where}: "edits" must be a list of edits.')
@@ -165,9 +171,10 @@ def document(edits: Sequence[Mapping[str, Any]], **extra: Any) -> dict[str, Any]
 
 
 def _shape(n: int, edit: Any, where: str) -> dict[str, Any]:
-    if not isinstance(edit, Mapping) or edit.get("op") not in OPS:
-        op = edit.get("op") if isinstance(edit, Mapping) else edit
-        raise EditError(f"{where}: edit {n} has op {op!r}; choose one of {sorted(OPS)}.")
+    op = edit.get("op") if isinstance(edit, Mapping) else None
+    if not isinstance(op, str) or op not in OPS:
+        shown = _shown(op if isinstance(edit, Mapping) else edit)
+        raise EditError(f"{where}: edit {n} has op {shown}; choose one of {sorted(OPS)}.")
     op = edit["op"]
     required, optional = OPS[op]
     keys = set(edit) - {"op"}
@@ -187,13 +194,21 @@ def _shape(n: int, edit: Any, where: str) -> dict[str, Any]:
             raise EditError(f'{where}: edit {n} (move): "name" only goes with "to": "new".')
         out["name"] = _name(n, op, edit["name"], where)
     if op == "split" and not (_is_int(edit.get("k", 2)) and edit.get("k", 2) >= 2):
-        raise EditError(f"{where}: edit {n} (split): k={edit.get('k')!r} must be an integer of at least 2.")
+        raise EditError(f"{where}: edit {n} (split): k={_shown(edit.get('k'))} must be an integer of at least 2.")
     return out
 
 
 def _name(n: int, op: str, name: Any, where: str) -> str:
     if not isinstance(name, str) or not name.strip():
         raise EditError(f"{where}: edit {n} ({op}): the name must be a non-empty text.")
+    bad = _NOT_IN_A_NAME.search(name)
+    if bad:  # a lone surrogate cannot be saved; a control character would reach a terminal or a spreadsheet
+        what = "half of a surrogate pair" if LONE_SURROGATE.match(bad.group()) else "a control character"
+        raise EditError(
+            f"{where}: edit {n} ({op}): the name holds U+{ord(bad.group()):04X} at character {bad.start() + 1}, "
+            f"{what}; write it with ordinary characters."
+        )
+    name = unicodedata.normalize("NFC", name)  # "é" typed as e + accent is the name "é"
     if len(name.strip()) > MAX_NAME:
         raise EditError(
             f"{where}: edit {n} ({op}): the name has {len(name.strip())} characters; keep it under {MAX_NAME}."
@@ -217,7 +232,7 @@ def _apply_one(s: Assignment, edit: Mapping[str, Any], n: int, rows: Rows, posit
     def known(value: Any, what: str = "cluster") -> int:
         if not _is_int(value) or int(value) not in clusters:
             raise EditError(
-                f"edit {n} ({op}): {what} {value!r} does not exist at this point; clusters are {_listed(clusters)}."
+                f"edit {n} ({op}): {what} {_shown(value)} does not exist at this point; clusters are {_listed(clusters)}."
             )
         return int(value)
 
@@ -270,7 +285,9 @@ def _rows(edit: Mapping[str, Any], n: int, rows: Rows, positions: dict[str, list
                 positions.get(str(row_id)) if isinstance(row_id, (str, int)) and not isinstance(row_id, bool) else None
             )
             if not where:
-                raise EditError(f"edit {n} ({op}): id {row_id!r} is not a row of this model; check the id column.")
+                raise EditError(
+                    f"edit {n} ({op}): id {_shown(row_id)} is not a row of this model; check the id column."
+                )
             if len(where) > 1:
                 raise EditError(
                     f"edit {n} ({op}): id {row_id!r} is used by {len(where)} rows ({_listed(i + 1 for i in where)}); "
@@ -283,7 +300,9 @@ def _rows(edit: Mapping[str, Any], n: int, rows: Rows, positions: dict[str, list
             raise EditError(f'edit {n} ({op}): "rows" must be a non-empty list of row numbers.')
         for number in numbers:
             if not _is_int(number) or not 1 <= number <= len(rows.ids):
-                raise EditError(f"edit {n} ({op}): row {number!r} does not exist; rows run from 1 to {len(rows.ids)}.")
+                raise EditError(
+                    f"edit {n} ({op}): row {_shown(number)} does not exist; rows run from 1 to {len(rows.ids)}."
+                )
             picked.append(int(number) - 1)
     unusable = [i for i in picked if not rows.usable[i]]
     if unusable and op == "move":
@@ -321,6 +340,18 @@ def _forget_empty(s: Assignment) -> None:
     for c in [c for c in s.custom_names if c not in alive]:
         del s.custom_names[c]
     s.touched.intersection_update(alive)
+
+
+_NOT_IN_A_NAME = re.compile("[\ud800-\udfff\x00-\x1f\x7f-\x9f]")
+
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 80
+
+
+def _shown(value: Any) -> str:
+    """A value of an edits file for a message: its repr, cut short (a file may hold anything)."""
+    return _REPR.repr(value)
 
 
 def _is_int(value: Any) -> bool:

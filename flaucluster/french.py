@@ -82,14 +82,14 @@ def _accent_index() -> dict[str, str]:
     import hashlib
     import json
 
-    from .io import atomic_path, default_cache_dir
+    from .io import atomic_path, default_cache_dir, load_json
 
     extra = _listed_spellings()
     version = getattr(simplemma, "__version__", "")
     key = hashlib.sha256(json.dumps([ACCENT_INDEX_VERSION, version, extra]).encode("utf-8")).hexdigest()[:16]
     path = default_cache_dir() / f"accents-{key}.json"
     try:
-        index = json.loads(path.read_text(encoding="utf-8"))
+        index = load_json(path.read_text(encoding="utf-8"))
         if isinstance(index, dict):
             return index
     except (OSError, ValueError):

@@ -2,15 +2,19 @@
 writing results safely.
 
 Reading never loses a line of data: blank lines are rows, a one-column file is never split on
-commas, a few bad bytes in a UTF-8 file are decoded on their own lines and named, and every
-problem is an :class:`InputError` naming the file, line, sheet or column and what to do. Writing goes
-through a temporary file renamed over the target (:func:`atomic_path`): a result file is whole or absent.
+commas, a few bytes of a UTF-8 file that are not UTF-8 are read alone (as Windows-1252) and named in their rows'
+notes, JSON nesting is bounded (:func:`load_json`), and every problem is an :class:`InputError` naming the file,
+line, sheet or column and what to do. Writing goes through a temporary file renamed over the target
+(:func:`atomic_path`, :func:`atomic_paths` for files that go together): a result file is whole or absent.
 
 Attributes
 ----------
 READERS : tuple of str
     The file extensions :func:`read_table` reads, each also compressed (``.gz``, ``.bz2``, ``.xz``) or alone in
     a ``.zip``.
+MAX_JSON_DEPTH : int
+    How deeply :func:`load_json` lets arrays and objects nest (64): far more than any file flaucluster reads
+    or writes needs, far less than what exhausts Python's stack.
 ROW_STATUSES : tuple of str
     The values of the ``status`` column of :func:`text_rows`: ``"ok"``, and the reasons a row cannot be embedded
     (``"missing"``, ``"empty"``, ``"not_text"``, ``"no_letters"``).
@@ -19,6 +23,7 @@ ROW_STATUSES : tuple of str
 from __future__ import annotations
 
 import bz2
+import codecs
 import csv
 import gzip
 import io
@@ -32,7 +37,7 @@ import textwrap
 import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -40,14 +45,26 @@ import numpy as np
 import pandas as pd
 
 from .errors import EmptyTableError, InputError
-from .rows import LONE_SURROGATE, ROW_STATUSES, cell_text, examples, require_column, row_status, text_rows
+from .rows import (
+    LONE_SURROGATE,
+    ROW_STATUSES,
+    Recoded,
+    cell_text,
+    examples,
+    require_column,
+    row_status,
+    text_rows,
+)
 
 __all__ = [
     "READERS",
     "ROW_STATUSES",
+    "MAX_JSON_DEPTH",
     "InputError",
     "atomic_path",
+    "atomic_paths",
     "default_cache_dir",
+    "load_json",
     "read_table",
     "require_column",
     "row_status",
@@ -67,6 +84,70 @@ _DECOMPRESS = {".gz": gzip.decompress, ".bz2": bz2.decompress, ".xz": lzma.decom
 _SEPARATORS = (";", ",", "\t", "|")
 _SNIFF_RECORDS = 50
 _HEADER_SEARCH = 20  # a title block above the header is at most this many lines
+MAX_JSON_DEPTH = 64
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+
+
+# ---------------------------------------------------------------- JSON
+def load_json(text: str, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """Parse JSON text, refusing arrays and objects nested deeper than ``max_depth``.
+
+    Every JSON file a user gives (an input table, edits, a themes table, a model or run folder) is read with
+    it: the standard library's parser exhausts Python's stack on deep nesting (``RecursionError``), and what
+    reads the values afterwards may do so on less.
+
+    Parameters
+    ----------
+    text : str
+        The JSON text.
+    max_depth : int, default MAX_JSON_DEPTH
+        The deepest nesting accepted (``[[1]]`` is 2).
+
+    Returns
+    -------
+    Any
+        The value, as :func:`json.loads` gives it.
+
+    Raises
+    ------
+    json.JSONDecodeError
+        The text is not JSON, or is nested deeper than ``max_depth`` (the message says so, with the line and
+        column of the first bracket too deep). It is a :class:`ValueError`, never a ``RecursionError``.
+    """
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        too_deep = True  # deeper than Python's stack: deeper than any limit
+    else:  # a cheap bound first: most documents hold fewer brackets than the limit
+        too_deep = text.count("[") + text.count("{") > max_depth and _json_depth(text) > max_depth
+    if too_deep:
+        raise json.JSONDecodeError(
+            f"arrays or objects nested deeper than {max_depth} levels", text, _too_deep_at(text, max_depth)
+        )
+    return value
+
+
+def _json_depth(text: str) -> int:
+    """The deepest nesting of valid JSON ``text``: its brackets outside strings, counted at C speed."""
+    brackets = np.frombuffer(_NOT_BRACKET.sub("", _JSON_STRING.sub("", text)).encode("ascii"), dtype=np.uint8)
+    steps = np.where((brackets == ord("[")) | (brackets == ord("{")), 1, -1)
+    return int(np.cumsum(steps).max(initial=0))
+
+
+def _too_deep_at(text: str, max_depth: int) -> int:
+    """The position of the first bracket that opens level ``max_depth + 1`` (0 if none is found)."""
+    depth = 0
+    for token in _JSON_TOKEN.finditer(text):
+        bracket = token.group()
+        if bracket in "[{":
+            depth += 1
+            if depth > max_depth:
+                return token.start()
+        elif bracket in "]}":
+            depth -= 1
+    return 0
 
 
 # ---------------------------------------------------------------- reading
@@ -91,7 +172,8 @@ def read_table(
         file in a ``.zip``.
     encoding : str, optional
         The encoding of a CSV, TSV, TXT or JSON file. ``None``: UTF-8 (with or without BOM), UTF-16 with BOM, or
-        Windows-1252; in a UTF-8 file with a few bad lines, only those are read as Windows-1252, and named.
+        Windows-1252; in a UTF-8 file with a few bytes that are not UTF-8, only those bytes are read as
+        Windows-1252, and named (in a warning, and in the note of each row that holds one: see :func:`text_rows`).
     sheet : str or int, optional
         The XLSX/XLS sheet, by name or 0-based number; ``None``: the first visible sheet (with a warning when
         there are several).
@@ -163,17 +245,37 @@ def read_table(
             df = pd.read_parquet(io.BytesIO(raw))
         except Exception as exc:  # pyarrow raises several types for a damaged file
             raise InputError(f"{path}: not a readable Parquet file ({exc}).") from None
-    elif suffix in (".jsonl", ".ndjson"):
-        df = _read_jsonl(path, _decode(raw, path, encoding))
-    elif suffix == ".json":
-        df = _read_json(path, _decode(raw, path, encoding))
+        df = _binary_as_text(df, path)
     else:
-        df = _read_delimited(
-            path, _decode(raw, path, encoding), "\t" if suffix == ".tsv" and sep is None else sep, header_row, columns
-        )
+        text, mark = _decode(raw, path, encoding)
+        if suffix in (".jsonl", ".ndjson"):
+            df = _read_jsonl(path, text)
+        elif suffix == ".json":
+            df = _read_json(path, text)
+        else:
+            df = _read_delimited(path, text, "\t" if suffix == ".tsv" and sep is None else sep, header_row, columns)
+        if mark is not None:
+            df = _note_recoded(df, mark)
     if len(df) == 0:
         names = examples([repr(textwrap.shorten(str(c), 60, placeholder="…")) for c in df.columns])
         raise EmptyTableError(f"{path}: has a header ({names}) but no data rows.")
+    return df
+
+
+def _binary_as_text(df: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """A Parquet binary column whose every value is UTF-8 text, as that text; another stays bytes (not text)."""
+    for i, name in enumerate(df.columns):
+        values = df.iloc[:, i].tolist()
+        given = [v for v in values if v is not None and not (isinstance(v, float) and np.isnan(v))]
+        if not given or not all(isinstance(v, bytes) for v in given):
+            continue
+        try:
+            decoded = [v.decode("utf-8") if isinstance(v, bytes) else v for v in values]
+        except UnicodeDecodeError:
+            logger.info("%s: column %r holds binary data that is not UTF-8 text; its cells are not text.", path, name)
+            continue
+        logger.info("%s: column %r is binary; its values are UTF-8 text, read as such.", path, name)
+        df.isetitem(i, pd.Series(decoded, index=df.index, dtype=object))
     return df
 
 
@@ -223,12 +325,15 @@ def _decompress(path: Path, raw: bytes) -> tuple[str, bytes]:
     return path.name, raw
 
 
-def _decode(raw: bytes, path: Path, encoding: str | None) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252; a UTF-8 file with a few bad
-    lines keeps its good lines as they are and names the bad ones."""
+def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str | None]:
+    """The text of ``raw``, and the mark that follows each byte read as Windows-1252 in it (None: no such byte).
+
+    UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252. A file of UTF-8 text with a few bytes that
+    are not (a line pasted from an old export) is read character by character: UTF-8 where it is valid, each
+    other byte as Windows-1252, followed by a mark (:func:`_note_recoded` turns them into row notes)."""
     if encoding:
         try:
-            return raw.decode(encoding)
+            return raw.decode(encoding), None
         except UnicodeDecodeError as exc:
             where = raw[: exc.start].count(b"\n") + 1
             raise InputError(
@@ -238,48 +343,67 @@ def _decode(raw: bytes, path: Path, encoding: str | None) -> str:
         except LookupError:
             raise InputError(f"--encoding {encoding!r}: unknown encoding (try utf-8, cp1252, latin-1).") from None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
-        return raw.decode("utf-16")
+        return raw.decode("utf-16"), None
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    lines: list[bytes] = raw.removeprefix(b"\xef\xbb\xbf").split(b"\n")
-    decoded: list[str | None] = []
-    bad: list[int] = []
-    utf8_multibyte = False
-    for number, chunk in enumerate(lines, 1):
-        try:
-            decoded.append(chunk.decode("utf-8"))
-            utf8_multibyte |= not chunk.isascii()
-        except UnicodeDecodeError:
-            bad.append(number)
-            decoded.append(None)
-    if utf8_multibyte:  # a UTF-8 file with a few lines pasted from elsewhere
-        for number in bad:
-            decoded[number - 1] = _decode_8bit(lines[number - 1])
-        shown = examples(bad)
-        logger.warning(
-            "%s is UTF-8 except on line%s %s, read as Windows-1252: check %s (the other lines are unchanged).",
-            path,
-            "s" if len(bad) > 1 else "",
-            shown,
-            "them" if len(bad) > 1 else "it",
-        )
-        return "\n".join(d or "" for d in decoded)
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        first = raw[: exc.start].count(b"\n") + 1
+    mark = next((m for m in _MARKS if m.encode("utf-8") not in raw), None)
+    if mark is not None:
+        text = raw.decode("utf-8-sig", errors=_cp1252_handler(mark))
+        recoded = text.count(mark)
+        # characters beyond ASCII that the UTF-8 decoder read (each recoded byte adds two: itself and the mark)
+        if len(text) - len(text.encode("ascii", "ignore")) > 2 * recoded:
+            lines = [n for n, line in enumerate(text.split("\n"), 1) if mark in line]
+            logger.warning(
+                "%s is UTF-8 but for %d byte%s on line%s %s, read as Windows-1252 (cp1252); the note column of "
+                "%s says which: check %s (the rest of the text is unchanged).",
+                path,
+                recoded,
+                "s" if recoded > 1 else "",
+                "s" if len(lines) > 1 else "",
+                examples(lines),
+                "their rows" if len(lines) > 1 else "its row",
+                "them" if len(lines) > 1 else "it",
+            )
+            return text, mark
     try:
         text = raw.decode("cp1252")
     except UnicodeDecodeError:
         raise InputError(
-            f"{path}: not UTF-8 (line {bad[0]}) nor Windows-1252. Re-save it as UTF-8, or pass its encoding "
+            f"{path}: not UTF-8 (line {first}) nor Windows-1252. Re-save it as UTF-8, or pass its encoding "
             "with --encoding (e.g. --encoding latin-1)."
         ) from None
     logger.warning(
         "%s is not UTF-8 (first at line %d); read it as Windows-1252 (cp1252), the usual encoding of "
         "French Excel exports. Pass --encoding to choose another.",
         path,
-        bad[0],
+        first,
     )
-    return text
+    return text, None
+
+
+# Unicode's noncharacters, "for internal use": a file that holds all of them is read as Windows-1252 whole
+_MARKS = tuple(chr(c) for c in range(0xFDD0, 0xFDF0))
+_NONCHARACTER = re.compile("[\ufdd0-\ufdef]")
+_HANDLERS: set[str] = set()
+
+
+def _cp1252_handler(mark: str) -> str:
+    """The name of a codec error handler (:func:`codecs.register_error`) that reads each byte a UTF-8 decoder
+    rejects as Windows-1252 (Latin-1 for the five bytes Windows-1252 leaves undefined), followed by ``mark``."""
+    name = f"flaucluster-cp1252-{ord(mark):04x}"
+    if name not in _HANDLERS:
+
+        def handler(exc: UnicodeError) -> tuple[str, int]:
+            if not isinstance(exc, UnicodeDecodeError):
+                raise exc
+            # one byte at a time: the decoder then reads what follows it as UTF-8 again
+            return _decode_8bit(exc.object[exc.start : exc.start + 1]) + mark, exc.start + 1
+
+        codecs.register_error(name, handler)
+        _HANDLERS.add(name)
+    return name
 
 
 def _decode_8bit(line: bytes) -> str:
@@ -287,6 +411,50 @@ def _decode_8bit(line: bytes) -> str:
         return line.decode("cp1252")
     except UnicodeDecodeError:
         return line.decode("latin-1")
+
+
+def _note_recoded(df: pd.DataFrame, mark: str) -> pd.DataFrame:
+    """Take the marks :func:`_decode` left out of ``df``: a text cell that had any becomes a :class:`Recoded`
+    text whose note says which bytes were read as Windows-1252 (a row's ``note``, see :func:`text_rows`)."""
+    df.columns = [c.replace(mark, "") if isinstance(c, str) else c for c in df.columns]
+    for i in range(df.shape[1]):
+        values = df.iloc[:, i].tolist()
+        hit = [j for j, v in enumerate(values) if _holds(v, mark)]
+        if not hit:
+            continue
+        for j in hit:
+            values[j] = _recoded(values[j], mark)
+        df.isetitem(i, pd.Series(values, index=df.index, dtype=object))
+    return df
+
+
+def _holds(value: Any, mark: str) -> bool:
+    if isinstance(value, str):
+        return mark in value
+    if isinstance(value, list):
+        return any(_holds(v, mark) for v in value)
+    if isinstance(value, dict):
+        return any(_holds(k, mark) or _holds(v, mark) for k, v in value.items())
+    return False
+
+
+def _recoded(value: Any, mark: str) -> Any:
+    if isinstance(value, list):  # a JSON cell: not text, but as written all the same
+        return [_recoded(v, mark) for v in value]
+    if isinstance(value, dict):
+        return {_recoded(k, mark): _recoded(v, mark) for k, v in value.items()}
+    if not isinstance(value, str) or mark not in value:
+        return value
+    read = [value[i - 1] for i in range(len(value)) if value[i] == mark]
+    shown = [f"0x{_byte_of(ch):02X} as {ch if ch.isprintable() else f'U+{ord(ch):04X}'}" for ch in dict.fromkeys(read)]
+    return Recoded(value.replace(mark, ""), f"cp1252 bytes: {examples(shown, 5)}")
+
+
+def _byte_of(char: str) -> int:
+    try:
+        return char.encode("cp1252")[0]
+    except UnicodeEncodeError:
+        return char.encode("latin-1")[0]
 
 
 def _records(text: str, sep: str) -> list[list[str]]:
@@ -300,6 +468,8 @@ def _records(text: str, sep: str) -> list[list[str]]:
                 break
     except csv.Error:
         pass
+    if _NONCHARACTER.search(head):  # a mark of a byte read as Windows-1252 is no part of a header
+        out = [[_NONCHARACTER.sub("", cell) for cell in record] for record in out]
     return out
 
 
@@ -434,7 +604,14 @@ def _read_one_column(path: Path, text: str, columns: Sequence[str], header_row: 
         lines.pop()  # the final newline ends the last line, it does not start a row
     skip = header_row - 1 if header_row is not None else 0
     if header_row is None and columns:
-        skip = next((i for i, line in enumerate(lines[:_HEADER_SEARCH]) if _unquote(line).strip() in columns), 0)
+        skip = next(
+            (
+                i
+                for i, line in enumerate(lines[:_HEADER_SEARCH])
+                if _NONCHARACTER.sub("", _unquote(line)).strip() in columns
+            ),
+            0,
+        )
     if skip >= len(lines):
         raise InputError(f"{path}: --header-row {skip + 1} is past the last line ({len(lines)}).")
     _warn_title_block(path, skip, removed)
@@ -449,7 +626,7 @@ def _read_jsonl(path: Path, text: str) -> pd.DataFrame:
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = load_json(line)
         except json.JSONDecodeError as exc:
             raise InputError(
                 f"{path}: line {number}: not valid JSON ({exc.msg} at column {exc.colno}). "
@@ -471,7 +648,7 @@ def _read_jsonl(path: Path, text: str) -> pd.DataFrame:
 
 def _read_json(path: Path, text: str) -> pd.DataFrame:
     try:
-        data = json.loads(text)
+        data = load_json(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg} at column {exc.colno}).") from None
     if isinstance(data, dict) and len(data) == 1 and isinstance(next(iter(data.values())), list):
@@ -623,6 +800,31 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def atomic_paths(*paths: str | os.PathLike) -> Iterator[list[Path]]:
+    """Write several files that land together or not at all: a context manager giving a temporary path for each.
+
+    Each path is written as by :func:`atomic_path`. When the block raises (a full disk at the third file), every
+    temporary file is deleted and every ``path`` is left as it was; when it succeeds, the files are renamed into
+    place in the order given (a rename needs no space, so the last one given, renamed last, says the set is
+    whole).
+
+    Parameters
+    ----------
+    *paths : str or os.PathLike
+        The files to write.
+
+    Yields
+    ------
+    list of pathlib.Path
+        An empty temporary file next to each path, in the same order.
+    """
+    with ExitStack() as stack:
+        # entered last to first: the stack renames them first to last
+        temporary = [stack.enter_context(atomic_path(p)) for p in reversed(paths)]
+        yield temporary[::-1]
 
 
 def write_text(path: str | os.PathLike, text: str) -> None:

@@ -18,20 +18,20 @@ Folder layout (format 2), written whole or not at all (:mod:`flaucluster.runfold
 
 from __future__ import annotations
 
-import json
 import os
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 
+from . import __version__
 from .cluster import OUTLIER
 from .compare import FREQS, Guide
 from .edits import EditError, History, document, read, start
 from .errors import ConfigError, InputError, ModelFolderError
-from .io import atomic_path, write_json
+from .io import atomic_path, load_json, write_json
 from .label import Topic
 from .rows import ROW_STATUSES
 from .runfolder import package_versions, staged, verify
@@ -140,9 +140,13 @@ def _savez(fh, arrays: dict[str, Any]) -> None:
                     out.write(np.ascontiguousarray(block, dtype=value.dtype).tobytes())
 
 
+def _is_int(value: Any) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _read_json(folder: Path, name: str) -> Any:
     try:
-        return json.loads((folder / name).read_text(encoding="utf-8"))
+        return load_json((folder / name).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ModelFolderError(f"{folder}: {name} is missing; the folder is incomplete.") from None
     except (ValueError, UnicodeDecodeError) as exc:
@@ -165,8 +169,16 @@ def load_state(folder: str | os.PathLike) -> FittedState:
             "folder of a run, or a folder written by TopicModel.save()."
         )
     meta = _read_json(folder, "flaucluster.json")
-    if not isinstance(meta, dict) or meta.get("format_version") not in READABLE_FORMATS:
-        saved = meta.get("format_version") if isinstance(meta, dict) else None
+    saved = meta.get("format_version") if isinstance(meta, dict) else None
+    if _is_int(saved) and saved > FORMAT_VERSION:
+        versions = meta.get("versions")
+        writer = versions.get("flaucluster") if isinstance(versions, dict) else None
+        by = f"flaucluster {writer}" if isinstance(writer, str) and len(writer) < 40 else "a newer flaucluster"
+        raise ModelFolderError(
+            f"{folder}: model format {saved} was written by {by}; this one ({__version__}) reads formats up to "
+            f"{FORMAT_VERSION}: upgrade flaucluster (pip install --upgrade flaucluster) to read it."
+        )
+    if saved not in READABLE_FORMATS or not _is_int(saved):
         raise ModelFolderError(
             f"{folder}: model format {saved!r}, but this flaucluster reads formats "
             f"{READABLE_FORMATS}; run `flaucluster cluster` again to write it anew."

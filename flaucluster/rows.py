@@ -21,6 +21,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from .errors import InputError
@@ -90,6 +91,26 @@ _BLOCK_TAGS = {
 }
 
 
+class Recoded(str):
+    """A cell's text whose bytes were not all UTF-8, and the note that says which were read as Windows-1252.
+
+    :func:`flaucluster.io.read_table` gives such cells; :func:`text_rows` puts the note in the row's ``note``.
+    """
+
+    note: str
+
+    def __new__(cls, text: str, note: str) -> Recoded:
+        cell = super().__new__(cls, text)
+        cell.note = note
+        return cell
+
+    def __reduce__(self):  # a cell read on a Dask worker comes back with its note
+        return (Recoded, (str(self), self.note))
+
+
+NESTED = (list, dict, tuple, np.ndarray)  # lists and records (Parquet gives a list as an array): not text
+
+
 class Cells(NamedTuple):
     """One entry per row: the text as written, the text the models see, usability, cleaning notes."""
 
@@ -110,6 +131,7 @@ def cell_text(value: Any) -> str:
     if is_missing(value):
         return ""
     if isinstance(value, str):  # a lone surrogate (from a JSON escape) cannot be written to any file
+        value = str(value)  # a Recoded cell is text like any other from here on
         return LONE_SURROGATE.sub("\ufffd", value) if LONE_SURROGATE.search(value) else value
     if isinstance(value, bool):
         return str(value)
@@ -119,6 +141,8 @@ def cell_text(value: Any) -> str:
         return str(value)
     if isinstance(value, (_dt.datetime, _dt.date, pd.Timestamp)):
         return value.isoformat()
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
     if isinstance(value, (list, dict, tuple)):
         return json.dumps(value, ensure_ascii=False, default=str)
     return str(value)
@@ -142,7 +166,7 @@ def row_status(value: Any, placeholders: Iterable[str] = PLACEHOLDERS) -> str:
     -------
     str
         One of :data:`ROW_STATUSES`: ``"missing"`` (``None``, NaN, ``NA``, ``NaT`` or a placeholder),
-        ``"not_text"`` (a list, dict, tuple, bool or bytes), ``"empty"`` (blank), ``"no_letters"`` (no letter at
+        ``"not_text"`` (a list, dict, tuple, array, bool or bytes), ``"empty"`` (blank), ``"no_letters"`` (no letter at
         all), else ``"ok"``.
     """
     return _status(value, cell_text(value), _lowered(placeholders))
@@ -155,7 +179,7 @@ def _lowered(placeholders: Iterable[str]) -> frozenset[str]:
 def _status(value: Any, text: str, placeholders: frozenset[str]) -> str:
     if is_missing(value):
         return "missing"
-    if isinstance(value, (list, dict, tuple, bool, bytes)):
+    if isinstance(value, (*NESTED, bool, bytes)):
         return "not_text"
     if not text.strip():
         return "empty"
@@ -228,6 +252,8 @@ def normalise_cells(values: Sequence[Any], placeholders: Iterable[str] = PLACEHO
         clean, notes = clean_text(text) if status == "ok" else (text.strip(), [])
         if "\ufffd" in text:  # a lone surrogate replaced here or by the reader, or a byte lost before us
             notes.insert(0, "invalid_unicode")
+        if isinstance(value, Recoded):  # said even of a row that is not embedded: its text as written differs
+            notes.insert(0, value.note)
         if status == "ok" and not any(ch.isalpha() for ch in clean):  # e.g. only markup
             status = "empty" if not clean else "no_letters"
         out.text.append(text)
@@ -304,6 +330,37 @@ def require_column(
     )
 
 
+def _refuse_not_text(values: pd.Series, column: str, source: str) -> None:
+    """A text column of lists or records only (a Parquet list or struct column), or of bytes only (a Parquet
+    binary column that is not all UTF-8), is no text column: refused, rather than every row reported unusable.
+    A JSON column where some cells are lists keeps them, as not_text rows."""
+    cells = values.tolist()
+    first = next((v for v in cells if not is_missing(v)), None)
+    if not isinstance(first, (*NESTED, bytes)):  # most columns: their first value is text
+        return
+    given = [(i, v) for i, v in enumerate(cells, 1) if not is_missing(v)]
+    if all(isinstance(v, NESTED) for _, v in given):
+        row, first = given[0]
+        what = f"lists or records, not text (row {row} is {'a record' if isinstance(first, dict) else 'a list'})"
+    elif all(isinstance(v, bytes) for _, v in given):
+        bad = next((i for i, v in given if not _is_utf8(v)), None)
+        what = "binary data, not text" + (f" (row {bad} is not UTF-8)" if bad else "")
+    else:
+        return
+    raise InputError(
+        f"{source}: column {column!r} holds {what}; give a column of text with --text-column, or turn this one "
+        "into text first."
+    )
+
+
+def _is_utf8(value: bytes) -> bool:
+    try:
+        value.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def examples(items: Sequence[Any], limit: int = 10) -> str:
     """The first ``limit`` items for a message, and how many more there are: "a, b and 3 more"."""
     shown = ", ".join(str(item) for item in items[:limit])
@@ -342,12 +399,14 @@ def text_rows(
     pandas.DataFrame
         Columns ``row`` (1-based), ``id`` (as written), ``text`` (as written), ``clean`` (the text the models
         see; ``""`` unless ``status`` is ``"ok"``), ``status`` (one of :data:`ROW_STATUSES`) and ``note`` (what
-        cleaning changed, ``"; "``-separated: ``html``, ``control_characters``, ``invalid_unicode``).
+        reading and cleaning changed, ``"; "``-separated: ``cp1252 bytes: 0xE9 as é`` for bytes of a UTF-8 file
+        that were read as Windows-1252, ``html``, ``control_characters``, ``invalid_unicode``).
 
     Raises
     ------
     InputError
-        A text or id column is not in ``df`` (see :func:`require_column`).
+        A text or id column is not in ``df`` (see :func:`require_column`), or a text column holds no text: lists
+        or records only (a Parquet list or struct column), or bytes only (a Parquet binary column not all UTF-8).
     """
     asked = [text_column] if isinstance(text_column, str) else list(text_column)
     columns = [require_column(df, column, source=source) for column in asked]
@@ -356,6 +415,8 @@ def text_rows(
         ids = [cell_text(v) for v in df[id_column].tolist()]
     else:
         ids = [str(i + 1) for i in range(len(df))]
+    for column in columns:
+        _refuse_not_text(df[column], column, source)
     placeholders = PLACEHOLDERS if placeholders is None else placeholders
     cells = join_cells([normalise_cells(df[c].tolist(), placeholders) for c in columns])
     rows = pd.DataFrame(

@@ -22,7 +22,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .errors import InputError, ModelFolderError
-from .io import UMASK
+from .io import UMASK, load_json
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ def check_destination(out: str | os.PathLike, option: str = "--out", kind: str =
 def _read_manifest(folder: Path) -> dict | None:
     """The folder's manifest when it is one of ours (right format, files listed as dicts), else None."""
     try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        manifest = load_json((folder / MANIFEST).read_text(encoding="utf-8"))
     except (ValueError, OSError, UnicodeDecodeError):
         return None
     files = manifest.get("files") if isinstance(manifest, dict) else None
@@ -216,7 +216,7 @@ def verify(folder: str | os.PathLike, kind: str | None = None) -> dict:
             "written by this flaucluster; run `flaucluster cluster` again."
         )
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        manifest = load_json(path.read_text(encoding="utf-8"))
         files = manifest["files"]
         if manifest.get("format") != FORMAT or not isinstance(files, dict):
             raise ValueError("unknown format")

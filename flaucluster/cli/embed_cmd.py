@@ -35,10 +35,10 @@ def _check_outputs(source: Path, paths: list[Path]) -> None:
 
 
 def _earlier_embed(meta: Path) -> bool:
-    import json
+    from ..io import load_json
 
     try:
-        return json.loads(meta.read_text(encoding="utf-8")).get("format") == META_FORMAT
+        return load_json(meta.read_text(encoding="utf-8")).get("format") == META_FORMAT
     except (OSError, ValueError, AttributeError, UnicodeDecodeError):
         return False
 
@@ -65,7 +65,7 @@ def register(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..embed import embed_rows
-    from ..io import write_csv, write_json, write_npy
+    from ..io import atomic_paths, write_csv, write_json, write_npy
     from ..report.cells import safe_frame
     from ..scale import session
 
@@ -85,21 +85,21 @@ def run(args: argparse.Namespace) -> int:
             vectors = embed_rows(rows, encoder, normalize=not args.no_normalize, **embed_kwargs(args))
         else:
             vectors = _embed_on(client, rows, encoder, args)
-    write_npy(out, vectors)
-    write_csv(f"{stem}.rows.csv", safe_frame(rows[["row", "id", "status", "note"]]))
     counts = rows.status.value_counts().to_dict()
-    write_json(
-        f"{stem}.meta.json",
-        {
-            "format": META_FORMAT,
-            **encoder.describe(),
-            "input": str(args.input),
-            "text_columns": args.text_column,
-            "rows": len(rows),
-            "status_counts": counts,
-            "normalized": not args.no_normalize,
-        },
-    )
+    meta = {
+        "format": META_FORMAT,
+        **encoder.describe(),
+        "input": str(args.input),
+        "text_columns": args.text_column,
+        "rows": len(rows),
+        "status_counts": counts,
+        "normalized": not args.no_normalize,
+    }
+    # the three land together or not at all: a full disk leaves the earlier three as they were
+    with atomic_paths(*companions) as (npy_tmp, rows_tmp, meta_tmp):
+        write_npy(npy_tmp, vectors)
+        write_csv(rows_tmp, safe_frame(rows[["row", "id", "status", "note"]]))
+        write_json(meta_tmp, meta)
     print(f"{out}: {vectors.shape[0]} rows x {vectors.shape[1]} dims, model {encoder.name} ({encoder.identity})")
     print(
         f"rows: {counts.get('ok', 0)} embedded, {len(rows) - counts.get('ok', 0)} unusable "

@@ -5,7 +5,8 @@ Layout: ``<cache_dir>/<digest of model identity>/shard-*.vectors.npy`` (float32 
 BLAKE2b) of its vector. The keys file is written last, so a shard exists once both are whole. A
 lookup reads the (small) keys files and only the vector rows it needs, whose checks it verifies: a
 run with 2,000 texts costs the same whether the cache holds 2,000 vectors or a million. A shard that
-fails (truncated, altered) is logged, deleted, and its texts are simply embedded again.
+fails (truncated, altered, another kind of file such as a zip archive) is logged once, deleted, and its texts
+are simply embedded again.
 Shards of the earlier single-file format (``shard-*.npz``) are read whole once and rewritten.
 """
 
@@ -20,6 +21,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -49,12 +51,22 @@ def _vectors_file(keys_file: Path) -> Path:
     return keys_file.with_name(keys_file.name.removesuffix(".keys.npy") + ".vectors.npy")
 
 
+def _load_npy(path: Path, mmap_mode: Literal["r"] | None = None) -> np.ndarray:
+    """The array of a ``.npy`` file; ValueError for anything else there, such as a zip archive (which
+    :func:`numpy.load` opens as an ``.npz``, a mapping of arrays)."""
+    loaded = np.load(path, mmap_mode=mmap_mode, allow_pickle=False)
+    if not isinstance(loaded, np.ndarray):
+        loaded.close()
+        raise ValueError(f"{path.name} is not a .npy file")
+    return loaded
+
+
 class _Shard:
     def __init__(self, keys_file: Path) -> None:
         self.keys_file = keys_file
         self.vectors_file = _vectors_file(keys_file)
-        self.keys = np.load(keys_file, allow_pickle=False)
-        self.vectors = np.load(self.vectors_file, mmap_mode="r", allow_pickle=False)
+        self.keys = _load_npy(keys_file)
+        self.vectors = _load_npy(self.vectors_file, mmap_mode="r")
         if self.keys.dtype != _KEYS or self.vectors.ndim != 2 or len(self.vectors) != len(self.keys):
             raise ValueError("keys and vectors do not match")
 
@@ -75,6 +87,7 @@ class _Shard:
             f.unlink(missing_ok=True)
 
 
+_REPORTED: set[str] = set()  # damaged files already named in this process
 _OPENED: dict[tuple, _Shard] = {}  # shards read in this process, by their files' identity and state
 _MAX_OPENED = 128
 
@@ -132,10 +145,14 @@ class EmbeddingCache:
             exc.strerror or exc,
         )
 
-    def _corrupted(self, path: Path, remove: Callable[[], None]) -> None:
-        logger.warning(
-            "Embedding cache file %s is truncated or corrupted; deleted, its texts will be embedded again.", path
-        )
+    def _corrupted(self, path: Path, remove: Callable[[], None], why: object = None) -> None:
+        if str(path) not in _REPORTED:  # a shard that cannot be deleted (read-only cache) is named once
+            _REPORTED.add(str(path))
+            logger.warning(
+                "Embedding cache file %s is truncated or corrupted%s; deleted, its texts will be embedded again.",
+                path,
+                f" ({why})" if why else "",
+            )
         with contextlib.suppress(OSError):  # a read-only cache: the bad shard is skipped, not deleted
             remove()
 
@@ -150,8 +167,8 @@ class EmbeddingCache:
         for name in names:
             try:
                 shards.append(_open_shard(name))
-            except (ValueError, EOFError, FileNotFoundError):  # truncated, altered, or half a pair
-                self._corrupted(name, partial(_remove_pair, name))
+            except (ValueError, EOFError, FileNotFoundError) as exc:  # truncated, altered, or half a pair
+                self._corrupted(name, partial(_remove_pair, name), exc)
             except OSError as exc:
                 self._unusable("read", exc)
         if len(shards) > _MAX_SHARDS:
@@ -273,7 +290,10 @@ def _checksum(keys: np.ndarray, vectors: np.ndarray) -> np.ndarray:
 
 def _read_old_shard(path: Path) -> tuple[np.ndarray, np.ndarray] | None:
     try:
-        with np.load(path, allow_pickle=False) as z:
+        loaded = np.load(path, allow_pickle=False)
+        if not isinstance(loaded, np.lib.npyio.NpzFile):  # a .npy under the name of an .npz
+            return None
+        with loaded as z:
             keys, vectors, digest = z["keys"], z["vectors"], z["digest"]
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         return None

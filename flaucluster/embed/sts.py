@@ -7,6 +7,8 @@ no header), else from the Hugging Face hub when it is reachable.
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 import os
 from dataclasses import dataclass
@@ -45,10 +47,55 @@ def load_sts(split: Split = "test", sts_dir: str | os.PathLike | None = None) ->
             raise InputError(
                 f"{path} not found: --sts-dir (or ${ENV_VAR}) must be a folder holding stsb-fr-{{train,dev,test}}.csv."
             )
-        return pd.read_csv(
-            path, header=None, names=["sentence1", "sentence2", "score"], dtype={0: str, 1: str}, keep_default_na=False
-        )
+        return _read_pairs(path)
     return _from_hub(split)
+
+
+_FORMAT = "each line is sentence1,sentence2,score (a number from 0 to 5), with no header"
+
+
+def _read_pairs(path: Path) -> pd.DataFrame:
+    """The pairs of an STS file, each line checked: a malformed one is an :class:`InputError` naming it."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(f"{path}: line {line}: not UTF-8 text; {_FORMAT}.") from None
+    pairs: list[tuple[str, str, float]] = []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for record in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in record):
+                continue  # a blank line, such as the last one
+            if len(record) != 3:
+                raise InputError(f"{path}: line {line}: {len(record)} fields where {_FORMAT}.")
+            first, second, written = record
+            try:
+                score = float(written)
+            except ValueError:
+                if not pairs and written.strip().lower() in ("score", "similarity_score"):
+                    continue  # a header line after all
+                raise InputError(
+                    f"{path}: line {line}: the score {written[:40]!r} is not a number; {_FORMAT}."
+                ) from None
+            if not 0 <= score <= 5:  # NaN too
+                raise InputError(f"{path}: line {line}: the score {written[:40]!r} is not between 0 and 5; {_FORMAT}.")
+            pairs.append((first, second, score))
+    except csv.Error as exc:
+        raise InputError(f"{path}: line {reader.line_num}: {exc}; {_FORMAT}.") from None
+    if len(pairs) < 2:
+        raise InputError(f"{path}: {len(pairs)} pair(s); a Spearman correlation needs at least two, and {_FORMAT}.")
+    if len({score for _, _, score in pairs}) < 2:
+        raise InputError(
+            f"{path}: all {len(pairs)} pairs have the same score ({pairs[0][2]:g}); a Spearman correlation needs "
+            f"scores that differ, and {_FORMAT}."
+        )
+    return pd.DataFrame(pairs, columns=["sentence1", "sentence2", "score"])
 
 
 def _from_hub(split: Split) -> pd.DataFrame:
@@ -91,5 +138,10 @@ def evaluate_sts(
     pairs = load_sts(split, sts_dir) if pairs is None else pairs
     a = embed_texts(pairs.sentence1.tolist(), encoder, normalize=True, **embed_kwargs)
     b = embed_texts(pairs.sentence2.tolist(), encoder, normalize=True, **embed_kwargs)
-    rho = spearmanr(np.einsum("ij,ij->i", a, b), pairs.score.to_numpy()).statistic
+    rho = spearmanr(np.einsum("ij,ij->i", a, b), pairs.score.to_numpy(dtype=float)).statistic
+    if not np.isfinite(rho):  # scores or similarities all equal: there is no correlation to report
+        raise InputError(
+            f"Spearman is undefined on these {len(pairs)} pairs: their scores, or the model's similarities, are all "
+            "equal. Use the benchmark's pairs (stsb-fr-{train,dev,test}.csv)."
+        )
     return STSResult(encoder.name, split, len(pairs), round(float(rho) * 100, 2))
