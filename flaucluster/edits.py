@@ -26,7 +26,6 @@ FORMAT : str
 from __future__ import annotations
 
 import os
-import re
 import reprlib
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -40,7 +39,6 @@ from .cluster import OUTLIER
 from .errors import ConfigError
 from .io import load_json
 from .label import Topic
-from .rows import LONE_SURROGATE
 
 __all__ = ["FORMAT", "EditError", "read"]
 
@@ -123,8 +121,9 @@ def read(source: str | os.PathLike | Mapping[str, Any]) -> list[dict[str, Any]]:
     """Read the edits of a file or a dict in the edits format, checked for shape (not yet against a model).
 
     Each edit must have a known ``op`` and exactly the keys that op takes; ``move`` and ``unassign`` name their
-    rows by ``ids`` or by ``rows`` (one of them); names must be non-empty texts of at most 200 characters (a
-    ``move`` has one only with ``"to": "new"``), and a split's ``k`` an integer of at least 2.
+    rows by ``ids`` or by ``rows`` (one of them); names must be non-empty texts of at most 200 characters with no
+    control, invisible or lone surrogate character, and are stored composed (NFC) (a ``move`` has one only with
+    ``"to": "new"``), and a split's ``k`` an integer of at least 2. The document may nest 64 levels at most.
 
     Parameters
     ----------
@@ -201,19 +200,19 @@ def _shape(n: int, edit: Any, where: str) -> dict[str, Any]:
 def _name(n: int, op: str, name: Any, where: str) -> str:
     if not isinstance(name, str) or not name.strip():
         raise EditError(f"{where}: edit {n} ({op}): the name must be a non-empty text.")
-    bad = _NOT_IN_A_NAME.search(name)
-    if bad:  # a lone surrogate cannot be saved; a control character would reach a terminal or a spreadsheet
-        what = "half of a surrogate pair" if LONE_SURROGATE.match(bad.group()) else "a control character"
+    name = unicodedata.normalize("NFC", name).strip()  # "é" typed as e + accent is the name "é"
+    if len(name) > MAX_NAME:
+        raise EditError(f"{where}: edit {n} ({op}): the name has {len(name)} characters; keep it under {MAX_NAME}.")
+    # the rule the namer's names follow: no control, format (bidi, zero-width), surrogate or unassigned character
+    bad = next((i for i, c in enumerate(name) if unicodedata.category(c)[0] == "C"), None)
+    if bad is not None:
+        kind = {"Cs": "half of a surrogate pair", "Cc": "a control character", "Cf": "an invisible character"}
         raise EditError(
-            f"{where}: edit {n} ({op}): the name holds U+{ord(bad.group()):04X} at character {bad.start() + 1}, "
-            f"{what}; write it with ordinary characters."
+            f"{where}: edit {n} ({op}): the name holds U+{ord(name[bad]):04X} at character {bad + 1}, "
+            f"{kind.get(unicodedata.category(name[bad]), 'a character with no visible form')}; write it with "
+            "ordinary characters."
         )
-    name = unicodedata.normalize("NFC", name)  # "é" typed as e + accent is the name "é"
-    if len(name.strip()) > MAX_NAME:
-        raise EditError(
-            f"{where}: edit {n} ({op}): the name has {len(name.strip())} characters; keep it under {MAX_NAME}."
-        )
-    return name.strip()
+    return name
 
 
 def apply(state: Assignment, edits: Sequence[Mapping[str, Any]], rows: Rows, *, seed: int = 0) -> Assignment:
@@ -340,9 +339,6 @@ def _forget_empty(s: Assignment) -> None:
     for c in [c for c in s.custom_names if c not in alive]:
         del s.custom_names[c]
     s.touched.intersection_update(alive)
-
-
-_NOT_IN_A_NAME = re.compile("[\ud800-\udfff\x00-\x1f\x7f-\x9f]")
 
 
 _REPR = reprlib.Repr()

@@ -259,6 +259,12 @@ def test_a_hostile_edits_file_is_one_line_and_changes_nothing(run_folder, tmp_pa
     assert not (tmp_path / "edited").exists()
 
 
+@pytest.mark.parametrize("name", ["Bureau\u200btique", "\u202eeuqitaerub", "Bureautique\x00"])
+def test_an_edit_name_with_an_invisible_character_is_refused(name):
+    with pytest.raises(EditError, match="invisible character|control character"):
+        read_edits({"format": "flaucluster-edits/1", "edits": [{"op": "rename", "cluster": 0, "name": name}]})
+
+
 def test_an_edit_name_typed_with_a_combining_accent_is_stored_composed():
     (edit,) = read_edits(
         {"format": "flaucluster-edits/1", "edits": [{"op": "rename", "cluster": 0, "name": "Cafe\u0301"}]}
