@@ -136,7 +136,9 @@ def parse_dates(values: Sequence[Any]) -> tuple[pd.Series, pd.Series]:
     Read: ISO dates and datetimes, French day-first dates (15/03/2024, 15-03-2024, 15.03.2024, 15/03/24),
     2024/03/15, 2024-03, 03/2024, a year, French month names ("mars 2024", "1er avril 2024"), and date
     cells of a spreadsheet (``datetime``, ``date``, ``pandas.Timestamp``, or an integer year). A month or
-    a year alone gives its first day.
+    a year alone gives its first day; a date with a time zone gives its date there. A date pandas cannot
+    hold (before 1677-09-22 or after 2262-04-11, such as 9999-12-31) is NaT, as one that does not parse
+    (:func:`periods` reports them apart).
 
     Parameters
     ----------
@@ -146,7 +148,8 @@ def parse_dates(values: Sequence[Any]) -> tuple[pd.Series, pd.Series]:
     Returns
     -------
     dates : pandas.Series
-        The date of each value (``datetime64[ns]``, indexed from 0), NaT where it is empty or does not parse.
+        The date of each value (``datetime64[ns]``, indexed from 0), NaT where it is empty, does not parse
+        or is out of range.
     precision : pandas.Series
         How precise each date is: ``"day"``, ``"month"`` or ``"year"`` (``"day"`` where the date is NaT).
 
@@ -156,44 +159,71 @@ def parse_dates(values: Sequence[Any]) -> tuple[pd.Series, pd.Series]:
 
     Examples
     --------
-    >>> dates, precision = parse_dates(["2024-03-15", "mars 2024", "2024", "?"])
+    >>> dates, precision = parse_dates(["2024-03-15", "mars 2024", "2024", "?", "9999-12-31"])
     >>> dates.dt.strftime("%Y-%m-%d").tolist(), precision.tolist()
-    (['2024-03-15', '2024-03-01', '2024-01-01', nan], ['day', 'month', 'year', 'day'])
+    (['2024-03-15', '2024-03-01', '2024-01-01', nan, nan], ['day', 'month', 'year', 'day', 'day'])
     """
+    return _parse_dates(values)[:2]
+
+
+_FIRST, _LAST = pd.Timestamp.min, pd.Timestamp.max  # what datetime64[ns] holds: 1677-09-21 to 2262-04-11
+
+
+def _parse_dates(values: Sequence[Any]) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """:func:`parse_dates`, and a mask of the dates read but out of pandas' range (9999-12-31, 0001-01-01)."""
     out = pd.Series(pd.NaT, index=range(len(values)), dtype="datetime64[ns]")
     precision = pd.Series("day", index=range(len(values)), dtype=object)
+    too_far = pd.Series(False, index=range(len(values)))
     text = pd.Series(["" if is_missing(v) else cell_text(v).strip() for v in values], dtype=object)
+
+    def put(i: int, when: Any, how: str = "day") -> None:
+        stamp = pd.Timestamp(when)
+        if stamp.tzinfo is not None:  # its date where it was written, as the text would read
+            stamp = stamp.tz_localize(None)
+        if _FIRST <= stamp <= _LAST:
+            out[i], precision[i] = stamp.as_unit("ns"), how
+        else:
+            too_far[i] = True
+
     for i, v in enumerate(values):
-        if isinstance(v, (datetime, date, pd.Timestamp)) and not is_missing(v):
-            out[i] = pd.Timestamp(v)
-        elif isinstance(v, (int, np.integer)) and 1000 <= int(v) <= 9999:
-            out[i], precision[i] = pd.Timestamp(year=int(v), month=1, day=1), "year"
+        if isinstance(v, (datetime, date, pd.Timestamp, np.datetime64)) and not is_missing(v):
+            put(i, v)
+        elif isinstance(v, (int, np.integer)) and not isinstance(v, bool) and 1000 <= int(v) <= 9999:
+            put(i, date(int(v), 1, 1), "year")
     for fmt in _FORMATS:
-        todo = out.isna() & (text != "")
+        todo = out.isna() & ~too_far & (text != "")
         if not todo.any():
             break
-        out[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-        precision[todo & out.notna()] = _PRECISION.get(fmt, "day")
-    for i in np.flatnonzero(out.isna() & (text != "")).tolist():
+        found = pd.to_datetime(text[todo], format=fmt, errors="coerce")  # any unit: 9999-12-31 is read too
+        inside = found.notna() & (found >= _FIRST) & (found <= _LAST)
+        too_far[found.index[found.notna() & ~inside]] = True
+        kept = found.index[inside]
+        out[kept] = found[inside].astype("datetime64[ns]")
+        precision[kept] = _PRECISION.get(fmt, "day")
+    for i in np.flatnonzero(out.isna() & ~too_far & (text != "")).tolist():
         m = _FRENCH_DATE.match(text[i].lower())
         if m and m.group(2) in _MONTHS:
             with suppress(ValueError):  # "31 février 2024": not a date
-                out[i] = pd.Timestamp(year=int(m.group(3)), month=_MONTHS[m.group(2)], day=int(m.group(1) or 1))
-                precision[i] = "day" if m.group(1) else "month"
-    return out, precision
+                put(
+                    i,
+                    date(int(m.group(3)), _MONTHS[m.group(2)], int(m.group(1) or 1)),
+                    "day" if m.group(1) else "month",
+                )
+    return out, precision, too_far
 
 
 def periods(
     values: Sequence[Any], freq: Freq = "year", *, column: str = "date", warn: bool = True
 ) -> tuple[list[str], list[int]]:
-    """(period of each row: "2024", "2024-T1" or "2024-03"; "" where the date does not parse, is empty,
-    or is less precise than ``freq``: a year alone has no quarter), and the 1-based rows with a date written
-    but no period (reported in the log, kept)."""
+    """(period of each row: "2024", "2024-T1" or "2024-03"; "" where the date does not parse, is out of
+    pandas' range, is empty, or is less precise than ``freq``: a year alone has no quarter), and the 1-based
+    rows with a date written but no period (reported in the log, kept)."""
     if freq not in FREQS:
         raise ConfigError(f"freq={freq!r}: choose one of {FREQS}.")
-    dates, precision = parse_dates(values)
+    dates, precision, too_far = _parse_dates(values)
     written = ["" if is_missing(v) else cell_text(v).strip() for v in values]
-    unread = [i + 1 for i, (d, w) in enumerate(zip(dates, written)) if pd.isna(d) and w]
+    far = np.flatnonzero(too_far.to_numpy()) + 1
+    unread = [i + 1 for i, (d, w, f) in enumerate(zip(dates, written, too_far)) if pd.isna(d) and w and not f]
     vague = [i + 1 for i, (d, p) in enumerate(zip(dates, precision)) if not pd.isna(d) and p not in _NEEDS[freq]]
     if unread and warn:
         logger.warning(
@@ -201,6 +231,16 @@ def periods(
             column,
             len(unread),
             examples(unread),
+        )
+    if len(far) and warn:
+        logger.warning(
+            "%s: %d dates are out of range (rows %s; dates from %s to %s are read); those rows are kept, "
+            "with no period.",
+            column,
+            len(far),
+            examples(far.tolist()),
+            _FIRST.ceil("D").date(),
+            _LAST.floor("D").date(),
         )
     if vague and warn:
         logger.warning(
@@ -220,7 +260,7 @@ def periods(
             out.append(f"{d.year:04d}-T{(d.month - 1) // 3 + 1}")
         else:
             out.append(f"{d.year:04d}-{d.month:02d}")
-    return out, sorted(unread + vague)
+    return out, sorted(unread + far.tolist() + vague)
 
 
 # ---------------------------------------------------------------------------- tables
