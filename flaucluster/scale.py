@@ -44,6 +44,7 @@ logger = logging.getLogger(__name__)
 CHUNKS_PER_WORKER = 4  # enough for the cluster to balance, few enough to keep the cache's shards large
 MIN_CHUNK = 256
 MAX_CHUNK = 2048  # texts a worker holds at once: its memory does not grow with the corpus
+LOCAL_HOST = "127.0.0.1"  # where a local cluster listens: this machine only
 KNN_BLOCKS_PER_TASK = 8  # blocks of query rows per neighbour-search task: 16,384 rows, seconds of work
 
 
@@ -97,8 +98,9 @@ def connect(scheduler: str) -> Any:
     ----------
     scheduler : str
         ``"local"`` or ``"local:N"``: a ``distributed.LocalCluster`` of N worker processes (one thread each) on
-        this machine, N defaulting to its usable cores; anything else is the address of a running scheduler
-        (``tcp://host:8786``, ``host:8786``).
+        this machine, N defaulting to its usable cores and at most those (a warning says so when N is more);
+        its scheduler, workers and dashboard listen on 127.0.0.1 only. Anything else is the address of a
+        running scheduler (``tcp://host:8786``, ``host:8786``).
 
     Returns
     -------
@@ -119,14 +121,25 @@ def connect(scheduler: str) -> Any:
     if scheduler == "local" or scheduler.startswith("local:"):
         from .machine import usable_cores
 
-        count = scheduler.removeprefix("local").removeprefix(":") or str(usable_cores())
+        cores = usable_cores()
+        count = scheduler.removeprefix("local").removeprefix(":") or str(cores)
         if not count.isdigit() or int(count) < 1:
             raise ConfigError(f"--scheduler {scheduler}: give local or local:N with N a number of workers (1 or more).")
+        workers = min(int(count), cores)
+        if workers < int(count):  # more processes than cores only share them, each with its own encoder's memory
+            logger.warning(
+                "--scheduler %s: %d workers, not %s: this machine gives the run %d cores.",
+                scheduler,
+                workers,
+                count,
+                cores,
+            )
         cluster = LocalCluster(
-            n_workers=int(count),
+            n_workers=workers,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=":0",  # a free port: no clash with another cluster's 8787
+            host=LOCAL_HOST,  # the scheduler and the workers: nothing outside this machine may reach them
+            dashboard_address=f"{LOCAL_HOST}:0",  # a free port (no clash with another cluster's 8787), local only
             silence_logs=logging.ERROR,
         )
         return Client(cluster)

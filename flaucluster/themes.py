@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -131,8 +132,10 @@ def read_themes(source: Any, *, option: str = "--themes") -> pd.DataFrame:
 
     Column names are matched with case and surrounding spaces aside; cells are read as text, stripped.
     Blank rows are left out (and logged). A theme without an id or a label, and two themes with the same
-    id or the same label (accents and case aside), are one-line errors naming the rows (counted from the
-    header, line 1).
+    id or the same label, are one-line errors naming the rows (counted from the header, line 1). Two ids or
+    labels are the same when they print the same (:func:`printed`: a no-break space, a zero-width space or
+    a double space make no other label), and labels with accents and case aside too; each label is kept as
+    written.
 
     Parameters
     ----------
@@ -155,8 +158,8 @@ def read_themes(source: Any, *, option: str = "--themes") -> pd.DataFrame:
     ConfigError
         If ``source`` is none of the accepted kinds.
     InputError
-        If there is no ``id`` or ``label`` column, no theme, a theme without an id or a label, or two
-        themes with the same id or label.
+        If there is no ``id`` or ``label`` column, no theme, a theme without an id or a label (one that
+        prints nothing), or two themes with the same id or label.
 
     See Also
     --------
@@ -222,20 +225,36 @@ def read_themes(source: Any, *, option: str = "--themes") -> pd.DataFrame:
         }
     )
     for key, values in (("id", ids), ("label", labels)):
-        blank = [line for line, v in zip(lines, values) if not v]  # the header is line 1
+        keys = [printed(v) for v in values]
+        blank = [line for line, k in zip(lines, keys) if not k]  # the header is line 1
         if blank:
             raise InputError(f"{name}: rows {examples(blank)} have no {key}; every theme needs an id and a label.")
         seen: dict[str, int] = {}
-        for i, v in enumerate(values):
-            k = fold_key(v.casefold()) if key == "label" else v
+        for i, (v, k) in enumerate(zip(values, keys)):
+            if key == "label":
+                k = fold_key(k.casefold())
             if k in seen:
+                first = values[seen[k]]
+                alike = (
+                    f" {v!r}"
+                    if first == v
+                    else f" once spaces, invisible characters, accents and case are set aside ({first!r} and {v!r})"
+                )
                 raise InputError(
-                    f"{name}: rows {lines[seen[k]]} and {lines[i]} have the same {key} {v!r}"
-                    + (" (accents and case aside)" if key == "label" else "")
-                    + "; merge them or tell them apart."
+                    f"{name}: rows {lines[seen[k]]} and {lines[i]} have the same {key}{alike}; "
+                    "merge them or tell them apart."
                 )
             seen[k] = i
     return out
+
+
+def printed(text: str) -> str:
+    """How a label or an id prints, to compare two of them: NFC, without invisible characters (format
+    characters such as a zero-width space or a BOM, and controls other than spaces), any run of spaces (a
+    no-break space, a tab) one space. The label itself is kept as written."""
+    text = unicodedata.normalize("NFC", text)
+    shown = "".join(c for c in text if unicodedata.category(c) not in ("Cf", "Cc") or c.isspace())
+    return " ".join(shown.split())
 
 
 def theme_texts(themes: pd.DataFrame) -> list[list[str]]:

@@ -38,7 +38,11 @@ def test_a_label_typed_in_capitals_is_read_in_lower_case_and_each_field_on_its_o
         ("id,label\n", "but no data rows"),
         ("id,label\nD1,Santé\nD2,\n", "rows 3 have no label"),
         ("id,label\nD1,Santé\nD1,Droit\n", "rows 2 and 3 have the same id 'D1'"),
-        ("id,label\nD1,Santé\nD2,SANTE\n", "rows 2 and 3 have the same label 'SANTE' (accents and case aside)"),
+        (
+            "id,label\nD1,Santé\nD2,SANTE\n",
+            "rows 2 and 3 have the same label once spaces, invisible characters, accents and case are set aside "
+            "('Santé' and 'SANTE')",
+        ),
     ],
 )
 def test_a_bad_themes_file_is_one_line_naming_the_file_and_rows(tmp_path, content, message):

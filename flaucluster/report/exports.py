@@ -33,11 +33,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 ASSIGNMENT_COLUMNS = ["id", "text", "cluster", "cluster_name", "probability", "is_outlier"]
 RUN_KIND = "run"
-# The report needs inline styles and data: images, nothing else: no script, no request, no form.
-CSP = (
-    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
-    "frame-ancestors 'none'"
-)
+# The report needs inline styles and data: images, nothing else: no script, no request, no form. No
+# frame-ancestors: a <meta> policy cannot carry it (browsers ignore it there and log an error on every open).
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
 
 @dataclass
