@@ -267,18 +267,35 @@ MAX_COLUMNS_SHOWN = 40  # classes (the largest) or periods (the latest) in one f
 def _wide(table: pd.DataFrame, column: str, value: str, top: int) -> pd.DataFrame:
     """clusters x ``column`` of ``value`` from a long breakdown table (:mod:`flaucluster.compare`): the
     ``top`` largest clusters, rows outside any group last; the :data:`MAX_COLUMNS_SHOWN` largest classes or
-    latest periods."""
+    latest periods (chosen before the table is made wide: it may have 100,000 classes)."""
+    keep = _shown(table, column)
+    if keep is not None:
+        table = table[table[column].isin(keep)]
     wide = table.pivot_table(index="cluster", columns=column, values=value, aggfunc="sum", fill_value=0)
     sizes = table.groupby("cluster")["count"].sum()
     order = [c for c in sizes.sort_values(ascending=False, kind="stable").index if c >= 0][:top]
-    if wide.shape[1] > MAX_COLUMNS_SHOWN:
-        if column == "period":
-            keep = sorted(wide.columns)[-MAX_COLUMNS_SHOWN:]
-        else:
-            counts = table.groupby(column)["count"].sum().sort_values(ascending=False, kind="stable")
-            keep = sorted(counts.index[:MAX_COLUMNS_SHOWN])
-        wide = wide[keep]
     return wide.reindex(order + ([-1] if -1 in wide.index else []))
+
+
+def _shown(table: pd.DataFrame, column: str) -> list | None:
+    """The :data:`MAX_COLUMNS_SHOWN` classes (the largest) or periods (the latest) a figure draws, sorted;
+    None when it draws them all."""
+    values = table[column].unique()
+    if len(values) <= MAX_COLUMNS_SHOWN:
+        return None
+    if column == "period":
+        return sorted(values)[-MAX_COLUMNS_SHOWN:]
+    counts = table.groupby(column)["count"].sum().sort_values(ascending=False, kind="stable")
+    return sorted(counts.index[:MAX_COLUMNS_SHOWN])
+
+
+def _of_how_many(table: pd.DataFrame, column: str) -> str:
+    """What a title adds when the figure draws only some of the classes or periods: " (40 sur 10 000)"."""
+    total = table[column].nunique()
+    if total <= MAX_COLUMNS_SHOWN:
+        return ""
+    which = "dernières périodes" if column == "period" else "plus grandes classes"
+    return f" ({MAX_COLUMNS_SHOWN} {which} sur {total:,})".replace(",", "\u202f")
 
 
 def _cluster_label(table: pd.DataFrame, cluster: int) -> str:
@@ -292,7 +309,7 @@ def representation_heatmap(table: pd.DataFrame, *, top: int = 30) -> Figure:
     Red where a cluster is over-represented in a class, blue where under; the cells the test marks
     (a non-empty ``representation``, :func:`flaucluster.compare.compare`) are outlined. Rows outside any
     group are left out. At most :data:`MAX_COLUMNS_SHOWN` columns are drawn: the largest classes, or the
-    latest periods. Without any cluster or class, the figure says so ("aucun groupe").
+    latest periods (the title then says of how many). Without any cluster or class, the figure says so ("aucun groupe").
 
     Parameters
     ----------
@@ -326,7 +343,10 @@ def representation_heatmap(table: pd.DataFrame, *, top: int = 30) -> Figure:
     ax.set_xticks(range(m), [_short(c or "(vide)", 20) for c in wide.columns], rotation=45, ha="right", fontsize=8)
     ax.set_yticks(range(n), [_cluster_label(table, int(c)) for c in wide.index], fontsize=7)
     fig.colorbar(im, ax=ax, fraction=0.04, label="résidu standardisé ajusté")
-    ax.set_title(f"Groupes sur- et sous-représentés par {_short(table.attrs.get('column', column), 30)}")
+    ax.set_title(
+        f"Groupes sur- et sous-représentés par {_short(table.attrs.get('column', column), 30)}"
+        + _of_how_many(table, column)
+    )
     fig.tight_layout()
     return fig
 
@@ -334,7 +354,8 @@ def representation_heatmap(table: pd.DataFrame, *, top: int = 30) -> Figure:
 def class_shares(table: pd.DataFrame, *, top: int = 12) -> Figure:
     """Stacked bars: what each class (or period) is made of, the share of its rows in each cluster.
 
-    One bar per class (at most :data:`MAX_COLUMNS_SHOWN`: the largest classes, or the latest periods),
+    One bar per class (at most :data:`MAX_COLUMNS_SHOWN`: the largest classes, or the latest periods, the
+    title then saying of how many),
     stacked from the ``top`` largest clusters, then the rows outside any group. Shares are of all the
     class's rows, so a bar falls short of 1 by the share of the clusters not shown.
 
@@ -372,7 +393,7 @@ def class_shares(table: pd.DataFrame, *, top: int = 12) -> Figure:
     )
     ax.set_ylabel("part des lignes")
     ax.legend(fontsize=7, bbox_to_anchor=(1.01, 1), loc="upper left")
-    ax.set_title(f"Composition par {_short(table.attrs.get('column', column), 30)}")
+    ax.set_title(f"Composition par {_short(table.attrs.get('column', column), 30)}" + _of_how_many(table, column))
     fig.tight_layout()
     return fig
 
@@ -381,7 +402,7 @@ def over_time_lines(table: pd.DataFrame, *, top: int = 10) -> Figure:
     """Lines: the number of rows of each of the ``top`` largest clusters in each period.
 
     Rows without a period (no date, or one that does not parse) and rows outside any group are left out;
-    at most the :data:`MAX_COLUMNS_SHOWN` latest periods are drawn.
+    at most the :data:`MAX_COLUMNS_SHOWN` latest periods are drawn (the title then says of how many).
 
     Parameters
     ----------
@@ -411,7 +432,7 @@ def over_time_lines(table: pd.DataFrame, *, top: int = 10) -> Figure:
     ax.set_ylabel("lignes")
     if len(wide):
         ax.legend(fontsize=7, bbox_to_anchor=(1.01, 1), loc="upper left")
-    ax.set_title("Groupes dans le temps")
+    ax.set_title("Groupes dans le temps" + _of_how_many(dated, "period"))
     fig.tight_layout()
     return fig
 

@@ -197,8 +197,11 @@ def guided_payload(inputs: ReportInputs) -> dict[str, Any]:
         out["themes"] = {**themes, "table": inputs.themes.to_dict(orient="records")}
     for table in inputs.breakdowns:
         a = table.attrs
-        if a.get("within"):
-            per_class = {k: nested_counts(part, "period") for k, part in table.groupby("class", sort=True)}
+        if a.get("within"):  # {class: {period: {cluster_id: count}}}, in one pass: there may be 100,000 classes
+            per_class: dict[str, dict[str, dict[str, int]]] = {}
+            for k, period, c, n in zip(table["class"], table["period"], table["cluster"], table["count"]):
+                if n:
+                    per_class.setdefault(str(k), {}).setdefault(str(period), {})[str(c)] = int(n)
             out.setdefault("over_time_by", {}).setdefault(a["column"], {})[a["within"]] = per_class
             continue
         key = "by" if a["kind"] == "class" else "over_time"
