@@ -390,12 +390,12 @@ def _cells(labels: np.ndarray, classes: Sequence[str], within: Sequence[str] | N
         empty = np.zeros(0)
         keys = ("cluster", "count", "class_total", "cluster_total", "expected", "residual", "p_value", "p_adjusted")
         return {"class": np.zeros(0, dtype=object), "within": np.zeros(0, dtype=object), **dict.fromkeys(keys, empty)}
-    cluster_ids, c_code = np.unique(labels, return_inverse=True)  # -1 first: the old crosstab's order
-    k_code, k_values = pd.factorize(pd.Series(list(classes), dtype=object), sort=True)
+    cluster_ids, c_code = np.unique(labels, return_inverse=True)  # -1 (outside any group) first
+    k_code, k_values = pd.factorize(_as_text(classes), sort=True)
     if within is None:
         g_code, g_values = np.zeros(n, dtype=np.int64), np.array([""], dtype=object)
     else:
-        g_code, g_values = pd.factorize(pd.Series(list(within), dtype=object), sort=True)
+        g_code, g_values = pd.factorize(_as_text(within), sort=True)
     n_groups = len(g_values)
     full_cells = pd.DataFrame({"g": g_code, "c": c_code, "k": k_code}).groupby(["g", "c", "k"], sort=True).size()
     cg, cc, ck = (full_cells.index.get_level_values(i).to_numpy(dtype=np.int64) for i in range(3))
@@ -453,7 +453,7 @@ def _cells(labels: np.ndarray, classes: Sequence[str], within: Sequence[str] | N
     steps = np.minimum(1.0, (m[g[order]] - rank) * p[order])
     p_adj[order] = pd.Series(steps).groupby(g[order]).cummax().to_numpy()
     listed = (count > 0) | (expected >= 1) | (p_adj < ALPHA)
-    ids, ri, ci, g = ids[listed], ri[listed], ci[listed], g[listed]
+    ri, ci = ri[listed], ci[listed]
     # the rows outside any group: counted, not tested
     out_ri, out_ci = row_of[~tested_cell], col_of[~tested_cell]
     nan = np.full(len(out_ri), np.nan)
@@ -476,6 +476,12 @@ def _cells(labels: np.ndarray, classes: Sequence[str], within: Sequence[str] | N
         "p_value": joined(p[listed], nan),
         "p_adjusted": joined(p_adj[listed], nan),
     }
+
+
+def _as_text(values: Sequence[Any]) -> pd.Series:
+    """Each class as text; a missing one is the class "" (an empty cell), never a row left out."""
+    series = pd.Series(list(values), dtype=object)
+    return series.where(series.notna(), "").astype(str)
 
 
 def _worth_computing(
@@ -542,7 +548,7 @@ def independence_test(labels: np.ndarray, classes: Sequence[str]) -> dict[str, A
     if len(labels) != len(classes):
         raise ConfigError(f"{len(classes)} class values for {len(labels)} rows: give one value per row.")
     tested = labels != OUTLIER
-    k_code = pd.factorize(pd.Series(list(classes), dtype=object))[0][tested]
+    k_code = pd.factorize(_as_text(classes))[0][tested]
     c_code = np.unique(labels[tested], return_inverse=True)[1]
     observed = pd.DataFrame({"c": c_code, "k": k_code}).groupby(["c", "k"]).size()
     rows, cols = np.bincount(c_code), np.bincount(k_code) if len(k_code) else np.zeros(0)
