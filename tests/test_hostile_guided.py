@@ -184,7 +184,7 @@ def test_a_local_cluster_uses_at_most_the_cores_and_listens_on_this_machine_only
         return {
             (c.laddr.ip, c.laddr.port)
             for p in processes
-            for c in p.net_connections(kind="inet")
+            for c in (p.net_connections if hasattr(p, "net_connections") else p.connections)(kind="inet")
             if c.status == psutil.CONN_LISTEN
         }
 
