@@ -12,6 +12,9 @@ Attributes
 READERS : tuple of str
     The file extensions :func:`read_table` reads, each also compressed (``.gz``, ``.bz2``, ``.xz``) or alone in
     a ``.zip``.
+MAX_INPUT_BYTES : int
+    The default limit on the bytes of one input file as read, after decompression (2 GB): a file beyond it is
+    refused before it is read whole (``--max-input-bytes`` on the command line).
 MAX_JSON_DEPTH : int
     How deeply :func:`load_json` lets arrays and objects nest (64): far more than any file flaucluster reads
     or writes needs, far less than what exhausts Python's stack.
@@ -32,6 +35,7 @@ import logging
 import lzma
 import os
 import re
+import stat
 import tempfile
 import textwrap
 import zipfile
@@ -60,11 +64,13 @@ __all__ = [
     "READERS",
     "ROW_STATUSES",
     "MAX_JSON_DEPTH",
+    "MAX_INPUT_BYTES",
     "InputError",
     "atomic_path",
     "atomic_paths",
     "default_cache_dir",
     "load_json",
+    "require_file",
     "read_table",
     "require_column",
     "row_status",
@@ -80,11 +86,13 @@ logger = logging.getLogger(__name__)
 UMASK = os.umask(0o022)  # read once (os.umask can only be read by setting it): new files honour it
 os.umask(UMASK)
 READERS = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".parquet", ".jsonl", ".ndjson", ".json")
-_DECOMPRESS = {".gz": gzip.decompress, ".bz2": bz2.decompress, ".xz": lzma.decompress}
+_DECOMPRESS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 _SEPARATORS = (";", ",", "\t", "|")
 _SNIFF_RECORDS = 50
 _HEADER_SEARCH = 20  # a title block above the header is at most this many lines
 MAX_JSON_DEPTH = 64
+MAX_INPUT_BYTES = 2_000_000_000
+_CHUNK = 1 << 20  # decompressed a megabyte at a time, so that a limit is noticed within a megabyte
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
@@ -159,6 +167,7 @@ def read_table(
     sep: str | None = None,
     header_row: int | None = None,
     columns: Sequence[str] = (),
+    max_bytes: int = MAX_INPUT_BYTES,
 ) -> pd.DataFrame:
     """Read a table into a DataFrame of the file's own columns, cells as written.
 
@@ -186,6 +195,10 @@ def read_table(
         lines that holds all of ``columns``.
     columns : sequence of str, default ()
         The columns the caller needs; they help find the separator and a header that sits below a title block.
+    max_bytes : int, default MAX_INPUT_BYTES
+        The most bytes the file may hold once decompressed (a compressed file is decompressed a megabyte at a
+        time and refused as soon as it passes the limit), and the most an XLSX workbook's parts may hold
+        unzipped.
 
     Returns
     -------
@@ -195,7 +208,8 @@ def read_table(
     Raises
     ------
     InputError
-        The file is missing, a folder, unreadable, of an unsupported type, empty, has a header but no data rows,
+        The file is missing, a folder, not a regular file (a device, a FIFO, a socket), larger than ``max_bytes``
+        (decompressed), unreadable, of an unsupported type, empty, has a header but no data rows,
         or content that does not match its extension; an option does not apply to its type; a line cannot be
         parsed.
 
@@ -204,15 +218,10 @@ def read_table(
     text_rows : The texts to embed, from the frame read here.
     """
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: file not found.")
-    if path.is_dir():
-        raise InputError(f"{path} is a folder; give the table file inside it (CSV, TSV, XLSX, Parquet or JSONL).")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
-    name, raw = _decompress(path, raw)
+    require_file(
+        path, folder_hint="give the table file inside it (CSV, TSV, XLSX, Parquet or JSONL)", max_bytes=max_bytes
+    )
+    name, raw = _decompress(path, max_bytes)
     suffix = Path(name).suffix.lower()
     if suffix not in READERS:
         raise InputError(
@@ -300,29 +309,130 @@ def _compatible(suffix: str, actual: str) -> bool:
     )
 
 
-def _decompress(path: Path, raw: bytes) -> tuple[str, bytes]:
+def require_file(
+    path: str | os.PathLike, *, option: str | None = None, folder_hint: str = "", max_bytes: int | None = None
+) -> int:
+    """Check that ``path`` is a regular file (and at most ``max_bytes`` long) before anything opens it.
+
+    ``/dev/zero`` never ends and opening a FIFO waits for a writer: :func:`os.stat` tells them apart from a file
+    without opening them.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file.
+    option : str, optional
+        The option that named it (``"--themes"``), for the message.
+    folder_hint : str, default ""
+        What to say when ``path`` is a folder (e.g. which file inside it to give).
+    max_bytes : int, optional
+        The largest size accepted (``None``: any).
+
+    Returns
+    -------
+    int
+        The file's size in bytes.
+
+    Raises
+    ------
+    InputError
+        ``path`` does not exist, is a folder, a device, a FIFO or a socket, cannot be examined, or is larger
+        than ``max_bytes``: one line naming it (and ``option``).
+    """
+    named = f"{option} {path}" if option else str(path)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise InputError(f"{named}: file not found.") from None
+    except OSError as exc:
+        raise InputError(f"{named}: cannot be read ({exc.strerror or exc}).") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{named} is a folder; {folder_hint or 'give a file'}.")
+    if not stat.S_ISREG(info.st_mode):
+        kind = (
+            "a device"
+            if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
+            else "a FIFO (named pipe)"
+            if stat.S_ISFIFO(info.st_mode)
+            else "a socket"
+            if stat.S_ISSOCK(info.st_mode)
+            else "not a regular file"
+        )
+        raise InputError(f"{named} is {kind}, not a regular file; save the data to a file and give that file.")
+    if max_bytes is not None and info.st_size > max_bytes:
+        raise InputError(
+            f"{named} is {_size(info.st_size)}, more than the limit of {_size(max_bytes)}; raise it with "
+            "--max-input-bytes if your machine has the memory, or split the file."
+        )
+    return info.st_size
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if n >= scale:
+            return f"{n / scale:.3g} {unit}"
+    return f"{n} bytes"
+
+
+def _too_big(path: Path, max_bytes: int, what: str = "decompressed") -> InputError:
+    return InputError(
+        f"{path}: more than {_size(max_bytes)} {what}, the limit (a decompression bomb?); raise it with "
+        "--max-input-bytes if the file is genuine and your machine has the memory."
+    )
+
+
+def _read_limited(path: Path, stream: Any, max_bytes: int) -> bytes:
+    """The bytes of ``stream``, read a megabyte at a time, refused as soon as they pass ``max_bytes``."""
+    out = io.BytesIO()
+    while chunk := stream.read(_CHUNK):
+        out.write(chunk)
+        if out.tell() > max_bytes:
+            raise _too_big(path, max_bytes)
+    return out.getvalue()
+
+
+def _decompress(path: Path, max_bytes: int = MAX_INPUT_BYTES) -> tuple[str, bytes]:
+    """The name of the table file and its bytes, decompressed in a streaming way within ``max_bytes``."""
     suffix = path.suffix.lower()
-    if suffix in _DECOMPRESS:
-        try:
-            return path.stem, _DECOMPRESS[suffix](raw)
-        except (OSError, EOFError, lzma.LZMAError, ValueError, zlib.error) as exc:
-            raise InputError(f"{path}: not a valid {suffix} file ({exc}).") from None
-    if suffix == ".zip":
-        try:
-            with zipfile.ZipFile(io.BytesIO(raw)) as zf:
-                members = [m for m in zf.namelist() if not m.endswith("/") and not m.startswith("__MACOSX/")]
-                tables = [m for m in members if Path(m).suffix.lower() in READERS]
-                if len(tables) != 1:
-                    listed = examples(members) or "nothing"
-                    raise InputError(
-                        f"{path}: a .zip must hold exactly one table file; it holds {listed}. "
-                        "Unzip it and give the file you mean."
-                    )
-                return tables[0], zf.read(tables[0])
-        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, zlib.error) as exc:
-            # RuntimeError: an encrypted member; NotImplementedError: an unknown compression
-            raise InputError(f"{path}: cannot be read as a .zip ({exc}); unzip it and give the table inside.") from None
-    return path.name, raw
+    try:
+        if suffix in _DECOMPRESS:
+            try:
+                with _DECOMPRESS[suffix](path, "rb") as stream:
+                    return path.stem, _read_limited(path, stream, max_bytes)
+            except InputError:
+                raise
+            except (EOFError, lzma.LZMAError, ValueError, zlib.error, gzip.BadGzipFile) as exc:
+                raise InputError(f"{path}: not a valid {suffix} file ({exc}).") from None
+            except OSError as exc:
+                if exc.errno is None:  # bz2 and gzip say a damaged file with a bare OSError
+                    raise InputError(f"{path}: not a valid {suffix} file ({exc}).") from None
+                raise
+        if suffix == ".zip":
+            return _unzip(path, max_bytes)
+        with open(path, "rb") as fh:
+            return path.name, _read_limited(path, fh, max_bytes)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+
+
+def _unzip(path: Path, max_bytes: int) -> tuple[str, bytes]:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = [m for m in zf.namelist() if not m.endswith("/") and not m.startswith("__MACOSX/")]
+            tables = [m for m in members if Path(m).suffix.lower() in READERS]
+            if len(tables) != 1:
+                listed = examples(members) or "nothing"
+                raise InputError(
+                    f"{path}: a .zip must hold exactly one table file; it holds {listed}. "
+                    "Unzip it and give the file you mean."
+                )
+            if zf.getinfo(tables[0]).file_size > max_bytes:  # what the archive says, checked again while reading
+                raise _too_big(path, max_bytes)
+            with zf.open(tables[0]) as stream:
+                return tables[0], _read_limited(path, stream, max_bytes)
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, EOFError) as exc:
+        # RuntimeError: an encrypted member; NotImplementedError: an unknown compression
+        raise InputError(f"{path}: cannot be read as a .zip ({exc}); unzip it and give the table inside.") from None
 
 
 def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str | None]:

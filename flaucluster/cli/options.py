@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..embed.base import DEVICES, PRECISIONS
+from ..io import MAX_INPUT_BYTES
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +62,22 @@ def separator(text: str) -> str:
     return value
 
 
+_UNITS = {"": 1, "b": 1, "k": 10**3, "kb": 10**3, "m": 10**6, "mb": 10**6, "g": 10**9, "gb": 10**9}
+
+
+def byte_size(text: str) -> int:
+    """``2GB``, ``500MB``, ``64kB`` or a number of bytes -> bytes (powers of 1000)."""
+    raw = text.strip().lower().replace(" ", "")
+    number = raw.rstrip("kmgb")
+    try:
+        value = int(float(number) * _UNITS[raw[len(number) :]])
+    except (ValueError, KeyError):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size: give e.g. 2GB, 500MB or 100000") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1 byte")
+    return value
+
+
 def add_input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "input",
@@ -89,6 +106,14 @@ def add_input_options(p: argparse.ArgumentParser) -> None:
         type=positive_int,
         default=None,
         help="line (CSV) or row (XLSX) of the header, from 1 (default: found, skipping a title block)",
+    )
+    g.add_argument(
+        "--max-input-bytes",
+        type=byte_size,
+        default=MAX_INPUT_BYTES,
+        metavar="SIZE",
+        help="refuse an input file larger than this once decompressed (a .gz is read a megabyte at a time and "
+        "stopped there), or a workbook whose parts unzip to more (default: 2GB; e.g. 500MB)",
     )
     g.add_argument(
         "--missing-values",
@@ -158,7 +183,13 @@ def read_rows(args: argparse.Namespace, *other_columns: str | None, client=None)
 
     def read(path) -> pd.DataFrame:
         table = read_table(
-            path, encoding=args.encoding, sheet=args.sheet, sep=args.sep, header_row=args.header_row, columns=needed
+            path,
+            encoding=args.encoding,
+            sheet=args.sheet,
+            sep=args.sep,
+            header_row=args.header_row,
+            columns=needed,
+            max_bytes=args.max_input_bytes,
         )
         for column in args.text_column:  # in every part: a part without one is named, not read as blank
             require_column(table, column, source=str(path))
