@@ -40,7 +40,7 @@ import tempfile
 import textwrap
 import zipfile
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
@@ -86,7 +86,7 @@ logger = logging.getLogger(__name__)
 UMASK = os.umask(0o022)  # read once (os.umask can only be read by setting it): new files honour it
 os.umask(UMASK)
 READERS = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".parquet", ".jsonl", ".ndjson", ".json")
-_DECOMPRESS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+_DECOMPRESS: dict[str, Callable[..., Any]] = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 _SEPARATORS = (";", ",", "\t", "|")
 _SNIFF_RECORDS = 50
 _HEADER_SEARCH = 20  # a title block above the header is at most this many lines
@@ -248,7 +248,7 @@ def read_table(
         if given is not None and not applies:
             raise InputError(f"{option} applies to {kinds} files, not to {path} ({suffix}); remove it.")
     if suffix in (".xlsx", ".xlsm", ".xls"):
-        df = _read_excel(path, raw, suffix, sheet, header_row, columns)
+        df = _read_excel(path, raw, suffix, sheet, header_row, columns, max_bytes)
     elif suffix == ".parquet":
         try:
             df = pd.read_parquet(io.BytesIO(raw))
@@ -774,9 +774,17 @@ def _read_json(path: Path, text: str) -> pd.DataFrame:
 
 
 def _read_excel(
-    path: Path, raw: bytes, suffix: str, sheet: str | int | None, header_row: int | None, columns: Sequence[str]
+    path: Path,
+    raw: bytes,
+    suffix: str,
+    sheet: str | int | None,
+    header_row: int | None,
+    columns: Sequence[str],
+    max_bytes: int = MAX_INPUT_BYTES,
 ) -> pd.DataFrame:
     engine = "xlrd" if suffix == ".xls" else "openpyxl"
+    if engine == "openpyxl":
+        _check_workbook_parts(path, raw, max_bytes)
     try:
         book = pd.ExcelFile(io.BytesIO(raw), engine=engine)
     except ImportError:
@@ -809,6 +817,8 @@ def _read_excel(
         raise InputError(
             f"{path}: no sheet {sheet!r}; its sheets are {', '.join(map(repr, names))}. Pass one of them with --sheet."
         )
+    if engine == "openpyxl":
+        _check_sheet_extent(path, book, chosen, max_bytes)
     try:
         grid = book.parse(chosen, header=None, dtype=object)
     except Exception as exc:  # a damaged sheet: openpyxl/xlrd raise several types
@@ -835,6 +845,52 @@ def _read_excel(
     body = grid.iloc[h + 1 :].reset_index(drop=True)
     body.columns = _unique(header)
     return body
+
+
+def _check_workbook_parts(path: Path, raw: bytes, max_bytes: int) -> None:
+    """Refuse a workbook whose parts (the shared strings, a sheet) unzip to more than ``max_bytes``, before any
+    is parsed: the sizes are those the archive states, and zipfile stops a part that unzips to more."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+            parts = zf.infolist()
+    except zipfile.BadZipFile:
+        return  # not a zip: the workbook reader says what is wrong with it
+    total = sum(p.file_size for p in parts)
+    if total > max_bytes:
+        largest = max(parts, key=lambda p: p.file_size)
+        raise InputError(
+            f"{path}: its parts unzip to {_size(total)} ({largest.filename}: {_size(largest.file_size)}), more than "
+            f"the limit of {_size(max_bytes)}; raise it with --max-input-bytes if the workbook is genuine."
+        )
+
+
+def _check_sheet_extent(path: Path, book: pd.ExcelFile, chosen: str, max_bytes: int) -> None:
+    """Refuse a sheet whose grid (last row x last column holding a cell) is too large for ``max_bytes``: the
+    reader makes every cell of the grid, so one cell in XFD1048576 means 17 billion. The extent is measured by
+    reading the sheet's rows as a stream (the dimension the file states may lie)."""
+    try:
+        ws = book.book[chosen]
+    except (AttributeError, KeyError):
+        return
+    if not hasattr(ws, "reset_dimensions"):
+        return
+    ws.reset_dimensions()
+    try:
+        ws.calculate_dimension(force=True)
+        rows, width = ws.max_row or 0, ws.max_column or 0
+    except Exception:  # an empty or damaged sheet: the reader says so
+        return
+    finally:
+        ws.reset_dimensions()
+    if rows * width > max_bytes // _CELL_BYTES:
+        raise InputError(
+            f"{path}: sheet {chosen!r} spans {rows:,} rows x {width:,} columns (its last cell is far from its "
+            f"first), more cells than the limit of {_size(max_bytes)} allows; delete the stray cells (Ctrl+End "
+            "in Excel shows the last one) or raise --max-input-bytes."
+        )
+
+
+_CELL_BYTES = 8  # what the reader holds at least for each cell of a sheet's grid, empty or not
 
 
 def _hidden_sheets(book: pd.ExcelFile) -> list[str]:
