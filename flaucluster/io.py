@@ -221,6 +221,24 @@ def read_table(
     require_file(
         path, folder_hint="give the table file inside it (CSV, TSV, XLSX, Parquet or JSONL)", max_bytes=max_bytes
     )
+    try:
+        return _read_table(path, encoding, sheet, sep, header_row, columns, max_bytes)
+    except MemoryError:  # the limit is more than this machine (or its ulimit) can hold: one line, not a traceback
+        raise InputError(
+            f"{path}: not enough memory to read it within --max-input-bytes {_size(max_bytes)}; give a lower limit "
+            "(e.g. --max-input-bytes 500MB) to be told at once, or split the file."
+        ) from None
+
+
+def _read_table(
+    path: Path,
+    encoding: str | None,
+    sheet: str | int | None,
+    sep: str | None,
+    header_row: int | None,
+    columns: Sequence[str],
+    max_bytes: int,
+) -> pd.DataFrame:
     name, raw = _decompress(path, max_bytes)
     suffix = Path(name).suffix.lower()
     if suffix not in READERS:
