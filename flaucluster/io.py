@@ -20,7 +20,7 @@ MAX_JSON_DEPTH : int
     or writes needs, far less than what exhausts Python's stack.
 ROW_STATUSES : tuple of str
     The values of the ``status`` column of :func:`text_rows`: ``"ok"``, and the reasons a row cannot be embedded
-    (``"missing"``, ``"empty"``, ``"not_text"``, ``"no_letters"``).
+    (``"missing"``, ``"empty"``, ``"not_text"``, ``"no_letters"``, ``"too_long"``).
 """
 
 from __future__ import annotations

@@ -237,3 +237,33 @@ def test_a_model_file_replaced_by_a_fifo_is_refused_without_waiting(fitted, tmp_
     os.mkfifo(folder / "documents.json")
     with pytest.raises(ModelFolderError, match="documents.json is not a regular file"):
         load_state(folder)
+
+
+# ---------------------------------------------------------------- one huge cell
+def test_a_cell_over_the_cap_is_kept_as_too_long_never_cut_nor_embedded():
+    import pandas as pd
+
+    from flaucluster.rows import ROW_STATUSES, text_rows
+
+    huge = "mot " * 300_000  # 1.2 million characters
+    df = pd.DataFrame({"title": ["Cuisine", "Long", "Vide"], "body": ["Les sauces", huge, None]})
+    rows = text_rows(df, ["title", "body"], max_cell_chars=1_000_000)
+    assert rows.status.tolist() == ["ok", "too_long", "ok"]
+    assert "too_long" in ROW_STATUSES
+    assert rows.loc[1, "clean"] == ""  # not embedded, not even its title alone
+    assert rows.loc[1, "text"] == "Long. " + huge.strip()  # kept whole, as written
+    assert "1,200,000 characters, more than the cap of 1,000,000" in rows.loc[1, "note"]
+    assert text_rows(df, ["title", "body"], max_cell_chars=2_000_000).status.tolist() == ["ok", "ok", "ok"]
+
+
+def test_the_cell_cap_is_an_option_of_cluster(tmp_path):
+    from flaucluster.cli import options
+
+    src = tmp_path / "in.csv"
+    src.write_text("text\nbonjour\n" + "a" * 5000 + "\n", encoding="utf-8")
+    parser = __import__("argparse").ArgumentParser()
+    options.add_input_options(parser)
+    args = parser.parse_args([str(src), "--text-column", "text", "--max-cell-chars", "1000"])
+    _, rows = options.read_rows(args)
+    assert rows.status.tolist() == ["ok", "too_long"]
+    assert "--max-cell-chars" in rows.loc[1, "note"]

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..embed.base import DEVICES, PRECISIONS
 from ..io import MAX_INPUT_BYTES
+from ..rows import MAX_CELL_CHARS
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +117,14 @@ def add_input_options(p: argparse.ArgumentParser) -> None:
         "stopped there), or a workbook whose parts unzip to more (default: 2GB; e.g. 500MB)",
     )
     g.add_argument(
+        "--max-cell-chars",
+        type=positive_int,
+        default=MAX_CELL_CHARS,
+        metavar="N",
+        help="a text cell longer than this is kept with status too_long, never cut nor embedded "
+        "(default: 1000000 characters)",
+    )
+    g.add_argument(
         "--missing-values",
         default=None,
         help="comma-separated cell values meaning 'no value' (default: NULL, N/A, #N/A, nan, None, ...); '' for none",
@@ -207,7 +216,12 @@ def read_rows(args: argparse.Namespace, *other_columns: str | None, client=None)
         logger.info("%d files read as one table: %s", len(parts), ", ".join(f"{p} ({n} rows)" for p, n in parts))
         df.attrs["parts"] = parts  # the run writes its assignments.parquet one file per input file
     rows = text_rows(
-        df, args.text_column, id_column=args.id_column, source=str(args.input), placeholders=placeholders(args)
+        df,
+        args.text_column,
+        id_column=args.id_column,
+        source=str(args.input),
+        placeholders=placeholders(args),
+        max_cell_chars=args.max_cell_chars,
     )
     return df, rows
 
