@@ -268,6 +268,7 @@ def _read_table(
     if suffix in (".xlsx", ".xlsm", ".xls"):
         df = _read_excel(path, raw, suffix, sheet, header_row, columns, max_bytes)
     elif suffix == ".parquet":
+        _check_parquet_size(path, raw, max_bytes)
         try:
             df = pd.read_parquet(io.BytesIO(raw))
         except Exception as exc:  # pyarrow raises several types for a damaged file
@@ -287,6 +288,20 @@ def _read_table(
         names = examples([repr(textwrap.shorten(str(c), 60, placeholder="…")) for c in df.columns])
         raise EmptyTableError(f"{path}: has a header ({names}) but no data rows.")
     return df
+
+
+def _check_parquet_size(path: Path, raw: bytes, max_bytes: int) -> None:
+    """Refuse a Parquet file whose row groups say they decompress to more than ``max_bytes``, before reading
+    them (its columns are compressed inside the file)."""
+    try:
+        import pyarrow.parquet as pq
+
+        meta = pq.ParquetFile(io.BytesIO(raw)).metadata
+        total = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    except Exception:  # not readable: pandas says why below
+        return
+    if total > max_bytes:
+        raise _too_big(path, max_bytes)
 
 
 def _binary_as_text(df: pd.DataFrame, path: Path) -> pd.DataFrame:

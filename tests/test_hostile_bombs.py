@@ -267,3 +267,14 @@ def test_the_cell_cap_is_an_option_of_cluster(tmp_path):
     _, rows = options.read_rows(args)
     assert rows.status.tolist() == ["ok", "too_long"]
     assert "--max-cell-chars" in rows.loc[1, "note"]
+
+
+def test_a_parquet_file_that_decompresses_past_the_limit_is_refused_before_it_is_read(tmp_path):
+    import pandas as pd
+
+    path = tmp_path / "zeros.parquet"
+    pd.DataFrame({"text": ["0" * 1000 + str(i) for i in range(20_000)]}).to_parquet(path, compression="zstd")
+    assert path.stat().st_size < 2 * MB  # 20 MB of text, compressed
+    with pytest.raises(InputError, match="more than 10 MB decompressed"):
+        read_table(path, max_bytes=10 * MB)
+    assert len(read_table(path, max_bytes=100 * MB)) == 20_000
