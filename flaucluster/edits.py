@@ -36,8 +36,8 @@ from typing import Any
 import numpy as np
 
 from .cluster import OUTLIER
-from .errors import ConfigError
-from .io import load_json
+from .errors import ConfigError, InputError
+from .io import load_json, require_file
 from .label import Topic
 
 __all__ = ["FORMAT", "EditError", "read"]
@@ -50,6 +50,7 @@ OPS = {  # op -> (required keys, optional keys)
     "split": ({"cluster"}, {"k"}),
     "unassign": (set(), {"ids", "rows"}),
 }
+_MAX_BYTES = 100_000_000  # an edits file is a few kB; a hundred MB is not one
 MAX_NAME = 200  # characters: a name is a label on a map, not a description
 
 
@@ -146,7 +147,11 @@ def read(source: str | os.PathLike | Mapping[str, Any]) -> list[dict[str, Any]]:
     if not isinstance(source, Mapping):
         where = str(source)
         try:
+            if os.path.exists(source):  # a device or a FIFO is refused before it is opened
+                require_file(source, max_bytes=_MAX_BYTES)
             source = load_json(Path(source).read_text(encoding="utf-8"))
+        except InputError as exc:
+            raise EditError(str(exc)) from None
         except FileNotFoundError:
             raise EditError(
                 f'{where}: no such file; give the JSON file of edits ("download edits" in map.html).'

@@ -12,12 +12,15 @@ Attributes
 READERS : tuple of str
     The file extensions :func:`read_table` reads, each also compressed (``.gz``, ``.bz2``, ``.xz``) or alone in
     a ``.zip``.
+MAX_INPUT_BYTES : int
+    The default limit on the bytes of one input file as read, after decompression (2 GB): a file beyond it is
+    refused before it is read whole (``--max-input-bytes`` on the command line).
 MAX_JSON_DEPTH : int
     How deeply :func:`load_json` lets arrays and objects nest (64): far more than any file flaucluster reads
     or writes needs, far less than what exhausts Python's stack.
 ROW_STATUSES : tuple of str
     The values of the ``status`` column of :func:`text_rows`: ``"ok"``, and the reasons a row cannot be embedded
-    (``"missing"``, ``"empty"``, ``"not_text"``, ``"no_letters"``).
+    (``"missing"``, ``"empty"``, ``"not_text"``, ``"no_letters"``, ``"too_long"``).
 """
 
 from __future__ import annotations
@@ -32,11 +35,12 @@ import logging
 import lzma
 import os
 import re
+import stat
 import tempfile
 import textwrap
 import zipfile
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
@@ -60,11 +64,13 @@ __all__ = [
     "READERS",
     "ROW_STATUSES",
     "MAX_JSON_DEPTH",
+    "MAX_INPUT_BYTES",
     "InputError",
     "atomic_path",
     "atomic_paths",
     "default_cache_dir",
     "load_json",
+    "require_file",
     "read_table",
     "require_column",
     "row_status",
@@ -80,11 +86,13 @@ logger = logging.getLogger(__name__)
 UMASK = os.umask(0o022)  # read once (os.umask can only be read by setting it): new files honour it
 os.umask(UMASK)
 READERS = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".parquet", ".jsonl", ".ndjson", ".json")
-_DECOMPRESS = {".gz": gzip.decompress, ".bz2": bz2.decompress, ".xz": lzma.decompress}
+_DECOMPRESS: dict[str, Callable[..., Any]] = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 _SEPARATORS = (";", ",", "\t", "|")
 _SNIFF_RECORDS = 50
 _HEADER_SEARCH = 20  # a title block above the header is at most this many lines
 MAX_JSON_DEPTH = 64
+MAX_INPUT_BYTES = 2_000_000_000
+_CHUNK = 1 << 20  # decompressed a megabyte at a time, so that a limit is noticed within a megabyte
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
@@ -159,6 +167,7 @@ def read_table(
     sep: str | None = None,
     header_row: int | None = None,
     columns: Sequence[str] = (),
+    max_bytes: int = MAX_INPUT_BYTES,
 ) -> pd.DataFrame:
     """Read a table into a DataFrame of the file's own columns, cells as written.
 
@@ -186,6 +195,10 @@ def read_table(
         lines that holds all of ``columns``.
     columns : sequence of str, default ()
         The columns the caller needs; they help find the separator and a header that sits below a title block.
+    max_bytes : int, default MAX_INPUT_BYTES
+        The most bytes the file may hold once decompressed (a compressed file is decompressed a megabyte at a
+        time and refused as soon as it passes the limit), and the most an XLSX workbook's parts may hold
+        unzipped.
 
     Returns
     -------
@@ -195,7 +208,8 @@ def read_table(
     Raises
     ------
     InputError
-        The file is missing, a folder, unreadable, of an unsupported type, empty, has a header but no data rows,
+        The file is missing, a folder, not a regular file (a device, a FIFO, a socket), larger than ``max_bytes``
+        (decompressed), unreadable, of an unsupported type, empty, has a header but no data rows,
         or content that does not match its extension; an option does not apply to its type; a line cannot be
         parsed.
 
@@ -204,15 +218,28 @@ def read_table(
     text_rows : The texts to embed, from the frame read here.
     """
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: file not found.")
-    if path.is_dir():
-        raise InputError(f"{path} is a folder; give the table file inside it (CSV, TSV, XLSX, Parquet or JSONL).")
+    require_file(
+        path, folder_hint="give the table file inside it (CSV, TSV, XLSX, Parquet or JSONL)", max_bytes=max_bytes
+    )
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
-    name, raw = _decompress(path, raw)
+        return _read_table(path, encoding, sheet, sep, header_row, columns, max_bytes)
+    except MemoryError:  # the limit is more than this machine (or its ulimit) can hold: one line, not a traceback
+        raise InputError(
+            f"{path}: not enough memory to read it within --max-input-bytes {_size(max_bytes)}; give a lower limit "
+            "(e.g. --max-input-bytes 500MB) to be told at once, or split the file."
+        ) from None
+
+
+def _read_table(
+    path: Path,
+    encoding: str | None,
+    sheet: str | int | None,
+    sep: str | None,
+    header_row: int | None,
+    columns: Sequence[str],
+    max_bytes: int,
+) -> pd.DataFrame:
+    name, raw = _decompress(path, max_bytes)
     suffix = Path(name).suffix.lower()
     if suffix not in READERS:
         raise InputError(
@@ -239,8 +266,9 @@ def read_table(
         if given is not None and not applies:
             raise InputError(f"{option} applies to {kinds} files, not to {path} ({suffix}); remove it.")
     if suffix in (".xlsx", ".xlsm", ".xls"):
-        df = _read_excel(path, raw, suffix, sheet, header_row, columns)
+        df = _read_excel(path, raw, suffix, sheet, header_row, columns, max_bytes)
     elif suffix == ".parquet":
+        _check_parquet_size(path, raw, max_bytes)
         try:
             df = pd.read_parquet(io.BytesIO(raw))
         except Exception as exc:  # pyarrow raises several types for a damaged file
@@ -260,6 +288,20 @@ def read_table(
         names = examples([repr(textwrap.shorten(str(c), 60, placeholder="…")) for c in df.columns])
         raise EmptyTableError(f"{path}: has a header ({names}) but no data rows.")
     return df
+
+
+def _check_parquet_size(path: Path, raw: bytes, max_bytes: int) -> None:
+    """Refuse a Parquet file whose row groups say they decompress to more than ``max_bytes``, before reading
+    them (its columns are compressed inside the file)."""
+    try:
+        import pyarrow.parquet as pq
+
+        meta = pq.ParquetFile(io.BytesIO(raw)).metadata
+        total = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    except Exception:  # not readable: pandas says why below
+        return
+    if total > max_bytes:
+        raise _too_big(path, max_bytes)
 
 
 def _binary_as_text(df: pd.DataFrame, path: Path) -> pd.DataFrame:
@@ -300,29 +342,130 @@ def _compatible(suffix: str, actual: str) -> bool:
     )
 
 
-def _decompress(path: Path, raw: bytes) -> tuple[str, bytes]:
+def require_file(
+    path: str | os.PathLike, *, option: str | None = None, folder_hint: str = "", max_bytes: int | None = None
+) -> int:
+    """Check that ``path`` is a regular file (and at most ``max_bytes`` long) before anything opens it.
+
+    ``/dev/zero`` never ends and opening a FIFO waits for a writer: :func:`os.stat` tells them apart from a file
+    without opening them.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file.
+    option : str, optional
+        The option that named it (``"--themes"``), for the message.
+    folder_hint : str, default ""
+        What to say when ``path`` is a folder (e.g. which file inside it to give).
+    max_bytes : int, optional
+        The largest size accepted (``None``: any).
+
+    Returns
+    -------
+    int
+        The file's size in bytes.
+
+    Raises
+    ------
+    InputError
+        ``path`` does not exist, is a folder, a device, a FIFO or a socket, cannot be examined, or is larger
+        than ``max_bytes``: one line naming it (and ``option``).
+    """
+    named = f"{option} {path}" if option else str(path)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise InputError(f"{named}: file not found.") from None
+    except OSError as exc:
+        raise InputError(f"{named}: cannot be read ({exc.strerror or exc}).") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{named} is a folder; {folder_hint or 'give a file'}.")
+    if not stat.S_ISREG(info.st_mode):
+        kind = (
+            "a device"
+            if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
+            else "a FIFO (named pipe)"
+            if stat.S_ISFIFO(info.st_mode)
+            else "a socket"
+            if stat.S_ISSOCK(info.st_mode)
+            else "not a regular file"
+        )
+        raise InputError(f"{named} is {kind}, not a regular file; save the data to a file and give that file.")
+    if max_bytes is not None and info.st_size > max_bytes:
+        raise InputError(
+            f"{named} is {_size(info.st_size)}, more than the limit of {_size(max_bytes)}; raise it with "
+            "--max-input-bytes if your machine has the memory, or split the file."
+        )
+    return info.st_size
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if n >= scale:
+            return f"{n / scale:.3g} {unit}"
+    return f"{n} bytes"
+
+
+def _too_big(path: Path, max_bytes: int, what: str = "decompressed") -> InputError:
+    return InputError(
+        f"{path}: more than {_size(max_bytes)} {what}, the limit (a decompression bomb?); raise it with "
+        "--max-input-bytes if the file is genuine and your machine has the memory."
+    )
+
+
+def _read_limited(path: Path, stream: Any, max_bytes: int) -> bytes:
+    """The bytes of ``stream``, read a megabyte at a time, refused as soon as they pass ``max_bytes``."""
+    out = io.BytesIO()
+    while chunk := stream.read(_CHUNK):
+        out.write(chunk)
+        if out.tell() > max_bytes:
+            raise _too_big(path, max_bytes)
+    return out.getvalue()
+
+
+def _decompress(path: Path, max_bytes: int = MAX_INPUT_BYTES) -> tuple[str, bytes]:
+    """The name of the table file and its bytes, decompressed in a streaming way within ``max_bytes``."""
     suffix = path.suffix.lower()
-    if suffix in _DECOMPRESS:
-        try:
-            return path.stem, _DECOMPRESS[suffix](raw)
-        except (OSError, EOFError, lzma.LZMAError, ValueError, zlib.error) as exc:
-            raise InputError(f"{path}: not a valid {suffix} file ({exc}).") from None
-    if suffix == ".zip":
-        try:
-            with zipfile.ZipFile(io.BytesIO(raw)) as zf:
-                members = [m for m in zf.namelist() if not m.endswith("/") and not m.startswith("__MACOSX/")]
-                tables = [m for m in members if Path(m).suffix.lower() in READERS]
-                if len(tables) != 1:
-                    listed = examples(members) or "nothing"
-                    raise InputError(
-                        f"{path}: a .zip must hold exactly one table file; it holds {listed}. "
-                        "Unzip it and give the file you mean."
-                    )
-                return tables[0], zf.read(tables[0])
-        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, zlib.error) as exc:
-            # RuntimeError: an encrypted member; NotImplementedError: an unknown compression
-            raise InputError(f"{path}: cannot be read as a .zip ({exc}); unzip it and give the table inside.") from None
-    return path.name, raw
+    try:
+        if suffix in _DECOMPRESS:
+            try:
+                with _DECOMPRESS[suffix](path, "rb") as stream:
+                    return path.stem, _read_limited(path, stream, max_bytes)
+            except InputError:
+                raise
+            except (EOFError, lzma.LZMAError, ValueError, zlib.error, gzip.BadGzipFile) as exc:
+                raise InputError(f"{path}: not a valid {suffix} file ({exc}).") from None
+            except OSError as exc:
+                if exc.errno is None:  # bz2 and gzip say a damaged file with a bare OSError
+                    raise InputError(f"{path}: not a valid {suffix} file ({exc}).") from None
+                raise
+        if suffix == ".zip":
+            return _unzip(path, max_bytes)
+        with open(path, "rb") as fh:
+            return path.name, _read_limited(path, fh, max_bytes)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+
+
+def _unzip(path: Path, max_bytes: int) -> tuple[str, bytes]:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = [m for m in zf.namelist() if not m.endswith("/") and not m.startswith("__MACOSX/")]
+            tables = [m for m in members if Path(m).suffix.lower() in READERS]
+            if len(tables) != 1:
+                listed = examples(members) or "nothing"
+                raise InputError(
+                    f"{path}: a .zip must hold exactly one table file; it holds {listed}. "
+                    "Unzip it and give the file you mean."
+                )
+            if zf.getinfo(tables[0]).file_size > max_bytes:  # what the archive says, checked again while reading
+                raise _too_big(path, max_bytes)
+            with zf.open(tables[0]) as stream:
+                return tables[0], _read_limited(path, stream, max_bytes)
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, EOFError) as exc:
+        # RuntimeError: an encrypted member; NotImplementedError: an unknown compression
+        raise InputError(f"{path}: cannot be read as a .zip ({exc}); unzip it and give the table inside.") from None
 
 
 def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str | None]:
@@ -664,9 +807,17 @@ def _read_json(path: Path, text: str) -> pd.DataFrame:
 
 
 def _read_excel(
-    path: Path, raw: bytes, suffix: str, sheet: str | int | None, header_row: int | None, columns: Sequence[str]
+    path: Path,
+    raw: bytes,
+    suffix: str,
+    sheet: str | int | None,
+    header_row: int | None,
+    columns: Sequence[str],
+    max_bytes: int = MAX_INPUT_BYTES,
 ) -> pd.DataFrame:
     engine = "xlrd" if suffix == ".xls" else "openpyxl"
+    if engine == "openpyxl":
+        _check_workbook_parts(path, raw, max_bytes)
     try:
         book = pd.ExcelFile(io.BytesIO(raw), engine=engine)
     except ImportError:
@@ -699,6 +850,8 @@ def _read_excel(
         raise InputError(
             f"{path}: no sheet {sheet!r}; its sheets are {', '.join(map(repr, names))}. Pass one of them with --sheet."
         )
+    if engine == "openpyxl":
+        _check_sheet_extent(path, book, chosen, max_bytes)
     try:
         grid = book.parse(chosen, header=None, dtype=object)
     except Exception as exc:  # a damaged sheet: openpyxl/xlrd raise several types
@@ -725,6 +878,52 @@ def _read_excel(
     body = grid.iloc[h + 1 :].reset_index(drop=True)
     body.columns = _unique(header)
     return body
+
+
+def _check_workbook_parts(path: Path, raw: bytes, max_bytes: int) -> None:
+    """Refuse a workbook whose parts (the shared strings, a sheet) unzip to more than ``max_bytes``, before any
+    is parsed: the sizes are those the archive states, and zipfile stops a part that unzips to more."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+            parts = zf.infolist()
+    except zipfile.BadZipFile:
+        return  # not a zip: the workbook reader says what is wrong with it
+    total = sum(p.file_size for p in parts)
+    if total > max_bytes:
+        largest = max(parts, key=lambda p: p.file_size)
+        raise InputError(
+            f"{path}: its parts unzip to {_size(total)} ({largest.filename}: {_size(largest.file_size)}), more than "
+            f"the limit of {_size(max_bytes)}; raise it with --max-input-bytes if the workbook is genuine."
+        )
+
+
+def _check_sheet_extent(path: Path, book: pd.ExcelFile, chosen: str, max_bytes: int) -> None:
+    """Refuse a sheet whose grid (last row x last column holding a cell) is too large for ``max_bytes``: the
+    reader makes every cell of the grid, so one cell in XFD1048576 means 17 billion. The extent is measured by
+    reading the sheet's rows as a stream (the dimension the file states may lie)."""
+    try:
+        ws = book.book[chosen]
+    except (AttributeError, KeyError):
+        return
+    if not hasattr(ws, "reset_dimensions"):
+        return
+    ws.reset_dimensions()
+    try:
+        ws.calculate_dimension(force=True)
+        rows, width = ws.max_row or 0, ws.max_column or 0
+    except Exception:  # an empty or damaged sheet: the reader says so
+        return
+    finally:
+        ws.reset_dimensions()
+    if rows * width > max_bytes // _CELL_BYTES:
+        raise InputError(
+            f"{path}: sheet {chosen!r} spans {rows:,} rows x {width:,} columns (its last cell is far from its "
+            f"first), more cells than the limit of {_size(max_bytes)} allows; delete the stray cells (Ctrl+End "
+            "in Excel shows the last one) or raise --max-input-bytes."
+        )
+
+
+_CELL_BYTES = 8  # what the reader holds at least for each cell of a sheet's grid, empty or not
 
 
 def _hidden_sheets(book: pd.ExcelFile) -> list[str]:

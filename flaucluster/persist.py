@@ -31,7 +31,7 @@ from .cluster import OUTLIER
 from .compare import FREQS, Guide
 from .edits import EditError, History, document, read, start
 from .errors import ConfigError, InputError, ModelFolderError
-from .io import atomic_path, load_json, write_json
+from .io import atomic_path, load_json, require_file, write_json
 from .label import Topic
 from .rows import ROW_STATUSES
 from .runfolder import package_versions, staged, verify
@@ -144,7 +144,59 @@ def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+_DEFLATE_RATIO = 1032  # the most deflate can shrink data: a member said to unzip to more is lying
+
+
+def _check_npz(folder: Path, path: Path) -> None:
+    """Refuse, before numpy allocates anything, an ``.npz`` whose arrays' headers claim more bytes than their
+    members hold (numpy makes the whole array first, then fills it), or members said to unzip to more than
+    their compressed bytes can."""
+    size = _regular(folder, path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for member in zf.infolist():
+                stored = member.compress_size if member.compress_type != zipfile.ZIP_STORED else size
+                if member.file_size > max(stored, 1) * _DEFLATE_RATIO or (
+                    member.compress_type == zipfile.ZIP_STORED and member.file_size > size
+                ):
+                    raise ModelFolderError(
+                        f"{folder}: arrays.npz member {member.filename} claims {member.file_size:,} bytes from "
+                        f"{member.compress_size:,} on disk; the file is damaged or forged."
+                    )
+                if not member.filename.endswith(".npy"):
+                    continue
+                with zf.open(member) as fh:
+                    version = np.lib.format.read_magic(fh)
+                    if version == (1, 0):
+                        shape, _, dtype = np.lib.format.read_array_header_1_0(fh)
+                    else:  # 2.0 (a header over 64 kB); 3.0, which flaucluster never writes, fails here
+                        shape, _, dtype = np.lib.format.read_array_header_2_0(fh)
+                    header = fh.tell()
+                claimed = int(np.prod(shape, dtype=object)) * dtype.itemsize
+                if header + claimed > member.file_size:
+                    raise ModelFolderError(
+                        f"{folder}: arrays.npz[{member.filename.removesuffix('.npy')!r}] claims shape {shape} "
+                        f"({claimed:,} bytes) in a member of {member.file_size:,} bytes; the file is damaged or "
+                        "forged (nothing was allocated). Run cluster again to make the model."
+                    )
+    except ModelFolderError:
+        raise
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError) as exc:
+        raise ModelFolderError(f"{folder}: arrays.npz is not a readable numpy archive ({exc}).") from None
+
+
+def _regular(folder: Path, path: Path) -> int:
+    """The size of ``path``, a regular file (a device or a FIFO in a model folder is refused before opening)."""
+    try:
+        return require_file(path)
+    except InputError as exc:
+        if "file not found" in str(exc):
+            raise ModelFolderError(f"{folder}: {path.name} is missing; the folder is incomplete.") from None
+        raise ModelFolderError(f"{folder}: {exc}") from None
+
+
 def _read_json(folder: Path, name: str) -> Any:
+    _regular(folder, folder / name)
     try:
         return load_json((folder / name).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -201,6 +253,7 @@ def _read(folder: Path, meta: dict) -> FittedState:
     bad_status = set(status) - set(ROW_STATUSES)
     if bad_status:
         raise ModelFolderError(f"{folder}: documents.json has unknown row statuses {sorted(bad_status)}.")
+    _check_npz(folder, folder / "arrays.npz")
     with np.load(folder / "arrays.npz", allow_pickle=False) as z:
         missing = [a for a in ARRAYS if a not in z.files]
         if missing:

@@ -3,7 +3,8 @@
 Each row keeps the text as written (``text``, what every export shows) and gets the text the
 models see (``clean``): HTML converted to text, control characters and broken Unicode replaced,
 Unicode composed (NFC). A row that cannot be embedded is never dropped: its ``status`` says why
-(``missing``, ``empty``, ``not_text``, ``no_letters``), and ``note`` lists what cleaning changed.
+(``missing``, ``empty``, ``not_text``, ``no_letters``, ``too_long``: longer than ``MAX_CELL_CHARS``, one
+million characters unless told), and ``note`` lists what cleaning changed.
 """
 
 from __future__ import annotations
@@ -28,7 +29,10 @@ from .errors import InputError
 
 logger = logging.getLogger(__name__)
 
-ROW_STATUSES = ("ok", "missing", "empty", "not_text", "no_letters")
+ROW_STATUSES = ("ok", "missing", "empty", "not_text", "no_letters", "too_long")
+# a cell longer than this is kept but never cleaned nor embedded: a page of text is ~3,000 characters, and
+# a 50 MB cell took 4.7 GB and ended in MemoryError
+MAX_CELL_CHARS = 1_000_000
 # What spreadsheets and databases write for "no value"; compared case-insensitively, after trimming.
 PLACEHOLDERS = (
     "null",
@@ -242,13 +246,22 @@ def clean_text(text: str) -> tuple[str, list[str]]:
     return text.strip(), notes
 
 
-def normalise_cells(values: Sequence[Any], placeholders: Iterable[str] = PLACEHOLDERS) -> Cells:
-    """:class:`Cells` for one column of values (the one normalisation every path uses)."""
+def normalise_cells(
+    values: Sequence[Any], placeholders: Iterable[str] = PLACEHOLDERS, max_chars: int = MAX_CELL_CHARS
+) -> Cells:
+    """:class:`Cells` for one column of values (the one normalisation every path uses); a text longer than
+    ``max_chars`` is ``"too_long"``, its length in its note."""
     lowered = _lowered(placeholders)
     out = Cells([], [], [], [])
     for value in values:
         text = cell_text(value)
         status = _status(value, text, lowered)
+        if status == "ok" and len(text) > max_chars:
+            out.text.append(text)
+            out.clean.append("")
+            out.status.append("too_long")
+            out.note.append(f"{len(text):,} characters, more than the cap of {max_chars:,} (--max-cell-chars)")
+            continue
         clean, notes = clean_text(text) if status == "ok" else (text.strip(), [])
         if "\ufffd" in text:  # a lone surrogate replaced here or by the reader, or a byte lost before us
             notes.insert(0, "invalid_unicode")
@@ -277,11 +290,13 @@ def join_cells(columns: Sequence[Cells]) -> Cells:
     for parts in zip(*(zip(*c) for c in columns)):  # per row: one (text, clean, status, note) per column
         written = [p[0].strip() for p in parts if p[0].strip()]
         out.text.append(_join(written) if written else "")
-        usable = [p[1] for p in parts if p[2] == "ok"]
-        out.clean.append(_join(usable) if usable else "")
-        # unusable: the most telling reason, an empty or non-text cell rather than "missing"
         reasons = [p[2] for p in parts]
-        out.status.append("ok" if usable else next((r for r in reasons if r != "missing"), "missing"))
+        # a row with a too-long part is not embedded in part: the model would see less than the row holds
+        usable = [p[1] for p in parts if p[2] == "ok"] if "too_long" not in reasons else []
+        out.clean.append(_join(usable) if usable else "")
+        # unusable: the most telling reason, a too-long, empty or non-text cell rather than "missing"
+        telling = "too_long" if "too_long" in reasons else next((r for r in reasons if r != "missing"), "missing")
+        out.status.append("ok" if usable else telling)
         out.note.append("; ".join(dict.fromkeys(n for p in parts for n in p[3].split("; ") if n)))
     return out
 
@@ -374,6 +389,7 @@ def text_rows(
     id_column: str | None = None,
     source: str = "input",
     placeholders: Iterable[str] | None = None,
+    max_cell_chars: int = MAX_CELL_CHARS,
 ) -> pd.DataFrame:
     """Give the texts to embed of a table: one row per input row, in input order, none dropped.
 
@@ -393,6 +409,9 @@ def text_rows(
         What the table is (a file name), for messages.
     placeholders : iterable of str, optional
         What counts as "no value" (see :func:`row_status`); ``None``: ``PLACEHOLDERS``.
+    max_cell_chars : int, default MAX_CELL_CHARS
+        The longest text a cell may hold to be embedded (1,000,000 characters): a longer one keeps its row, with
+        the status ``"too_long"`` and its length in the note, never cut nor embedded.
 
     Returns
     -------
@@ -418,7 +437,7 @@ def text_rows(
     for column in columns:
         _refuse_not_text(df[column], column, source)
     placeholders = PLACEHOLDERS if placeholders is None else placeholders
-    cells = join_cells([normalise_cells(df[c].tolist(), placeholders) for c in columns])
+    cells = join_cells([normalise_cells(df[c].tolist(), placeholders, max_cell_chars) for c in columns])
     rows = pd.DataFrame(
         {
             "row": range(1, len(df) + 1),

@@ -229,7 +229,8 @@ def verify(folder: str | os.PathLike, kind: str | None = None) -> dict:
             raise ModelFolderError(f"{path} is damaged (entry {name!r}); run `flaucluster cluster` again.")
         p = folder / name
         if not p.is_file():
-            raise ModelFolderError(f"{folder}: {name} is missing (listed in {MANIFEST}); the folder is incomplete.")
+            what = "is not a regular file (a device, FIFO or folder)" if p.exists() else "is missing"
+            raise ModelFolderError(f"{folder}: {name} {what} (listed in {MANIFEST}); the folder is incomplete.")
         if p.stat().st_size != entry.get("bytes") or _sha256(p) != entry.get("sha256"):
             raise ModelFolderError(
                 f"{folder}: {name} was changed after flaucluster wrote it (size or SHA-256 "

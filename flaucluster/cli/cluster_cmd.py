@@ -276,8 +276,10 @@ def _run(args: argparse.Namespace, client, helper: Helper | None) -> int:
             )
     themes = None
     if args.themes is not None:
+        from ..io import require_file
         from ..themes import read_themes
 
+        require_file(args.themes, option="--themes")  # /dev/zero or a FIFO: refused before it is opened
         themes = read_themes(args.themes)  # read once, before any work: a bad themes file fails at once
     model = model_from_args(args, client, themes)
     if args.freq != "year" and not args.time:

@@ -10,6 +10,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..embed.base import DEVICES, PRECISIONS
+from ..io import MAX_INPUT_BYTES
+from ..rows import MAX_CELL_CHARS
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +63,22 @@ def separator(text: str) -> str:
     return value
 
 
+_UNITS = {"": 1, "b": 1, "k": 10**3, "kb": 10**3, "m": 10**6, "mb": 10**6, "g": 10**9, "gb": 10**9}
+
+
+def byte_size(text: str) -> int:
+    """``2GB``, ``500MB``, ``64kB`` or a number of bytes -> bytes (powers of 1000)."""
+    raw = text.strip().lower().replace(" ", "")
+    number = raw.rstrip("kmgb")
+    try:
+        value = int(float(number) * _UNITS[raw[len(number) :]])
+    except (ValueError, KeyError):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size: give e.g. 2GB, 500MB or 100000") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1 byte")
+    return value
+
+
 def add_input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "input",
@@ -89,6 +107,22 @@ def add_input_options(p: argparse.ArgumentParser) -> None:
         type=positive_int,
         default=None,
         help="line (CSV) or row (XLSX) of the header, from 1 (default: found, skipping a title block)",
+    )
+    g.add_argument(
+        "--max-input-bytes",
+        type=byte_size,
+        default=MAX_INPUT_BYTES,
+        metavar="SIZE",
+        help="refuse an input file larger than this once decompressed (a .gz is read a megabyte at a time and "
+        "stopped there), or a workbook whose parts unzip to more (default: 2GB; e.g. 500MB)",
+    )
+    g.add_argument(
+        "--max-cell-chars",
+        type=positive_int,
+        default=MAX_CELL_CHARS,
+        metavar="N",
+        help="a text cell longer than this is kept with status too_long, never cut nor embedded "
+        "(default: 1000000 characters)",
     )
     g.add_argument(
         "--missing-values",
@@ -158,7 +192,13 @@ def read_rows(args: argparse.Namespace, *other_columns: str | None, client=None)
 
     def read(path) -> pd.DataFrame:
         table = read_table(
-            path, encoding=args.encoding, sheet=args.sheet, sep=args.sep, header_row=args.header_row, columns=needed
+            path,
+            encoding=args.encoding,
+            sheet=args.sheet,
+            sep=args.sep,
+            header_row=args.header_row,
+            columns=needed,
+            max_bytes=args.max_input_bytes,
         )
         for column in args.text_column:  # in every part: a part without one is named, not read as blank
             require_column(table, column, source=str(path))
@@ -176,7 +216,12 @@ def read_rows(args: argparse.Namespace, *other_columns: str | None, client=None)
         logger.info("%d files read as one table: %s", len(parts), ", ".join(f"{p} ({n} rows)" for p, n in parts))
         df.attrs["parts"] = parts  # the run writes its assignments.parquet one file per input file
     rows = text_rows(
-        df, args.text_column, id_column=args.id_column, source=str(args.input), placeholders=placeholders(args)
+        df,
+        args.text_column,
+        id_column=args.id_column,
+        source=str(args.input),
+        placeholders=placeholders(args),
+        max_cell_chars=args.max_cell_chars,
     )
     return df, rows
 
