@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Run each bomb class of issue 35 through `flaucluster cluster` under a memory limit (ulimit -v) and show the
 # one-line refusal and the exit status of each. Usage: scripts/bombs.sh [LIMIT_MB]  (default 3072)
-# Needs flaucluster on the path (or PYTHON=.venv/bin/python); writes only to a temporary folder.
+# Uses the project's .venv (make install), or PYTHON=...; writes only to a temporary folder.
 set -u
 LIMIT_MB=${1:-3072}
-PYTHON=${PYTHON:-python}
+HERE=$(cd "$(dirname "$0")/.." && pwd)
+if [ -z "${PYTHON:-}" ]; then  # the project's venv (make install), else the python on the path
+  if [ -x "$HERE/.venv/bin/python" ]; then PYTHON="$HERE/.venv/bin/python"; else PYTHON=python; fi
+fi
 CLI='from flaucluster.cli import main; raise SystemExit(main())'
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
