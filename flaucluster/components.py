@@ -7,7 +7,6 @@ that into the objects a fit runs with, and :meth:`Components.record` into the pl
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,12 +62,7 @@ PARAMS = ("encoder", "clusterer", "describer", "namer", "themes", "max_unassigne
 def resolve(params: dict[str, Any]) -> Components:
     """The components of a :class:`~flaucluster.model.TopicModel`'s parameters (``get_params(deep=False)``), each
     with its defaults and checked; a :class:`~flaucluster.errors.ConfigError` names the first that cannot work."""
-    enc, seed = params["encoder"], params["seed"]
-    if enc is None or isinstance(enc, (str, os.PathLike)):
-        enc = EncoderConfig(None if enc is None else str(enc))
-    if not isinstance(enc, EncoderConfig):
-        raise ConfigError(f"encoder={enc!r}: give a model name or an EncoderConfig.")
-    enc.check()
+    enc, seed = EncoderConfig.of(params["encoder"]).check(), params["seed"]
     clu = ConsensusClusterer() if params["clusterer"] is None else params["clusterer"]
     if not isinstance(clu, ConsensusClusterer):
         if not callable(getattr(clu, "fit", None)):

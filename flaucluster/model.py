@@ -384,7 +384,7 @@ class TopicModel(BaseEstimator):
         ok = np.array([s == "ok" for s in cells.status], dtype=bool)
         if embeddings is not None:
             return cells, ok, given_vectors(embeddings, ok)[ok]
-        config = self.encoder if isinstance(self.encoder, EncoderConfig) else EncoderConfig(self.encoder)
+        config = EncoderConfig.of(self.encoder)
         if not ok.any():
             return cells, ok, np.zeros((0, state.embeddings.shape[1]), dtype=np.float32)
         encoder = self._loaded_encoder(config, state.encoder)
@@ -593,7 +593,7 @@ class TopicModel(BaseEstimator):
         """
         from .curation import Curation
 
-        config = self.encoder if isinstance(self.encoder, EncoderConfig) else EncoderConfig(self.encoder)
+        config = EncoderConfig.of(self.encoder)
         return Curation(self._check_fitted(), encoder=getattr(self, "encoder_", None), config=config, namer=namer)
 
     # ------------------------------------------------------------------ persistence

@@ -22,23 +22,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from flaucluster.cli import main
 from flaucluster.errors import InputError, ModelFolderError
 from flaucluster.io import read_table
 
+from as_user import cli, one_error_line
+
 MB = 10**6
-
-
-def cli(*args: object) -> int:
-    return main([str(a) for a in args])
-
-
-def one_error_line(caplog) -> str:
-    errors = [r for r in caplog.records if r.levelname == "ERROR"]
-    assert len(errors) == 1, [r.getMessage() for r in errors]
-    message = errors[0].getMessage()
-    assert "\n" not in message and "Traceback" not in message
-    return message
 
 
 def cluster(src: object, tmp_path: Path, *extra: object) -> int:

@@ -26,6 +26,8 @@ from flaucluster.errors import ConfigError, InputError, ModelFolderError
 from flaucluster.io import read_table, text_rows
 from flaucluster.model import TopicModel
 
+from as_user import cli, one_error_line
+
 ROOT = Path(__file__).resolve().parents[1]
 XSS_TITLE = "<script>document.body.setAttribute('data-pwned','script')</script>Excel avancé"
 XSS_DESC = "\"><img src=x onerror=\"document.body.setAttribute('data-pwned','img')\">Tableaux croisés"
@@ -42,11 +44,6 @@ def courses(sample):
 @pytest.fixture(scope="module")
 def cache(tmp_path_factory):
     return str(tmp_path_factory.mktemp("hostile-cache"))
-
-
-def cli(*args: object) -> int:
-    """``flaucluster ARGS...`` as a user types it (paths and numbers as they are)."""
-    return main([str(a) for a in args])
 
 
 def cluster(src: Path, out: Path, cache: str, *extra: str, text=("title", "description"), id_column="id") -> int:
@@ -69,14 +66,6 @@ def cluster(src: Path, out: Path, cache: str, *extra: str, text=("title", "descr
     if id_column:
         args += ["--id-column", id_column]
     return main(args + list(extra))
-
-
-def one_error_line(caplog) -> str:
-    errors = [r for r in caplog.records if r.levelname == "ERROR"]
-    assert len(errors) == 1, [r.getMessage() for r in errors]
-    message = errors[0].getMessage()
-    assert "\n" not in message and "Traceback" not in message
-    return message
 
 
 @pytest.fixture(scope="module")

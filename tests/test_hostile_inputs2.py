@@ -20,10 +20,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from flaucluster.cli import main
 from flaucluster.edits import EditError
 from flaucluster.edits import read as read_edits
 from flaucluster.io import load_json, read_table, text_rows
+
+from as_user import cli, one_error_line
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,19 +34,6 @@ ROOT = Path(__file__).resolve().parents[1]
 def courses(sample):
     """40 real-looking rows of the shipped corpus: id, title, description, theme."""
     return sample.frame.iloc[:40].reset_index(drop=True)
-
-
-def cli(*args: object) -> int:
-    """``flaucluster ARGS...`` as a user types it (paths and numbers as they are)."""
-    return main([str(a) for a in args])
-
-
-def one_error_line(caplog) -> str:
-    errors = [r for r in caplog.records if r.levelname == "ERROR"]
-    assert len(errors) == 1, [r.getMessage() for r in errors]
-    message = errors[0].getMessage()
-    assert "\n" not in message and "Traceback" not in message
-    return message
 
 
 @pytest.fixture(scope="module")

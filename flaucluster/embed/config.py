@@ -8,6 +8,7 @@ has to be embedded.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
@@ -129,6 +130,31 @@ class EncoderConfig(BaseEstimator):
 
             select_dtype(select_device(self.device), self.precision)  # type: ignore[arg-type]  # both checked above
         return self
+
+    @classmethod
+    def of(cls, encoder: Any) -> EncoderConfig:
+        """``encoder`` as a configuration: itself, or a model name (or None: the default) in a new one.
+
+        Parameters
+        ----------
+        encoder : EncoderConfig, str, os.PathLike or None
+            What was given as a model's ``encoder``.
+
+        Returns
+        -------
+        EncoderConfig
+            The configuration, not yet checked.
+
+        Raises
+        ------
+        flaucluster.errors.ConfigError
+            For anything else.
+        """
+        if isinstance(encoder, cls):
+            return encoder
+        if encoder is None or isinstance(encoder, (str, os.PathLike)):
+            return cls(None if encoder is None else str(encoder))
+        raise ConfigError(f"encoder={encoder!r}: give a model name or an EncoderConfig.")
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> EncoderConfig:
