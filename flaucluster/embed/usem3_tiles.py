@@ -228,7 +228,7 @@ class TiledForward:
             xs = x[:, i * _CNN : (i + 1) * _CNN]
             cols = window[:, _LEFT - left : _LEFT - left + order]
             buf[:n] = xs
-            gathered = buf[cols].reshape(n, order * _CNN)
+            gathered = np.take(buf, cols.ravel(), axis=0).reshape(n, order * _CNN)
             h = np.empty((n, _CNN), dtype=np.float32)
             for a in range(0, n, TILE):
                 t = gathered[a : a + TILE] @ w.w1[i]
@@ -237,7 +237,7 @@ class TiledForward:
                 h[a : a + TILE] = t
             h += xs
             buf[:n] = h
-            gathered = buf[cols].reshape(n, order * _CNN)
+            gathered = np.take(buf, cols.ravel(), axis=0).reshape(n, order * _CNN)
             off = _EMB + i * _CNN
             for a in range(0, n, TILE):
                 t = gathered[a : a + TILE] @ w.w2[i]
