@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from importlib.metadata import version
@@ -196,6 +197,7 @@ class _Model:
         from .usem3_tiles import TiledForward
 
         self.threads = threads
+        self.lock = threading.Lock()
         # numpy's BLAS found once: threadpool_limits() scans every loaded library at each call (12 ms in the
         # command line's process, which holds scikit-learn's and torch's too)
         self.limits = ThreadpoolController().limit
@@ -207,7 +209,9 @@ class _Model:
 
     def encode(self, texts: list[str]) -> np.ndarray:
         ids = self.tokenize(texts)
-        with self.limits(limits=self.threads, user_api="blas"):
+        # one encode at a time: the token memo is shared, and the BLAS thread limit is the whole process's
+        # (a thread leaving it while another computes would change that one's bits)
+        with self.lock, self.limits(limits=self.threads, user_api="blas"):
             return self.forward.encode_ids(ids)
 
 
