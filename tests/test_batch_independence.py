@@ -105,7 +105,7 @@ def test_a_vector_is_the_same_bits_whatever_the_cache_held(encoder, alone, tmp_p
     np.testing.assert_array_equal(uncached, l2_normalize(alone))
 
 
-def test_a_worker_process_computes_the_same_bits(encoder, alone):
+def test_a_worker_process_computes_the_same_bits(encoder, alone, monkeypatch):
     """The worker process (forked with the loaded model, as on a 2-core machine) gives the bits this process
     gives, the chunks it was handed included."""
     from flaucluster.machine import can_fork
@@ -113,6 +113,7 @@ def test_a_worker_process_computes_the_same_bits(encoder, alone):
     if not can_fork():
         pytest.skip("the worker process is forked: Linux only")
     encoder.encode(["charge le modèle"])
+    monkeypatch.setattr(offline, "WORKER_MIN_CHARS", 0)
     pool = OfflineUSEEncoder(worker=True)
     pool._loaded = encoder._loaded
     workers = pool._start_worker(TEXTS, n_chunks=2)
