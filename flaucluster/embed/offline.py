@@ -17,9 +17,9 @@ Why a second process: on a machine with a second core, a worker process forked o
 process takes them from the front; a chunk's vectors do not depend on who computed it (same code, same BLAS,
 same tiles, one BLAS thread each). A worker that cannot start or fails leaves its chunks to this process, and
 this process takes back the worker's last chunks rather than wait for them. Linux only (where ``fork`` is the
-usual start method: :func:`flaucluster.machine.can_fork`). Off unless asked (``worker=True``, or
-``FLAUCLUSTER_ENCODE_WORKER=1``): on the shared 2-core development machine it did not pay (the embedding stage
-took 5.4–6.3 s with it, 4.2–4.9 s without; ``benchmarks/bench_main_job.py --cold`` measures both).
+usual start method: :func:`flaucluster.machine.can_fork`). ``FLAUCLUSTER_ENCODE_WORKER=0`` turns it off: where
+the other core is busy with other jobs it only adds its fork (``benchmarks/bench_main_job.py --cold`` measures
+both ways).
 """
 
 from __future__ import annotations
@@ -62,8 +62,8 @@ class OfflineUSEEncoder(Encoder):
         :mod:`flaucluster.embed.offline`).
     worker : bool or None, default None
         Share the work with a second process (Linux): ``True`` does so where there are at least
-        :data:`WORKER_MIN_CHARS` characters of text to encode; ``None`` as ``True`` where
-        ``FLAUCLUSTER_ENCODE_WORKER=1`` and this process may use two cores, else as ``False``.
+        :data:`WORKER_MIN_CHARS` characters of text to encode; ``None`` as ``True`` where this process may use
+        two cores and ``FLAUCLUSTER_ENCODE_WORKER`` is not ``0``.
 
     Attributes
     ----------
@@ -139,7 +139,7 @@ class OfflineUSEEncoder(Encoder):
 
         wanted = self.worker
         if wanted is None:
-            wanted = os.environ.get("FLAUCLUSTER_ENCODE_WORKER", "").strip() == "1" and usable_cores() >= 2
+            wanted = os.environ.get("FLAUCLUSTER_ENCODE_WORKER", "").strip() != "0" and usable_cores() >= 2
         if not wanted or sum(map(len, texts)) < WORKER_MIN_CHARS or n_chunks < 2 or not can_fork():
             return None
         try:
