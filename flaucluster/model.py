@@ -614,16 +614,20 @@ class TopicModel(BaseEstimator):
         save_state(self._check_fitted(), folder, truth=truth)
 
     @classmethod
-    def load(cls, folder: str | os.PathLike) -> TopicModel:
+    def load(cls, folder: str | os.PathLike, *, encoder: Any = None) -> TopicModel:
         """Load a model saved by :meth:`save` (or a run's ``model/`` folder), its edits checked.
 
         The encoder is loaded only when needed (new texts, search), and must be the one the model was fitted
-        with. A namer recorded in the folder is not used.
+        with. A folder is data: a namer or cache folder recorded in it is not used, and the encoder it names is
+        loaded on its own only when it ships with flaucluster or is one of its published defaults.
 
         Parameters
         ----------
         folder : str or os.PathLike
             The saved model's folder.
+        encoder : str, os.PathLike, EncoderConfig or None, default=None
+            The encoder to use, passed again by the user (a folder or hub id the folder records is otherwise
+            not loaded); it must give the vectors the model was fitted with.
 
         Returns
         -------
@@ -637,10 +641,10 @@ class TopicModel(BaseEstimator):
         """
         from .persist import load_state
 
-        return cls.from_state(load_state(folder), source=str(folder))
+        return cls.from_state(load_state(folder), source=str(folder), encoder=encoder)
 
     @classmethod
-    def from_state(cls, state: FittedState, source: str = "the saved model") -> TopicModel:
+    def from_state(cls, state: FittedState, source: str = "the saved model", *, encoder: Any = None) -> TopicModel:
         """A fitted model over ``state`` (a fit's, a curation's or a saved one), its edit log checked.
 
         Parameters
@@ -649,6 +653,8 @@ class TopicModel(BaseEstimator):
             The fitted state.
         source : str, default="the saved model"
             Where the state comes from, for error messages.
+        encoder : str, os.PathLike, EncoderConfig or None, default=None
+            The encoder passed again by the user (see :meth:`load`).
 
         Returns
         -------
@@ -672,8 +678,9 @@ class TopicModel(BaseEstimator):
             )
         try:
             themes = p.get("themes")
+            config = EncoderConfig.from_record(p["encoder"])
             model = cls(
-                EncoderConfig.from_record(p["encoder"]),
+                config if encoder is None else config.with_model(encoder),
                 clusterer=ConsensusClusterer(**{**p["clusterer"], "k_range": tuple(p["clusterer"]["k_range"])}),
                 describer=FrenchDescriber(**p["describer"]),
                 themes=None
