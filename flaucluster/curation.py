@@ -80,21 +80,40 @@ class Curation:
         """The edits applied since the fit, oldest first, in the edits format (:mod:`flaucluster.edits`)."""
         return [dict(e) for e in self._history.edits]
 
+    def document(self) -> dict[str, Any]:
+        """The edits since the fit as an edits document (what ``flaucluster edit`` and :meth:`apply_edits` read),
+        with the :func:`~flaucluster.edits.fingerprint` of the fit's state they were made on (``made_on``).
+
+        Returns
+        -------
+        dict
+            ``{"format": "flaucluster-edits/1", "edits": [...], "made_on": "sha256:..."}``; write it with
+            ``json.dump``.
+        """
+        base = self._history.base
+        return edit_log.document(self.edits, made_on=edit_log.fingerprint(self.state.ids, base.labels))
+
     @property
     def _history(self) -> edit_log.History:
         assert self.state.history is not None
         return self.state.history
 
-    def apply_edits(self, edits: str | os.PathLike | dict[str, Any] | Sequence[dict[str, Any]]) -> Curation:
+    def apply_edits(
+        self, edits: str | os.PathLike | dict[str, Any] | Sequence[dict[str, Any]], *, force: bool = False
+    ) -> Curation:
         """Apply edits: all of them or, on an :class:`~flaucluster.edits.EditError`, none.
 
-        New edits clear the edits undone (nothing is left to :meth:`redo`).
+        New edits clear the edits undone (nothing is left to :meth:`redo`). A document made on another state
+        (its ``made_on`` differs from this state's :func:`~flaucluster.edits.fingerprint`) is refused unless
+        ``force``: its cluster ids and row ids may only look like this run's.
 
         Parameters
         ----------
         edits : str, os.PathLike, dict or sequence of dict
             An edits file (JSON), an edits document (``{"format": "flaucluster-edits/1", "edits": [...]}``),
             or a list of edits such as ``{"op": "merge", "clusters": [4, 7]}``.
+        force : bool, default=False
+            Apply a document made on another state all the same (each edit is still checked).
 
         Returns
         -------
@@ -107,7 +126,15 @@ class Curation:
             For an edit that cannot apply (naming the edit and the fix); nothing was changed.
         """
         source = edits if isinstance(edits, (str, os.PathLike, dict)) else edit_log.document(edits)
-        new = edit_log.read(source)
+        new, made_on = edit_log.read_document(source)
+        here = edit_log.fingerprint(self.state.ids, self._current.labels)
+        if made_on is not None and made_on != here and not force:
+            where = f"{edits}: " if isinstance(edits, (str, os.PathLike)) else ""
+            raise edit_log.EditError(
+                f"{where}these edits were made on another run or state ({made_on[:19]}…, this one is {here[:19]}…): "
+                "their cluster and row ids may only look alike. Apply them to the run they were made on, or force "
+                "them (--force, force=True)."
+            )
         try:
             after = edit_log.apply(self._current, new, _rows(self.state), seed=self.state.seed)
         except edit_log.EditError as exc:

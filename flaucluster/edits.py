@@ -9,7 +9,11 @@ and a saved model's ``edits.json``)::
       {"op": "move", "ids": ["c12", "c40"], "to": 5},
       {"op": "move", "ids": ["c77"], "to": "new", "name": "Nouveau groupe"},
       {"op": "split", "cluster": 2, "k": 2},
-      {"op": "unassign", "ids": ["c91"]}]}
+      {"op": "unassign", "ids": ["c91"]}],
+     "made_on": "sha256:..."}
+
+``made_on`` (optional) is the :func:`fingerprint` of the state the edits were made on; a state with another one
+refuses them unless forced.
 
 Rows are named by ``ids`` (their id column), or by ``rows`` (1-based row numbers, the ``row``
 column of the assignments) where an id is not unique. Ids are stable: untouched rows keep their
@@ -25,7 +29,10 @@ FORMAT : str
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import re
 import reprlib
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -40,7 +47,7 @@ from .errors import ConfigError, InputError
 from .io import load_json, require_file
 from .label import Topic
 
-__all__ = ["FORMAT", "EditError", "read"]
+__all__ = ["FORMAT", "EditError", "fingerprint", "read", "read_document"]
 
 FORMAT = "flaucluster-edits/1"
 OPS = {  # op -> (required keys, optional keys)
@@ -52,6 +59,7 @@ OPS = {  # op -> (required keys, optional keys)
 }
 _MAX_BYTES = 100_000_000  # an edits file is a few kB; a hundred MB is not one
 MAX_NAME = 200  # characters: a name is a label on a map, not a description
+_FINGERPRINT = re.compile(r"sha256:[0-9a-f]{64}")
 
 
 class EditError(ConfigError):
@@ -121,6 +129,8 @@ def start(labels: np.ndarray, probabilities: np.ndarray, custom_names: Mapping[i
 def read(source: str | os.PathLike | Mapping[str, Any]) -> list[dict[str, Any]]:
     """Read the edits of a file or a dict in the edits format, checked for shape (not yet against a model).
 
+    :func:`read_document` also gives the state they were made on.
+
     Each edit must have a known ``op`` and exactly the keys that op takes; ``move`` and ``unassign`` name their
     rows by ``ids`` or by ``rows`` (one of them); names must be non-empty texts of at most 200 characters with no
     control, invisible or lone surrogate character, and are stored composed (NFC) (a ``move`` has one only with
@@ -142,6 +152,29 @@ def read(source: str | os.PathLike | Mapping[str, Any]) -> list[dict[str, Any]]:
     EditError
         The file is missing or not JSON, the document's format is not :data:`FORMAT`, ``edits`` is not a list,
         or an edit is not of the right shape.
+    """
+    return read_document(source)[0]
+
+
+def read_document(source: str | os.PathLike | Mapping[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
+    """The edits of a file or a dict (as :func:`read`), and the :func:`fingerprint` of the state they were made on.
+
+    Parameters
+    ----------
+    source : str or os.PathLike or Mapping
+        A JSON file of edits, or the document itself.
+
+    Returns
+    -------
+    edits : list of dict
+        As :func:`read`.
+    made_on : str or None
+        The document's ``made_on`` (``"sha256:<hex>"``), None where it has none (a file written by hand).
+
+    Raises
+    ------
+    EditError
+        As :func:`read`, and for a ``made_on`` that is not a fingerprint.
     """
     where = "the edits"
     if not isinstance(source, Mapping):
@@ -166,12 +199,38 @@ def read(source: str | os.PathLike | Mapping[str, Any]) -> list[dict[str, Any]]:
     edits = source.get("edits")
     if not isinstance(edits, list):
         raise EditError(f'{where}: "edits" must be a list of edits.')
-    return [_shape(i, e, where) for i, e in enumerate(edits, 1)]
+    made_on = source.get("made_on")
+    if made_on is not None and not (isinstance(made_on, str) and _FINGERPRINT.fullmatch(made_on)):
+        raise EditError(f'{where}: "made_on" is {_shown(made_on)}, not a fingerprint ("sha256:" and 64 hex digits).')
+    return [_shape(i, e, where) for i, e in enumerate(edits, 1)], made_on
 
 
 def document(edits: Sequence[Mapping[str, Any]], **extra: Any) -> dict[str, Any]:
     """The edits as a document of the edits format (what ``edits.json`` and "download edits" hold)."""
     return {"format": FORMAT, "edits": [dict(e) for e in edits], **extra}
+
+
+def fingerprint(ids: Sequence[Any], labels: Sequence[int] | np.ndarray) -> str:
+    """What a set of edits is made on: a hash of every row's id and cluster, in row order.
+
+    Edits name clusters and rows by ids that another run may also use; a document carries the fingerprint of the
+    state it was made on (``made_on``), and applying it to a state with another one is refused unless forced.
+
+    Parameters
+    ----------
+    ids : sequence
+        Each row's id (compared as text).
+    labels : sequence of int
+        Each row's cluster.
+
+    Returns
+    -------
+    str
+        ``"sha256:"`` and 64 hex digits.
+    """
+    digest = hashlib.sha256(json.dumps([str(i) for i in ids], ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    digest.update(np.asarray(labels, dtype="<i8").tobytes())
+    return "sha256:" + digest.hexdigest()
 
 
 def _shape(n: int, edit: Any, where: str) -> dict[str, Any]:

@@ -20,6 +20,11 @@ def register(sub) -> None:
     p.add_argument("--out", type=Path, required=True, help="a new output folder, never the one read")
     p.add_argument("--raw-cells", action="store_true", help="CSV text cells as they are (see `cluster --help`)")
     p.add_argument(
+        "--force",
+        action="store_true",
+        help="apply an edits file made on another run (or another state of this one) all the same",
+    )
+    p.add_argument(
         "--model",
         default=None,
         metavar="NAME",
@@ -48,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     if args.redo is not None:
         cur.redo(args.redo)
     if new:
-        cur.apply_edits(args.edits)
+        cur.apply_edits(args.edits, force=args.force)
     write_report(report_inputs(cur.state, truth=truth), args.out, state=cur.state, raw_cells=args.raw_cells)
     print(
         f"{len(cur.edits)} edits in the log (was {before}; undone {args.undo or 0}, redone {args.redo or 0}, "
