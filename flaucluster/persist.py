@@ -31,7 +31,7 @@ from .cluster import OUTLIER
 from .compare import FREQS, Guide
 from .edits import EditError, History, document, read, start
 from .errors import ConfigError, InputError, ModelFolderError
-from .io import atomic_path, load_json, require_file, write_json
+from .io import MAX_INPUT_BYTES, atomic_path, load_json, require_file, write_json
 from .label import Topic
 from .rows import ROW_STATUSES
 from .runfolder import package_versions, staged, verify
@@ -185,18 +185,24 @@ def _check_npz(folder: Path, path: Path) -> None:
         raise ModelFolderError(f"{folder}: arrays.npz is not a readable numpy archive ({exc}).") from None
 
 
-def _regular(folder: Path, path: Path) -> int:
+def _regular(folder: Path, path: Path, max_bytes: int | None = None) -> int:
     """The size of ``path``, a regular file (a device or a FIFO in a model folder is refused before opening)."""
     try:
-        return require_file(path)
+        size = require_file(path)
     except InputError as exc:
         if "file not found" in str(exc):
             raise ModelFolderError(f"{folder}: {path.name} is missing; the folder is incomplete.") from None
         raise ModelFolderError(f"{folder}: {exc}") from None
+    if max_bytes is not None and size > max_bytes:
+        raise ModelFolderError(
+            f"{folder}: {path.name} is {size:,} bytes, more than the {max_bytes:,} a model folder's JSON file "
+            "may hold (its texts were read under that limit); this folder was not written by flaucluster."
+        )
+    return size
 
 
 def _read_json(folder: Path, name: str) -> Any:
-    _regular(folder, folder / name)
+    _regular(folder, folder / name, MAX_INPUT_BYTES)  # the texts it holds were bounded so when they were read
     try:
         return load_json((folder / name).read_text(encoding="utf-8"))
     except FileNotFoundError:
