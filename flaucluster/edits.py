@@ -42,6 +42,7 @@ from typing import Any
 
 import numpy as np
 
+from . import layers
 from .cluster import OUTLIER
 from .errors import ConfigError, InputError
 from .io import load_json, require_file
@@ -51,11 +52,12 @@ __all__ = ["FORMAT", "EditError", "fingerprint", "read", "read_document"]
 
 FORMAT = "flaucluster-edits/1"
 OPS = {  # op -> (required keys, optional keys)
-    "rename": ({"cluster", "name"}, set()),
+    "rename": ({"cluster", "name"}, {"layer"}),
     "merge": ({"clusters"}, set()),
     "move": ({"to"}, {"ids", "rows", "name"}),
     "split": ({"cluster"}, {"k"}),
     "unassign": (set(), {"ids", "rows"}),
+    "reparent": ({"cluster", "to", "layer"}, set()),
 }
 _MAX_BYTES = 100_000_000  # an edits file is a few kB; a hundred MB is not one
 MAX_NAME = 200  # characters: a name is a label on a map, not a description
@@ -79,10 +81,16 @@ class Assignment:
     custom_names: dict[int, str]
     touched: set[int] = field(default_factory=set)  # clusters whose members an edit changed
     next_id: int = 0  # the id a new cluster gets
+    tree: layers.Tree | None = None  # the layers above the clusters (None: not known, as in an old saved log)
 
     def copy(self) -> Assignment:
         return Assignment(
-            self.labels.copy(), self.probabilities.copy(), dict(self.custom_names), set(self.touched), self.next_id
+            self.labels.copy(),
+            self.probabilities.copy(),
+            dict(self.custom_names),
+            set(self.touched),
+            self.next_id,
+            self.tree,  # immutable: edits make a new one
         )
 
 
@@ -114,8 +122,13 @@ class Rows:
         return out
 
 
-def start(labels: np.ndarray, probabilities: np.ndarray, custom_names: Mapping[int, str]) -> Assignment:
-    """The state edits start from (a fit's result)."""
+def start(
+    labels: np.ndarray,
+    probabilities: np.ndarray,
+    custom_names: Mapping[int, str],
+    tree: layers.Tree | None = None,
+) -> Assignment:
+    """The state edits start from (a fit's result, and its layers' tree when known)."""
     used = [int(c) for c in np.unique(labels) if c != OUTLIER]
     return Assignment(
         np.asarray(labels, dtype=int).copy(),
@@ -123,6 +136,7 @@ def start(labels: np.ndarray, probabilities: np.ndarray, custom_names: Mapping[i
         dict(custom_names),
         set(),
         max(used, default=-1) + 1,
+        tree,
     )
 
 
@@ -256,6 +270,8 @@ def _shape(n: int, edit: Any, where: str) -> dict[str, Any]:
         if edit["to"] != "new":
             raise EditError(f'{where}: edit {n} (move): "name" only goes with "to": "new".')
         out["name"] = _name(n, op, edit["name"], where)
+    if "layer" in edit and not (_is_int(edit["layer"]) and edit["layer"] >= 0):
+        raise EditError(f"{where}: edit {n} ({op}): layer={_shown(edit['layer'])} must be 0 (the coarsest) or more.")
     if op == "split" and not (_is_int(edit.get("k", 2)) and edit.get("k", 2) >= 2):
         raise EditError(f"{where}: edit {n} (split): k={_shown(edit.get('k'))} must be an integer of at least 2.")
     return out
@@ -299,8 +315,42 @@ def _apply_one(s: Assignment, edit: Mapping[str, Any], n: int, rows: Rows, posit
             )
         return int(value)
 
-    if op == "rename":
+    depth = s.tree.depth if s.tree is not None else 0
+    if "layer" in edit and not (edit["layer"] < depth or (op == "rename" and edit["layer"] == depth)):
+        raise EditError(
+            f"edit {n} ({op}): layer {edit['layer']} does not exist; this run has layers 0 to {depth} "
+            f"(0 the coarsest, {depth} the clusters)"
+            + ("" if op == "rename" else f", and {op} names a coarser one")
+            + "."
+        )
+    before = s.labels.copy()
+    if op == "rename" and edit.get("layer", depth) < depth:
+        assert s.tree is not None
+        level = edit["layer"]
+        groups = set(s.tree.parents[level].values())
+        if not _is_int(edit["cluster"]) or int(edit["cluster"]) not in groups:
+            raise EditError(
+                f"edit {n} (rename): group {_shown(edit['cluster'])} does not exist in layer {level}; its groups "
+                f"are {_listed(groups)}."
+            )
+        s.tree = s.tree.renamed(level, int(edit["cluster"]), edit["name"])
+    elif op == "rename":
         s.custom_names[known(edit["cluster"])] = edit["name"]
+    elif op == "reparent":
+        assert s.tree is not None
+        level = edit["layer"]
+        items, groups = s.tree.parents[level], set(s.tree.parents[level].values())
+        what = "cluster" if level + 1 == depth else f"group of layer {level + 1}"
+        if not _is_int(edit["cluster"]) or int(edit["cluster"]) not in items:
+            raise EditError(
+                f"edit {n} (reparent): {what} {_shown(edit['cluster'])} does not exist; they are {_listed(items)}."
+            )
+        if not _is_int(edit["to"]) or int(edit["to"]) not in groups:
+            raise EditError(
+                f"edit {n} (reparent): group {_shown(edit['to'])} does not exist in layer {level}; its groups are "
+                f"{_listed(groups)}."
+            )
+        s.tree = s.tree.reparented(level, int(edit["cluster"]), int(edit["to"]))
     elif op == "merge":
         group = edit["clusters"]
         if not isinstance(group, list) or len(group) < 2 or len({repr(c) for c in group}) != len(group):
@@ -334,6 +384,8 @@ def _apply_one(s: Assignment, edit: Mapping[str, Any], n: int, rows: Rows, posit
         c = known(edit["cluster"])
         _split(s, c, int(edit.get("k", 2)), n, rows, seed)
     _forget_empty(s)
+    if s.tree is not None and op in ("merge", "move", "unassign", "split"):
+        s.tree = s.tree.following(before, s.labels)
 
 
 def _rows(edit: Mapping[str, Any], n: int, rows: Rows, positions: dict[str, list[int]]) -> np.ndarray:

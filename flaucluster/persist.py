@@ -33,6 +33,7 @@ from .edits import EditError, History, document, read, start
 from .errors import ConfigError, InputError, ModelFolderError
 from .io import MAX_INPUT_BYTES, atomic_path, load_json, require_file, write_json
 from .label import Topic
+from .layers import Layers, Tree, row_labels
 from .rows import ROW_STATUSES
 from .runfolder import package_versions, staged, verify
 from .stability import Stability
@@ -83,6 +84,18 @@ def _write(state: FittedState, folder: Path, truth: Sequence[Any] | None) -> Non
         ],
     )
     write_json(folder / "topics.json", [t.as_dict() for t in state.topics])
+    if state.layers is not None:
+        write_json(
+            folder / "layers.json",
+            {
+                "tree": state.layers.tree.as_dict(),
+                "topics": [[t.as_dict() for t in level] for level in state.layers.topics],
+            },
+        )
+    # the fit's tree, so that a replay on another machine starts from the same one (a fit saves it unedited)
+    base_tree = history.base.tree
+    if base_tree is None and not history.edits and state.layers is not None:
+        base_tree = state.layers.tree
     write_json(
         folder / "edits.json",
         document(
@@ -93,6 +106,7 @@ def _write(state: FittedState, folder: Path, truth: Sequence[Any] | None) -> Non
             base={
                 "custom_names": {str(k): v for k, v in history.base.custom_names.items()},
                 "topics": [t.as_dict() for t in history.base_topics],
+                **({"tree": base_tree.as_dict()} if base_tree is not None else {}),
             },
         ),
     )
@@ -301,6 +315,8 @@ def _read(folder: Path, meta: dict) -> FittedState:
     themes = _themes(folder, theme_arrays[0], theme_arrays[1], len(docs)) if (folder / "themes.json").exists() else None
     guide = _guide(folder, len(docs)) if (folder / "guided.json").exists() else None
     parts = _parts(folder, len(docs)) if (folder / "parts.json").exists() else None
+    usable = np.array([s == "ok" for s in status])
+    tiers = _layers(folder, np.where(usable, arrays["labels"], OUTLIER)) if (folder / "layers.json").exists() else None
     state = FittedState(
         params=params,
         ids=[str(d["id"]) for d in docs],
@@ -319,6 +335,7 @@ def _read(folder: Path, meta: dict) -> FittedState:
         themes=themes,
         guide=guide,
         parts=parts,
+        layers=tiers,
         **arrays,
     )
     return complete(state)  # the views derived from the labels, the same function as a fit's
@@ -390,6 +407,22 @@ def _topics(records: list[dict]) -> list[Topic]:
     ]
 
 
+def _layers(folder: Path, labels: np.ndarray) -> Layers:
+    """The saved layers; their groups must be those the tree makes of the labels."""
+    doc = _read_json(folder, "layers.json")
+    try:
+        tree = Tree.from_dict(doc["tree"])
+        described = tuple(_topics(level) for level in doc["topics"])
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ModelFolderError(f"{folder}: layers.json is damaged ({exc}).") from None
+    rows = row_labels(tree, labels)
+    if len(described) != tree.depth or any(
+        {t.cluster for t in described[i]} != set(rows[i].tolist()) - {OUTLIER} for i in range(tree.depth)
+    ):
+        raise ModelFolderError(f"{folder}: layers.json does not describe the groups its tree makes of the labels.")
+    return Layers(tree, rows, described)
+
+
 def _history(folder: Path, arrays: dict[str, np.ndarray], base_arrays: list, n_rows: int) -> History | None:
     """The edit log saved beside the model (None for a save older than edits.json)."""
     if not (folder / "edits.json").is_file():
@@ -410,7 +443,8 @@ def _history(folder: Path, arrays: dict[str, np.ndarray], base_arrays: list, n_r
     base = doc["base"]
     names = {int(k): str(v) for k, v in base["custom_names"].items()}
     touched = {int(c) for c in doc.get("edited_clusters", [])}
-    first = start(labels, probabilities, names)
+    tree = Tree.from_dict(base["tree"]) if isinstance(base.get("tree"), dict) else None
+    first = start(labels, probabilities, names, tree)
     next_id = int(doc.get("next_cluster_id", first.next_id))
     return History(first, _topics(base["topics"]), edits, undone, touched, next_id)
 
