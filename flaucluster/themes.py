@@ -9,9 +9,10 @@ A theme's vector is the mean of its label's, its label's parts' ("Banque, assura
 each field on its own), its description's and its keywords' vectors. Matching then adapts each theme
 to the rows it draws surely (twice, halfway toward their mean direction: a title alone is a thin
 description of a field) and scores each row together with its nearest neighbours (a row's context says
-more than its few words). "Surely": of the rows a theme draws, the half whose margin over their second
-best theme is widest (:func:`confident_rows`); a theme re-centred on every row it draws, the ambiguous
-ones too, drifts toward the middle of everything (benchmarks/results/themes.md measures both). Rows whose score is under the threshold match no theme: they are clustered into new groups.
+more than its few words). "Surely": with calibrated thresholds, the rows that pass the theme's
+test (below); with a threshold given (``-1`` files every row), the half of the rows it draws whose margin
+over their second best theme is widest (:func:`confident_rows`). A theme re-centred on every row it draws,
+the ambiguous ones too, drifts toward the middle of everything (benchmarks/results/themes.md measures both). Rows whose score is under the threshold match no theme: they are clustered into new groups.
 
 Each theme's threshold, unless one is given for all, comes from the rows themselves, as a one-sided test
 against "this theme is not the row's": the scores the theme gets from the rows it does not draw (found
@@ -56,7 +57,7 @@ TABLE_COLUMNS += ["representatives", "weakest"]
 NO_THEME = -1
 ADAPT_STEPS = 2  # each: theme <- theme + ADAPT_WEIGHT x mean direction of the rows it draws
 ADAPT_WEIGHT = 0.5
-CONFIDENT_SHARE = 0.5  # a theme is re-centred on the half of its rows that tell it best from the next one
+CONFIDENT_SHARE = 0.5  # threshold given: a theme is re-centred on the half of its rows surest of it
 NULL_Z = 2.326  # a one-sided 1 % test, were the scores of unrelated rows normal
 THEME_ALPHA = 0.001  # a theme must draw clearly more rows than chance would
 NULL_MIN_ROWS = 5  # fewer rows outside a theme: its null is every row's score
@@ -339,15 +340,18 @@ def adapt(
 ) -> np.ndarray:
     """The theme vectors moved toward the rows they draw surely (:data:`ADAPT_STEPS` times): each theme starts
     from its own vector again and moves :data:`ADAPT_WEIGHT` toward the mean direction of the rows whose best
-    theme it is, whose score reaches the threshold (a row that fits no theme pulls none toward it) and whose
-    margin over the second theme is in the top ``share`` of those rows' (:func:`confident_rows`; 1: every
-    drawn row). A theme re-centred on its ambiguous rows would drift toward the middle of everything."""
+    theme it is and that it is sure of. Calibrated (``threshold`` None): the rows that pass its test
+    (:func:`calibrate`), sure already. With a threshold given (-1 files every row): of the rows that reach
+    it, those whose margin over the second theme is in the top ``share`` (:func:`confident_rows`; 1: all of
+    them). A theme re-centred on its ambiguous rows too drifts toward the middle of everything."""
     out = themes
     for _ in range(ADAPT_STEPS):
         scores = vectors @ out.T
         best = np.argmax(scores, axis=1)
         limit = calibrate(scores)[0] if threshold is None else np.full(len(themes), threshold)
-        drawn = confident_rows(scores, scores[np.arange(len(best)), best] >= limit[best], share)
+        drawn = scores[np.arange(len(best)), best] >= limit[best]
+        if threshold is not None:
+            drawn = confident_rows(scores, drawn, share)
         moved = themes.astype(np.float64, copy=True)
         for j in np.unique(best[drawn]):
             moved[j] += ADAPT_WEIGHT * _unit(vectors[drawn & (best == j)].mean(axis=0, keepdims=True))[0]
