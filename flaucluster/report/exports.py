@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..io import atomic_path, write_csv, write_json, write_text
+from ..palette import OUTLIER_COLOR
 from ..runfolder import staged
 from ..timing import stage
 from .cells import safe_frame, write_xlsx
@@ -33,6 +34,29 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 ASSIGNMENT_COLUMNS = ["id", "text", "cluster", "cluster_name", "probability", "is_outlier"]
 RUN_KIND = "run"
+# clusters.xlsx speaks French like its sheet names (the CSV, Parquet and JSON keep the English names code reads)
+XLSX_HEADERS = {
+    "id": "id",
+    "text": "texte",
+    "cluster": "groupe",
+    "cluster_name": "nom du groupe",
+    "probability": "probabilité",
+    "is_outlier": "hors groupe",
+    "cluster_original": "groupe initial",
+    "cluster_reassigned": "groupe réattribué",
+    "status": "statut",
+    "confidence": "confiance",
+    "size": "lignes",
+    "name": "nom",
+    "keywords": "mots-clés",
+    "keyword_weights": "poids des mots-clés",
+    "representatives": "phrases représentatives",
+    "edited": "modifié",
+    "color": "couleur",
+    "stability": "stabilité",
+    "unstable": "instable",
+    "theme_id": "thème",
+}
 # The report needs inline styles and data: images, nothing else: no script, no request, no form. No
 # frame-ancestors: a <meta> policy cannot carry it (browsers ignore it there and log an error on every open).
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
@@ -83,6 +107,8 @@ class ReportInputs:
     drawing : list of concurrent.futures.Future, optional
         The PNG figures being drawn elsewhere (``report_inputs(executor=...)``), the map's first; none: drawn
         when written.
+    new_colors : list of str, optional
+        The colours of the next clusters an edit makes (ids ``next_cluster`` on), for the map's own edits.
     """
 
     topics: pd.DataFrame  # views.topic_info
@@ -102,6 +128,7 @@ class ReportInputs:
     row_columns: dict[str, list] = field(default_factory=dict)  # each row's class or period, for the assignments
     parts: list[tuple[str, int]] | None = None  # the input files and their rows: assignments.parquet by file
     drawing: list[Future] = field(default_factory=list, repr=False, compare=False)  # figure name -> PNG, aside
+    new_colors: list[str] = field(default_factory=list)  # palette.py: the next new clusters' colours, in order
 
 
 def report_inputs(
@@ -137,7 +164,7 @@ def report_inputs(
     """
     from ..guided import tables
     from ..state import complete
-    from ..views import document_info, evaluate, hierarchy, summary, theme_info, topic_info
+    from ..views import document_info, evaluate, hierarchy, next_colors, summary, theme_info, topic_info
 
     if state.map_coords is None or state.similarity is None or state.labels_reassigned is None:
         state = complete(state)  # a state built by hand: the same derived views a fit adds
@@ -175,6 +202,7 @@ def report_inputs(
         row_columns,
         state.parts,
         drawing,
+        next_colors(state),
     )
 
 
@@ -184,6 +212,15 @@ def assignments(inputs: ReportInputs) -> pd.DataFrame:
         docs[name if name not in docs else f"{name}_"] = values
     extra = [c for c in docs.columns if c not in ASSIGNMENT_COLUMNS]
     return docs[ASSIGNMENT_COLUMNS + extra]
+
+
+def french(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with clusters.xlsx's French headers; a column of the user's that has a French header's name
+    keeps it, and the column that would take it keeps its English one."""
+    taken = set(table.columns)
+    return table.rename(
+        columns={c: f for c, f in XLSX_HEADERS.items() if c in taken and (f == c or f not in taken)}
+    )
 
 
 def guided_payload(inputs: ReportInputs) -> dict[str, Any]:
@@ -222,6 +259,7 @@ def topics_payload(inputs: ReportInputs) -> dict[str, Any]:
             "name": t["name"],
             "keywords": [{"keyword": k, "weight": w} for k, w in zip(t["keywords"], t["keyword_weights"])],
             "representatives": list(t["representatives"]),
+            "color": t["color"],  # palette.py: the map, the widget and the figures paint this cluster so
         }
         entry["edited"] = bool(t["edited"])
         if "stability" in t:
@@ -245,6 +283,7 @@ def topics_payload(inputs: ReportInputs) -> dict[str, Any]:
         "metrics": inputs.metrics,
         "advice": s.get("advice", []),
         "clusters": clusters,
+        "unassigned_color": OUTLIER_COLOR,  # the one grey
         "edits": inputs.edits,
         **guided_payload(inputs),
     }
@@ -291,7 +330,7 @@ def write_report(
 
     The folder is written aside and replaces ``out_dir`` as a whole only once everything is written:
     ``assignments.csv`` and ``.parquet``, ``topics.json``, ``clusters.xlsx``, ``summary.md``,
-    ``report.html``, ``map.html`` and the PNG figures under ``figures/``.
+    ``report.html``, ``map.html`` and the PNG figures under ``figures/`` (the map also as ``carte.svg``).
 
     Parameters
     ----------
@@ -336,7 +375,7 @@ def write_report(
 
 
 def _pngs(inputs: ReportInputs) -> dict[str, bytes]:
-    """The figures drawn aside, or here when that failed (or was not asked)."""
+    """The figures drawn aside, or here when that failed (or was not asked): file name -> bytes."""
     if inputs.drawing:
         try:
             return {name: png for part in inputs.drawing for name, png in part.result().items()}
@@ -377,10 +416,10 @@ def _write_exports(inputs: ReportInputs, out: Path, raw_cells: bool) -> dict[str
         representatives=inputs.topics["representatives"].map(" | ".join),
     )
     with atomic_path(out / "clusters.xlsx") as tmp:
-        write_xlsx(tmp, {"groupes": topics_sheet, "lignes": table, **guided_sheets(inputs)})
+        write_xlsx(tmp, {"groupes": french(topics_sheet), "lignes": french(table), **guided_sheets(inputs)})
     pngs = _pngs(inputs)
     for name, data in pngs.items():
-        with atomic_path(out / "figures" / f"{name}.png") as tmp:
+        with atomic_path(out / "figures" / name) as tmp:
             tmp.write_bytes(data)
     from markupsafe import Markup
 
@@ -389,7 +428,7 @@ def _write_exports(inputs: ReportInputs, out: Path, raw_cells: bool) -> dict[str
         "guided": guided_context(inputs),
         "summary": inputs.summary,
         "csp": Markup(CSP),  # our constant, not user text
-        "images": {k: base64.b64encode(v).decode("ascii") for k, v in pngs.items()},
+        "images": {k[: -len(".png")]: base64.b64encode(v).decode("ascii") for k, v in pngs.items() if k.endswith(".png")},
     }
     write_text(out / "summary.md", _environment(markdown=True).get_template("summary.md.j2").render(**context))
     write_text(out / "report.html", _environment(markdown=False).get_template("report.html.j2").render(**context))
@@ -446,4 +485,5 @@ def render_map(inputs: ReportInputs) -> str:
         inputs.coords,
         next_cluster=inputs.next_cluster,
         custom=set(inputs.custom_names),
+        new_colors=inputs.new_colors,
     )
