@@ -181,10 +181,11 @@ def place_labels(ax, points: Sequence[tuple[float, float]], texts: Sequence[str]
     written = []
     style = {"fontsize": 8, "ha": "center", "va": "center", "weight": "bold"}
     for (x, y), text, color in zip(points, texts, colors):
-        probe = ax.text(0, 0, text, **style, bbox={"boxstyle": "round,pad=0.2"})
+        probe = ax.text(0, 0, text, **style)
         extent = probe.get_window_extent(renderer)
         probe.remove()
-        w, h = extent.width + 2, extent.height + 2
+        pad = 2 * 0.2 * style["fontsize"] * fig.dpi / 72  # the frame's pad (boxstyle pad=0.2), both sides
+        w, h = extent.width + pad + 2, extent.height + pad + 2
         px, py = ax.transData.transform((x, y))
         spot = None
         for dx, dy in _ring(w, h):
