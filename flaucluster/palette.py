@@ -13,7 +13,7 @@ report made later, elsewhere or with another numpy, paints every cluster as befo
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -66,7 +66,9 @@ def hex_to_lab(colors: Iterable[str]) -> np.ndarray:
 
 def _rgb_to_lab(rgb: np.ndarray) -> np.ndarray:
     lin = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
-    m = np.array([[0.4124564, 0.3575761, 0.1804375], [0.2126729, 0.7151522, 0.0721750], [0.0193339, 0.1191920, 0.9503041]])
+    m = np.array(
+        [[0.4124564, 0.3575761, 0.1804375], [0.2126729, 0.7151522, 0.0721750], [0.0193339, 0.1191920, 0.9503041]]
+    )
     xyz = lin @ m.T / np.array([0.95047, 1.0, 1.08883])
     f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
     return np.stack([116 * f[:, 1] - 16, 500 * (f[:, 0] - f[:, 1]), 200 * (f[:, 1] - f[:, 2])], axis=1)
@@ -120,9 +122,7 @@ def ciede2000(lab1: np.ndarray, lab2: np.ndarray) -> np.ndarray:
     s_l = 1 + 0.015 * (l_mean - 50) ** 2 / np.sqrt(20 + (l_mean - 50) ** 2)
     s_c, s_h = 1 + 0.045 * cp_mean, 1 + 0.015 * cp_mean * t
     r_t = -np.sin(np.radians(2 * d_theta)) * r_c
-    return np.sqrt(
-        (dl / s_l) ** 2 + (dc / s_c) ** 2 + (d_big_h / s_h) ** 2 + r_t * (dc / s_c) * (d_big_h / s_h)
-    )
+    return np.sqrt((dl / s_l) ** 2 + (dc / s_c) ** 2 + (d_big_h / s_h) ** 2 + r_t * (dc / s_c) * (d_big_h / s_h))
 
 
 def is_grey(color: str) -> bool:
@@ -206,9 +206,7 @@ def color_at(slot: int) -> str:
     return _beyond(64 * (extra // 64 + 1))[extra]
 
 
-def cluster_colors(
-    clusters: Iterable[int], fit_labels: np.ndarray, first_new: int | None = None
-) -> dict[int, str]:
+def cluster_colors(clusters: Iterable[int], fit_labels: np.ndarray, first_new: int | None = None) -> dict[int, str]:
     """Each cluster's colour: the fit's clusters by size, then the clusters edits made, by id.
 
     Parameters
@@ -265,4 +263,3 @@ def new_cluster_colors(
     """
     colors = cluster_colors(range(next_id, next_id + count), fit_labels, first_new)
     return [colors[c] for c in range(next_id, next_id + count)]
-

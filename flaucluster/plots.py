@@ -179,12 +179,13 @@ def place_labels(ax, points: Sequence[tuple[float, float]], texts: Sequence[str]
     to_data = ax.transData.inverted()
     boxes: list[tuple[float, float, float, float]] = []
     written = []
-    style = {"fontsize": 8, "ha": "center", "va": "center", "weight": "bold"}
+    fontsize = 8
+    style = {"fontsize": fontsize, "ha": "center", "va": "center", "weight": "bold"}
     for (x, y), text, color in zip(points, texts, colors):
         probe = ax.text(0, 0, text, **style)
         extent = probe.get_window_extent(renderer)
         probe.remove()
-        pad = 2 * 0.2 * style["fontsize"] * fig.dpi / 72  # the frame's pad (boxstyle pad=0.2), both sides
+        pad = 2 * 0.2 * fontsize * fig.dpi / 72  # the frame's pad (boxstyle pad=0.2), both sides
         w, h = extent.width + pad + 2, extent.height + pad + 2
         px, py = ax.transData.transform((x, y))
         spot = None

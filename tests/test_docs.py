@@ -29,6 +29,7 @@ PUBLIC_MODULES = [
     "flaucluster.reduce",
     "flaucluster.hierarchy",
     "flaucluster.plots",
+    "flaucluster.palette",
     "flaucluster.metrics",
     "flaucluster.themes",
     "flaucluster.compare",

@@ -169,12 +169,14 @@ def test_the_static_map_places_every_name_it_writes_without_overlap(report):
     fig = plots.cluster_map(coords, labels, names)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
-    texts = [t for t in fig.axes[0].texts]
+    texts = list(fig.axes[0].texts)
     boxes = [tuple(t.get_bbox_patch().get_window_extent(renderer).extents) for t in texts]  # the frames drawn
     frame = fig.axes[0].get_window_extent(renderer)
     assert 10 <= len(texts) < 30  # the crowded ones give way
     assert overlapping(boxes) == []
-    assert all(b[0] >= frame.x0 - 1 and b[2] <= frame.x1 + 1 and b[1] >= frame.y0 - 1 and b[3] <= frame.y1 + 1 for b in boxes)
+    assert all(
+        b[0] >= frame.x0 - 1 and b[2] <= frame.x1 + 1 and b[1] >= frame.y0 - 1 and b[3] <= frame.y1 + 1 for b in boxes
+    )
     assert any(t.arrow_patch is not None for t in texts)  # a name moved aside keeps a line to its group
     svg = (report / "figures" / "carte.svg").read_bytes()
     assert svg.startswith(b"<?xml") and b"<svg" in svg and (report / "figures" / "carte.png").is_file()
@@ -228,7 +230,9 @@ LABEL_BOXES = """() => [...document.querySelectorAll('[data-testid=map-label]')]
 
 
 def stage_box(page):
-    return page.evaluate("() => { const r = document.querySelector('.flau-stage').getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }")
+    return page.evaluate(
+        "() => { const r = document.querySelector('.flau-stage').getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }"
+    )
 
 
 def test_map_labels_are_elements_that_never_overlap_at_two_zoom_levels(browser, report, fitted):
@@ -263,7 +267,9 @@ def test_the_side_panel_shows_the_selection_under_its_own_heading_and_every_grou
     legend = page.locator("[data-testid=legend]")
     items = page.locator("[data-testid=legend-item]")
     assert items.count() > 11
-    assert page.evaluate("() => { const l = document.querySelector('[data-testid=legend]'); return l.scrollHeight <= l.clientHeight + 1; }")
+    assert page.evaluate(
+        "() => { const l = document.querySelector('[data-testid=legend]'); return l.scrollHeight <= l.clientHeight + 1; }"
+    )
     assert all(box["y"] + box["height"] <= 820 for box in (items.nth(i).bounding_box() for i in range(items.count())))
     page.fill("[data-testid=legend-filter]", items.nth(1).inner_text().split(" · ")[1].split(" (")[0])
     assert 1 <= len([i for i in range(items.count()) if items.nth(i).is_visible()]) < items.count()
@@ -277,11 +283,17 @@ def test_the_side_panel_shows_the_selection_under_its_own_heading_and_every_grou
     section = page.locator("[data-testid=selection]")
     assert section.locator("h3").inner_text() == "Lignes sélectionnées"
     assert "Modifications" not in section.inner_text()
-    widths = page.evaluate("() => [...document.querySelectorAll('[data-testid=selection-table] th')].map(t => t.getBoundingClientRect().width)")
+    widths = page.evaluate(
+        "() => [...document.querySelectorAll('[data-testid=selection-table] th')].map(t => t.getBoundingClientRect().width)"
+    )
     assert widths[1] == max(widths)  # the text column, widest
     box = page.locator(".flau-table").bounding_box()
     rows = page.locator("[data-testid=selection-table] tbody tr")
-    visible = [r for r in (rows.nth(i).bounding_box() for i in range(min(rows.count(), 20))) if r["y"] + r["height"] <= box["y"] + box["height"] + 1]
+    visible = [
+        r
+        for r in (rows.nth(i).bounding_box() for i in range(min(rows.count(), 20)))
+        if r["y"] + r["height"] <= box["y"] + box["height"] + 1
+    ]
     assert rows.count() > 4 and len(visible) > 4
     page.close()
 

@@ -218,9 +218,7 @@ def french(table: pd.DataFrame) -> pd.DataFrame:
     """``table`` with clusters.xlsx's French headers; a column of the user's that has a French header's name
     keeps it, and the column that would take it keeps its English one."""
     taken = set(table.columns)
-    return table.rename(
-        columns={c: f for c, f in XLSX_HEADERS.items() if c in taken and (f == c or f not in taken)}
-    )
+    return table.rename(columns={c: f for c, f in XLSX_HEADERS.items() if c in taken and (f == c or f not in taken)})
 
 
 def guided_payload(inputs: ReportInputs) -> dict[str, Any]:
@@ -428,7 +426,9 @@ def _write_exports(inputs: ReportInputs, out: Path, raw_cells: bool) -> dict[str
         "guided": guided_context(inputs),
         "summary": inputs.summary,
         "csp": Markup(CSP),  # our constant, not user text
-        "images": {k[: -len(".png")]: base64.b64encode(v).decode("ascii") for k, v in pngs.items() if k.endswith(".png")},
+        "images": {
+            k[: -len(".png")]: base64.b64encode(v).decode("ascii") for k, v in pngs.items() if k.endswith(".png")
+        },
     }
     write_text(out / "summary.md", _environment(markdown=True).get_template("summary.md.j2").render(**context))
     write_text(out / "report.html", _environment(markdown=False).get_template("report.html.j2").render(**context))

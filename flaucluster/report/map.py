@@ -14,8 +14,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
