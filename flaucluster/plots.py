@@ -95,7 +95,7 @@ def cluster_map(
     """2-D map of the rows coloured by cluster, with cluster names placed so that none overlaps another.
 
     Rows outside any group (label -1) are drawn grey. The names of the ``max_labels`` largest clusters
-    (of those in ``names`` that have rows) are placed largest first: at the median of their points, or, where
+    (of those in ``names`` that have rows) are placed largest first: at their point nearest the median, or, where
     that place is taken, beside it with a leader line; a name with no free place near its cluster is left out
     (:func:`place_labels`). Point size shrinks with the number of rows, and the points are rasterised so that
     vector exports (SVG, PDF) stay small; the layout holds at any resolution.
@@ -143,7 +143,7 @@ def cluster_map(
         side.set_visible(False)
     fig.tight_layout()
     by_size = sorted(present, key=lambda c: (-present[c], c))[:max_labels]
-    centres = [tuple(np.median(coords[labels == c], axis=0)) for c in by_size]
+    centres = [_anchor(coords[labels == c]) for c in by_size]
     place_labels(ax, centres, [_short(names[c]) for c in by_size], [cluster_color(c, colors) for c in by_size])
     return fig
 
@@ -214,6 +214,13 @@ def place_labels(ax, points: Sequence[tuple[float, float]], texts: Sequence[str]
             )
         )
     return written
+
+
+def _anchor(points: np.ndarray) -> tuple[float, float]:
+    """Where a cluster's name goes: its point nearest the median, on the points even for a group in two parts."""
+    middle = np.median(points, axis=0)
+    x, y = points[int(np.argmin(((points - middle) ** 2).sum(axis=1)))]
+    return float(x), float(y)
 
 
 def _ring(w: float, h: float):

@@ -18,6 +18,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the widget from this tree's flaucluster, as the job below runs it
 FIGURES = ("carte", "tailles", "mots_cles", "similarite", "hierarchie", "residus_0", "temps_1")
 
 

@@ -180,11 +180,14 @@ function flauMount(root, data, hooks) {
     }
     buckets = new Map([...members.entries()].map(([c, rows]) => [c, Int32Array.from(rows)]));
     centres = new Map();
+    // a group's name sits on its row nearest the median: on the points even when the group is in two parts
+    const median = (v) => { const s = Float32Array.from(v).sort(); return s[s.length >> 1]; };
     for (const [c, rows] of buckets) {
       if (c === FLAU_OUTLIER) continue;
-      let sx = 0, sy = 0;
-      for (const i of rows) { sx += data.x[i]; sy += data.y[i]; }
-      centres.set(c, [sx / rows.length, sy / rows.length]);
+      const mx = median(Array.from(rows, (i) => data.x[i])), my = median(Array.from(rows, (i) => data.y[i]));
+      let best = rows[0], bestD = Infinity;
+      for (const i of rows) { const d = (data.x[i] - mx) ** 2 + (data.y[i] - my) ** 2; if (d < bestD) { bestD = d; best = i; } }
+      centres.set(c, [data.x[best], data.y[best]]);
     }
     for (const c of [...names.keys()]) if (!buckets.has(c)) names.delete(c);
     for (const c of [...hidden]) if (!buckets.has(c)) hidden.delete(c);
@@ -256,8 +259,9 @@ function flauMount(root, data, hooks) {
     const rows = selected.slice(0, 500).map((i) => {
       const tr = flauEl("tr");
       const c = labels[i];
+      const group = c === FLAU_OUTLIER ? "(hors groupe)" : `${c} · ${names.get(c)}`;
       tr.append(flauEl("td", {}, data.id[i]), flauEl("td", { title: data.text[i] }, data.text[i]),
-        flauEl("td", {}, c === FLAU_OUTLIER ? "(hors groupe)" : `${c} · ${names.get(c)}`), flauEl("td", {}, data.conf[i].toFixed(2)));
+        flauEl("td", { title: group }, group), flauEl("td", {}, data.conf[i].toFixed(2)));
       return tr;
     });
     tbody.replaceChildren(...rows);
