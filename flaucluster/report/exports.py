@@ -46,6 +46,7 @@ XLSX_HEADERS = {
     "cluster_reassigned": "groupe réattribué",
     "status": "statut",
     "confidence": "confiance",
+    "row": "ligne du fichier",
     "size": "lignes",
     "name": "nom",
     "keywords": "mots-clés",
@@ -56,6 +57,25 @@ XLSX_HEADERS = {
     "stability": "stabilité",
     "unstable": "instable",
     "theme_id": "thème",
+    # the guided analysis's sheets
+    "theme_label": "libellé du thème",
+    "theme_score": "score du thème",
+    "threshold": "seuil",
+    "count": "lignes",
+    "share": "part",
+    "mean_score": "score moyen",
+    "weakest": "les plus faibles",
+    "class": "classe",
+    "period": "période",
+    "within": "dans",
+    "share_of_class": "part de la classe",
+    "share_of_cluster": "part du groupe",
+    "share_of_period": "part de la période",
+    "expected": "attendu",
+    "residual": "résidu",
+    "p_value": "p",
+    "p_adjusted": "p ajusté",
+    "representation": "représentation",
 }
 # The report needs inline styles and data: images, nothing else: no script, no request, no form. No
 # frame-ancestors: a <meta> policy cannot carry it (browsers ignore it there and log an error on every open).
@@ -218,7 +238,13 @@ def french(table: pd.DataFrame) -> pd.DataFrame:
     """``table`` with clusters.xlsx's French headers; a column of the user's that has a French header's name
     keeps it, and the column that would take it keeps its English one."""
     taken = set(table.columns)
-    return table.rename(columns={c: f for c, f in XLSX_HEADERS.items() if c in taken and (f == c or f not in taken)})
+    renamed: dict[str, str] = {}
+    for column in table.columns:
+        french_name = XLSX_HEADERS.get(column)
+        if french_name is not None and (french_name == column or french_name not in taken):
+            renamed[column] = french_name
+            taken.add(french_name)  # two columns never take the same header
+    return table.rename(columns=renamed)
 
 
 def guided_payload(inputs: ReportInputs) -> dict[str, Any]:
@@ -305,7 +331,7 @@ def guided_sheets(inputs: ReportInputs) -> dict[str, pd.DataFrame]:
             sheets[_sheet_name(f"mots {a['column']}", sheets)] = a["keywords"].assign(
                 keywords=a["keywords"]["keywords"].map(", ".join)
             )
-    return sheets
+    return {name: french(sheet) for name, sheet in sheets.items()}
 
 
 def _sheet_name(name: str, taken: dict) -> str:
