@@ -15,6 +15,7 @@ import pytest
 
 from flaucluster import palette
 from flaucluster.palette import OUTLIER_COLOR, ciede2000, hex_to_lab, is_grey
+from flaucluster.views import next_colors
 
 # Sharma, Wu and Dalal (2005), "The CIEDE2000 color-difference formula", table 1: the 34 test pairs
 SHARMA = [
@@ -126,6 +127,7 @@ def test_colours_belong_to_cluster_ids_through_edits_and_a_new_group_takes_a_col
     others = [after[c] for c in after.index if c != new_id]
     assert after[new_id] not in others
     assert distances([after[new_id], *others])[0, 1:].min() >= 12
+    assert after[new_id] == next_colors(cur.undo(1).state)[0]  # what the map gave the group it made
     again = cur.undo(1).new_cluster(members, name="Encore")  # undone and made again: the same id, the same colour
     assert again.topic_info().set_index("cluster")["color"][new_id] == after[new_id]
 
@@ -295,6 +297,17 @@ def test_the_side_panel_shows_the_selection_under_its_own_heading_and_every_grou
         if r["y"] + r["height"] <= box["y"] + box["height"] + 1
     ]
     assert rows.count() > 4 and len(visible) > 4
+    # a group made on the page takes the colour its id will have in the report, one no group uses
+    page.fill("[data-testid=new-name]", "Sélection")
+    page.click("[data-testid=new-cluster]")
+    data = page.evaluate("JSON.parse(document.getElementById('flau-data').textContent)")
+    swatches = page.evaluate(
+        "() => Object.fromEntries([...document.querySelectorAll('[data-testid=legend-item]')]"
+        ".map(li => [li.dataset.cluster, getComputedStyle(li.querySelector('.flau-swatch')).backgroundColor]))"
+    )
+    new = swatches.pop(str(data["next_id"]))
+    r, g, b = (int(data["new_colors"][0][i : i + 2], 16) for i in (1, 3, 5))
+    assert new == f"rgb({r}, {g}, {b})" and new not in swatches.values()
     page.close()
 
 
