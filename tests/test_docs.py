@@ -28,6 +28,7 @@ PUBLIC_MODULES = [
     "flaucluster.vectors",
     "flaucluster.reduce",
     "flaucluster.hierarchy",
+    "flaucluster.layers",
     "flaucluster.plots",
     "flaucluster.palette",
     "flaucluster.metrics",

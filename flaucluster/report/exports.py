@@ -127,6 +127,10 @@ class ReportInputs:
     drawing : list of concurrent.futures.Future, optional
         The PNG figures being drawn elsewhere (``report_inputs(executor=...)``), the map's first; none: drawn
         when written.
+    layers : list of pandas.DataFrame, optional
+        One table per layer above the clusters, the coarsest first (:func:`flaucluster.views.topic_info`).
+    parents : dict of int to int, optional
+        Each cluster's group in the finest of those layers.
     new_colors : list of str, optional
         The colours of the next clusters an edit makes (ids ``next_cluster`` on), for the map's own edits.
     """
@@ -148,6 +152,8 @@ class ReportInputs:
     row_columns: dict[str, list] = field(default_factory=dict)  # each row's class or period, for the assignments
     parts: list[tuple[str, int]] | None = None  # the input files and their rows: assignments.parquet by file
     drawing: list[Future] = field(default_factory=list, repr=False, compare=False)  # figure name -> PNG, aside
+    layers: list[pd.DataFrame] = field(default_factory=list)  # views.topic_info(state, layer) per coarser layer
+    parents: dict[int, int] = field(default_factory=dict)  # each cluster's group in the finest coarser layer
     new_colors: list[str] = field(default_factory=list)  # palette.py: the next new clusters' colours, in order
 
 
@@ -222,6 +228,8 @@ def report_inputs(
         row_columns,
         state.parts,
         drawing,
+        [topic_info(state, level) for level in range(state.layers.depth)] if state.layers is not None else [],
+        dict(state.layers.tree.parents[-1]) if state.layers is not None and state.layers.depth else {},
         next_colors(state),
     )
 
@@ -308,9 +316,52 @@ def topics_payload(inputs: ReportInputs) -> dict[str, Any]:
         "advice": s.get("advice", []),
         "clusters": clusters,
         "unassigned_color": OUTLIER_COLOR,  # the one grey
+        "layers": layers_payload(inputs, clusters),
         "edits": inputs.edits,
         **guided_payload(inputs),
     }
+
+
+def layers_payload(inputs: ReportInputs, clusters: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """topics.json's ``layers``: from the coarsest to the clusters, each group with its ``parent`` (None at the top)."""
+    out = [
+        [
+            {
+                "id": int(g["cluster"]),
+                "name": g["name"],
+                "size": int(g["size"]),
+                "parent": None if pd.isna(g["parent"]) else int(g["parent"]),
+                "children": [int(c) for c in g["children"]],
+                "keywords": list(g["keywords"]),
+                "renamed": bool(g["renamed"]),
+            }
+            for _, g in table.iterrows()
+        ]
+        for table in inputs.layers
+    ]
+    finest = [
+        {
+            **{k: c[k] for k in ("id", "name", "size")},
+            "parent": inputs.parents.get(c["id"]),
+            "keywords": [k["keyword"] for k in c["keywords"]],
+        }
+        for c in clusters
+    ]
+    return [*out, finest]
+
+
+def tree_nodes(levels: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The layers as nested nodes for the report's tree (``children`` holding nodes); none with a single level."""
+
+    def node(level: int, group: dict[str, Any]) -> dict[str, Any]:
+        below = levels[level + 1] if level + 1 < len(levels) else []
+        return {
+            **group,
+            "leaf": not below,
+            "children": [node(level + 1, c) for c in below if c["parent"] == group["id"]],
+        }
+
+    return [node(0, g) for g in levels[0]] if len(levels) > 1 else []
 
 
 def guided_sheets(inputs: ReportInputs) -> dict[str, pd.DataFrame]:
@@ -450,6 +501,7 @@ def _write_exports(inputs: ReportInputs, out: Path, raw_cells: bool) -> dict[str
     context = {
         "p": payload,
         "guided": guided_context(inputs),
+        "tree": tree_nodes(payload["layers"]),
         "summary": inputs.summary,
         "csp": Markup(CSP),  # our constant, not user text
         "images": {
