@@ -15,6 +15,7 @@ from .errors import ConfigError
 from .french import stop_set
 from .hierarchy import cluster_linkage
 from .label import FrenchPhraseAnalyzer
+from .palette import cluster_colors, new_cluster_colors
 from .state import FittedState
 from .themes import NO_THEME, row_themes, theme_table
 
@@ -22,7 +23,7 @@ __all__ = ["hierarchy", "readable"]
 
 UNUSABLE_NAME = "(texte inutilisable)"
 OUTLIER_NAME = "(hors groupe)"
-TOPIC_COLUMNS = ["cluster", "size", "name", "keywords", "keyword_weights", "representatives", "edited"]
+TOPIC_COLUMNS = ["cluster", "size", "name", "keywords", "keyword_weights", "representatives", "edited", "color"]
 LAYER_COLUMNS = ["id", "size", "name", "parent", "children", "keywords", "representatives", "renamed"]
 
 
@@ -90,6 +91,7 @@ def topic_info(state: FittedState, layer: int | None = None) -> pd.DataFrame:
         )
     stab = state.stability
     edited = state.history.touched if state.history is not None else set()
+    colors = cluster_colors([t.cluster for t in state.topics], *_fit_labels(state))
     rows = []
     for t in state.topics:
         row: dict[str, Any] = {
@@ -100,6 +102,7 @@ def topic_info(state: FittedState, layer: int | None = None) -> pd.DataFrame:
             "keyword_weights": [round(w, 5) for _, w in t.keywords],
             "representatives": t.representatives,
             "edited": t.cluster in edited,
+            "color": colors[t.cluster],  # palette.py: the same colour on the map, in the widget and the figures
         }
         if state.themes is not None:  # "" for a new group: what the themes miss
             theme = state.themes.cluster_theme.get(t.cluster, NO_THEME)
@@ -112,6 +115,19 @@ def topic_info(state: FittedState, layer: int | None = None) -> pd.DataFrame:
         rows.append(row)
     extra = (["stability", "unstable"] if stab is not None else []) + (["theme_id"] if state.themes is not None else [])
     return pd.DataFrame(rows, columns=TOPIC_COLUMNS + extra)
+
+
+def _fit_labels(state: FittedState) -> tuple[np.ndarray, int | None]:
+    """The fit's labels and the id of the first cluster an edit made: what the colours follow."""
+    if state.history is None:
+        return np.asarray(state.labels), None
+    return state.history.base.labels, state.history.base.next_id
+
+
+def next_colors(state: FittedState, count: int = 32) -> list[str]:
+    """The colours of the next ``count`` clusters an edit would make (for the map's own edits)."""
+    next_id = state.history.next_id if state.history is not None else max(state.names(), default=-1) + 1
+    return new_cluster_colors(next_id, *_fit_labels(state), count=count)
 
 
 def layer_columns(state: FittedState, ok: np.ndarray) -> dict[str, Any]:

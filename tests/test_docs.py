@@ -30,6 +30,7 @@ PUBLIC_MODULES = [
     "flaucluster.hierarchy",
     "flaucluster.layers",
     "flaucluster.plots",
+    "flaucluster.palette",
     "flaucluster.metrics",
     "flaucluster.themes",
     "flaucluster.compare",

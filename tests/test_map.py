@@ -269,9 +269,9 @@ def themed(tmp_path_factory, sample):
 
 def test_colour_by_theme_shows_the_list_filled_and_every_new_group_in_one_grey(browser, themed):
     topics = json.loads((themed / "topics.json").read_text(encoding="utf-8"))["clusters"]
-    info = pd.read_excel(themed / "clusters.xlsx", sheet_name="groupes", dtype={"theme_id": str}, keep_default_na=False)
-    listed = set(info.loc[info["theme_id"] != "", "cluster"])
-    fresh = set(info.loc[info["theme_id"] == "", "cluster"])
+    info = pd.read_excel(themed / "clusters.xlsx", sheet_name="groupes", dtype={"thème": str}, keep_default_na=False)
+    listed = set(info.loc[info["thème"] != "", "groupe"])
+    fresh = set(info.loc[info["thème"] == "", "groupe"])
     assert listed and fresh and len(topics) == len(listed | fresh)
     p = Page(browser, themed / "map.html")
 

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..io import atomic_path, write_csv, write_json, write_text
+from ..palette import OUTLIER_COLOR
 from ..runfolder import staged
 from ..timing import stage
 from .cells import safe_frame, write_xlsx
@@ -33,6 +34,49 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 ASSIGNMENT_COLUMNS = ["id", "text", "cluster", "cluster_name", "probability", "is_outlier"]
 RUN_KIND = "run"
+# clusters.xlsx speaks French like its sheet names (the CSV, Parquet and JSON keep the English names code reads)
+XLSX_HEADERS = {
+    "id": "id",
+    "text": "texte",
+    "cluster": "groupe",
+    "cluster_name": "nom du groupe",
+    "probability": "probabilité",
+    "is_outlier": "hors groupe",
+    "cluster_original": "groupe initial",
+    "cluster_reassigned": "groupe réattribué",
+    "status": "statut",
+    "confidence": "confiance",
+    "row": "ligne du fichier",
+    "size": "lignes",
+    "name": "nom",
+    "keywords": "mots-clés",
+    "keyword_weights": "poids des mots-clés",
+    "representatives": "phrases représentatives",
+    "edited": "modifié",
+    "color": "couleur",
+    "stability": "stabilité",
+    "unstable": "instable",
+    "theme_id": "thème",
+    # the guided analysis's sheets
+    "theme_label": "libellé du thème",
+    "theme_score": "score du thème",
+    "threshold": "seuil",
+    "count": "lignes",
+    "share": "part",
+    "mean_score": "score moyen",
+    "weakest": "les plus faibles",
+    "class": "classe",
+    "period": "période",
+    "within": "dans",
+    "share_of_class": "part de la classe",
+    "share_of_cluster": "part du groupe",
+    "share_of_period": "part de la période",
+    "expected": "attendu",
+    "residual": "résidu",
+    "p_value": "p",
+    "p_adjusted": "p ajusté",
+    "representation": "représentation",
+}
 # The report needs inline styles and data: images, nothing else: no script, no request, no form. No
 # frame-ancestors: a <meta> policy cannot carry it (browsers ignore it there and log an error on every open).
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
@@ -87,6 +131,8 @@ class ReportInputs:
         One table per layer above the clusters, the coarsest first (:func:`flaucluster.views.topic_info`).
     parents : dict of int to int, optional
         Each cluster's group in the finest of those layers.
+    new_colors : list of str, optional
+        The colours of the next clusters an edit makes (ids ``next_cluster`` on), for the map's own edits.
     """
 
     topics: pd.DataFrame  # views.topic_info
@@ -108,6 +154,7 @@ class ReportInputs:
     drawing: list[Future] = field(default_factory=list, repr=False, compare=False)  # figure name -> PNG, aside
     layers: list[pd.DataFrame] = field(default_factory=list)  # views.topic_info(state, layer) per coarser layer
     parents: dict[int, int] = field(default_factory=dict)  # each cluster's group in the finest coarser layer
+    new_colors: list[str] = field(default_factory=list)  # palette.py: the next new clusters' colours, in order
 
 
 def report_inputs(
@@ -143,7 +190,7 @@ def report_inputs(
     """
     from ..guided import tables
     from ..state import complete
-    from ..views import document_info, evaluate, hierarchy, summary, theme_info, topic_info
+    from ..views import document_info, evaluate, hierarchy, next_colors, summary, theme_info, topic_info
 
     if state.map_coords is None or state.similarity is None or state.labels_reassigned is None:
         state = complete(state)  # a state built by hand: the same derived views a fit adds
@@ -183,6 +230,7 @@ def report_inputs(
         drawing,
         [topic_info(state, level) for level in range(state.layers.depth)] if state.layers is not None else [],
         dict(state.layers.tree.parents[-1]) if state.layers is not None and state.layers.depth else {},
+        next_colors(state),
     )
 
 
@@ -192,6 +240,19 @@ def assignments(inputs: ReportInputs) -> pd.DataFrame:
         docs[name if name not in docs else f"{name}_"] = values
     extra = [c for c in docs.columns if c not in ASSIGNMENT_COLUMNS]
     return docs[ASSIGNMENT_COLUMNS + extra]
+
+
+def french(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with clusters.xlsx's French headers; a column of the user's that has a French header's name
+    keeps it, and the column that would take it keeps its English one."""
+    taken = set(table.columns)
+    renamed: dict[str, str] = {}
+    for column in table.columns:
+        french_name = XLSX_HEADERS.get(column)
+        if french_name is not None and (french_name == column or french_name not in taken):
+            renamed[column] = french_name
+            taken.add(french_name)  # two columns never take the same header
+    return table.rename(columns=renamed)
 
 
 def guided_payload(inputs: ReportInputs) -> dict[str, Any]:
@@ -230,6 +291,7 @@ def topics_payload(inputs: ReportInputs) -> dict[str, Any]:
             "name": t["name"],
             "keywords": [{"keyword": k, "weight": w} for k, w in zip(t["keywords"], t["keyword_weights"])],
             "representatives": list(t["representatives"]),
+            "color": t["color"],  # palette.py: the map, the widget and the figures paint this cluster so
         }
         entry["edited"] = bool(t["edited"])
         if "stability" in t:
@@ -253,6 +315,7 @@ def topics_payload(inputs: ReportInputs) -> dict[str, Any]:
         "metrics": inputs.metrics,
         "advice": s.get("advice", []),
         "clusters": clusters,
+        "unassigned_color": OUTLIER_COLOR,  # the one grey
         "layers": layers_payload(inputs, clusters),
         "edits": inputs.edits,
         **guided_payload(inputs),
@@ -319,7 +382,7 @@ def guided_sheets(inputs: ReportInputs) -> dict[str, pd.DataFrame]:
             sheets[_sheet_name(f"mots {a['column']}", sheets)] = a["keywords"].assign(
                 keywords=a["keywords"]["keywords"].map(", ".join)
             )
-    return sheets
+    return {name: french(sheet) for name, sheet in sheets.items()}
 
 
 def _sheet_name(name: str, taken: dict) -> str:
@@ -342,7 +405,7 @@ def write_report(
 
     The folder is written aside and replaces ``out_dir`` as a whole only once everything is written:
     ``assignments.csv`` and ``.parquet``, ``topics.json``, ``clusters.xlsx``, ``summary.md``,
-    ``report.html``, ``map.html`` and the PNG figures under ``figures/``.
+    ``report.html``, ``map.html`` and the PNG figures under ``figures/`` (the map also as ``carte.svg``).
 
     Parameters
     ----------
@@ -387,7 +450,7 @@ def write_report(
 
 
 def _pngs(inputs: ReportInputs) -> dict[str, bytes]:
-    """The figures drawn aside, or here when that failed (or was not asked)."""
+    """The figures drawn aside, or here when that failed (or was not asked): file name -> bytes."""
     if inputs.drawing:
         try:
             return {name: png for part in inputs.drawing for name, png in part.result().items()}
@@ -428,10 +491,10 @@ def _write_exports(inputs: ReportInputs, out: Path, raw_cells: bool) -> dict[str
         representatives=inputs.topics["representatives"].map(" | ".join),
     )
     with atomic_path(out / "clusters.xlsx") as tmp:
-        write_xlsx(tmp, {"groupes": topics_sheet, "lignes": table, **guided_sheets(inputs)})
+        write_xlsx(tmp, {"groupes": french(topics_sheet), "lignes": french(table), **guided_sheets(inputs)})
     pngs = _pngs(inputs)
     for name, data in pngs.items():
-        with atomic_path(out / "figures" / f"{name}.png") as tmp:
+        with atomic_path(out / "figures" / name) as tmp:
             tmp.write_bytes(data)
     from markupsafe import Markup
 
@@ -441,7 +504,9 @@ def _write_exports(inputs: ReportInputs, out: Path, raw_cells: bool) -> dict[str
         "tree": tree_nodes(payload["layers"]),
         "summary": inputs.summary,
         "csp": Markup(CSP),  # our constant, not user text
-        "images": {k: base64.b64encode(v).decode("ascii") for k, v in pngs.items()},
+        "images": {
+            k[: -len(".png")]: base64.b64encode(v).decode("ascii") for k, v in pngs.items() if k.endswith(".png")
+        },
     }
     write_text(out / "summary.md", _environment(markdown=True).get_template("summary.md.j2").render(**context))
     write_text(out / "report.html", _environment(markdown=False).get_template("report.html.j2").render(**context))
@@ -498,4 +563,5 @@ def render_map(inputs: ReportInputs) -> str:
         inputs.coords,
         next_cluster=inputs.next_cluster,
         custom=set(inputs.custom_names),
+        new_colors=inputs.new_colors,
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..edits import fingerprint
+from ..palette import OUTLIER_COLOR, color_at
 from ..state import MAP_MAX_ROWS
 
 STATIC = Path(__file__).parent / "static"
@@ -45,9 +47,10 @@ def map_payload(
     *,
     next_cluster: int,
     custom: set[int] | frozenset[int] = frozenset(),
+    new_colors: Sequence[str] = (),
 ) -> dict[str, Any]:
     """What the page draws: the usable rows (unit-square coordinates, id, text, cluster, confidence)
-    and the clusters (id, name, size, keywords)."""
+    and the clusters (id, name, size, keywords, colour); ``new_colors``, those of the clusters its edits make."""
     usable = (documents["status"] == "ok").to_numpy()
     placed = np.isfinite(np.asarray(coords, dtype=np.float64)).all(axis=1)
     ok = usable & placed  # above MAP_MAX_ROWS usable rows, a seeded sample has a place (state.map_coords)
@@ -77,9 +80,13 @@ def map_payload(
                 "keywords": list(t.keywords)[:5],
                 "custom": int(t.cluster) in custom,
                 "theme": str(getattr(t, "theme_id", "")),  # "" for a new group: what the themes miss
+                "color": str(getattr(t, "color", "") or color_at(int(t.cluster))),
             }
             for t in topics.itertuples()
         ],
+        "outlier_color": OUTLIER_COLOR,
+        # a new group made on the page takes these in turn, never a colour in use (palette.py)
+        "new_colors": list(new_colors) or [color_at(int(next_cluster) + i) for i in range(32)],
         "has_themes": "theme_id" in topics,
         "next_id": int(next_cluster),
         "made_on": fingerprint(ids.tolist(), documents["cluster"].astype(int).to_numpy()),
@@ -126,6 +133,7 @@ def render_page(
     *,
     next_cluster: int,
     custom: set[int] | frozenset[int] = frozenset(),
+    new_colors: Sequence[str] = (),
 ) -> str:
     """The whole map.html: rows from :meth:`~flaucluster.model.TopicModel.document_info`, clusters
     from ``topic_info()``, 2-D coordinates one row per document."""
@@ -133,7 +141,7 @@ def render_page(
 
     from .templating import environment
 
-    payload = map_payload(documents, topics, coords, next_cluster=next_cluster, custom=custom)
+    payload = map_payload(documents, topics, coords, next_cluster=next_cluster, custom=custom, new_colors=new_colors)
     code = page_script()
     return (
         environment(markdown=False)
