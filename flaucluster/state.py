@@ -93,6 +93,9 @@ class FittedState:
         Every outlier in its nearest cluster (:func:`complete`).
     similarity : tuple of numpy.ndarray or None, default None
         (cluster ids, cosine similarity of their mean vectors) (:func:`complete`).
+    lineage : dict or None, default None
+        What an update changed (:mod:`flaucluster.lineage`): the parent run, each row's change, the clusters
+        before; None for a run that is not an update.
     """
 
     params: dict[str, Any]  # the model's parameters as plain data (components as dicts)
@@ -119,6 +122,7 @@ class FittedState:
     parts: list[tuple[str, int]] | None = None  # the input files and their rows, when there were several
     labels_reassigned: np.ndarray | None = None  # every outlier in its nearest cluster (:func:`complete`)
     similarity: tuple[np.ndarray, np.ndarray] | None = None  # (cluster ids, centroid cosine similarity)
+    lineage: dict[str, Any] | None = None  # what an update changed (flaucluster.lineage); None: not an update
 
     @property
     def usable(self) -> np.ndarray:

@@ -83,6 +83,12 @@ class ReportInputs:
     drawing : list of concurrent.futures.Future, optional
         The PNG figures being drawn elsewhere (``report_inputs(executor=...)``), the map's first; none: drawn
         when written.
+    changes : pandas.DataFrame or None, optional
+        For a run made by an update, what changed row by row (:func:`flaucluster.lineage.changes_table`):
+        written as ``changes.csv``.
+    evolution : dict or None, optional
+        For a run made by an update, the clusters before and after (:func:`flaucluster.lineage.evolution`): the
+        report's section « Évolutions ».
     """
 
     topics: pd.DataFrame  # views.topic_info
@@ -102,6 +108,8 @@ class ReportInputs:
     row_columns: dict[str, list] = field(default_factory=dict)  # each row's class or period, for the assignments
     parts: list[tuple[str, int]] | None = None  # the input files and their rows: assignments.parquet by file
     drawing: list[Future] = field(default_factory=list, repr=False, compare=False)  # figure name -> PNG, aside
+    changes: pd.DataFrame | None = None  # an update's changes, row by row (changes.csv)
+    evolution: dict[str, Any] | None = None  # an update's clusters before and after (« Évolutions »)
 
 
 def report_inputs(
@@ -136,6 +144,7 @@ def report_inputs(
         The results to write with :func:`write_report`.
     """
     from ..guided import tables
+    from ..lineage import changes_table, evolution
     from ..state import complete
     from ..views import document_info, evaluate, hierarchy, summary, theme_info, topic_info
 
@@ -175,6 +184,8 @@ def report_inputs(
         row_columns,
         state.parts,
         drawing,
+        changes_table(state),
+        evolution(state),
     )
 
 
@@ -247,6 +258,7 @@ def topics_payload(inputs: ReportInputs) -> dict[str, Any]:
         "clusters": clusters,
         "edits": inputs.edits,
         **guided_payload(inputs),
+        **({"parent": inputs.evolution["parent"], "evolution": inputs.evolution} if inputs.evolution else {}),
     }
 
 
@@ -269,6 +281,15 @@ def guided_sheets(inputs: ReportInputs) -> dict[str, pd.DataFrame]:
                 keywords=a["keywords"]["keywords"].map(", ".join)
             )
     return sheets
+
+
+def evolution_sheets(inputs: ReportInputs) -> dict[str, pd.DataFrame]:
+    """An update's sheets: « évolutions » (per cluster) and « changements » (per row)."""
+    if inputs.evolution is None or inputs.changes is None:
+        return {}
+    from ..lineage import evolution_frame
+
+    return {"évolutions": evolution_frame(inputs.evolution), "changements": inputs.changes}
 
 
 def _sheet_name(name: str, taken: dict) -> str:
@@ -369,6 +390,8 @@ def _write_exports(inputs: ReportInputs, out: Path, raw_cells: bool) -> dict[str
     else:
         with atomic_path(out / "assignments.parquet") as tmp:
             table.to_parquet(tmp, index=False)
+    if inputs.changes is not None:
+        write_csv(out / "changes.csv", safe_frame(inputs.changes, raw_cells))
     payload = topics_payload(inputs)
     write_json(out / "topics.json", payload)
     topics_sheet = inputs.topics.assign(
@@ -377,7 +400,7 @@ def _write_exports(inputs: ReportInputs, out: Path, raw_cells: bool) -> dict[str
         representatives=inputs.topics["representatives"].map(" | ".join),
     )
     with atomic_path(out / "clusters.xlsx") as tmp:
-        write_xlsx(tmp, {"groupes": topics_sheet, "lignes": table, **guided_sheets(inputs)})
+        write_xlsx(tmp, {"groupes": topics_sheet, "lignes": table, **guided_sheets(inputs), **evolution_sheets(inputs)})
     pngs = _pngs(inputs)
     for name, data in pngs.items():
         with atomic_path(out / "figures" / f"{name}.png") as tmp:
@@ -403,6 +426,7 @@ def _write_exports(inputs: ReportInputs, out: Path, raw_cells: bool) -> dict[str
         "markdown": "summary.md",
         "html": "report.html",
         "map": "map.html",
+        **({"changes": "changes.csv"} if inputs.changes is not None else {}),
     }
 
 
@@ -446,4 +470,12 @@ def render_map(inputs: ReportInputs) -> str:
         inputs.coords,
         next_cluster=inputs.next_cluster,
         custom=set(inputs.custom_names),
+        added=None if inputs.changes is None else _added(inputs),
     )
+
+
+def _added(inputs: ReportInputs) -> list[bool]:
+    """Whether each row of the run is new since the parent run (added, or its text changed)."""
+    assert inputs.changes is not None
+    change = inputs.changes["change"].iloc[: len(inputs.documents)]
+    return [c in ("added", "changed") for c in change]

@@ -44,9 +44,10 @@ def map_payload(
     *,
     next_cluster: int,
     custom: set[int] | frozenset[int] = frozenset(),
+    added: list[bool] | None = None,
 ) -> dict[str, Any]:
-    """What the page draws: the usable rows (unit-square coordinates, id, text, cluster, confidence)
-    and the clusters (id, name, size, keywords)."""
+    """What the page draws: the usable rows (unit-square coordinates, id, text, cluster, confidence, and after
+    an update whether each is new) and the clusters (id, name, size, keywords)."""
     usable = (documents["status"] == "ok").to_numpy()
     placed = np.isfinite(np.asarray(coords, dtype=np.float64)).all(axis=1)
     ok = usable & placed  # above MAP_MAX_ROWS usable rows, a seeded sample has a place (state.map_coords)
@@ -80,6 +81,7 @@ def map_payload(
         "next_id": int(next_cluster),
         "unusable": int((~usable).sum()),
         "not_drawn": int((usable & ~placed).sum()),
+        **({"added": np.asarray(added, dtype=bool)[ok].astype(int).tolist()} if added is not None else {}),
     }
 
 
@@ -121,6 +123,7 @@ def render_page(
     *,
     next_cluster: int,
     custom: set[int] | frozenset[int] = frozenset(),
+    added: list[bool] | None = None,
 ) -> str:
     """The whole map.html: rows from :meth:`~flaucluster.model.TopicModel.document_info`, clusters
     from ``topic_info()``, 2-D coordinates one row per document."""
@@ -128,7 +131,7 @@ def render_page(
 
     from .templating import environment
 
-    payload = map_payload(documents, topics, coords, next_cluster=next_cluster, custom=custom)
+    payload = map_payload(documents, topics, coords, next_cluster=next_cluster, custom=custom, added=added)
     code = page_script()
     return (
         environment(markdown=False)
