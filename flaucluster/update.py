@@ -69,15 +69,16 @@ REFIT_POLICIES = ("never", "auto", "always")
 #: ``refit="auto"`` clusters every row again when more than this share of the usable rows are new or changed:
 #: the rows the run was fitted on are then a minority, and its groups describe the old catalogue more than the new.
 REFIT_NEW_SHARE = 0.5
-#: ... or when more than this share of the usable rows fit no existing cluster: the new topics then weigh as much
-#: as a good part of the old ones, and clustering everything together places the boundaries anew.
-REFIT_UNPLACED_SHARE = 0.2
+#: ... or when more than this share of the usable rows fit no existing cluster: the new groups, formed among
+#: those rows alone, are then a large part of the catalogue, and clustering every row together places the
+#: boundaries between old and new topics anew. Below both, a refit would cost the ids their continuity for little.
+REFIT_UNPLACED_SHARE = 0.3
 #: A new row belongs to the cluster it is voted into when its distance to the cluster's mean is within the
 #: distances of this share of the cluster's own rows (the same one-sided 5 % a theme's threshold uses).
 PLACE_QUANTILE = 0.95
-#: After a refit, a new cluster carries an old id when the unchanged rows they share are at least this Jaccard
-#: index of the unchanged rows of either (from 0.5 up, a match is one to one).
-MATCH_JACCARD = 0.5
+#: After a refit, a new cluster carries an old id when the unchanged rows they share are more than this share of
+#: the unchanged rows of each (from one half up, a match is one to one).
+MATCH_SHARE = 0.5
 
 
 @dataclass
@@ -377,14 +378,15 @@ def _encoder_config(old: FittedState, encoder: str | EncoderConfig | None) -> En
     (a recorded folder or hub id is data: it is used only when given again)."""
     from .embed.offline import OFFLINE_ALIASES
 
-    recorded = dict(old.params.get("encoder") or {})
     if isinstance(encoder, EncoderConfig):
-        return encoder
-    config = EncoderConfig.from_record(recorded)
-    if encoder is not None:
-        return config.set_params(model=str(encoder))
+        config = encoder.__sklearn_clone__()  # the caller's configuration is left as it was
+    else:
+        config = EncoderConfig.from_record(dict(old.params.get("encoder") or {}))
+        config.set_params(model=None if encoder is None else str(encoder))
     used = old.encoder.get("model")
-    return config.set_params(model=used if used in OFFLINE_ALIASES else None)
+    if config.model is None and used in OFFLINE_ALIASES:
+        config = config.set_params(model=used)
+    return config
 
 
 def _load_encoder(old: FittedState, config: EncoderConfig, loaded: list[Any]) -> Any:
@@ -639,8 +641,8 @@ def match_clusters(
     """Give the clusters of a refit the ids of the old clusters they continue.
 
     First by their rows: the Hungarian assignment (:func:`scipy.optimize.linear_sum_assignment`) that maximises the
-    unchanged rows each pair shares, a pair kept when its Jaccard index on those rows is at least
-    :data:`MATCH_JACCARD`. Then, among the clusters left, by their centroids: the assignment that maximises the
+    unchanged rows each pair shares, a pair kept when those rows are more than :data:`MATCH_SHARE` of the unchanged
+    rows of each. Then, among the clusters left, by their centroids: the assignment that maximises the
     cosine similarity of their mean vectors, a pair kept when it is at least as similar as the least similar pair
     matched by rows (no such pair: none). Every other new cluster gets an id from ``next_id`` up, largest first.
 
@@ -682,8 +684,7 @@ def match_clusters(
         _, old_means = centroids(old.embeddings, old.labels)
         cos = new_means @ old_means.T
         for r, c in zip(rows, cols):
-            union = size_new[r] + size_old[c] - overlap[r, c]
-            if union and overlap[r, c] / union >= MATCH_JACCARD:
+            if overlap[r, c] > MATCH_SHARE * max(size_new[r], size_old[c]):
                 matched[new_ids[r]] = old_ids[c]
                 floor = cos[r, c] if floor is None else min(floor, cos[r, c])
         left_new = [k for k, c in enumerate(new_ids) if c not in matched]
