@@ -165,9 +165,9 @@ def evolution(state: FittedState) -> dict[str, Any] | None:
         if r["cluster_before"] is not None and int(r["cluster_before"]) != OUTLIER:
             lost[int(r["cluster_before"])] += 1
     names = state.names()
-    new = set(int(c) for c in lineage.get("new_clusters", []))
+    new = {int(c) for c in lineage.get("new_clusters", [])}
     topics = {t.cluster: t for t in state.topics}
-    clusters = []
+    clusters: list[dict[str, Any]] = []
     for c in sorted(set(before_sizes) | set(after_sizes)):
         size_after = after_sizes.get(c, 0)
         status = "new" if c in new else ("emptied" if not size_after else ("kept" if c in before_sizes else "new"))
@@ -184,7 +184,12 @@ def evolution(state: FittedState) -> dict[str, Any] | None:
             }
         )
     new_groups = [
-        {"cluster": c["cluster"], "name": c["name"], "size": c["size_after"], "best": _best(topics.get(c["cluster"]))}
+        {
+            "cluster": c["cluster"],
+            "name": c["name"],
+            "size": c["size_after"],
+            "best": _best(topics.get(int(c["cluster"]))),
+        }
         for c in clusters
         if c["status"] == "new" and c["size_after"]
     ]

@@ -289,11 +289,11 @@ def _parent_state(source: Any, parent: dict[str, Any] | None) -> tuple[FittedSta
         run_dir = folder if (folder / "model" / "flaucluster.json").is_file() else None
         if run_dir is not None:
             verify(run_dir, "run")
-        state = load_state(folder / "model" if run_dir is not None else folder)
+        loaded = load_state(folder / "model" if run_dir is not None else folder)
         from .curation import check_log
 
-        check_log(state, str(folder))
-        return state, parent or parent_record(folder)
+        check_log(loaded, str(folder))
+        return loaded, parent or parent_record(folder)
     state = getattr(source, "state_", None)
     if not isinstance(state, FittedState):
         from sklearn.exceptions import NotFittedError

@@ -86,4 +86,3 @@ def run(args: argparse.Namespace) -> int:
         print(f"advice: {line}")
     print(f"report: {written['html']}  (changes: {written['changes']}, map: {written['map']})")
     return 0
-
