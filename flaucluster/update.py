@@ -100,6 +100,14 @@ class Update:
     refitted: bool
 
     @property
+    def evolution(self) -> dict[str, Any]:
+        """Per cluster its size before and after, the rows it gained and lost, and whether it is new, kept or emptied;
+        the new groups with their best rows (:func:`flaucluster.lineage.evolution`, the report's « Évolutions »)."""
+        evo = lineage_record.evolution(self.state)
+        assert evo is not None
+        return evo
+
+    @property
     def model(self) -> TopicModel:
         """A fitted model over :attr:`state` (reports, curation, ``predict``, ``save``)."""
         from .model import TopicModel
