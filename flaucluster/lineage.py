@@ -45,6 +45,7 @@ CHANGE_COLUMNS = [
     "row_before",
     "text",
 ]
+UNUSABLE = "(texte inutilisable)"  # as the assignments name a row that cannot be embedded
 #: How many of a new group's best rows the report shows.
 BEST_ROWS = 3
 
@@ -106,7 +107,7 @@ def changes_table(state: FittedState) -> pd.DataFrame | None:
             "cluster_before": pd.array(rows["cluster_before"], dtype="Int64"),
             "cluster_after": pd.array(after, dtype="Int64"),
             "name_before": [name(before_names, c) for c in rows["cluster_before"]],
-            "name_after": [name(after_names, c) for c in after],
+            "name_after": [name(after_names, c) if u else UNUSABLE for c, u in zip(after, usable)],
             "row": pd.array(np.arange(1, len(after) + 1), dtype="Int64"),
             "row_before": pd.array(rows["row_before"], dtype="Int64"),
             "text": state.texts,
