@@ -368,8 +368,8 @@ write_report(report_inputs(cur.state), "../out/notebook_v1", state=cur.state)
 cur.topic_info(readable=True)[["cluster", "size", "name", "keywords"]]
 """,
     "md:## La mise à jour, depuis le dossier seul\n\n`update` est l'entrée Python de `flaucluster update` "
-    "(il n'y a pas de méthode `TopicModel.update`). `refit=\"never\"` garde les groupes des lignes inchangées ; "
-    "`\"auto\"` (le défaut) regroupe tout quand le catalogue a trop bougé.",
+    '(il n\'y a pas de méthode `TopicModel.update`). `refit="never"` garde les groupes des lignes inchangées ; '
+    '`"auto"` (le défaut) regroupe tout quand le catalogue a trop bougé.',
     """
 from flaucluster.update import update
 
