@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import test_map
+from test_map import Page
 
 from flaucluster import update as update_module
 from flaucluster.consensus import ConsensusClusterer
@@ -26,6 +28,7 @@ from flaucluster.update import update
 from as_user import cli, one_error_line
 
 ROOT = Path(__file__).resolve().parents[1]
+browser = test_map.browser  # the fixture: chromium driven by Playwright
 OLD_SECTIONS, NEW_SECTIONS = ["C", "G", "A", "F", "N"], ["J", "Q", "H"]
 COLUMNS = ["--text-column", "text", "--id-column", "id"]
 
@@ -180,6 +183,23 @@ def test_the_report_shows_evolutions_and_the_map_rings_the_new_rows(versions, co
     assert sum(data["added"]) == len(versions.new) + len(versions.edited)
 
 
+def test_the_map_rings_the_new_rows_and_says_so_on_hover(versions, command_run, browser, tmp_path):
+    page = Page(browser, command_run / "map.html")
+    added = versions.new["id"].iloc[0]
+    page.page.mouse.move(*page.point(added))
+    tip = page.page.locator("[data-testid=tooltip]")
+    tip.wait_for(state="visible")
+    assert "nouvelle ou modifiée" in tip.inner_text()
+    unchanged = versions.v2["id"].iloc[0]
+    page.page.mouse.move(*page.point(unchanged))
+    page.page.wait_for_function(
+        "id => document.querySelector('[data-testid=tooltip]').innerText.includes(id)", arg=unchanged
+    )
+    assert "nouvelle ou modifiée" not in tip.inner_text()
+    page.page.screenshot(path=str(tmp_path / "map.png"))
+    assert page.errors == [] and all(u.startswith(("file:", "data:", "blob:")) for u in page.requests)
+
+
 def test_the_command_on_the_same_file_again_writes_the_same_assignments_to_the_byte(versions, command_run, tmp_path):
     assert cli("update", command_run, versions.v2_csv, *COLUMNS, "--out", tmp_path / "again") == 0
     assert (tmp_path / "again" / "assignments.csv").read_bytes() == (command_run / "assignments.csv").read_bytes()
@@ -198,6 +218,7 @@ def test_report_on_an_updated_run_writes_its_changes_again(command_run, tmp_path
         ("out is the run", "never both the source and the target"),
         ("no such column", "no text column 'text'"),
         ("altered run", "was changed after flaucluster wrote it"),
+        ("cache inside out", "overlap"),
     ],
 )
 def test_the_command_fails_in_one_line_and_writes_nothing(versions, tmp_path, caplog, case, expected):
@@ -214,7 +235,8 @@ def test_the_command_fails_in_one_line_and_writes_nothing(versions, tmp_path, ca
         run = tmp_path / "altered"
         shutil.copytree(versions.run, run)
         (run / "model" / "topics.json").write_text("[]")
-    assert cli("update", run, new, *COLUMNS, "--out", out) == 2
+    extra = ["--cache-dir", out / "cache"] if case == "cache inside out" else []
+    assert cli("update", run, new, *COLUMNS, *extra, "--out", out) == 2
     assert expected in one_error_line(caplog)
     assert not (tmp_path / "out").exists()
 
