@@ -6,6 +6,7 @@ had (information and communication, health and social work, transport)."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import shutil
@@ -54,8 +55,13 @@ class Versions:
         self.model = TopicModel(encoder, clusterer=ConsensusClusterer(min_cluster_size=10, n_runs=2)).fit(
             self.v1["text"].tolist(), ids=self.v1["id"].tolist()
         )
-        self.run = tmp / "run1"
-        write_report(report_inputs(self.model.state_), self.run, state=self.model.state_)
+        self.tmp = tmp
+
+    @functools.cached_property
+    def run(self) -> Path:
+        """The first version's run folder, as `flaucluster cluster` writes it (only the command's tests need it)."""
+        write_report(report_inputs(self.model.state_), self.tmp / "run1", state=self.model.state_)
+        return self.tmp / "run1"
 
 
 @pytest.fixture(scope="module")
@@ -136,12 +142,9 @@ def test_refit_always_on_the_same_rows_gives_the_clusters_their_own_ids_and_name
     assert result.state.names() == old.names()
 
 
-def test_refit_auto_refits_only_past_its_share_of_rows_that_fit_no_cluster(versions, updated, monkeypatch):
-    policy = update(versions.model, versions.v2["text"].tolist(), ids=versions.v2["id"].tolist()).state.lineage[
-        "policy"
-    ]
-    assert not policy["refitted"] and policy["unplaced_share"] <= update_module.REFIT_UNPLACED_SHARE
-    monkeypatch.setattr(update_module, "REFIT_UNPLACED_SHARE", policy["unplaced_share"] / 2)
+def test_refit_auto_refits_past_its_share_of_rows_that_fit_no_cluster(versions, updated, monkeypatch):
+    share = updated.state.lineage["policy"]["unplaced_share"]  # below the threshold: see the command's run
+    monkeypatch.setattr(update_module, "REFIT_UNPLACED_SHARE", share / 2)
     again = update(versions.model, versions.v2["text"].tolist(), ids=versions.v2["id"].tolist())
     assert again.refitted and again.state.lineage["policy"]["refitted"]
 
@@ -160,7 +163,7 @@ def test_a_model_named_in_a_run_is_not_loaded_unless_named_again(versions):
 @pytest.fixture(scope="module")
 def command_run(versions, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("command") / "run2"
-    assert cli("update", versions.run, versions.v2_csv, *COLUMNS, "--refit", "never", "--out", out) == 0
+    assert cli("update", versions.run, versions.v2_csv, *COLUMNS, "--out", out) == 0  # --refit auto
     return out
 
 
@@ -171,6 +174,10 @@ def test_the_command_writes_changes_and_a_manifest_and_records_its_parent(versio
     manifest = json.loads((command_run / "manifest.json").read_text())
     assert "changes.csv" in manifest["files"] and "model/lineage.json" in manifest["files"]
     topics = json.loads((command_run / "topics.json").read_text())
+    policy = topics["evolution"]["policy"]  # auto: too few rows fit no cluster, or are new, for a refit
+    assert policy["refit"] == "auto" and not policy["refitted"]
+    assert policy["unplaced_share"] <= update_module.REFIT_UNPLACED_SHARE
+    assert policy["new_share"] <= update_module.REFIT_NEW_SHARE
     parent = hashlib.sha256((versions.run / "manifest.json").read_bytes()).hexdigest()
     assert topics["parent"]["manifest_sha256"] == parent
 
