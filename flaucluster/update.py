@@ -197,6 +197,8 @@ def update(
     flaucluster.errors.ConfigError
         For an unknown policy, ``ids`` or ``embeddings`` that do not match the rows, an encoder that is not the
         run's, or ``refit="never"`` on a run filed under themes.
+    flaucluster.errors.InputError
+        For a new version without a usable row.
     flaucluster.errors.ModelFolderError
         For a folder that is not a whole saved run.
     """
