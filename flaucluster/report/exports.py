@@ -89,6 +89,10 @@ class ReportInputs:
     evolution : dict or None, optional
         For a run made by an update, the clusters before and after (:func:`flaucluster.lineage.evolution`): the
         report's section « Évolutions ».
+    layers : list of pandas.DataFrame, optional
+        One table per layer above the clusters, the coarsest first (:func:`flaucluster.views.topic_info`).
+    parents : dict of int to int, optional
+        Each cluster's group in the finest of those layers.
     """
 
     topics: pd.DataFrame  # views.topic_info
@@ -110,6 +114,8 @@ class ReportInputs:
     drawing: list[Future] = field(default_factory=list, repr=False, compare=False)  # figure name -> PNG, aside
     changes: pd.DataFrame | None = None  # an update's changes, row by row (changes.csv)
     evolution: dict[str, Any] | None = None  # an update's clusters before and after (« Évolutions »)
+    layers: list[pd.DataFrame] = field(default_factory=list)  # views.topic_info(state, layer) per coarser layer
+    parents: dict[int, int] = field(default_factory=dict)  # each cluster's group in the finest coarser layer
 
 
 def report_inputs(
@@ -186,6 +192,8 @@ def report_inputs(
         drawing,
         changes_table(state),
         evolution(state),
+        [topic_info(state, level) for level in range(state.layers.depth)] if state.layers is not None else [],
+        dict(state.layers.tree.parents[-1]) if state.layers is not None and state.layers.depth else {},
     )
 
 
@@ -256,10 +264,53 @@ def topics_payload(inputs: ReportInputs) -> dict[str, Any]:
         "metrics": inputs.metrics,
         "advice": s.get("advice", []),
         "clusters": clusters,
+        "layers": layers_payload(inputs, clusters),
         "edits": inputs.edits,
         **guided_payload(inputs),
         **({"parent": inputs.evolution["parent"], "evolution": inputs.evolution} if inputs.evolution else {}),
     }
+
+
+def layers_payload(inputs: ReportInputs, clusters: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """topics.json's ``layers``: from the coarsest to the clusters, each group with its ``parent`` (None at the top)."""
+    out = [
+        [
+            {
+                "id": int(g["cluster"]),
+                "name": g["name"],
+                "size": int(g["size"]),
+                "parent": None if pd.isna(g["parent"]) else int(g["parent"]),
+                "children": [int(c) for c in g["children"]],
+                "keywords": list(g["keywords"]),
+                "renamed": bool(g["renamed"]),
+            }
+            for _, g in table.iterrows()
+        ]
+        for table in inputs.layers
+    ]
+    finest = [
+        {
+            **{k: c[k] for k in ("id", "name", "size")},
+            "parent": inputs.parents.get(c["id"]),
+            "keywords": [k["keyword"] for k in c["keywords"]],
+        }
+        for c in clusters
+    ]
+    return [*out, finest]
+
+
+def tree_nodes(levels: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The layers as nested nodes for the report's tree (``children`` holding nodes); none with a single level."""
+
+    def node(level: int, group: dict[str, Any]) -> dict[str, Any]:
+        below = levels[level + 1] if level + 1 < len(levels) else []
+        return {
+            **group,
+            "leaf": not below,
+            "children": [node(level + 1, c) for c in below if c["parent"] == group["id"]],
+        }
+
+    return [node(0, g) for g in levels[0]] if len(levels) > 1 else []
 
 
 def guided_sheets(inputs: ReportInputs) -> dict[str, pd.DataFrame]:
@@ -410,6 +461,7 @@ def _write_exports(inputs: ReportInputs, out: Path, raw_cells: bool) -> dict[str
     context = {
         "p": payload,
         "guided": guided_context(inputs),
+        "tree": tree_nodes(payload["layers"]),
         "summary": inputs.summary,
         "csp": Markup(CSP),  # our constant, not user text
         "images": {k: base64.b64encode(v).decode("ascii") for k, v in pngs.items()},

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..edits import fingerprint
 from ..state import MAP_MAX_ROWS
 
 STATIC = Path(__file__).parent / "static"
@@ -56,6 +57,8 @@ def map_payload(
         lo, span = xy.min(0), float(np.ptp(xy, axis=0).max()) or 1.0
         xy = (xy - lo) / span * 0.96 + 0.02 + (1 - np.ptp(xy, axis=0) / span) * 0.48  # centred, one scale
     conf = documents["confidence"] if "confidence" in documents else documents["probability"]
+    ids = documents["id"].astype(str)
+    shared = ids.duplicated(keep=False).to_numpy()[ok]  # among all rows, drawn or not: such rows go by number
     docs = documents[ok]
     limit = text_limit(len(docs))
     return {
@@ -63,6 +66,7 @@ def map_payload(
         "y": np.round(xy[:, 1], 4).tolist() if len(xy) else [],
         "row": docs["row"].astype(int).tolist(),
         "id": docs["id"].astype(str).tolist(),
+        "shared": np.flatnonzero(shared).tolist(),
         "text": [t if len(t) <= limit else t[: limit - 1] + "…" for t in docs["text"].astype(str)],
         "cluster": docs["cluster"].astype(int).tolist(),
         "conf": np.round(conf[ok].astype(float).fillna(0.0), 2).tolist(),
@@ -79,6 +83,7 @@ def map_payload(
         ],
         "has_themes": "theme_id" in topics,
         "next_id": int(next_cluster),
+        "made_on": fingerprint(ids.tolist(), documents["cluster"].astype(int).to_numpy()),
         "unusable": int((~usable).sum()),
         "not_drawn": int((usable & ~placed).sum()),
         **({"added": np.asarray(added, dtype=bool)[ok].astype(int).tolist()} if added is not None else {}),

@@ -42,8 +42,7 @@ function flauMount(root, data, hooks) {
   const themeOf = new Map(data.clusters.map((c) => [c.id, c.theme || ""]));
   let byTheme = false;
   const colorOf = (c) => (byTheme && c !== FLAU_OUTLIER && !themeOf.get(c) ? FLAU_NEW_GROUP : flauColor(c));
-  const idCount = new Map();
-  for (const id of data.id) idCount.set(id, (idCount.get(id) || 0) + 1);
+  const shared = new Set(data.shared); // drawn rows whose id another row (drawn or not) also has
   const rowOfId = new Map();
   data.id.forEach((id, i) => rowOfId.set(id, i));
   let labels, names, custom, nextId;
@@ -250,7 +249,7 @@ function flauMount(root, data, hooks) {
   }
 
   function rowsOf(indices) {
-    return indices.some((i) => idCount.get(data.id[i]) > 1) ? { rows: indices.map((i) => data.row[i]) } : { ids: indices.map((i) => data.id[i]) };
+    return indices.some((i) => shared.has(i)) ? { rows: indices.map((i) => data.row[i]) } : { ids: indices.map((i) => data.id[i]) };
   }
 
   moveBtn.addEventListener("click", () => { if (selected.length && moveTo.value !== "") addEdit({ op: "move", ...rowsOf(selected), to: Number(moveTo.value) }); });
@@ -270,7 +269,7 @@ function flauMount(root, data, hooks) {
   });
   undoBtn.addEventListener("click", () => { if (edits.length) { edits.pop(); replay(); draw(); if (hooks.onEdits) hooks.onEdits(edits.slice()); } });
   download.addEventListener("click", () => {
-    const doc = JSON.stringify({ format: "flaucluster-edits/1", edits }, null, 2) + "\n";
+    const doc = JSON.stringify({ format: "flaucluster-edits/1", edits, made_on: data.made_on }, null, 2) + "\n";
     const url = URL.createObjectURL(new Blob([doc], { type: "application/json" }));
     const a = flauEl("a", { href: url, download: "edits.json" });
     document.body.append(a);
