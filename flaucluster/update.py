@@ -52,6 +52,7 @@ from .describe import FrenchDescriber, describe_clusters
 from .edits import History, start
 from .embed.config import EncoderConfig
 from .errors import ConfigError, InputError
+from .layers import Layers
 from .rows import PLACEHOLDERS, Cells, cell_text, normalise_cells
 from .stability import Stability
 from .state import FittedState, RunContext, complete
@@ -261,7 +262,7 @@ def update(
         found = _refit(old, parent_model, cells, row_ids, vectors, before, next_id, context, policy, loaded)
     else:
         found = _extend(old, parent_model, cells, vectors, before, fresh, place, share, next_id)
-    state = _finish(old, cells, row_ids, vectors, before, found, config, loaded, namer, context)
+    state = _finish(old, cells, row_ids, vectors, before, pair, found, config, loaded, namer, context)
     record = {
         "format": lineage_record.FORMAT,
         "parent": {**parent, "rows": len(old.ids), "clusters": len(old.topics)},
@@ -706,13 +707,15 @@ def _finish(
     ids: list[str],
     vectors: np.ndarray,
     before: np.ndarray,
+    pair: np.ndarray,
     found: _Found,
     config: EncoderConfig,
     loaded: list[Any],
     namer: Any,
     context: RunContext | None,
 ) -> FittedState:
-    """The new state: descriptions kept where a cluster's rows did not change, names carried where it persists."""
+    """The new state: descriptions kept where a cluster's rows did not change, names carried where it persists;
+    the layers above the clusters carried the same way (:func:`_carried_layers`)."""
     ok = np.array([s == "ok" for s in cells.status], dtype=bool)
     labels = np.where(ok, found.labels, OUTLIER)
     alive = {int(c) for c in np.unique(labels)} - {OUTLIER}
@@ -755,7 +758,8 @@ def _finish(
     if naming is not None:
         clustering["naming"] = naming
     next_id = max([_next_id(old), *(c + 1 for c in alive)])
-    base = start(labels, found.probabilities, custom)
+    layers = _carried_layers(old, before, pair, labels)
+    base = start(labels, found.probabilities, custom, None if layers is None else layers.tree)
     base.next_id = next_id
     context = context or RunContext()
     state = FittedState(
@@ -781,8 +785,37 @@ def _finish(
         themes=found.themes,
         guide=context.guide,
         parts=context.parts,
+        layers=layers,
     )
-    return complete(state)
+    return complete(state, embed=embed)
+
+
+def _carried_layers(old: FittedState, before: np.ndarray, pair: np.ndarray, labels: np.ndarray) -> Layers | None:
+    """The run's layers above the clusters, for the new rows: its tree after the clusters' changes
+    (:meth:`flaucluster.layers.Tree.following`: a new group joins the group most of its rows came from, else the
+    largest), and the descriptions of the groups none of whose rows changed (the others are described again by
+    :func:`flaucluster.state.complete`). None: the run has none (they are planned anew)."""
+    if old.layers is None:
+        return None
+    old_labels = np.where(old.usable, old.labels, OUTLIER)
+    came_from = np.where(pair >= 0, old_labels[np.maximum(pair, 0)], OUTLIER)
+    tree = old.layers.tree.following(came_from, labels)
+    kept = before >= 0
+    where = np.full(len(old.ids), -1, dtype=np.int64)
+    where[before[kept]] = np.flatnonzero(kept)
+    previous = np.full((old.layers.depth, len(labels)), -2, dtype=old.layers.labels.dtype)  # -2: no group
+    previous[:, kept] = old.layers.labels[:, before[kept]]
+    topics = []
+    for level in range(old.layers.depth):
+        lost = set(old.layers.labels[level][where < 0].tolist())  # a group with a row removed or changed
+        topics.append(
+            [
+                replace(t, representative_rows=[int(where[r]) for r in t.representative_rows if where[r] >= 0])
+                for t in old.layers.topics[level]
+                if t.cluster not in lost
+            ]
+        )
+    return Layers(tree, previous, tuple(topics))
 
 
 def _map(old: FittedState, before: np.ndarray, ok: np.ndarray) -> np.ndarray | None:
