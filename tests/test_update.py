@@ -213,6 +213,11 @@ def test_the_command_on_the_same_file_again_writes_the_same_assignments_to_the_b
     assert set(pd.read_csv(tmp_path / "again" / "changes.csv")["change"]) == {"unchanged"}
 
 
+def test_the_command_on_the_run_s_own_file_writes_the_run_s_assignments_to_the_byte(versions, tmp_path):
+    assert cli("update", versions.run, versions.v1_csv, *COLUMNS, "--out", tmp_path / "same") == 0
+    assert (tmp_path / "same" / "assignments.csv").read_bytes() == (versions.run / "assignments.csv").read_bytes()
+
+
 def test_report_on_an_updated_run_writes_its_changes_again(command_run, tmp_path):
     assert cli("report", command_run, "--out", tmp_path / "report") == 0
     assert (tmp_path / "report" / "changes.csv").read_bytes() == (command_run / "changes.csv").read_bytes()
