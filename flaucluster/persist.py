@@ -12,6 +12,8 @@ Folder layout (format 2), written whole or not at all (:mod:`flaucluster.runfold
   theme; their adapted vectors and each row's neighbours are ``theme_vectors`` and ``theme_neighbours``
 - ``guided.json`` (with ``--by`` / ``--time``): those columns, one value per row as written, and the period
 - ``parts.json`` (an input of several files): each file and its number of rows, in order
+- ``lineage.json`` (a run made by ``flaucluster update``): the parent run, each row's change, the clusters before
+  (:mod:`flaucluster.lineage`)
 - ``truth.json`` (optional): known labels given for evaluation only (ARI/NMI in reports)
 - ``manifest.json``: every file's size and SHA-256, written last and checked by :func:`load_state`
 """
@@ -34,6 +36,7 @@ from .errors import ConfigError, InputError, ModelFolderError
 from .io import MAX_INPUT_BYTES, atomic_path, load_json, require_file, write_json
 from .label import Topic
 from .layers import Layers, Tree, row_labels
+from .lineage import check as check_lineage
 from .rows import ROW_STATUSES
 from .runfolder import package_versions, staged, verify
 from .stability import Stability
@@ -133,6 +136,8 @@ def _write(state: FittedState, folder: Path, truth: Sequence[Any] | None) -> Non
         write_json(folder / "guided.json", state.guide.as_dict())
     if state.parts is not None:
         write_json(folder / "parts.json", [{"file": f, "rows": n} for f, n in state.parts])
+    if state.lineage is not None:
+        write_json(folder / "lineage.json", state.lineage)
     if truth is not None:
         write_json(folder / "truth.json", [None if v is None else str(v) for v in truth])
 
@@ -315,6 +320,9 @@ def _read(folder: Path, meta: dict) -> FittedState:
     themes = _themes(folder, theme_arrays[0], theme_arrays[1], len(docs)) if (folder / "themes.json").exists() else None
     guide = _guide(folder, len(docs)) if (folder / "guided.json").exists() else None
     parts = _parts(folder, len(docs)) if (folder / "parts.json").exists() else None
+    lineage = None
+    if (folder / "lineage.json").exists():
+        lineage = check_lineage(_read_json(folder, "lineage.json"), len(docs), str(folder))
     usable = np.array([s == "ok" for s in status])
     tiers = _layers(folder, np.where(usable, arrays["labels"], OUTLIER)) if (folder / "layers.json").exists() else None
     state = FittedState(
@@ -335,6 +343,7 @@ def _read(folder: Path, meta: dict) -> FittedState:
         themes=themes,
         guide=guide,
         parts=parts,
+        lineage=lineage,
         layers=tiers,
         **arrays,
     )

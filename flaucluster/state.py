@@ -96,6 +96,9 @@ class FittedState:
         Every outlier in its nearest cluster (:func:`complete`).
     similarity : tuple of numpy.ndarray or None, default None
         (cluster ids, cosine similarity of their mean vectors) (:func:`complete`).
+    lineage : dict or None, default None
+        What an update changed (:mod:`flaucluster.lineage`): the parent run, each row's change, the clusters
+        before; None for a run that is not an update.
     layers : flaucluster.layers.Layers or None, default None
         The coarser layers above the clusters, described (:func:`complete`; an edit's tree, to describe anew).
     """
@@ -124,6 +127,7 @@ class FittedState:
     parts: list[tuple[str, int]] | None = None  # the input files and their rows, when there were several
     labels_reassigned: np.ndarray | None = None  # every outlier in its nearest cluster (:func:`complete`)
     similarity: tuple[np.ndarray, np.ndarray] | None = None  # (cluster ids, centroid cosine similarity)
+    lineage: dict[str, Any] | None = None  # what an update changed (flaucluster.lineage); None: not an update
     layers: Layers | None = None  # the tree above the clusters, described (:func:`complete`)
 
     @property

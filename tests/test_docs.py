@@ -19,6 +19,7 @@ PUBLIC_MODULES = [
     "flaucluster.describe",
     "flaucluster.state",
     "flaucluster.curation",
+    "flaucluster.update",
     "flaucluster.guided",
     "flaucluster.io",
     "flaucluster.partitions",

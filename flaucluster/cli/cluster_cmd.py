@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import inspect
 import logging
-import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +19,7 @@ from .options import (
     add_namer_options,
     add_scheduler_option,
     at_least,
+    check_cache_apart,
     embed_kwargs,
     namer_from_args,
     placeholders,
@@ -249,16 +249,7 @@ def _run(args: argparse.Namespace, client, helper: Helper | None) -> int:
 
     start = time.perf_counter()
     out = check_destination(args.out)  # before any work: a bad --out is found in a second
-    if not args.no_cache:
-        from ..embed.cache import default_cache_dir
-        from ..errors import InputError
-
-        cache = Path(os.path.abspath(Path(args.cache_dir).expanduser() if args.cache_dir else default_cache_dir()))
-        if cache == out or out in cache.parents or cache in out.parents:
-            raise InputError(
-                f"--cache-dir {cache} and --out {out} overlap: the cache would become part of the run folder. "
-                "Keep the cache elsewhere (nothing was written)."
-            )
+    check_cache_apart(args, out)
     themes = None
     if args.themes is not None:
         from ..io import require_file

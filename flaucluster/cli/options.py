@@ -226,6 +226,23 @@ def read_rows(args: argparse.Namespace, *other_columns: str | None, client=None)
     return df, rows
 
 
+def check_cache_apart(args: argparse.Namespace, out: Path) -> None:
+    """Refuse, before any work, an embedding cache inside the run folder (or the reverse)."""
+    import os
+
+    if args.no_cache:
+        return
+    from ..embed.cache import default_cache_dir
+    from ..errors import InputError
+
+    cache = Path(os.path.abspath(Path(args.cache_dir).expanduser() if args.cache_dir else default_cache_dir()))
+    if cache == out or out in cache.parents or cache in out.parents:
+        raise InputError(
+            f"--cache-dir {cache} and --out {out} overlap: the cache would become part of the run folder. "
+            "Keep the cache elsewhere (nothing was written)."
+        )
+
+
 def check_file_destination(path: Path, option: str = "--out") -> None:
     """Refuse, before any work, an output file that cannot be written."""
     from ..errors import InputError

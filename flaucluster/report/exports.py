@@ -127,6 +127,12 @@ class ReportInputs:
     drawing : list of concurrent.futures.Future, optional
         The PNG figures being drawn elsewhere (``report_inputs(executor=...)``), the map's first; none: drawn
         when written.
+    changes : pandas.DataFrame or None, optional
+        For a run made by an update, what changed row by row (:func:`flaucluster.lineage.changes_table`):
+        written as ``changes.csv``.
+    evolution : dict or None, optional
+        For a run made by an update, the clusters before and after (:func:`flaucluster.lineage.evolution`): the
+        report's section « Évolutions ».
     layers : list of pandas.DataFrame, optional
         One table per layer above the clusters, the coarsest first (:func:`flaucluster.views.topic_info`).
     parents : dict of int to int, optional
@@ -152,6 +158,8 @@ class ReportInputs:
     row_columns: dict[str, list] = field(default_factory=dict)  # each row's class or period, for the assignments
     parts: list[tuple[str, int]] | None = None  # the input files and their rows: assignments.parquet by file
     drawing: list[Future] = field(default_factory=list, repr=False, compare=False)  # figure name -> PNG, aside
+    changes: pd.DataFrame | None = None  # an update's changes, row by row (changes.csv)
+    evolution: dict[str, Any] | None = None  # an update's clusters before and after (« Évolutions »)
     layers: list[pd.DataFrame] = field(default_factory=list)  # views.topic_info(state, layer) per coarser layer
     parents: dict[int, int] = field(default_factory=dict)  # each cluster's group in the finest coarser layer
     new_colors: list[str] = field(default_factory=list)  # palette.py: the next new clusters' colours, in order
@@ -189,6 +197,7 @@ def report_inputs(
         The results to write with :func:`write_report`.
     """
     from ..guided import tables
+    from ..lineage import changes_table, evolution
     from ..state import complete
     from ..views import document_info, evaluate, hierarchy, next_colors, summary, theme_info, topic_info
 
@@ -228,6 +237,8 @@ def report_inputs(
         row_columns,
         state.parts,
         drawing,
+        changes_table(state),
+        evolution(state),
         [topic_info(state, level) for level in range(state.layers.depth)] if state.layers is not None else [],
         dict(state.layers.tree.parents[-1]) if state.layers is not None and state.layers.depth else {},
         next_colors(state),
@@ -319,6 +330,7 @@ def topics_payload(inputs: ReportInputs) -> dict[str, Any]:
         "layers": layers_payload(inputs, clusters),
         "edits": inputs.edits,
         **guided_payload(inputs),
+        **({"parent": inputs.evolution["parent"], "evolution": inputs.evolution} if inputs.evolution else {}),
     }
 
 
@@ -383,6 +395,15 @@ def guided_sheets(inputs: ReportInputs) -> dict[str, pd.DataFrame]:
                 keywords=a["keywords"]["keywords"].map(", ".join)
             )
     return {name: french(sheet) for name, sheet in sheets.items()}
+
+
+def evolution_sheets(inputs: ReportInputs) -> dict[str, pd.DataFrame]:
+    """An update's sheets: « évolutions » (per cluster) and « changements » (per row)."""
+    if inputs.evolution is None or inputs.changes is None:
+        return {}
+    from ..lineage import evolution_frame
+
+    return {"évolutions": evolution_frame(inputs.evolution), "changements": inputs.changes}
 
 
 def _sheet_name(name: str, taken: dict) -> str:
@@ -483,6 +504,8 @@ def _write_exports(inputs: ReportInputs, out: Path, raw_cells: bool) -> dict[str
     else:
         with atomic_path(out / "assignments.parquet") as tmp:
             table.to_parquet(tmp, index=False)
+    if inputs.changes is not None:
+        write_csv(out / "changes.csv", safe_frame(inputs.changes, raw_cells))
     payload = topics_payload(inputs)
     write_json(out / "topics.json", payload)
     topics_sheet = inputs.topics.assign(
@@ -491,7 +514,15 @@ def _write_exports(inputs: ReportInputs, out: Path, raw_cells: bool) -> dict[str
         representatives=inputs.topics["representatives"].map(" | ".join),
     )
     with atomic_path(out / "clusters.xlsx") as tmp:
-        write_xlsx(tmp, {"groupes": french(topics_sheet), "lignes": french(table), **guided_sheets(inputs)})
+        write_xlsx(
+            tmp,
+            {
+                "groupes": french(topics_sheet),
+                "lignes": french(table),
+                **guided_sheets(inputs),
+                **evolution_sheets(inputs),
+            },
+        )
     pngs = _pngs(inputs)
     for name, data in pngs.items():
         with atomic_path(out / "figures" / name) as tmp:
@@ -520,6 +551,7 @@ def _write_exports(inputs: ReportInputs, out: Path, raw_cells: bool) -> dict[str
         "markdown": "summary.md",
         "html": "report.html",
         "map": "map.html",
+        **({"changes": "changes.csv"} if inputs.changes is not None else {}),
     }
 
 
@@ -564,4 +596,12 @@ def render_map(inputs: ReportInputs) -> str:
         next_cluster=inputs.next_cluster,
         custom=set(inputs.custom_names),
         new_colors=inputs.new_colors,
+        added=None if inputs.changes is None else _added(inputs),
     )
+
+
+def _added(inputs: ReportInputs) -> list[bool]:
+    """Whether each row of the run is new since the parent run (added, or its text changed)."""
+    assert inputs.changes is not None
+    change = inputs.changes["change"].iloc[: len(inputs.documents)]
+    return [c in ("added", "changed") for c in change]

@@ -48,9 +48,11 @@ def map_payload(
     next_cluster: int,
     custom: set[int] | frozenset[int] = frozenset(),
     new_colors: Sequence[str] = (),
+    added: list[bool] | None = None,
 ) -> dict[str, Any]:
-    """What the page draws: the usable rows (unit-square coordinates, id, text, cluster, confidence)
-    and the clusters (id, name, size, keywords, colour); ``new_colors``, those of the clusters its edits make."""
+    """What the page draws: the usable rows (unit-square coordinates, id, text, cluster, confidence, and after
+    an update whether each is new) and the clusters (id, name, size, keywords, colour); ``new_colors``, those of
+    the clusters its edits make."""
     usable = (documents["status"] == "ok").to_numpy()
     placed = np.isfinite(np.asarray(coords, dtype=np.float64)).all(axis=1)
     ok = usable & placed  # above MAP_MAX_ROWS usable rows, a seeded sample has a place (state.map_coords)
@@ -92,6 +94,7 @@ def map_payload(
         "made_on": fingerprint(ids.tolist(), documents["cluster"].astype(int).to_numpy()),
         "unusable": int((~usable).sum()),
         "not_drawn": int((usable & ~placed).sum()),
+        **({"added": np.asarray(added, dtype=bool)[ok].astype(int).tolist()} if added is not None else {}),
     }
 
 
@@ -134,6 +137,7 @@ def render_page(
     next_cluster: int,
     custom: set[int] | frozenset[int] = frozenset(),
     new_colors: Sequence[str] = (),
+    added: list[bool] | None = None,
 ) -> str:
     """The whole map.html: rows from :meth:`~flaucluster.model.TopicModel.document_info`, clusters
     from ``topic_info()``, 2-D coordinates one row per document."""
@@ -141,7 +145,9 @@ def render_page(
 
     from .templating import environment
 
-    payload = map_payload(documents, topics, coords, next_cluster=next_cluster, custom=custom, new_colors=new_colors)
+    payload = map_payload(
+        documents, topics, coords, next_cluster=next_cluster, custom=custom, new_colors=new_colors, added=added
+    )
     code = page_script()
     return (
         environment(markdown=False)

@@ -6,6 +6,7 @@
 "use strict";
 
 const FLAU_OUTLIER = -1;
+const FLAU_ADDED = "#d9480f";  // the ring of rows new since the parent run (flaucluster update)
 const FLAU_NEW_GROUP = "#8d96a3"; // colour by theme: a group the list of themes does not have
 
 const FLAU_PLAIN = /^[\x00-\x7f]*$/;
@@ -425,6 +426,11 @@ function flauMount(root, data, hooks) {
         ctx.fillStyle = colorOf(labels[i]); ctx.fillRect(sx[i] - r / 2, sy[i] - r / 2, r, r);
       }
     }
+    if (data.added) {  // rows new since the parent run (flaucluster update): ringed
+      ctx.globalAlpha = 1; ctx.strokeStyle = FLAU_ADDED; ctx.lineWidth = 1.5; ctx.beginPath();
+      for (let i = 0; i < n; i++) if (data.added[i] && !hidden.has(labels[i])) ctx.rect(sx[i] - r, sy[i] - r, 2 * r, 2 * r);
+      ctx.stroke();
+    }
     if (selected.length) {
       ctx.globalAlpha = 1; ctx.strokeStyle = "#000"; ctx.lineWidth = 1;
       ctx.beginPath();
@@ -481,6 +487,7 @@ function flauMount(root, data, hooks) {
       flauEl("b", {}, data.id[i]), flauEl("div", {}, text),
       flauEl("div", { class: "flau-tip-cluster" }, c === FLAU_OUTLIER ? "(hors groupe)" : `${c} · ${names.get(c)}`),
       flauEl("div", {}, `confiance ${data.conf[i].toFixed(2)}`),
+      ...(data.added && data.added[i] ? [flauEl("div", { class: "flau-tip-added" }, "nouvelle ou modifiée depuis la version précédente")] : []),
     );
     tip.hidden = false;
     tip.style.left = `${Math.min(px + 14, W - 280)}px`; tip.style.top = `${Math.min(py + 14, H - 110)}px`;
