@@ -227,7 +227,7 @@ def browser():
 
 
 LABEL_BOXES = """() => [...document.querySelectorAll('[data-testid=map-label]')].filter(e => !e.hidden).map(e => {
-  const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom, e.textContent];
+  const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom, e.textContent, Number(e.dataset.layer)];
 })"""
 
 
@@ -241,7 +241,9 @@ def test_map_labels_are_elements_that_never_overlap_at_two_zoom_levels(browser, 
     page = browser.new_page(viewport={"width": 1300, "height": 820})
     page.goto((report / "map.html").as_uri())
     page.wait_for_selector("[data-ready='1']")
-    names = set(fitted.topic_info()["name"])
+    depth = fitted.layers_.depth
+    coarse = [set(fitted.topic_info(layer=level)["name"]) for level in range(depth)]
+    names = set(fitted.topic_info()["name"]).union(*coarse)
     seen = []
     for zoom_steps in (0, 4):
         canvas = page.locator("canvas").bounding_box()
@@ -256,9 +258,12 @@ def test_map_labels_are_elements_that_never_overlap_at_two_zoom_levels(browser, 
         assert overlapping([b[:4] for b in boxes]) == []
         assert all(b[0] >= left and b[2] <= right and b[1] >= top and b[3] <= bottom for b in boxes)
         assert all(b[4] in names or b[4].endswith("…") for b in boxes)
+        # the first view names the coarsest layer; zoomed in past every layer, the clusters
+        assert {b[5] for b in boxes} == ({-depth} if not zoom_steps else {0})
         seen.append({b[4] for b in boxes})
     assert seen[0] != seen[1]  # zooming in shows other names (those that had no room, or now off the view)
-    assert page.locator("[data-testid=map-label]").count() == len(names)  # one per group, hidden or shown
+    groups = len(fitted.topic_info()) + sum(len(fitted.topic_info(layer=level)) for level in range(depth))
+    assert page.locator("[data-testid=map-label]").count() == groups  # one per group of every layer
     page.close()
 
 

@@ -76,6 +76,20 @@ XLSX_HEADERS = {
     "p_value": "p",
     "p_adjusted": "p ajusté",
     "representation": "représentation",
+    # an update's sheets
+    "change": "changement",
+    "cluster_before": "groupe avant",
+    "cluster_after": "groupe après",
+    "name_before": "nom avant",
+    "name_after": "nom après",
+    "row_before": "ligne avant",
+    "size_before": "lignes avant",
+    "size_after": "lignes après",
+    "gained": "gagnées",
+    "lost": "perdues",
+    # the layers above the clusters (0 the coarsest)
+    **{f"layer{i}": f"niveau {i}" for i in range(4)},
+    **{f"layer{i}_name": f"nom du niveau {i}" for i in range(4)},
 }
 # The report needs inline styles and data: images, nothing else: no script, no request, no form. No
 # frame-ancestors: a <meta> policy cannot carry it (browsers ignore it there and log an error on every open).
@@ -403,7 +417,7 @@ def evolution_sheets(inputs: ReportInputs) -> dict[str, pd.DataFrame]:
         return {}
     from ..lineage import evolution_frame
 
-    return {"évolutions": evolution_frame(inputs.evolution), "changements": inputs.changes}
+    return {"évolutions": french(evolution_frame(inputs.evolution)), "changements": french(inputs.changes)}
 
 
 def _sheet_name(name: str, taken: dict) -> str:
@@ -597,6 +611,8 @@ def render_map(inputs: ReportInputs) -> str:
         custom=set(inputs.custom_names),
         new_colors=inputs.new_colors,
         added=None if inputs.changes is None else _added(inputs),
+        layers=inputs.layers,
+        parents=inputs.parents,
     )
 
 

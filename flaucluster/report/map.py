@@ -49,10 +49,13 @@ def map_payload(
     custom: set[int] | frozenset[int] = frozenset(),
     new_colors: Sequence[str] = (),
     added: list[bool] | None = None,
+    layers: Sequence[pd.DataFrame] = (),
+    parents: dict[int, int] | None = None,
 ) -> dict[str, Any]:
     """What the page draws: the usable rows (unit-square coordinates, id, text, cluster, confidence, and after
     an update whether each is new) and the clusters (id, name, size, keywords, colour); ``new_colors``, those of
-    the clusters its edits make."""
+    the clusters its edits make; ``layers`` (:func:`flaucluster.views.topic_info` per coarser layer, the
+    coarsest first) and ``parents`` (each cluster's group in the finest of them), named as the view zooms out."""
     usable = (documents["status"] == "ok").to_numpy()
     placed = np.isfinite(np.asarray(coords, dtype=np.float64)).all(axis=1)
     ok = usable & placed  # above MAP_MAX_ROWS usable rows, a seeded sample has a place (state.map_coords)
@@ -92,10 +95,27 @@ def map_payload(
         "has_themes": "theme_id" in topics,
         "next_id": int(next_cluster),
         "made_on": fingerprint(ids.tolist(), documents["cluster"].astype(int).to_numpy()),
+        "layers": map_layers(layers, parents or {}),
         "unusable": int((~usable).sum()),
         "not_drawn": int((usable & ~placed).sum()),
         **({"added": np.asarray(added, dtype=bool)[ok].astype(int).tolist()} if added is not None else {}),
     }
+
+
+def map_layers(tables: Sequence[pd.DataFrame], parents: dict[int, int]) -> list[dict[str, Any]]:
+    """Per coarser layer (the coarsest first): its groups (id, name) and each cluster's group in it (``of``)."""
+    out = []
+    of = {int(c): int(g) for c, g in parents.items()}
+    for table in reversed(tables):
+        out.append(
+            {
+                "groups": [{"id": int(g.cluster), "name": str(g.name)} for g in table.itertuples()],
+                "of": {str(c): g for c, g in sorted(of.items())},
+            }
+        )
+        up = {int(g.cluster): g.parent for g in table.itertuples()}
+        of = {c: int(up[g]) for c, g in of.items() if g in up and not pd.isna(up[g])}
+    return out[::-1]
 
 
 def json_for_html(payload: dict[str, Any]) -> str:
@@ -138,6 +158,8 @@ def render_page(
     custom: set[int] | frozenset[int] = frozenset(),
     new_colors: Sequence[str] = (),
     added: list[bool] | None = None,
+    layers: Sequence[pd.DataFrame] = (),
+    parents: dict[int, int] | None = None,
 ) -> str:
     """The whole map.html: rows from :meth:`~flaucluster.model.TopicModel.document_info`, clusters
     from ``topic_info()``, 2-D coordinates one row per document."""
@@ -146,7 +168,15 @@ def render_page(
     from .templating import environment
 
     payload = map_payload(
-        documents, topics, coords, next_cluster=next_cluster, custom=custom, new_colors=new_colors, added=added
+        documents,
+        topics,
+        coords,
+        next_cluster=next_cluster,
+        custom=custom,
+        new_colors=new_colors,
+        added=added,
+        layers=layers,
+        parents=parents,
     )
     code = page_script()
     return (

@@ -139,6 +139,8 @@ class MapWidget(anywidget.AnyWidget):
             next_cluster=state.history.next_id if state.history is not None else max(state.names(), default=-1) + 1,
             custom=set(state.custom_names),
             new_colors=next_colors(state),
+            layers=[topic_info(state, level) for level in range(state.layers.depth)] if state.layers else [],
+            parents=dict(state.layers.tree.parents[-1]) if state.layers and state.layers.depth else {},
         )
         self.selected, self.edits = [], []
         self.data = json_for_html(payload)

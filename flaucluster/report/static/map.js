@@ -55,6 +55,11 @@ function flauMount(root, data, hooks) {
   let selected = [];
   let buckets = new Map();
   let centres = new Map();
+  // the layers above the clusters, coarsest first: each shows its names from a zoom, until the next one's
+  const layers = data.layers || [];
+  const groupSize = new Map();
+  const ZOOM_STEP = 1.8;
+  const fromZoom = (level) => (level === 0 ? 0 : ZOOM_STEP ** level);
 
   // ---- layout
   root.classList.add("flau-map");
@@ -188,6 +193,23 @@ function flauMount(root, data, hooks) {
       let best = rows[0], bestD = Infinity;
       for (const i of rows) { const d = (data.x[i] - mx) ** 2 + (data.y[i] - my) ** 2; if (d < bestD) { bestD = d; best = i; } }
       centres.set(c, [data.x[best], data.y[best]]);
+    }
+    // each coarser group's name on its rows' point nearest their median, as a cluster's
+    for (const [level, layer] of layers.entries()) {
+      const rowsOf = new Map();
+      for (const [c, rows] of buckets) {
+        const g = layer.of[String(c)];
+        if (g === undefined || c === FLAU_OUTLIER) continue;
+        if (!rowsOf.has(g)) rowsOf.set(g, []);
+        for (const i of rows) rowsOf.get(g).push(i);
+      }
+      for (const [g, rows] of rowsOf) {
+        const mx = median(rows.map((i) => data.x[i])), my = median(rows.map((i) => data.y[i]));
+        let best = rows[0], bestD = Infinity;
+        for (const i of rows) { const d = (data.x[i] - mx) ** 2 + (data.y[i] - my) ** 2; if (d < bestD) { bestD = d; best = i; } }
+        centres.set(`${level}:${g}`, [data.x[best], data.y[best]]);
+        groupSize.set(`${level}:${g}`, rows.length);
+      }
     }
     for (const c of [...names.keys()]) if (!buckets.has(c)) names.delete(c);
     for (const c of [...hidden]) if (!buckets.has(c)) hidden.delete(c);
@@ -330,13 +352,24 @@ function flauMount(root, data, hooks) {
   }
   fitBtn.addEventListener("click", () => { userMoved = false; fit(); draw(); });
 
-  // ---- labels: one per named group (layer 0, the clusters). A coarser layer would add its own entries
-  // (layer -1, ...) with the zoom they show from; coarser layers are placed first, then larger groups.
+  // ---- labels: one per named group. The clusters are layer 0, the coarser layers -1, -2, ... (the
+  // coarsest first): each layer's names show from a zoom until the next layer's do, coarse names at the
+  // first view; coarser layers are placed first, then larger groups.
   let labelItems = [];
   const labelEls = new Map();
   function labelText(c) { const t = names.get(c) || ""; return t.length > 40 ? t.slice(0, 39) + "…" : t; }
   function buildLabels() {
-    labelItems = clusterIds().map((c) => ({ key: `0:${c}`, layer: 0, minZoom: 0, id: c, text: labelText(c), full: names.get(c) || "", size: buckets.get(c).length, w: 0, h: 0 }));
+    const depth = byTheme ? 0 : layers.length;
+    labelItems = clusterIds().map((c) => ({ key: `0:${c}`, layer: 0, minZoom: fromZoom(depth), maxZoom: Infinity, id: c, text: labelText(c), full: names.get(c) || "", size: buckets.get(c).length, w: 0, h: 0 }));
+    for (let level = 0; level < depth; level++) {
+      for (const g of layers[level].groups) {
+        const key = `${level}:${g.id}`;
+        if (!centres.has(key)) continue;  // emptied on the page
+        const full = g.name, text = full.length > 40 ? full.slice(0, 39) + "…" : full;
+        const members = Object.keys(layers[level].of).filter((c) => layers[level].of[c] === g.id).map(Number);
+        labelItems.push({ key: `L${key}`, layer: level - depth, minZoom: fromZoom(level), maxZoom: fromZoom(level + 1), id: g.id, members, text, full, size: groupSize.get(key), w: 0, h: 0 });
+      }
+    }
     labelItems.sort((a, b) => a.layer - b.layer || b.size - a.size || a.id - b.id);
     const keep = new Set(labelItems.map((l) => l.key));
     for (const [key, el] of labelEls) if (!keep.has(key)) { el.remove(); labelEls.delete(key); }
@@ -352,7 +385,8 @@ function flauMount(root, data, hooks) {
       el.dataset.cluster = String(item.id);
       el.dataset.layer = String(item.layer);
       el.dataset.minZoom = String(item.minZoom);
-      el.style.borderLeftColor = colorOf(item.id);
+      el.classList.toggle("coarse", item.layer < 0);
+      el.style.borderLeftColor = item.layer < 0 ? "#495057" : colorOf(item.id);
       el.hidden = true;
     }
   }
@@ -372,9 +406,10 @@ function flauMount(root, data, hooks) {
     const boxes = [], leaders = [];
     for (const l of labelItems) {
       const el = labelEls.get(l.key);
-      const at = centres.get(l.id);
+      const at = l.layer < 0 ? centres.get(l.key.slice(1)) : centres.get(l.id);
+      const shown = l.layer < 0 ? l.members.some((c) => !hidden.has(c)) : !hidden.has(l.id);
       let spot = null;
-      if (at && !hidden.has(l.id) && zoom >= l.minZoom && l.w) {
+      if (at && shown && zoom >= l.minZoom && zoom < l.maxZoom && l.w) {
         const px = (at[0] - view.cx) * view.k + W / 2, py = (view.cy - at[1]) * view.k + H / 2;
         for (const [fx, fy] of RING) {
           const x = px + fx * (l.w / 2 + 8) - l.w / 2, y = py + fy * (l.h + 4) - l.h / 2;
