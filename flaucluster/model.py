@@ -236,9 +236,11 @@ class TopicModel(BaseEstimator):
             encoder_info = self.encoder_.describe()
         else:  # the encoder is known only by name, if at all
             encoder_info = {"model": parts.encoder.model or "precomputed", "identity": None, "embeddings": "given"}
-            if parts.encoder.role_words == "drop":
+            if drop_roles:  # embed_texts and `flaucluster embed` keep them: the vectors depend on no other text
                 logger.warning(
-                    "role_words='drop' has no effect on given embeddings: embed the texts without role words yourself"
+                    "role_words=%r leaves role words out of what fit embeds for these texts, not out of given "
+                    "embeddings: fit(texts) may group them otherwise; give role_words='keep' to compare the two",
+                    parts.encoder.role_words,
                 )
         free = ok.copy()  # the rows to cluster: all usable rows, or those no theme drew
         clustered_vectors = vectors
@@ -290,7 +292,7 @@ class TopicModel(BaseEstimator):
             seed=self.seed,
             theme_names=theme_names,
             drop_roles=drop_roles,
-            embed=self._phrase_embedder(parts.encoder, encoder_info),
+            embed=self._phrase_embedder(parts.encoder, encoder_info, vectors.shape[1]),
             namer=parts.namer,
             analyses=analyses,
         )
@@ -337,12 +339,12 @@ class TopicModel(BaseEstimator):
             logger.warning("%s", line)
         return self
 
-    def _phrase_embedder(self, config: EncoderConfig, info: dict[str, Any]):
-        """texts -> vectors of the encoder that embedded the rows, to rank names by meaning; None (names by
-        coverage alone) for given embeddings, whose encoder is not known."""
-        if not info.get("identity"):
+    def _phrase_embedder(self, config: EncoderConfig, info: dict[str, Any], dim: int):
+        """texts -> vectors of the encoder of the rows (the one named, for given embeddings), to rank names by
+        meaning; None (names by coverage alone) for given embeddings whose encoder was not named."""
+        if not config.knows(info):
             return None
-        return config.embedder(self._loaded_encoder(config, info))
+        return config.phrase_embedder(lambda: self._loaded_encoder(config, info), dim)
 
     def _adopt(self, state: FittedState) -> None:
         """``state`` becomes the model's fitted state (fit and :meth:`from_state` only)."""

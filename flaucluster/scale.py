@@ -213,7 +213,7 @@ def _worker_encoder(spec: EncoderSpec) -> Encoder:
 
 
 def _embed_chunk(texts: list[str], spec: EncoderSpec, cache_dir, use_cache: bool, batch_size: int):
-    from .embed import embed_texts as embed_here
+    from .embed.api import embed_exact as embed_here
 
     encoder = _worker_encoder(spec)
     return embed_here(
@@ -233,6 +233,10 @@ def embed_texts(
     keep: bool = False,
 ) -> Any:
     """Unit vectors of ``texts``, in order, embedded on the workers of ``client``.
+
+    The texts are embedded exactly as given, as the models see them already (the ``clean`` texts of
+    :func:`flaucluster.io.text_rows`, which ``flaucluster embed`` and ``TopicModel.fit`` give); for raw cells, give
+    ``[flaucluster.rows.model_text(t) for t in texts]``, as :func:`flaucluster.embed.embed_texts` does.
 
     Parameters
     ----------
