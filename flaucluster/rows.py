@@ -59,11 +59,12 @@ PLACEHOLDERS = (
 )
 
 # Something html.parser may read as a tag or a comment: a cell without one is never parsed.
-_TAG = re.compile(r"<(?:/?[A-Za-z][^<>]*|!--.*?--)>", re.S)
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 # A character reference written whole: "&eacute;", "&#233;", "&#xE9;" (never "R&D" nor "AT&T")
 _ENTITY = re.compile(r"&(?:([A-Za-z][A-Za-z0-9]{1,31})|#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6}));")
 _NAMESPACED = re.compile(r"[a-z][a-z0-9]*:[a-z][a-z0-9_.-]*")
-_COMMENT = re.compile(r"<!--.*?-->|<!doctype\s+html", re.S | re.I)
+_PARSE_STEP = 4096  # characters html.parser reads before the evidence is looked at
+_DOCTYPE = re.compile(r"<!doctype\s+html", re.I)
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")  # \x0b: Excel's in-cell line break
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
@@ -247,35 +248,37 @@ def html_evidence(text: str) -> str:
     str
         The first evidence found (``"<p>...</p>"``, ``"&eacute;"``, ...), or ``""``.
     """
+    return _evidence(text)[0]
+
+
+def _evidence(text: str) -> tuple[str, bool]:
+    """(:func:`html_evidence`, whether html.parser read anything as a tag) of ``text``."""
     for match in _ENTITY.finditer(text):
         name, decimal, hexa = match.groups()
         if name is not None and f"{name};" in html.entities.html5:
-            return match.group()
+            return match.group(), False
         code = int(decimal) if decimal is not None else int(hexa, 16) if hexa is not None else -1
         if 0 < code <= 0x10FFFF:
-            return match.group()
-    if "<" not in text or not _TAG.search(text):
-        return ""
-    comment = _COMMENT.search(text)
-    if comment:
-        return "a comment" if comment.group().startswith("<!--") else "a doctype"
+            return match.group(), False
+    if "<" not in text:
+        return "", False
+    opened = text.find("<!--")
+    if opened >= 0 and text.find("-->", opened + 4) >= 0:  # find, not a lazy regex: linear on any cell
+        return "a comment", False
+    if _DOCTYPE.search(text):
+        return "a doctype", False
+    if not _TAG.search(text):
+        return "", False
     glued = _GLUED_BREAK.search(text)
     if glued:
-        return glued.group()
+        return glued.group(), True
     reader = _Evidence()
-    reader.feed(text)
+    for start in range(0, len(text), _PARSE_STEP):  # an HTML document shows its evidence early: stop there
+        reader.feed(text[start : start + _PARSE_STEP])
+        if reader.found:
+            return reader.found, True
     reader.close()
-    return reader.found
-
-
-def _has_tags(text: str) -> bool:
-    """Whether html.parser reads anything in ``text`` as a tag (of any name)."""
-    if not _TAG.search(text):
-        return False
-    reader = _Evidence()
-    reader.feed(text)
-    reader.close()
-    return reader.tags > 0
+    return reader.found, reader.tags > 0
 
 
 class _TextOfHTML(HTMLParser):
@@ -361,12 +364,13 @@ def clean_text(text: str) -> tuple[str, list[str]]:
         return text.strip(), []
     notes = []
     text = unicodedata.normalize("NFC", _INVISIBLE.sub("", LONE_SURROGATE.sub("\ufffd", text)))
-    if ("<" in text or "&" in text) and html_evidence(text):
+    found, tags = _evidence(text) if "<" in text or "&" in text else ("", False)
+    if found:
         converted = html_to_text(text)
         if converted != text:
             text = converted
             notes.append("html")
-    elif "<" in text and _has_tags(text):
+    elif tags:
         notes.append("not_html")
     text = _LINE_BREAKS.sub("\n", text)
     if _CONTROL.search(text):
