@@ -129,7 +129,7 @@ def embed_rows(
         The loaded model (:func:`flaucluster.embed.load_encoder`).
     embed : callable, optional
         Texts -> their vectors, in place of :func:`embed_texts` with ``encoder`` (the same encoder elsewhere,
-        such as on a Dask cluster: :func:`flaucluster.scale.embed_texts`).
+        such as on a Dask cluster: :func:`flaucluster.scale.embed_exact`), given the rows' texts as they are.
     **kwargs
         Keyword arguments of :func:`embed_texts` (``cache_dir``, ``use_cache``, ``normalize``, ...).
 

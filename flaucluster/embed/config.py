@@ -323,7 +323,7 @@ class EncoderConfig(BaseEstimator):
             from .. import scale
 
             spec = scale.EncoderSpec.of(encoder, self.device, self.precision)
-            return scale.embed_texts(self.client, list(texts), spec, **kw, keep=True)
+            return scale.embed_exact(self.client, list(texts), spec, **kw, keep=True)
         from .api import embed_exact  # the texts are the model's already (cleaned, then prepared)
 
         return embed_exact(list(texts), encoder, **kw)
