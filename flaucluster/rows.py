@@ -3,9 +3,9 @@
 Each row keeps the text as written (``text``, what every export shows) and gets the text the
 models see (``clean``, :func:`clean_text`): a cell that is an HTML document converted to text (decided per
 cell, from evidence: :func:`html_evidence`; a ``<word>`` in plain text stays as written), control characters
-and broken Unicode replaced, Unicode composed (NFC). A row that cannot be embedded is never dropped: its ``status`` says why
-(``missing``, ``empty``, ``not_text``, ``no_letters``, ``too_long``: longer than ``MAX_CELL_CHARS``, one
-million characters unless told), and ``note`` lists what cleaning changed.
+and broken Unicode replaced, Unicode composed (NFC). A row that cannot be embedded is never dropped: its
+``status`` says why (``missing``, ``empty``, ``not_text``, ``no_letters``, ``too_long``: longer than
+``MAX_CELL_CHARS``, one million characters unless told), and ``note`` lists what cleaning changed.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ PLACEHOLDERS = (
     "(null)",
 )
 
-# Something html.parser may read as a tag or a comment: a cell without one is never parsed.
+# Something html.parser may read as a tag: a cell without one is never parsed.
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 # A character reference written whole: "&eacute;", "&#233;", "&#xE9;" (never "R&D" nor "AT&T")
 _ENTITY = re.compile(r"&(?:([A-Za-z][A-Za-z0-9]{1,31})|#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6}));")
