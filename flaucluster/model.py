@@ -236,11 +236,9 @@ class TopicModel(BaseEstimator):
             encoder_info = self.encoder_.describe()
         else:  # the encoder is known only by name, if at all
             encoder_info = {"model": parts.encoder.model or "precomputed", "identity": None, "embeddings": "given"}
-            if drop_roles:  # embed_texts and `flaucluster embed` keep them: the vectors depend on no other text
+            if drop_roles:  # embed_texts and `flaucluster embed` keep role words: a vector depends on no other text
                 logger.warning(
-                    "role_words=%r leaves role words out of what fit embeds for these texts, not out of given "
-                    "embeddings: fit(texts) may group them otherwise; give role_words='keep' to compare the two",
-                    parts.encoder.role_words,
+                    "given embeddings keep the role words that fit(texts) leaves out (role_words='keep' does not)"
                 )
         free = ok.copy()  # the rows to cluster: all usable rows, or those no theme drew
         clustered_vectors = vectors
@@ -283,6 +281,7 @@ class TopicModel(BaseEstimator):
         details["role_words_dropped"] = drop_roles
         labels = reassign_outliers(vectors, labels_original, ok, free, self.max_unassigned, details)
         theme_names = {} if theme_fit is None else theme_fit.names()
+        phrases = self._phrase_embedder(parts.encoder, encoder_info, vectors.shape[1])
         topics, naming = describe_clusters(
             parts.describer,
             cells.clean,
@@ -292,7 +291,7 @@ class TopicModel(BaseEstimator):
             seed=self.seed,
             theme_names=theme_names,
             drop_roles=drop_roles,
-            embed=self._phrase_embedder(parts.encoder, encoder_info, vectors.shape[1]),
+            embed=phrases,
             namer=parts.namer,
             analyses=analyses,
         )
@@ -327,7 +326,7 @@ class TopicModel(BaseEstimator):
             guide=context.guide,
             parts=context.parts,
         )
-        self._adopt(complete(state, embed=self._phrase_embedder(parts.encoder, encoder_info)))
+        self._adopt(complete(state, embed=phrases))
         logger.info(
             "%d rows -> %d clusters, %d outliers, %d unusable",
             len(ok),
@@ -340,8 +339,7 @@ class TopicModel(BaseEstimator):
         return self
 
     def _phrase_embedder(self, config: EncoderConfig, info: dict[str, Any], dim: int):
-        """texts -> vectors of the encoder of the rows (the one named, for given embeddings), to rank names by
-        meaning; None (names by coverage alone) for given embeddings whose encoder was not named."""
+        """texts -> vectors of the rows' encoder (named, for given embeddings) to name by meaning; or None."""
         if not config.knows(info):
             return None
         return config.phrase_embedder(lambda: self._loaded_encoder(config, info), dim)
