@@ -163,6 +163,12 @@ def test_fit_from_texts_equals_fit_from_the_same_encoders_embeddings_names_inclu
     assert from_vectors.labels_.tolist() == from_texts.labels_.tolist()
     # the named encoder ranks names by meaning as when it embedded the rows itself (notebook 04's case)
     assert from_vectors.state_.names() == from_texts.state_.names()
+
+    def layer_names(model):
+        layers = model.state_.layers
+        return [] if layers is None else [[t.name for t in level] for level in layers.topics]
+
+    assert layer_names(from_vectors) == layer_names(from_texts)  # the coarser layers are named alike too
     # an edit names the changed clusters the same way too
     biggest = int(pd.Series(from_texts.labels_[from_texts.labels_ >= 0]).value_counts().index[0])
     edited = [m.curate().split(biggest, 2).state.names() for m in (from_texts, from_vectors)]
