@@ -497,21 +497,19 @@ class Curation:
         return self
 
     def _phrase_embedder(self):
-        """texts -> vectors of the rows' encoder, to rank names by meaning; None (names by coverage alone) when the
-        encoder is not known (given embeddings) or cannot be loaded."""
-        from .embed.resolve import ModelUnavailableError
-
+        """texts -> vectors of the rows' encoder (the one named, for given embeddings), to rank names by meaning;
+        None (names by coverage alone) when the encoder is not known (given embeddings, none named) or cannot be
+        loaded."""
         s = self.state
-        if not s.encoder.get("identity"):
+        if not self._config.knows(s.encoder):
             return None
-        config = self._config
-        if self._encoder is None:
-            try:
-                self._encoder = config.load(s.encoder)
-            except (ConfigError, ModelUnavailableError) as exc:
-                logger.warning("cluster names chosen by coverage alone: %s", exc)
-                return None
-        return config.embedder(self._encoder)
+
+        def load() -> Any:
+            if self._encoder is None:
+                self._encoder = self._config.load(s.encoder)
+            return self._encoder
+
+        return self._config.phrase_embedder(load, s.embeddings.shape[1])
 
 
 def _rows(state: FittedState) -> edit_log.Rows:

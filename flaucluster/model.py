@@ -236,9 +236,9 @@ class TopicModel(BaseEstimator):
             encoder_info = self.encoder_.describe()
         else:  # the encoder is known only by name, if at all
             encoder_info = {"model": parts.encoder.model or "precomputed", "identity": None, "embeddings": "given"}
-            if parts.encoder.role_words == "drop":
+            if drop_roles:  # embed_texts and `flaucluster embed` keep role words: a vector depends on no other text
                 logger.warning(
-                    "role_words='drop' has no effect on given embeddings: embed the texts without role words yourself"
+                    "given embeddings keep the role words that fit(texts) leaves out (role_words='keep' does not)"
                 )
         free = ok.copy()  # the rows to cluster: all usable rows, or those no theme drew
         clustered_vectors = vectors
@@ -281,6 +281,7 @@ class TopicModel(BaseEstimator):
         details["role_words_dropped"] = drop_roles
         labels = reassign_outliers(vectors, labels_original, ok, free, self.max_unassigned, details)
         theme_names = {} if theme_fit is None else theme_fit.names()
+        phrases = self._phrase_embedder(parts.encoder, encoder_info, vectors.shape[1])
         topics, naming = describe_clusters(
             parts.describer,
             cells.clean,
@@ -290,7 +291,7 @@ class TopicModel(BaseEstimator):
             seed=self.seed,
             theme_names=theme_names,
             drop_roles=drop_roles,
-            embed=self._phrase_embedder(parts.encoder, encoder_info),
+            embed=phrases,
             namer=parts.namer,
             analyses=analyses,
         )
@@ -325,7 +326,7 @@ class TopicModel(BaseEstimator):
             guide=context.guide,
             parts=context.parts,
         )
-        self._adopt(complete(state, embed=self._phrase_embedder(parts.encoder, encoder_info)))
+        self._adopt(complete(state, embed=phrases))
         logger.info(
             "%d rows -> %d clusters, %d outliers, %d unusable",
             len(ok),
@@ -337,12 +338,11 @@ class TopicModel(BaseEstimator):
             logger.warning("%s", line)
         return self
 
-    def _phrase_embedder(self, config: EncoderConfig, info: dict[str, Any]):
-        """texts -> vectors of the encoder that embedded the rows, to rank names by meaning; None (names by
-        coverage alone) for given embeddings, whose encoder is not known."""
-        if not info.get("identity"):
+    def _phrase_embedder(self, config: EncoderConfig, info: dict[str, Any], dim: int):
+        """texts -> vectors of the rows' encoder (named, for given embeddings) to name by meaning; or None."""
+        if not config.knows(info):
             return None
-        return config.embedder(self._loaded_encoder(config, info))
+        return config.phrase_embedder(lambda: self._loaded_encoder(config, info), dim)
 
     def _adopt(self, state: FittedState) -> None:
         """``state`` becomes the model's fitted state (fit and :meth:`from_state` only)."""

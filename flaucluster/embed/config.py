@@ -323,10 +323,10 @@ class EncoderConfig(BaseEstimator):
             from .. import scale
 
             spec = scale.EncoderSpec.of(encoder, self.device, self.precision)
-            return scale.embed_texts(self.client, list(texts), spec, **kw, keep=True)
-        from .api import embed_texts
+            return scale.embed_exact(self.client, list(texts), spec, **kw, keep=True)
+        from .api import embed_exact  # the texts are the model's already (cleaned, then prepared)
 
-        return embed_texts(list(texts), encoder, **kw)
+        return embed_exact(list(texts), encoder, **kw)
 
     def vectors(
         self, texts: Sequence[str], ok: np.ndarray, encoder: Encoder, drop_roles: bool, pairs: dict[str, str] | None
@@ -360,6 +360,60 @@ class EncoderConfig(BaseEstimator):
         out = np.zeros((len(texts), vec.shape[1]), dtype=np.float32)
         out[ok] = vec
         return out
+
+    @staticmethod
+    def knows(info: dict[str, Any]) -> bool:
+        """Whether the encoder of a fit's vectors is known: it embedded the rows (its identity is recorded), or it
+        was named (``TopicModel(encoder=...)``) for the embeddings given to ``fit``.
+
+        Parameters
+        ----------
+        info : dict
+            A fit's encoder record (``model``, ``identity``, ...).
+
+        Returns
+        -------
+        bool
+            False only for embeddings given without naming their encoder.
+        """
+        return bool(info.get("identity")) or info.get("model") not in (None, "precomputed")
+
+    def phrase_embedder(self, load: Callable[[], Encoder], dim: int) -> Callable[[Sequence[str]], np.ndarray] | None:
+        """:meth:`embedder` of the rows' encoder for naming clusters by meaning, when it can be had.
+
+        Naming compares candidate names with the clusters' mean vectors, so a fit from texts and a fit from the same
+        encoder's embeddings (the encoder named) name alike.
+
+        Parameters
+        ----------
+        load : callable
+            () -> the rows' encoder (the one named, for given embeddings).
+        dim : int
+            The size of the rows' vectors.
+
+        Returns
+        -------
+        callable or None
+            list of str -> numpy.ndarray; None (names by coverage alone, with a warning) when the encoder cannot be
+            loaded or gives vectors of another size (it did not make the rows').
+        """
+        from .resolve import ModelUnavailableError
+
+        try:
+            encoder = load()
+        except (ConfigError, ModelUnavailableError) as exc:
+            logger.warning("cluster names chosen by coverage alone: %s", exc)
+            return None
+        if encoder.dim != dim:
+            logger.warning(
+                "cluster names chosen by coverage alone: the rows' vectors have %d dimensions, %s gives %d, so it "
+                "did not make them; name the encoder that did (TopicModel(encoder=...)).",
+                dim,
+                encoder.name,
+                encoder.dim,
+            )
+            return None
+        return self.embedder(encoder)
 
     def embedder(self, encoder: Encoder) -> Callable[[Sequence[str]], np.ndarray]:
         """texts -> unit vectors of ``encoder``, here, through the cache, without a progress bar (phrases, themes).
