@@ -181,8 +181,8 @@ class FrenchPhraseAnalyzer:
             wkey = french.lemma_key(word, self.gender_pairs)
             if wkey in self.feminine_seen and wkey in persons:
                 parts[i] = inclusive_form(persons[wkey], self.gender_pairs)
-            elif word.isascii():  # only ever seen without accents ("Ecole"): as the dictionary spells it
-                parts[i] = french.restore_case(word, french.restore_accents(word.lower()))
+            elif word.isascii():  # only ever seen without accents ("Ecole"): as the dictionary spells it, each
+                parts[i] = french.restore_spelling(word)  # letter in its written case ("PostgreSQL", "d'École")
             if french.is_shouted(parts[i]):
                 parts[i] = parts[i].lower()
         if any(p.islower() for p in parts):  # "école DE commerce": the small words of a shouted phrase too
