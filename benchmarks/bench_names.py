@@ -20,7 +20,8 @@ Systems:
 
 The rule (stated once, applied by code, no hand judging): a name is **accepted** when one of its content words
 (stop words aside; lemma, accents and case aside: :func:`flaucluster.french.lemma_key`) is a content word of the
-title the person gave the group. A hypernym that is not a word of the title is not counted (the rule cannot
+title the person gave the group (a word with its accented letters dropped, as BERTopic shows it, counts
+too: "btiment" is "bâtiment"). A hypernym that is not a word of the title is not counted (the rule cannot
 judge it), nor is a synonym: the score is a floor. Also reported: a name's **support**, the share of the group's
 rows that hold every content word of the name (BERTopic's four words are a list, not a phrase: its support is
 low by construction), and **one-row names**, names whose content words are held together by fewer than two
@@ -70,12 +71,12 @@ def groups(name: str):
 
 def flaucluster_names() -> dict[str, list[str]]:
     """Each set's group names by the flaucluster importable here (this checkout or the baseline's)."""
-    from common import embeddings
-
     from flaucluster.describe import FrenchDescriber
     from flaucluster.embed import OfflineUSEEncoder, embed_texts
     from flaucluster.embed.config import EncoderConfig
     from flaucluster.french import ROLE_WORDS, drop_role_words
+
+    from common import embeddings
 
     encoder = OfflineUSEEncoder()
     out = {}
@@ -120,10 +121,13 @@ def bertopic_names(texts: list[str], labels: np.ndarray, vectors: np.ndarray) ->
 
 
 def content_keys(text: str) -> set[str]:
+    """The lemma keys of a text's content words, and each word with its non-ASCII letters dropped: BERTopic's
+    default preprocessing drops them ("btiment"), and the name is judged as it would be read."""
     from flaucluster.french import lemma_key, stop_set, words
 
     stops = stop_set()
-    return {lemma_key(w) for w in words(text.replace("·", " ")) if w not in stops}
+    found = [w for w in words(text.replace("·", " ")) if w not in stops]
+    return {lemma_key(w) for w in found} | {"".join(c for c in w if c.isascii()) for w in found}
 
 
 def judge(name: str, title: str, texts: list[str], rows: np.ndarray) -> dict:
@@ -161,6 +165,7 @@ def baseline_names(ref: str) -> tuple[dict[str, list[str]], str]:
 
 def main(ref: str) -> None:
     from bench_quality import real_set
+
     from common import embeddings, machine, write_results
 
     for name in SETS:

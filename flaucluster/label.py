@@ -15,12 +15,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from typing import Any
 
 import numpy as np
 from scipy import sparse
 
-from . import french
+from . import french, lexicon
 from .cluster import OUTLIER
 from .gender import inclusive_form, person_words
 
@@ -32,9 +33,14 @@ _COVERS = 0.6  # a phrase used in this share of a word's uses stands for the wor
 _SAME_TEXT = 0.95  # representatives closer than this cosine are near-duplicates of one another
 _REPRESENTATIVE_SCAN = 1024  # a cluster's best rows looked at for representatives that are not near-duplicates
 _NAME_POOL = 10  # the heaviest keywords (c-TF-IDF) a name is chosen from: frequent but generic words stay out
-_NAME_COVER = 0.5  # with an encoder, the name is the closest in meaning among phrases covering this share of the best
+_NAME_COVER = 1 / 3  # with an encoder, the name is the closest in meaning among phrases covering this share of the best
 _PHRASE_OVER_WORD = 0.6  # a phrase scoring this share of its head word's F1 names the cluster instead
 _COMMON_FORM = 0.25  # a surface form seen at least this share as often as the commonest can be shown
+_MIN_SUPPORT = 2  # rows of a group that must use a phrase for it to name the group: one row's phrase is no name
+_MODIFIER = 0.8  # a lowercase word written right after another content word in this share of its uses qualifies
+_MODIFIER_USES = 3  # ... judged from this many uses at least
+_FAMILY_COVER = 0.5  # a family (data/fr/families.txt) names a group when its words are in this share of the rows
+_FAMILY_LEAD = 0.75  # ... and its most used member is in less than this share of those rows
 
 
 # What the analyser found in each text (keys, (key, surface) pairs, feminine keys), kept for this
@@ -507,13 +513,16 @@ def label_clusters(
     cluster_docs = np.bincount(np.searchsorted(clusters, labels[members]), minlength=len(clusters))
     term_docs = doc_counts.sum(0)  # rows using each term, all clusters
     demoted = {french.lemma_key(w, gender_pairs) for w in demote}
+    modifiers = modifier_words(terms, analyzer.surfaces)
+    ending_in = _two_word_phrases(terms)
+    family_columns = _family_columns(terms, gender_pairs)
     wanted = set(clusters) if only is None else {int(c) for c in only}
     shown_clusters = [c for c in clusters if c in wanted]
     reps_of, means = cluster_representatives(vectors, texts, labels, shown_clusters, n_representatives)
     centre_of = dict(zip(shown_clusters, means))
     # the keyword sample's vectors, brought once (for MMR only)
     member_vectors = vectors[member_rows] if diversity > 0 else np.zeros((len(member_rows), 0), dtype=np.float32)
-    described: list[tuple[Topic, list[tuple[str, float]]]] = []
+    described: list[tuple[Topic, list[tuple[str, float]], list[str], list[str]]] = []
     for ci, c in enumerate(clusters):
         if c not in wanted:
             continue
@@ -527,15 +536,26 @@ def label_clusters(
         kws = [(analyzer.display(terms[i]), float(weights[ci, i])) for i in picked[:n_keywords]]
         size = int((labels == c).sum())
         reps = reps_of[c]
-        covering = covering_phrases(doc_counts[ci], term_docs, int(cluster_docs[ci]), terms, heaviest) if terms else []
+        rows_in = int(cluster_docs[ci])
+        covering = covering_phrases(doc_counts[ci], term_docs, rows_in, terms, heaviest) if terms else []
+        covering = name_phrases(covering, doc_counts[ci], term_docs, rows_in, terms, modifiers, ending_in)
         covering.sort(key=lambda pair: set(terms[pair[0]].split(" ")) <= demoted)  # stable otherwise
         phrases = [(analyzer.display(terms[i]), score) for i, score in covering]
-        described.append((Topic(c, size, "", kws, [texts[r] for r in reps], reps), phrases))
+        family = family_name(counts[labels[member_rows] == c], family_columns, rows_in) if family_columns else None
+        # the keywords name a group only when nothing above does, and then as phrases do: used by several rows,
+        # no lone adjective
+        spare = [
+            analyzer.display(terms[i])
+            for i in picked[:n_keywords]
+            if _can_name(i, doc_counts[ci], rows_in, terms, modifiers)
+        ]
+        topic = Topic(c, size, "", kws, [texts[r] for r in reps], reps)
+        described.append((topic, phrases, [family] if family else [], spare))
     out: list[Topic] = []
     names: set[str] = set(taken)
-    for topic, phrases in described:
+    for topic, phrases, family_names, spare in described:
         shown = by_meaning(phrases, centre_of[topic.cluster], embed) if embed else [p for p, _ in phrases]
-        topic.name = cluster_name(shown + [k for k, _ in topic.keywords], topic.cluster, names)
+        topic.name = cluster_name(family_names + shown + spare, topic.cluster, names)
         names.add(topic.name)
         out.append(topic)
     return out
@@ -580,6 +600,156 @@ def covering_phrases(
             order.append(longer[0])
         order.append(best)
     return [(i, float(f1[i])) for i in order]
+
+
+def _can_name(i: int, in_cluster: np.ndarray, size: int, terms: Sequence[str], modifiers: frozenset[str]) -> bool:
+    """Whether term ``i`` may name a group of ``size`` rows, ``in_cluster[i]`` of which use it: used by
+    :data:`_MIN_SUPPORT` rows (all of them in a smaller group), and neither a lone modifier nor a phrase that
+    starts with one ("régionale TICPE gazole" is cut from "majoration régionale TICPE gazole": no noun heads it)."""
+    return in_cluster[i] >= min(_MIN_SUPPORT, size) and terms[i].split(" ", 1)[0] not in modifiers
+
+
+def name_phrases(
+    covering: list[tuple[int, float]],
+    in_cluster: np.ndarray,
+    everywhere: np.ndarray,
+    size: int,
+    terms: Sequence[str],
+    modifiers: frozenset[str],
+    ending_in: dict[str, list[int]],
+) -> list[tuple[int, float]]:
+    """The ``covering`` phrases ((term index, score), best first) that may name a group, in the same order.
+
+    A phrase used by fewer than :data:`_MIN_SUPPORT` rows of the group is lifted from one row: it is left out. A
+    lone modifier (:func:`modifier_words`: "pédagogique", "agricole") gives way to the two-word phrase that
+    ends with it and that most rows of the group use ("ingénierie pédagogique"), scored as phrases are
+    (:func:`covering_phrases`); it is left out when there is none."""
+    out: list[tuple[int, float]] = []
+    seen: set[int] = set()
+    for i, score in covering:
+        if terms[i] in modifiers:
+            nouns = [j for j in ending_in.get(terms[i], ()) if _can_name(j, in_cluster, size, terms, modifiers)]
+            if not nouns:
+                continue
+            i = max(nouns, key=lambda j: (in_cluster[j], terms[j]))
+            score = float(2 * in_cluster[i] / (size + everywhere[i]))
+        if i not in seen and _can_name(i, in_cluster, size, terms, modifiers):
+            out.append((i, score))
+            seen.add(i)
+    return out
+
+
+def modifier_words(terms: Sequence[str], surfaces: dict[str, Counter]) -> frozenset[str]:
+    """The one-word terms that qualify another word rather than name a thing: French adjectives.
+
+    The evidence is how the texts use the word, which no word list has to know: a word usually written in
+    lower case that comes right after another content word (no small word between) in at least
+    :data:`_MODIFIER` of its uses ("ingénierie pédagogique", "ouvrier agricole") is a modifier; a noun is
+    also written after an article or a preposition ("de l'anglais", "en informatique") or first. A word
+    usually written with a capital (``Excel`` in "tableaux Excel") names a thing: French does not capitalise
+    adjectives. Judged from :data:`_MODIFIER_USES` uses at least.
+
+    Parameters
+    ----------
+    terms : sequence of str
+        The terms' keys (words joined by spaces).
+    surfaces : dict of str to collections.Counter
+        Each key's surface forms as written, with their counts (:attr:`FrenchPhraseAnalyzer.surfaces`).
+
+    Returns
+    -------
+    frozenset of str
+        The keys of the one-word terms that are modifiers.
+    """
+    after: Counter = Counter()
+    for key, forms in surfaces.items():  # every phrase seen, also those too rare to be terms
+        words = key.split(" ")
+        if len(words) == 2:  # written side by side: one space, no elision between
+            after[words[1]] += sum(n for form, n in forms.items() if form.count(" ") == 1 and "'" not in form)
+    single = {t for t in terms if " " not in t}
+    out = set()
+    for word, attached in after.items():
+        if word not in single:
+            continue
+        written = surfaces.get(word) or Counter()
+        uses = sum(written.values())
+        if uses < _MODIFIER_USES or attached < _MODIFIER * uses:
+            continue
+        lower = sum(n for form, n in written.items() if form.islower())
+        if lower * 2 > uses:
+            out.add(word)
+    return frozenset(out)
+
+
+def _two_word_phrases(terms: Sequence[str]) -> dict[str, list[int]]:
+    """word key -> the indices of the two-word terms that end with it."""
+    out: dict[str, list[int]] = defaultdict(list)
+    for i, term in enumerate(terms):
+        words = term.split(" ")
+        if len(words) == 2:
+            out[words[1]].append(i)
+    return out
+
+
+@cache
+def families(gender_pairs: tuple[tuple[str, str], ...] = ()) -> dict[str, str]:
+    """member key -> its family's word, from ``data/fr/families.txt`` (see the file's header)."""
+    pairs = dict(gender_pairs) or None
+    return {french.lemma_key(m, pairs): family for m, family in lexicon.pairs("families.txt").items()}
+
+
+def _family_columns(
+    terms: Sequence[str], gender_pairs: dict[str, str] | None
+) -> dict[str, tuple[list[int], list[int]]]:
+    """family word -> (columns of its members among ``terms``, columns of the family word itself)."""
+    members = families(tuple(sorted((gender_pairs or {}).items())))
+    out: dict[str, tuple[list[int], list[int]]] = {}
+    names = {french.lemma_key(f, gender_pairs): f for f in set(members.values())}
+    for i, term in enumerate(terms):
+        if term in members:
+            out.setdefault(members[term], ([], []))[0].append(i)
+        elif term in names:
+            out.setdefault(names[term], ([], []))[1].append(i)
+    return {f: cols for f, cols in out.items() if len(cols[0]) >= 2}
+
+
+def family_name(rows: sparse.csr_matrix, columns: dict[str, tuple[list[int], list[int]]], size: int) -> str | None:
+    """The family (``data/fr/families.txt``) that names a group of ``size`` rows, or None.
+
+    A group is a family's when the family's words (its members, or the family word itself) are in at least
+    :data:`_FAMILY_COVER` of its rows, at least two members are each used by :data:`_MIN_SUPPORT` rows, and
+    no member is in :data:`_FAMILY_LEAD` of those rows: English, Spanish, Korean and FLE courses are
+    "langues"; a group of English courses with one Spanish course stays "anglais". Among several families, the
+    one in most rows.
+
+    Parameters
+    ----------
+    rows : scipy.sparse.csr_matrix
+        The group's rows x terms counts.
+    columns : dict
+        Family word -> (its members' columns, the family word's columns), from the same terms.
+    size : int
+        Rows in the group.
+
+    Returns
+    -------
+    str or None
+        The family's word as the file writes it ("langues"), or None.
+    """
+    best: tuple[int, str] | None = None
+    for family, (members, own) in sorted(columns.items()):
+        used = (rows[:, members] > 0).toarray()
+        per_member = used.sum(0)
+        covered = int((used.any(1) | (rows[:, own] > 0).toarray().any(1)).sum()) if own else int(used.any(1).sum())
+        in_members = int(used.any(1).sum())
+        if (
+            covered >= _FAMILY_COVER * size
+            and (per_member >= _MIN_SUPPORT).sum() >= 2
+            and per_member.max() < _FAMILY_LEAD * in_members
+            and (best is None or covered > best[0])
+        ):
+            best = (covered, family)
+    return None if best is None else best[1]
 
 
 def cluster_name(candidates: Sequence[str], cluster: int, taken: set[str]) -> str:
