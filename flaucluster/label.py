@@ -482,7 +482,8 @@ def label_clusters(
     only when nothing else fits. With ``embed`` (the encoder of ``vectors``: texts -> vectors), the
     name is, among the best-covering phrases (:func:`covering_phrases`), the one whose own vector is
     closest to the cluster's mean direction, as KeyBERT ranks keywords: "excel" over "astuces" for
-    office software.
+    office software. A name is never a phrase of one row nor a lone adjective (:func:`name_phrases`), and a
+    group of a family's members bears the family's name (:func:`family_name`: "langues").
 
     ``analyses`` is what :func:`analyse_texts` found for these texts with the same word settings
     (``stop_words``, ``extra_stop_words``, ``gender_pairs``), or the future of that call submitted to a helper
