@@ -755,11 +755,19 @@ def family_name(rows: sparse.csr_matrix, columns: dict[str, tuple[list[int], lis
 
 def cluster_name(candidates: Sequence[str], cluster: int, taken: set[str]) -> str:
     """The first candidate (best first) whose name no sibling has, accents and case aside; a capital
-    on the first letter only, as French titles are written. ``groupe N`` when there is none."""
+    on the first letter only, as French titles are written, but for a first word written with capitals inside
+    (``iPhone``, ``eBay`` stay so). ``groupe N`` when there is none."""
     used = {french.fold_key(t.lower()) for t in taken}
     for text in candidates:
-        name = text[:1].upper() + text[1:]
+        name = _titled(text)
         if french.fold_key(name.lower()) not in used:
             return name
-    fallback = f"{candidates[0][:1].upper()}{candidates[0][1:]} ({cluster})" if candidates else f"groupe {cluster}"
+    fallback = f"{_titled(candidates[0])} ({cluster})" if candidates else f"groupe {cluster}"
     return fallback if french.fold_key(fallback.lower()) not in used else f"groupe {cluster}"
+
+
+def _titled(text: str) -> str:
+    first = text.split(" ", 1)[0]
+    if any(c.isupper() for c in first[1:]):  # "iPhone": its case is its spelling
+        return text
+    return text[:1].upper() + text[1:]

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from flaucluster.french import restore_spelling, stop_set
-from flaucluster.label import FrenchPhraseAnalyzer, label_clusters, modifier_words
+from flaucluster.label import FrenchPhraseAnalyzer, cluster_name, label_clusters, modifier_words
 
 # software and place names as real course and news texts write them, once or twice each
 CASED = [
@@ -49,6 +49,12 @@ def shown(texts, key):
 )
 def test_a_word_is_shown_in_the_case_it_is_most_often_written(key, expected):
     assert shown(CASED, key) == expected
+
+
+def test_a_name_starts_with_a_capital_unless_its_first_word_is_spelled_with_inner_capitals():
+    assert cluster_name(["iPhone et iPad"], 0, set()) == "iPhone et iPad"
+    assert cluster_name(["langues"], 0, set()) == "Langues"
+    assert cluster_name(["PostgreSQL"], 0, set()) == "PostgreSQL"
 
 
 def test_accents_are_restored_as_before_and_in_elided_and_hyphenated_words():
