@@ -39,6 +39,8 @@ _COMMON_FORM = 0.25  # a surface form seen at least this share as often as the c
 _MIN_SUPPORT = 2  # rows of a group that must use a phrase for it to name the group: one row's phrase is no name
 _MODIFIER = 0.8  # a lowercase word written right after another content word in this share of its uses qualifies
 _MODIFIER_USES = 3  # ... judged from this many uses at least
+_WIDER = 2  # a name used by this many times the rows of another, and by most of them (_WITHIN), is wider
+_WITHIN = 0.8
 _FAMILY_COVER = 0.5  # a family (data/fr/families.txt) names a group when its words are in this share of the rows
 _FAMILY_LEAD = 0.75  # ... and its most used member is in less than this share of those rows
 
@@ -523,7 +525,7 @@ def label_clusters(
     centre_of = dict(zip(shown_clusters, means))
     # the keyword sample's vectors, brought once (for MMR only)
     member_vectors = vectors[member_rows] if diversity > 0 else np.zeros((len(member_rows), 0), dtype=np.float32)
-    described: list[tuple[Topic, list[tuple[str, float]], list[str], list[str]]] = []
+    described: list[tuple[Topic, list[tuple[str, float]], list[str], list[str], dict[str, str]]] = []
     for ci, c in enumerate(clusters):
         if c not in wanted:
             continue
@@ -542,7 +544,12 @@ def label_clusters(
         covering = name_phrases(covering, doc_counts[ci], term_docs, rows_in, terms, modifiers, ending_in)
         covering.sort(key=lambda pair: set(terms[pair[0]].split(" ")) <= demoted)  # stable otherwise
         phrases = [(analyzer.display(terms[i]), score) for i, score in covering]
-        family = family_name(counts[labels[member_rows] == c], family_columns, rows_in) if family_columns else None
+        group_counts = counts[labels[member_rows] == c]
+        wider = {
+            analyzer.display(terms[i]): analyzer.display(terms[j])
+            for i, j in wider_terms(group_counts, covering, terms).items()
+        }
+        family = family_name(group_counts, family_columns, rows_in) if family_columns else None
         # the keywords name a group only when nothing above does, and then as phrases do: used by several rows,
         # no lone adjective
         spare = [
@@ -551,11 +558,14 @@ def label_clusters(
             if _can_name(i, doc_counts[ci], rows_in, terms, modifiers)
         ]
         topic = Topic(c, size, "", kws, [texts[r] for r in reps], reps)
-        described.append((topic, phrases, [family] if family else [], spare))
+        described.append((topic, phrases, [family] if family else [], spare, wider))
     out: list[Topic] = []
     names: set[str] = set(taken)
-    for topic, phrases, family_names, spare in described:
+    for topic, phrases, family_names, spare, wider in described:
         shown = by_meaning(phrases, centre_of[topic.cluster], embed) if embed else [p for p, _ in phrases]
+        while shown and shown[0] in wider and wider[shown[0]] in shown:  # "PNG" gives way to "image"
+            broader = wider.pop(shown[0])
+            shown = [broader] + [p for p in shown if p != broader]
         topic.name = cluster_name(family_names + shown + spare, topic.cluster, names)
         names.add(topic.name)
         out.append(topic)
@@ -637,6 +647,47 @@ def name_phrases(
         if i not in seen and _can_name(i, in_cluster, size, terms, modifiers):
             out.append((i, score))
             seen.add(i)
+    return out
+
+
+def wider_terms(rows: sparse.csr_matrix, covering: list[tuple[int, float]], terms: Sequence[str]) -> dict[int, int]:
+    """term -> a wider name among ``covering`` (term indices, best first), for the terms that have one.
+
+    A lone word is narrow when another candidate, with no word in common, is used by at least :data:`_WIDER`
+    times as many rows of the group and by :data:`_WITHIN` of its own rows: "PNG" in a group about images,
+    whose PNG rows nearly all say "image" too. A phrase is never narrow here: it says what it is about, and
+    it names a group instead of a word it contains only when it covers most of its uses
+    (:func:`covering_phrases`).
+
+    Parameters
+    ----------
+    rows : scipy.sparse.csr_matrix
+        The group's rows x terms counts.
+    covering : list of (int, float)
+        The candidate names (term index, score), best first.
+    terms : sequence of str
+        The terms' keys.
+
+    Returns
+    -------
+    dict of int to int
+        Term index -> the index of the first candidate wider than it.
+    """
+    if len(covering) < 2:
+        return {}
+    columns = [i for i, _ in covering]
+    used = (rows[:, columns] > 0).toarray()
+    sizes = used.sum(0)
+    out: dict[int, int] = {}
+    for a, i in enumerate(columns):
+        if " " in terms[i]:
+            continue  # a phrase says what it is about; a lone word may be a detail ("PNG")
+        for b, j in enumerate(columns):
+            if a == b or set(terms[i].split(" ")) & set(terms[j].split(" ")):
+                continue
+            if sizes[b] >= _WIDER * sizes[a] and (used[:, a] & used[:, b]).sum() >= _WITHIN * sizes[a]:
+                out[i] = j
+                break
     return out
 
 

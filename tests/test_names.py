@@ -170,3 +170,27 @@ def test_a_phrase_lifted_from_one_row_never_names_a_group():
         rows + others, np.array([0] * len(rows) + [1] * len(others)), vectors.astype(np.float32), embed=embed
     )
     assert topics[0].name == "Bilan"  # the phrase two rows write, not the one row's
+
+
+def test_a_narrow_word_gives_way_to_the_wider_one_its_rows_use():
+    rows = [
+        "Le PNG pour une image web",
+        "PNG et transparence d'une image",
+        "Exporter une image : choisir PNG",
+        "Redimensionner une image",
+        "Recadrer une image",
+        "Image vectorielle ou matricielle",
+        "Calques et image composite",
+    ]
+    others = ["Anglais des affaires", "Anglais pour débuter", "Anglais oral", "Conversation en anglais"]
+    vectors = np.random.default_rng(0).normal(size=(len(rows) + len(others), 8))
+    centre = vectors[: len(rows)].mean(0)
+    elsewhere = np.random.default_rng(1).normal(size=8)
+
+    def embed(phrases):  # an encoder for which the file format is the closest in meaning to the group
+        return np.array([centre if p == "PNG" else elsewhere for p in phrases])
+
+    topics = label_clusters(
+        rows + others, np.array([0] * len(rows) + [1] * len(others)), vectors.astype(np.float32), embed=embed
+    )
+    assert topics[0].name == "Image"  # every PNG row says "image", and four more rows do
