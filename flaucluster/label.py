@@ -50,6 +50,7 @@ _FAMILY_LEAD = 0.75  # ... and its most used member is in less than this share o
 _Analysed = tuple[list[str], list[tuple[str, str]], frozenset[str]]
 _ANALYSED: dict[tuple, dict[str, _Analysed]] = {}
 _TOKEN_KEYS: dict[tuple, dict[str, tuple[str | None, bool]]] = {}
+_INITIAL = "\x00"  # marks a surface written at a clause's start: tokens never hold this character
 _MEMO_TEXTS = 200_000  # texts per setting before the memo starts again
 MAX_DOCS = 10_000  # label_clusters' default sample for keyword counts: thousands of rows per cluster is plenty
 
@@ -92,6 +93,8 @@ class FrenchPhraseAnalyzer:
         self.gender_pairs = gender_pairs
         self.max_words = max_words
         self.surfaces: dict[str, Counter] = defaultdict(Counter)
+        # the part of ``surfaces`` written at the start of a clause, first letter lowered: no evidence of case
+        self.initial: dict[str, Counter] = defaultdict(Counter)
         self.feminine_seen: set[str] = set()
         settings = (self.stop_words, tuple(sorted((gender_pairs or {}).items())), max_words)
         self.settings = settings
@@ -131,6 +134,9 @@ class FrenchPhraseAnalyzer:
             self._texts[text] = done
         keys, surfaces, feminine = done
         for key, surface in surfaces:
+            if surface[:1] == _INITIAL:
+                surface = surface[1:]
+                self.initial[key][surface] += 1
             self.surfaces[key][surface] += 1
         self.feminine_seen |= feminine
         return list(keys)
@@ -142,7 +148,8 @@ class FrenchPhraseAnalyzer:
         surfaces: list[tuple[str, str]] = []
         known = self._keys
         for seg in french.segments(folded):
-            if seg[0][:1].isupper() and seg[0][1:].islower():
+            lowered = seg[0][:1].isupper() and seg[0][1:].islower()
+            if lowered:
                 seg[0] = seg[0].lower()  # a clause-initial capital is positional, not part of the word
             seg = french.unshout_words(seg)  # a clause typed in capitals says no case
             info = [known.get(t.lower()) or self._key(t) for t in seg]  # memoised keys looked up inline: hot
@@ -152,7 +159,8 @@ class FrenchPhraseAnalyzer:
                 if ki is None:
                     continue
                 phrase_keys, gap = [ki], 0
-                self._emit(out, surfaces, phrase_keys, seg[i : i + 1])
+                initial = lowered and i == 0
+                self._emit(out, surfaces, phrase_keys, seg[i : i + 1], initial)
                 for j in range(i + 1, len(seg)):
                     if len(phrase_keys) == self.max_words:
                         break
@@ -164,22 +172,26 @@ class FrenchPhraseAnalyzer:
                         continue
                     phrase_keys.append(kj)
                     gap = 0
-                    self._emit(out, surfaces, phrase_keys, seg[i : j + 1])
+                    self._emit(out, surfaces, phrase_keys, seg[i : j + 1], initial)
         return out, surfaces, frozenset(feminine)
 
     @staticmethod
-    def _emit(out: list[str], surfaces: list[tuple[str, str]], keys: list[str], tokens: list[str]) -> None:
+    def _emit(
+        out: list[str], surfaces: list[tuple[str, str]], keys: list[str], tokens: list[str], initial: bool
+    ) -> None:
         if len(set(keys)) < len(keys):  # "formation formation" style repeats add nothing
             return
         key = " ".join(keys)
         out.append(key)
-        surfaces.append((key, _join(tokens)))
+        surfaces.append((key, _INITIAL + _join(tokens) if initial else _join(tokens)))
 
     def display(self, key: str) -> str:
         """A readable form of ``key``: the common surface, singular when written so, with its usual
         case (``RH``, ``Python``) but not a sentence-initial capital; a person noun seen in both
         genders shows as ``conducteur·rice``."""
         forms = self.surfaces.get(key)
+        if forms and key in self.initial:  # the case is judged where it says something, when it is written there
+            forms = (forms - self.initial[key]) or forms
         text = _best_surface(forms, key.split(" ")) if forms else key
         parts = text.split(" ")
         persons = person_words(self.gender_pairs)
@@ -275,7 +287,7 @@ def _join(tokens: Sequence[str]) -> str:
 
 
 def fold_unknown_plurals(
-    counts: sparse.csr_matrix, terms: list[str], surfaces: dict[str, Counter]
+    counts: sparse.csr_matrix, terms: list[str], surfaces: dict[str, Counter], *more: dict[str, Counter]
 ) -> tuple[sparse.csr_matrix, list[str]]:
     """Fold ``webinaires`` into ``webinaire`` when the lemmatiser knows neither but the corpus has both.
 
@@ -300,8 +312,9 @@ def fold_unknown_plurals(
         (np.ones(len(terms)), (np.arange(len(terms)), [index[t] for t in mapped])), shape=(len(terms), len(new_terms))
     )
     for old, new in zip(terms, mapped):
-        if old != new and old in surfaces:
-            surfaces[new].update(surfaces[old])
+        for forms in (surfaces, *more):  # the surfaces, and any count kept beside them (clause starts)
+            if old != new and old in forms:
+                forms[new].update(forms[old])
     return (counts @ merge).tocsr(), new_terms
 
 
@@ -510,7 +523,7 @@ def label_clusters(
         terms = vectorizer.get_feature_names_out().tolist()
     except ValueError:  # no content word at all
         counts, terms = sparse.csr_matrix((len(member_rows), 0)), []
-    counts, terms = fold_unknown_plurals(counts, terms, analyzer.surfaces)
+    counts, terms = fold_unknown_plurals(counts, terms, analyzer.surfaces, analyzer.initial)
     weights, class_counts = class_tfidf(counts, labels[members], clusters)
     doc_counts = class_sums((counts > 0).astype(np.float64), labels[members], clusters)  # rows using a term
     cluster_docs = np.bincount(np.searchsorted(clusters, labels[members]), minlength=len(clusters))

@@ -69,6 +69,11 @@ def test_a_sentence_initial_capital_is_not_the_usual_case():
     assert shown(texts, "cuisine") == "cuisine"
 
 
+def test_a_word_mostly_written_first_in_a_title_keeps_the_case_it_has_elsewhere():
+    texts = ["Python pour débutants", "Python avancé", "Python et données", "Programmer en Python"]
+    assert shown(texts, "python") == "Python"  # three sentence starts say nothing; the fourth title says Python
+
+
 def test_a_title_typed_in_capitals_is_shown_in_lower_case_but_its_acronyms():
     texts = ["POSTGRESQL POUR LES DEVELOPPEURS", "ADMINISTRATION POSTGRESQL ET SQL", "Requêtes SQL"]
     assert shown(texts, "postgresql") == "postgresql"
