@@ -190,9 +190,7 @@ class FrenchPhraseAnalyzer:
         case (``RH``, ``Python``) but not a sentence-initial capital; a person noun seen in both
         genders shows as ``conducteur·rice``."""
         forms = self.surfaces.get(key)
-        if forms and key in self.initial:  # the case is judged where it says something, when it is written there
-            forms = (forms - self.initial[key]) or forms
-        text = _best_surface(forms, key.split(" ")) if forms else key
+        text = _best_surface(forms, key.split(" "), self.initial.get(key)) if forms else key
         parts = text.split(" ")
         persons = person_words(self.gender_pairs)
         for i, word in enumerate(parts):
@@ -254,7 +252,9 @@ def _ready(analyses: Analyses | Future | None) -> Analyses | None:
         return None
 
 
-def _best_surface(forms: Counter, key_words: list[str]) -> str:
+def _best_surface(forms: Counter, key_words: list[str], initial: Counter | None = None) -> str:
+    """The form of ``forms`` to show: spelling (accents, number) by all uses, case by the uses ``initial`` (those
+    written at a clause's start, first letter lowered) leaves as evidence, when it leaves some."""
     # spellings that differ only by accents are one form, shown with its accents (Ecole, école -> école)
     accented: dict[str, str] = {}
     for form, _ in sorted(forms.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -262,9 +262,12 @@ def _best_surface(forms: Counter, key_words: list[str]) -> str:
         if plain not in accented or (accented[plain].isascii() and not form.isascii()):
             accented[plain] = form.lower()
     by_lower: dict[str, Counter] = defaultdict(Counter)
-    for form, n in forms.items():
-        low = accented[french.fold_key(form.lower())]
-        by_lower[low][form if form.lower() == low else french.restore_case(form, low)] += n
+    cased: dict[str, Counter] = defaultdict(Counter)  # the same, from the uses that say something of case
+    evidence = forms - initial if initial else forms
+    for source, target in ((forms, by_lower), (evidence, cased)):
+        for form, n in source.items():
+            low = accented[french.fold_key(form.lower())]
+            target[low][form if form.lower() == low else french.restore_case(form, low)] += n
     totals = {low: sum(c.values()) for low, c in by_lower.items()}
     top = max(totals.values())
 
@@ -275,9 +278,10 @@ def _best_surface(forms: Counter, key_words: list[str]) -> str:
 
     # ties broken by the text itself, never by the order rows came in
     low = max((l for l in totals if totals[l] >= _COMMON_FORM * top), key=lambda l: (singular(l), totals[l], l))
-    best = max(by_lower[low].items(), key=lambda kv: (kv[1], kv[0]))[0]
+    variants = cased.get(low) or by_lower[low]
+    best = max(variants.items(), key=lambda kv: (kv[1], kv[0]))[0]
     # a capital only at the start is usually a title or sentence start: show lower case when also written so
-    if best != low and best[1:] == low[1:] and low in by_lower[low]:
+    if best != low and best[1:] == low[1:] and low in variants:
         return low
     return best
 
