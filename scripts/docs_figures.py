@@ -1,6 +1,7 @@
 """The pictures of the documentation's figures page (docs/figures/): the guided main job on the sample, then
 its figures copied and its report, its map (at two zoom levels, with a selection, coloured by theme) and the
-notebook widget photographed in headless Chromium: one picture per surface.
+notebook widget photographed in headless Chromium: one picture per surface; then the layers on a real catalogue
+(data/real/rome_metiers.csv): the report's tree and the map at three zoom levels.
 
     python scripts/docs_figures.py [docs/figures]
 
@@ -58,17 +59,37 @@ def main() -> None:
             page.click("[data-testid=color-by]")
             page.screenshot(path=str(target / "carte_themes.png"))
             widget_page(browser, run, Path(tmp)).screenshot(path=str(target / "widget.png"))
+            layers_pictures(browser, Path(tmp) / "rome", target)
             browser.close()
     print(f"figures: {target}")
 
 
-def zoom_in(page) -> None:
-    """Four wheel steps in, over the middle of the map."""
+def zoom_in(page, steps: int = 4) -> None:
+    """Wheel steps in (each x1.43), over the middle of the map."""
     box = page.locator("canvas").bounding_box()
     page.mouse.move(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.45)
-    for _ in range(4):
+    for _ in range(steps):
         page.mouse.wheel(0, -240)
     page.wait_for_timeout(200)
+
+
+def layers_pictures(browser, run: Path, target: Path) -> None:
+    """The layers on a real catalogue (data/real/rome_metiers.csv, 1,584 job titles): the report's tree, and the
+    map at its first view (the coarsest names), one layer in and zoomed to the clusters."""
+    job = ["cluster", "data/real/rome_metiers.csv", "--text-column", "text", "--id-column", "id", "--out", str(run)]
+    subprocess.run([sys.executable, "-m", "flaucluster", "-q", *job], check=True, cwd=ROOT)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto((run / "report.html").as_uri())
+    page.evaluate("document.getElementById('arborescence').scrollIntoView()")
+    page.screenshot(path=str(target / "rapport_arborescence.png"))
+    page.goto((run / "map.html").as_uri())
+    page.wait_for_selector("[data-ready='1']")
+    page.screenshot(path=str(target / "carte_couches.png"))
+    zoom_in(page, 2)
+    page.screenshot(path=str(target / "carte_couches_zoom.png"))
+    zoom_in(page, 2)
+    page.screenshot(path=str(target / "carte_couches_groupes.png"))
+    page.close()
 
 
 def select_middle(page) -> None:
