@@ -251,7 +251,7 @@ def bertopic_real(reduce: str | None):
 
         model = bertopic_model(seed)
         topics, _ = model.fit_transform(texts, embeddings=emb)
-        if reduce is not None:
+        if reduce is not None and set(topics) - {-1}:  # with no topic found, there is nothing to reduce into
             topics = model.reduce_outliers(texts, topics, strategy=reduce, embeddings=emb)
             model.update_topics(texts, topics=topics, vectorizer_model=CountVectorizer(stop_words=sorted(STOPWORDS_FR)))
         ids = sorted(set(topics) - {-1})
