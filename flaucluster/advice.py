@@ -28,7 +28,16 @@ import numpy as np
 from .cluster import OUTLIER, centroids
 from .state import FittedState
 
-__all__ = ["DOMINANT_SHARE", "LOOSE_RATIO", "advise", "cohesion", "dominant_groups", "loose_groups"]
+__all__ = [
+    "DOMINANT_SHARE",
+    "LOOSE_RATIO",
+    "RunShape",
+    "advise",
+    "cohesion",
+    "dominant_groups",
+    "loose_groups",
+    "shape_advice",
+]
 
 DOMINANT_SHARE = 0.6  # the share of the grouped rows that a few groups may hold before the advice speaks
 LOOSE_RATIO = 0.85  # a group whose cohesion is under this times the median group's is called loose
@@ -39,7 +48,19 @@ FEW_ROWS = 100
 
 @dataclass(frozen=True)
 class RunShape:
-    """What the advice reads from a run: group sizes and cohesion, the smallest group allowed, the method."""
+    """What the advice reads from a run.
+
+    Parameters
+    ----------
+    sizes : mapping of int to int
+        Group id -> rows.
+    cohesion : mapping of int to float
+        Group id -> cohesion (:func:`cohesion`).
+    min_cluster_size : int or None
+        The smallest group HDBSCAN was allowed; None when the method has no such knob (KMeans, custom).
+    names : mapping of int to str
+        Group id -> name, for the sentences.
+    """
 
     sizes: Mapping[int, int]
     cohesion: Mapping[int, float]
@@ -198,7 +219,7 @@ def shape_advice(shape: RunShape, *, usable_rows: int) -> list[str]:
                 f"Group {c}{f' ({name})' if name else ''}, {sizes[c]} rows, is loose: its rows are at a mean "
                 f"cosine of {shape.cohesion[c]:.2f} from its centre, against {median_coh:.2f} for the median "
                 f"group, so it likely holds unrelated rows (about {parts} kinds). Try {' or '.join(tries)}, or "
-                f"split it alone (an edit {{\"op\": \"split\", \"cluster\": {c}, \"k\": {parts}}}, "
+                f'split it alone (an edit {{"op": "split", "cluster": {c}, "k": {parts}}}, '
                 "flaucluster edit)."
             )
     return out

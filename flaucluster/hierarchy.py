@@ -103,10 +103,10 @@ def unseparated_merges(vectors: np.ndarray, labels: np.ndarray, below: float) ->
     sep = margins(np.arange(len(ids)))
     np.fill_diagonal(sep, np.inf)
     while alive.sum() > 2:  # never down to one group: a file of one topic still shows its two sides
-        a, b = np.unravel_index(np.argmin(sep), sep.shape)
-        if sep[a, b] >= below:
+        i, j = np.unravel_index(np.argmin(sep), sep.shape)
+        if sep[i, j] >= below:
             break
-        a, b = min(a, b), max(a, b)
+        a, b = int(min(i, j)), int(max(i, j))
         means[a] = (means[a] * counts[a] + means[b] * counts[b]) / (counts[a] + counts[b])
         counts[a] += counts[b]
         members[a] += members.pop(b)

@@ -141,7 +141,7 @@ def test_a_loose_group_is_named_with_its_cohesion_and_the_parts_it_likely_holds(
 
 
 def test_balanced_cohesive_groups_get_no_advice_and_kmeans_is_not_told_about_group_sizes():
-    sizes = {c: 30 for c in range(6)}
+    sizes = dict.fromkeys(range(6), 30)
     even = RunShape(sizes=sizes, cohesion=dict.fromkeys(sizes, 0.7), min_cluster_size=5, names={})
     assert shape_advice(even, usable_rows=180) == []
     assert dominant_groups(sizes) == []
