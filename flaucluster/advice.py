@@ -134,6 +134,12 @@ def loose_groups(sizes: Mapping[int, int], cohesions: Mapping[int, float], *, ra
     return sorted((c for c in ids if cohesions[c] < ratio * median), key=lambda c: (cohesions[c], c))
 
 
+def smaller_size(min_cluster_size: int) -> int:
+    """The smallest group to suggest instead of ``min_cluster_size``: 60 % of it, at least 2 (a step that
+    changes what HDBSCAN finds; one row less seldom does)."""
+    return max(2, round(min_cluster_size * 0.6))
+
+
 def advise(state: FittedState) -> list[str]:
     """Advice for this run: what to try when a few groups hold most rows or a group is loose.
 
@@ -196,8 +202,7 @@ def shape_advice(shape: RunShape, *, usable_rows: int) -> list[str]:
             target = max(k + 1, round(math.sqrt(grouped / 2)))
         tries = [f"--n-clusters ~{target}"]
         if shape.min_cluster_size is not None and shape.min_cluster_size > 2:
-            smaller = max(2, round(shape.min_cluster_size * 0.6))
-            tries.insert(0, f"--min-cluster-size {smaller} (now {shape.min_cluster_size})")
+            tries.insert(0, f"--min-cluster-size {smaller_size(shape.min_cluster_size)} (now {shape.min_cluster_size})")
         if rest:
             which = "the largest group holds" if len(top) == 1 else f"the {len(top)} largest groups hold"
             found = f"{which} {held} of the {grouped} grouped rows ({held / grouped:.0%}; {k} groups in all)"
@@ -213,8 +218,9 @@ def shape_advice(shape: RunShape, *, usable_rows: int) -> list[str]:
             name = shape.names.get(c, "")
             tries = [f"--n-clusters ~{k + parts - 1}"]
             if shape.min_cluster_size is not None and shape.min_cluster_size > 2:
-                smaller = max(2, min(shape.min_cluster_size - 1, sizes[c] // (2 * parts)))
-                tries.insert(0, f"--min-cluster-size {smaller} (now {shape.min_cluster_size})")
+                tries.insert(
+                    0, f"--min-cluster-size {smaller_size(shape.min_cluster_size)} (now {shape.min_cluster_size})"
+                )
             out.append(
                 f"Group {c}{f' ({name})' if name else ''}, {sizes[c]} rows, is loose: its rows are at a mean "
                 f"cosine of {shape.cohesion[c]:.2f} from its centre, against {median_coh:.2f} for the median "

@@ -136,7 +136,7 @@ def test_a_loose_group_is_named_with_its_cohesion_and_the_parts_it_likely_holds(
     (line,) = shape_advice(shape, usable_rows=200)
     assert line.startswith("Group 3 (Divers), 80 rows, is loose")
     assert "0.40 from its centre, against 0.70 for the median group" in line
-    assert "about 2 kinds" in line and "--min-cluster-size 14 (now 15) or --n-clusters ~5" in line
+    assert "about 2 kinds" in line and "--min-cluster-size 9 (now 15) or --n-clusters ~5" in line
     assert '{"op": "split", "cluster": 3, "k": 2}' in line
 
 
