@@ -160,3 +160,17 @@ def test_advise_reads_a_fitted_state(small_file_model):
     _, fit = small_file_model
     state = fit(min_cluster_size=15, merge_below=None).state_
     assert advise(state) and all(isinstance(line, str) for line in advise(state))
+
+
+def test_the_report_and_topics_json_carry_the_advice_with_its_numbers(small_file_model, tmp_path):
+    import json
+
+    from flaucluster.report import report_inputs, write_report
+
+    _, fit = small_file_model
+    state = fit(min_cluster_size=15, merge_below=None).state_
+    written = write_report(report_inputs(state), tmp_path / "run", state=state)
+    html = written["html"].read_text(encoding="utf-8")
+    assert "Conseil" in html and "--min-cluster-size 9 (now 15)" in html
+    payload = json.loads((tmp_path / "run" / "topics.json").read_text(encoding="utf-8"))
+    assert any("--n-clusters ~" in line for line in payload["advice"])
