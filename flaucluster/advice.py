@@ -206,9 +206,12 @@ def shape_advice(shape: RunShape, *, usable_rows: int) -> list[str]:
         if rest:
             which = "the largest group holds" if len(top) == 1 else f"the {len(top)} largest groups hold"
             found = f"{which} {held} of the {grouped} grouped rows ({held / grouped:.0%}; {k} groups in all)"
-        else:
+            out.append(f"A few groups hold most of the file: {found}. To split them, try {' or '.join(tries)}.")
+        else:  # a file of two or three topics looks the same: the advice says when to follow it
             found = f"only {k} group{'s' if k != 1 else ''} for {usable_rows} usable rows ({grouped} grouped)"
-        out.append(f"A few groups hold most of the file: {found}. To split them, try {' or '.join(tries)}.")
+            out.append(
+                f"A few groups hold the whole file: {found}. If it has more topics than that, try {' or '.join(tries)}."
+            )
     loose = [c for c in loose_groups(sizes, shape.cohesion) if c not in top][:MAX_LOOSE]
     if loose:
         median_coh = float(np.median([shape.cohesion[c] for c in sizes if c in shape.cohesion]))
