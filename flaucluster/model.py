@@ -269,7 +269,7 @@ class TopicModel(BaseEstimator):
             details["themes"] = filed.details
             if "skipped" in details:  # the advice speaks of the rows no theme drew, not of all rows
                 left = int(free.sum())
-                need = 2 * parts.clusterer.min_cluster_size
+                need = 2 * parts.clusterer.min_cluster_size_for(left)
                 advice = (
                     [
                         f"{left} usable rows match no theme: too few to form new groups (HDBSCAN needs at least "

@@ -484,6 +484,7 @@ def nest_params(flat: dict[str, Any]) -> dict[str, Any]:
     nested: dict[str, Any] = {c: {k: flat[k] for k in keys if k in flat} for c, keys in _COMPONENT_OF.items()}
     nested["encoder"]["fold_gender"] = bool(flat.get("fold_before_embedding", False))
     nested["clusterer"]["seed"] = flat.get("seed", 42)
+    nested["clusterer"]["merge_below"] = None  # fitted before clusters were merged: refit as it was fitted
     themes = flat.get("themes")
     nested["themes"] = (
         None

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import layers, metrics
+from .advice import advise
 from .cluster import OUTLIER, assign_outliers
 from .errors import ConfigError
 from .french import stop_set
@@ -199,7 +200,7 @@ def summary(state: FittedState) -> dict[str, Any]:
         "outliers_after_reassignment": int((ok & (state.labels == OUTLIER)).sum()),
         "model": state.encoder,
         "clustering": state.clustering,
-        "advice": list(state.advice),
+        "advice": list(state.advice) + advise(state),  # the fit's own, then what to try from the groups' shape
     }
     if state.stability is not None:
         out["stability"] = state.stability.summary()

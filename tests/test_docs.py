@@ -30,6 +30,7 @@ PUBLIC_MODULES = [
     "flaucluster.reduce",
     "flaucluster.hierarchy",
     "flaucluster.layers",
+    "flaucluster.advice",
     "flaucluster.plots",
     "flaucluster.palette",
     "flaucluster.metrics",

@@ -201,7 +201,11 @@ def _template_text() -> str:
     return re.sub(r"\{[^{}]*\}", " ", "\n".join(strings))  # "{outil}", "{S}" name slots, not words
 
 
-BUILT_ON_FIRST_USE = {"openfisca_parametres.csv"}  # not committed (its licence): present only where it was built
+BUILT_ON_FIRST_USE = {  # not committed (its licence): present only where it was built
+    "openfisca_parametres.csv",
+    "openfisca_parametres_120x6.csv",
+    "openfisca_parametres_1000.csv",
+}
 
 
 def _independent_text() -> str:

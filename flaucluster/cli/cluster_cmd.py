@@ -62,7 +62,7 @@ def register(sub) -> None:
         "--min-cluster-size",
         type=at_least(2),
         default=d["min_cluster_size"],
-        help=f"HDBSCAN smallest group, at least 2 (default {d['min_cluster_size']})",
+        help="HDBSCAN smallest group, at least 2 (default: 2 %% of the rows, from 5 to 15)",
     )
     g.add_argument("--seed", type=int, default=d["seed"])
     g.add_argument(
