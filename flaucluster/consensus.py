@@ -62,9 +62,10 @@ class ConsensusClusterer(ClusterMixin, BaseEstimator):
     n_epochs : int or None, default=None
         UMAP epochs; None: :func:`flaucluster.layout.default_epochs` for flaucluster's UMAP, umap-learn's default
         for umap-learn.
-    min_cluster_size : int, default=15
-        HDBSCAN's smallest cluster, at least 2. HDBSCAN needs at least twice as many usable rows: with fewer,
-        every row is left unassigned and the advice says why.
+    min_cluster_size : int or None, default=None
+        HDBSCAN's smallest cluster, at least 2. None adapts it to the rows clustered (:func:`adaptive_min_cluster_size`:
+        2 % of them, from 5 to 15), so that a file of a hundred rows is not held to groups of 15. HDBSCAN needs at
+        least twice as many usable rows: with fewer, every row is left unassigned and the advice says why.
     min_samples : int or None, default=None
         HDBSCAN's ``min_samples`` (a positive integer); None: HDBSCAN's default.
     k : int or None, default=None
@@ -83,6 +84,12 @@ class ConsensusClusterer(ClusterMixin, BaseEstimator):
     n_clusters : int or None, default=None
         A target number of clusters, at least 2: HDBSCAN is run finer while it finds fewer groups, and the most
         similar groups are merged while it finds more; with KMeans it is ``k``. Not together with ``k``.
+    merge_below : float or None, default=0.12
+        With HDBSCAN and no ``n_clusters``: two clusters whose rows are, on average, less than this (a cosine
+        margin) closer to their own centre than to the other's are merged, closest pair first, in every run
+        (:func:`flaucluster.hierarchy.unseparated_merges`). Density clustering splits a broad topic into dense
+        patches that the vectors barely tell apart; this puts them back together, and stops where the groups are
+        apart. None (or 0) keeps every group HDBSCAN found.
     seed : int or None, default=None
         Seeds the sample, the layouts and the clusterings. None: the seed of the
         :class:`~flaucluster.model.TopicModel` it belongs to (42 when fitted on its own).
@@ -120,13 +127,14 @@ class ConsensusClusterer(ClusterMixin, BaseEstimator):
         n_components: int = 5,
         n_neighbors: int = 15,
         n_epochs: int | None = None,
-        min_cluster_size: int = 15,
+        min_cluster_size: int | None = None,
         min_samples: int | None = None,
         k: int | None = None,
         k_range: tuple[int, int] = (2, 30),
         n_runs: int = 5,
         max_fit_rows: int | None = 10_000,
         n_clusters: int | None = None,
+        merge_below: float | None = 0.12,
         seed: int | None = None,
     ) -> None:
         self.method = method
@@ -141,6 +149,7 @@ class ConsensusClusterer(ClusterMixin, BaseEstimator):
         self.n_runs = n_runs
         self.max_fit_rows = max_fit_rows
         self.n_clusters = n_clusters
+        self.merge_below = merge_below
         self.seed = seed
 
     def check(self) -> ConsensusClusterer:
@@ -173,8 +182,16 @@ class ConsensusClusterer(ClusterMixin, BaseEstimator):
             if not _is_int(getattr(self, name)) or getattr(self, name) < 1:
                 raise ConfigError(f"{name}={getattr(self, name)!r}: must be a positive integer.")
         # HDBSCAN cannot form a cluster of one row: every row would be its own "cluster"
-        if not _is_int(self.min_cluster_size) or self.min_cluster_size < 2:
-            raise ConfigError(f"min_cluster_size={self.min_cluster_size!r}: must be an integer of at least 2.")
+        if self.min_cluster_size is not None and (not _is_int(self.min_cluster_size) or self.min_cluster_size < 2):
+            raise ConfigError(
+                f"min_cluster_size={self.min_cluster_size!r}: must be an integer of at least 2, or None (adapted)."
+            )
+        if self.merge_below is not None and (
+            isinstance(self.merge_below, bool)
+            or not isinstance(self.merge_below, (int, float, np.floating))
+            or not 0 <= self.merge_below < 1
+        ):
+            raise ConfigError(f"merge_below={self.merge_below!r}: must be a number from 0 to 1 (excluded), or None.")
         if self.n_epochs is not None and (not _is_int(self.n_epochs) or self.n_epochs < 1):
             raise ConfigError(f"n_epochs={self.n_epochs!r}: must be a positive integer or None (the default).")
         if self.min_samples is not None and (not _is_int(self.min_samples) or self.min_samples < 1):
@@ -212,6 +229,29 @@ class ConsensusClusterer(ClusterMixin, BaseEstimator):
     def seed_used(self) -> int:
         """The seed that runs: ``seed``, or 42 when None."""
         return DEFAULT_SEED if self.seed is None else int(self.seed)
+
+    def min_cluster_size_for(self, n_rows: int) -> int:
+        """HDBSCAN's smallest cluster for ``n_rows`` rows: ``min_cluster_size``, or the adapted one when None.
+
+        Parameters
+        ----------
+        n_rows : int
+            The rows to cluster (usable rows; the sample's size above ``max_fit_rows``).
+
+        Returns
+        -------
+        int
+            At least 2.
+        """
+        if self.min_cluster_size is not None:
+            return int(self.min_cluster_size)
+        fitted = min(n_rows, self.max_fit_rows) if self.max_fit_rows else n_rows
+        return adaptive_min_cluster_size(fitted)
+
+    @property
+    def merges(self) -> bool:
+        """Whether each run's unseparated clusters are merged (HDBSCAN, no ``n_clusters``, ``merge_below`` set)."""
+        return self.method == "hdbscan" and self.n_clusters is None and bool(self.merge_below)
 
     @property
     def k_used(self) -> int | None:
@@ -315,10 +355,11 @@ def _is_int(value: Any) -> bool:
 def too_few_rows(settings: ConsensusClusterer, n_usable: int) -> str | None:
     """Why no clustering can run on this many rows (the reason becomes advice), or None; a
     :class:`ConfigError` when the settings themselves cannot work on them."""
-    if settings.method == "hdbscan" and n_usable < 2 * settings.min_cluster_size:
+    size = settings.min_cluster_size_for(n_usable)
+    if settings.method == "hdbscan" and n_usable < 2 * size:
         return (
             f"Only {n_usable} usable rows: HDBSCAN needs at least 2 x min_cluster_size = "
-            f"{2 * settings.min_cluster_size} to find two groups. Every row is unassigned; lower "
+            f"{2 * size} to find two groups. Every row is unassigned; lower "
             "--min-cluster-size or add rows."
         )
     if settings.method == "kmeans":
@@ -392,7 +433,7 @@ def fit(
     if len(usable) and not (labels[usable] != OUTLIER).any():
         result.advice.append(
             f"No group was found: all {len(usable)} usable rows are unassigned. Try a smaller min_cluster_size "
-            f"(now {settings.min_cluster_size}; --min-cluster-size), or method='kmeans' (--method kmeans, "
+            f"(now {settings.min_cluster_size_for(len(usable))}; --min-cluster-size), or method='kmeans' (--method kmeans, "
             "optionally with --k)."
         )
     return result
@@ -403,7 +444,7 @@ def toward_n_clusters(points: np.ndarray, vectors: np.ndarray, found: Clustering
     each time, down to 2) while it finds too few, then the most similar clusters merged along the
     centroid hierarchy (:func:`flaucluster.hierarchy.merge_plan`) while there are too many."""
     target = int(s.n_clusters or 0)
-    size = s.min_cluster_size
+    size = s.min_cluster_size_for(len(points))
 
     def count(c: Clustering) -> int:
         return len(set(c.labels.tolist()) - {OUTLIER})
@@ -417,6 +458,34 @@ def toward_n_clusters(points: np.ndarray, vectors: np.ndarray, found: Clustering
         labels = hierarchy.apply_merges(labels, hierarchy.merge_plan(vectors, labels, target))
     details = {**found.details, "n_clusters_target": target, "min_cluster_size_used": size, "clusters_found": before}
     return Clustering(labels, found.probabilities, details)
+
+
+def adaptive_min_cluster_size(n_rows: int) -> int:
+    """The default smallest group for ``n_rows`` clustered rows: 2 % of them, at least 5 and at most 15.
+
+    Fifteen rows suit catalogues of 750 rows and more (and samples of up to ``max_fit_rows``); a smaller file
+    held to 15 gets two or three groups whatever its topics (120 rows of 6 topics: 2 groups), so the smallest
+    group follows the file down to 5 rows (a 250-row file or less), under which a "group" is a few near-duplicates.
+
+    Parameters
+    ----------
+    n_rows : int
+        The rows clustered.
+
+    Returns
+    -------
+    int
+        From 5 to 15.
+    """
+    return int(min(15, max(5, round(n_rows / 50))))
+
+
+def merge_unseparated(vectors: np.ndarray, found: Clustering, below: float) -> Clustering:
+    """One run's clusters that the vectors do not separate, merged (:func:`flaucluster.hierarchy.unseparated_merges`)."""
+    before = len(set(found.labels.tolist()) - {OUTLIER})
+    labels = hierarchy.apply_merges(found.labels, hierarchy.unseparated_merges(vectors, found.labels, below))
+    after = len(set(labels.tolist()) - {OUTLIER})
+    return Clustering(labels, found.probabilities, {**found.details, "clusters_found": before, "merged_into": after})
 
 
 def _seed_runs(vectors: np.ndarray, canon: np.ndarray, s: ConsensusClusterer):
@@ -454,12 +523,13 @@ def _seed_runs(vectors: np.ndarray, canon: np.ndarray, s: ConsensusClusterer):
             n_epochs=s.n_epochs,
         )
     runs, probs, reduced, details = [], [], [], []
+    size = s.min_cluster_size_for(len(fit_rows))
     for r, points in enumerate(layouts):
         with stage("clustering"):
             result = cluster(
                 points,
                 s.method,
-                min_cluster_size=s.min_cluster_size,
+                min_cluster_size=size,
                 min_samples=s.min_samples,
                 k=s.k_used,
                 k_range=s.k_range,
@@ -467,6 +537,8 @@ def _seed_runs(vectors: np.ndarray, canon: np.ndarray, s: ConsensusClusterer):
             )
             if s.n_clusters is not None and s.method != "kmeans":
                 result = toward_n_clusters(points, sample, result, s)
+            elif s.merges:
+                result = merge_unseparated(sample, result, float(s.merge_below or 0))
         run = np.full(n, OUTLIER, dtype=int)
         prob = np.zeros(n, dtype=np.float32)
         run[fit_rows], prob[fit_rows] = renumber_by_size(result.labels), result.probabilities

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from . import edits as edit_log
-from . import hierarchy, views
+from . import hierarchy, layers, views
 from .cluster import OUTLIER, assign_outliers
 from .consensus import canonical_order
 from .describe import FrenchDescriber, describe_clusters
@@ -66,7 +66,8 @@ class Curation:
         self, state: FittedState, *, encoder: Any = None, config: EncoderConfig | None = None, namer: Any = None
     ) -> None:
         if state.history is None:  # a state that was never edited: its own result is the base
-            base = edit_log.start(state.labels, state.probabilities, state.custom_names)
+            tree = state.layers.tree if state.layers is not None else None
+            base = edit_log.start(state.labels, state.probabilities, state.custom_names, tree)
             state = replace(state, history=edit_log.History(base, list(state.topics), next_id=base.next_id))
         self.state = state
         self.namer = namer
@@ -80,21 +81,40 @@ class Curation:
         """The edits applied since the fit, oldest first, in the edits format (:mod:`flaucluster.edits`)."""
         return [dict(e) for e in self._history.edits]
 
+    def document(self) -> dict[str, Any]:
+        """The edits since the fit as an edits document (what ``flaucluster edit`` and :meth:`apply_edits` read),
+        with the :func:`~flaucluster.edits.fingerprint` of the fit's state they were made on (``made_on``).
+
+        Returns
+        -------
+        dict
+            ``{"format": "flaucluster-edits/1", "edits": [...], "made_on": "sha256:..."}``; write it with
+            ``json.dump``.
+        """
+        base = self._history.base
+        return edit_log.document(self.edits, made_on=edit_log.fingerprint(self.state.ids, base.labels))
+
     @property
     def _history(self) -> edit_log.History:
         assert self.state.history is not None
         return self.state.history
 
-    def apply_edits(self, edits: str | os.PathLike | dict[str, Any] | Sequence[dict[str, Any]]) -> Curation:
+    def apply_edits(
+        self, edits: str | os.PathLike | dict[str, Any] | Sequence[dict[str, Any]], *, force: bool = False
+    ) -> Curation:
         """Apply edits: all of them or, on an :class:`~flaucluster.edits.EditError`, none.
 
-        New edits clear the edits undone (nothing is left to :meth:`redo`).
+        New edits clear the edits undone (nothing is left to :meth:`redo`). A document made on another state
+        (its ``made_on`` differs from this state's :func:`~flaucluster.edits.fingerprint`) is refused unless
+        ``force``: its cluster ids and row ids may only look like this run's.
 
         Parameters
         ----------
         edits : str, os.PathLike, dict or sequence of dict
             An edits file (JSON), an edits document (``{"format": "flaucluster-edits/1", "edits": [...]}``),
             or a list of edits such as ``{"op": "merge", "clusters": [4, 7]}``.
+        force : bool, default=False
+            Apply a document made on another state all the same (each edit is still checked).
 
         Returns
         -------
@@ -107,7 +127,15 @@ class Curation:
             For an edit that cannot apply (naming the edit and the fix); nothing was changed.
         """
         source = edits if isinstance(edits, (str, os.PathLike, dict)) else edit_log.document(edits)
-        new = edit_log.read(source)
+        new, made_on = edit_log.read_document(source)
+        here = edit_log.fingerprint(self.state.ids, self._current.labels)
+        if made_on is not None and made_on != here and not force:
+            where = f"{edits}: " if isinstance(edits, (str, os.PathLike)) else ""
+            raise edit_log.EditError(
+                f"{where}these edits were made on another run or state ({made_on[:19]}…, this one is {here[:19]}…): "
+                "their cluster and row ids may only look alike. Apply them to the run they were made on, or force "
+                "them (--force, force=True)."
+            )
         try:
             after = edit_log.apply(self._current, new, _rows(self.state), seed=self.state.seed)
         except edit_log.EditError as exc:
@@ -117,15 +145,18 @@ class Curation:
         undone = self._history.undone if not new else []
         return self._show(after, self._history.edits + new, undone)
 
-    def rename(self, cluster: int, name: str) -> Curation:
-        """Give ``cluster`` a name of your own; it survives later edits of other clusters.
+    def rename(self, cluster: int, name: str, *, layer: int | None = None) -> Curation:
+        """Give ``cluster`` (or a group of a coarser ``layer``) a name of your own; it survives later edits of
+        other clusters.
 
         Parameters
         ----------
         cluster : int
-            The cluster id.
+            The cluster id, or the group's id in ``layer``.
         name : str
             Its new name, not empty, at most 200 characters (trimmed).
+        layer : int or None, default=None
+            A coarser layer (0 the coarsest: ``state.layers``); None: the clusters.
 
         Returns
         -------
@@ -137,7 +168,34 @@ class Curation:
         flaucluster.edits.EditError
             For an edit that cannot apply; nothing was changed.
         """
-        return self.apply_edits([{"op": "rename", "cluster": cluster, "name": name}])
+        edit: dict[str, Any] = {"op": "rename", "cluster": cluster, "name": name}
+        return self.apply_edits([edit if layer is None else {**edit, "layer": layer}])
+
+    def reparent(self, item: int, to: int, *, layer: int) -> Curation:
+        """Put ``item`` under the group ``to`` of ``layer``: a cluster under another theme or domain, or a theme
+        under another domain; a group left with nothing under it is gone. The groups whose rows changed are
+        described anew.
+
+        Parameters
+        ----------
+        item : int
+            An id of the layer below ``layer`` (a cluster id, when ``layer`` is the finest coarser layer).
+        to : int
+            The group of ``layer`` that takes it.
+        layer : int
+            The layer of ``to``, 0 the coarsest.
+
+        Returns
+        -------
+        Curation
+            Itself, with the new state.
+
+        Raises
+        ------
+        flaucluster.edits.EditError
+            For an edit that cannot apply; nothing was changed.
+        """
+        return self.apply_edits([{"op": "reparent", "cluster": item, "to": to, "layer": layer}])
 
     def merge(self, clusters: Sequence[int]) -> Curation:
         """Merge ``clusters`` into the first one listed, which keeps its id.
@@ -353,11 +411,13 @@ class Curation:
         return self._show(_replay(self.state, log), log, undone[:-n])
 
     # ------------------------------------------------------------------ views
-    def topic_info(self, *, readable: bool = False) -> pd.DataFrame:
+    def topic_info(self, *, layer: int | None = None, readable: bool = False) -> pd.DataFrame:
         """One row per cluster of the curated state (as :meth:`flaucluster.model.TopicModel.topic_info`).
 
         Parameters
         ----------
+        layer : int or None, default=None
+            A coarser layer (0 the coarsest): one row per group of it.
         readable : bool, default=False
             Lists as one string each, for display (:func:`flaucluster.views.readable`).
 
@@ -366,7 +426,7 @@ class Curation:
         pandas.DataFrame
             ``cluster, size, name, keywords, keyword_weights, representatives, edited``, ...
         """
-        info = views.topic_info(self.state)
+        info = views.topic_info(self.state, layer)
         return views.readable(info) if readable else info
 
     def document_info(self) -> pd.DataFrame:
@@ -403,6 +463,7 @@ class Curation:
         )
         names = {} if s.themes is None else s.themes.names()
         touched = set(after.touched)
+        embed = self._phrase_embedder() if touched or after.tree != self._current.tree else None
         topics, naming = describe_clusters(
             FrenchDescriber(**s.describer),
             s.clean,
@@ -415,7 +476,7 @@ class Curation:
             custom_names=after.custom_names,
             theme_names=names,
             drop_roles=bool(s.clustering.get("role_words_dropped", False)),
-            embed=self._phrase_embedder() if touched else None,
+            embed=embed,
             namer=self.namer,
         )
         clustering = s.clustering if naming is None else {**s.clustering, "naming": naming}
@@ -428,27 +489,27 @@ class Curation:
                 topics=topics,
                 history=history,
                 clustering=clustering,
-            )
+                layers=_with_tree(s.layers, after.tree),
+            ),
+            embed=embed,
         )
         self._current = after
         return self
 
     def _phrase_embedder(self):
-        """texts -> vectors of the rows' encoder, to rank names by meaning; None (names by coverage alone) when the
-        encoder is not known (given embeddings) or cannot be loaded."""
-        from .embed.resolve import ModelUnavailableError
-
+        """texts -> vectors of the rows' encoder (the one named, for given embeddings), to rank names by meaning;
+        None (names by coverage alone) when the encoder is not known (given embeddings, none named) or cannot be
+        loaded."""
         s = self.state
-        if not s.encoder.get("identity"):
+        if not self._config.knows(s.encoder):
             return None
-        config = self._config
-        if self._encoder is None:
-            try:
-                self._encoder = config.load(s.encoder)
-            except (ConfigError, ModelUnavailableError) as exc:
-                logger.warning("cluster names chosen by coverage alone: %s", exc)
-                return None
-        return config.embedder(self._encoder)
+
+        def load() -> Any:
+            if self._encoder is None:
+                self._encoder = self._config.load(s.encoder)
+            return self._encoder
+
+        return self._config.phrase_embedder(load, s.embeddings.shape[1])
 
 
 def _rows(state: FittedState) -> edit_log.Rows:
@@ -460,9 +521,21 @@ def _rows(state: FittedState) -> edit_log.Rows:
     return edit_log.Rows(state.ids, state.usable, rank, state.embeddings)
 
 
+def _with_tree(before: layers.Layers | None, tree: layers.Tree | None) -> layers.Layers | None:
+    """The layers to describe after an edit: the new tree, with the groups as they were (kept where unchanged)."""
+    if tree is None:
+        return before
+    if before is None:
+        return layers.Layers(tree, np.empty((0, 0), dtype=np.int64))
+    return replace(before, tree=tree)
+
+
 def _replay(state: FittedState, log: list[dict[str, Any]]) -> edit_log.Assignment:
     assert state.history is not None
-    return edit_log.apply(state.history.base, log, _rows(state), seed=state.seed)
+    base = state.history.base
+    if base.tree is None:  # the fit's tree is planned from the fit's labels, as the fit planned it
+        base = replace(base, tree=layers.plan(state.embeddings, base.labels, state.usable))
+    return edit_log.apply(base, log, _rows(state), seed=state.seed)
 
 
 def check_log(state: FittedState, source: str) -> None:
@@ -486,9 +559,9 @@ def check_log(state: FittedState, source: str) -> None:
         after = _replay(state, list(state.history.edits))
     except edit_log.EditError as exc:
         raise ModelFolderError(f"{source}: edits.json does not apply to the saved fit ({exc}).") from None
-    if not np.array_equal(after.labels, state.labels):
+    if not np.array_equal(after.labels, state.labels) or (state.layers is not None and after.tree != state.layers.tree):
         raise ModelFolderError(
-            f"{source}: replaying edits.json on the fit does not give the saved labels (the folder "
+            f"{source}: replaying edits.json on the fit does not give the saved labels and layers (the folder "
             "was altered, or a split ran on another scikit-learn); run the edits again on a fresh run."
         )
 

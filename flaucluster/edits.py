@@ -9,7 +9,11 @@ and a saved model's ``edits.json``)::
       {"op": "move", "ids": ["c12", "c40"], "to": 5},
       {"op": "move", "ids": ["c77"], "to": "new", "name": "Nouveau groupe"},
       {"op": "split", "cluster": 2, "k": 2},
-      {"op": "unassign", "ids": ["c91"]}]}
+      {"op": "unassign", "ids": ["c91"]}],
+     "made_on": "sha256:..."}
+
+``made_on`` (optional) is the :func:`fingerprint` of the state the edits were made on; a state with another one
+refuses them unless forced.
 
 Rows are named by ``ids`` (their id column), or by ``rows`` (1-based row numbers, the ``row``
 column of the assignments) where an id is not unique. Ids are stable: untouched rows keep their
@@ -25,7 +29,10 @@ FORMAT : str
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import re
 import reprlib
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -35,23 +42,26 @@ from typing import Any
 
 import numpy as np
 
+from . import layers
 from .cluster import OUTLIER
 from .errors import ConfigError, InputError
 from .io import load_json, require_file
 from .label import Topic
 
-__all__ = ["FORMAT", "EditError", "read"]
+__all__ = ["FORMAT", "EditError", "fingerprint", "read", "read_document"]
 
 FORMAT = "flaucluster-edits/1"
 OPS = {  # op -> (required keys, optional keys)
-    "rename": ({"cluster", "name"}, set()),
+    "rename": ({"cluster", "name"}, {"layer"}),
     "merge": ({"clusters"}, set()),
     "move": ({"to"}, {"ids", "rows", "name"}),
     "split": ({"cluster"}, {"k"}),
     "unassign": (set(), {"ids", "rows"}),
+    "reparent": ({"cluster", "to", "layer"}, set()),
 }
 _MAX_BYTES = 100_000_000  # an edits file is a few kB; a hundred MB is not one
 MAX_NAME = 200  # characters: a name is a label on a map, not a description
+_FINGERPRINT = re.compile(r"sha256:[0-9a-f]{64}")
 
 
 class EditError(ConfigError):
@@ -71,10 +81,16 @@ class Assignment:
     custom_names: dict[int, str]
     touched: set[int] = field(default_factory=set)  # clusters whose members an edit changed
     next_id: int = 0  # the id a new cluster gets
+    tree: layers.Tree | None = None  # the layers above the clusters (None: not known, as in an old saved log)
 
     def copy(self) -> Assignment:
         return Assignment(
-            self.labels.copy(), self.probabilities.copy(), dict(self.custom_names), set(self.touched), self.next_id
+            self.labels.copy(),
+            self.probabilities.copy(),
+            dict(self.custom_names),
+            set(self.touched),
+            self.next_id,
+            self.tree,  # immutable: edits make a new one
         )
 
 
@@ -106,8 +122,13 @@ class Rows:
         return out
 
 
-def start(labels: np.ndarray, probabilities: np.ndarray, custom_names: Mapping[int, str]) -> Assignment:
-    """The state edits start from (a fit's result)."""
+def start(
+    labels: np.ndarray,
+    probabilities: np.ndarray,
+    custom_names: Mapping[int, str],
+    tree: layers.Tree | None = None,
+) -> Assignment:
+    """The state edits start from (a fit's result, and its layers' tree when known)."""
     used = [int(c) for c in np.unique(labels) if c != OUTLIER]
     return Assignment(
         np.asarray(labels, dtype=int).copy(),
@@ -115,11 +136,14 @@ def start(labels: np.ndarray, probabilities: np.ndarray, custom_names: Mapping[i
         dict(custom_names),
         set(),
         max(used, default=-1) + 1,
+        tree,
     )
 
 
 def read(source: str | os.PathLike | Mapping[str, Any]) -> list[dict[str, Any]]:
     """Read the edits of a file or a dict in the edits format, checked for shape (not yet against a model).
+
+    :func:`read_document` also gives the state they were made on.
 
     Each edit must have a known ``op`` and exactly the keys that op takes; ``move`` and ``unassign`` name their
     rows by ``ids`` or by ``rows`` (one of them); names must be non-empty texts of at most 200 characters with no
@@ -142,6 +166,29 @@ def read(source: str | os.PathLike | Mapping[str, Any]) -> list[dict[str, Any]]:
     EditError
         The file is missing or not JSON, the document's format is not :data:`FORMAT`, ``edits`` is not a list,
         or an edit is not of the right shape.
+    """
+    return read_document(source)[0]
+
+
+def read_document(source: str | os.PathLike | Mapping[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
+    """The edits of a file or a dict (as :func:`read`), and the :func:`fingerprint` of the state they were made on.
+
+    Parameters
+    ----------
+    source : str or os.PathLike or Mapping
+        A JSON file of edits, or the document itself.
+
+    Returns
+    -------
+    edits : list of dict
+        As :func:`read`.
+    made_on : str or None
+        The document's ``made_on`` (``"sha256:<hex>"``), None where it has none (a file written by hand).
+
+    Raises
+    ------
+    EditError
+        As :func:`read`, and for a ``made_on`` that is not a fingerprint.
     """
     where = "the edits"
     if not isinstance(source, Mapping):
@@ -166,12 +213,38 @@ def read(source: str | os.PathLike | Mapping[str, Any]) -> list[dict[str, Any]]:
     edits = source.get("edits")
     if not isinstance(edits, list):
         raise EditError(f'{where}: "edits" must be a list of edits.')
-    return [_shape(i, e, where) for i, e in enumerate(edits, 1)]
+    made_on = source.get("made_on")
+    if made_on is not None and not (isinstance(made_on, str) and _FINGERPRINT.fullmatch(made_on)):
+        raise EditError(f'{where}: "made_on" is {_shown(made_on)}, not a fingerprint ("sha256:" and 64 hex digits).')
+    return [_shape(i, e, where) for i, e in enumerate(edits, 1)], made_on
 
 
 def document(edits: Sequence[Mapping[str, Any]], **extra: Any) -> dict[str, Any]:
     """The edits as a document of the edits format (what ``edits.json`` and "download edits" hold)."""
     return {"format": FORMAT, "edits": [dict(e) for e in edits], **extra}
+
+
+def fingerprint(ids: Sequence[Any], labels: Sequence[int] | np.ndarray) -> str:
+    """What a set of edits is made on: a hash of every row's id and cluster, in row order.
+
+    Edits name clusters and rows by ids that another run may also use; a document carries the fingerprint of the
+    state it was made on (``made_on``), and applying it to a state with another one is refused unless forced.
+
+    Parameters
+    ----------
+    ids : sequence
+        Each row's id (compared as text).
+    labels : sequence of int
+        Each row's cluster.
+
+    Returns
+    -------
+    str
+        ``"sha256:"`` and 64 hex digits.
+    """
+    digest = hashlib.sha256(json.dumps([str(i) for i in ids], ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    digest.update(np.asarray(labels, dtype="<i8").tobytes())
+    return "sha256:" + digest.hexdigest()
 
 
 def _shape(n: int, edit: Any, where: str) -> dict[str, Any]:
@@ -197,6 +270,8 @@ def _shape(n: int, edit: Any, where: str) -> dict[str, Any]:
         if edit["to"] != "new":
             raise EditError(f'{where}: edit {n} (move): "name" only goes with "to": "new".')
         out["name"] = _name(n, op, edit["name"], where)
+    if "layer" in edit and not (_is_int(edit["layer"]) and edit["layer"] >= 0):
+        raise EditError(f"{where}: edit {n} ({op}): layer={_shown(edit['layer'])} must be 0 (the coarsest) or more.")
     if op == "split" and not (_is_int(edit.get("k", 2)) and edit.get("k", 2) >= 2):
         raise EditError(f"{where}: edit {n} (split): k={_shown(edit.get('k'))} must be an integer of at least 2.")
     return out
@@ -240,8 +315,42 @@ def _apply_one(s: Assignment, edit: Mapping[str, Any], n: int, rows: Rows, posit
             )
         return int(value)
 
-    if op == "rename":
+    depth = s.tree.depth if s.tree is not None else 0
+    if "layer" in edit and not (edit["layer"] < depth or (op == "rename" and edit["layer"] == depth)):
+        raise EditError(
+            f"edit {n} ({op}): layer {edit['layer']} does not exist; this run has layers 0 to {depth} "
+            f"(0 the coarsest, {depth} the clusters)"
+            + ("" if op == "rename" else f", and {op} names a coarser one")
+            + "."
+        )
+    before = s.labels.copy()
+    if op == "rename" and edit.get("layer", depth) < depth:
+        assert s.tree is not None
+        level = edit["layer"]
+        groups = set(s.tree.parents[level].values())
+        if not _is_int(edit["cluster"]) or int(edit["cluster"]) not in groups:
+            raise EditError(
+                f"edit {n} (rename): group {_shown(edit['cluster'])} does not exist in layer {level}; its groups "
+                f"are {_listed(groups)}."
+            )
+        s.tree = s.tree.renamed(level, int(edit["cluster"]), edit["name"])
+    elif op == "rename":
         s.custom_names[known(edit["cluster"])] = edit["name"]
+    elif op == "reparent":
+        assert s.tree is not None
+        level = edit["layer"]
+        items, groups = s.tree.parents[level], set(s.tree.parents[level].values())
+        what = "cluster" if level + 1 == depth else f"group of layer {level + 1}"
+        if not _is_int(edit["cluster"]) or int(edit["cluster"]) not in items:
+            raise EditError(
+                f"edit {n} (reparent): {what} {_shown(edit['cluster'])} does not exist; they are {_listed(items)}."
+            )
+        if not _is_int(edit["to"]) or int(edit["to"]) not in groups:
+            raise EditError(
+                f"edit {n} (reparent): group {_shown(edit['to'])} does not exist in layer {level}; its groups are "
+                f"{_listed(groups)}."
+            )
+        s.tree = s.tree.reparented(level, int(edit["cluster"]), int(edit["to"]))
     elif op == "merge":
         group = edit["clusters"]
         if not isinstance(group, list) or len(group) < 2 or len({repr(c) for c in group}) != len(group):
@@ -275,6 +384,8 @@ def _apply_one(s: Assignment, edit: Mapping[str, Any], n: int, rows: Rows, posit
         c = known(edit["cluster"])
         _split(s, c, int(edit.get("k", 2)), n, rows, seed)
     _forget_empty(s)
+    if s.tree is not None and op in ("merge", "move", "unassign", "split"):
+        s.tree = s.tree.following(before, s.labels)
 
 
 def _rows(edit: Mapping[str, Any], n: int, rows: Rows, positions: dict[str, list[int]]) -> np.ndarray:

@@ -41,6 +41,7 @@ __all__ = [
     "lemma_key",
     "masculine",
     "restore_accents",
+    "restore_spelling",
     "tokens",
     "unshout",
 ]
@@ -179,12 +180,44 @@ def restore_accents(word: str) -> str:
 
 
 def restore_case(written: str, spelled: str) -> str:
-    """``spelled`` (lowercase) with the case of ``written``: ``Ecole`` + ``école`` -> ``École``."""
+    """``spelled`` (lowercase) with the case of ``written``, letter by letter when both have as many letters:
+    ``Ecole`` + ``école`` -> ``École``, ``Al-Qaida`` + ``al-qaïda`` -> ``Al-Qaïda``, ``PostgreSQL`` kept as
+    written. Where a ligature changed the length (``Oeuvre`` -> ``œuvre``), capitals or a first capital."""
+    if len(written) == len(spelled):
+        return "".join(s.upper() if w.isupper() else s for w, s in zip(written, spelled))
     if written.isupper() and len(written) > 1:
         return spelled.upper()
     if written[:1].isupper():
         return spelled[:1].upper() + spelled[1:]
     return spelled
+
+
+_PIECES = re.compile(r"([^'’-]+)")
+
+
+def restore_spelling(word: str) -> str:
+    """A word as written, with the accents the dictionary gives each of its pieces and their case kept.
+
+    The pieces are what apostrophes and hyphens separate (``d'Ecole`` -> ``d'École``, ``arriere-plan`` ->
+    ``arrière-plan``); each is spelled by :func:`restore_accents` and given its written case letter by letter
+    (:func:`restore_case`), so ``PostgreSQL``, ``LaTeX``, ``Super-G`` and ``Al-Qaïda`` keep their capitals.
+
+    Parameters
+    ----------
+    word : str
+        A word in any case, possibly elided or hyphenated.
+
+    Returns
+    -------
+    str
+        The word with its accents restored and its case as written.
+
+    Examples
+    --------
+    >>> restore_spelling("d'Ecole"), restore_spelling("PostgreSQL"), restore_spelling("Super-G")
+    ("d'École", 'PostgreSQL', 'Super-G')
+    """
+    return _PIECES.sub(lambda m: restore_case(m.group(), restore_accents(m.group().lower())), word)
 
 
 # words allowed between two content words of a phrase ("droit du travail", "gestion d'équipe");

@@ -15,12 +15,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from typing import Any
 
 import numpy as np
 from scipy import sparse
 
-from . import french
+from . import french, lexicon
 from .cluster import OUTLIER
 from .gender import inclusive_form, person_words
 
@@ -32,9 +33,16 @@ _COVERS = 0.6  # a phrase used in this share of a word's uses stands for the wor
 _SAME_TEXT = 0.95  # representatives closer than this cosine are near-duplicates of one another
 _REPRESENTATIVE_SCAN = 1024  # a cluster's best rows looked at for representatives that are not near-duplicates
 _NAME_POOL = 10  # the heaviest keywords (c-TF-IDF) a name is chosen from: frequent but generic words stay out
-_NAME_COVER = 0.5  # with an encoder, the name is the closest in meaning among phrases covering this share of the best
+_NAME_COVER = 1 / 3  # with an encoder, the name is the closest in meaning among phrases covering this share of the best
 _PHRASE_OVER_WORD = 0.6  # a phrase scoring this share of its head word's F1 names the cluster instead
 _COMMON_FORM = 0.25  # a surface form seen at least this share as often as the commonest can be shown
+_MIN_SUPPORT = 2  # rows of a group that must use a phrase for it to name the group: one row's phrase is no name
+_MODIFIER = 0.8  # a lowercase word written right after another content word in this share of its uses qualifies
+_MODIFIER_USES = 3  # ... judged from this many uses at least
+_WIDER = 2  # a name used by this many times the rows of another, and by most of them (_WITHIN), is wider
+_WITHIN = 0.8
+_FAMILY_COVER = 0.5  # a family (data/fr/families.txt) names a group when its words are in this share of the rows
+_FAMILY_LEAD = 0.75  # ... and its most used member is in less than this share of those rows
 
 
 # What the analyser found in each text (keys, (key, surface) pairs, feminine keys), kept for this
@@ -42,6 +50,7 @@ _COMMON_FORM = 0.25  # a surface form seen at least this share as often as the c
 _Analysed = tuple[list[str], list[tuple[str, str]], frozenset[str]]
 _ANALYSED: dict[tuple, dict[str, _Analysed]] = {}
 _TOKEN_KEYS: dict[tuple, dict[str, tuple[str | None, bool]]] = {}
+_INITIAL = "\x00"  # marks a surface written at a clause's start: tokens never hold this character
 _MEMO_TEXTS = 200_000  # texts per setting before the memo starts again
 MAX_DOCS = 10_000  # label_clusters' default sample for keyword counts: thousands of rows per cluster is plenty
 
@@ -84,6 +93,8 @@ class FrenchPhraseAnalyzer:
         self.gender_pairs = gender_pairs
         self.max_words = max_words
         self.surfaces: dict[str, Counter] = defaultdict(Counter)
+        # the part of ``surfaces`` written at the start of a clause, first letter lowered: no evidence of case
+        self.initial: dict[str, Counter] = defaultdict(Counter)
         self.feminine_seen: set[str] = set()
         settings = (self.stop_words, tuple(sorted((gender_pairs or {}).items())), max_words)
         self.settings = settings
@@ -123,6 +134,9 @@ class FrenchPhraseAnalyzer:
             self._texts[text] = done
         keys, surfaces, feminine = done
         for key, surface in surfaces:
+            if surface[:1] == _INITIAL:
+                surface = surface[1:]
+                self.initial[key][surface] += 1
             self.surfaces[key][surface] += 1
         self.feminine_seen |= feminine
         return list(keys)
@@ -134,7 +148,8 @@ class FrenchPhraseAnalyzer:
         surfaces: list[tuple[str, str]] = []
         known = self._keys
         for seg in french.segments(folded):
-            if seg[0][:1].isupper() and seg[0][1:].islower():
+            lowered = seg[0][:1].isupper() and seg[0][1:].islower()
+            if lowered:
                 seg[0] = seg[0].lower()  # a clause-initial capital is positional, not part of the word
             seg = french.unshout_words(seg)  # a clause typed in capitals says no case
             info = [known.get(t.lower()) or self._key(t) for t in seg]  # memoised keys looked up inline: hot
@@ -144,7 +159,8 @@ class FrenchPhraseAnalyzer:
                 if ki is None:
                     continue
                 phrase_keys, gap = [ki], 0
-                self._emit(out, surfaces, phrase_keys, seg[i : i + 1])
+                initial = lowered and i == 0
+                self._emit(out, surfaces, phrase_keys, seg[i : i + 1], initial)
                 for j in range(i + 1, len(seg)):
                     if len(phrase_keys) == self.max_words:
                         break
@@ -156,23 +172,25 @@ class FrenchPhraseAnalyzer:
                         continue
                     phrase_keys.append(kj)
                     gap = 0
-                    self._emit(out, surfaces, phrase_keys, seg[i : j + 1])
+                    self._emit(out, surfaces, phrase_keys, seg[i : j + 1], initial)
         return out, surfaces, frozenset(feminine)
 
     @staticmethod
-    def _emit(out: list[str], surfaces: list[tuple[str, str]], keys: list[str], tokens: list[str]) -> None:
+    def _emit(
+        out: list[str], surfaces: list[tuple[str, str]], keys: list[str], tokens: list[str], initial: bool
+    ) -> None:
         if len(set(keys)) < len(keys):  # "formation formation" style repeats add nothing
             return
         key = " ".join(keys)
         out.append(key)
-        surfaces.append((key, _join(tokens)))
+        surfaces.append((key, _INITIAL + _join(tokens) if initial else _join(tokens)))
 
     def display(self, key: str) -> str:
         """A readable form of ``key``: the common surface, singular when written so, with its usual
         case (``RH``, ``Python``) but not a sentence-initial capital; a person noun seen in both
         genders shows as ``conducteur·rice``."""
         forms = self.surfaces.get(key)
-        text = _best_surface(forms, key.split(" ")) if forms else key
+        text = _best_surface(forms, key.split(" "), self.initial.get(key)) if forms else key
         parts = text.split(" ")
         persons = person_words(self.gender_pairs)
         for i, word in enumerate(parts):
@@ -181,8 +199,8 @@ class FrenchPhraseAnalyzer:
             wkey = french.lemma_key(word, self.gender_pairs)
             if wkey in self.feminine_seen and wkey in persons:
                 parts[i] = inclusive_form(persons[wkey], self.gender_pairs)
-            elif word.isascii():  # only ever seen without accents ("Ecole"): as the dictionary spells it
-                parts[i] = french.restore_case(word, french.restore_accents(word.lower()))
+            elif word.isascii():  # only ever seen without accents ("Ecole"): as the dictionary spells it, each
+                parts[i] = french.restore_spelling(word)  # letter in its written case ("PostgreSQL", "d'École")
             if french.is_shouted(parts[i]):
                 parts[i] = parts[i].lower()
         if any(p.islower() for p in parts):  # "école DE commerce": the small words of a shouted phrase too
@@ -234,7 +252,9 @@ def _ready(analyses: Analyses | Future | None) -> Analyses | None:
         return None
 
 
-def _best_surface(forms: Counter, key_words: list[str]) -> str:
+def _best_surface(forms: Counter, key_words: list[str], initial: Counter | None = None) -> str:
+    """The form of ``forms`` to show: spelling (accents, number) by all uses, case by the uses ``initial`` (those
+    written at a clause's start, first letter lowered) leaves as evidence, when it leaves some."""
     # spellings that differ only by accents are one form, shown with its accents (Ecole, école -> école)
     accented: dict[str, str] = {}
     for form, _ in sorted(forms.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -242,9 +262,12 @@ def _best_surface(forms: Counter, key_words: list[str]) -> str:
         if plain not in accented or (accented[plain].isascii() and not form.isascii()):
             accented[plain] = form.lower()
     by_lower: dict[str, Counter] = defaultdict(Counter)
-    for form, n in forms.items():
-        low = accented[french.fold_key(form.lower())]
-        by_lower[low][form if form.lower() == low else french.restore_case(form, low)] += n
+    cased: dict[str, Counter] = defaultdict(Counter)  # the same, from the uses that say something of case
+    evidence = forms - initial if initial else forms
+    for source, target in ((forms, by_lower), (evidence, cased)):
+        for form, n in source.items():
+            low = accented[french.fold_key(form.lower())]
+            target[low][form if form.lower() == low else french.restore_case(form, low)] += n
     totals = {low: sum(c.values()) for low, c in by_lower.items()}
     top = max(totals.values())
 
@@ -255,9 +278,10 @@ def _best_surface(forms: Counter, key_words: list[str]) -> str:
 
     # ties broken by the text itself, never by the order rows came in
     low = max((l for l in totals if totals[l] >= _COMMON_FORM * top), key=lambda l: (singular(l), totals[l], l))
-    best = max(by_lower[low].items(), key=lambda kv: (kv[1], kv[0]))[0]
+    variants = cased.get(low) or by_lower[low]
+    best = max(variants.items(), key=lambda kv: (kv[1], kv[0]))[0]
     # a capital only at the start is usually a title or sentence start: show lower case when also written so
-    if best != low and best[1:] == low[1:] and low in by_lower[low]:
+    if best != low and best[1:] == low[1:] and low in variants:
         return low
     return best
 
@@ -267,7 +291,7 @@ def _join(tokens: Sequence[str]) -> str:
 
 
 def fold_unknown_plurals(
-    counts: sparse.csr_matrix, terms: list[str], surfaces: dict[str, Counter]
+    counts: sparse.csr_matrix, terms: list[str], surfaces: dict[str, Counter], *more: dict[str, Counter]
 ) -> tuple[sparse.csr_matrix, list[str]]:
     """Fold ``webinaires`` into ``webinaire`` when the lemmatiser knows neither but the corpus has both.
 
@@ -292,8 +316,9 @@ def fold_unknown_plurals(
         (np.ones(len(terms)), (np.arange(len(terms)), [index[t] for t in mapped])), shape=(len(terms), len(new_terms))
     )
     for old, new in zip(terms, mapped):
-        if old != new and old in surfaces:
-            surfaces[new].update(surfaces[old])
+        for forms in (surfaces, *more):  # the surfaces, and any count kept beside them (clause starts)
+            if old != new and old in forms:
+                forms[new].update(forms[old])
     return (counts @ merge).tocsr(), new_terms
 
 
@@ -476,7 +501,8 @@ def label_clusters(
     only when nothing else fits. With ``embed`` (the encoder of ``vectors``: texts -> vectors), the
     name is, among the best-covering phrases (:func:`covering_phrases`), the one whose own vector is
     closest to the cluster's mean direction, as KeyBERT ranks keywords: "excel" over "astuces" for
-    office software.
+    office software. A name is never a phrase of one row nor a lone adjective (:func:`name_phrases`), and a
+    group of a family's members bears the family's name (:func:`family_name`: "langues").
 
     ``analyses`` is what :func:`analyse_texts` found for these texts with the same word settings
     (``stop_words``, ``extra_stop_words``, ``gender_pairs``), or the future of that call submitted to a helper
@@ -501,19 +527,22 @@ def label_clusters(
         terms = vectorizer.get_feature_names_out().tolist()
     except ValueError:  # no content word at all
         counts, terms = sparse.csr_matrix((len(member_rows), 0)), []
-    counts, terms = fold_unknown_plurals(counts, terms, analyzer.surfaces)
+    counts, terms = fold_unknown_plurals(counts, terms, analyzer.surfaces, analyzer.initial)
     weights, class_counts = class_tfidf(counts, labels[members], clusters)
     doc_counts = class_sums((counts > 0).astype(np.float64), labels[members], clusters)  # rows using a term
     cluster_docs = np.bincount(np.searchsorted(clusters, labels[members]), minlength=len(clusters))
     term_docs = doc_counts.sum(0)  # rows using each term, all clusters
     demoted = {french.lemma_key(w, gender_pairs) for w in demote}
+    modifiers = modifier_words(terms, analyzer.surfaces)
+    ending_in = _two_word_phrases(terms)
+    family_columns = _family_columns(terms, gender_pairs)
     wanted = set(clusters) if only is None else {int(c) for c in only}
     shown_clusters = [c for c in clusters if c in wanted]
     reps_of, means = cluster_representatives(vectors, texts, labels, shown_clusters, n_representatives)
     centre_of = dict(zip(shown_clusters, means))
     # the keyword sample's vectors, brought once (for MMR only)
     member_vectors = vectors[member_rows] if diversity > 0 else np.zeros((len(member_rows), 0), dtype=np.float32)
-    described: list[tuple[Topic, list[tuple[str, float]]]] = []
+    described: list[tuple[Topic, list[tuple[str, float]], list[str], list[str], dict[str, str]]] = []
     for ci, c in enumerate(clusters):
         if c not in wanted:
             continue
@@ -527,15 +556,34 @@ def label_clusters(
         kws = [(analyzer.display(terms[i]), float(weights[ci, i])) for i in picked[:n_keywords]]
         size = int((labels == c).sum())
         reps = reps_of[c]
-        covering = covering_phrases(doc_counts[ci], term_docs, int(cluster_docs[ci]), terms, heaviest) if terms else []
+        rows_in = int(cluster_docs[ci])
+        covering = covering_phrases(doc_counts[ci], term_docs, rows_in, terms, heaviest) if terms else []
+        covering = name_phrases(covering, doc_counts[ci], term_docs, rows_in, terms, modifiers, ending_in)
         covering.sort(key=lambda pair: set(terms[pair[0]].split(" ")) <= demoted)  # stable otherwise
         phrases = [(analyzer.display(terms[i]), score) for i, score in covering]
-        described.append((Topic(c, size, "", kws, [texts[r] for r in reps], reps), phrases))
+        group_counts = counts[labels[member_rows] == c]
+        wider = {
+            analyzer.display(terms[i]): analyzer.display(terms[j])
+            for i, j in wider_terms(group_counts, covering, terms).items()
+        }
+        family = family_name(group_counts, family_columns, rows_in) if family_columns else None
+        # the keywords name a group only when nothing above does, and then as phrases do: used by several rows,
+        # no lone adjective
+        spare = [
+            analyzer.display(terms[i])
+            for i in picked[:n_keywords]
+            if _can_name(i, doc_counts[ci], rows_in, terms, modifiers)
+        ]
+        topic = Topic(c, size, "", kws, [texts[r] for r in reps], reps)
+        described.append((topic, phrases, [family] if family else [], spare, wider))
     out: list[Topic] = []
     names: set[str] = set(taken)
-    for topic, phrases in described:
+    for topic, phrases, family_names, spare, wider in described:
         shown = by_meaning(phrases, centre_of[topic.cluster], embed) if embed else [p for p, _ in phrases]
-        topic.name = cluster_name(shown + [k for k, _ in topic.keywords], topic.cluster, names)
+        while shown and shown[0] in wider and wider[shown[0]] in shown:  # "PNG" gives way to "image"
+            broader = wider.pop(shown[0])
+            shown = [broader] + [p for p in shown if p != broader]
+        topic.name = cluster_name(family_names + shown + spare, topic.cluster, names)
         names.add(topic.name)
         out.append(topic)
     return out
@@ -582,13 +630,212 @@ def covering_phrases(
     return [(i, float(f1[i])) for i in order]
 
 
+def _can_name(i: int, in_cluster: np.ndarray, size: int, terms: Sequence[str], modifiers: frozenset[str]) -> bool:
+    """Whether term ``i`` may name a group of ``size`` rows, ``in_cluster[i]`` of which use it: used by
+    :data:`_MIN_SUPPORT` rows (all of them in a smaller group), and neither a lone modifier nor a phrase that
+    starts with one ("régionale TICPE gazole" is cut from "majoration régionale TICPE gazole": no noun heads it)."""
+    return in_cluster[i] >= min(_MIN_SUPPORT, size) and terms[i].split(" ", 1)[0] not in modifiers
+
+
+def name_phrases(
+    covering: list[tuple[int, float]],
+    in_cluster: np.ndarray,
+    everywhere: np.ndarray,
+    size: int,
+    terms: Sequence[str],
+    modifiers: frozenset[str],
+    ending_in: dict[str, list[int]],
+) -> list[tuple[int, float]]:
+    """The ``covering`` phrases ((term index, score), best first) that may name a group, in the same order.
+
+    A phrase used by fewer than :data:`_MIN_SUPPORT` rows of the group is lifted from one row: it is left out. A
+    lone modifier (:func:`modifier_words`: "pédagogique", "agricole") gives way to the two-word phrase that
+    ends with it and that most rows of the group use ("ingénierie pédagogique"), scored as phrases are
+    (:func:`covering_phrases`); it is left out when there is none."""
+    out: list[tuple[int, float]] = []
+    seen: set[int] = set()
+    for i, score in covering:
+        if terms[i] in modifiers:
+            nouns = [j for j in ending_in.get(terms[i], ()) if _can_name(j, in_cluster, size, terms, modifiers)]
+            if not nouns:
+                continue
+            i = max(nouns, key=lambda j: (in_cluster[j], terms[j]))
+            score = float(2 * in_cluster[i] / (size + everywhere[i]))
+        if i not in seen and _can_name(i, in_cluster, size, terms, modifiers):
+            out.append((i, score))
+            seen.add(i)
+    return out
+
+
+def wider_terms(rows: sparse.csr_matrix, covering: list[tuple[int, float]], terms: Sequence[str]) -> dict[int, int]:
+    """term -> a wider name among ``covering`` (term indices, best first), for the terms that have one.
+
+    A lone word is narrow when another candidate, with no word in common, is used by at least :data:`_WIDER`
+    times as many rows of the group and by :data:`_WITHIN` of its own rows: "PNG" in a group about images,
+    whose PNG rows nearly all say "image" too. A phrase is never narrow here: it says what it is about, and
+    it names a group instead of a word it contains only when it covers most of its uses
+    (:func:`covering_phrases`).
+
+    Parameters
+    ----------
+    rows : scipy.sparse.csr_matrix
+        The group's rows x terms counts.
+    covering : list of (int, float)
+        The candidate names (term index, score), best first.
+    terms : sequence of str
+        The terms' keys.
+
+    Returns
+    -------
+    dict of int to int
+        Term index -> the index of the first candidate wider than it.
+    """
+    if len(covering) < 2:
+        return {}
+    columns = [i for i, _ in covering]
+    used = (rows[:, columns] > 0).toarray()
+    sizes = used.sum(0)
+    out: dict[int, int] = {}
+    for a, i in enumerate(columns):
+        if " " in terms[i]:
+            continue  # a phrase says what it is about; a lone word may be a detail ("PNG")
+        for b, j in enumerate(columns):
+            if a == b or set(terms[i].split(" ")) & set(terms[j].split(" ")):
+                continue
+            if sizes[b] >= _WIDER * sizes[a] and (used[:, a] & used[:, b]).sum() >= _WITHIN * sizes[a]:
+                out[i] = j
+                break
+    return out
+
+
+def modifier_words(terms: Sequence[str], surfaces: dict[str, Counter]) -> frozenset[str]:
+    """The one-word terms that qualify another word rather than name a thing: French adjectives.
+
+    The evidence is how the texts use the word, which no word list has to know: a word usually written in
+    lower case that comes right after another content word (no small word between) in at least
+    :data:`_MODIFIER` of its uses ("ingénierie pédagogique", "ouvrier agricole") is a modifier; a noun is
+    also written after an article or a preposition ("de l'anglais", "en informatique") or first. A word
+    usually written with a capital (``Excel`` in "tableaux Excel") names a thing: French does not capitalise
+    adjectives. Judged from :data:`_MODIFIER_USES` uses at least.
+
+    Parameters
+    ----------
+    terms : sequence of str
+        The terms' keys (words joined by spaces).
+    surfaces : dict of str to collections.Counter
+        Each key's surface forms as written, with their counts (:attr:`FrenchPhraseAnalyzer.surfaces`).
+
+    Returns
+    -------
+    frozenset of str
+        The keys of the one-word terms that are modifiers.
+    """
+    after: Counter = Counter()
+    for key, forms in surfaces.items():  # every phrase seen, also those too rare to be terms
+        words = key.split(" ")
+        if len(words) == 2:  # written side by side: one space, no elision between
+            after[words[1]] += sum(n for form, n in forms.items() if form.count(" ") == 1 and "'" not in form)
+    single = {t for t in terms if " " not in t}
+    out = set()
+    for word, attached in after.items():
+        if word not in single:
+            continue
+        written = surfaces.get(word) or Counter()
+        uses = sum(written.values())
+        if uses < _MODIFIER_USES or attached < _MODIFIER * uses:
+            continue
+        lower = sum(n for form, n in written.items() if form.islower())
+        if lower * 2 > uses:
+            out.add(word)
+    return frozenset(out)
+
+
+def _two_word_phrases(terms: Sequence[str]) -> dict[str, list[int]]:
+    """word key -> the indices of the two-word terms that end with it."""
+    out: dict[str, list[int]] = defaultdict(list)
+    for i, term in enumerate(terms):
+        words = term.split(" ")
+        if len(words) == 2:
+            out[words[1]].append(i)
+    return out
+
+
+@cache
+def families(gender_pairs: tuple[tuple[str, str], ...] = ()) -> dict[str, str]:
+    """member key -> its family's word, from ``data/fr/families.txt`` (see the file's header)."""
+    pairs = dict(gender_pairs) or None
+    return {french.lemma_key(m, pairs): family for m, family in lexicon.pairs("families.txt").items()}
+
+
+def _family_columns(
+    terms: Sequence[str], gender_pairs: dict[str, str] | None
+) -> dict[str, tuple[list[int], list[int]]]:
+    """family word -> (columns of its members among ``terms``, columns of the family word itself)."""
+    members = families(tuple(sorted((gender_pairs or {}).items())))
+    out: dict[str, tuple[list[int], list[int]]] = {}
+    names = {french.lemma_key(f, gender_pairs): f for f in set(members.values())}
+    for i, term in enumerate(terms):
+        if term in members:
+            out.setdefault(members[term], ([], []))[0].append(i)
+        elif term in names:
+            out.setdefault(names[term], ([], []))[1].append(i)
+    return {f: cols for f, cols in out.items() if len(cols[0]) >= 2}
+
+
+def family_name(rows: sparse.csr_matrix, columns: dict[str, tuple[list[int], list[int]]], size: int) -> str | None:
+    """The family (``data/fr/families.txt``) that names a group of ``size`` rows, or None.
+
+    A group is a family's when the family's words (its members, or the family word itself) are in at least
+    :data:`_FAMILY_COVER` of its rows, at least two members are each used by :data:`_MIN_SUPPORT` rows, and
+    no member is in :data:`_FAMILY_LEAD` of those rows: English, Spanish, Korean and FLE courses are
+    "langues"; a group of English courses with one Spanish course stays "anglais". Among several families, the
+    one in most rows.
+
+    Parameters
+    ----------
+    rows : scipy.sparse.csr_matrix
+        The group's rows x terms counts.
+    columns : dict
+        Family word -> (its members' columns, the family word's columns), from the same terms.
+    size : int
+        Rows in the group.
+
+    Returns
+    -------
+    str or None
+        The family's word as the file writes it ("langues"), or None.
+    """
+    best: tuple[int, str] | None = None
+    for family, (members, own) in sorted(columns.items()):
+        used = (rows[:, members] > 0).toarray()
+        per_member = used.sum(0)
+        covered = int((used.any(1) | (rows[:, own] > 0).toarray().any(1)).sum()) if own else int(used.any(1).sum())
+        in_members = int(used.any(1).sum())
+        if (
+            covered >= _FAMILY_COVER * size
+            and (per_member >= _MIN_SUPPORT).sum() >= 2
+            and per_member.max() < _FAMILY_LEAD * in_members
+            and (best is None or covered > best[0])
+        ):
+            best = (covered, family)
+    return None if best is None else best[1]
+
+
 def cluster_name(candidates: Sequence[str], cluster: int, taken: set[str]) -> str:
     """The first candidate (best first) whose name no sibling has, accents and case aside; a capital
-    on the first letter only, as French titles are written. ``groupe N`` when there is none."""
+    on the first letter only, as French titles are written, but for a first word written with capitals inside
+    (``iPhone``, ``eBay`` stay so). ``groupe N`` when there is none."""
     used = {french.fold_key(t.lower()) for t in taken}
     for text in candidates:
-        name = text[:1].upper() + text[1:]
+        name = _titled(text)
         if french.fold_key(name.lower()) not in used:
             return name
-    fallback = f"{candidates[0][:1].upper()}{candidates[0][1:]} ({cluster})" if candidates else f"groupe {cluster}"
+    fallback = f"{_titled(candidates[0])} ({cluster})" if candidates else f"groupe {cluster}"
     return fallback if french.fold_key(fallback.lower()) not in used else f"groupe {cluster}"
+
+
+def _titled(text: str) -> str:
+    first = text.split(" ", 1)[0]
+    if any(c.isupper() for c in first[1:]):  # "iPhone": its case is its spelling
+        return text
+    return text[:1].upper() + text[1:]

@@ -96,15 +96,16 @@ class TopicModel(BaseEstimator):
     Attributes
     ----------
     state_ : flaucluster.state.FittedState
-        Everything the fit found, as plain data: ids, texts, statuses, vectors, labels (as clustered, after
-        outliers moved, every outlier moved), probabilities, topics, stability, advice, the themes filed, the
-        2-D map, the clusters' similarities, the run's context, the (empty) edit log.
+        Everything the fit found, as plain data (rows, vectors, labels, topics, layers, stability, advice, themes,
+        the 2-D map, the clusters' similarities, the run's context, the empty edit log).
     labels_ : numpy.ndarray of shape (n_rows,)
         Each row's cluster; -1 for a row outside any cluster and for unusable rows.
     probabilities_ : numpy.ndarray of shape (n_rows,)
         Membership strength of each row, from 0 to 1.
     topics_ : list of flaucluster.label.Topic
         One per cluster, by id: size, name, keywords with their weights, representative sentences.
+    layers_ : flaucluster.layers.Layers
+        The tree above the clusters (0 the coarsest): each row's group in each coarser layer, and the groups named.
     embeddings_ : numpy.ndarray of shape (n_rows, dim)
         Unit vectors of the rows (float32); zeros for unusable rows.
     encoder_ : flaucluster.embed.Encoder or None
@@ -235,9 +236,9 @@ class TopicModel(BaseEstimator):
             encoder_info = self.encoder_.describe()
         else:  # the encoder is known only by name, if at all
             encoder_info = {"model": parts.encoder.model or "precomputed", "identity": None, "embeddings": "given"}
-            if parts.encoder.role_words == "drop":
+            if drop_roles:  # embed_texts and `flaucluster embed` keep role words: a vector depends on no other text
                 logger.warning(
-                    "role_words='drop' has no effect on given embeddings: embed the texts without role words yourself"
+                    "given embeddings keep the role words that fit(texts) leaves out (role_words='keep' does not)"
                 )
         free = ok.copy()  # the rows to cluster: all usable rows, or those no theme drew
         clustered_vectors = vectors
@@ -268,7 +269,7 @@ class TopicModel(BaseEstimator):
             details["themes"] = filed.details
             if "skipped" in details:  # the advice speaks of the rows no theme drew, not of all rows
                 left = int(free.sum())
-                need = 2 * parts.clusterer.min_cluster_size
+                need = 2 * parts.clusterer.min_cluster_size_for(left)
                 advice = (
                     [
                         f"{left} usable rows match no theme: too few to form new groups (HDBSCAN needs at least "
@@ -280,6 +281,7 @@ class TopicModel(BaseEstimator):
         details["role_words_dropped"] = drop_roles
         labels = reassign_outliers(vectors, labels_original, ok, free, self.max_unassigned, details)
         theme_names = {} if theme_fit is None else theme_fit.names()
+        phrases = self._phrase_embedder(parts.encoder, encoder_info, vectors.shape[1])
         topics, naming = describe_clusters(
             parts.describer,
             cells.clean,
@@ -289,7 +291,7 @@ class TopicModel(BaseEstimator):
             seed=self.seed,
             theme_names=theme_names,
             drop_roles=drop_roles,
-            embed=self._phrase_embedder(parts.encoder, encoder_info),
+            embed=phrases,
             namer=parts.namer,
             analyses=analyses,
         )
@@ -324,7 +326,7 @@ class TopicModel(BaseEstimator):
             guide=context.guide,
             parts=context.parts,
         )
-        self._adopt(complete(state))
+        self._adopt(complete(state, embed=phrases))
         logger.info(
             "%d rows -> %d clusters, %d outliers, %d unusable",
             len(ok),
@@ -336,17 +338,16 @@ class TopicModel(BaseEstimator):
             logger.warning("%s", line)
         return self
 
-    def _phrase_embedder(self, config: EncoderConfig, info: dict[str, Any]):
-        """texts -> vectors of the encoder that embedded the rows, to rank names by meaning; None (names by
-        coverage alone) for given embeddings, whose encoder is not known."""
-        if not info.get("identity"):
+    def _phrase_embedder(self, config: EncoderConfig, info: dict[str, Any], dim: int):
+        """texts -> vectors of the rows' encoder (named, for given embeddings) to name by meaning; or None."""
+        if not config.knows(info):
             return None
-        return config.embedder(self._loaded_encoder(config, info))
+        return config.phrase_embedder(lambda: self._loaded_encoder(config, info), dim)
 
     def _adopt(self, state: FittedState) -> None:
         """``state`` becomes the model's fitted state (fit and :meth:`from_state` only)."""
         self.state_ = state
-        self.labels_, self.probabilities_ = state.labels, state.probabilities
+        self.labels_, self.probabilities_, self.layers_ = state.labels, state.probabilities, state.layers
         self.topics_, self.embeddings_ = state.topics, state.embeddings
 
     def fit_predict(self, X: Sequence[Any], y: Any = None, **kwargs: Any) -> np.ndarray:
@@ -485,11 +486,13 @@ class TopicModel(BaseEstimator):
         return out
 
     # ------------------------------------------------------------------ results
-    def topic_info(self, *, readable: bool = False) -> pd.DataFrame:
+    def topic_info(self, *, layer: int | None = None, readable: bool = False) -> pd.DataFrame:
         """One row per cluster: id, size, name, keywords (with weights), representative sentences, stability.
 
         Parameters
         ----------
+        layer : int or None, default=None
+            A coarser layer of ``layers_`` (0 the coarsest): one row per group, with its parent and children.
         readable : bool, default=False
             Keywords and representatives as one string each, for display, without ``keyword_weights``
             (:func:`flaucluster.views.readable`).
@@ -500,7 +503,7 @@ class TopicModel(BaseEstimator):
             Columns ``cluster, size, name, keywords, keyword_weights, representatives, edited``, then
             ``stability, unstable`` after several runs and ``theme_id`` with themes (``""`` for a new group).
         """
-        info = views.topic_info(self._check_fitted())
+        info = views.topic_info(self._check_fitted(), layer)
         return views.readable(info) if readable else info
 
     def document_info(self) -> pd.DataFrame:
@@ -614,16 +617,20 @@ class TopicModel(BaseEstimator):
         save_state(self._check_fitted(), folder, truth=truth)
 
     @classmethod
-    def load(cls, folder: str | os.PathLike) -> TopicModel:
+    def load(cls, folder: str | os.PathLike, *, encoder: Any = None) -> TopicModel:
         """Load a model saved by :meth:`save` (or a run's ``model/`` folder), its edits checked.
 
         The encoder is loaded only when needed (new texts, search), and must be the one the model was fitted
-        with. A namer recorded in the folder is not used.
+        with. A folder is data: a namer or cache folder recorded in it is not used, and the encoder it names is
+        loaded on its own only when it ships with flaucluster or is one of its published defaults.
 
         Parameters
         ----------
         folder : str or os.PathLike
             The saved model's folder.
+        encoder : str, os.PathLike, EncoderConfig or None, default=None
+            The encoder to use, passed again by the user (a folder or hub id the folder records is otherwise
+            not loaded); it must give the vectors the model was fitted with.
 
         Returns
         -------
@@ -637,10 +644,10 @@ class TopicModel(BaseEstimator):
         """
         from .persist import load_state
 
-        return cls.from_state(load_state(folder), source=str(folder))
+        return cls.from_state(load_state(folder), source=str(folder), encoder=encoder)
 
     @classmethod
-    def from_state(cls, state: FittedState, source: str = "the saved model") -> TopicModel:
+    def from_state(cls, state: FittedState, source: str = "the saved model", *, encoder: Any = None) -> TopicModel:
         """A fitted model over ``state`` (a fit's, a curation's or a saved one), its edit log checked.
 
         Parameters
@@ -649,6 +656,8 @@ class TopicModel(BaseEstimator):
             The fitted state.
         source : str, default="the saved model"
             Where the state comes from, for error messages.
+        encoder : str, os.PathLike, EncoderConfig or None, default=None
+            The encoder passed again by the user (see :meth:`load`).
 
         Returns
         -------
@@ -672,8 +681,9 @@ class TopicModel(BaseEstimator):
             )
         try:
             themes = p.get("themes")
+            config = EncoderConfig.from_record(p["encoder"])
             model = cls(
-                EncoderConfig.from_record(p["encoder"]),
+                config if encoder is None else config.with_model(encoder),
                 clusterer=ConsensusClusterer(**{**p["clusterer"], "k_range": tuple(p["clusterer"]["k_range"])}),
                 describer=FrenchDescriber(**p["describer"]),
                 themes=None

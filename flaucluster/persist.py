@@ -12,6 +12,8 @@ Folder layout (format 2), written whole or not at all (:mod:`flaucluster.runfold
   theme; their adapted vectors and each row's neighbours are ``theme_vectors`` and ``theme_neighbours``
 - ``guided.json`` (with ``--by`` / ``--time``): those columns, one value per row as written, and the period
 - ``parts.json`` (an input of several files): each file and its number of rows, in order
+- ``lineage.json`` (a run made by ``flaucluster update``): the parent run, each row's change, the clusters before
+  (:mod:`flaucluster.lineage`)
 - ``truth.json`` (optional): known labels given for evaluation only (ARI/NMI in reports)
 - ``manifest.json``: every file's size and SHA-256, written last and checked by :func:`load_state`
 """
@@ -31,8 +33,10 @@ from .cluster import OUTLIER
 from .compare import FREQS, Guide
 from .edits import EditError, History, document, read, start
 from .errors import ConfigError, InputError, ModelFolderError
-from .io import atomic_path, load_json, require_file, write_json
+from .io import MAX_INPUT_BYTES, atomic_path, load_json, require_file, write_json
 from .label import Topic
+from .layers import Layers, Tree, row_labels
+from .lineage import check as check_lineage
 from .rows import ROW_STATUSES
 from .runfolder import package_versions, staged, verify
 from .stability import Stability
@@ -83,6 +87,18 @@ def _write(state: FittedState, folder: Path, truth: Sequence[Any] | None) -> Non
         ],
     )
     write_json(folder / "topics.json", [t.as_dict() for t in state.topics])
+    if state.layers is not None:
+        write_json(
+            folder / "layers.json",
+            {
+                "tree": state.layers.tree.as_dict(),
+                "topics": [[t.as_dict() for t in level] for level in state.layers.topics],
+            },
+        )
+    # the fit's tree, so that a replay on another machine starts from the same one (a fit saves it unedited)
+    base_tree = history.base.tree
+    if base_tree is None and not history.edits and state.layers is not None:
+        base_tree = state.layers.tree
     write_json(
         folder / "edits.json",
         document(
@@ -93,6 +109,7 @@ def _write(state: FittedState, folder: Path, truth: Sequence[Any] | None) -> Non
             base={
                 "custom_names": {str(k): v for k, v in history.base.custom_names.items()},
                 "topics": [t.as_dict() for t in history.base_topics],
+                **({"tree": base_tree.as_dict()} if base_tree is not None else {}),
             },
         ),
     )
@@ -119,6 +136,8 @@ def _write(state: FittedState, folder: Path, truth: Sequence[Any] | None) -> Non
         write_json(folder / "guided.json", state.guide.as_dict())
     if state.parts is not None:
         write_json(folder / "parts.json", [{"file": f, "rows": n} for f, n in state.parts])
+    if state.lineage is not None:
+        write_json(folder / "lineage.json", state.lineage)
     if truth is not None:
         write_json(folder / "truth.json", [None if v is None else str(v) for v in truth])
 
@@ -185,18 +204,24 @@ def _check_npz(folder: Path, path: Path) -> None:
         raise ModelFolderError(f"{folder}: arrays.npz is not a readable numpy archive ({exc}).") from None
 
 
-def _regular(folder: Path, path: Path) -> int:
+def _regular(folder: Path, path: Path, max_bytes: int | None = None) -> int:
     """The size of ``path``, a regular file (a device or a FIFO in a model folder is refused before opening)."""
     try:
-        return require_file(path)
+        size = require_file(path)
     except InputError as exc:
         if "file not found" in str(exc):
             raise ModelFolderError(f"{folder}: {path.name} is missing; the folder is incomplete.") from None
         raise ModelFolderError(f"{folder}: {exc}") from None
+    if max_bytes is not None and size > max_bytes:
+        raise ModelFolderError(
+            f"{folder}: {path.name} is {size:,} bytes, more than the {max_bytes:,} a model folder's JSON file "
+            "may hold (its texts were read under that limit); this folder was not written by flaucluster."
+        )
+    return size
 
 
 def _read_json(folder: Path, name: str) -> Any:
-    _regular(folder, folder / name)
+    _regular(folder, folder / name, MAX_INPUT_BYTES)  # the texts it holds were bounded so when they were read
     try:
         return load_json((folder / name).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -295,6 +320,11 @@ def _read(folder: Path, meta: dict) -> FittedState:
     themes = _themes(folder, theme_arrays[0], theme_arrays[1], len(docs)) if (folder / "themes.json").exists() else None
     guide = _guide(folder, len(docs)) if (folder / "guided.json").exists() else None
     parts = _parts(folder, len(docs)) if (folder / "parts.json").exists() else None
+    lineage = None
+    if (folder / "lineage.json").exists():
+        lineage = check_lineage(_read_json(folder, "lineage.json"), len(docs), str(folder))
+    usable = np.array([s == "ok" for s in status])
+    tiers = _layers(folder, np.where(usable, arrays["labels"], OUTLIER)) if (folder / "layers.json").exists() else None
     state = FittedState(
         params=params,
         ids=[str(d["id"]) for d in docs],
@@ -313,6 +343,8 @@ def _read(folder: Path, meta: dict) -> FittedState:
         themes=themes,
         guide=guide,
         parts=parts,
+        lineage=lineage,
+        layers=tiers,
         **arrays,
     )
     return complete(state)  # the views derived from the labels, the same function as a fit's
@@ -384,6 +416,22 @@ def _topics(records: list[dict]) -> list[Topic]:
     ]
 
 
+def _layers(folder: Path, labels: np.ndarray) -> Layers:
+    """The saved layers; their groups must be those the tree makes of the labels."""
+    doc = _read_json(folder, "layers.json")
+    try:
+        tree = Tree.from_dict(doc["tree"])
+        described = tuple(_topics(level) for level in doc["topics"])
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ModelFolderError(f"{folder}: layers.json is damaged ({exc}).") from None
+    rows = row_labels(tree, labels)
+    if len(described) != tree.depth or any(
+        {t.cluster for t in described[i]} != set(rows[i].tolist()) - {OUTLIER} for i in range(tree.depth)
+    ):
+        raise ModelFolderError(f"{folder}: layers.json does not describe the groups its tree makes of the labels.")
+    return Layers(tree, rows, described)
+
+
 def _history(folder: Path, arrays: dict[str, np.ndarray], base_arrays: list, n_rows: int) -> History | None:
     """The edit log saved beside the model (None for a save older than edits.json)."""
     if not (folder / "edits.json").is_file():
@@ -404,7 +452,8 @@ def _history(folder: Path, arrays: dict[str, np.ndarray], base_arrays: list, n_r
     base = doc["base"]
     names = {int(k): str(v) for k, v in base["custom_names"].items()}
     touched = {int(c) for c in doc.get("edited_clusters", [])}
-    first = start(labels, probabilities, names)
+    tree = Tree.from_dict(base["tree"]) if isinstance(base.get("tree"), dict) else None
+    first = start(labels, probabilities, names, tree)
     next_id = int(doc.get("next_cluster_id", first.next_id))
     return History(first, _topics(base["topics"]), edits, undone, touched, next_id)
 
@@ -435,6 +484,7 @@ def nest_params(flat: dict[str, Any]) -> dict[str, Any]:
     nested: dict[str, Any] = {c: {k: flat[k] for k in keys if k in flat} for c, keys in _COMPONENT_OF.items()}
     nested["encoder"]["fold_gender"] = bool(flat.get("fold_before_embedding", False))
     nested["clusterer"]["seed"] = flat.get("seed", 42)
+    nested["clusterer"]["merge_below"] = None  # fitted before clusters were merged: refit as it was fitted
     themes = flat.get("themes")
     nested["themes"] = (
         None

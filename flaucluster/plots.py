@@ -9,7 +9,7 @@ so SVG/PDF exports stay small and quick (benchmarks/bench_plots.py).
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib
 
@@ -19,11 +19,14 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from .palette import OUTLIER_COLOR, color_at  # noqa: E402
+
 __all__ = [
     "class_shares",
     "cluster_color",
     "cluster_map",
     "cluster_sizes",
+    "place_labels",
     "dendrogram",
     "interactive_map",
     "over_time_lines",
@@ -32,27 +35,40 @@ __all__ = [
     "top_keywords",
 ]
 
-OUTLIER_COLOR = "#c8c8c8"
 MAX_ROWS_SHOWN = 80  # bars or leaves in one figure: more would be unreadable (and past a PNG's size limit)
 
 
-def cluster_color(cluster: int):
-    """The colour of a cluster, the same in every figure.
+def cluster_color(cluster: int, colors: Mapping[int, str] | None = None) -> str:
+    """The colour of a cluster, the same in every figure, on the map and in the widget.
 
-    Cluster ids cycle through matplotlib's ``tab20`` palette (id modulo 20); rows outside any group
-    (a negative id) are grey (:data:`OUTLIER_COLOR`).
+    ``colors`` is ``topic_info()``'s ``color`` column as a dict (:mod:`flaucluster.palette`: the fit's
+    clusters by size, then those edits made); a cluster it lacks takes the palette's colour of its id, which
+    is the same for a model never edited. Rows outside any group (a negative id) are the one grey
+    (:data:`flaucluster.palette.OUTLIER_COLOR`).
 
     Parameters
     ----------
     cluster : int
         A cluster id; -1 for the rows outside any group.
+    colors : mapping of int to str or None, optional
+        Cluster id -> ``#rrggbb``, as ``dict(zip(topic_info["cluster"], topic_info["color"]))``.
 
     Returns
     -------
-    tuple of float or str
-        An RGBA tuple from ``tab20``, or the hex string :data:`OUTLIER_COLOR` for a negative id.
+    str
+        A ``#rrggbb`` colour.
     """
-    return OUTLIER_COLOR if cluster < 0 else plt.get_cmap("tab20")(int(cluster) % 20)
+    if cluster < 0:
+        return OUTLIER_COLOR
+    if colors is not None and int(cluster) in colors:
+        return str(colors[int(cluster)])
+    return color_at(int(cluster))
+
+
+def _colors_of(topic_info: pd.DataFrame) -> dict[int, str] | None:
+    if "color" not in topic_info:
+        return None
+    return {int(c): str(v) for c, v in zip(topic_info["cluster"], topic_info["color"])}
 
 
 def _label_room(labels: Sequence[str], points: float) -> float:
@@ -71,15 +87,18 @@ def cluster_map(
     labels: np.ndarray,
     names: dict[int, str],
     *,
+    colors: Mapping[int, str] | None = None,
     title: str = "Carte des groupes",
     max_labels: int = 40,
     figsize=(11, 8),
 ) -> Figure:
-    """2-D map of the rows coloured by cluster, with cluster names at their centres.
+    """2-D map of the rows coloured by cluster, with cluster names placed so that none overlaps another.
 
     Rows outside any group (label -1) are drawn grey. The names of the ``max_labels`` largest clusters
-    (of those in ``names`` that have rows) are written at the median of their points. Point size shrinks
-    with the number of rows, and the points are rasterised so that vector exports stay small.
+    (of those in ``names`` that have rows) are placed largest first: at their point nearest the median, or, where
+    that place is taken, beside it with a leader line; a name with no free place near its cluster is left out
+    (:func:`place_labels`). Point size shrinks with the number of rows, and the points are rasterised so that
+    vector exports (SVG, PDF) stay small; the layout holds at any resolution.
 
     Parameters
     ----------
@@ -90,6 +109,8 @@ def cluster_map(
         The cluster id of each row, -1 outside any group.
     names : dict of int to str
         Cluster id -> name, as ``TopicModel.names()`` gives.
+    colors : mapping of int to str or None, optional
+        Cluster id -> ``#rrggbb`` (``topic_info()``'s ``color`` column); None: :func:`cluster_color` by id.
     title : str, default "Carte des groupes"
         The figure's title.
     max_labels : int, default 40
@@ -112,28 +133,106 @@ def cluster_map(
     out = labels == -1
     size = max(1.0, min(12.0, 30000 / max(len(labels), 1)))
     ax.scatter(coords[out, 0], coords[out, 1], s=size, c=OUTLIER_COLOR, lw=0, rasterized=True, label="hors groupe")
-    ids = [c for c in names if (labels == c).any()]
-    colors = np.array([cluster_color(c) for c in range(max(ids, default=0) + 1)])
-    ax.scatter(coords[~out, 0], coords[~out, 1], s=size, c=colors[labels[~out]], lw=0, rasterized=True)
-    by_size = sorted(ids, key=lambda c: -(labels == c).sum())[:max_labels]
-    for c in by_size:
-        x, y = np.median(coords[labels == c], axis=0)
-        ax.text(
-            x,
-            y,
-            _short(names[c]),
-            fontsize=8,
-            ha="center",
-            va="center",
-            weight="bold",
-            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": cluster_color(c), "alpha": 0.85},
-        )
+    ids, counts = np.unique(labels[~out], return_counts=True)
+    present = {int(c): int(n) for c, n in zip(ids, counts) if int(c) in names}
+    lookup = np.array([cluster_color(c, colors) for c in range(int(ids.max()) + 1 if len(ids) else 1)])
+    ax.scatter(coords[~out, 0], coords[~out, 1], s=size, c=lookup[labels[~out]], lw=0, rasterized=True)
     ax.set_title(title)
     ax.set_xticks([]), ax.set_yticks([])
     for side in ax.spines.values():
         side.set_visible(False)
     fig.tight_layout()
+    by_size = sorted(present, key=lambda c: (-present[c], c))[:max_labels]
+    centres = [_anchor(coords[labels == c]) for c in by_size]
+    place_labels(ax, centres, [_short(names[c]) for c in by_size], [cluster_color(c, colors) for c in by_size])
     return fig
+
+
+def place_labels(ax, points: Sequence[tuple[float, float]], texts: Sequence[str], colors: Sequence[str]) -> list:
+    """Write ``texts`` at ``points`` (data coordinates), in order, none overlapping another or leaving the axes.
+
+    A greedy placement on bounding boxes: each text goes at its point if that box is free, else at the first
+    free place of a ring of places around it (nearest first, joined to its point by a leader line), else it
+    is left out. The earlier texts (the larger clusters) win. Call it once the axes have their final place
+    and limits (after ``tight_layout``).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The axes to write on.
+    points : sequence of (float, float)
+        Where each text belongs, in data coordinates.
+    texts : sequence of str
+        The texts, most important first.
+    colors : sequence of str
+        Each text's frame colour.
+
+    Returns
+    -------
+    list of matplotlib.text.Annotation
+        The texts written (those left out are not), in the order written.
+    """
+    fig = ax.figure
+    ax.set_xlim(ax.get_xlim()), ax.set_ylim(ax.get_ylim())  # frozen: the texts must not move the view
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    to_data = ax.transData.inverted()
+    boxes: list[tuple[float, float, float, float]] = []
+    written = []
+    fontsize = 8
+    style = {"fontsize": fontsize, "ha": "center", "va": "center", "weight": "bold"}
+    for (x, y), text, color in zip(points, texts, colors):
+        probe = ax.text(0, 0, text, **style)
+        extent = probe.get_window_extent(renderer)
+        probe.remove()
+        pad = 2 * 0.2 * fontsize * fig.dpi / 72  # the frame's pad (boxstyle pad=0.2), both sides
+        w, h = extent.width + pad + 2, extent.height + pad + 2
+        px, py = ax.transData.transform((x, y))
+        spot = None
+        for dx, dy in _ring(w, h):
+            cx, cy = px + dx, py + dy
+            box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+            inside = box[0] >= frame.x0 and box[2] <= frame.x1 and box[1] >= frame.y0 and box[3] <= frame.y1
+            if inside and not any(_overlap(box, b) for b in boxes):
+                spot = (cx, cy, dx or dy)
+                break
+        if spot is None:
+            continue
+        cx, cy, moved = spot
+        boxes.append((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
+        written.append(
+            ax.annotate(
+                text,
+                (x, y),
+                xytext=tuple(to_data.transform((cx, cy))),
+                textcoords="data",
+                **style,
+                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": color, "alpha": 0.9},
+                arrowprops={"arrowstyle": "-", "color": "#4a5160", "lw": 0.8, "shrinkA": 0, "shrinkB": 2}
+                if moved
+                else None,
+            )
+        )
+    return written
+
+
+def _anchor(points: np.ndarray) -> tuple[float, float]:
+    """Where a cluster's name goes: its point nearest the median, on the points even for a group in two parts."""
+    middle = np.median(points, axis=0)
+    x, y = points[int(np.argmin(((points - middle) ** 2).sum(axis=1)))]
+    return float(x), float(y)
+
+
+def _ring(w: float, h: float):
+    """Offsets (display units) where a label of size ``w`` x ``h`` may go: its point first, then nearer first."""
+    yield 0.0, 0.0
+    for step in (1.0, 1.6, 2.4):
+        for fx, fy in ((0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (-1, 1), (1, -1), (-1, -1)):
+            yield fx * step * (w / 2 + 6), fy * step * (h + 4)
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def cluster_sizes(topic_info: pd.DataFrame, *, n_outliers: int | None = None, figsize=(9, None)) -> Figure:
@@ -160,7 +259,7 @@ def cluster_sizes(topic_info: pd.DataFrame, *, n_outliers: int | None = None, fi
     df = topic_info.sort_values("size").tail(MAX_ROWS_SHOWN)
     names = [f"{_short(n, 40)} ({c})" for n, c in zip(df["name"], df["cluster"])]
     sizes = df["size"].tolist()
-    colors = [cluster_color(c) for c in df["cluster"]]
+    colors = [cluster_color(c, _colors_of(topic_info)) for c in df["cluster"]]
     if n_outliers:
         names, sizes, colors = ["(hors groupe)"] + names, [n_outliers] + sizes, [OUTLIER_COLOR] + colors
     width, height = figsize[0], figsize[1] or max(3, 0.28 * len(names) + 1)
@@ -211,7 +310,7 @@ def top_keywords(topic_info: pd.DataFrame, *, n_clusters: int = 12, n_words: int
         hspace=0.45,
     )
     for ax, (_, t), words in zip(axes.flat, df.iterrows(), labels):
-        color = cluster_color(t["cluster"])
+        color = cluster_color(t["cluster"], _colors_of(topic_info))
         weights = list(t["keyword_weights"])[:n_words][::-1]
         ax.barh(words[::-1], weights, color=color)
         ax.set_title(f"{t['cluster']} · {_short(t['name'], 34)}", fontsize=9)
@@ -351,7 +450,7 @@ def representation_heatmap(table: pd.DataFrame, *, top: int = 30) -> Figure:
     return fig
 
 
-def class_shares(table: pd.DataFrame, *, top: int = 12) -> Figure:
+def class_shares(table: pd.DataFrame, *, top: int = 12, colors: Mapping[int, str] | None = None) -> Figure:
     """Stacked bars: what each class (or period) is made of, the share of its rows in each cluster.
 
     One bar per class (at most :data:`MAX_COLUMNS_SHOWN`: the largest classes, or the latest periods, the
@@ -367,6 +466,8 @@ def class_shares(table: pd.DataFrame, *, top: int = 12) -> Figure:
         the title.
     top : int, default 12
         The number of clusters stacked (the largest).
+    colors : mapping of int to str or None, optional
+        Cluster id -> ``#rrggbb`` (``topic_info()``'s ``color`` column); None: :func:`cluster_color` by id.
 
     Returns
     -------
@@ -384,7 +485,7 @@ def class_shares(table: pd.DataFrame, *, top: int = 12) -> Figure:
             range(shares.shape[1]),
             shares.loc[c],
             bottom=bottom,
-            color=cluster_color(int(c)),
+            color=cluster_color(int(c), colors),
             label=_cluster_label(table, int(c)),
         )
         bottom += shares.loc[c].to_numpy()
@@ -398,7 +499,7 @@ def class_shares(table: pd.DataFrame, *, top: int = 12) -> Figure:
     return fig
 
 
-def over_time_lines(table: pd.DataFrame, *, top: int = 10) -> Figure:
+def over_time_lines(table: pd.DataFrame, *, top: int = 10, colors: Mapping[int, str] | None = None) -> Figure:
     """Lines: the number of rows of each of the ``top`` largest clusters in each period.
 
     Rows without a period (no date, or one that does not parse) and rows outside any group are left out;
@@ -410,6 +511,8 @@ def over_time_lines(table: pd.DataFrame, *, top: int = 10) -> Figure:
         A long table of :func:`flaucluster.compare.over_time` (a ``period`` column).
     top : int, default 10
         The number of clusters drawn (the largest).
+    colors : mapping of int to str or None, optional
+        Cluster id -> ``#rrggbb`` (``topic_info()``'s ``color`` column); None: :func:`cluster_color` by id.
 
     Returns
     -------
@@ -425,7 +528,7 @@ def over_time_lines(table: pd.DataFrame, *, top: int = 10) -> Figure:
             range(wide.shape[1]),
             wide.loc[c],
             marker="o",
-            color=cluster_color(int(c)),
+            color=cluster_color(int(c), colors),
             label=_cluster_label(table, int(c)),
         )
     ax.set_xticks(range(wide.shape[1]), list(wide.columns), rotation=45, ha="right", fontsize=8)

@@ -1,16 +1,18 @@
 """From table cells to the texts that are embedded: one normalisation, every row kept with a reason.
 
 Each row keeps the text as written (``text``, what every export shows) and gets the text the
-models see (``clean``): HTML converted to text, control characters and broken Unicode replaced,
-Unicode composed (NFC). A row that cannot be embedded is never dropped: its ``status`` says why
-(``missing``, ``empty``, ``not_text``, ``no_letters``, ``too_long``: longer than ``MAX_CELL_CHARS``, one
-million characters unless told), and ``note`` lists what cleaning changed.
+models see (``clean``, :func:`clean_text`): a cell that is an HTML document converted to text (decided per
+cell, from evidence: :func:`html_evidence`; a ``<word>`` in plain text stays as written), control characters
+and broken Unicode replaced, Unicode composed (NFC). A row that cannot be embedded is never dropped: its
+``status`` says why (``missing``, ``empty``, ``not_text``, ``no_letters``, ``too_long``: longer than
+``MAX_CELL_CHARS``, one million characters unless told), and ``note`` lists what cleaning changed.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import html
+import html.entities
 import json
 import logging
 import math
@@ -56,8 +58,13 @@ PLACEHOLDERS = (
     "(null)",
 )
 
-_TAG = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?|!--.*?--)>", re.S)
-_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+# Something html.parser may read as a tag: a cell without one is never parsed.
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+# A character reference written whole: "&eacute;", "&#233;", "&#xE9;" (never "R&D" nor "AT&T")
+_ENTITY = re.compile(r"&(?:([A-Za-z][A-Za-z0-9]{1,31})|#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6}));")
+_NAMESPACED = re.compile(r"[a-z][a-z0-9]*:[a-z][a-z0-9_.-]*")
+_PARSE_STEP = 4096  # characters html.parser reads before the evidence is looked at
+_DOCTYPE = re.compile(r"<!doctype\s+html", re.I)
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")  # \x0b: Excel's in-cell line break
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
@@ -67,32 +74,26 @@ _ACTED_ON = re.compile(
     "[<&\r\x0b\x0c\x85\u2028\u2029\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f"
     "\u00ad\u200b\u200c\u200d\u2060\ufeff\ud800-\udfff]"
 )
-_BLOCK_TAGS = {
-    "p",
-    "div",
-    "br",
-    "li",
-    "ul",
-    "ol",
-    "tr",
-    "td",
-    "th",
-    "table",
-    "section",
-    "article",
-    "blockquote",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "footer",
-    "dd",
-    "dt",
-    "hr",
-}
+# The elements of HTML (WHATWG HTML Living Standard, index of elements) and the obsolete ones editors still
+# write: a tag of another name (<tab>, <Nom Prénom>, vector<int>) is text, even inside an HTML cell.
+_ELEMENT_NAMES = """
+    a abbr address area article aside audio b base bdi bdo blockquote body br button canvas caption cite code col
+    colgroup data datalist dd del details dfn dialog div dl dt em embed fieldset figcaption figure footer form h1 h2
+    h3 h4 h5 h6 head header hgroup hr html i iframe img input ins kbd label legend li link main map mark math menu
+    meta meter nav noscript object ol optgroup option output p param picture pre progress q rp rt ruby s samp script
+    search section select slot small source span strong style sub summary sup svg table tbody td template textarea
+    tfoot th thead time title tr track u ul var video wbr
+    acronym applet basefont big blink center dir font frame frameset marquee nobr noframes strike tt
+"""
+HTML_ELEMENTS = frozenset(_ELEMENT_NAMES.split())
+_BLOCK_NAMES = """
+    p div br li ul ol dl dd dt tr td th table caption section article aside nav main blockquote pre h1 h2 h3 h4 h5 h6
+    header footer hr figure figcaption details summary
+"""
+_BLOCK_TAGS = frozenset(_BLOCK_NAMES.split())
+# <br> written between two characters with no space nor quote beside it ("ligne 1<br>ligne 2"), as an editor
+# writes it; a text about HTML sets it apart ("la balise <br> insère", "« <br> »")
+_GLUED_BREAK = re.compile(r"(?<=[^\s\"'`«»‹›“”‘’()\[\]])<br\s*/?>(?=[^\s\"'`«»‹›“”‘’()\[\]])", re.I)
 
 
 class Recoded(str):
@@ -194,23 +195,119 @@ def _status(value: Any, text: str, placeholders: frozenset[str]) -> str:
     return "ok"
 
 
+def _is_element(tag: str) -> bool:
+    """An element of HTML, or a namespaced one as Word writes them (``o:p``, ``w:sdt``)."""
+    return tag in HTML_ELEMENTS or _NAMESPACED.fullmatch(tag) is not None
+
+
+class _Evidence(HTMLParser):
+    """Reads a cell's tags for evidence that it is HTML: a closing tag that closes an element opened before it,
+    an attribute given a value, a self-closed element (``<br/>``)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.found = ""
+        self.tags = 0  # things read as tags, of any name
+        self._open: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags += 1
+        if _is_element(tag):
+            self._open.add(tag)
+            if not self.found and any(value is not None for _, value in attrs):
+                self.found = f"<{tag}> with an attribute"
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags += 1
+        if _is_element(tag) and not self.found:
+            self.found = f"<{tag}/>"
+
+    def handle_endtag(self, tag: str) -> None:
+        self.tags += 1
+        if tag in self._open and not self.found:
+            self.found = f"<{tag}>...</{tag}>"
+
+
+def html_evidence(text: str) -> str:
+    """Why ``text`` is an HTML document, or ``""`` when it is plain text (whose ``<word>`` stays as written).
+
+    A cell is HTML when its markup shows at least one of: a comment or a doctype; a character reference written
+    whole (``&eacute;``, ``&amp;``, ``&#233;``); a closing tag that closes an element of HTML opened before it
+    (``<b>...</b>``, ``<ul><li>...</ul>``); an element of HTML with an attribute given a value
+    (``<a href="...">``); a self-closed element (``<br/>``); a ``<br>`` written between two characters
+    (``ligne 1<br>ligne 2``). A tag alone is not evidence: ``suivi de <tab>``, ``les balises <div> et <span>``,
+    ``<Nom Prénom>``, ``vector<int>``, ``<<Bonjour>>``, ``x<3 et y>2`` are text.
+
+    Parameters
+    ----------
+    text : str
+        A cell's text.
+
+    Returns
+    -------
+    str
+        The first evidence found (``"<p>...</p>"``, ``"&eacute;"``, ...), or ``""``.
+    """
+    return _evidence(text)[0]
+
+
+def _evidence(text: str) -> tuple[str, bool]:
+    """(:func:`html_evidence`, whether html.parser read anything as a tag) of ``text``."""
+    for match in _ENTITY.finditer(text):
+        name, decimal, hexa = match.groups()
+        if name is not None and f"{name};" in html.entities.html5:
+            return match.group(), False
+        code = int(decimal) if decimal is not None else int(hexa, 16) if hexa is not None else -1
+        if 0 < code <= 0x10FFFF:
+            return match.group(), False
+    if "<" not in text:
+        return "", False
+    opened = text.find("<!--")
+    if opened >= 0 and text.find("-->", opened + 4) >= 0:  # find, not a lazy regex: linear on any cell
+        return "a comment", False
+    if _DOCTYPE.search(text):
+        return "a doctype", False
+    if not _TAG.search(text):
+        return "", False
+    glued = _GLUED_BREAK.search(text)
+    if glued:
+        return glued.group(), True
+    reader = _Evidence()
+    for start in range(0, len(text), _PARSE_STEP):  # an HTML document shows its evidence early: stop there
+        reader.feed(text[start : start + _PARSE_STEP])
+        if reader.found:
+            return reader.found, True
+    reader.close()
+    return reader.found, reader.tags > 0
+
+
 class _TextOfHTML(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skip = 0
 
-    def handle_starttag(self, tag: str, attrs) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style"):
             self._skip += 1
         elif tag in _BLOCK_TAGS:
             self.parts.append("\n")
+        elif not _is_element(tag):  # <tab>, <Nom Prénom>: text a person wrote, kept as written
+            self.handle_data(self.get_starttag_text() or "")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+        elif not _is_element(tag):
+            self.handle_data(self.get_starttag_text() or "")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style"):
             self._skip = max(0, self._skip - 1)
         elif tag in _BLOCK_TAGS:
             self.parts.append("\n")
+        elif not _is_element(tag):
+            self.handle_data(f"</{tag}>")
 
     def handle_data(self, data: str) -> None:
         if not self._skip:
@@ -218,9 +315,21 @@ class _TextOfHTML(HTMLParser):
 
 
 def html_to_text(text: str) -> str:
-    """Visible text of an HTML fragment: tags removed (script/style content too), entities decoded."""
-    if not _TAG.search(text):
-        return html.unescape(text)
+    """Visible text of an HTML document: tags of HTML removed (script and style content too), block elements as
+    line breaks, entities decoded; a tag of another name (``<tab>``) kept as written.
+
+    Call it on a cell that :func:`html_evidence` finds to be HTML; :func:`clean_text` does.
+
+    Parameters
+    ----------
+    text : str
+        An HTML document or fragment.
+
+    Returns
+    -------
+    str
+        Its text.
+    """
     parser = _TextOfHTML()
     parser.feed(text)
     parser.close()
@@ -229,21 +338,61 @@ def html_to_text(text: str) -> str:
 
 
 def clean_text(text: str) -> tuple[str, list[str]]:
-    """The text the models see, and what was changed to get it (empty list: nothing worth saying)."""
+    """The text the models see, and what was changed to get it: the one normalisation of every path.
+
+    ``TopicModel.fit``, ``predict`` and ``transform``, :func:`flaucluster.embed.embed_texts`, ``flaucluster embed``
+    and ``flaucluster cluster`` all embed this text, so fitting from texts equals fitting from their embeddings.
+    Invisible characters (soft hyphen, zero-width, BOM) are removed, a lone surrogate is replaced, Unicode is
+    composed (NFC), an HTML document (:func:`html_evidence`) is converted to its text (:func:`html_to_text`),
+    line breaks are unified, control characters become spaces, and the ends are trimmed. Plain text keeps every
+    ``<`` and ``>`` as written.
+
+    Parameters
+    ----------
+    text : str
+        A cell's text (:func:`cell_text`).
+
+    Returns
+    -------
+    clean : str
+        The text the models see.
+    notes : list of str
+        What was changed, or worth saying: ``"html"`` (converted from HTML), ``"not_html"`` (something that looks
+        like a tag, kept as text for want of evidence of HTML), ``"control_characters"``; empty when nothing was.
+    """
     if not _ACTED_ON.search(text) and unicodedata.is_normalized("NFC", text):
         return text.strip(), []
     notes = []
     text = unicodedata.normalize("NFC", _INVISIBLE.sub("", LONE_SURROGATE.sub("\ufffd", text)))
-    if _TAG.search(text) or _ENTITY.search(text):
+    found, tags = _evidence(text) if "<" in text or "&" in text else ("", False)
+    if found:
         converted = html_to_text(text)
         if converted != text:
             text = converted
             notes.append("html")
+    elif tags:
+        notes.append("not_html")
     text = _LINE_BREAKS.sub("\n", text)
     if _CONTROL.search(text):
         text = _CONTROL.sub(" ", text)
         notes.append("control_characters")
     return text.strip(), notes
+
+
+def model_text(value: Any) -> str:
+    """The text the models see of one cell or text: :func:`clean_text` of its written form (:func:`cell_text`).
+
+    Parameters
+    ----------
+    value : Any
+        A cell or a text.
+
+    Returns
+    -------
+    str
+        The text an encoder is given for it.
+    """
+    return clean_text(cell_text(value))[0]
 
 
 def normalise_cells(
@@ -419,7 +568,9 @@ def text_rows(
         Columns ``row`` (1-based), ``id`` (as written), ``text`` (as written), ``clean`` (the text the models
         see; ``""`` unless ``status`` is ``"ok"``), ``status`` (one of :data:`ROW_STATUSES`) and ``note`` (what
         reading and cleaning changed, ``"; "``-separated: ``cp1252 bytes: 0xE9 as é`` for bytes of a UTF-8 file
-        that were read as Windows-1252, ``html``, ``control_characters``, ``invalid_unicode``).
+        that were read as Windows-1252, ``html`` (an HTML cell, converted to its text: :func:`html_evidence`),
+        ``not_html`` (a ``<word>`` that looks like a tag, kept as text), ``control_characters``,
+        ``invalid_unicode``).
 
     Raises
     ------
@@ -458,8 +609,16 @@ def text_rows(
             " + ".join(map(repr, columns)),
             examples([f"row {r} ({s})" for r, s in zip(bad.row, bad.status)]),
         )
+    said = [set(n.split("; ")) for n in rows.note]
+    kept = [r for r, n in zip(rows.row, said) if "not_html" in n]
+    if kept:
+        logger.info(
+            "%s: rows %s: <...> kept as text (no closing tag, attribute, entity or comment shows HTML).",
+            source,
+            examples(kept),
+        )
     for note in ("html", "control_characters", "invalid_unicode"):
-        hit = rows.row[rows.note.str.contains(note, regex=False)].tolist()
+        hit = [r for r, n in zip(rows.row, said) if note in n]
         if hit:
             logger.info(
                 "%s: rows %s: %s converted for embedding (the text as written is kept in the outputs).",

@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
 FORMAT = "flaucluster-manifest/1"
+_MAX_MANIFEST_BYTES = 64_000_000  # a run folder lists tens of files; a part-per-file Parquet folder, thousands
 _PACKAGES = (
     "flaucluster",
     "numpy",
@@ -94,10 +95,18 @@ def check_destination(out: str | os.PathLike, option: str = "--out", kind: str =
     return out
 
 
+def _manifest_text(path: Path) -> str:
+    """The manifest's text; a file too large to be one (a few kB per thousand files) is refused unread."""
+    size = path.stat().st_size
+    if size > _MAX_MANIFEST_BYTES:
+        raise ValueError(f"{size:,} bytes, more than a manifest's {_MAX_MANIFEST_BYTES:,}")
+    return path.read_text(encoding="utf-8")
+
+
 def _read_manifest(folder: Path) -> dict | None:
     """The folder's manifest when it is one of ours (right format, files listed as dicts), else None."""
     try:
-        manifest = load_json((folder / MANIFEST).read_text(encoding="utf-8"))
+        manifest = load_json(_manifest_text(folder / MANIFEST))
     except (ValueError, OSError, UnicodeDecodeError):
         return None
     files = manifest.get("files") if isinstance(manifest, dict) else None
@@ -216,7 +225,7 @@ def verify(folder: str | os.PathLike, kind: str | None = None) -> dict:
             "written by this flaucluster; run `flaucluster cluster` again."
         )
     try:
-        manifest = load_json(path.read_text(encoding="utf-8"))
+        manifest = load_json(_manifest_text(path))
         files = manifest["files"]
         if manifest.get("format") != FORMAT or not isinstance(files, dict):
             raise ValueError("unknown format")

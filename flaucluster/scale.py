@@ -215,7 +215,7 @@ def _worker_encoder(spec: EncoderSpec) -> Encoder:
 
 
 def _embed_chunk(texts: list[str], spec: EncoderSpec, cache_dir, use_cache: bool, batch_size: int):
-    from .embed import embed_texts as embed_here
+    from .embed.api import embed_exact as embed_here
 
     encoder = _worker_encoder(spec)
     return embed_here(
@@ -235,6 +235,9 @@ def embed_texts(
     keep: bool = False,
 ) -> Any:
     """Unit vectors of ``texts``, in order, embedded on the workers of ``client``.
+
+    Each text is embedded as the models see it (:func:`flaucluster.rows.model_text`), as
+    :func:`flaucluster.embed.embed_texts` does here: the same vectors.
 
     Parameters
     ----------
@@ -261,6 +264,33 @@ def embed_texts(
     numpy.ndarray or SpreadVectors
         ``float32`` rows of shape ``(len(texts), dim)``.
     """
+    from .rows import model_text
+
+    return embed_exact(
+        client,
+        [model_text(t) for t in texts],
+        spec,
+        cache_dir=cache_dir,
+        use_cache=use_cache,
+        batch_size=batch_size,
+        show_progress=show_progress,
+        keep=keep,
+    )
+
+
+def embed_exact(
+    client: Any,
+    texts: Sequence[str],
+    spec: EncoderSpec,
+    *,
+    cache_dir: str | os.PathLike | None = None,
+    use_cache: bool = True,
+    batch_size: int = 64,
+    show_progress: bool | None = None,
+    keep: bool = False,
+) -> Any:
+    """:func:`embed_texts` of texts already as the models see them (cleaned, and prepared by the encoder's
+    configuration): each embedded exactly as given, as :func:`flaucluster.embed.api.embed_exact` does here."""
     from distributed import as_completed
     from tqdm.auto import tqdm
 

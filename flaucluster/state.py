@@ -7,16 +7,19 @@ the command line read it and make new states or files, never attributes of the e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
-from . import hierarchy
+from . import hierarchy, layers
 from .cluster import OUTLIER, assign_outliers
 from .compare import Guide
+from .describe import FrenchDescriber
 from .edits import History
 from .label import Topic
+from .layers import Layers
 from .reduce import map_2d
 from .stability import Stability
 from .themes import ThemeFit
@@ -93,6 +96,11 @@ class FittedState:
         Every outlier in its nearest cluster (:func:`complete`).
     similarity : tuple of numpy.ndarray or None, default None
         (cluster ids, cosine similarity of their mean vectors) (:func:`complete`).
+    lineage : dict or None, default None
+        What an update changed (:mod:`flaucluster.lineage`): the parent run, each row's change, the clusters
+        before; None for a run that is not an update.
+    layers : flaucluster.layers.Layers or None, default None
+        The coarser layers above the clusters, described (:func:`complete`; an edit's tree, to describe anew).
     """
 
     params: dict[str, Any]  # the model's parameters as plain data (components as dicts)
@@ -119,6 +127,8 @@ class FittedState:
     parts: list[tuple[str, int]] | None = None  # the input files and their rows, when there were several
     labels_reassigned: np.ndarray | None = None  # every outlier in its nearest cluster (:func:`complete`)
     similarity: tuple[np.ndarray, np.ndarray] | None = None  # (cluster ids, centroid cosine similarity)
+    lineage: dict[str, Any] | None = None  # what an update changed (flaucluster.lineage); None: not an update
+    layers: Layers | None = None  # the tree above the clusters, described (:func:`complete`)
 
     @property
     def usable(self) -> np.ndarray:
@@ -146,30 +156,49 @@ class FittedState:
         return {t.cluster: t.name for t in self.topics}
 
 
-def complete(state: FittedState) -> FittedState:
+def complete(state: FittedState, *, embed: Callable[[list[str]], np.ndarray] | None = None) -> FittedState:
     """``state`` with the views derived from its labels: each outlier's nearest cluster, the clusters' similarity,
-    and (only where the state has none yet) the 2-D map.
+    the layers above the clusters (their tree planned from the data where the state has none, their groups
+    described where their rows changed) and (only where the state has none yet) the 2-D map.
 
     Parameters
     ----------
     state : FittedState
         A state; it is not changed.
+    embed : callable or None, default=None
+        texts -> vectors of the rows' encoder, to name new groups of the layers by meaning (as the clusters).
 
     Returns
     -------
     FittedState
-        A new state with ``labels_reassigned``, ``similarity`` and ``map_coords``.
+        A new state with ``labels_reassigned``, ``similarity``, ``layers`` and ``map_coords``.
     """
     ok = state.usable
     reassigned = np.where(ok, assign_outliers(state.embeddings, state.labels), OUTLIER)
     coords = state.map_coords
     if coords is None or len(coords) != len(state.texts):
         coords = map_coords(state.embeddings, ok, state.seed)
+    before = state.layers
+    tree = before.tree if before is not None else layers.plan(state.embeddings, state.labels, ok)
+    with stage("layers"):
+        described = layers.describe(
+            before,
+            tree,
+            FrenchDescriber(**state.describer),
+            state.clean,
+            state.labels,
+            state.embeddings,
+            usable=ok,
+            seed=state.seed,
+            embed=embed,
+            drop_roles=bool(state.clustering.get("role_words_dropped", False)),
+        )
     return replace(
         state,
         labels_reassigned=reassigned,
         similarity=hierarchy.similarity(state.embeddings, state.labels),
         map_coords=coords,
+        layers=described,
     )
 
 

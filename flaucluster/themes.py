@@ -7,9 +7,12 @@ is made of) -> :func:`match` (scores, the calibrated threshold, the matched rows
 
 A theme's vector is the mean of its label's, its label's parts' ("Banque, assurance, immobilier":
 each field on its own), its description's and its keywords' vectors. Matching then adapts each theme
-to the rows it draws (twice, halfway toward their mean direction: a title alone is a thin description of
-a field) and scores each row together with its nearest neighbours (a row's context says more than its
-few words). Rows whose score is under the threshold match no theme: they are clustered into new groups.
+to the rows it draws surely (twice, halfway toward their mean direction: a title alone is a thin
+description of a field) and scores each row together with its nearest neighbours (a row's context says
+more than its few words). "Surely": with calibrated thresholds, the rows that pass the theme's
+test (below); with a threshold given (``-1`` files every row), the half of the rows it draws whose margin
+over their second best theme is widest (:func:`confident_rows`). A theme re-centred on every row it draws,
+the ambiguous ones too, drifts toward the middle of everything (benchmarks/results/themes.md measures both). Rows whose score is under the threshold match no theme: they are clustered into new groups.
 
 Each theme's threshold, unless one is given for all, comes from the rows themselves, as a one-sided test
 against "this theme is not the row's": the scores the theme gets from the rows it does not draw (found
@@ -54,6 +57,7 @@ TABLE_COLUMNS += ["representatives", "weakest"]
 NO_THEME = -1
 ADAPT_STEPS = 2  # each: theme <- theme + ADAPT_WEIGHT x mean direction of the rows it draws
 ADAPT_WEIGHT = 0.5
+CONFIDENT_SHARE = 0.5  # threshold given: a theme is re-centred on the half of its rows surest of it
 NULL_Z = 2.326  # a one-sided 1 % test, were the scores of unrelated rows normal
 THEME_ALPHA = 0.001  # a theme must draw clearly more rows than chance would
 NULL_MIN_ROWS = 5  # fewer rows outside a theme: its null is every row's score
@@ -314,15 +318,40 @@ def neighbours_of(vectors: np.ndarray, usable: np.ndarray, k: int = CONTEXT_NEIG
     return out
 
 
-def adapt(vectors: np.ndarray, themes: np.ndarray, threshold: float | None = None) -> np.ndarray:
-    """The theme vectors moved toward the rows they draw (:data:`ADAPT_STEPS` times): the rows whose best
-    theme it is, with a score that reaches the threshold (a row that fits no theme pulls none toward it)."""
+def margins(scores: np.ndarray) -> np.ndarray:
+    """Each row's margin (rows x themes scores): its best score less its second best (0 with one theme)."""
+    if scores.shape[1] < 2:
+        return np.zeros(len(scores), dtype=scores.dtype)
+    top = np.partition(scores, -2, axis=1)[:, -2:]
+    return top[:, 1] - top[:, 0]
+
+
+def confident_rows(scores: np.ndarray, drawn: np.ndarray, share: float = CONFIDENT_SHARE) -> np.ndarray:
+    """Of the ``drawn`` rows (bool), those whose margin (:func:`margins`) is in the top ``share`` of the drawn
+    rows' margins: the rows that tell their theme from the next one most clearly."""
+    margin = margins(scores)
+    if not drawn.any() or share >= 1:
+        return drawn.copy()
+    return drawn & (margin >= np.quantile(margin[drawn], 1 - share))
+
+
+def adapt(
+    vectors: np.ndarray, themes: np.ndarray, threshold: float | None = None, share: float = CONFIDENT_SHARE
+) -> np.ndarray:
+    """The theme vectors moved toward the rows they draw surely (:data:`ADAPT_STEPS` times): each theme starts
+    from its own vector again and moves :data:`ADAPT_WEIGHT` toward the mean direction of the rows whose best
+    theme it is and that it is sure of. Calibrated (``threshold`` None): the rows that pass its test
+    (:func:`calibrate`), sure already. With a threshold given (-1 files every row): of the rows that reach
+    it, those whose margin over the second theme is in the top ``share`` (:func:`confident_rows`; 1: all of
+    them). A theme re-centred on its ambiguous rows too drifts toward the middle of everything."""
     out = themes
     for _ in range(ADAPT_STEPS):
         scores = vectors @ out.T
         best = np.argmax(scores, axis=1)
         limit = calibrate(scores)[0] if threshold is None else np.full(len(themes), threshold)
         drawn = scores[np.arange(len(best)), best] >= limit[best]
+        if threshold is not None:
+            drawn = confident_rows(scores, drawn, share)
         moved = themes.astype(np.float64, copy=True)
         for j in np.unique(best[drawn]):
             moved[j] += ADAPT_WEIGHT * _unit(vectors[drawn & (best == j)].mean(axis=0, keepdims=True))[0]

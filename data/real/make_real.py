@@ -13,6 +13,14 @@ source has them (accents, case, spaces). See data/README.md for sources and lice
 - ``openfisca_parametres.csv``: 3,894 one-sentence descriptions of French tax and benefit parameters
   (OpenFisca, AGPL-3.0) by their 10 top-level domains: **not** committed (another licence than this
   project's); the benchmark builds it on first use.
+
+Subsets of these, for the sizes a user brings (``python data/real/make_real.py --subsets``, seeded, so the same
+rows every time; each written beside its source, committed when the source is):
+
+- ``<set>_120x6.csv``: a small catalogue: 6 categories drawn at random (seed 36) among those with at least 20
+  rows, 20 rows of each (small files are the case a fixed ``min_cluster_size`` fails);
+- ``<set>_<n>.csv``: ``n`` rows drawn in proportion to the categories (largest remainders; every category
+  keeps at least one row).
 """
 
 from __future__ import annotations
@@ -161,6 +169,65 @@ BUILDERS = {
 }
 
 
+SUBSET_SEED = 36
+SUBSETS = {  # source -> stratified sizes (below the source's own size)
+    "rome_metiers.csv": [500],
+    "naf_sous_classes.csv": [],
+    "openfisca_parametres.csv": [1000],
+}
+
+
+def read(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.reader(f))[1:]
+
+
+def small_catalogue(rows: list[list[str]], topics: int = 6, per: int = 20, seed: int = SUBSET_SEED) -> list[list[str]]:
+    """``per`` rows of each of ``topics`` categories drawn at random among those with at least ``per`` rows."""
+    import random
+
+    rng = random.Random(seed)
+    by = defaultdict(list)
+    for row in rows:
+        by[row[2]].append(row)
+    big = sorted(c for c, members in by.items() if len(members) >= per)
+    chosen = sorted(rng.sample(big, topics))
+    picked = [row for c in chosen for row in rng.sample(by[c], per)]
+    rng.shuffle(picked)
+    return picked
+
+
+def stratified(rows: list[list[str]], size: int, seed: int = SUBSET_SEED) -> list[list[str]]:
+    """``size`` rows, each category in proportion (largest remainders), at least one row each; in source order."""
+    import random
+
+    rng = random.Random(seed)
+    by = defaultdict(list)
+    for i, row in enumerate(rows):
+        by[row[2]].append(i)
+    cats = sorted(by)
+    exact = {c: size * len(by[c]) / len(rows) for c in cats}
+    quota = {c: max(1, int(exact[c])) for c in cats}
+    for c in sorted(cats, key=lambda c: (int(exact[c]) - exact[c], c))[: max(0, size - sum(quota.values()))]:
+        quota[c] += 1
+    keep = sorted(i for c in cats for i in rng.sample(by[c], min(quota[c], len(by[c]))))
+    return [rows[i] for i in keep]
+
+
+def subsets(names: list[str]) -> list[str]:
+    """Write the subsets of the sets in ``names`` (built already); their file names."""
+    written = []
+    for name in names:
+        rows = read(HERE / name)
+        stem = name.removesuffix(".csv")
+        made = {f"{stem}_120x6.csv": small_catalogue(rows)}
+        made.update({f"{stem}_{n}.csv": stratified(rows, n) for n in SUBSETS.get(name, []) if n < len(rows)})
+        for file, part in made.items():
+            write(HERE / file, part)
+            written.append(file)
+    return written
+
+
 def build(names: list[str], downloads: Path) -> None:
     downloads.mkdir(parents=True, exist_ok=True)
     for name in names:
@@ -172,11 +239,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("sets", nargs="*", metavar="SET", help=f"some of {list(BUILDERS)} (default: all)")
     parser.add_argument("--downloads", type=Path, default=HERE / ".downloads")
+    parser.add_argument("--subsets", action="store_true", help="also write the seeded subsets of each set")
     args = parser.parse_args()
     unknown = set(args.sets) - set(BUILDERS)
     if unknown:
         parser.error(f"unknown sets {sorted(unknown)}; choose from {list(BUILDERS)}")
     build(args.sets or list(BUILDERS), args.downloads)
+    if args.subsets:
+        subsets(args.sets or list(BUILDERS))
 
 
 if __name__ == "__main__":

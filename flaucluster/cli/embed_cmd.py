@@ -46,11 +46,11 @@ def _earlier_embed(meta: Path) -> bool:
 def _embed_on(client, rows, encoder, args: argparse.Namespace):
     """``embed_rows`` with the texts embedded on the workers of ``client``."""
     from ..embed import embed_rows
-    from ..scale import EncoderSpec, embed_texts
+    from ..scale import EncoderSpec, embed_exact
 
     kw = embed_kwargs(args)
     spec = EncoderSpec.of(encoder, args.device, args.precision)
-    return embed_rows(rows, encoder, embed=lambda texts: embed_texts(client, texts, spec, **kw))
+    return embed_rows(rows, encoder, embed=lambda texts: embed_exact(client, texts, spec, **kw))
 
 
 def register(sub) -> None:

@@ -21,6 +21,7 @@ from .edit_cmd import register as register_edit
 from .embed_cmd import register as register_embed
 from .report_cmd import register as register_report
 from .sts_cmd import register as register_sts
+from .update_cmd import register as register_update
 
 if TYPE_CHECKING:
     from ..offload import Helper
@@ -43,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show the traceback of any error")
     parser.add_argument("--version", action="version", version=f"flaucluster {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    for register in (register_embed, register_sts, register_cluster, register_report, register_edit):
+    for register in (register_embed, register_sts, register_cluster, register_report, register_edit, register_update):
         register(sub)
     return parser
 

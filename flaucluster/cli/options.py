@@ -226,6 +226,23 @@ def read_rows(args: argparse.Namespace, *other_columns: str | None, client=None)
     return df, rows
 
 
+def check_cache_apart(args: argparse.Namespace, out: Path) -> None:
+    """Refuse, before any work, an embedding cache inside the run folder (or the reverse)."""
+    import os
+
+    if args.no_cache:
+        return
+    from ..embed.cache import default_cache_dir
+    from ..errors import InputError
+
+    cache = Path(os.path.abspath(Path(args.cache_dir).expanduser() if args.cache_dir else default_cache_dir()))
+    if cache == out or out in cache.parents or cache in out.parents:
+        raise InputError(
+            f"--cache-dir {cache} and --out {out} overlap: the cache would become part of the run folder. "
+            "Keep the cache elsewhere (nothing was written)."
+        )
+
+
 def check_file_destination(path: Path, option: str = "--out") -> None:
     """Refuse, before any work, an output file that cannot be written."""
     from ..errors import InputError
@@ -234,3 +251,32 @@ def check_file_destination(path: Path, option: str = "--out") -> None:
     if path.is_dir():
         raise InputError(f"{option} {path} is a folder; give a file name.")
     probe_writable(path.absolute(), option)
+
+
+def add_namer_options(p: argparse.ArgumentParser) -> None:
+    """``--namer URL`` and ``--namer-model NAME``: a language model names the clusters (``cluster``, ``edit``)."""
+    n = p.add_argument_group("naming (optional; off by default, never needed offline)")
+    n.add_argument(
+        "--namer",
+        default=None,
+        metavar="URL",
+        help="name clusters with a language model at this OpenAI-compatible address, e.g. "
+        "http://localhost:11434/v1 (Ollama) or http://localhost:8080/v1 (llama.cpp server); "
+        "key from $FLAUCLUSTER_NAMER_KEY; prompts and replies go to topics.json",
+    )
+    n.add_argument("--namer-model", default=None, metavar="NAME", help="the model the endpoint serves (with --namer)")
+
+
+def namer_from_args(args: argparse.Namespace):
+    """The :class:`flaucluster.naming.ChatNamer` the user typed, or None; a bad address fails here, before work."""
+    from ..errors import ConfigError
+
+    if args.namer_model is not None and args.namer is None:
+        raise ConfigError(
+            f"--namer-model {args.namer_model!r} is only used with --namer URL: give the endpoint too, or drop it."
+        )
+    if args.namer is None:
+        return None
+    from ..naming import ChatNamer
+
+    return ChatNamer(args.namer, args.namer_model or "")

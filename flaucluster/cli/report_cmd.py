@@ -19,7 +19,7 @@ def _overlaps(a: Path, b: Path) -> bool:
     return a == b or a in b.parents or b in a.parents
 
 
-def load_source(source: Path, out: Path):
+def load_source(source: Path, out: Path, *, encoder: str | None = None):
     """(the model saved in a run folder or model folder, its known labels); refuses, before any work,
     an ``out`` that overlaps the source and a run folder that is not whole."""
     from ..errors import InputError
@@ -40,7 +40,7 @@ def load_source(source: Path, out: Path):
     check_destination(out)
     if run_dir is not None and ((run_dir / MANIFEST).is_file() or (folder / MANIFEST).is_file()):
         verify(run_dir, "run")  # a run folder of this version must be whole, not only its model
-    return TopicModel.load(folder), load_truth(folder)
+    return TopicModel.load(folder, encoder=encoder), load_truth(folder)
 
 
 def run(args: argparse.Namespace) -> int:

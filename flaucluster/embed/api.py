@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..rows import model_text
 from .base import Encoder
 from .cache import EmbeddingCache, text_key
 
@@ -28,9 +29,12 @@ def embed_texts(
     batch_size: int = 64,
     show_progress: bool | None = None,
 ) -> np.ndarray:
-    """Embed ``texts``, one vector per text, in order.
+    """Embed ``texts``, one vector per text, in order, each as the models see it.
 
-    Each distinct text is embedded once, and only if the cache does not already hold it for this model
+    Each text goes through the one normalisation of the package (:func:`flaucluster.rows.clean_text`: an HTML
+    document as its text, a ``<word>`` of plain text as written, invisible and control characters, NFC, the ends
+    trimmed), as ``TopicModel.fit`` and ``flaucluster embed`` do: ``fit(texts, embeddings=embed_texts(texts,
+    encoder))`` is ``fit(texts)`` with that encoder. Each distinct text is embedded once, and only if the cache does not already hold it for this model
     (:attr:`Encoder.identity`). The distinct texts go to the encoder in a canonical order, so it sees the same
     batches whatever the order of ``texts``.
 
@@ -61,6 +65,29 @@ def embed_texts(
     embed_rows : The vectors of a :func:`flaucluster.io.text_rows` frame.
     EmbeddingCache : The on-disk cache read and written here.
     """
+    return embed_exact(
+        [model_text(t) for t in texts],
+        encoder,
+        cache_dir=cache_dir,
+        use_cache=use_cache,
+        normalize=normalize,
+        batch_size=batch_size,
+        show_progress=show_progress,
+    )
+
+
+def embed_exact(
+    texts: Sequence[str],
+    encoder: Encoder,
+    *,
+    cache_dir: str | os.PathLike | None = None,
+    use_cache: bool = True,
+    normalize: bool = True,
+    batch_size: int = 64,
+    show_progress: bool | None = None,
+) -> np.ndarray:
+    """:func:`embed_texts` of texts already as the models see them (cleaned, and prepared by the encoder's
+    configuration): each embedded exactly as given. Parameters and result as :func:`embed_texts`."""
     texts = list(texts)
     # distinct texts in a canonical order: the encoder sees the same batches whatever the row order
     unique = sorted(dict.fromkeys(texts), key=lambda t: text_key(t))
@@ -105,7 +132,7 @@ def embed_rows(
         The loaded model (:func:`flaucluster.embed.load_encoder`).
     embed : callable, optional
         Texts -> their vectors, in place of :func:`embed_texts` with ``encoder`` (the same encoder elsewhere,
-        such as on a Dask cluster: :func:`flaucluster.scale.embed_texts`).
+        such as on a Dask cluster: :func:`flaucluster.scale.embed_exact`), given the rows' texts as they are.
     **kwargs
         Keyword arguments of :func:`embed_texts` (``cache_dir``, ``use_cache``, ``normalize``, ...).
 
@@ -120,7 +147,7 @@ def embed_rows(
     column = "clean" if "clean" in rows.columns else "text"
     if ok.any():
         texts = rows.loc[ok, column].tolist()
-        vectors[ok] = embed(texts) if embed is not None else embed_texts(texts, encoder, **kwargs)
+        vectors[ok] = embed(texts) if embed is not None else embed_exact(texts, encoder, **kwargs)
     return vectors
 
 

@@ -93,11 +93,16 @@ class EncoderConfig(BaseEstimator):
 
     # A connection to a cluster is shared, never copied or pickled.
     def __sklearn_clone__(self) -> EncoderConfig:
-        params = self.get_params(deep=False)
-        return type(self)(**params)
+        return self._copy()
 
     def __deepcopy__(self, memo: dict[int, Any]) -> EncoderConfig:
-        return type(self)(**self.get_params(deep=False))
+        return self._copy()
+
+    def _copy(self) -> EncoderConfig:
+        copy = type(self)(**self.get_params(deep=False))
+        if getattr(self, "_from_folder", False):  # a copy of a folder's configuration is still the folder's word
+            copy._from_folder = True
+        return copy
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(super().__getstate__())
@@ -171,7 +176,27 @@ class EncoderConfig(BaseEstimator):
         EncoderConfig
             The configuration, without the recorded cache folder.
         """
-        return cls(**{**record, "cache_dir": None})
+        config = cls(**{**record, "cache_dir": None})
+        config._from_folder = True  # its model is data: see load()
+        return config
+
+    def with_model(self, model: Any) -> EncoderConfig:
+        """This configuration with the encoder the user names (``model``: a name, a folder or an
+        :class:`EncoderConfig`, whose model, device and precision are taken), trusted as typed.
+
+        Parameters
+        ----------
+        model : str, os.PathLike or EncoderConfig
+            The encoder the user passes again, for a state whose recorded encoder is not loaded on its own.
+
+        Returns
+        -------
+        EncoderConfig
+            A new configuration; how texts are prepared (gender folding, role words) stays as recorded.
+        """
+        given = type(self).of(model)
+        keep = {k: v for k, v in self.get_params(deep=False).items() if k not in ("model", "device", "precision")}
+        return type(self)(given.model, device=given.device, precision=given.precision, **keep)
 
     def record(self) -> dict[str, Any]:
         """The parameters as plain data (what a saved model keeps; never the client).
@@ -240,7 +265,8 @@ class EncoderConfig(BaseEstimator):
         flaucluster.embed.Encoder
             The loaded encoder.
         """
-        from .resolve import load_encoder
+        from .offline import OFFLINE_ALIASES
+        from .resolve import SEED_MODELS, load_encoder
 
         info = info or {}
         if info.get("model") == "precomputed":
@@ -248,7 +274,17 @@ class EncoderConfig(BaseEstimator):
                 "this model was fitted on precomputed embeddings and knows no encoder: pass "
                 "embeddings= (vectors of the same encoder), or fit with TopicModel(encoder=...)."
             )
-        encoder = load_encoder(info.get("model", self.model), device=self.device, precision=self.precision)  # type: ignore[arg-type]
+        from_folder = getattr(self, "_from_folder", False)
+        name = info.get("model", self.model) if from_folder or self.model is None else self.model
+        # A saved folder is data, not a signed instruction: the model path or hub id it records is loaded only
+        # when it is one this package knows (its offline encoder, its published defaults), else when passed again.
+        if from_folder and name not in (*OFFLINE_ALIASES, *SEED_MODELS):
+            raise ConfigError(
+                f"the saved folder records the encoder {name!r}, which is never loaded on a folder's word (it could "
+                f"name any path or address); if you trust it, pass it again (encoder=... in Python, --model on the "
+                f"command line)."
+            )
+        encoder = load_encoder(name, device=self.device, precision=self.precision)  # type: ignore[arg-type]
         if info.get("identity") and encoder.identity != info["identity"]:
             raise ConfigError(
                 f"this model was fitted with {info['model']!r} (identity {info['identity']}); "
@@ -287,10 +323,10 @@ class EncoderConfig(BaseEstimator):
             from .. import scale
 
             spec = scale.EncoderSpec.of(encoder, self.device, self.precision)
-            return scale.embed_texts(self.client, list(texts), spec, **kw, keep=True)
-        from .api import embed_texts
+            return scale.embed_exact(self.client, list(texts), spec, **kw, keep=True)
+        from .api import embed_exact  # the texts are the model's already (cleaned, then prepared)
 
-        return embed_texts(list(texts), encoder, **kw)
+        return embed_exact(list(texts), encoder, **kw)
 
     def vectors(
         self, texts: Sequence[str], ok: np.ndarray, encoder: Encoder, drop_roles: bool, pairs: dict[str, str] | None
@@ -324,6 +360,60 @@ class EncoderConfig(BaseEstimator):
         out = np.zeros((len(texts), vec.shape[1]), dtype=np.float32)
         out[ok] = vec
         return out
+
+    @staticmethod
+    def knows(info: dict[str, Any]) -> bool:
+        """Whether the encoder of a fit's vectors is known: it embedded the rows (its identity is recorded), or it
+        was named (``TopicModel(encoder=...)``) for the embeddings given to ``fit``.
+
+        Parameters
+        ----------
+        info : dict
+            A fit's encoder record (``model``, ``identity``, ...).
+
+        Returns
+        -------
+        bool
+            False only for embeddings given without naming their encoder.
+        """
+        return bool(info.get("identity")) or info.get("model") not in (None, "precomputed")
+
+    def phrase_embedder(self, load: Callable[[], Encoder], dim: int) -> Callable[[Sequence[str]], np.ndarray] | None:
+        """:meth:`embedder` of the rows' encoder for naming clusters by meaning, when it can be had.
+
+        Naming compares candidate names with the clusters' mean vectors, so a fit from texts and a fit from the same
+        encoder's embeddings (the encoder named) name alike.
+
+        Parameters
+        ----------
+        load : callable
+            () -> the rows' encoder (the one named, for given embeddings).
+        dim : int
+            The size of the rows' vectors.
+
+        Returns
+        -------
+        callable or None
+            list of str -> numpy.ndarray; None (names by coverage alone, with a warning) when the encoder cannot be
+            loaded or gives vectors of another size (it did not make the rows').
+        """
+        from .resolve import ModelUnavailableError
+
+        try:
+            encoder = load()
+        except (ConfigError, ModelUnavailableError) as exc:
+            logger.warning("cluster names chosen by coverage alone: %s", exc)
+            return None
+        if encoder.dim != dim:
+            logger.warning(
+                "cluster names chosen by coverage alone: the rows' vectors have %d dimensions, %s gives %d, so it "
+                "did not make them; name the encoder that did (TopicModel(encoder=...)).",
+                dim,
+                encoder.name,
+                encoder.dim,
+            )
+            return None
+        return self.embedder(encoder)
 
     def embedder(self, encoder: Encoder) -> Callable[[Sequence[str]], np.ndarray]:
         """texts -> unit vectors of ``encoder``, here, through the cache, without a progress bar (phrases, themes).

@@ -6,6 +6,10 @@ is written with a leading apostrophe in CSV. In XLSX every text cell is written 
 a formula, and such cells also carry Excel's "quote prefix" flag, so editing them keeps them text.
 ``raw=True`` (``--raw-cells``) writes CSV text exactly as it is; XLSX cells stay strings either way.
 
+Each sheet opens ready to read: its header row frozen, a filter on every column, each column as wide as
+its content (up to :data:`XLSX_MAX_WIDTH`), and single-precision numbers written as the CSV writes them
+(``0.5912``, not ``0.5911999940872192``).
+
 XLSX cannot hold most control characters: they are shown as U+FFFD (the CSV and Parquet files
 keep them); a cell longer than Excel's 32,767-character limit is cut with a note.
 """
@@ -16,11 +20,13 @@ import math
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 XLSX_MAX_CHARS = 32_767
 XLSX_MAX_ROWS = 1_048_576
+XLSX_MAX_WIDTH = 60  # characters: a longer text wraps in the cell rather than pushing the next column away
 _XLSX_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _CUT = " […] (cut: Excel holds 32,767 characters a cell; assignments.csv has the whole text)"
 
@@ -98,16 +104,45 @@ def write_xlsx(path: str | Path, sheets: dict[str, pd.DataFrame]) -> None:
             ws.write_blank(r, c, None)
 
     for name, df in sheets.items():
+        df = _as_in_csv(df)
+        widths = column_widths(df)
         per_sheet = XLSX_MAX_ROWS - 1
         chunks = [df.iloc[i : i + per_sheet] for i in range(0, max(len(df), 1), per_sheet)]
         for part, chunk in enumerate(chunks, 1):
             ws = book.add_worksheet(name if part == 1 else f"{name} ({part})")
+            for c, width in enumerate(widths):  # before any row: constant_memory writes rows as they come
+                ws.set_column(c, c, width)
+            ws.freeze_panes(1, 0)
+            if len(df.columns):
+                ws.autofilter(0, 0, max(len(chunk), 1), len(df.columns) - 1)
             for c, column in enumerate(df.columns):
                 put(ws, 0, c, str(column), header=True)
             for r, row in enumerate(chunk.itertuples(index=False, name=None), 1):
                 for c, value in enumerate(row):
                     put(ws, r, c, _plain(value))
     book.close()
+
+
+def _as_in_csv(df: pd.DataFrame) -> pd.DataFrame:
+    """Single-precision columns as the CSV writes them: their shortest decimal, not float64's expansion."""
+    narrow = [c for c in df.columns if df[c].dtype in (np.float32, np.float16)]
+    if not narrow:
+        return df
+    return df.assign(**{str(c): df[c].astype(str).astype("float64") for c in narrow})
+
+
+def column_widths(df: pd.DataFrame) -> list[float]:
+    """Each column's width in characters: its longest cell or header, plus room for the filter button."""
+    out = []
+    for column in df.columns:
+        values = df[column]
+        if values.dtype == object:
+            longest = values.map(lambda v: len(str(_plain(v)))).max()
+        else:
+            longest = values.astype(str).str.len().max()
+        longest = 0 if pd.isna(longest) else int(longest)
+        out.append(float(min(XLSX_MAX_WIDTH, max(longest, len(str(column)) + 3) + 2)))
+    return out
 
 
 def _plain(value: object) -> object:

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..io import atomic_path, write_csv, write_json, write_text
+from ..palette import OUTLIER_COLOR
 from ..runfolder import staged
 from ..timing import stage
 from .cells import safe_frame, write_xlsx
@@ -33,6 +34,63 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 ASSIGNMENT_COLUMNS = ["id", "text", "cluster", "cluster_name", "probability", "is_outlier"]
 RUN_KIND = "run"
+# clusters.xlsx speaks French like its sheet names (the CSV, Parquet and JSON keep the English names code reads)
+XLSX_HEADERS = {
+    "id": "id",
+    "text": "texte",
+    "cluster": "groupe",
+    "cluster_name": "nom du groupe",
+    "probability": "probabilité",
+    "is_outlier": "hors groupe",
+    "cluster_original": "groupe initial",
+    "cluster_reassigned": "groupe réattribué",
+    "status": "statut",
+    "confidence": "confiance",
+    "row": "ligne du fichier",
+    "size": "lignes",
+    "name": "nom",
+    "keywords": "mots-clés",
+    "keyword_weights": "poids des mots-clés",
+    "representatives": "phrases représentatives",
+    "edited": "modifié",
+    "color": "couleur",
+    "stability": "stabilité",
+    "unstable": "instable",
+    "theme_id": "thème",
+    # the guided analysis's sheets
+    "theme_label": "libellé du thème",
+    "theme_score": "score du thème",
+    "threshold": "seuil",
+    "count": "lignes",
+    "share": "part",
+    "mean_score": "score moyen",
+    "weakest": "les plus faibles",
+    "class": "classe",
+    "period": "période",
+    "within": "dans",
+    "share_of_class": "part de la classe",
+    "share_of_cluster": "part du groupe",
+    "share_of_period": "part de la période",
+    "expected": "attendu",
+    "residual": "résidu",
+    "p_value": "p",
+    "p_adjusted": "p ajusté",
+    "representation": "représentation",
+    # an update's sheets
+    "change": "changement",
+    "cluster_before": "groupe avant",
+    "cluster_after": "groupe après",
+    "name_before": "nom avant",
+    "name_after": "nom après",
+    "row_before": "ligne avant",
+    "size_before": "lignes avant",
+    "size_after": "lignes après",
+    "gained": "gagnées",
+    "lost": "perdues",
+    # the layers above the clusters (0 the coarsest)
+    **{f"layer{i}": f"niveau {i}" for i in range(4)},
+    **{f"layer{i}_name": f"nom du niveau {i}" for i in range(4)},
+}
 # The report needs inline styles and data: images, nothing else: no script, no request, no form. No
 # frame-ancestors: a <meta> policy cannot carry it (browsers ignore it there and log an error on every open).
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
@@ -83,6 +141,18 @@ class ReportInputs:
     drawing : list of concurrent.futures.Future, optional
         The PNG figures being drawn elsewhere (``report_inputs(executor=...)``), the map's first; none: drawn
         when written.
+    changes : pandas.DataFrame or None, optional
+        For a run made by an update, what changed row by row (:func:`flaucluster.lineage.changes_table`):
+        written as ``changes.csv``.
+    evolution : dict or None, optional
+        For a run made by an update, the clusters before and after (:func:`flaucluster.lineage.evolution`): the
+        report's section « Évolutions ».
+    layers : list of pandas.DataFrame, optional
+        One table per layer above the clusters, the coarsest first (:func:`flaucluster.views.topic_info`).
+    parents : dict of int to int, optional
+        Each cluster's group in the finest of those layers.
+    new_colors : list of str, optional
+        The colours of the next clusters an edit makes (ids ``next_cluster`` on), for the map's own edits.
     """
 
     topics: pd.DataFrame  # views.topic_info
@@ -102,6 +172,11 @@ class ReportInputs:
     row_columns: dict[str, list] = field(default_factory=dict)  # each row's class or period, for the assignments
     parts: list[tuple[str, int]] | None = None  # the input files and their rows: assignments.parquet by file
     drawing: list[Future] = field(default_factory=list, repr=False, compare=False)  # figure name -> PNG, aside
+    changes: pd.DataFrame | None = None  # an update's changes, row by row (changes.csv)
+    evolution: dict[str, Any] | None = None  # an update's clusters before and after (« Évolutions »)
+    layers: list[pd.DataFrame] = field(default_factory=list)  # views.topic_info(state, layer) per coarser layer
+    parents: dict[int, int] = field(default_factory=dict)  # each cluster's group in the finest coarser layer
+    new_colors: list[str] = field(default_factory=list)  # palette.py: the next new clusters' colours, in order
 
 
 def report_inputs(
@@ -136,8 +211,9 @@ def report_inputs(
         The results to write with :func:`write_report`.
     """
     from ..guided import tables
+    from ..lineage import changes_table, evolution
     from ..state import complete
-    from ..views import document_info, evaluate, hierarchy, summary, theme_info, topic_info
+    from ..views import document_info, evaluate, hierarchy, next_colors, summary, theme_info, topic_info
 
     if state.map_coords is None or state.similarity is None or state.labels_reassigned is None:
         state = complete(state)  # a state built by hand: the same derived views a fit adds
@@ -175,6 +251,11 @@ def report_inputs(
         row_columns,
         state.parts,
         drawing,
+        changes_table(state),
+        evolution(state),
+        [topic_info(state, level) for level in range(state.layers.depth)] if state.layers is not None else [],
+        dict(state.layers.tree.parents[-1]) if state.layers is not None and state.layers.depth else {},
+        next_colors(state),
     )
 
 
@@ -184,6 +265,19 @@ def assignments(inputs: ReportInputs) -> pd.DataFrame:
         docs[name if name not in docs else f"{name}_"] = values
     extra = [c for c in docs.columns if c not in ASSIGNMENT_COLUMNS]
     return docs[ASSIGNMENT_COLUMNS + extra]
+
+
+def french(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with clusters.xlsx's French headers; a column of the user's that has a French header's name
+    keeps it, and the column that would take it keeps its English one."""
+    taken = set(table.columns)
+    renamed: dict[str, str] = {}
+    for column in table.columns:
+        french_name = XLSX_HEADERS.get(column)
+        if french_name is not None and (french_name == column or french_name not in taken):
+            renamed[column] = french_name
+            taken.add(french_name)  # two columns never take the same header
+    return table.rename(columns=renamed)
 
 
 def guided_payload(inputs: ReportInputs) -> dict[str, Any]:
@@ -222,6 +316,7 @@ def topics_payload(inputs: ReportInputs) -> dict[str, Any]:
             "name": t["name"],
             "keywords": [{"keyword": k, "weight": w} for k, w in zip(t["keywords"], t["keyword_weights"])],
             "representatives": list(t["representatives"]),
+            "color": t["color"],  # palette.py: the map, the widget and the figures paint this cluster so
         }
         entry["edited"] = bool(t["edited"])
         if "stability" in t:
@@ -245,9 +340,54 @@ def topics_payload(inputs: ReportInputs) -> dict[str, Any]:
         "metrics": inputs.metrics,
         "advice": s.get("advice", []),
         "clusters": clusters,
+        "unassigned_color": OUTLIER_COLOR,  # the one grey
+        "layers": layers_payload(inputs, clusters),
         "edits": inputs.edits,
         **guided_payload(inputs),
+        **({"parent": inputs.evolution["parent"], "evolution": inputs.evolution} if inputs.evolution else {}),
     }
+
+
+def layers_payload(inputs: ReportInputs, clusters: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """topics.json's ``layers``: from the coarsest to the clusters, each group with its ``parent`` (None at the top)."""
+    out = [
+        [
+            {
+                "id": int(g["cluster"]),
+                "name": g["name"],
+                "size": int(g["size"]),
+                "parent": None if pd.isna(g["parent"]) else int(g["parent"]),
+                "children": [int(c) for c in g["children"]],
+                "keywords": list(g["keywords"]),
+                "renamed": bool(g["renamed"]),
+            }
+            for _, g in table.iterrows()
+        ]
+        for table in inputs.layers
+    ]
+    finest = [
+        {
+            **{k: c[k] for k in ("id", "name", "size")},
+            "parent": inputs.parents.get(c["id"]),
+            "keywords": [k["keyword"] for k in c["keywords"]],
+        }
+        for c in clusters
+    ]
+    return [*out, finest]
+
+
+def tree_nodes(levels: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The layers as nested nodes for the report's tree (``children`` holding nodes); none with a single level."""
+
+    def node(level: int, group: dict[str, Any]) -> dict[str, Any]:
+        below = levels[level + 1] if level + 1 < len(levels) else []
+        return {
+            **group,
+            "leaf": not below,
+            "children": [node(level + 1, c) for c in below if c["parent"] == group["id"]],
+        }
+
+    return [node(0, g) for g in levels[0]] if len(levels) > 1 else []
 
 
 def guided_sheets(inputs: ReportInputs) -> dict[str, pd.DataFrame]:
@@ -268,7 +408,16 @@ def guided_sheets(inputs: ReportInputs) -> dict[str, pd.DataFrame]:
             sheets[_sheet_name(f"mots {a['column']}", sheets)] = a["keywords"].assign(
                 keywords=a["keywords"]["keywords"].map(", ".join)
             )
-    return sheets
+    return {name: french(sheet) for name, sheet in sheets.items()}
+
+
+def evolution_sheets(inputs: ReportInputs) -> dict[str, pd.DataFrame]:
+    """An update's sheets: « évolutions » (per cluster) and « changements » (per row)."""
+    if inputs.evolution is None or inputs.changes is None:
+        return {}
+    from ..lineage import evolution_frame
+
+    return {"évolutions": french(evolution_frame(inputs.evolution)), "changements": french(inputs.changes)}
 
 
 def _sheet_name(name: str, taken: dict) -> str:
@@ -291,7 +440,7 @@ def write_report(
 
     The folder is written aside and replaces ``out_dir`` as a whole only once everything is written:
     ``assignments.csv`` and ``.parquet``, ``topics.json``, ``clusters.xlsx``, ``summary.md``,
-    ``report.html``, ``map.html`` and the PNG figures under ``figures/``.
+    ``report.html``, ``map.html`` and the PNG figures under ``figures/`` (the map also as ``carte.svg``).
 
     Parameters
     ----------
@@ -336,7 +485,7 @@ def write_report(
 
 
 def _pngs(inputs: ReportInputs) -> dict[str, bytes]:
-    """The figures drawn aside, or here when that failed (or was not asked)."""
+    """The figures drawn aside, or here when that failed (or was not asked): file name -> bytes."""
     if inputs.drawing:
         try:
             return {name: png for part in inputs.drawing for name, png in part.result().items()}
@@ -369,6 +518,8 @@ def _write_exports(inputs: ReportInputs, out: Path, raw_cells: bool) -> dict[str
     else:
         with atomic_path(out / "assignments.parquet") as tmp:
             table.to_parquet(tmp, index=False)
+    if inputs.changes is not None:
+        write_csv(out / "changes.csv", safe_frame(inputs.changes, raw_cells))
     payload = topics_payload(inputs)
     write_json(out / "topics.json", payload)
     topics_sheet = inputs.topics.assign(
@@ -377,19 +528,30 @@ def _write_exports(inputs: ReportInputs, out: Path, raw_cells: bool) -> dict[str
         representatives=inputs.topics["representatives"].map(" | ".join),
     )
     with atomic_path(out / "clusters.xlsx") as tmp:
-        write_xlsx(tmp, {"groupes": topics_sheet, "lignes": table, **guided_sheets(inputs)})
+        write_xlsx(
+            tmp,
+            {
+                "groupes": french(topics_sheet),
+                "lignes": french(table),
+                **guided_sheets(inputs),
+                **evolution_sheets(inputs),
+            },
+        )
     pngs = _pngs(inputs)
     for name, data in pngs.items():
-        with atomic_path(out / "figures" / f"{name}.png") as tmp:
+        with atomic_path(out / "figures" / name) as tmp:
             tmp.write_bytes(data)
     from markupsafe import Markup
 
     context = {
         "p": payload,
         "guided": guided_context(inputs),
+        "tree": tree_nodes(payload["layers"]),
         "summary": inputs.summary,
         "csp": Markup(CSP),  # our constant, not user text
-        "images": {k: base64.b64encode(v).decode("ascii") for k, v in pngs.items()},
+        "images": {
+            k[: -len(".png")]: base64.b64encode(v).decode("ascii") for k, v in pngs.items() if k.endswith(".png")
+        },
     }
     write_text(out / "summary.md", _environment(markdown=True).get_template("summary.md.j2").render(**context))
     write_text(out / "report.html", _environment(markdown=False).get_template("report.html.j2").render(**context))
@@ -403,6 +565,7 @@ def _write_exports(inputs: ReportInputs, out: Path, raw_cells: bool) -> dict[str
         "markdown": "summary.md",
         "html": "report.html",
         "map": "map.html",
+        **({"changes": "changes.csv"} if inputs.changes is not None else {}),
     }
 
 
@@ -446,4 +609,15 @@ def render_map(inputs: ReportInputs) -> str:
         inputs.coords,
         next_cluster=inputs.next_cluster,
         custom=set(inputs.custom_names),
+        new_colors=inputs.new_colors,
+        added=None if inputs.changes is None else _added(inputs),
+        layers=inputs.layers,
+        parents=inputs.parents,
     )
+
+
+def _added(inputs: ReportInputs) -> list[bool]:
+    """Whether each row of the run is new since the parent run (added, or its text changed)."""
+    assert inputs.changes is not None
+    change = inputs.changes["change"].iloc[: len(inputs.documents)]
+    return [c in ("added", "changed") for c in change]

@@ -22,7 +22,7 @@ PNG_DPI = 110
 class FigureData:
     """What the figures show of a :class:`~flaucluster.report.exports.ReportInputs`: little, to send to another process."""
 
-    topics: pd.DataFrame  # one row per cluster: cluster, name, size, keywords, keyword_weights
+    topics: pd.DataFrame  # one row per cluster: cluster, name, size, keywords, keyword_weights, color
     labels: np.ndarray  # each row's cluster
     coords: np.ndarray | None  # each row's place on the map (None: not laid out yet)
     similarity: tuple[np.ndarray, np.ndarray]  # (cluster ids, centroid cosine similarities)
@@ -43,7 +43,7 @@ class FigureData:
     ) -> FigureData:
         """From the parts of :class:`~flaucluster.report.exports.ReportInputs` of the same names."""
         return cls(
-            topics=topics[["cluster", "name", "size", "keywords", "keyword_weights"]],
+            topics=topics[["cluster", "name", "size", "keywords", "keyword_weights", "color"]],
             labels=documents["cluster"].to_numpy(),
             coords=coords,
             similarity=similarity,
@@ -65,13 +65,14 @@ def figures(data: FigureData, part: Part = "all") -> dict[str, Any]:
     from .. import plots
 
     names = {int(c): n for c, n in zip(data.topics["cluster"], data.topics["name"])}
+    colors = {int(c): str(v) for c, v in zip(data.topics["cluster"], data.topics["color"])}  # the map's own
     ids, sim = data.similarity
     out: dict[str, Any] = {}
     # made at the resolution they are saved at: text laid out for the layout is not laid out again
     with plt.rc_context({"figure.dpi": PNG_DPI}):
         if part != "others":
             assert data.coords is not None
-            out["carte"] = plots.cluster_map(data.coords, data.labels, names)
+            out["carte"] = plots.cluster_map(data.coords, data.labels, names, colors=colors)
         if part == "map":
             return out
         out["tailles"] = plots.cluster_sizes(data.topics, n_outliers=data.n_outliers)
@@ -80,15 +81,21 @@ def figures(data: FigureData, part: Part = "all") -> dict[str, Any]:
         out["hierarchie"] = plots.dendrogram(data.tree)
         for i, table in data.breakdowns:
             out[f"residus_{i}"] = plots.representation_heatmap(table)
-            out[f"parts_{i}"] = plots.class_shares(table)
+            out[f"parts_{i}"] = plots.class_shares(table, colors=colors)
             if table.attrs["kind"] == "period":
-                out[f"temps_{i}"] = plots.over_time_lines(table)
+                out[f"temps_{i}"] = plots.over_time_lines(table, colors=colors)
         return out
 
 
 def draw_pngs(data: FigureData, part: Part = "all") -> dict[str, bytes]:
-    """Figure name -> PNG bytes of :func:`figures`: the same bytes in any process."""
-    return {name: png(fig) for name, fig in figures(data, part).items()}
+    """File name under ``figures/`` -> bytes of :func:`figures`: each a PNG (``carte.png``), the map also in
+    SVG (``carte.svg``, for a slide or print); the same bytes in any process."""
+    out = {}
+    for name, fig in figures(data, part).items():
+        if name == "carte":
+            out["carte.svg"] = svg(fig)
+        out[f"{name}.png"] = png(fig)
+    return out
 
 
 def warm_up() -> None:
@@ -103,6 +110,18 @@ def warm_up() -> None:
         ax.set_title("Étudiant·e 0123")
         ax.barh(["a"], [1.0])
         png(fig)
+
+
+def svg(fig: Any) -> bytes:
+    """The SVG bytes of a matplotlib figure (its points rasterised at :data:`PNG_DPI`), leaving it open.
+
+    No date and no random ids in the file: the same figure gives the same bytes."""
+    buf = io.BytesIO()
+    import matplotlib
+
+    with matplotlib.rc_context({"svg.hashsalt": "flaucluster"}):
+        fig.savefig(buf, format="svg", dpi=PNG_DPI, metadata={"Date": None})
+    return buf.getvalue()
 
 
 def png(fig: Any) -> bytes:

@@ -14,12 +14,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..edits import fingerprint
+from ..palette import OUTLIER_COLOR, color_at
 from ..state import MAP_MAX_ROWS
 
 STATIC = Path(__file__).parent / "static"
@@ -44,9 +47,15 @@ def map_payload(
     *,
     next_cluster: int,
     custom: set[int] | frozenset[int] = frozenset(),
+    new_colors: Sequence[str] = (),
+    added: list[bool] | None = None,
+    layers: Sequence[pd.DataFrame] = (),
+    parents: dict[int, int] | None = None,
 ) -> dict[str, Any]:
-    """What the page draws: the usable rows (unit-square coordinates, id, text, cluster, confidence)
-    and the clusters (id, name, size, keywords)."""
+    """What the page draws: the usable rows (unit-square coordinates, id, text, cluster, confidence, and after
+    an update whether each is new) and the clusters (id, name, size, keywords, colour); ``new_colors``, those of
+    the clusters its edits make; ``layers`` (:func:`flaucluster.views.topic_info` per coarser layer, the
+    coarsest first) and ``parents`` (each cluster's group in the finest of them), named as the view zooms out."""
     usable = (documents["status"] == "ok").to_numpy()
     placed = np.isfinite(np.asarray(coords, dtype=np.float64)).all(axis=1)
     ok = usable & placed  # above MAP_MAX_ROWS usable rows, a seeded sample has a place (state.map_coords)
@@ -55,6 +64,8 @@ def map_payload(
         lo, span = xy.min(0), float(np.ptp(xy, axis=0).max()) or 1.0
         xy = (xy - lo) / span * 0.96 + 0.02 + (1 - np.ptp(xy, axis=0) / span) * 0.48  # centred, one scale
     conf = documents["confidence"] if "confidence" in documents else documents["probability"]
+    ids = documents["id"].astype(str)
+    shared = ids.duplicated(keep=False).to_numpy()[ok]  # among all rows, drawn or not: such rows go by number
     docs = documents[ok]
     limit = text_limit(len(docs))
     return {
@@ -62,6 +73,7 @@ def map_payload(
         "y": np.round(xy[:, 1], 4).tolist() if len(xy) else [],
         "row": docs["row"].astype(int).tolist(),
         "id": docs["id"].astype(str).tolist(),
+        "shared": np.flatnonzero(shared).tolist(),
         "text": [t if len(t) <= limit else t[: limit - 1] + "…" for t in docs["text"].astype(str)],
         "cluster": docs["cluster"].astype(int).tolist(),
         "conf": np.round(conf[ok].astype(float).fillna(0.0), 2).tolist(),
@@ -73,14 +85,37 @@ def map_payload(
                 "keywords": list(t.keywords)[:5],
                 "custom": int(t.cluster) in custom,
                 "theme": str(getattr(t, "theme_id", "")),  # "" for a new group: what the themes miss
+                "color": str(getattr(t, "color", "") or color_at(int(t.cluster))),
             }
             for t in topics.itertuples()
         ],
+        "outlier_color": OUTLIER_COLOR,
+        # a new group made on the page takes these in turn, never a colour in use (palette.py)
+        "new_colors": list(new_colors) or [color_at(int(next_cluster) + i) for i in range(32)],
         "has_themes": "theme_id" in topics,
         "next_id": int(next_cluster),
+        "made_on": fingerprint(ids.tolist(), documents["cluster"].astype(int).to_numpy()),
+        "layers": map_layers(layers, parents or {}),
         "unusable": int((~usable).sum()),
         "not_drawn": int((usable & ~placed).sum()),
+        **({"added": np.asarray(added, dtype=bool)[ok].astype(int).tolist()} if added is not None else {}),
     }
+
+
+def map_layers(tables: Sequence[pd.DataFrame], parents: dict[int, int]) -> list[dict[str, Any]]:
+    """Per coarser layer (the coarsest first): its groups (id, name) and each cluster's group in it (``of``)."""
+    out = []
+    of = {int(c): int(g) for c, g in parents.items()}
+    for table in reversed(tables):
+        out.append(
+            {
+                "groups": [{"id": int(g.cluster), "name": str(g.name)} for g in table.itertuples()],
+                "of": {str(c): g for c, g in sorted(of.items())},
+            }
+        )
+        up = {int(g.cluster): g.parent for g in table.itertuples()}
+        of = {c: int(up[g]) for c, g in of.items() if g in up and not pd.isna(up[g])}
+    return out[::-1]
 
 
 def json_for_html(payload: dict[str, Any]) -> str:
@@ -121,6 +156,10 @@ def render_page(
     *,
     next_cluster: int,
     custom: set[int] | frozenset[int] = frozenset(),
+    new_colors: Sequence[str] = (),
+    added: list[bool] | None = None,
+    layers: Sequence[pd.DataFrame] = (),
+    parents: dict[int, int] | None = None,
 ) -> str:
     """The whole map.html: rows from :meth:`~flaucluster.model.TopicModel.document_info`, clusters
     from ``topic_info()``, 2-D coordinates one row per document."""
@@ -128,7 +167,17 @@ def render_page(
 
     from .templating import environment
 
-    payload = map_payload(documents, topics, coords, next_cluster=next_cluster, custom=custom)
+    payload = map_payload(
+        documents,
+        topics,
+        coords,
+        next_cluster=next_cluster,
+        custom=custom,
+        new_colors=new_colors,
+        added=added,
+        layers=layers,
+        parents=parents,
+    )
     code = page_script()
     return (
         environment(markdown=False)

@@ -24,18 +24,23 @@ if TYPE_CHECKING:
 
 _RENDER = """
 function render({ model, el }) {
+  let map = null;
+  // each show() draws afresh; the map fits its view to the element whenever that gets or changes its size
+  // (a cell's output is laid out after render), until the user pans or zooms
   const draw = () => {
+    if (map) map.destroy();
     el.replaceChildren();
     const root = document.createElement("div");
     root.style.height = model.get("height") + "px";
     el.append(root);
-    flauMount(root, JSON.parse(model.get("data")), {
+    map = flauMount(root, JSON.parse(model.get("data")), {
       onSelect: (ids) => { model.set("selected", ids); model.save_changes(); },
       onEdits: (edits) => { model.set("edits", edits); model.save_changes(); },
     });
   };
   model.on("change:data", draw);
   draw();
+  return () => { if (map) map.destroy(); };
 }
 export default { render };
 """
@@ -122,7 +127,7 @@ class MapWidget(anywidget.AnyWidget):
             This widget, redrawn.
         """
         from ..state import complete
-        from ..views import document_info, topic_info
+        from ..views import document_info, next_colors, topic_info
 
         if state.map_coords is None:
             state = complete(state)
@@ -133,6 +138,9 @@ class MapWidget(anywidget.AnyWidget):
             state.map_coords,
             next_cluster=state.history.next_id if state.history is not None else max(state.names(), default=-1) + 1,
             custom=set(state.custom_names),
+            new_colors=next_colors(state),
+            layers=[topic_info(state, level) for level in range(state.layers.depth)] if state.layers else [],
+            parents=dict(state.layers.tree.parents[-1]) if state.layers and state.layers.depth else {},
         )
         self.selected, self.edits = [], []
         self.data = json_for_html(payload)

@@ -1,14 +1,12 @@
 // flaucluster map: a canvas scatter of every usable row, with search, legend toggles, box and
 // lasso selection, and curation edits kept as a log in the flaucluster-edits/1 format.
 // No library, no request: every user text reaches the page through textContent only.
+// Colours come with the data (palette.py: the same in the report's figures); group names are DOM
+// elements placed without overlap at every zoom, so tests and screen readers read them.
 "use strict";
 
-const FLAU_PALETTE = [
-  "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-  "#bcbd22", "#393b79", "#ad494a", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd",
-  "#e6550d", "#31a354", "#756bb1", "#636363",
-];
 const FLAU_OUTLIER = -1;
+const FLAU_ADDED = "#d9480f";  // the ring of rows new since the parent run (flaucluster update)
 const FLAU_NEW_GROUP = "#8d96a3"; // colour by theme: a group the list of themes does not have
 
 const FLAU_PLAIN = /^[\x00-\x7f]*$/;
@@ -17,8 +15,9 @@ function flauFold(text) {
   return FLAU_PLAIN.test(low) ? low : low.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
 }
 
-function flauColor(cluster) {
-  return cluster === FLAU_OUTLIER ? "#b9bec6" : FLAU_PALETTE[((cluster % FLAU_PALETTE.length) + FLAU_PALETTE.length) % FLAU_PALETTE.length];
+// label boxes overlap when they share more than a hair (a pixel of rounding is not an overlap)
+function flauOverlap(a, b) {
+  return a[0] < b[2] - 0.5 && b[0] < a[2] - 0.5 && a[1] < b[3] - 0.5 && b[1] < a[3] - 0.5;
 }
 
 function flauEl(tag, attrs, text) {
@@ -40,9 +39,12 @@ function flauMount(root, data, hooks) {
   // with a list of themes: colour by theme shows the list filled, and every new group in one grey
   const themeOf = new Map(data.clusters.map((c) => [c.id, c.theme || ""]));
   let byTheme = false;
-  const colorOf = (c) => (byTheme && c !== FLAU_OUTLIER && !themeOf.get(c) ? FLAU_NEW_GROUP : flauColor(c));
-  const idCount = new Map();
-  for (const id of data.id) idCount.set(id, (idCount.get(id) || 0) + 1);
+  // a colour belongs to a cluster id; a group made here takes the next colour no cluster uses
+  const colorById = new Map(data.clusters.map((c) => [c.id, c.color]));
+  const nextColors = data.new_colors && data.new_colors.length ? data.new_colors : ["#bb1144"];
+  const clusterColor = (c) => colorById.get(c) || nextColors[(((c - data.next_id) % nextColors.length) + nextColors.length) % nextColors.length];
+  const colorOf = (c) => (c === FLAU_OUTLIER ? data.outlier_color || "#b4b8be" : byTheme && !themeOf.get(c) ? FLAU_NEW_GROUP : clusterColor(c));
+  const shared = new Set(data.shared); // drawn rows whose id another row (drawn or not) also has
   const rowOfId = new Map();
   data.id.forEach((id, i) => rowOfId.set(id, i));
   let labels, names, custom, nextId;
@@ -53,6 +55,11 @@ function flauMount(root, data, hooks) {
   let selected = [];
   let buckets = new Map();
   let centres = new Map();
+  // the layers above the clusters, coarsest first: each shows its names from a zoom, until the next one's
+  const layers = data.layers || [];
+  const groupSize = new Map();
+  const ZOOM_STEP = 1.8;
+  const fromZoom = (level) => (level === 0 ? 0 : ZOOM_STEP ** level);
 
   // ---- layout
   root.classList.add("flau-map");
@@ -73,24 +80,29 @@ function flauMount(root, data, hooks) {
     colorBy.setAttribute("aria-pressed", String(byTheme));
     colorBy.textContent = byTheme ? "Couleur : groupes" : "Couleur : thèmes";
     buildLegend();
+    buildLabels();
     draw();
   });
   const body = flauEl("div", { class: "flau-body" });
   const stage = flauEl("div", { class: "flau-stage" });
   const canvas = flauEl("canvas", { testid: "map-canvas", "aria-label": "Carte des lignes" });
+  // the groups' names, as elements over the canvas: placed in draw(), never over one another
+  const labelLayer = flauEl("div", { class: "flau-labels", testid: "map-labels", role: "list", "aria-label": "Noms des groupes sur la carte" });
   const tip = flauEl("div", { testid: "tooltip", class: "flau-tip", role: "tooltip" });
   tip.hidden = true;
   // the canvas never sizes its stage (it is sized from it): no resize loop, whatever the page's CSS
   stage.style.position = "relative";
   Object.assign(canvas.style, { position: "absolute", left: "0", top: "0" });
-  stage.append(canvas, tip);
+  const fitBtn = flauEl("button", { type: "button", testid: "fit-view", class: "flau-fit", title: "Revenir à la vue d'ensemble" }, "Vue d'ensemble");
+  stage.append(canvas, labelLayer, tip, fitBtn);
   const side = flauEl("aside", { class: "flau-side" });
+  const legendFilter = flauEl("input", { type: "search", testid: "legend-filter", class: "flau-legend-filter", placeholder: "Filtrer les groupes…", "aria-label": "Filtrer les groupes" });
   const legend = flauEl("ul", { testid: "legend", class: "flau-legend" });
-  const selInfo = flauEl("p", { testid: "selection-count" }, "Aucune ligne sélectionnée.");
+  const selInfo = flauEl("p", { testid: "selection-count", class: "flau-sel-count" }, "Aucune ligne sélectionnée.");
   const table = flauEl("table", { testid: "selection-table" });
   const thead = flauEl("thead");
   const hr = flauEl("tr");
-  for (const h of ["id", "texte", "groupe", "confiance"]) hr.append(flauEl("th", {}, h));
+  for (const h of ["id", "texte", "groupe", "confiance"]) hr.append(flauEl("th", { scope: "col" }, h));
   thead.append(hr);
   const tbody = flauEl("tbody");
   table.append(thead, tbody);
@@ -110,15 +122,23 @@ function flauMount(root, data, hooks) {
   const log = flauEl("ol", { testid: "edit-log", class: "flau-log" });
   const row = (...els) => { const d = flauEl("div", { class: "flau-row" }); d.append(...els); return d; };
   actions.append(
-    flauEl("h3", {}, "Sélection"), selInfo,
+    flauEl("h3", {}, "Sélection : la déplacer"),
     row(moveTo, moveBtn), row(newName, newBtn), row(unassignBtn),
     flauEl("h3", {}, "Groupes"), row(renameWhich, renameName, renameBtn), row(mergeA, mergeB, mergeBtn),
     flauEl("h3", {}, "Modifications (à télécharger)"), log,
   );
+  // the selected rows under the map, full width: the text column gets the room (a fixed height, so that
+  // selecting never resizes the map under the pointer)
+  const selection = flauEl("section", { class: "flau-selection", testid: "selection", "aria-label": "Lignes sélectionnées" });
+  const selHead = flauEl("div", { class: "flau-sel-head" });
+  selHead.append(flauEl("h3", {}, "Lignes sélectionnées"), selInfo);
   const tableBox = flauEl("div", { class: "flau-table" });
   tableBox.append(table);
-  side.append(flauEl("h3", {}, "Groupes (cliquer pour masquer)"), legend, actions, tableBox);
-  body.append(stage, side);
+  selection.append(selHead, tableBox);
+  const main = flauEl("div", { class: "flau-main" });
+  main.append(stage, selection);
+  side.append(flauEl("h3", {}, "Groupes (cliquer pour masquer)"), legendFilter, legend, actions);
+  body.append(main, side);
   root.append(bar, body);
 
   // ---- state
@@ -165,14 +185,35 @@ function flauMount(root, data, hooks) {
     }
     buckets = new Map([...members.entries()].map(([c, rows]) => [c, Int32Array.from(rows)]));
     centres = new Map();
+    // a group's name sits on its row nearest the median: on the points even when the group is in two parts
+    const median = (v) => { const s = Float32Array.from(v).sort(); return s[s.length >> 1]; };
     for (const [c, rows] of buckets) {
       if (c === FLAU_OUTLIER) continue;
-      let sx = 0, sy = 0;
-      for (const i of rows) { sx += data.x[i]; sy += data.y[i]; }
-      centres.set(c, [sx / rows.length, sy / rows.length]);
+      const mx = median(Array.from(rows, (i) => data.x[i])), my = median(Array.from(rows, (i) => data.y[i]));
+      let best = rows[0], bestD = Infinity;
+      for (const i of rows) { const d = (data.x[i] - mx) ** 2 + (data.y[i] - my) ** 2; if (d < bestD) { bestD = d; best = i; } }
+      centres.set(c, [data.x[best], data.y[best]]);
+    }
+    // each coarser group's name on its rows' point nearest their median, as a cluster's
+    for (const [level, layer] of layers.entries()) {
+      const rowsOf = new Map();
+      for (const [c, rows] of buckets) {
+        const g = layer.of[String(c)];
+        if (g === undefined || c === FLAU_OUTLIER) continue;
+        if (!rowsOf.has(g)) rowsOf.set(g, []);
+        for (const i of rows) rowsOf.get(g).push(i);
+      }
+      for (const [g, rows] of rowsOf) {
+        const mx = median(rows.map((i) => data.x[i])), my = median(rows.map((i) => data.y[i]));
+        let best = rows[0], bestD = Infinity;
+        for (const i of rows) { const d = (data.x[i] - mx) ** 2 + (data.y[i] - my) ** 2; if (d < bestD) { bestD = d; best = i; } }
+        centres.set(`${level}:${g}`, [data.x[best], data.y[best]]);
+        groupSize.set(`${level}:${g}`, rows.length);
+      }
     }
     for (const c of [...names.keys()]) if (!buckets.has(c)) names.delete(c);
     for (const c of [...hidden]) if (!buckets.has(c)) hidden.delete(c);
+    buildLabels();
     buildLegend();
     buildSelects();
     buildLog();
@@ -183,8 +224,15 @@ function flauMount(root, data, hooks) {
     return [...buckets.keys()].filter((c) => c !== FLAU_OUTLIER).sort((a, b) => a - b);
   }
 
+  function filterLegend() {
+    const q = flauFold(legendFilter.value.trim());
+    for (const li of legend.children) li.hidden = q !== "" && !flauFold(li.textContent).includes(q);
+  }
+  legendFilter.addEventListener("input", filterLegend);
+
   function buildLegend() {
     legend.replaceChildren();
+    legendFilter.hidden = clusterIds().length <= 12;  // a short legend needs no filter
     const ids = clusterIds().sort((a, b) => buckets.get(b).length - buckets.get(a).length || a - b);
     if (buckets.has(FLAU_OUTLIER)) ids.push(FLAU_OUTLIER);
     for (const c of ids) {
@@ -200,6 +248,7 @@ function flauMount(root, data, hooks) {
       li.addEventListener("keydown", (ev) => { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); toggle(); } });
       legend.append(li);
     }
+    filterLegend();
   }
 
   function buildSelects() {
@@ -232,8 +281,9 @@ function flauMount(root, data, hooks) {
     const rows = selected.slice(0, 500).map((i) => {
       const tr = flauEl("tr");
       const c = labels[i];
-      tr.append(flauEl("td", {}, data.id[i]), flauEl("td", {}, data.text[i]),
-        flauEl("td", {}, c === FLAU_OUTLIER ? "(hors groupe)" : `${c} · ${names.get(c)}`), flauEl("td", {}, data.conf[i].toFixed(2)));
+      const group = c === FLAU_OUTLIER ? "(hors groupe)" : `${c} · ${names.get(c)}`;
+      tr.append(flauEl("td", {}, data.id[i]), flauEl("td", { title: data.text[i] }, data.text[i]),
+        flauEl("td", { title: group }, group), flauEl("td", {}, data.conf[i].toFixed(2)));
       return tr;
     });
     tbody.replaceChildren(...rows);
@@ -249,7 +299,7 @@ function flauMount(root, data, hooks) {
   }
 
   function rowsOf(indices) {
-    return indices.some((i) => idCount.get(data.id[i]) > 1) ? { rows: indices.map((i) => data.row[i]) } : { ids: indices.map((i) => data.id[i]) };
+    return indices.some((i) => shared.has(i)) ? { rows: indices.map((i) => data.row[i]) } : { ids: indices.map((i) => data.id[i]) };
   }
 
   moveBtn.addEventListener("click", () => { if (selected.length && moveTo.value !== "") addEdit({ op: "move", ...rowsOf(selected), to: Number(moveTo.value) }); });
@@ -269,7 +319,7 @@ function flauMount(root, data, hooks) {
   });
   undoBtn.addEventListener("click", () => { if (edits.length) { edits.pop(); replay(); draw(); if (hooks.onEdits) hooks.onEdits(edits.slice()); } });
   download.addEventListener("click", () => {
-    const doc = JSON.stringify({ format: "flaucluster-edits/1", edits }, null, 2) + "\n";
+    const doc = JSON.stringify({ format: "flaucluster-edits/1", edits, made_on: data.made_on }, null, 2) + "\n";
     const url = URL.createObjectURL(new Blob([doc], { type: "application/json" }));
     const a = flauEl("a", { href: url, download: "edits.json" });
     document.body.append(a);
@@ -281,18 +331,106 @@ function flauMount(root, data, hooks) {
   // ---- view and drawing
   const ctx = canvas.getContext("2d");
   const view = { cx: 0.5, cy: 0.5, k: 1 };
-  let W = 0, H = 0, fitted = false;
+  let W = 0, H = 0, fitK = 1;
+  // the view follows the element's real size (a notebook output gets it late, or changes it) until the
+  // user pans or zooms; "Vue d'ensemble" hands it back
+  let userMoved = false;
   const sx = new Float32Array(n), sy = new Float32Array(n);
+
+  function fit() { view.cx = 0.5; view.cy = 0.5; view.k = fitK = Math.min(W, H) * 0.92; }
 
   function resize() {
     const r = stage.getBoundingClientRect();
-    W = Math.max(200, r.width); H = Math.max(200, r.height);
+    if (r.width < 2 || r.height < 2) return;  // not shown yet: drawn when it gets a size
+    W = r.width; H = r.height;
     const dpr = window.devicePixelRatio || 1;
     canvas.width = Math.round(W * dpr); canvas.height = Math.round(H * dpr);
     canvas.style.width = `${W}px`; canvas.style.height = `${H}px`;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    if (!fitted) { view.k = Math.min(W, H) * 0.92; fitted = true; }
+    if (!userMoved) fit();
     draw();
+  }
+  fitBtn.addEventListener("click", () => { userMoved = false; fit(); draw(); });
+
+  // ---- labels: one per named group. The clusters are layer 0, the coarser layers -1, -2, ... (the
+  // coarsest first): each layer's names show from a zoom until the next layer's do, coarse names at the
+  // first view; coarser layers are placed first, then larger groups.
+  let labelItems = [];
+  const labelEls = new Map();
+  function labelText(c) { const t = names.get(c) || ""; return t.length > 40 ? t.slice(0, 39) + "…" : t; }
+  function buildLabels() {
+    const depth = byTheme ? 0 : layers.length;
+    labelItems = clusterIds().map((c) => ({ key: `0:${c}`, layer: 0, minZoom: fromZoom(depth), maxZoom: Infinity, id: c, text: labelText(c), full: names.get(c) || "", size: buckets.get(c).length, w: 0, h: 0 }));
+    for (let level = 0; level < depth; level++) {
+      for (const g of layers[level].groups) {
+        const key = `${level}:${g.id}`;
+        if (!centres.has(key)) continue;  // emptied on the page
+        const full = g.name, text = full.length > 40 ? full.slice(0, 39) + "…" : full;
+        const members = Object.keys(layers[level].of).filter((c) => layers[level].of[c] === g.id).map(Number);
+        labelItems.push({ key: `L${key}`, layer: level - depth, minZoom: fromZoom(level), maxZoom: fromZoom(level + 1), id: g.id, members, text, full, size: groupSize.get(key), w: 0, h: 0 });
+      }
+    }
+    labelItems.sort((a, b) => a.layer - b.layer || b.size - a.size || a.id - b.id);
+    const keep = new Set(labelItems.map((l) => l.key));
+    for (const [key, el] of labelEls) if (!keep.has(key)) { el.remove(); labelEls.delete(key); }
+    for (const item of labelItems) {
+      let el = labelEls.get(item.key);
+      if (!el) {
+        el = flauEl("span", { testid: "map-label", class: "flau-label", role: "listitem" });
+        labelEls.set(item.key, el);
+        labelLayer.append(el);
+      }
+      el.textContent = item.text;
+      el.title = item.full;
+      el.dataset.cluster = String(item.id);
+      el.dataset.layer = String(item.layer);
+      el.dataset.minZoom = String(item.minZoom);
+      el.classList.toggle("coarse", item.layer < 0);
+      el.style.borderLeftColor = item.layer < 0 ? "#495057" : colorOf(item.id);
+      el.hidden = true;
+    }
+  }
+  function measureLabels() {  // in one pass (all shown, then all read): one layout, not one per label
+    const todo = labelItems.filter((l) => !l.w);
+    if (!todo.length) return;
+    for (const l of todo) { const el = labelEls.get(l.key); el.hidden = false; el.style.transform = "translate(-9999px, 0)"; }
+    for (const l of todo) { const el = labelEls.get(l.key); l.w = el.offsetWidth; l.h = el.offsetHeight; }
+  }
+  const RING = [[0, 0]];
+  for (const f of [1, 1.7, 2.5]) for (const [a, b] of [[0, -1], [0, 1], [1, 0], [-1, 0], [1, -1], [-1, -1], [1, 1], [-1, 1]]) RING.push([a * f, b * f]);
+  // greedy on boxes: each label at its group's centre, else at the nearest free place around it with a
+  // leader line, else hidden (the lesser label gives way); returns the leader lines to draw
+  function placeLabels() {
+    measureLabels();
+    const zoom = view.k / fitK;
+    const boxes = [], leaders = [];
+    for (const l of labelItems) {
+      const el = labelEls.get(l.key);
+      const at = l.layer < 0 ? centres.get(l.key.slice(1)) : centres.get(l.id);
+      const shown = l.layer < 0 ? l.members.some((c) => !hidden.has(c)) : !hidden.has(l.id);
+      let spot = null;
+      if (at && shown && zoom >= l.minZoom && zoom < l.maxZoom && l.w) {
+        const px = (at[0] - view.cx) * view.k + W / 2, py = (view.cy - at[1]) * view.k + H / 2;
+        for (const [fx, fy] of RING) {
+          const x = px + fx * (l.w / 2 + 8) - l.w / 2, y = py + fy * (l.h + 4) - l.h / 2;
+          const box = [x, y, x + l.w, y + l.h];
+          if (x < 2 || y < 2 || box[2] > W - 2 || box[3] > H - 2) continue;
+          if (boxes.some((b) => flauOverlap(box, b))) continue;
+          spot = { box, px, py, moved: fx !== 0 || fy !== 0 };
+          break;
+        }
+      }
+      el.hidden = spot === null;
+      if (!spot) continue;
+      boxes.push(spot.box);
+      el.style.transform = `translate(${Math.round(spot.box[0])}px, ${Math.round(spot.box[1])}px)`;
+      el.classList.toggle("moved", spot.moved);
+      if (spot.moved) {
+        const [x0, y0, x1, y1] = spot.box;
+        leaders.push([spot.px, spot.py, Math.min(Math.max(spot.px, x0), x1), Math.min(Math.max(spot.py, y0), y1)]);
+      }
+    }
+    return leaders;
   }
 
   function project() {
@@ -323,6 +461,11 @@ function flauMount(root, data, hooks) {
         ctx.fillStyle = colorOf(labels[i]); ctx.fillRect(sx[i] - r / 2, sy[i] - r / 2, r, r);
       }
     }
+    if (data.added) {  // rows new since the parent run (flaucluster update): ringed
+      ctx.globalAlpha = 1; ctx.strokeStyle = FLAU_ADDED; ctx.lineWidth = 1.5; ctx.beginPath();
+      for (let i = 0; i < n; i++) if (data.added[i] && !hidden.has(labels[i])) ctx.rect(sx[i] - r, sy[i] - r, 2 * r, 2 * r);
+      ctx.stroke();
+    }
     if (selected.length) {
       ctx.globalAlpha = 1; ctx.strokeStyle = "#000"; ctx.lineWidth = 1;
       ctx.beginPath();
@@ -330,14 +473,10 @@ function flauMount(root, data, hooks) {
       ctx.stroke();
     }
     ctx.globalAlpha = 1;
-    ctx.font = "bold 12px system-ui, sans-serif"; ctx.textAlign = "center"; ctx.textBaseline = "middle";
-    ctx.lineWidth = 3; ctx.strokeStyle = "rgba(255,255,255,.9)"; ctx.fillStyle = "#1d2430";
-    const shown = clusterIds().filter((c) => !hidden.has(c)).sort((a, b) => buckets.get(b).length - buckets.get(a).length).slice(0, 40);
-    for (const c of shown) {
-      const [x, y] = centres.get(c);
-      const px = (x - view.cx) * view.k + W / 2, py = (view.cy - y) * view.k + H / 2;
-      const label = names.get(c).length > 40 ? names.get(c).slice(0, 39) + "…" : names.get(c);
-      ctx.strokeText(label, px, py); ctx.fillText(label, px, py);
+    ctx.strokeStyle = "#4a5160"; ctx.lineWidth = 1; ctx.fillStyle = "#4a5160";
+    for (const [x0, y0, x1, y1] of placeLabels()) {
+      ctx.beginPath(); ctx.moveTo(x0, y0); ctx.lineTo(x1, y1); ctx.stroke();
+      ctx.beginPath(); ctx.arc(x0, y0, 2.5, 0, 2 * Math.PI); ctx.fill();
     }
     if (drag && drag.mode !== "pan") {
       ctx.strokeStyle = "#24476b"; ctx.lineWidth = 1.5; ctx.setLineDash([4, 3]); ctx.beginPath();
@@ -383,6 +522,7 @@ function flauMount(root, data, hooks) {
       flauEl("b", {}, data.id[i]), flauEl("div", {}, text),
       flauEl("div", { class: "flau-tip-cluster" }, c === FLAU_OUTLIER ? "(hors groupe)" : `${c} · ${names.get(c)}`),
       flauEl("div", {}, `confiance ${data.conf[i].toFixed(2)}`),
+      ...(data.added && data.added[i] ? [flauEl("div", { class: "flau-tip-added" }, "nouvelle ou modifiée depuis la version précédente")] : []),
     );
     tip.hidden = false;
     tip.style.left = `${Math.min(px + 14, W - 280)}px`; tip.style.top = `${Math.min(py + 14, H - 110)}px`;
@@ -400,15 +540,18 @@ function flauMount(root, data, hooks) {
     drag = { mode: m, x0: x, y0: y, x, y, path: [[x, y]], cx: view.cx, cy: view.cy };
     tip.hidden = true;
   });
-  window.addEventListener("mousemove", (ev) => {
+  const onMove = (ev) => {
     const [x, y] = local(ev);
     if (!drag) { if (ev.target === canvas) showTip(nearestAt(x, y, 8), x, y); return; }
     drag.x = x; drag.y = y;
-    if (drag.mode === "pan") { view.cx = drag.cx - (x - drag.x0) / view.k; view.cy = drag.cy + (y - drag.y0) / view.k; }
+    if (drag.mode === "pan") {
+      if (Math.abs(x - drag.x0) + Math.abs(y - drag.y0) > 2) userMoved = true;
+      view.cx = drag.cx - (x - drag.x0) / view.k; view.cy = drag.cy + (y - drag.y0) / view.k;
+    }
     else if (drag.mode === "lasso") drag.path.push([x, y]);
     draw();
-  });
-  window.addEventListener("mouseup", () => {
+  };
+  const onUp = () => {
     if (!drag) return;
     const d = drag; drag = null;
     if (d.mode === "box" && (Math.abs(d.x - d.x0) > 2 || Math.abs(d.y - d.y0) > 2)) {
@@ -421,7 +564,9 @@ function flauMount(root, data, hooks) {
       select((i) => sx[i] >= xa && sx[i] <= xb && sy[i] >= ya && sy[i] <= yb && inside(p, sx[i], sy[i]));
     } else if (d.mode !== "pan") select(() => false);  // a click without a drag clears the selection
     else draw();
-  });
+  };
+  window.addEventListener("mousemove", onMove);
+  window.addEventListener("mouseup", onUp);
   root.addEventListener("keydown", (ev) => { if (ev.key === "Escape" && ev.target !== search) select(() => false); });
   canvas.addEventListener("mouseleave", () => { tip.hidden = true; });
   canvas.addEventListener("wheel", (ev) => {
@@ -430,6 +575,7 @@ function flauMount(root, data, hooks) {
     const f = Math.exp(-ev.deltaY * 0.0015);
     const dx = (x - W / 2) / view.k + view.cx, dy = view.cy - (y - H / 2) / view.k;
     view.k *= f; view.cx = dx - (x - W / 2) / view.k; view.cy = dy + (y - H / 2) / view.k;
+    userMoved = true;
     draw();
   }, { passive: false });
 
@@ -475,7 +621,8 @@ function flauMount(root, data, hooks) {
   });
 
   replay();
-  new ResizeObserver(resize).observe(stage);
+  const observer = new ResizeObserver(resize);
+  observer.observe(stage);
   resize();
   root.dataset.ready = "1";
   idle(foldSome);
@@ -487,5 +634,9 @@ function flauMount(root, data, hooks) {
     pointAt: (i) => { const r = canvas.getBoundingClientRect(); return [r.left + sx[i], r.top + sy[i]]; },
     indexOf: (id) => rowOfId.get(String(id)),
     labelOf: (id) => labels[rowOfId.get(String(id))],
+    // the view's zoom, 1 when it fits the map to the element
+    zoom: () => view.k / fitK,
+    // stop listening to the window and the element (before the map is drawn again in the same place)
+    destroy: () => { observer.disconnect(); window.removeEventListener("mousemove", onMove); window.removeEventListener("mouseup", onUp); },
   };
 }
