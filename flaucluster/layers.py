@@ -229,15 +229,16 @@ def plan(vectors: np.ndarray, labels: np.ndarray, usable: np.ndarray) -> Tree:
     Tree
         With no layer when there are fewer than 4 clusters; else one or two coarser layers, nested.
     """
-    ok = usable & (labels != OUTLIER)
-    ids, means = centroids(vectors[ok], labels[ok])
+    placed = np.where(usable, labels, OUTLIER)
+    ids, means = centroids(vectors, placed)  # through the vector store: spread vectors are never gathered
+    means = np.asarray(means, dtype=np.float64)
     n = len(ids)
     if n < MIN_CLUSTERS:
         return Tree()
     link = linkage(means, method="ward")  # balanced groups; average linkage chains into one giant group
     dist = np.clip(1 - means @ means.T, 0, 2)
     np.fill_diagonal(dist, 0.0)
-    weight = np.bincount(np.searchsorted(ids, labels[ok]), minlength=n).astype(np.float64)
+    weight = np.bincount(np.searchsorted(ids, placed[placed != OUTLIER]), minlength=n).astype(np.float64)
     low = 3 if n >= 3 * 3 else 2  # a handful: two groups only when there are few clusters to group
     coarse = _best_cut(link, dist, weight, range(low, min(MAX_COARSE, n // 2) + 1))
     if coarse is None:
