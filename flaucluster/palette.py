@@ -28,6 +28,7 @@ __all__ = [
     "hex_to_lab",
     "is_grey",
     "new_cluster_colors",
+    "shades",
 ]
 
 OUTLIER_COLOR = "#b4b8be"  # the rows outside any group: the only grey
@@ -263,3 +264,41 @@ def new_cluster_colors(
     """
     colors = cluster_colors(range(next_id, next_id + count), fit_labels, first_new)
     return [colors[c] for c in range(next_id, next_id + count)]
+
+
+def shades(base: str, count: int) -> list[str]:
+    """``count`` shades of ``base`` (``#rrggbb``): its hue kept, lighter and darker around it by turns (L* up to
+    +-18), ``base`` first; the clusters of one domain coloured alike when the map is coloured by domain.
+
+    Parameters
+    ----------
+    base : str
+        The domain's colour.
+    count : int
+        How many shades.
+
+    Returns
+    -------
+    list of str
+        ``#rrggbb`` colours.
+    """
+    lab = hex_to_lab([base])[0]
+    out = []
+    for i in range(count):
+        step = (i + 1) // 2 * (1 if i % 2 else -1) / max(1, (count + 1) // 2)  # 0, +, -, ++, --, ... in [-1, 1]
+        light = float(np.clip(lab[0] + 18 * step, 20, 92))
+        out.append(_lab_to_hex(np.array([light, lab[1], lab[2]])))
+    return out
+
+
+def _lab_to_hex(lab: np.ndarray) -> str:
+    """The ``#rrggbb`` of a CIELAB (D65) colour, clipped into sRGB (the inverse of :func:`hex_to_lab`)."""
+    fy = (lab[0] + 16) / 116
+    f = np.array([fy + lab[1] / 500, fy, fy - lab[2] / 200])
+    xyz = np.where(f > 6 / 29, f**3, 3 * (6 / 29) ** 2 * (f - 4 / 29)) * np.array([0.95047, 1.0, 1.08883])
+    m = np.array(
+        [[3.2404542, -1.5371385, -0.4985314], [-0.9692660, 1.8760108, 0.0415560], [0.0556434, -0.2040259, 1.0572252]]
+    )
+    lin = np.clip(m @ xyz, 0, 1)
+    rgb = np.where(lin <= 0.0031308, 12.92 * lin, 1.055 * lin ** (1 / 2.4) - 0.055)
+    return "#" + "".join(f"{int(round(v * 255)):02x}" for v in np.clip(rgb, 0, 1))

@@ -363,3 +363,36 @@ window.showAgain = () => handlers.forEach((f) => f());  // carte.show(model): th
         assert page.locator("#el [data-testid=map-label]:not([hidden])").count() >= 3
     assert page.locator("#el canvas").count() == 1 and errors == []
     page.close()
+
+
+def test_coloured_by_domain_each_cluster_is_a_shade_of_its_domain_and_domains_stay_apart(browser, report):
+    html = (report / "map.html").read_text(encoding="utf-8")
+    top = json.loads(re.search(r'id="flau-data">(.*?)</script>', html, re.S).group(1))["layers"][0]
+    base = {g["id"]: g["color"] for g in top["groups"]}
+    assert distances(list(base.values()))[np.triu_indices(len(base), 1)].min() >= 12  # domains far apart
+
+    def hue(color):
+        _, a, b = hex_to_lab([color])[0]
+        return np.degrees(np.arctan2(b, a))
+
+    for cluster, shade in top["shade"].items():  # each cluster a shade of its domain's colour: the same hue
+        turn = abs(hue(shade) - hue(base[top["of"][cluster]])) % 360
+        assert min(turn, 360 - turn) < 15, (cluster, shade)
+
+    page = browser.new_page(viewport={"width": 1300, "height": 820})
+    page.goto((report / "map.html").as_uri())
+    page.wait_for_selector("[data-ready='1']")
+    swatches = (
+        "() => Object.fromEntries([...document.querySelectorAll('[data-testid=legend-item]')].map(li => "
+        "[li.dataset.cluster, getComputedStyle(li.querySelector('.flau-swatch')).backgroundColor]))"
+    )
+    before = page.evaluate(swatches)
+    page.click("[data-testid=color-by-domain]")
+    after = page.evaluate(swatches)
+    page.close()
+
+    def hexed(rgb):
+        return "#" + "".join(f"{int(v):02x}" for v in re.findall(r"\d+", rgb)[:3])
+
+    assert {c: hexed(v) for c, v in after.items() if c in top["shade"]} == top["shade"]  # the page shows them
+    assert hexed(after["-1"]) == hexed(before["-1"])  # the unassigned rows keep their grey

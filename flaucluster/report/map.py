@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..edits import fingerprint
-from ..palette import OUTLIER_COLOR, color_at
+from ..palette import OUTLIER_COLOR, color_at, shades
 from ..state import MAP_MAX_ROWS
 
 STATIC = Path(__file__).parent / "static"
@@ -103,8 +103,9 @@ def map_payload(
 
 
 def map_layers(tables: Sequence[pd.DataFrame], parents: dict[int, int]) -> list[dict[str, Any]]:
-    """Per coarser layer (the coarsest first): its groups (id, name) and each cluster's group in it (``of``)."""
-    out = []
+    """Per coarser layer (the coarsest first): its groups (id, name) and each cluster's group in it (``of``); the
+    coarsest also gives each group a colour and each of its clusters a shade of it (``shade``)."""
+    out: list[dict[str, Any]] = []
     of = {int(c): int(g) for c, g in parents.items()}
     for table in reversed(tables):
         out.append(
@@ -115,7 +116,16 @@ def map_layers(tables: Sequence[pd.DataFrame], parents: dict[int, int]) -> list[
         )
         up = {int(g.cluster): g.parent for g in table.itertuples()}
         of = {c: int(up[g]) for c, g in of.items() if g in up and not pd.isna(up[g])}
-    return out[::-1]
+    out = out[::-1]
+    if out:  # colour by domain: each top group a colour of the palette, its clusters shades of it
+        top = out[0]
+        colors: dict[str, str] = {}
+        for slot, group in enumerate(top["groups"]):
+            members = sorted(int(c) for c, g in top["of"].items() if g == group["id"])
+            group["color"] = color_at(slot)
+            colors.update({str(c): s for c, s in zip(members, shades(group["color"], len(members)))})
+        top["shade"] = colors
+    return out
 
 
 def json_for_html(payload: dict[str, Any]) -> str:

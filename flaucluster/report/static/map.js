@@ -43,7 +43,11 @@ function flauMount(root, data, hooks) {
   const colorById = new Map(data.clusters.map((c) => [c.id, c.color]));
   const nextColors = data.new_colors && data.new_colors.length ? data.new_colors : ["#bb1144"];
   const clusterColor = (c) => colorById.get(c) || nextColors[(((c - data.next_id) % nextColors.length) + nextColors.length) % nextColors.length];
-  const colorOf = (c) => (c === FLAU_OUTLIER ? data.outlier_color || "#b4b8be" : byTheme && !themeOf.get(c) ? FLAU_NEW_GROUP : clusterColor(c));
+  // colour by domain: each cluster a shade of its coarsest group's colour (a group made here keeps its own)
+  let byDomain = false;
+  const domainColor = new Map(((data.layers && data.layers.length && data.layers[0].groups) || []).map((g) => [g.id, g.color]));
+  const domainShade = new Map(Object.entries((data.layers && data.layers.length && data.layers[0].shade) || {}).map(([c, s]) => [Number(c), s]));
+  const colorOf = (c) => (c === FLAU_OUTLIER ? data.outlier_color || "#b4b8be" : byTheme && !themeOf.get(c) ? FLAU_NEW_GROUP : byDomain && domainShade.has(c) ? domainShade.get(c) : clusterColor(c));
   const shared = new Set(data.shared); // drawn rows whose id another row (drawn or not) also has
   const rowOfId = new Map();
   data.id.forEach((id, i) => rowOfId.set(id, i));
@@ -75,8 +79,24 @@ function flauMount(root, data, hooks) {
   bar.append(search, count, modes.pan, modes.box, modes.lasso, undoBtn, download);
   const colorBy = flauEl("button", { type: "button", testid: "color-by", "aria-pressed": "false" }, "Couleur : thèmes");
   if (data.has_themes) bar.append(colorBy);
+  const colorByDomain = flauEl("button", { type: "button", testid: "color-by-domain", "aria-pressed": "false" }, "Couleur : domaines");
+  if (domainShade.size) bar.append(colorByDomain);
+  colorByDomain.addEventListener("click", () => {
+    byDomain = !byDomain;
+    byTheme = false;
+    colorBy.setAttribute("aria-pressed", "false");
+    colorBy.textContent = "Couleur : thèmes";
+    colorByDomain.setAttribute("aria-pressed", String(byDomain));
+    colorByDomain.textContent = byDomain ? "Couleur : groupes" : "Couleur : domaines";
+    buildLegend();
+    buildLabels();
+    draw();
+  });
   colorBy.addEventListener("click", () => {
     byTheme = !byTheme;
+    byDomain = false;
+    colorByDomain.setAttribute("aria-pressed", "false");
+    colorByDomain.textContent = "Couleur : domaines";
     colorBy.setAttribute("aria-pressed", String(byTheme));
     colorBy.textContent = byTheme ? "Couleur : groupes" : "Couleur : thèmes";
     buildLegend();
@@ -386,7 +406,7 @@ function flauMount(root, data, hooks) {
       el.dataset.layer = String(item.layer);
       el.dataset.minZoom = String(item.minZoom);
       el.classList.toggle("coarse", item.layer < 0);
-      el.style.borderLeftColor = item.layer < 0 ? "#495057" : colorOf(item.id);
+      el.style.borderLeftColor = item.layer >= 0 ? colorOf(item.id) : byDomain && item.layer === -layers.length ? domainColor.get(item.id) : "#495057";
       el.hidden = true;
     }
   }
