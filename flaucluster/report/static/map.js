@@ -81,28 +81,20 @@ function flauMount(root, data, hooks) {
   if (data.has_themes) bar.append(colorBy);
   const colorByDomain = flauEl("button", { type: "button", testid: "color-by-domain", "aria-pressed": "false" }, "Couleur : domaines");
   if (domainShade.size) bar.append(colorByDomain);
-  colorByDomain.addEventListener("click", () => {
-    byDomain = !byDomain;
-    byTheme = false;
-    colorBy.setAttribute("aria-pressed", "false");
-    colorBy.textContent = "Couleur : thèmes";
-    colorByDomain.setAttribute("aria-pressed", String(byDomain));
-    colorByDomain.textContent = byDomain ? "Couleur : groupes" : "Couleur : domaines";
+  // one colouring at a time: by group (the default), by theme or by domain; a pressed button goes back to groups
+  function setColouring(mode) {
+    byTheme = mode === "themes";
+    byDomain = mode === "domains";
+    for (const [btn, m, label] of [[colorBy, "themes", "Couleur : thèmes"], [colorByDomain, "domains", "Couleur : domaines"]]) {
+      btn.setAttribute("aria-pressed", String(mode === m));
+      btn.textContent = mode === m ? "Couleur : groupes" : label;
+    }
     buildLegend();
     buildLabels();
     draw();
-  });
-  colorBy.addEventListener("click", () => {
-    byTheme = !byTheme;
-    byDomain = false;
-    colorByDomain.setAttribute("aria-pressed", "false");
-    colorByDomain.textContent = "Couleur : domaines";
-    colorBy.setAttribute("aria-pressed", String(byTheme));
-    colorBy.textContent = byTheme ? "Couleur : groupes" : "Couleur : thèmes";
-    buildLegend();
-    buildLabels();
-    draw();
-  });
+  }
+  colorBy.addEventListener("click", () => setColouring(byTheme ? "groups" : "themes"));
+  colorByDomain.addEventListener("click", () => setColouring(byDomain ? "groups" : "domains"));
   const body = flauEl("div", { class: "flau-body" });
   const stage = flauEl("div", { class: "flau-stage" });
   const canvas = flauEl("canvas", { testid: "map-canvas", "aria-label": "Carte des lignes" });
