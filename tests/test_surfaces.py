@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 from itertools import combinations
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -396,3 +397,24 @@ def test_coloured_by_domain_each_cluster_is_a_shade_of_its_domain_and_domains_st
 
     assert {c: hexed(v) for c, v in after.items() if c in top["shade"]} == top["shade"]  # the page shows them
     assert hexed(after["-1"]) == hexed(before["-1"])  # the unassigned rows keep their grey
+
+
+def test_a_domain_renamed_on_the_map_is_named_so_at_the_first_view_and_the_download_applies(browser, report, fitted):
+    page = browser.new_page(viewport={"width": 1300, "height": 820}, accept_downloads=True)
+    page.goto((report / "map.html").as_uri())
+    page.wait_for_selector("[data-ready='1']")
+    page.select_option("[data-testid=rename-cluster]", "L0:0")
+    page.fill("[data-testid=rename-name]", "Informatique <et> données")
+    page.click("[data-testid=rename]")
+    shown = page.evaluate(
+        "() => [...document.querySelectorAll('[data-testid=map-label]')].filter(e => !e.hidden && e.dataset.layer"
+        " < 0 && e.dataset.cluster === '0').map(e => e.textContent)"
+    )
+    with page.expect_download() as download:
+        page.click("[data-testid=download-edits]")
+    doc = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    page.close()
+    assert shown == ["Informatique <et> données"]  # as text, on the coarsest layer's label
+    assert doc["edits"] == [{"op": "rename", "layer": 0, "cluster": 0, "name": "Informatique <et> données"}]
+    renamed = fitted.curate().apply_edits(doc)  # made on this state: it applies
+    assert renamed.topic_info(layer=0)["name"].iloc[0] == "Informatique <et> données"

@@ -61,6 +61,7 @@ function flauMount(root, data, hooks) {
   let centres = new Map();
   // the layers above the clusters, coarsest first: each shows its names from a zoom, until the next one's
   const layers = data.layers || [];
+  let layerNames = [];  // each coarser layer's group names, a person's renames included
   const groupSize = new Map();
   const ZOOM_STEP = 1.8;
   const fromZoom = (level) => (level === 0 ? 0 : ZOOM_STEP ** level);
@@ -157,6 +158,7 @@ function flauMount(root, data, hooks) {
   function replay() {
     labels = base.slice();
     names = new Map(baseNames);
+    layerNames = layers.map((layer) => new Map(layer.groups.map((g) => [g.id, g.name])));
     custom = new Set(baseCustom);
     nextId = data.next_id;
     for (const e of edits) applyEdit(e);
@@ -170,7 +172,8 @@ function flauMount(root, data, hooks) {
   }
 
   function applyEdit(e) {
-    if (e.op === "rename") { names.set(e.cluster, e.name); custom.add(e.cluster); }
+    if (e.op === "rename" && e.layer !== undefined && e.layer < layers.length) layerNames[e.layer].set(e.cluster, e.name);
+    else if (e.op === "rename") { names.set(e.cluster, e.name); custom.add(e.cluster); }
     else if (e.op === "merge") {
       const [keep, ...others] = e.clusters;
       const first = e.clusters.find((c) => custom.has(c));
@@ -268,6 +271,13 @@ function flauMount(root, data, hooks) {
       const keep = sel.value;
       sel.replaceChildren();
       for (const c of clusterIds()) sel.append(flauEl("option", { value: String(c) }, `${c} · ${names.get(c)}`));
+      if (sel === renameWhich) {  // the coarser layers' groups can be renamed too ("L0:2": group 2 of layer 0)
+        layers.forEach((layer, level) => {
+          const group = flauEl("optgroup", { label: `Niveau ${level}${level === 0 ? " (le plus large)" : ""}` });
+          for (const g of layer.groups) group.append(flauEl("option", { value: `L${level}:${g.id}` }, `${g.id} · ${layerNames[level].get(g.id)}`));
+          sel.append(group);
+        });
+      }
       if ([...sel.options].some((o) => o.value === keep)) sel.value = keep;
     }
     if (mergeB.options.length > 1 && mergeB.value === mergeA.value) mergeB.selectedIndex = mergeA.selectedIndex === 0 ? 1 : 0;
@@ -275,6 +285,7 @@ function flauMount(root, data, hooks) {
 
   function describe(e) {
     const who = e.op === "move" || e.op === "unassign" ? (e.ids || e.rows).length : 0;
+    if (e.op === "rename" && e.layer !== undefined) return `renommer l'ensemble ${e.cluster} du niveau ${e.layer} en « ${e.name} »`;
     if (e.op === "rename") return `renommer ${e.cluster} en « ${e.name} »`;
     if (e.op === "merge") return `fusionner ${e.clusters.slice(1).join(", ")} dans ${e.clusters[0]}`;
     if (e.op === "unassign") return `retirer ${who} ligne(s) des groupes`;
@@ -324,7 +335,11 @@ function flauMount(root, data, hooks) {
   unassignBtn.addEventListener("click", () => { if (selected.length) addEdit({ op: "unassign", ...rowsOf(selected) }); });
   renameBtn.addEventListener("click", () => {
     const name = renameName.value.trim();
-    if (name && renameWhich.value !== "") { addEdit({ op: "rename", cluster: Number(renameWhich.value), name }); renameName.value = ""; }
+    const which = renameWhich.value;
+    if (!name || which === "") return;
+    const layered = /^L(\d+):(-?\d+)$/.exec(which);
+    addEdit(layered ? { op: "rename", layer: Number(layered[1]), cluster: Number(layered[2]), name } : { op: "rename", cluster: Number(which), name });
+    renameName.value = "";
   });
   mergeBtn.addEventListener("click", () => {
     if (mergeA.value !== "" && mergeB.value !== "" && mergeA.value !== mergeB.value) addEdit({ op: "merge", clusters: [Number(mergeA.value), Number(mergeB.value)] });
@@ -377,7 +392,7 @@ function flauMount(root, data, hooks) {
       for (const g of layers[level].groups) {
         const key = `${level}:${g.id}`;
         if (!centres.has(key)) continue;  // emptied on the page
-        const full = g.name, text = full.length > 40 ? full.slice(0, 39) + "…" : full;
+        const full = layerNames[level].get(g.id) || g.name, text = full.length > 40 ? full.slice(0, 39) + "…" : full;
         const members = Object.keys(layers[level].of).filter((c) => layers[level].of[c] === g.id).map(Number);
         labelItems.push({ key: `L${key}`, layer: level - depth, minZoom: fromZoom(level), maxZoom: fromZoom(level + 1), id: g.id, members, text, full, size: groupSize.get(key), w: 0, h: 0 });
       }
