@@ -283,11 +283,14 @@ def row_labels(tree: Tree, labels: np.ndarray) -> np.ndarray:
     out = np.full((tree.depth, len(labels)), OUTLIER, dtype=np.int64)
     current = np.asarray(labels, dtype=np.int64)
     for level in range(tree.depth - 1, -1, -1):
-        keys = np.array(sorted(tree.parents[level]), dtype=np.int64)
-        values = np.array([tree.parents[level][k] for k in keys.tolist()], dtype=np.int64)
-        at = np.clip(np.searchsorted(keys, current), 0, max(len(keys) - 1, 0))
-        found = (current != OUTLIER) & (len(keys) > 0) & (keys[at] == current if len(keys) else False)
-        current = np.where(found, values[at] if len(keys) else OUTLIER, OUTLIER)
+        mapping = tree.parents[level]
+        if not mapping:  # every group of this layer is gone
+            current = np.full_like(current, OUTLIER)
+        else:  # a lookup by sorted keys: -1 and ids no longer in the tree are no key
+            keys = np.array(sorted(mapping), dtype=np.int64)
+            values = np.array([mapping[k] for k in keys.tolist()], dtype=np.int64)
+            at = np.minimum(np.searchsorted(keys, current), len(keys) - 1)
+            current = np.where(keys[at] == current, values[at], OUTLIER)
         out[level] = current
     return out
 
@@ -303,7 +306,11 @@ def _pruned(parents: list[dict[int, int]], names: list[dict[int, str]]) -> Tree:
 
 
 def _largest(mapping: dict[int, int], labels: np.ndarray) -> int:
-    sizes = Counter(mapping[int(c)] for c in labels if c != OUTLIER and int(c) in mapping)
+    clusters, counts = np.unique(labels[labels != OUTLIER], return_counts=True)
+    sizes: Counter[int] = Counter()
+    for c, k in zip(clusters.tolist(), counts.tolist()):
+        if c in mapping:
+            sizes[mapping[c]] += k
     return min(sizes, key=lambda g: (-sizes[g], g)) if sizes else 0
 
 
@@ -357,12 +364,13 @@ def describe(
     described: list[list[Topic]] = []
     for level in range(tree.depth):
         now = rows[level]
-        groups = sorted(set(now.tolist()) - {OUTLIER})
+        groups = [g for g in np.unique(now).tolist() if g != OUTLIER]
         kept: dict[int, Topic] = {}
         if previous is not None and level < previous.depth and previous.labels.shape == rows.shape:
             old = {t.cluster: t for t in previous.topics[level]}
-            same = [g for g in groups if g in old and np.array_equal(now == g, previous.labels[level] == g)]
-            kept = {g: old[g] for g in same}
+            moved = now != previous.labels[level]  # a group holds the same rows unless a moved row left or joined it
+            changed = set(np.unique(now[moved]).tolist()) | set(np.unique(previous.labels[level][moved]).tolist())
+            kept = {g: old[g] for g in groups if g in old and g not in changed}
         fresh = [g for g in groups if g not in kept]
         names = tree.names[level]
         topics = list(kept.values())

@@ -131,6 +131,14 @@ def next_colors(state: FittedState, count: int = 32) -> list[str]:
     return new_cluster_colors(next_id, *_fit_labels(state), count=count)
 
 
+def layer_tables(state: FittedState) -> tuple[list[pd.DataFrame], dict[int, int]]:
+    """(:func:`topic_info` of each coarser layer, the coarsest first; each cluster's group in the finest of them),
+    what the map names as the view zooms out; none without layers."""
+    if state.layers is None or not state.layers.depth:
+        return [], {}
+    return [topic_info(state, level) for level in range(state.layers.depth)], dict(state.layers.tree.parents[-1])
+
+
 def layer_columns(state: FittedState, ok: np.ndarray) -> dict[str, Any]:
     """Each row's group and its name in each coarser layer: ``layer0, layer0_name, layer1, ...`` (0 the coarsest)."""
     if state.layers is None:

@@ -213,7 +213,7 @@ def report_inputs(
     from ..guided import tables
     from ..lineage import changes_table, evolution
     from ..state import complete
-    from ..views import document_info, evaluate, hierarchy, next_colors, summary, theme_info, topic_info
+    from ..views import document_info, evaluate, hierarchy, layer_tables, next_colors, summary, theme_info, topic_info
 
     if state.map_coords is None or state.similarity is None or state.labels_reassigned is None:
         state = complete(state)  # a state built by hand: the same derived views a fit adds
@@ -253,8 +253,7 @@ def report_inputs(
         drawing,
         changes_table(state),
         evolution(state),
-        [topic_info(state, level) for level in range(state.layers.depth)] if state.layers is not None else [],
-        dict(state.layers.tree.parents[-1]) if state.layers is not None and state.layers.depth else {},
+        *layer_tables(state),
         next_colors(state),
     )
 

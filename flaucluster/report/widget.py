@@ -127,11 +127,12 @@ class MapWidget(anywidget.AnyWidget):
             This widget, redrawn.
         """
         from ..state import complete
-        from ..views import document_info, next_colors, topic_info
+        from ..views import document_info, layer_tables, next_colors, topic_info
 
         if state.map_coords is None:
             state = complete(state)
         assert state.map_coords is not None
+        tables, parents = layer_tables(state)
         payload = map_payload(
             document_info(state),
             topic_info(state),
@@ -139,8 +140,8 @@ class MapWidget(anywidget.AnyWidget):
             next_cluster=state.history.next_id if state.history is not None else max(state.names(), default=-1) + 1,
             custom=set(state.custom_names),
             new_colors=next_colors(state),
-            layers=[topic_info(state, level) for level in range(state.layers.depth)] if state.layers else [],
-            parents=dict(state.layers.tree.parents[-1]) if state.layers and state.layers.depth else {},
+            layers=tables,
+            parents=parents,
         )
         self.selected, self.edits = [], []
         self.data = json_for_html(payload)

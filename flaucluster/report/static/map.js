@@ -200,15 +200,16 @@ function flauMount(root, data, hooks) {
     }
     buckets = new Map([...members.entries()].map(([c, rows]) => [c, Int32Array.from(rows)]));
     centres = new Map();
+    groupSize.clear();
     // a group's name sits on its row nearest the median: on the points even when the group is in two parts
     const median = (v) => { const s = Float32Array.from(v).sort(); return s[s.length >> 1]; };
-    for (const [c, rows] of buckets) {
-      if (c === FLAU_OUTLIER) continue;
+    const anchor = (rows) => {
       const mx = median(Array.from(rows, (i) => data.x[i])), my = median(Array.from(rows, (i) => data.y[i]));
       let best = rows[0], bestD = Infinity;
       for (const i of rows) { const d = (data.x[i] - mx) ** 2 + (data.y[i] - my) ** 2; if (d < bestD) { bestD = d; best = i; } }
-      centres.set(c, [data.x[best], data.y[best]]);
-    }
+      return [data.x[best], data.y[best]];
+    };
+    for (const [c, rows] of buckets) if (c !== FLAU_OUTLIER) centres.set(c, anchor(rows));
     // each coarser group's name on its rows' point nearest their median, as a cluster's
     for (const [level, layer] of layers.entries()) {
       const rowsOf = new Map();
@@ -219,10 +220,7 @@ function flauMount(root, data, hooks) {
         for (const i of rows) rowsOf.get(g).push(i);
       }
       for (const [g, rows] of rowsOf) {
-        const mx = median(rows.map((i) => data.x[i])), my = median(rows.map((i) => data.y[i]));
-        let best = rows[0], bestD = Infinity;
-        for (const i of rows) { const d = (data.x[i] - mx) ** 2 + (data.y[i] - my) ** 2; if (d < bestD) { bestD = d; best = i; } }
-        centres.set(`${level}:${g}`, [data.x[best], data.y[best]]);
+        centres.set(`${level}:${g}`, anchor(rows));
         groupSize.set(`${level}:${g}`, rows.length);
       }
     }
