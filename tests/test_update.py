@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import test_map
 from test_map import Page
 
 from flaucluster import update as update_module
@@ -29,7 +28,6 @@ from flaucluster.update import update
 from as_user import cli, one_error_line
 
 ROOT = Path(__file__).resolve().parents[1]
-browser = test_map.browser  # the fixture: chromium driven by Playwright
 OLD_SECTIONS, NEW_SECTIONS = ["C", "G", "A", "F", "N"], ["J", "Q", "H"]
 COLUMNS = ["--text-column", "text", "--id-column", "id"]
 
