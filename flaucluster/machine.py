@@ -1,6 +1,7 @@
 """What a run may use beside its own thread: the cores it is given, whether it may fork helpers
 (Linux, where fork is the usual start method, and never from a daemonic worker such as a Dask or
-multiprocessing one, which may not have children), and how many threads BLAS may use."""
+multiprocessing one, which may not have children), how to stop such a helper at once, and how many threads
+BLAS may use."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 
 
@@ -24,6 +26,40 @@ def can_fork() -> bool:
         and "fork" in multiprocessing.get_all_start_methods()
         and not multiprocessing.current_process().daemon
     )
+
+
+def as_forked_worker() -> None:
+    """In a worker forked from the command line: Ctrl-C (sent to the whole process group) is left to the main
+    process, which stops the worker, and ``kill`` ends the worker at once instead of running the command line's
+    handler it was forked with."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def stop_now(pool: Executor) -> None:
+    """Kill a process pool's workers and shut it down without waiting: the calls running there and those
+    waiting fail (for an interruption, or once their results are no longer wanted). Any other executor is
+    only shut down, its running calls left to finish.
+
+    A worker that dies while sending a result (killed here, or by a signal to the whole process group) leaves
+    the pool's thread waiting for the rest of it forever, since this process holds the pipe's other writing
+    end; the interpreter joins that thread at exit and would never end. Closed, the read ends with EOFError,
+    which the pool takes for a broken worker.
+    """
+    if not isinstance(pool, ProcessPoolExecutor):
+        pool.shutdown(wait=False, cancel_futures=True)
+        return
+    processes = list((pool._processes or {}).values())
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join()
+    queue = pool._result_queue
+    if queue is not None:
+        queue._writer.close()  # type: ignore[attr-defined]
+    ProcessPoolExecutor.shutdown(pool, wait=False, cancel_futures=True)  # not a subclass's: it may call this
 
 
 @contextmanager

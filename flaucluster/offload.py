@@ -106,9 +106,11 @@ class Helper(ProcessPoolExecutor):
             Kill the helper now: the call running there and those waiting fail.
         """
         if cancel_futures:
-            for process in list((self._processes or {}).values()):
-                process.kill()
-        super().shutdown(wait=wait, cancel_futures=cancel_futures)
+            from .machine import stop_now
+
+            stop_now(self)
+        else:
+            super().shutdown(wait=wait)
 
 
 def _start(package: str) -> None:

@@ -1070,8 +1070,13 @@ def test_work_folders_left_by_a_killed_run_are_removed_by_the_next(tmp_path):
     assert not dead.exists() and mine.exists() and (tmp_path / "out" / "a.txt").is_file()
 
 
-def test_sigterm_is_handled_like_ctrl_c(tmp_path):
+@pytest.mark.parametrize("whole_group", [False, True], ids=["the-command", "its-process-group"])
+@pytest.mark.parametrize("after", [0.0, 0.6, 1.5])
+def test_sigterm_is_handled_like_ctrl_c(tmp_path, whole_group, after):
+    """`kill` (or a scheduler stopping the whole process group) at any moment of the work: exit 130 with one
+    line, nothing written, and no wait on a helper process, whatever it was doing."""
     import signal
+    import time
 
     from conftest import SAMPLE
 
@@ -1092,14 +1097,55 @@ def test_sigterm_is_handled_like_ctrl_c(tmp_path):
         ],
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,
     )
     for line in run.stderr:  # wait until the work has begun
         if "Embedding" in line:
             break
-    run.send_signal(signal.SIGTERM)
-    err = run.communicate(timeout=120)[1]
-    assert run.returncode == 130 and "interrupted" in err
+    time.sleep(after)
+    if whole_group:
+        os.killpg(run.pid, signal.SIGTERM)
+    else:
+        run.send_signal(signal.SIGTERM)
+    try:
+        err = run.communicate(timeout=60)[1]
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+    assert run.returncode == 130 and "interrupted" in err and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+def _answer_half_then_die() -> None:
+    """In a pool's worker: start sending a result, then die, as a worker killed mid-answer does."""
+    import gc
+    import signal
+    import struct
+    from multiprocessing.queues import SimpleQueue
+
+    results = [q for q in gc.get_objects() if type(q) is SimpleQueue]
+    for queue in results:
+        queue._writer._send(struct.pack("!i", 1_000_000) + b"half an answer")
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a forked worker")
+def test_a_worker_that_dies_mid_answer_never_keeps_the_command_waiting():
+    import multiprocessing
+    import threading
+    import time
+    from concurrent.futures import ProcessPoolExecutor
+
+    from flaucluster.machine import stop_now
+
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    future = pool.submit(_answer_half_then_die)
+    time.sleep(1)  # the pool's thread is now reading the rest of an answer that will never come
+    manager = pool._executor_manager_thread
+    stop_now(pool)
+    manager.join(timeout=30)
+    assert not manager.is_alive() and future.exception(timeout=5) is not None
+    assert not [t for t in threading.enumerate() if t is manager]
 
 
 # ------------------------------------------------------------------ found in the second probe

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 from tqdm.auto import tqdm
 
+from ..machine import as_forked_worker, stop_now
 from .base import Encoder
 
 logger = logging.getLogger(__name__)
@@ -218,11 +219,9 @@ _WORKER_MODEL: _Model | None = None
 
 
 def _worker_start(model: _Model) -> None:
-    """The worker's initializer: keep the model it was forked with (Ctrl-C is left to the main process)."""
-    import signal
-
+    """The worker's initializer: keep the model it was forked with."""
     global _WORKER_MODEL
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    as_forked_worker()
     _WORKER_MODEL = model
 
 
@@ -288,5 +287,5 @@ def _share(chunks: list[tuple[int, int]], texts: list[str], out: np.ndarray, mod
                 out[start:stop] = model.encode(texts[start:stop])
                 bar.update(stop - start)
     finally:
-        if executor is not None:
-            executor.shutdown(wait=False, cancel_futures=True)
+        if executor is not None:  # what it still holds is done here, or no longer wanted (an interruption)
+            stop_now(executor)

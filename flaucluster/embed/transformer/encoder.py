@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 from tqdm.auto import tqdm
 
-from ...machine import can_fork, usable_cores
+from ...machine import can_fork, stop_now, usable_cores
 from ..base import Device, Encoder, Precision, compute_name, quantize_int8, select_device, select_dtype
 from .folder import folder_identity, pooling_mode, read_json
 from .pipeline import ResultsBack, in_background
@@ -186,7 +186,7 @@ class TransformerFolderEncoder(Encoder):
         """Stop the tokenizer worker processes, if any (they also stop with the encoder or at exit)."""
         workers, self._workers = self._workers, None
         if workers is not None:
-            workers.shutdown(wait=True, cancel_futures=True)
+            stop_now(workers)
 
     def _token_ids(self, texts: list[str]):
         """Unpadded token ids of ``texts``: ``Ids`` (fast tokenizer) or the tokenizer's dict of lists."""
@@ -291,7 +291,7 @@ class TransformerFolderEncoder(Encoder):
                 logger.info("tokenizer processes unavailable (%s); tokenizing in a thread", error)
                 self.tokenizer_processes = 0
                 return None
-            weakref.finalize(self, pool.shutdown, wait=False, cancel_futures=True)
+            weakref.finalize(self, stop_now, pool)
             self._workers = pool
         return self._workers
 

@@ -59,6 +59,9 @@ _WORKER: dict = {}
 
 
 def worker_init(fast, max_length: int, lowercase: bool) -> None:
+    from ...machine import as_forked_worker
+
+    as_forked_worker()
     _WORKER.update(fast=fast, max_length=max_length, lowercase=lowercase, generation=0)
 
 
