@@ -564,7 +564,7 @@ def label_clusters(
         group_counts = counts[labels[member_rows] == c]
         wider = {
             analyzer.display(terms[i]): analyzer.display(terms[j])
-            for i, j in wider_terms(group_counts, covering, terms).items()
+            for i, j in wider_terms(group_counts, covering, terms, doc_counts[ci] / np.maximum(term_docs, 1)).items()
         }
         family = family_name(group_counts, family_columns, rows_in) if family_columns else None
         # the keywords name a group only when nothing above does, and then as phrases do: used by several rows,
@@ -667,14 +667,20 @@ def name_phrases(
     return out
 
 
-def wider_terms(rows: sparse.csr_matrix, covering: list[tuple[int, float]], terms: Sequence[str]) -> dict[int, int]:
+def wider_terms(
+    rows: sparse.csr_matrix, covering: list[tuple[int, float]], terms: Sequence[str], own: np.ndarray
+) -> dict[int, int]:
     """term -> a wider name among ``covering`` (term indices, best first), for the terms that have one.
 
     A lone word is narrow when another candidate, with no word in common, is used by at least :data:`_WIDER`
     times as many rows of the group and by :data:`_WITHIN` of its own rows: "PNG" in a group about images,
-    whose PNG rows nearly all say "image" too. A phrase is never narrow here: it says what it is about, and
-    it names a group instead of a word it contains only when it covers most of its uses
-    (:func:`covering_phrases`).
+    whose PNG rows nearly all say "image" too. A phrase is narrow beside a word it contains that is also a
+    candidate, unless the group's rows that use the phrase are :data:`_COVERS` of those that use the word (the
+    share at which a phrase stands for its word) or the word is much less the group's own than the phrase
+    (its share of uses in the group under :data:`_WITHIN` of the phrase's): "code propre", in 30 of the 91 rows
+    that say "code", is one kind of the group's code, not its name, even where its own vector is closer to the
+    group's mean (an encoder ranks the more specific phrase closer); "hébergement social" stays, where other
+    groups say "hébergement" of hotels.
 
     Parameters
     ----------
@@ -684,6 +690,8 @@ def wider_terms(rows: sparse.csr_matrix, covering: list[tuple[int, float]], term
         The candidate names (term index, score), best first.
     terms : sequence of str
         The terms' keys.
+    own : numpy.ndarray
+        Each term's share of its rows (over every group) that are in this group.
 
     Returns
     -------
@@ -698,7 +706,14 @@ def wider_terms(rows: sparse.csr_matrix, covering: list[tuple[int, float]], term
     out: dict[int, int] = {}
     for a, i in enumerate(columns):
         if " " in terms[i]:
-            continue  # a phrase says what it is about; a lone word may be a detail ("PNG")
+            held = [
+                b
+                for b, j in enumerate(columns)
+                if _contains(terms[i], terms[j]) and sizes[a] < _COVERS * sizes[b] and own[j] >= _WITHIN * own[i]
+            ]
+            if held:
+                out[i] = columns[held[0]]
+            continue
         for b, j in enumerate(columns):
             if a == b or set(terms[i].split(" ")) & set(terms[j].split(" ")):
                 continue

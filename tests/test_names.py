@@ -199,3 +199,26 @@ def test_a_narrow_word_gives_way_to_the_wider_one_its_rows_use():
         rows + others, np.array([0] * len(rows) + [1] * len(others)), vectors.astype(np.float32), embed=embed
     )
     assert topics[0].name == "Image"  # every PNG row says "image", and four more rows do
+
+
+def test_a_phrase_that_covers_a_third_of_its_word_does_not_name_the_group_the_word_does():
+    rows = [
+        "Écrire du code propre en Python",
+        "Code propre et tests",
+        "Relire le code d'un collègue",
+        "Versionner son code avec Git",
+        "Documenter le code",
+        "Déboguer du code JavaScript",
+    ]
+    others = ["Anglais des affaires", "Anglais pour débuter", "Anglais oral", "Conversation en anglais"]
+    vectors = np.random.default_rng(0).normal(size=(len(rows) + len(others), 8))
+    centre = vectors[: len(rows)].mean(0)
+    elsewhere = np.random.default_rng(1).normal(size=8)
+
+    def embed(phrases):  # an encoder for which the narrower phrase is the closest in meaning to the group
+        return np.array([centre if p == "code propre" else elsewhere for p in phrases])
+
+    topics = label_clusters(
+        rows + others, np.array([0] * len(rows) + [1] * len(others)), vectors.astype(np.float32), embed=embed
+    )
+    assert topics[0].name == "Code"  # two of the six rows that say "code" say "code propre"
