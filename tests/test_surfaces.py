@@ -398,3 +398,46 @@ def test_a_domain_renamed_on_the_map_is_named_so_at_the_first_view_and_the_downl
     assert doc["edits"] == [{"op": "rename", "layer": 0, "cluster": 0, "name": "Informatique <et> données"}]
     renamed = fitted.curate().apply_edits(doc)  # made on this state: it applies
     assert renamed.topic_info(layer=0)["name"].iloc[0] == "Informatique <et> données"
+
+
+def test_a_cluster_moved_under_another_domain_on_the_map_takes_its_colour_and_the_download_applies(
+    browser, report, fitted
+):
+    tree = fitted.layers_.tree
+    finest = tree.depth - 1
+
+    def domain(group):  # a group of the finest coarser layer -> its domain
+        return tree.parents[0][group] if finest else group
+
+    cluster = min(tree.parents[finest])
+    here = domain(tree.parents[finest][cluster])
+    to = next(g for g in sorted(set(tree.parents[finest].values())) if domain(g) != here)  # in another domain
+
+    html = (report / "map.html").read_text(encoding="utf-8")
+    top = json.loads(re.search(r'id="flau-data">(.*?)</script>', html, re.S).group(1))["layers"][0]
+    page = browser.new_page(viewport={"width": 1300, "height": 820}, accept_downloads=True)
+    page.goto((report / "map.html").as_uri())
+    page.wait_for_selector("[data-ready='1']")
+    page.click("[data-testid=color-by-domain]")
+    page.select_option("[data-testid=reparent-item]", f"{finest}:{cluster}")
+    page.select_option("[data-testid=reparent-to]", str(to))
+    page.click("[data-testid=reparent]")
+    swatch = page.evaluate(
+        f'() => getComputedStyle(document.querySelector(\'[data-testid=legend-item][data-cluster="{cluster}"] '
+        ".flau-swatch')).backgroundColor"
+    )
+    logged = page.locator("[data-testid=edit-log] li").all_text_contents()
+    with page.expect_download() as download:
+        page.click("[data-testid=download-edits]")
+    doc = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    page.click("[data-testid=undo]")
+    undone = page.locator("[data-testid=edit-log] li").count()
+    page.close()
+
+    rgb = [int(v) for v in re.findall(r"\d+", swatch)[:3]]
+    assert "#" + "".join(f"{v:02x}" for v in rgb) == {g["id"]: g["color"] for g in top["groups"]}[domain(to)]
+    assert logged == [f"rattacher le groupe {cluster} à l'ensemble {to} du niveau {finest}"]
+    assert doc["edits"] == [{"op": "reparent", "cluster": cluster, "to": to, "layer": finest}]
+    assert undone == 0
+    moved = fitted.curate().apply_edits(doc)  # made on this state: it applies, and the cluster is under `to`
+    assert moved.state.layers.tree.parents[finest][cluster] == to

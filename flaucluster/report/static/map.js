@@ -47,7 +47,9 @@ function flauMount(root, data, hooks) {
   let byDomain = false;
   const domainColor = new Map(((data.layers && data.layers.length && data.layers[0].groups) || []).map((g) => [g.id, g.color]));
   const domainShade = new Map(Object.entries((data.layers && data.layers.length && data.layers[0].shade) || {}).map(([c, s]) => [Number(c), s]));
-  const colorOf = (c) => (c === FLAU_OUTLIER ? data.outlier_color || "#b4b8be" : byTheme && !themeOf.get(c) ? FLAU_NEW_GROUP : byDomain && domainShade.has(c) ? domainShade.get(c) : clusterColor(c));
+  // a cluster moved under another domain takes that domain's colour (its shade was drawn in the old one's hue)
+  const domainTone = (c) => (layerOf[0].get(c) === baseOf[0].get(c) ? domainShade.get(c) : domainColor.get(layerOf[0].get(c)));
+  const colorOf = (c) => (c === FLAU_OUTLIER ? data.outlier_color || "#b4b8be" : byTheme && !themeOf.get(c) ? FLAU_NEW_GROUP : byDomain && domainShade.has(c) ? domainTone(c) : clusterColor(c));
   const shared = new Set(data.shared); // drawn rows whose id another row (drawn or not) also has
   const rowOfId = new Map();
   data.id.forEach((id, i) => rowOfId.set(id, i));
@@ -62,6 +64,9 @@ function flauMount(root, data, hooks) {
   // the layers above the clusters, coarsest first: each shows its names from a zoom, until the next one's
   const layers = data.layers || [];
   let layerNames = [];  // each coarser layer's group names, a person's renames included
+  // each coarser layer's group of every cluster, as the page came (baseOf) and after the edits (layerOf)
+  const baseOf = layers.map((layer) => new Map(Object.entries(layer.of).map(([c, g]) => [Number(c), g])));
+  let layerOf = baseOf.map((m) => new Map(m));
   const groupSize = new Map();
   const ZOOM_STEP = 1.8;
   const fromZoom = (level) => (level === 0 ? 0 : ZOOM_STEP ** level);
@@ -132,12 +137,17 @@ function flauMount(root, data, hooks) {
   const mergeA = flauEl("select", { testid: "merge-keep", "aria-label": "Groupe gardé" });
   const mergeB = flauEl("select", { testid: "merge-other", "aria-label": "Groupe fusionné" });
   const mergeBtn = flauEl("button", { type: "button", testid: "merge" }, "Fusionner avec…");
+  // a cluster under another group of the finest coarser layer, or a group under another of the layer above
+  const reparentWhich = flauEl("select", { testid: "reparent-item", "aria-label": "Groupe à rattacher" });
+  const reparentTo = flauEl("select", { testid: "reparent-to", "aria-label": "Ensemble qui le reçoit" });
+  const reparentBtn = flauEl("button", { type: "button", testid: "reparent" }, "Rattacher à…");
   const log = flauEl("ol", { testid: "edit-log", class: "flau-log" });
   const row = (...els) => { const d = flauEl("div", { class: "flau-row" }); d.append(...els); return d; };
   actions.append(
     flauEl("h3", {}, "Sélection : la déplacer"),
     row(moveTo, moveBtn), row(newName, newBtn), row(unassignBtn),
     flauEl("h3", {}, "Groupes"), row(renameWhich, renameName, renameBtn), row(mergeA, mergeB, mergeBtn),
+    ...(layers.length ? [row(reparentWhich, reparentTo, reparentBtn)] : []),
     flauEl("h3", {}, "Modifications (à télécharger)"), log,
   );
   // the selected rows under the map, full width: the text column gets the room (a fixed height, so that
@@ -159,6 +169,7 @@ function flauMount(root, data, hooks) {
     labels = base.slice();
     names = new Map(baseNames);
     layerNames = layers.map((layer) => new Map(layer.groups.map((g) => [g.id, g.name])));
+    layerOf = baseOf.map((m) => new Map(m));
     custom = new Set(baseCustom);
     nextId = data.next_id;
     for (const e of edits) applyEdit(e);
@@ -180,6 +191,15 @@ function flauMount(root, data, hooks) {
       for (let i = 0; i < n; i++) if (others.includes(labels[i])) labels[i] = keep;
       if (first !== undefined) { names.set(keep, names.get(first)); custom.add(keep); }
       for (const c of others) { names.delete(c); custom.delete(c); }
+    } else if (e.op === "reparent") {
+      // the clusters under the item (the item itself, for a cluster) take the new group and its ancestors
+      const level = e.layer, below = level + 1;
+      const moved = below === layers.length ? [e.cluster] : [...layerOf[below].entries()].filter(([, g]) => g === e.cluster).map(([c]) => c);
+      const inGroup = [...layerOf[level].entries()].find(([c, g]) => g === e.to && !moved.includes(c));
+      for (const c of moved) {
+        layerOf[level].set(c, e.to);
+        for (let k = 0; k < level; k++) if (inGroup) layerOf[k].set(c, layerOf[k].get(inGroup[0]));
+      }
     } else if (e.op === "move" || e.op === "unassign") {
       let target = FLAU_OUTLIER;
       if (e.op === "move" && e.to === "new") {
@@ -214,7 +234,7 @@ function flauMount(root, data, hooks) {
     for (const [level, layer] of layers.entries()) {
       const rowsOf = new Map();
       for (const [c, rows] of buckets) {
-        const g = layer.of[String(c)];
+        const g = layerOf[level].get(c);
         if (g === undefined || c === FLAU_OUTLIER) continue;
         if (!rowsOf.has(g)) rowsOf.set(g, []);
         for (const i of rows) rowsOf.get(g).push(i);
@@ -278,6 +298,36 @@ function flauMount(root, data, hooks) {
       }
       if ([...sel.options].some((o) => o.value === keep)) sel.value = keep;
     }
+    buildReparent();
+  }
+
+  // the groups of a layer that still hold rows
+  const liveGroups = (level) => layers[level].groups.filter((g) => groupSize.has(`${level}:${g.id}`));
+
+  function buildReparent() {
+    if (!layers.length) return;
+    const keep = reparentWhich.value;
+    reparentWhich.replaceChildren();
+    const finest = layers.length - 1;
+    const clusters = flauEl("optgroup", { label: "Groupes" });
+    for (const c of clusterIds()) if (layerOf[finest].has(c)) clusters.append(flauEl("option", { value: `${finest}:${c}` }, `${c} · ${names.get(c)}`));
+    reparentWhich.append(clusters);
+    for (let level = layers.length - 1; level >= 1; level--) {
+      const group = flauEl("optgroup", { label: `Niveau ${level}` });
+      for (const g of liveGroups(level)) group.append(flauEl("option", { value: `${level - 1}:${g.id}` }, `${g.id} · ${layerNames[level].get(g.id)}`));
+      reparentWhich.append(group);
+    }
+    if ([...reparentWhich.options].some((o) => o.value === keep)) reparentWhich.value = keep;
+    buildReparentTo();
+  }
+
+  function buildReparentTo() {
+    const keep = reparentTo.value;
+    reparentTo.replaceChildren();
+    const [level] = reparentWhich.value.split(":").map(Number);
+    if (Number.isNaN(level)) return;
+    for (const g of liveGroups(level)) reparentTo.append(flauEl("option", { value: String(g.id) }, `${g.id} · ${layerNames[level].get(g.id)} (niveau ${level})`));
+    if ([...reparentTo.options].some((o) => o.value === keep)) reparentTo.value = keep;
     if (mergeB.options.length > 1 && mergeB.value === mergeA.value) mergeB.selectedIndex = mergeA.selectedIndex === 0 ? 1 : 0;
   }
 
@@ -286,6 +336,7 @@ function flauMount(root, data, hooks) {
     if (e.op === "rename" && e.layer !== undefined) return `renommer l'ensemble ${e.cluster} du niveau ${e.layer} en « ${e.name} »`;
     if (e.op === "rename") return `renommer ${e.cluster} en « ${e.name} »`;
     if (e.op === "merge") return `fusionner ${e.clusters.slice(1).join(", ")} dans ${e.clusters[0]}`;
+    if (e.op === "reparent") return `rattacher ${e.layer + 1 === layers.length ? "le groupe" : `l'ensemble`} ${e.cluster} à l'ensemble ${e.to} du niveau ${e.layer}`;
     if (e.op === "unassign") return `retirer ${who} ligne(s) des groupes`;
     return e.to === "new" ? `${who} ligne(s) vers un nouveau groupe${e.name ? ` « ${e.name} »` : ""}` : `${who} ligne(s) vers ${e.to}`;
   }
@@ -339,6 +390,14 @@ function flauMount(root, data, hooks) {
     addEdit(layered ? { op: "rename", layer: Number(layered[1]), cluster: Number(layered[2]), name } : { op: "rename", cluster: Number(which), name });
     renameName.value = "";
   });
+  reparentWhich.addEventListener("change", buildReparentTo);
+  reparentBtn.addEventListener("click", () => {
+    const [level, item] = reparentWhich.value.split(":").map(Number);
+    const to = Number(reparentTo.value);
+    if (reparentWhich.value === "" || reparentTo.value === "") return;
+    const now = level + 1 === layers.length ? layerOf[level].get(item) : [...layerOf[level + 1].entries()].filter(([, g]) => g === item).map(([c]) => layerOf[level].get(c))[0];
+    if (now !== to) addEdit({ op: "reparent", cluster: item, to, layer: level });
+  });
   mergeBtn.addEventListener("click", () => {
     if (mergeA.value !== "" && mergeB.value !== "" && mergeA.value !== mergeB.value) addEdit({ op: "merge", clusters: [Number(mergeA.value), Number(mergeB.value)] });
   });
@@ -391,7 +450,7 @@ function flauMount(root, data, hooks) {
         const key = `${level}:${g.id}`;
         if (!centres.has(key)) continue;  // emptied on the page
         const full = layerNames[level].get(g.id) || g.name, text = full.length > 40 ? full.slice(0, 39) + "…" : full;
-        const members = Object.keys(layers[level].of).filter((c) => layers[level].of[c] === g.id).map(Number);
+        const members = [...layerOf[level].entries()].filter(([, h]) => h === g.id).map(([c]) => c);
         labelItems.push({ key: `L${key}`, layer: level - depth, minZoom: fromZoom(level), maxZoom: fromZoom(level + 1), id: g.id, members, text, full, size: groupSize.get(key), w: 0, h: 0 });
       }
     }
