@@ -37,15 +37,18 @@ def cluster(
     k: int | None = None,
     k_range: tuple[int, int] | None = None,
     seed: int = 0,
+    selection: str = "eom",
 ) -> Clustering:
     """Cluster ``points``. ``method`` is ``"hdbscan"``, ``"kmeans"``, or an unfitted scikit-learn clusterer.
 
     One run with the knobs given; the package's defaults are :class:`flaucluster.consensus.ConsensusClusterer`'s
-    (here only the loosest values: HDBSCAN's smallest cluster of 2, KMeans' k given or a ``k_range`` to try)."""
+    (here only the loosest values: HDBSCAN's smallest cluster of 2, KMeans' k given or a ``k_range`` to try).
+    ``selection`` is HDBSCAN's ``cluster_selection_method``: ``"eom"`` (its most persistent clusters) or
+    ``"leaf"`` (the finest clusters of its tree)."""
     if not isinstance(method, str):
         return _sklearn(points, method)
     if method == "hdbscan":
-        return _hdbscan(points, min_cluster_size, min_samples)
+        return _hdbscan(points, min_cluster_size, min_samples, selection)
     if method == "kmeans":
         if k is None and k_range is None:
             raise ValueError("KMeans needs k, or a k_range to choose it from.")
@@ -53,7 +56,7 @@ def cluster(
     raise ValueError(f"method={method!r}; choose one of {METHODS} or pass a scikit-learn clusterer.")
 
 
-def _hdbscan(points: np.ndarray, min_cluster_size: int, min_samples: int | None) -> Clustering:
+def _hdbscan(points: np.ndarray, min_cluster_size: int, min_samples: int | None, selection: str = "eom") -> Clustering:
     import hdbscan
 
     if len(points) < 2 * min_cluster_size:
@@ -65,14 +68,14 @@ def _hdbscan(points: np.ndarray, min_cluster_size: int, min_samples: int | None)
         min_cluster_size=min_cluster_size,
         min_samples=min_samples,
         metric="euclidean",
-        cluster_selection_method="eom",
+        cluster_selection_method=selection,
         core_dist_n_jobs=1,
     )
     labels = model.fit_predict(points)
     return Clustering(
         labels.astype(int),
         model.probabilities_.astype(np.float32),
-        {"method": "hdbscan", "min_cluster_size": min_cluster_size, "min_samples": min_samples},
+        {"method": "hdbscan", "min_cluster_size": min_cluster_size, "min_samples": min_samples, "selection": selection},
     )
 
 

