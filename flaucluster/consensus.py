@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
@@ -489,13 +490,18 @@ def leaves_if_too_few(points: np.ndarray, found: Clustering, size: int, min_samp
     On a small file, HDBSCAN's default selection often keeps the first split of its tree (120 job titles of six
     domains: two groups, one of 86 rows); its leaves, each of ``size`` rows at least, are the finest groups it
     found, which :func:`merge_unseparated` then merges where the vectors do not separate them. Taken only when
-    there are more of them.
+    there are more of them, and no more than the rule of thumb ``sqrt(rows / 2)`` (at least :data:`MIN_GROUPS`):
+    a large file of one broad subject has hundreds of leaves, and its advice says what to try instead.
     """
-    if len(set(found.labels.tolist()) - {OUTLIER}) >= MIN_GROUPS:
+
+    def count(c: Clustering) -> int:
+        return len(set(c.labels.tolist()) - {OUTLIER})
+
+    if count(found) >= MIN_GROUPS:
         return found
     leaves = cluster(points, "hdbscan", min_cluster_size=size, min_samples=min_samples, selection="leaf")
-    more = len(set(leaves.labels.tolist()) - {OUTLIER}) > len(set(found.labels.tolist()) - {OUTLIER})
-    return leaves if more else found
+    most = max(MIN_GROUPS, round(math.sqrt(len(points) / 2)))
+    return leaves if count(found) < count(leaves) <= most else found
 
 
 def merge_unseparated(vectors: np.ndarray, found: Clustering, below: float) -> Clustering:

@@ -133,6 +133,20 @@ def test_leaves_are_taken_only_where_the_persistent_clusters_are_fewer_than_thre
     assert leaves_if_too_few(points[:60], three, 5, None) is three
 
 
+def test_a_file_of_two_broad_regions_keeps_them_rather_than_hundreds_of_leaves():
+    from flaucluster.cluster import cluster
+    from flaucluster.consensus import leaves_if_too_few
+
+    rng = np.random.default_rng(0)
+    # two far-apart regions of twelve touching patches each: 19 leaves, more than sqrt(192 / 2) ~ 10 groups
+    centres = [np.array([x + 1.5 * (k % 4), 1.5 * (k // 4)]) for x in (0.0, 80.0) for k in range(12)]
+    points = np.vstack([c + 0.3 * rng.normal(size=(8, 2)) for c in centres])
+    found = cluster(points, "hdbscan", min_cluster_size=5)
+    assert len(set(found.labels.tolist()) - {-1}) == 2
+    assert len(set(cluster(points, "hdbscan", min_cluster_size=5, selection="leaf").labels.tolist()) - {-1}) > 10
+    assert leaves_if_too_few(points, found, 5, None) is found  # the advice speaks instead
+
+
 def test_the_fixed_old_default_gives_two_groups_and_the_advice_says_what_to_try(small_file_model):
     _, fit = small_file_model
     model = fit(min_cluster_size=15, merge_below=None)
