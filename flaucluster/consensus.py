@@ -360,6 +360,11 @@ def too_few_rows(settings: ConsensusClusterer, n_usable: int) -> str | None:
     """Why no clustering can run on this many rows (the reason becomes advice), or None; a
     :class:`ConfigError` when the settings themselves cannot work on them."""
     size = settings.min_cluster_size_for(n_usable)
+    if n_usable == 0:  # no setting helps: the texts are the problem
+        return (
+            "No usable row: every text is missing, empty, too long or without letters (the status column says "
+            "which). Check --text-column, or add rows with text."
+        )
     if settings.method == "hdbscan" and n_usable < 2 * size:
         return (
             f"Only {n_usable} usable rows: HDBSCAN needs at least 2 x min_cluster_size = "

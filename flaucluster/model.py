@@ -281,7 +281,7 @@ class TopicModel(BaseEstimator):
         details["role_words_dropped"] = drop_roles
         labels = reassign_outliers(vectors, labels_original, ok, free, self.max_unassigned, details)
         theme_names = {} if theme_fit is None else theme_fit.names()
-        phrases = self._phrase_embedder(parts.encoder, encoder_info, vectors.shape[1])
+        phrases = self._phrase_embedder(parts.encoder, encoder_info, vectors.shape[1]) if ok.any() else None
         topics, naming = describe_clusters(
             parts.describer,
             cells.clean,

@@ -1229,3 +1229,18 @@ def test_an_option_that_does_not_apply_to_the_file_is_refused(courses, tmp_path,
     }[suffix](src)
     assert cli("cluster", src, "--text-column", "title", "--out", tmp_path / "o", *option) == 2
     assert "applies to" in one_error_line(caplog)
+
+
+def test_a_file_whose_every_text_is_unusable_says_so_and_keeps_every_row(tmp_path, cache, caplog):
+    """Numbers given as the text column: no size helps, so the advice names the texts, not --min-cluster-size,
+    and no warning speaks of vectors that were never made."""
+    src = tmp_path / "codes.csv"
+    pd.DataFrame({"id": [f"C{i}" for i in range(12)], "code": [str(1000 + i) for i in range(12)]}).to_csv(
+        src, index=False
+    )
+    assert cluster(src, tmp_path / "run", cache, text=("code",)) == 0
+    warned = " ".join(r.getMessage() for r in caplog.records)
+    assert "No usable row" in warned and "--text-column" in warned
+    assert "--min-cluster-size" not in warned and "dimensions" not in warned
+    out = pd.read_csv(tmp_path / "run" / "assignments.csv", dtype=str)
+    assert out["id"].tolist() == [f"C{i}" for i in range(12)] and set(out["status"]) == {"no_letters"}
