@@ -365,6 +365,11 @@ def too_few_rows(settings: ConsensusClusterer, n_usable: int) -> str | None:
             "No usable row: every text is missing, empty, too long or without letters (the status column says "
             "which). Check --text-column, or add rows with text."
         )
+    if settings.method == "hdbscan" and settings.n_clusters is not None and settings.n_clusters > n_usable // 2:
+        raise ConfigError(
+            f"n_clusters={settings.n_clusters} but only {n_usable} usable rows, which make at most {n_usable // 2} "
+            "groups of 2 rows; choose a smaller --n-clusters."
+        )
     if settings.method == "hdbscan" and n_usable < 2 * size:
         return (
             f"Only {n_usable} usable rows: HDBSCAN needs at least 2 x min_cluster_size = "

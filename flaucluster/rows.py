@@ -575,11 +575,15 @@ def text_rows(
     Raises
     ------
     InputError
-        A text or id column is not in ``df`` (see :func:`require_column`), or a text column holds no text: lists
-        or records only (a Parquet list or struct column), or bytes only (a Parquet binary column not all UTF-8).
+        A text or id column is not in ``df`` (see :func:`require_column`), a text column is given twice, or a text
+        column holds no text: lists or records only (a Parquet list or struct column), or bytes only (a Parquet
+        binary column not all UTF-8).
     """
     asked = [text_column] if isinstance(text_column, str) else list(text_column)
     columns = [require_column(df, column, source=source) for column in asked]
+    twice = next((c for i, c in enumerate(columns) if c in columns[:i]), None)
+    if twice is not None:  # joined twice, every text would be doubled
+        raise InputError(f"the text column {twice!r} is given twice (--text-column); give each column once.")
     if id_column is not None:
         id_column = require_column(df, id_column, source=source, role="id")
         ids = [cell_text(v) for v in df[id_column].tolist()]

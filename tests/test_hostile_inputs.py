@@ -1244,3 +1244,19 @@ def test_a_file_whose_every_text_is_unusable_says_so_and_keeps_every_row(tmp_pat
     assert "--min-cluster-size" not in warned and "dimensions" not in warned
     out = pd.read_csv(tmp_path / "run" / "assignments.csv", dtype=str)
     assert out["id"].tolist() == [f"C{i}" for i in range(12)] and set(out["status"]) == {"no_letters"}
+
+
+def test_a_text_column_given_twice_is_one_line_not_doubled_texts(courses, cache, tmp_path, caplog):
+    src = tmp_path / "c.csv"
+    courses.to_csv(src, index=False)
+    assert cluster(src, tmp_path / "run", cache, text=("title", "title")) == 2
+    assert "'title' is given twice (--text-column)" in one_error_line(caplog)
+    assert not (tmp_path / "run").exists()
+
+
+def test_more_groups_asked_than_the_rows_can_make_is_one_line(courses, cache, tmp_path, caplog):
+    src = tmp_path / "c.csv"
+    courses.to_csv(src, index=False)  # 80 rows: at most 40 groups of 2
+    assert cluster(src, tmp_path / "run", cache, "--n-clusters", "1000") == 2
+    assert "n_clusters=1000 but only 80 usable rows" in one_error_line(caplog)
+    assert not (tmp_path / "run").exists()
