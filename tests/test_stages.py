@@ -37,6 +37,21 @@ def test_the_medoid_is_the_run_that_agrees_most_with_the_others():
     assert medoid([b, a, a]) == 1
 
 
+def test_two_identical_coarse_runs_do_not_outvote_three_finer_ones():
+    truth = np.repeat(np.arange(6), 10)
+    rng = np.random.default_rng(0)
+    finer = []
+    for _ in range(3):  # the six groups, each run with a sixth of the rows elsewhere: they agree less together
+        run = truth.copy()
+        moved = rng.choice(60, 10, replace=False)
+        run[moved] = rng.integers(0, 6, 10)
+        finer.append(run)
+    coarse = truth // 3  # two groups: the same in two runs
+    runs = [finer[0], coarse, finer[1], coarse.copy(), finer[2]]
+    assert medoid(runs) in (0, 2, 4)
+    assert len(set(runs[medoid(runs)].tolist())) == 6
+
+
 # ------------------------------------------------------------------ consensus
 def test_canonical_order_does_not_depend_on_the_input_order():
     texts = ["Excel", "Paie", "Anglais", "Droit"]
