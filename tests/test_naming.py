@@ -1,8 +1,6 @@
 """Names a person would give: keyphrase names, and an optional language model behind a local stub server."""
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
 import pytest
@@ -13,43 +11,7 @@ from flaucluster.label import covering_phrases
 from flaucluster.model import TopicModel
 from flaucluster.naming import ChatNamer
 
-
-class StubLLM(BaseHTTPRequestHandler):
-    """An OpenAI-style chat endpoint that first answers "Formations diverses" for every cluster, and names it
-    after its first keyword when told that name is taken: the namer must ask again."""
-
-    requests: list[dict] = []
-
-    def do_POST(self):  # http.server calls it by this name
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        StubLLM.requests.append({"path": self.path, "body": body, "auth": self.headers.get("Authorization")})
-        first = body["messages"][0]["content"]
-        if "Mots-clés du groupe" not in first:
-            reply = "ok"
-        elif len(body["messages"]) == 1:
-            reply = '"Formations diverses."'  # always the same first answer, quoted, with a full stop
-        else:
-            keyword = first.split("Mots-clés du groupe : ")[1].split(",")[0].split("\n")[0]
-            reply = f"Nom : {keyword} au quotidien"
-        answer = {"choices": [{"message": {"role": "assistant", "content": reply}}]}
-        data = json.dumps(answer).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def llm():
-    StubLLM.requests = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), StubLLM)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/v1"
-    server.shutdown()
+from conftest import StubLLM
 
 
 def test_names_come_from_the_model_distinct_and_recorded(llm, sample, sample_embeddings):

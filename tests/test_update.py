@@ -256,3 +256,19 @@ def test_a_bad_refit_policy_is_refused_by_the_parser(versions, tmp_path, capsys)
         cli("update", versions.run, versions.v2_csv, *COLUMNS, "--refit", "sometimes", "--out", tmp_path / "o")
     assert exc.value.code == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_a_namer_given_to_the_command_names_the_new_groups_and_the_old_keep_theirs(versions, llm, tmp_path):
+    from conftest import StubLLM
+
+    out = tmp_path / "named"
+    named = ("--namer", llm, "--namer-model", "stub-7b")
+    assert cli("update", versions.run, versions.v2_csv, *COLUMNS, "--refit", "never", *named, "--out", out) == 0
+    topics = {
+        c["id"]: c["name"] for c in json.loads((out / "topics.json").read_text(encoding="utf-8"))["clusters"]
+    }
+    before = {t.cluster: t.name for t in versions.model.topics_}
+    new = [c for c in topics if c not in before]
+    assert new and StubLLM.requests  # the endpoint was asked
+    assert all(topics[c] == "Formations diverses" or topics[c].endswith(" au quotidien") for c in new)
+    assert all(topics[c] == before[c] for c in topics if c in before)  # the groups kept keep their names

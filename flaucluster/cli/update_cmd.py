@@ -6,7 +6,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .options import add_input_options, add_model_options, check_cache_apart, read_rows
+from .options import (
+    add_input_options,
+    add_model_options,
+    add_namer_options,
+    check_cache_apart,
+    namer_from_args,
+    read_rows,
+)
 
 
 def register(sub) -> None:
@@ -35,6 +42,7 @@ def register(sub) -> None:
         f"(default): always when more than {REFIT_NEW_SHARE:.0%} of the rows are new or more than "
         f"{REFIT_UNPLACED_SHARE:.0%} fit no group, else never".replace("%", "%%"),
     )
+    add_namer_options(p)  # names the new groups; a namer recorded in the run is never called
     p.add_argument("--out", type=Path, required=True, help="a new output folder, never the one read")
     p.add_argument("--raw-cells", action="store_true", help="CSV text cells as they are (see `cluster --help`)")
     p.set_defaults(run=run)
@@ -52,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
 
     out = check_destination(args.out)  # before any work, as `cluster`
     check_cache_apart(args, out)
+    namer = namer_from_args(args)
     model, _ = load_source(
         args.run_dir, args.out, encoder=args.model
     )  # a whole run, never the folder written; its truth fits its rows
@@ -77,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
         encoder=config,
         context=RunContext(None, df.attrs.get("parts")),
         parent=parent_record(args.run_dir),
+        namer=namer,
     )
     with stage("report"):
         written = write_report(report_inputs(result.state), args.out, state=result.state, raw_cells=args.raw_cells)
