@@ -264,9 +264,7 @@ def test_a_namer_given_to_the_command_names_the_new_groups_and_the_old_keep_thei
     out = tmp_path / "named"
     named = ("--namer", llm, "--namer-model", "stub-7b")
     assert cli("update", versions.run, versions.v2_csv, *COLUMNS, "--refit", "never", *named, "--out", out) == 0
-    topics = {
-        c["id"]: c["name"] for c in json.loads((out / "topics.json").read_text(encoding="utf-8"))["clusters"]
-    }
+    topics = {c["id"]: c["name"] for c in json.loads((out / "topics.json").read_text(encoding="utf-8"))["clusters"]}
     before = {t.cluster: t.name for t in versions.model.topics_}
     new = [c for c in topics if c not in before]
     assert new and StubLLM.requests  # the endpoint was asked
