@@ -1118,14 +1118,13 @@ def test_sigterm_is_handled_like_ctrl_c(tmp_path, whole_group, after):
 
 def _answer_half_then_die() -> None:
     """In a pool's worker: start sending a result, then die, as a worker killed mid-answer does."""
-    import gc
     import signal
     import struct
-    from multiprocessing.queues import SimpleQueue
 
-    results = [q for q in gc.get_objects() if type(q) is SimpleQueue]
-    for queue in results:
-        queue._writer._send(struct.pack("!i", 1_000_000) + b"half an answer")
+    frame = sys._getframe()
+    while frame.f_code.co_name != "_process_worker":  # the pool's worker loop holds this pool's result queue
+        frame = frame.f_back
+    frame.f_locals["result_queue"]._writer._send(struct.pack("!i", 1_000_000) + b"half an answer")
     os.kill(os.getpid(), signal.SIGKILL)
 
 
