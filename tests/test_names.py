@@ -155,6 +155,23 @@ def test_the_texts_tell_an_adjective_from_a_noun_without_a_word_list():
     assert "ingenierie" not in found
 
 
+ENGLISH = ["Anglais des affaires", "Anglais pour débuter", "Anglais oral", "Conversation en anglais"]
+
+
+def named_with_an_encoder_that_prefers(rows: list[str], closest) -> str:
+    """The name of a group of ``rows`` (beside a group of English courses), by an encoder for which the phrases
+    that ``closest`` accepts are the closest in meaning to the group: the rules must still win."""
+    vectors = np.random.default_rng(0).normal(size=(len(rows) + len(ENGLISH), 8))
+    centre = vectors[: len(rows)].mean(0)
+    elsewhere = np.random.default_rng(1).normal(size=8)
+
+    def embed(phrases):
+        return np.array([centre if closest(p) else elsewhere for p in phrases])
+
+    labels = np.array([0] * len(rows) + [1] * len(ENGLISH))
+    return label_clusters(rows + ENGLISH, labels, vectors.astype(np.float32), embed=embed)[0].name
+
+
 def test_a_phrase_lifted_from_one_row_never_names_a_group():
     rows = [
         "Comptabilité : pièces comptables réelles, pièces comptables réelles et encore pièces comptables réelles",
@@ -163,18 +180,8 @@ def test_a_phrase_lifted_from_one_row_never_names_a_group():
         "Liasse fiscale",
         "Trésorerie au quotidien",
     ]
-    others = ["Anglais des affaires", "Anglais pour débuter", "Anglais oral", "Conversation en anglais"]
-    vectors = np.random.default_rng(0).normal(size=(len(rows) + len(others), 8))
-    centre = vectors[: len(rows)].mean(0)
-    elsewhere = np.random.default_rng(1).normal(size=8)
-
-    def embed(phrases):  # an encoder for which the one-row phrase is the closest in meaning to the group
-        return np.array([centre if "réelles" in p else elsewhere for p in phrases])
-
-    topics = label_clusters(
-        rows + others, np.array([0] * len(rows) + [1] * len(others)), vectors.astype(np.float32), embed=embed
-    )
-    assert topics[0].name == "Bilan"  # the phrase two rows write, not the one row's
+    name = named_with_an_encoder_that_prefers(rows, lambda p: "réelles" in p)  # the one row's phrase
+    assert name == "Bilan"  # the phrase two rows write, not the one row's
 
 
 def test_a_narrow_word_gives_way_to_the_wider_one_its_rows_use():
@@ -187,18 +194,8 @@ def test_a_narrow_word_gives_way_to_the_wider_one_its_rows_use():
         "Image vectorielle ou matricielle",
         "Calques et image composite",
     ]
-    others = ["Anglais des affaires", "Anglais pour débuter", "Anglais oral", "Conversation en anglais"]
-    vectors = np.random.default_rng(0).normal(size=(len(rows) + len(others), 8))
-    centre = vectors[: len(rows)].mean(0)
-    elsewhere = np.random.default_rng(1).normal(size=8)
-
-    def embed(phrases):  # an encoder for which the file format is the closest in meaning to the group
-        return np.array([centre if p == "PNG" else elsewhere for p in phrases])
-
-    topics = label_clusters(
-        rows + others, np.array([0] * len(rows) + [1] * len(others)), vectors.astype(np.float32), embed=embed
-    )
-    assert topics[0].name == "Image"  # every PNG row says "image", and four more rows do
+    name = named_with_an_encoder_that_prefers(rows, lambda p: p == "PNG")  # the file format
+    assert name == "Image"  # every PNG row says "image", and four more rows do
 
 
 def test_a_phrase_that_covers_a_third_of_its_word_does_not_name_the_group_the_word_does():
@@ -210,15 +207,5 @@ def test_a_phrase_that_covers_a_third_of_its_word_does_not_name_the_group_the_wo
         "Documenter le code",
         "Déboguer du code JavaScript",
     ]
-    others = ["Anglais des affaires", "Anglais pour débuter", "Anglais oral", "Conversation en anglais"]
-    vectors = np.random.default_rng(0).normal(size=(len(rows) + len(others), 8))
-    centre = vectors[: len(rows)].mean(0)
-    elsewhere = np.random.default_rng(1).normal(size=8)
-
-    def embed(phrases):  # an encoder for which the narrower phrase is the closest in meaning to the group
-        return np.array([centre if p == "code propre" else elsewhere for p in phrases])
-
-    topics = label_clusters(
-        rows + others, np.array([0] * len(rows) + [1] * len(others)), vectors.astype(np.float32), embed=embed
-    )
-    assert topics[0].name == "Code"  # two of the six rows that say "code" say "code propre"
+    name = named_with_an_encoder_that_prefers(rows, lambda p: p == "code propre")  # the narrower phrase
+    assert name == "Code"  # two of the six rows that say "code" say "code propre"
