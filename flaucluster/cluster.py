@@ -123,6 +123,11 @@ def _sklearn(points: np.ndarray, estimator: Any) -> Clustering:
     return Clustering(np.asarray(labels, int), probs, {"method": type(estimator).__name__})
 
 
+def n_groups(labels: np.ndarray) -> int:
+    """How many clusters ``labels`` hold (outliers are none)."""
+    return len(set(np.asarray(labels).tolist()) - {OUTLIER})
+
+
 def renumber_by_size(labels: np.ndarray) -> np.ndarray:
     """Clusters numbered 0, 1, ... by decreasing size (ties: first appearance); -1 stays -1.
 

@@ -20,7 +20,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin
 
 from . import hierarchy, stability
-from .cluster import METHODS, OUTLIER, Clustering, cluster, renumber_by_size
+from .cluster import METHODS, OUTLIER, Clustering, cluster, n_groups, renumber_by_size
 from .errors import ConfigError
 from .machine import one_blas_thread
 from .reduce import REDUCTIONS, Reduction, layouts_by, reduce_seeds
@@ -459,14 +459,10 @@ def toward_n_clusters(points: np.ndarray, vectors: np.ndarray, found: Clustering
     centroid hierarchy (:func:`flaucluster.hierarchy.merge_plan`) while there are too many."""
     target = int(s.n_clusters or 0)
     size = s.min_cluster_size_for(len(points))
-
-    def count(c: Clustering) -> int:
-        return len(set(c.labels.tolist()) - {OUTLIER})
-
-    while count(found) < target and s.method == "hdbscan" and size > 2:
+    while n_groups(found.labels) < target and s.method == "hdbscan" and size > 2:
         size = max(2, size // 2)
         found = cluster(points, "hdbscan", min_cluster_size=size, min_samples=s.min_samples)
-    before = count(found)
+    before = n_groups(found.labels)
     labels = found.labels
     if before > target:
         labels = hierarchy.apply_merges(labels, hierarchy.merge_plan(vectors, labels, target))
@@ -503,23 +499,18 @@ def leaves_if_too_few(points: np.ndarray, found: Clustering, size: int, min_samp
     there are more of them, and no more than the rule of thumb ``sqrt(rows / 2)`` (at least :data:`MIN_GROUPS`):
     a large file of one broad subject has hundreds of leaves, and its advice says what to try instead.
     """
-
-    def count(c: Clustering) -> int:
-        return len(set(c.labels.tolist()) - {OUTLIER})
-
-    if count(found) >= MIN_GROUPS:
+    if n_groups(found.labels) >= MIN_GROUPS:
         return found
     leaves = cluster(points, "hdbscan", min_cluster_size=size, min_samples=min_samples, selection="leaf")
     most = max(MIN_GROUPS, round(math.sqrt(len(points) / 2)))
-    return leaves if count(found) < count(leaves) <= most else found
+    return leaves if n_groups(found.labels) < n_groups(leaves.labels) <= most else found
 
 
 def merge_unseparated(vectors: np.ndarray, found: Clustering, below: float) -> Clustering:
     """One run's clusters that the vectors do not separate, merged (:func:`flaucluster.hierarchy.unseparated_merges`)."""
-    before = len(set(found.labels.tolist()) - {OUTLIER})
     labels = hierarchy.apply_merges(found.labels, hierarchy.unseparated_merges(vectors, found.labels, below))
-    after = len(set(labels.tolist()) - {OUTLIER})
-    return Clustering(labels, found.probabilities, {**found.details, "clusters_found": before, "merged_into": after})
+    details = {**found.details, "clusters_found": n_groups(found.labels), "merged_into": n_groups(labels)}
+    return Clustering(labels, found.probabilities, details)
 
 
 def _seed_runs(vectors: np.ndarray, canon: np.ndarray, s: ConsensusClusterer):

@@ -15,7 +15,7 @@ from itertools import combinations
 import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
-from .cluster import OUTLIER
+from .cluster import OUTLIER, n_groups
 
 UNSTABLE_BELOW = 0.6  # mean best-match Jaccard under which a cluster is flagged to the analyst
 
@@ -61,7 +61,7 @@ def medoid(runs: list[np.ndarray]) -> int:
         return 0
     m = pairwise_ari(runs)
     mean = (m.sum(1) - 1) / (len(runs) - 1)
-    counts = np.array([len(set(r.tolist()) - {OUTLIER}) for r in runs])
+    counts = np.array([n_groups(r) for r in runs])
     mean[counts < np.median(counts)] = -np.inf
     return int(np.argmax(mean))
 
