@@ -67,6 +67,9 @@ function flauMount(root, data, hooks) {
   // each coarser layer's group of every cluster, as the page came (baseOf) and after the edits (layerOf)
   const baseOf = layers.map((layer) => new Map(Object.entries(layer.of).map(([c, g]) => [Number(c), g])));
   let layerOf = baseOf.map((m) => new Map(m));
+  // the clusters in group g of a coarser layer; the clusters an item of the layer below `level` stands for
+  const clustersIn = (level, g) => [...layerOf[level].entries()].filter(([, h]) => h === g).map(([c]) => c);
+  const clustersUnder = (level, item) => (level + 1 === layers.length ? [item] : clustersIn(level + 1, item));
   const groupSize = new Map();
   const ZOOM_STEP = 1.8;
   const fromZoom = (level) => (level === 0 ? 0 : ZOOM_STEP ** level);
@@ -193,12 +196,11 @@ function flauMount(root, data, hooks) {
       for (const c of others) { names.delete(c); custom.delete(c); }
     } else if (e.op === "reparent") {
       // the clusters under the item (the item itself, for a cluster) take the new group and its ancestors
-      const level = e.layer, below = level + 1;
-      const moved = below === layers.length ? [e.cluster] : [...layerOf[below].entries()].filter(([, g]) => g === e.cluster).map(([c]) => c);
-      const inGroup = [...layerOf[level].entries()].find(([c, g]) => g === e.to && !moved.includes(c));
+      const level = e.layer, moved = clustersUnder(level, e.cluster);
+      const inGroup = clustersIn(level, e.to).find((c) => !moved.includes(c));
       for (const c of moved) {
         layerOf[level].set(c, e.to);
-        for (let k = 0; k < level; k++) if (inGroup) layerOf[k].set(c, layerOf[k].get(inGroup[0]));
+        for (let k = 0; k < level; k++) if (inGroup !== undefined) layerOf[k].set(c, layerOf[k].get(inGroup));
       }
     } else if (e.op === "move" || e.op === "unassign") {
       let target = FLAU_OUTLIER;
@@ -395,7 +397,7 @@ function flauMount(root, data, hooks) {
     const [level, item] = reparentWhich.value.split(":").map(Number);
     const to = Number(reparentTo.value);
     if (reparentWhich.value === "" || reparentTo.value === "") return;
-    const now = level + 1 === layers.length ? layerOf[level].get(item) : [...layerOf[level + 1].entries()].filter(([, g]) => g === item).map(([c]) => layerOf[level].get(c))[0];
+    const now = layerOf[level].get(clustersUnder(level, item)[0]);
     if (now !== to) addEdit({ op: "reparent", cluster: item, to, layer: level });
   });
   mergeBtn.addEventListener("click", () => {
@@ -450,7 +452,7 @@ function flauMount(root, data, hooks) {
         const key = `${level}:${g.id}`;
         if (!centres.has(key)) continue;  // emptied on the page
         const full = layerNames[level].get(g.id) || g.name, text = full.length > 40 ? full.slice(0, 39) + "…" : full;
-        const members = [...layerOf[level].entries()].filter(([, h]) => h === g.id).map(([c]) => c);
+        const members = clustersIn(level, g.id);
         labelItems.push({ key: `L${key}`, layer: level - depth, minZoom: fromZoom(level), maxZoom: fromZoom(level + 1), id: g.id, members, text, full, size: groupSize.get(key), w: 0, h: 0 });
       }
     }
