@@ -80,9 +80,12 @@ def test_a_title_typed_in_capitals_is_shown_in_lower_case_but_its_acronyms():
     assert shown(texts, "sql") == "SQL"
 
 
+def random_vectors(n: int) -> np.ndarray:
+    return np.random.default_rng(0).normal(size=(n, 8)).astype(np.float32)
+
+
 def name_of(texts, clusters, cluster=0, **kw):
-    vectors = np.random.default_rng(0).normal(size=(len(texts), 8)).astype(np.float32)
-    topics = label_clusters(texts, np.array(clusters), vectors, **kw)
+    topics = label_clusters(texts, np.array(clusters), random_vectors(len(texts)), **kw)
     return next(t.name for t in topics if t.cluster == cluster)
 
 
@@ -161,15 +164,13 @@ ENGLISH = ["Anglais des affaires", "Anglais pour débuter", "Anglais oral", "Con
 def named_with_an_encoder_that_prefers(rows: list[str], closest) -> str:
     """The name of a group of ``rows`` (beside a group of English courses), by an encoder for which the phrases
     that ``closest`` accepts are the closest in meaning to the group: the rules must still win."""
-    vectors = np.random.default_rng(0).normal(size=(len(rows) + len(ENGLISH), 8))
-    centre = vectors[: len(rows)].mean(0)
+    centre = random_vectors(len(rows) + len(ENGLISH))[: len(rows)].mean(0)  # the group's mean, as name_of draws it
     elsewhere = np.random.default_rng(1).normal(size=8)
 
     def embed(phrases):
         return np.array([centre if closest(p) else elsewhere for p in phrases])
 
-    labels = np.array([0] * len(rows) + [1] * len(ENGLISH))
-    return label_clusters(rows + ENGLISH, labels, vectors.astype(np.float32), embed=embed)[0].name
+    return name_of(rows + ENGLISH, [0] * len(rows) + [1] * len(ENGLISH), embed=embed)
 
 
 def test_a_phrase_lifted_from_one_row_never_names_a_group():
