@@ -152,3 +152,13 @@ def llm():
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}/v1"
     server.shutdown()
+
+
+def select_every_point(page) -> None:
+    """On a page showing one map, box-select every point: the box tool, dragged from corner to corner."""
+    page.click("button[data-mode=box]")
+    box = page.locator("canvas").bounding_box()
+    page.mouse.move(box["x"] + 1, box["y"] + 1)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] - 1, box["y"] + box["height"] - 1, steps=4)
+    page.mouse.up()

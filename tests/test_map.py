@@ -10,6 +10,8 @@ import pytest
 
 from flaucluster.cli import main
 
+from conftest import select_every_point
+
 HOSTILE = [
     ("x1", "</script><script>window.__pwned = 1</script> formation Excel"),
     (
@@ -214,12 +216,7 @@ render({{ model, el: document.getElementById("el") }});
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(path.as_uri())
     page.wait_for_selector("[data-ready='1']")
-    page.click("button[data-mode=box]")
-    box = page.locator("canvas").bounding_box()
-    page.mouse.move(box["x"] + 1, box["y"] + 1)
-    page.mouse.down()
-    page.mouse.move(box["x"] + box["width"] - 1, box["y"] + box["height"] - 1, steps=5)
-    page.mouse.up()
+    select_every_point(page)
     selected = page.evaluate("window.synced.selected")
     usable = [i for i, s in zip(fitted.state_.ids, fitted.state_.status) if s == "ok"]
     assert sorted(selected) == sorted(usable) and errors == []

@@ -16,6 +16,8 @@ from flaucluster import palette
 from flaucluster.palette import OUTLIER_COLOR, ciede2000, hex_to_lab, is_grey
 from flaucluster.views import next_colors
 
+from conftest import select_every_point
+
 # Sharma, Wu and Dalal (2005), "The CIEDE2000 color-difference formula", table 1: the 34 test pairs
 SHARMA = [
     ((50.0000, 2.6772, -79.7751), (50.0000, 0.0000, -82.7485), 2.0425),
@@ -262,12 +264,7 @@ def test_the_side_panel_shows_the_selection_under_its_own_heading_and_every_grou
     page.fill("[data-testid=legend-filter]", items.nth(1).inner_text().split(" · ")[1].split(" (")[0])
     assert 1 <= len([i for i in range(items.count()) if items.nth(i).is_visible()]) < items.count()
     assert legend.is_visible()
-    page.click("button[data-mode=box]")
-    stage = page.locator("canvas").bounding_box()
-    page.mouse.move(stage["x"] + 2, stage["y"] + 2)
-    page.mouse.down()
-    page.mouse.move(stage["x"] + stage["width"] - 2, stage["y"] + stage["height"] - 2, steps=4)
-    page.mouse.up()
+    select_every_point(page)
     section = page.locator("[data-testid=selection]")
     assert section.locator("h3").inner_text() == "Lignes sélectionnées"
     assert "Modifications" not in section.inner_text()
