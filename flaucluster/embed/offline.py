@@ -48,6 +48,9 @@ WORKER_MIN_CHARS = 50_000
 """Texts (in characters, ~0.4 s of work) below which no worker process is started: a fork and its first
 chunk would save little."""
 _CHUNK_CHARS = 20_000  # a chunk of texts: ~4,000 tokens, ~0.15 s of work; the last one waited for is short
+_QUEUED = 4
+"""Chunks given to the worker ahead: its answers come back through a thread that waits for this process's GIL,
+so with two (one computing, one waiting) it often stood idle between them."""
 
 
 class OfflineUSEEncoder(Encoder):
@@ -262,8 +265,8 @@ def _chunks(texts: list[str]) -> list[tuple[int, int]]:
 
 
 def _share(chunks: list[tuple[int, int]], texts: list[str], out: np.ndarray, model: _Model, pool: Any, bar) -> None:
-    """Encode every chunk into ``out``: this process from the front, the worker (if any) from the back, two
-    chunks at a time in its queue; chunks a failed worker had are done here."""
+    """Encode every chunk into ``out``: this process from the front, the worker (if any) from the back,
+    :data:`_QUEUED` chunks at a time in its queue; chunks a failed worker had are done here."""
     front, back = 0, len(chunks) - 1
     given: dict[Future, tuple[int, int]] = {}
     executor = pool
@@ -280,7 +283,7 @@ def _share(chunks: list[tuple[int, int]], texts: list[str], out: np.ndarray, mod
 
     try:
         while front <= back:
-            while pool is not None and len(given) < 2 and front <= back:
+            while pool is not None and len(given) < _QUEUED and front <= back:
                 try:
                     given[pool.submit(_worker_encode, texts[slice(*chunks[back])])] = chunks[back]
                 except RuntimeError:  # the pool is broken or shut down: no more to it
