@@ -8,7 +8,9 @@ process: the words while it embeds and clusters, the figures while it writes CSV
 The helper is the standard library's :class:`concurrent.futures.ProcessPoolExecutor` with one worker,
 started by ``spawn`` (a fresh interpreter with the same ``sys.path``), so calls run one at a time in the
 order they came. Its initializer lowers the worker's priority, leaves Ctrl-C to the main process and loads
-what the analysis of words reads. Anything wrong with the helper (it cannot start, finds another copy of
+what the analysis of words reads, or (``ready_for="figures"``) matplotlib: the ``cluster`` command starts such
+a second helper once the file is read, which loads while the cores are idle after the embedding and then
+draws half of the figures, so that the report waits for half as long. Anything wrong with the helper (it cannot start, finds another copy of
 flaucluster, dies, cannot pickle an argument or a result) fails the futures, never :meth:`Helper.submit`
 itself; callers then do the work themselves, so the helper changes when work is done, never what it gives.
 ``FLAUCLUSTER_HELPER=0`` turns it off.
@@ -22,18 +24,25 @@ import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
+from typing import Any, Literal
 
 __all__ = ["Helper", "start_helper"]
 
 logger = logging.getLogger(__name__)
 
+Ready = Literal["words", "figures"]
 
-def start_helper() -> Helper | None:
+
+def start_helper(ready_for: Ready = "words") -> Helper | None:
     """A :class:`Helper`, its interpreter already starting, where one can help; else None.
 
     None when ``FLAUCLUSTER_HELPER`` is ``0`` or this process may use a single core (a helper would then
     only add its start-up to the same work), or when no process can be started.
+
+    Parameters
+    ----------
+    ready_for : {"words", "figures"}, default "words"
+        What its initializer loads (:class:`Helper`).
 
     Returns
     -------
@@ -44,7 +53,7 @@ def start_helper() -> Helper | None:
 
     if os.environ.get("FLAUCLUSTER_HELPER", "").strip() == "0" or usable_cores() < 2:
         return None
-    helper = Helper()
+    helper = Helper(ready_for)
     try:
         helper.submit(os.getpid)  # the executor starts its worker on the first call: now, beside our start-up
     except OSError as exc:  # no process could be started
@@ -57,6 +66,12 @@ def start_helper() -> Helper | None:
 class Helper(ProcessPoolExecutor):
     """A :class:`~concurrent.futures.ProcessPoolExecutor` of one spawned worker (see the module).
 
+    Parameters
+    ----------
+    ready_for : {"words", "figures"}, default "words"
+        What the initializer loads before the first call: what the analysis of words reads
+        (:func:`flaucluster.label.warm_up`), or matplotlib and its fonts (:func:`flaucluster.report.figures.warm_up`).
+
     Examples
     --------
     >>> import math
@@ -65,12 +80,12 @@ class Helper(ProcessPoolExecutor):
     120
     """
 
-    def __init__(self) -> None:
+    def __init__(self, ready_for: Ready = "words") -> None:
         import flaucluster
 
         package = os.path.dirname(os.path.realpath(flaucluster.__file__))
         context = multiprocessing.get_context("spawn")
-        super().__init__(max_workers=1, mp_context=context, initializer=_start, initargs=(package,))
+        super().__init__(max_workers=1, mp_context=context, initializer=_start, initargs=(package, ready_for))
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
         """Run ``fn(*args, **kwargs)`` in the helper, after the calls submitted before.
@@ -113,7 +128,7 @@ class Helper(ProcessPoolExecutor):
             super().shutdown(wait=wait)
 
 
-def _start(package: str) -> None:
+def _start(package: str, ready_for: Ready) -> None:
     """The worker's initializer. A different copy of flaucluster (another folder first on the path) would
     give different results: the worker then stops, and every call fails over to the main process."""
     import signal
@@ -126,8 +141,10 @@ def _start(package: str) -> None:
     found = os.path.dirname(os.path.realpath(flaucluster.__file__))
     if found != package:
         raise ImportError(f"the helper process imports flaucluster from {found}, not {package}")
-    from .label import warm_up
-
+    if ready_for == "words":
+        from .label import warm_up
+    else:
+        from .report.figures import warm_up
     warm_up()
     gc.freeze()
 

@@ -85,6 +85,17 @@ def test_the_helper_starts_with_the_analysis_loaded_and_below_the_main_process()
         assert helper.submit(french.lemma_key, "écoles").result(timeout=60) == french.lemma_key("écoles")
 
 
+def _is_loaded(module: str) -> bool:
+    import sys
+
+    return module in sys.modules
+
+
+def test_a_helper_for_figures_starts_with_matplotlib_loaded():
+    with Helper("figures") as helper:  # this test module, imported there to call _is_loaded, imports no matplotlib
+        assert helper.submit(_is_loaded, "matplotlib.pyplot").result(timeout=60)
+
+
 def test_a_helper_that_finds_another_flaucluster_fails_every_call():
     class Elsewhere(Helper):  # the initializer is told the main process's package is in another folder
         def __init__(self):
@@ -238,3 +249,22 @@ def test_a_helper_that_fails_changes_nothing_in_the_outputs(small_csv, tmp_path,
     monkeypatch.setattr(label, "_ANALYSED", {})
     assert cluster(small_csv, tmp_path / "broken") == 0
     assert folder_digest(tmp_path / "broken") == folder_digest(tmp_path / "reference")
+
+
+def test_the_two_halves_of_the_figures_are_all_of_them_to_the_byte(fitted):
+    from flaucluster.report.figures import FigureData, draw_pngs
+    from flaucluster.views import document_info, hierarchy, summary, topic_info
+
+    state = fitted.state_
+    data = FigureData.of(
+        topic_info(state),
+        document_info(state),
+        summary(state),
+        state.map_coords,
+        hierarchy(state),
+        state.similarity,
+        [],
+    )
+    first, second = draw_pngs(data, "first"), draw_pngs(data, "second")
+    assert first and second and not set(first) & set(second)
+    assert {**first, **second} == draw_pngs(data)

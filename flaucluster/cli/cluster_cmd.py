@@ -242,10 +242,8 @@ def _analyse_aside(helper: Helper, model, rows) -> Future | None:
 
 
 def _run(args: argparse.Namespace, client, helper: Helper | None) -> int:
-    from ..report import report_inputs, write_report
-    from ..rows import require_column
+    from ..offload import start_helper
     from ..runfolder import check_destination
-    from ..state import RunContext
 
     start = time.perf_counter()
     out = check_destination(args.out)  # before any work: a bad --out is found in a second
@@ -265,6 +263,21 @@ def _run(args: argparse.Namespace, client, helper: Helper | None) -> int:
     with stage("read"):
         df, rows = read_rows(args, args.truth_column, *args.by, args.time, client=client)
     analyses = _analyse_aside(helper, model, rows) if helper is not None else None
+    # a second helper for half of the figures: started now, it loads matplotlib while the cores are idle
+    drawer = start_helper("figures") if helper is not None else None
+    try:
+        helpers = [h for h in (helper, drawer) if h is not None]
+        return _fit_and_report(args, df, rows, model, analyses, helpers, start)
+    finally:
+        if drawer is not None:
+            drawer.shutdown(cancel_futures=True)
+
+
+def _fit_and_report(args: argparse.Namespace, df, rows, model, analyses, helpers: list[Helper], start: float) -> int:
+    from ..report import report_inputs, write_report
+    from ..rows import require_column
+    from ..state import RunContext
+
     source = str(args.input)
     truth = None
     if args.truth_column:
@@ -287,7 +300,7 @@ def _run(args: argparse.Namespace, client, helper: Helper | None) -> int:
         )
     context = RunContext(guide, df.attrs.get("parts"))
     model.fit(rows, ids=rows["id"].tolist(), context=context, analyses=analyses)
-    inputs = report_inputs(model.state_, truth=truth, executor=helper)
+    inputs = report_inputs(model.state_, truth=truth, executor=helpers or None)
     with stage("report"):
         written = write_report(inputs, args.out, state=model.state_, raw_cells=args.raw_cells)
     s = model.summary()

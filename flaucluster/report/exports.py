@@ -184,7 +184,7 @@ def report_inputs(
     *,
     truth=None,
     breakdowns: Sequence[pd.DataFrame] | None = None,
-    executor: Executor | None = None,
+    executor: Executor | Sequence[Executor] | None = None,
 ) -> ReportInputs:
     """Gather what the report shows of a fitted state (a fit's, a curation's or a loaded one: the same function).
 
@@ -200,10 +200,11 @@ def report_inputs(
         Known labels, one per row: the metrics then include ARI and NMI.
     breakdowns : sequence of pandas.DataFrame or None, optional
         Guided-analysis tables to report; None: those of the state's guide, or none.
-    executor : concurrent.futures.Executor or None, optional
+    executor : concurrent.futures.Executor, sequence of them, or None, optional
         Where to draw the PNG figures, from as soon as what they show is known, while the rest is gathered and
-        written (the ``cluster`` command's :class:`flaucluster.offload.Helper`, or a process pool); if
-        that fails, :func:`write_report` draws them itself. None: drawn by :func:`write_report`.
+        written (the ``cluster`` command's :class:`flaucluster.offload.Helper` processes, or a process pool);
+        given two, each draws about half of them. If that fails, :func:`write_report` draws them itself.
+        None: drawn by :func:`write_report`.
 
     Returns
     -------
@@ -228,7 +229,8 @@ def report_inputs(
     drawing: list[Future] = []
     if executor is not None:  # drawn while the metrics are computed and the tables written
         data = FigureData.of(topics, documents, info, state.map_coords, tree, state.similarity, breakdowns)
-        drawing = [executor.submit(draw_pngs, data, "map"), executor.submit(draw_pngs, data, "others")]
+        executors = [executor] if isinstance(executor, Executor) else list(executor)
+        drawing = [executors[0].submit(draw_pngs, data, "first"), executors[-1].submit(draw_pngs, data, "second")]
     truth = None if truth is None else list(truth)
     with stage("metrics"):
         metrics = evaluate(state, truth)

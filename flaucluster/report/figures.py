@@ -8,8 +8,9 @@ and only this module needs matplotlib.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal
 
 import numpy as np
@@ -24,7 +25,7 @@ class FigureData:
 
     topics: pd.DataFrame  # one row per cluster: cluster, name, size, keywords, keyword_weights, color
     labels: np.ndarray  # each row's cluster
-    coords: np.ndarray | None  # each row's place on the map (None: not laid out yet)
+    coords: np.ndarray  # each row's place on the map
     similarity: tuple[np.ndarray, np.ndarray]  # (cluster ids, centroid cosine similarities)
     tree: dict
     n_outliers: int  # rows left unassigned
@@ -36,7 +37,7 @@ class FigureData:
         topics: pd.DataFrame,
         documents: pd.DataFrame,
         summary: dict,
-        coords: np.ndarray | None,
+        coords: np.ndarray,
         tree: dict,
         similarity: tuple[np.ndarray, np.ndarray],
         breakdowns: Sequence[pd.DataFrame],
@@ -53,13 +54,15 @@ class FigureData:
         )
 
 
-Part = Literal["all", "map", "others"]
+Part = Literal["all", "first", "second"]
+FIRST = ("carte", "tailles", "similarite")
+"""The figures of the ``"first"`` part, about half of the time to draw them all: two helpers draw the halves."""
 
 
 def figures(data: FigureData, part: Part = "all") -> dict[str, Any]:
     """Figure name -> matplotlib figure: the map, cluster sizes, keywords, similarity, hierarchy, and for
-    each guided-analysis table its residuals, shares and (periods) lines; ``part``: all of them, the map
-    alone, or all but the map (then ``data.coords`` may be None: they can be drawn before the map is laid out)."""
+    each guided-analysis table its residuals, shares and (periods) lines; ``part``: all of them, those of
+    :data:`FIRST`, or the others."""
     import matplotlib.pyplot as plt
 
     from .. import plots
@@ -67,24 +70,24 @@ def figures(data: FigureData, part: Part = "all") -> dict[str, Any]:
     names = {int(c): n for c, n in zip(data.topics["cluster"], data.topics["name"])}
     colors = {int(c): str(v) for c, v in zip(data.topics["cluster"], data.topics["color"])}  # the map's own
     ids, sim = data.similarity
-    out: dict[str, Any] = {}
+    coords = data.coords
+    make: dict[str, Callable[[], Any]] = {
+        "carte": lambda: plots.cluster_map(coords, data.labels, names, colors=colors),
+        "tailles": lambda: plots.cluster_sizes(data.topics, n_outliers=data.n_outliers),
+        "mots_cles": lambda: plots.top_keywords(data.topics),
+        "similarite": lambda: plots.similarity_heatmap(ids, sim, names),
+        "hierarchie": lambda: plots.dendrogram(data.tree),
+    }
+    for i, table in data.breakdowns:
+        make[f"residus_{i}"] = partial(plots.representation_heatmap, table)
+        make[f"parts_{i}"] = partial(plots.class_shares, table, colors=colors)
+        if table.attrs["kind"] == "period":
+            make[f"temps_{i}"] = partial(plots.over_time_lines, table, colors=colors)
+    if part != "all":
+        make = {name: draw for name, draw in make.items() if (name in FIRST) == (part == "first")}
     # made at the resolution they are saved at: text laid out for the layout is not laid out again
     with plt.rc_context({"figure.dpi": PNG_DPI}):
-        if part != "others":
-            assert data.coords is not None
-            out["carte"] = plots.cluster_map(data.coords, data.labels, names, colors=colors)
-        if part == "map":
-            return out
-        out["tailles"] = plots.cluster_sizes(data.topics, n_outliers=data.n_outliers)
-        out["mots_cles"] = plots.top_keywords(data.topics)
-        out["similarite"] = plots.similarity_heatmap(ids, sim, names)
-        out["hierarchie"] = plots.dendrogram(data.tree)
-        for i, table in data.breakdowns:
-            out[f"residus_{i}"] = plots.representation_heatmap(table)
-            out[f"parts_{i}"] = plots.class_shares(table, colors=colors)
-            if table.attrs["kind"] == "period":
-                out[f"temps_{i}"] = plots.over_time_lines(table, colors=colors)
-        return out
+        return {name: draw() for name, draw in make.items()}
 
 
 def draw_pngs(data: FigureData, part: Part = "all") -> dict[str, bytes]:
