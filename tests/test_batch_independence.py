@@ -6,6 +6,8 @@ every text's vector, to the bit, against the same text encoded alone, over many 
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 from tqdm import tqdm
@@ -148,6 +150,42 @@ def test_chunks_shared_with_a_worker_land_in_their_rows(encoder, alone, monkeypa
             with tqdm(disable=True) as bar:
                 offline._share(chunks, texts, out, encoder._loaded, pool, bar)
             np.testing.assert_array_equal(out, np.concatenate([alone] * 3))
+
+
+class _Constant:
+    """A stand-in model: ``value`` everywhere, after ``seconds``."""
+
+    def __init__(self, value: float, seconds: float = 0.0) -> None:
+        self.value, self.seconds = value, seconds
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        time.sleep(self.seconds)
+        return np.full((len(texts), 512), self.value, dtype=np.float32)
+
+
+def test_chunks_taken_back_from_a_slow_worker_leave_its_pool_stopped_cleanly(monkeypatch):
+    """This process runs out of chunks while a slow worker still holds several: it computes them itself, and
+    stopping the pool then raises nothing in the pool's thread (which printed a traceback on the console)."""
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from flaucluster.machine import can_fork
+
+    if not can_fork():
+        pytest.skip("the worker process is forked: Linux only")
+    errors: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: errors.append(args.exc_value))
+    texts = ["x" * offline._CHUNK_CHARS] * 8  # a chunk each
+    pool = ProcessPoolExecutor(
+        1, mp_context=get_context("fork"), initializer=offline._worker_start, initargs=(_Constant(0.0, 1.0),)
+    )
+    out = np.full((len(texts), 512), np.nan, dtype=np.float32)
+    with tqdm(disable=True) as bar:
+        offline._share(offline._chunks(texts), texts, out, _Constant(1.0), pool, bar)
+    time.sleep(1.0)  # the pool's thread has seen its worker stopped
+    assert not errors
+    assert not np.isnan(out).any()
 
 
 def test_vectors_stay_within_5e_6_of_the_package_batched_ones(alone):

@@ -303,7 +303,8 @@ def _share(chunks: list[tuple[int, int]], texts: list[str], out: np.ndarray, mod
         for future, (start, stop) in reversed(list(given.items())):
             collect({f for f in given if f.done()})
             if future in given:
-                future.cancel()  # if the worker already has it, it finishes it unheeded
+                # dropped, not cancelled: the pool is stopped below, and Python 3.11's pool then fails every future
+                # it still holds, raising in its thread on one already cancelled
                 del given[future]
                 out[start:stop] = model.encode(texts[start:stop])
                 bar.update(stop - start)
