@@ -63,6 +63,26 @@ def stop_now(pool: Executor) -> None:
 
 
 @contextmanager
+def second_process() -> Iterator[ProcessPoolExecutor | None]:
+    """A one-process pool forked now, for a share of some work beside this process's own, where a second core
+    is usable and a process may be forked; else None (this process does it all). Stopped at once on leaving:
+    whatever it still computes is no longer wanted."""
+    if usable_cores() < 2 or not can_fork():
+        yield None
+        return
+    try:
+        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"), initializer=as_forked_worker)
+        pool.submit(int)  # fork pools start their process at the first call: now
+    except OSError:  # no process could be started
+        yield None
+        return
+    try:
+        yield pool
+    finally:
+        stop_now(pool)
+
+
+@contextmanager
 def one_blas_thread() -> Iterator[None]:
     """BLAS and LAPACK on one thread inside: for the eigenvectors and decompositions whose last bits change
     with the thread count (a layout grown from them would change with the machine's cores), and while a

@@ -130,9 +130,37 @@ def reduce_seeds(
             fuzzy = _fuzzy_graph(vectors, n_neighbors, key[0], graph)
         with stage("layouts"):
             start = layout.spectral_start(fuzzy, n_components, vectors)
-            for s, points in zip(todo, layout.optimise(fuzzy, start, todo, min_dist=min_dist, n_epochs=epochs)):
+            for s, points in zip(todo, _optimise(fuzzy, start, todo, min_dist, epochs)):
                 _remember(key + (s,), points)
     return [_LAYOUTS[key + (s,)].copy() for s in seeds]
+
+
+_SHARED_FROM = 5_000
+"""Points times seeds from which the layouts are shared with a second process (below, its fork costs more)."""
+
+
+def _optimise(fuzzy: FuzzyGraph, start: np.ndarray, seeds: list[int], min_dist: float, epochs: int | None) -> list:
+    """The seeds' layouts (:func:`flaucluster.layout.optimise`), the later ones in a forked process where a
+    second core is usable: a layout is the same bits whichever seeds are computed beside it (tested)."""
+    from . import layout
+    from .machine import second_process
+
+    def here(part: list[int]) -> list:
+        return layout.optimise(fuzzy, start, part, min_dist=min_dist, n_epochs=epochs)
+
+    first, later = seeds[: (len(seeds) + 1) // 2], seeds[(len(seeds) + 1) // 2 :]
+    if not later or len(start) * len(seeds) < _SHARED_FROM:
+        return here(seeds)
+    with second_process() as pool:
+        if pool is None:
+            return here(seeds)
+        there = pool.submit(layout.optimise, fuzzy, start, later, min_dist=min_dist, n_epochs=epochs)
+        mine = here(first)
+        try:
+            return mine + there.result()
+        except Exception as exc:  # the process failed or could not be reached: its seeds are done here
+            logger.info("the second process could not lay out seeds %s (%s): done here", later, exc)
+            return mine + here(later)
 
 
 def layouts_by(reduction: str) -> str:

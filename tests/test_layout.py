@@ -1,6 +1,7 @@
 """flaucluster's own UMAP (flaucluster.layout) against umap-learn, the library it stands in for."""
 
 import warnings
+from contextlib import contextmanager
 
 import numpy as np
 import pytest
@@ -58,6 +59,37 @@ def test_a_seeds_layout_does_not_depend_on_the_seeds_beside_it():
     alone = layout.optimise(graph, start, [6], n_epochs=30)
     np.testing.assert_array_equal(together[1], alone[0])
     assert not np.array_equal(together[0], together[1])  # and seeds do differ
+
+
+def test_layouts_shared_with_a_second_process_are_those_made_here(monkeypatch, caplog):
+    from flaucluster import machine
+    from flaucluster import reduce as reduction
+
+    if not machine.can_fork():
+        pytest.skip("the second process is forked: Linux only")
+    x, _ = themes(n=300)
+    monkeypatch.setattr(reduction, "_SHARED_FROM", 0)
+    monkeypatch.setattr(machine, "usable_cores", lambda: 2)
+    forked, real = [], machine.second_process
+
+    @contextmanager
+    def spy():
+        with real() as pool:
+            forked.append(pool)
+            yield pool
+
+    monkeypatch.setattr(machine, "second_process", spy)
+    clear_memo()
+    with caplog.at_level("INFO", logger="flaucluster.reduce"):
+        shared = reduce_seeds(x, "umap", [1, 2, 3], n_components=4)
+    assert forked and forked[0] is not None
+    monkeypatch.setattr(machine, "usable_cores", lambda: 1)  # no second process: all of them here
+    clear_memo()
+    alone = reduce_seeds(x, "umap", [1, 2, 3], n_components=4)
+    clear_memo()
+    assert "could not lay out" not in caplog.text  # seed 3 was laid out there
+    for a, b in zip(shared, alone):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_layouts_kept_in_the_process_are_the_ones_a_fresh_process_computes(caplog):
