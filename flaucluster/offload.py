@@ -8,12 +8,12 @@ process: the words while it embeds and clusters, the figures while it writes CSV
 The helper is the standard library's :class:`concurrent.futures.ProcessPoolExecutor` with one worker,
 started by ``spawn`` (a fresh interpreter with the same ``sys.path``), so calls run one at a time in the
 order they came. Its initializer lowers the worker's priority, leaves Ctrl-C to the main process and loads
-what the analysis of words reads, or (``ready_for="figures"``) matplotlib: the ``cluster`` command starts such
-a second helper once the file is read, which loads while the cores are idle after the embedding and then
-draws half of the figures, so that the report waits for half as long. Anything wrong with the helper (it cannot start, finds another copy of
-flaucluster, dies, cannot pickle an argument or a result) fails the futures, never :meth:`Helper.submit`
-itself; callers then do the work themselves, so the helper changes when work is done, never what it gives.
-``FLAUCLUSTER_HELPER=0`` turns it off.
+what the analysis of words reads, or (``ready_for="figures"``) matplotlib: the ``cluster`` command starts
+such a second helper once the file is read; it loads while the cores are idle after the embedding, then
+draws half of the figures, so that the report waits for half as long. Anything wrong with a helper (it
+cannot start, finds another copy of flaucluster, dies, cannot pickle an argument or a result) fails the
+futures, never :meth:`Helper.submit` itself; callers then do the work themselves, so a helper changes when
+work is done, never what it gives. ``FLAUCLUSTER_HELPER=0`` turns both off.
 """
 
 from __future__ import annotations

@@ -31,6 +31,9 @@ from .options import (
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
+    import pandas as pd
+
+    from ..model import TopicModel
     from ..offload import Helper
 
 logger = logging.getLogger(__name__)
@@ -273,7 +276,16 @@ def _run(args: argparse.Namespace, client, helper: Helper | None) -> int:
             drawer.shutdown(cancel_futures=True)
 
 
-def _fit_and_report(args: argparse.Namespace, df, rows, model, analyses, helpers: list[Helper], start: float) -> int:
+def _fit_and_report(
+    args: argparse.Namespace,
+    df: pd.DataFrame,
+    rows: pd.DataFrame,
+    model: TopicModel,
+    analyses: Future | None,
+    helpers: list[Helper],
+    start: float,
+) -> int:
+    """The fit and the report folder, the figures drawn by ``helpers`` where there are any."""
     from ..report import report_inputs, write_report
     from ..rows import require_column
     from ..state import RunContext
